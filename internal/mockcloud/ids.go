@@ -1,0 +1,228 @@
+package mockcloud
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// call is one resource registration or invoke being answered: its inputs, the
+// outputs to fill and the inputs of the explicit provider it uses.
+type call struct {
+	name     string
+	in, out  resource.PropertyMap
+	provider resource.PropertyMap
+}
+
+// str returns the string input key, or "" when it is missing or unknown.
+func (c *call) str(key string) string {
+	v, ok := c.in[resource.PropertyKey(key)]
+	if !ok {
+		return ""
+	}
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	if v.IsOutput() {
+		v = v.OutputValue().Element
+	}
+	if v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// need returns the string input key or fails: a program that leaves a name
+// to the provider's auto-naming would get a random suffix, which snapshots
+// must not contain.
+func (c *call) need(key string) (string, error) {
+	if s := c.str(key); s != "" {
+		return s, nil
+	}
+	return "", fmt.Errorf("input %q is not set; Plinth sets every cloud name explicitly", key)
+}
+
+func (c *call) set(key string, v any) {
+	c.out[resource.PropertyKey(key)] = resource.NewPropertyValue(v)
+}
+
+// fromProvider returns the string key of the provider's inputs, or the
+// input of the same name on the resource, which wins.
+func (c *call) fromProvider(key string) string {
+	if s := c.str(key); s != "" {
+		return s
+	}
+	if v, ok := c.provider[resource.PropertyKey(key)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// shape computes a resource's ID and fills its computed outputs.
+type shape func(c *call) (string, error)
+
+// shapes answers each resource type Plinth creates with the ID the cloud
+// would return. Keep it sorted by type.
+var shapes = map[string]shape{
+	"azure-native:network/v20240501:FlowLog":              armChild("Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName"),
+	"azure-native:network/v20240501:NatGateway":           arm("Microsoft.Network/natGateways", "natGatewayName"),
+	"azure-native:network/v20240501:NetworkSecurityGroup": arm("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"),
+	"azure-native:network/v20240501:PublicIPAddress": withOutputs(arm("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), func(c *call) {
+		c.set("ipAddress", ipFrom(20, c.str("publicIpAddressName")))
+	}),
+	"azure-native:network/v20240501:Subnet":         armChild("Microsoft.Network/virtualNetworks", "virtualNetworkName", "subnets", "subnetName"),
+	"azure-native:network/v20240501:VirtualNetwork": arm("Microsoft.Network/virtualNetworks", "virtualNetworkName"),
+	"azure-native:resources:ResourceGroup":          resourceGroup,
+	"azure-native:storage:StorageAccount": withOutputs(arm("Microsoft.Storage/storageAccounts", "accountName"), func(c *call) {
+		c.set("primaryEndpoints", map[string]any{"blob": fmt.Sprintf("https://%s.blob.core.windows.net/", c.str("accountName"))})
+	}),
+
+	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
+		c.set("address", ipFrom(34, c.str("name")))
+	}),
+	"gcp:compute/firewall:Firewall":     gcpGlobal("firewalls"),
+	"gcp:compute/network:Network":       gcpGlobal("networks"),
+	"gcp:compute/router:Router":         gcpRegional("routers"),
+	"gcp:compute/routerNat:RouterNat":   routerNat,
+	"gcp:compute/subnetwork:Subnetwork": gcpRegional("subnetworks"),
+}
+
+func withOutputs(s shape, fill func(c *call)) shape {
+	return func(c *call) (string, error) {
+		id, err := s(c)
+		if err == nil {
+			fill(c)
+		}
+		return id, err
+	}
+}
+
+// armPrefix returns "/subscriptions/<sub>/resourceGroups/<rg>".
+func armPrefix(c *call) (string, error) {
+	sub := c.fromProvider("subscriptionId")
+	if sub == "" {
+		return "", fmt.Errorf("no subscriptionId on the resource's provider; create resources with the backend's explicit provider")
+	}
+	rg, err := c.need("resourceGroupName")
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", sub, rg), nil
+}
+
+func resourceGroup(c *call) (string, error) {
+	sub := c.fromProvider("subscriptionId")
+	rg, err := c.need("resourceGroupName")
+	if err != nil {
+		return "", err
+	}
+	c.set("name", rg)
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", sub, rg), nil
+}
+
+// arm shapes a top-level ARM resource:
+// /subscriptions/<sub>/resourceGroups/<rg>/providers/<namespace/type>/<name>.
+func arm(typePath, nameKey string) shape {
+	return func(c *call) (string, error) {
+		prefix, err := armPrefix(c)
+		if err != nil {
+			return "", err
+		}
+		name, err := c.need(nameKey)
+		if err != nil {
+			return "", err
+		}
+		c.set("name", name)
+		return fmt.Sprintf("%s/providers/%s/%s", prefix, typePath, name), nil
+	}
+}
+
+// armChild shapes a child ARM resource such as a subnet:
+// .../providers/<namespace/type>/<parent>/<childType>/<name>.
+func armChild(typePath, parentKey, childType, nameKey string) shape {
+	return func(c *call) (string, error) {
+		prefix, err := armPrefix(c)
+		if err != nil {
+			return "", err
+		}
+		parent, err := c.need(parentKey)
+		if err != nil {
+			return "", err
+		}
+		name, err := c.need(nameKey)
+		if err != nil {
+			return "", err
+		}
+		c.set("name", name)
+		return fmt.Sprintf("%s/providers/%s/%s/%s/%s", prefix, typePath, parent, childType, name), nil
+	}
+}
+
+const gcpAPI = "https://www.googleapis.com/compute/v1/"
+
+func gcpProject(c *call) (string, error) {
+	if p := c.fromProvider("project"); p != "" {
+		return p, nil
+	}
+	return "", fmt.Errorf("no project on the resource or its provider; create resources with the backend's explicit provider")
+}
+
+// gcpGlobal shapes projects/<p>/global/<collection>/<name>.
+func gcpGlobal(collection string) shape {
+	return func(c *call) (string, error) {
+		project, err := gcpProject(c)
+		if err != nil {
+			return "", err
+		}
+		name, err := c.need("name")
+		if err != nil {
+			return "", err
+		}
+		id := fmt.Sprintf("projects/%s/global/%s/%s", project, collection, name)
+		c.set("project", project)
+		c.set("selfLink", gcpAPI+id)
+		return id, nil
+	}
+}
+
+// gcpRegional shapes projects/<p>/regions/<r>/<collection>/<name>.
+func gcpRegional(collection string) shape {
+	return func(c *call) (string, error) {
+		project, err := gcpProject(c)
+		if err != nil {
+			return "", err
+		}
+		region := c.fromProvider("region")
+		if region == "" {
+			return "", fmt.Errorf("no region on the resource or its provider")
+		}
+		name, err := c.need("name")
+		if err != nil {
+			return "", err
+		}
+		id := fmt.Sprintf("projects/%s/regions/%s/%s/%s", project, region, collection, name)
+		c.set("project", project)
+		c.set("region", region)
+		c.set("selfLink", gcpAPI+id)
+		return id, nil
+	}
+}
+
+// routerNat is "<project>/<region>/<router>/<name>", as the provider reports it.
+func routerNat(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	region := c.fromProvider("region")
+	router, err := c.need("router")
+	if err != nil {
+		return "", err
+	}
+	name, err := c.need("name")
+	if err != nil {
+		return "", err
+	}
+	return strings.Join([]string{project, region, router, name}, "/"), nil
+}

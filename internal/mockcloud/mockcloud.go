@@ -1,0 +1,204 @@
+package mockcloud
+
+import (
+	"crypto/sha1"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/internal/snapshot"
+)
+
+// Project is the Pulumi project name every snapshot uses.
+const Project = "plinth"
+
+// Mocks implements pulumi.MockResourceMonitor. Create it with New; it is
+// safe for the concurrent registrations a Pulumi program makes.
+type Mocks struct {
+	stack string
+
+	mu        sync.Mutex
+	resources []snapshot.Resource
+	providers map[string]resource.PropertyMap // provider reference "urn::id" -> inputs
+}
+
+var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
+
+// New returns mocks for the named stack.
+func New(stack string) *Mocks {
+	return &Mocks{stack: stack, providers: map[string]resource.PropertyMap{}}
+}
+
+// Render runs program under mocks for the named stack and returns its
+// snapshot. Errors from the program, and any resource or invoke the mocks have
+// no answer for, are returned.
+func Render(stack string, program pulumi.RunFunc) (*snapshot.Snapshot, error) {
+	m := New(stack)
+	if err := pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m)); err != nil {
+		return nil, err
+	}
+	return m.Snapshot(), nil
+}
+
+// Snapshot returns what has been registered so far, sorted.
+func (m *Mocks) Snapshot() *snapshot.Snapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := &snapshot.Snapshot{Stack: m.stack, Resources: slices.Clone(m.resources)}
+	s.Sort()
+	return s
+}
+
+// NewResource records the registration and answers with the ID and outputs
+// the cloud would return.
+func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	if rpc == nil {
+		return "", nil, fmt.Errorf("mockcloud: %s %q was read, not registered; reads are not supported", args.TypeToken, args.Name)
+	}
+	urn := m.urn(rpc.GetParent(), args.TypeToken, args.Name)
+	parent := rpc.GetParent()
+	if resource.URN(parent).QualifiedType() == resource.RootStackType {
+		parent = ""
+	}
+	rec := snapshot.Resource{
+		URN:            urn,
+		Type:           args.TypeToken,
+		Name:           args.Name,
+		Custom:         args.Custom,
+		Parent:         parent,
+		Provider:       args.Provider,
+		Protect:        rpc.GetProtect(),
+		RetainOnDelete: rpc.GetRetainOnDelete(),
+		DependsOn:      rpc.GetDependencies(),
+		IgnoreChanges:  rpc.GetIgnoreChanges(),
+		Inputs:         plain(args.Inputs),
+	}
+
+	var (
+		id      string
+		outputs = args.Inputs.Copy()
+	)
+	switch {
+	case !args.Custom:
+		// Component resources have no ID and no cloud outputs.
+	case strings.HasPrefix(args.TypeToken, "pulumi:providers:"):
+		id = uuidFrom("provider", urn)
+		m.mu.Lock()
+		m.providers[urn+"::"+id] = args.Inputs
+		m.mu.Unlock()
+	default:
+		shape, ok := shapes[args.TypeToken]
+		if !ok {
+			return "", nil, fmt.Errorf("mockcloud: no ID shape for resource type %q (%s); add one to internal/mockcloud/ids.go", args.TypeToken, args.Name)
+		}
+		var err error
+		id, err = shape(&call{name: args.Name, in: args.Inputs, out: outputs, provider: m.provider(args.Provider)})
+		if err != nil {
+			return "", nil, fmt.Errorf("mockcloud: %s %q: %w", args.TypeToken, args.Name, err)
+		}
+	}
+
+	m.mu.Lock()
+	m.resources = append(m.resources, rec)
+	m.mu.Unlock()
+	return id, outputs, nil
+}
+
+// Call answers an invoke from the table in invokes.go.
+func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	answer, ok := invokes[args.Token]
+	if !ok {
+		return nil, fmt.Errorf("mockcloud: no answer for invoke %q; add one to internal/mockcloud/invokes.go", args.Token)
+	}
+	return answer(&call{in: args.Args, out: resource.PropertyMap{}, provider: m.provider(args.Provider)})
+}
+
+func (m *Mocks) provider(ref string) resource.PropertyMap {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.providers[ref]
+}
+
+// urn computes a resource's URN the way the engine (and the SDK's mock
+// monitor) does.
+func (m *Mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(Project), parentType, tokens.Type(typ), name))
+}
+
+// plain converts Pulumi property values into JSON-ready values. Secrets
+// become snapshot.SecretValue and unknowns snapshot.UnknownValue.
+func plain(pm resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(pm))
+	for k, v := range pm {
+		out[string(k)] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsNull():
+		return nil
+	case v.IsSecret():
+		return snapshot.SecretValue
+	case v.IsComputed():
+		return snapshot.UnknownValue
+	case v.IsOutput():
+		o := v.OutputValue()
+		switch {
+		case o.Secret:
+			return snapshot.SecretValue
+		case !o.Known:
+			return snapshot.UnknownValue
+		}
+		return plainValue(o.Element)
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plainValue(e)
+		}
+		return out
+	case v.IsObject():
+		return plain(v.ObjectValue())
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsAsset():
+		return "asset:" + v.AssetValue().Hash
+	case v.IsArchive():
+		return "archive:" + v.ArchiveValue().Hash
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// uuidFrom returns a name-based (version 5 style) UUID of parts, so that the
+// same resource always gets the same principal ID, client ID or provider ID.
+func uuidFrom(parts ...string) string {
+	sum := sha1.Sum([]byte(strings.Join(parts, "\x00")))
+	sum[6] = (sum[6] & 0x0f) | 0x50
+	sum[8] = (sum[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+}
+
+// ipFrom returns a stable public-looking IPv4 address for name within the
+// given /8 (for example 20 for Azure, 34 for GCP).
+func ipFrom(first byte, name string) string {
+	sum := sha1.Sum([]byte(name))
+	return fmt.Sprintf("%d.%d.%d.%d", first, sum[0], sum[1], max(sum[2], 1))
+}

@@ -1,0 +1,64 @@
+package snapshot
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// WriteTree prints the snapshot as an indented tree of parents and children,
+// followed by the number of resources of each type:
+//
+//	prod-aks: 14 resources (1 component, 13 cloud)
+//	└─ plinth:components:Network core
+//	   ├─ azure-native:network/v20240501:VirtualNetwork core-vnet
+//	   ...
+func (s *Snapshot) WriteTree(w io.Writer) error {
+	children := map[string][]*Resource{}
+	components := 0
+	for i := range s.Resources {
+		r := &s.Resources[i]
+		children[r.Parent] = append(children[r.Parent], r)
+		if !r.Custom {
+			components++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d resources (%d components, %d cloud)\n",
+		s.Stack, len(s.Resources), components, len(s.Resources)-components)
+	var walk func(parent, indent string)
+	walk = func(parent, indent string) {
+		kids := children[parent]
+		for i, r := range kids {
+			branch, next := "├─ ", "│  "
+			if i == len(kids)-1 {
+				branch, next = "└─ ", "   "
+			}
+			fmt.Fprintf(&b, "%s%s%s %s\n", indent, branch, r.Type, r.Name)
+			walk(r.URN, indent+next)
+		}
+	}
+	walk("", "")
+	b.WriteString("\nby type:\n")
+	counts := s.CountByType()
+	width := 0
+	for t := range counts {
+		width = max(width, len(t))
+	}
+	for _, t := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Fprintf(&b, "  %-*s %4d\n", width, t, counts[t])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// CountByType returns the number of resources of each type.
+func (s *Snapshot) CountByType() map[string]int {
+	counts := map[string]int{}
+	for _, r := range s.Resources {
+		counts[r.Type]++
+	}
+	return counts
+}

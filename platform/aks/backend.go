@@ -1,0 +1,137 @@
+package aks
+
+import (
+	"regexp"
+
+	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Defaults for the optional fields of Config.
+const (
+	// DefaultNetworkWatcherResourceGroup is where Azure creates the
+	// per-region network watcher when a subscription gets its first VNet.
+	DefaultNetworkWatcherResourceGroup = "NetworkWatcherRG"
+	// DefaultNetworkWatcherPrefix prefixes the location to name that
+	// watcher: "NetworkWatcher_westeurope".
+	DefaultNetworkWatcherPrefix = "NetworkWatcher_"
+)
+
+// DefaultZones are the availability zones used when Config.Zones is empty.
+var DefaultZones = []string{"1", "2", "3"}
+
+// Config says where the backend deploys. SubscriptionID and Location are
+// required.
+type Config struct {
+	// SubscriptionID is the Azure subscription, a UUID. Required.
+	SubscriptionID string
+	// TenantID is the Entra ID tenant, a UUID. Optional for the network;
+	// identity features need it.
+	TenantID string
+	// Location is the Azure region, e.g. "westeurope". Required.
+	Location string
+	// ResourceGroupName is an existing resource group to deploy into. Unset:
+	// each network creates "<network>-rg" as its child.
+	ResourceGroupName string
+	// Zones are the availability zones zonal resources spread over.
+	// Unset: DefaultZones.
+	Zones []string
+	// NetworkWatcherResourceGroup and NetworkWatcherName locate the network
+	// watcher that holds VNet flow logs. Unset: the watcher Azure creates,
+	// DefaultNetworkWatcherResourceGroup and DefaultNetworkWatcherPrefix +
+	// Location.
+	NetworkWatcherResourceGroup, NetworkWatcherName string
+}
+
+// Backend implements the platform contract on Azure. Create it with New.
+type Backend struct {
+	cfg      Config
+	provider pulumi.ProviderResource
+}
+
+var (
+	_ platform.Backend        = (*Backend)(nil)
+	_ platform.NetworkBackend = (*Backend)(nil)
+)
+
+var (
+	uuidPattern     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	locationPattern = regexp.MustCompile(`^[a-z][a-z0-9]+$`)
+)
+
+// New validates cfg and registers the backend's explicit azure-native
+// provider, named name. opts apply to the provider (for example
+// pulumi.Parent).
+func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOption) (*Backend, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(field.NewPath("aks")); err != nil {
+		return nil, err
+	}
+	args := &azurenative.ProviderArgs{
+		SubscriptionId: pulumi.StringPtr(cfg.SubscriptionID),
+		Location:       pulumi.StringPtr(cfg.Location),
+	}
+	if cfg.TenantID != "" {
+		args.TenantId = pulumi.StringPtr(cfg.TenantID)
+	}
+	p, err := azurenative.NewProvider(ctx, name, args, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Backend{cfg: cfg, provider: p}, nil
+}
+
+// Cloud returns platform.CloudAzure.
+func (b *Backend) Cloud() platform.Cloud { return platform.CloudAzure }
+
+// Config returns the backend's configuration with defaults applied.
+func (b *Backend) Config() Config { return b.cfg }
+
+func (c Config) withDefaults() Config {
+	if len(c.Zones) == 0 {
+		c.Zones = append([]string(nil), DefaultZones...)
+	}
+	if c.NetworkWatcherResourceGroup == "" {
+		c.NetworkWatcherResourceGroup = DefaultNetworkWatcherResourceGroup
+	}
+	if c.NetworkWatcherName == "" {
+		c.NetworkWatcherName = DefaultNetworkWatcherPrefix + c.Location
+	}
+	return c
+}
+
+func (c Config) validate(path field.Path) error {
+	var errs field.List
+	switch {
+	case c.SubscriptionID == "":
+		errs.Add(field.Required(path.Child("subscriptionID"), "the Azure subscription ID (az account show --query id)"))
+	case !uuidPattern.MatchString(c.SubscriptionID):
+		errs.Addf(path.Child("subscriptionID"), c.SubscriptionID, "not a UUID; use the subscription ID, not its name")
+	}
+	if c.TenantID != "" && !uuidPattern.MatchString(c.TenantID) {
+		errs.Addf(path.Child("tenantID"), c.TenantID, "not a UUID; use the tenant ID (az account show --query tenantId)")
+	}
+	switch {
+	case c.Location == "":
+		errs.Add(field.Required(path.Child("location"), "the Azure region, e.g. \"westeurope\""))
+	case !locationPattern.MatchString(c.Location):
+		errs.Addf(path.Child("location"), c.Location, "write the region's name as Azure does, lowercase without spaces, e.g. \"westeurope\"")
+	}
+	for i, z := range c.Zones {
+		if z != "1" && z != "2" && z != "3" {
+			errs.Addf(path.Child("zones").Index(i), z, "Azure zones are \"1\", \"2\" and \"3\"")
+		}
+	}
+	return errs.Err()
+}
+
+// opts returns the options every child gets: the caller's (which carry the
+// component parent) and the backend's explicit provider.
+func (b *Backend) opts(given []pulumi.ResourceOption, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	out := append([]pulumi.ResourceOption{}, given...)
+	out = append(out, pulumi.Provider(b.provider))
+	return append(out, more...)
+}

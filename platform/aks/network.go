@@ -1,0 +1,288 @@
+package aks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
+	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// networkPlan is the cloud-side shape of a NetworkSpec on Azure: every name
+// and setting, computed without Pulumi so it can be table-tested.
+type networkPlan struct {
+	// ResourceGroup is the group everything lands in; CreateResourceGroup
+	// says whether the network creates it.
+	ResourceGroup       string
+	CreateResourceGroup bool
+	VNet                string
+	AddressSpace        string
+	Subnets             []subnetPlan
+	NAT                 *natPlan
+	FlowLog             *flowLogPlan
+	Tags                map[string]string
+}
+
+type subnetPlan struct {
+	Role platform.SubnetRole
+	// Name is the subnet's Azure name, as load-balancer annotations
+	// reference it; it is the role itself.
+	Name string
+	CIDR string
+	NSG  string
+	// NAT attaches the NAT gateway (node subnet only).
+	NAT bool
+	// PrivateEndpointPolicies is "Enabled" on the private-endpoint subnet so
+	// that its NSG applies to private endpoints, "Disabled" elsewhere.
+	PrivateEndpointPolicies string
+}
+
+type natPlan struct {
+	Name        string
+	PublicIPs   []string
+	IdleTimeout int
+	Zones       []string
+}
+
+type flowLogPlan struct {
+	Name string
+	// StorageAccount is the account's Azure name: globally unique, 3-24
+	// lowercase letters and digits.
+	StorageAccount string
+	RetentionDays  int
+	WatcherGroup   string
+	WatcherName    string
+}
+
+func planNetwork(cfg Config, spec platform.NetworkSpec) networkPlan {
+	n := spec.Name
+	p := networkPlan{
+		ResourceGroup: cfg.ResourceGroupName,
+		VNet:          platform.ChildName(n, "vnet"),
+		AddressSpace:  spec.AddressSpace,
+		Tags:          spec.Tags.Merge(),
+	}
+	if p.ResourceGroup == "" {
+		p.ResourceGroup, p.CreateResourceGroup = platform.ChildName(n, "rg"), true
+	}
+	for _, sn := range spec.Subnets {
+		sp := subnetPlan{
+			Role:                    sn.Role,
+			Name:                    string(sn.Role),
+			CIDR:                    sn.CIDR,
+			NSG:                     platform.ChildName(n, string(sn.Role)+"-nsg"),
+			NAT:                     spec.NAT.Enabled && sn.Role == platform.SubnetNodes,
+			PrivateEndpointPolicies: "Disabled",
+		}
+		if sn.Role == platform.SubnetPrivateEndpoints {
+			sp.PrivateEndpointPolicies = "Enabled"
+		}
+		p.Subnets = append(p.Subnets, sp)
+	}
+	if spec.NAT.Enabled {
+		nat := &natPlan{Name: platform.ChildName(n, "nat"), IdleTimeout: spec.NAT.IdleTimeoutMinutes, Zones: cfg.Zones}
+		for i := range spec.NAT.IPCount {
+			nat.PublicIPs = append(nat.PublicIPs, platform.ChildName(n, fmt.Sprintf("nat-ip-%d", i+1)))
+		}
+		p.NAT = nat
+	}
+	if spec.FlowLogs.Enabled {
+		p.FlowLog = &flowLogPlan{
+			Name:           platform.ChildName(n, "flowlog"),
+			StorageAccount: storageAccountName("fl", n, cfg.SubscriptionID, p.ResourceGroup),
+			RetentionDays:  spec.FlowLogs.RetentionDays,
+			WatcherGroup:   cfg.NetworkWatcherResourceGroup,
+			WatcherName:    cfg.NetworkWatcherName,
+		}
+	}
+	return p
+}
+
+// storageAccountName derives a globally unique, stable storage account name:
+// the purpose, the logical name without hyphens (cut to fit) and 8 hex
+// characters of a hash of the subscription, resource group and name. It
+// never changes unless those do.
+func storageAccountName(purpose, name string, scope ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(append(scope, purpose, name), "/")))
+	suffix := hex.EncodeToString(sum[:])[:8]
+	base := strings.ReplaceAll(name, "-", "")
+	if room := 24 - len(purpose) - len(suffix); len(base) > room {
+		base = base[:room]
+	}
+	return purpose + base + suffix
+}
+
+// NewNetwork creates the Azure network for spec. See the package
+// documentation of components/network for what it creates.
+func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opts ...pulumi.ResourceOption) (*platform.NetworkOutputs, error) {
+	plan := planNetwork(b.cfg, spec)
+	tags := pulumi.ToStringMap(plan.Tags)
+	n := spec.Name
+
+	rgName := pulumi.String(plan.ResourceGroup).ToStringOutput()
+	if plan.CreateResourceGroup {
+		rg, err := resources.NewResourceGroup(ctx, platform.ChildName(n, "rg"), &resources.ResourceGroupArgs{
+			ResourceGroupName: pulumi.String(plan.ResourceGroup),
+			Location:          pulumi.String(b.cfg.Location),
+			Tags:              tags,
+		}, b.opts(opts)...)
+		if err != nil {
+			return nil, err
+		}
+		rgName = rg.Name
+	}
+
+	// Subnets are separate resources; the VNet ignores its inline subnet list
+	// so that an update of the VNet never removes them.
+	vnet, err := network.NewVirtualNetwork(ctx, platform.ChildName(n, "vnet"), &network.VirtualNetworkArgs{
+		VirtualNetworkName: pulumi.String(plan.VNet),
+		ResourceGroupName:  rgName,
+		Location:           pulumi.String(b.cfg.Location),
+		AddressSpace:       &network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(plan.AddressSpace)}},
+		Tags:               tags,
+	}, b.opts(opts, pulumi.IgnoreChanges([]string{"subnets"}))...)
+	if err != nil {
+		return nil, err
+	}
+
+	out := &platform.NetworkOutputs{
+		ID:        vnet.ID().ToStringOutput(),
+		Name:      vnet.Name,
+		Subnets:   map[platform.SubnetRole]platform.SubnetOutputs{},
+		EgressIPs: pulumi.ToStringArray(nil).ToStringArrayOutput(),
+	}
+
+	var natID pulumi.StringInput
+	if plan.NAT != nil {
+		nat, ips, err := b.newNAT(ctx, n, plan, rgName, tags, opts)
+		if err != nil {
+			return nil, err
+		}
+		natID, out.EgressIPs = nat.ID(), ips
+	}
+
+	// Azure serialises operations on one VNet's subnets; creating them one
+	// after another avoids AnotherOperationInProgress failures.
+	var previous pulumi.Resource
+	for _, sp := range plan.Subnets {
+		nsg, err := network.NewNetworkSecurityGroup(ctx, platform.ChildName(n, string(sp.Role)+"-nsg"), &network.NetworkSecurityGroupArgs{
+			NetworkSecurityGroupName: pulumi.String(sp.NSG),
+			ResourceGroupName:        rgName,
+			Location:                 pulumi.String(b.cfg.Location),
+			Tags:                     tags,
+		}, b.opts(opts)...)
+		if err != nil {
+			return nil, err
+		}
+		args := &network.SubnetArgs{
+			SubnetName:                     pulumi.String(sp.Name),
+			VirtualNetworkName:             vnet.Name,
+			ResourceGroupName:              rgName,
+			AddressPrefix:                  pulumi.String(sp.CIDR),
+			NetworkSecurityGroup:           &network.NetworkSecurityGroupTypeArgs{Id: nsg.ID().ToStringOutput().ToStringPtrOutput()},
+			DefaultOutboundAccess:          pulumi.Bool(false),
+			PrivateEndpointNetworkPolicies: pulumi.String(sp.PrivateEndpointPolicies),
+		}
+		if sp.NAT {
+			args.NatGateway = &network.SubResourceArgs{Id: natID.ToStringOutput().ToStringPtrOutput()}
+		}
+		var more []pulumi.ResourceOption
+		if previous != nil {
+			more = append(more, pulumi.DependsOn([]pulumi.Resource{previous}))
+		}
+		subnet, err := network.NewSubnet(ctx, platform.ChildName(n, string(sp.Role)), args, b.opts(opts, more...)...)
+		if err != nil {
+			return nil, err
+		}
+		previous = subnet
+		out.Subnets[sp.Role] = platform.SubnetOutputs{ID: subnet.ID().ToStringOutput(), Name: subnet.Name.Elem()}
+	}
+
+	if plan.FlowLog != nil {
+		if err := b.newFlowLog(ctx, n, plan, rgName, vnet, tags, opts); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *Backend) newNAT(ctx *pulumi.Context, n string, plan networkPlan, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*network.NatGateway, pulumi.StringArrayOutput, error) {
+	var (
+		refs network.SubResourceArray
+		ips  pulumi.StringArray
+	)
+	for i, ipName := range plan.NAT.PublicIPs {
+		ip, err := network.NewPublicIPAddress(ctx, platform.ChildName(n, fmt.Sprintf("nat-ip-%d", i+1)), &network.PublicIPAddressArgs{
+			PublicIpAddressName:      pulumi.String(ipName),
+			ResourceGroupName:        rg,
+			Location:                 pulumi.String(b.cfg.Location),
+			Sku:                      &network.PublicIPAddressSkuArgs{Name: pulumi.String("Standard"), Tier: pulumi.String("Regional")},
+			PublicIPAllocationMethod: pulumi.String("Static"),
+			PublicIPAddressVersion:   pulumi.String("IPv4"),
+			Zones:                    pulumi.ToStringArray(plan.NAT.Zones),
+			Tags:                     tags,
+		}, b.opts(opts)...)
+		if err != nil {
+			return nil, pulumi.StringArrayOutput{}, err
+		}
+		refs = append(refs, &network.SubResourceArgs{Id: ip.ID().ToStringOutput().ToStringPtrOutput()})
+		ips = append(ips, ip.IpAddress.Elem())
+	}
+	nat, err := network.NewNatGateway(ctx, platform.ChildName(n, "nat"), &network.NatGatewayArgs{
+		NatGatewayName:       pulumi.String(plan.NAT.Name),
+		ResourceGroupName:    rg,
+		Location:             pulumi.String(b.cfg.Location),
+		Sku:                  &network.NatGatewaySkuArgs{Name: pulumi.String("Standard")},
+		PublicIpAddresses:    refs,
+		IdleTimeoutInMinutes: pulumi.Int(plan.NAT.IdleTimeout),
+		Tags:                 tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, pulumi.StringArrayOutput{}, err
+	}
+	return nat, ips.ToStringArrayOutput(), nil
+}
+
+func (b *Backend) newFlowLog(ctx *pulumi.Context, n string, plan networkPlan, rg pulumi.StringOutput, vnet *network.VirtualNetwork, tags pulumi.StringMap, opts []pulumi.ResourceOption) error {
+	fl := plan.FlowLog
+	// The storage account takes nothing but flow logs: HTTPS and TLS 1.2
+	// only, no public blob access, reachable only by trusted Azure services
+	// such as Network Watcher.
+	account, err := storage.NewStorageAccount(ctx, platform.ChildName(n, "flowlogs"), &storage.StorageAccountArgs{
+		AccountName:            pulumi.String(fl.StorageAccount),
+		ResourceGroupName:      rg,
+		Location:               pulumi.String(b.cfg.Location),
+		Kind:                   pulumi.String("StorageV2"),
+		Sku:                    &storage.SkuArgs{Name: pulumi.String("Standard_ZRS")},
+		MinimumTlsVersion:      pulumi.String("TLS1_2"),
+		EnableHttpsTrafficOnly: pulumi.Bool(true),
+		AllowBlobPublicAccess:  pulumi.Bool(false),
+		NetworkRuleSet: &storage.NetworkRuleSetArgs{
+			DefaultAction: storage.DefaultActionDeny,
+			Bypass:        pulumi.String("AzureServices"),
+		},
+		Tags: tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return err
+	}
+	_, err = network.NewFlowLog(ctx, platform.ChildName(n, "flowlog"), &network.FlowLogArgs{
+		FlowLogName:        pulumi.String(fl.Name),
+		NetworkWatcherName: pulumi.String(fl.WatcherName),
+		ResourceGroupName:  pulumi.String(fl.WatcherGroup),
+		Location:           pulumi.String(b.cfg.Location),
+		TargetResourceId:   vnet.ID().ToStringOutput(),
+		StorageId:          account.ID().ToStringOutput(),
+		Enabled:            pulumi.Bool(true),
+		Format:             &network.FlowLogFormatParametersArgs{Type: pulumi.String("JSON"), Version: pulumi.Int(2)},
+		RetentionPolicy:    &network.RetentionPolicyParametersArgs{Days: pulumi.Int(fl.RetentionDays), Enabled: pulumi.Bool(true)},
+		Tags:               tags,
+	}, b.opts(opts)...)
+	return err
+}

@@ -1,0 +1,84 @@
+package gke
+
+import (
+	"regexp"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Config says where the backend deploys. Project and Region are required.
+type Config struct {
+	// Project is the GCP project ID (not its number or display name).
+	// Required.
+	Project string
+	// Region is the GCP region, e.g. "europe-west1". Required.
+	Region string
+}
+
+// Backend implements the platform contract on Google Cloud. Create it with
+// New.
+type Backend struct {
+	cfg      Config
+	provider pulumi.ProviderResource
+}
+
+var (
+	_ platform.Backend        = (*Backend)(nil)
+	_ platform.NetworkBackend = (*Backend)(nil)
+)
+
+var (
+	projectPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	regionPattern  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+)
+
+// New validates cfg and registers the backend's explicit gcp provider, named
+// name. opts apply to the provider.
+func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOption) (*Backend, error) {
+	if err := cfg.validate(field.NewPath("gke")); err != nil {
+		return nil, err
+	}
+	p, err := gcp.NewProvider(ctx, name, &gcp.ProviderArgs{
+		Project: pulumi.StringPtr(cfg.Project),
+		Region:  pulumi.StringPtr(cfg.Region),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Backend{cfg: cfg, provider: p}, nil
+}
+
+// Cloud returns platform.CloudGCP.
+func (b *Backend) Cloud() platform.Cloud { return platform.CloudGCP }
+
+// Config returns the backend's configuration.
+func (b *Backend) Config() Config { return b.cfg }
+
+func (c Config) validate(path field.Path) error {
+	var errs field.List
+	switch {
+	case c.Project == "":
+		errs.Add(field.Required(path.Child("project"), "the GCP project ID (gcloud config get project)"))
+	case !projectPattern.MatchString(c.Project):
+		errs.Addf(path.Child("project"), c.Project, "not a project ID: 6-30 lowercase letters, digits and '-', starting with a letter")
+	}
+	switch {
+	case c.Region == "":
+		errs.Add(field.Required(path.Child("region"), "the GCP region, e.g. \"europe-west1\""))
+	case !regionPattern.MatchString(c.Region):
+		errs.Addf(path.Child("region"), c.Region, "not a region; write it as GCP does, e.g. \"europe-west1\" (a region, not a zone)")
+	}
+	return errs.Err()
+}
+
+// opts returns the options every child gets: the caller's (which carry the
+// component parent) and the backend's explicit provider.
+func (b *Backend) opts(given []pulumi.ResourceOption, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	out := append([]pulumi.ResourceOption{}, given...)
+	out = append(out, pulumi.Provider(b.provider))
+	return append(out, more...)
+}

@@ -1,0 +1,235 @@
+package gke
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// HealthCheckRanges are the source ranges of Google Cloud load-balancer
+// health checks, which the firewall must admit for load-balanced services
+// to become healthy.
+var HealthCheckRanges = []string{"35.191.0.0/16", "130.211.0.0/22", "209.85.152.0/22", "209.85.204.0/22"}
+
+// networkPlan is the cloud-side shape of a NetworkSpec on GCP, computed
+// without Pulumi so it can be table-tested.
+type networkPlan struct {
+	VPC       string
+	Subnets   []subnetPlan
+	Firewalls []firewallPlan
+	NAT       *natPlan
+	// FlowSampling is the flow-log sampling rate; 0 when flow logs are off.
+	FlowSampling float64
+	Labels       map[string]string
+}
+
+type subnetPlan struct {
+	Role platform.SubnetRole
+	Name string
+	CIDR string
+	// Secondary ranges by name, node subnet only.
+	PodRange, ServiceRange         string
+	PodRangeName, ServiceRangeName string
+}
+
+type firewallPlan struct {
+	Name         string
+	Description  string
+	SourceRanges []string
+	// Protocols allowed; all ports.
+	Protocols []string
+	Log       bool
+}
+
+type natPlan struct {
+	Router, Name      string
+	Addresses         []string
+	IdleTimeoutSecond int
+	// Subnet is the role of the only subnet NAT'ed: the nodes.
+	Subnet platform.SubnetRole
+}
+
+func planNetwork(spec platform.NetworkSpec) networkPlan {
+	n := spec.Name
+	p := networkPlan{VPC: platform.ChildName(n, "vpc"), Labels: spec.Tags.Merge()}
+	if spec.FlowLogs.Enabled {
+		p.FlowSampling = spec.FlowLogs.SampleRate
+	}
+	for _, sn := range spec.Subnets {
+		sp := subnetPlan{Role: sn.Role, Name: platform.ChildName(n, string(sn.Role)), CIDR: sn.CIDR}
+		if sn.Role == platform.SubnetNodes {
+			sp.PodRange, sp.PodRangeName = spec.PodCIDR, platform.ChildName(n, "pods")
+			sp.ServiceRange, sp.ServiceRangeName = spec.ServiceCIDR, platform.ChildName(n, "services")
+		}
+		p.Subnets = append(p.Subnets, sp)
+	}
+	p.Firewalls = []firewallPlan{
+		{
+			Name:         platform.ChildName(n, "allow-internal"),
+			Description:  "Traffic between nodes, pods and internal load balancers of this network.",
+			SourceRanges: []string{spec.AddressSpace, spec.PodCIDR},
+			Protocols:    []string{"tcp", "udp", "icmp"},
+			Log:          spec.FlowLogs.Enabled,
+		},
+		{
+			Name:         platform.ChildName(n, "allow-health-checks"),
+			Description:  "Google Cloud load-balancer health checks.",
+			SourceRanges: append([]string(nil), HealthCheckRanges...),
+			Protocols:    []string{"tcp"},
+			Log:          spec.FlowLogs.Enabled,
+		},
+	}
+	if spec.NAT.Enabled {
+		nat := &natPlan{
+			Router:            platform.ChildName(n, "router"),
+			Name:              platform.ChildName(n, "nat"),
+			IdleTimeoutSecond: spec.NAT.IdleTimeoutMinutes * 60,
+			Subnet:            platform.SubnetNodes,
+		}
+		for i := range spec.NAT.IPCount {
+			nat.Addresses = append(nat.Addresses, platform.ChildName(n, fmt.Sprintf("nat-ip-%d", i+1)))
+		}
+		p.NAT = nat
+	}
+	return p
+}
+
+// NewNetwork creates the GCP network for spec. See the package
+// documentation of components/network for what it creates.
+func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opts ...pulumi.ResourceOption) (*platform.NetworkOutputs, error) {
+	plan := planNetwork(spec)
+	labels := pulumi.ToStringMap(plan.Labels)
+
+	vpc, err := compute.NewNetwork(ctx, plan.VPC, &compute.NetworkArgs{
+		Name:                  pulumi.String(plan.VPC),
+		AutoCreateSubnetworks: pulumi.Bool(false),
+		RoutingMode:           pulumi.String("REGIONAL"),
+		Description:           pulumi.String("Plinth network " + spec.Name),
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+	out := &platform.NetworkOutputs{
+		ID:        vpc.ID().ToStringOutput(),
+		Name:      vpc.Name,
+		Subnets:   map[platform.SubnetRole]platform.SubnetOutputs{},
+		EgressIPs: pulumi.ToStringArray(nil).ToStringArrayOutput(),
+	}
+
+	subnets := map[platform.SubnetRole]*compute.Subnetwork{}
+	for _, sp := range plan.Subnets {
+		args := &compute.SubnetworkArgs{
+			Name:                  pulumi.String(sp.Name),
+			Network:               vpc.ID(),
+			Region:                pulumi.String(b.cfg.Region),
+			IpCidrRange:           pulumi.String(sp.CIDR),
+			PrivateIpGoogleAccess: pulumi.Bool(true),
+			Purpose:               pulumi.String("PRIVATE"),
+			StackType:             pulumi.String("IPV4_ONLY"),
+		}
+		if plan.FlowSampling > 0 {
+			args.LogConfig = &compute.SubnetworkLogConfigArgs{
+				AggregationInterval: pulumi.String("INTERVAL_5_SEC"),
+				FlowSampling:        pulumi.Float64(plan.FlowSampling),
+				Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
+			}
+		}
+		if sp.PodRangeName != "" {
+			args.SecondaryIpRanges = compute.SubnetworkSecondaryIpRangeArray{
+				&compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(sp.PodRangeName), IpCidrRange: pulumi.String(sp.PodRange)},
+				&compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(sp.ServiceRangeName), IpCidrRange: pulumi.String(sp.ServiceRange)},
+			}
+			out.PodRangeName, out.ServiceRangeName = sp.PodRangeName, sp.ServiceRangeName
+		}
+		sn, err := compute.NewSubnetwork(ctx, sp.Name, args, b.opts(opts)...)
+		if err != nil {
+			return nil, err
+		}
+		subnets[sp.Role] = sn
+		out.Subnets[sp.Role] = platform.SubnetOutputs{ID: sn.ID().ToStringOutput(), Name: sn.Name}
+	}
+
+	for _, fw := range plan.Firewalls {
+		var allows compute.FirewallAllowArray
+		for _, proto := range fw.Protocols {
+			allows = append(allows, &compute.FirewallAllowArgs{Protocol: pulumi.String(proto)})
+		}
+		args := &compute.FirewallArgs{
+			Name:         pulumi.String(fw.Name),
+			Network:      vpc.ID(),
+			Description:  pulumi.String(fw.Description),
+			Direction:    pulumi.String("INGRESS"),
+			Priority:     pulumi.Int(1000),
+			SourceRanges: pulumi.ToStringArray(fw.SourceRanges),
+			Allows:       allows,
+		}
+		if fw.Log {
+			args.LogConfig = &compute.FirewallLogConfigArgs{Metadata: pulumi.String("INCLUDE_ALL_METADATA")}
+		}
+		if _, err := compute.NewFirewall(ctx, fw.Name, args, b.opts(opts)...); err != nil {
+			return nil, err
+		}
+	}
+
+	if plan.NAT != nil {
+		ips, err := b.newNAT(ctx, plan, vpc, subnets, labels, opts)
+		if err != nil {
+			return nil, err
+		}
+		out.EgressIPs = ips
+	}
+	return out, nil
+}
+
+func (b *Backend) newNAT(ctx *pulumi.Context, plan networkPlan, vpc *compute.Network, subnets map[platform.SubnetRole]*compute.Subnetwork, labels pulumi.StringMap, opts []pulumi.ResourceOption) (pulumi.StringArrayOutput, error) {
+	nat := plan.NAT
+	var selfLinks, ips pulumi.StringArray
+	for _, name := range nat.Addresses {
+		addr, err := compute.NewAddress(ctx, name, &compute.AddressArgs{
+			Name:        pulumi.String(name),
+			Region:      pulumi.String(b.cfg.Region),
+			AddressType: pulumi.String("EXTERNAL"),
+			NetworkTier: pulumi.String("PREMIUM"),
+			Description: pulumi.String("Cloud NAT egress address"),
+			Labels:      labels,
+		}, b.opts(opts)...)
+		if err != nil {
+			return pulumi.StringArrayOutput{}, err
+		}
+		selfLinks = append(selfLinks, addr.SelfLink)
+		ips = append(ips, addr.Address)
+	}
+	router, err := compute.NewRouter(ctx, nat.Router, &compute.RouterArgs{
+		Name:    pulumi.String(nat.Router),
+		Network: vpc.ID(),
+		Region:  pulumi.String(b.cfg.Region),
+	}, b.opts(opts)...)
+	if err != nil {
+		return pulumi.StringArrayOutput{}, err
+	}
+	_, err = compute.NewRouterNat(ctx, nat.Name, &compute.RouterNatArgs{
+		Name:                          pulumi.String(nat.Name),
+		Router:                        router.Name,
+		Region:                        pulumi.String(b.cfg.Region),
+		NatIpAllocateOption:           pulumi.String("MANUAL_ONLY"),
+		NatIps:                        selfLinks,
+		SourceSubnetworkIpRangesToNat: pulumi.String("LIST_OF_SUBNETWORKS"),
+		Subnetworks: compute.RouterNatSubnetworkArray{&compute.RouterNatSubnetworkArgs{
+			Name:                 subnets[nat.Subnet].ID(),
+			SourceIpRangesToNats: pulumi.ToStringArray([]string{"ALL_IP_RANGES"}),
+		}},
+		EnableDynamicPortAllocation:      pulumi.Bool(true),
+		EnableEndpointIndependentMapping: pulumi.Bool(false),
+		MinPortsPerVm:                    pulumi.Int(64),
+		MaxPortsPerVm:                    pulumi.Int(4096),
+		TcpEstablishedIdleTimeoutSec:     pulumi.Int(nat.IdleTimeoutSecond),
+		LogConfig:                        &compute.RouterNatLogConfigArgs{Enable: pulumi.Bool(true), Filter: pulumi.String("ERRORS_ONLY")},
+	}, b.opts(opts)...)
+	if err != nil {
+		return pulumi.StringArrayOutput{}, err
+	}
+	return ips.ToStringArrayOutput(), nil
+}
