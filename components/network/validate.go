@@ -83,19 +83,23 @@ func (a Args) validate(path field.Path) field.List {
 	if svcsOK {
 		ranges = append(ranges, namedRange{path.Child("serviceCIDR"), svcs})
 	}
+	// A pod or service range that overlaps the address space is reported
+	// once against it, not again against each subnet inside it.
+	insideSpace := map[field.Path]bool{}
 	if spaceOK {
-		for _, r := range []struct {
-			ok  bool
-			val string
-			nr  namedRange
-		}{{podsOK, a.PodCIDR, namedRange{path.Child("podCIDR"), pods}}, {svcsOK, a.ServiceCIDR, namedRange{path.Child("serviceCIDR"), svcs}}} {
-			if r.ok && cidr.Overlaps(space, r.nr.prefix) {
-				errs.Addf(r.nr.path, r.val, "overlaps %s %q; pod and service ranges must lie outside the address space", path.Child("addressSpace"), a.AddressSpace)
+		for _, r := range ranges[len(ranges)-boolCount(podsOK, svcsOK):] {
+			if cidr.Overlaps(space, r.prefix) {
+				insideSpace[r.path] = true
+				errs.Addf(r.path, r.prefix.String(), "overlaps %s %q; pod and service ranges must lie outside the address space", path.Child("addressSpace"), a.AddressSpace)
 			}
 		}
 	}
+	subnetRanges := len(ranges) - boolCount(podsOK, svcsOK)
 	for i := range ranges {
 		for j := range i {
+			if insideSpace[ranges[i].path] && j < subnetRanges {
+				continue
+			}
 			if cidr.Overlaps(ranges[i].prefix, ranges[j].prefix) {
 				errs.Addf(ranges[i].path, ranges[i].prefix.String(), "overlaps %s %q; ranges must not share addresses", ranges[j].path, ranges[j].prefix.String())
 			}
@@ -191,6 +195,16 @@ func parseRange(path field.Path, s string, minBits, maxBits int, errs *field.Lis
 		return netip.Prefix{}, false
 	}
 	return p, true
+}
+
+func boolCount(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // maxPodRangeBits is the longest pod-range prefix that still gives each of n

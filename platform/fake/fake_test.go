@@ -1,0 +1,17 @@
+package fake_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+func TestNetworkConformance(t *testing.T) {
+	platformtest.NetworkConformance(t, func(ctx *pulumi.Context) (platform.NetworkBackend, error) {
+		return fake.New(ctx, "fake")
+	})
+}
