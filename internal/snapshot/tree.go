@@ -26,8 +26,8 @@ func (s *Snapshot) WriteTree(w io.Writer) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d resources (%d components, %d cloud)\n",
-		s.Stack, len(s.Resources), components, len(s.Resources)-components)
+	fmt.Fprintf(&b, "%s: %s (%s, %d cloud)\n", s.Stack,
+		plural(len(s.Resources), "resource"), plural(components, "component"), len(s.Resources)-components)
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		kids := children[parent]
@@ -52,6 +52,13 @@ func (s *Snapshot) WriteTree(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // CountByType returns the number of resources of each type.

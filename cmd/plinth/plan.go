@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+type planOptions struct {
+	json, write bool
+	dir         string
+}
+
+func newPlanCommand() *cobra.Command {
+	var o planOptions
+	cmd := &cobra.Command{
+		Use:   "plan [STACK...]",
+		Short: "Render stacks offline and print their resource graphs",
+		Long: `plan renders each named stack (all stacks when none is named) under mocks,
+with placeholder cloud coordinates, and prints its resource tree with counts
+by type. --json prints the snapshot format instead; --write updates the
+golden snapshots under stacks/snapshots/ that make test compares against.`,
+		Example: `  plinth plan
+  plinth plan prod-aks --json
+  plinth plan --write`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPlan(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print each stack's snapshot as JSON")
+	cmd.Flags().BoolVar(&o.write, "write", false, "write snapshots to DIR/stacks/snapshots/<stack>.json")
+	cmd.Flags().StringVar(&o.dir, "dir", ".", "repository root that --write writes under")
+	return cmd
+}
+
+func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
+	envs, err := selectEnvironments(names)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, env := range envs {
+		start := time.Now()
+		snap, err := stacks.Render(env)
+		if err != nil {
+			failed++
+			fmt.Fprintf(stderr, "%s: invalid:\n%v\n", env.Name, err)
+			continue
+		}
+		data, err := snap.Marshal()
+		if err != nil {
+			return err
+		}
+		switch {
+		case o.write:
+			path := filepath.Join(o.dir, stacks.SnapshotPath(env.Name))
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "wrote %s (%d resources, %s)\n", path, len(snap.Resources), time.Since(start).Round(time.Millisecond))
+		case o.json:
+			if _, err := stdout.Write(data); err != nil {
+				return err
+			}
+		default:
+			if err := snap.WriteTree(stdout); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d stacks failed", failed, len(envs))
+	}
+	return nil
+}
+
+func selectEnvironments(names []string) ([]stacks.Environment, error) {
+	if len(names) == 0 {
+		return stacks.All(), nil
+	}
+	var out []stacks.Environment
+	var errs []error
+	for _, n := range names {
+		env, err := stacks.Lookup(n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, env)
+	}
+	if len(errs) > 0 {
+		return nil, usageError{errors.Join(errs...)}
+	}
+	return out, nil
+}

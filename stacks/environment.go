@@ -1,0 +1,66 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// Class is an environment's class; it decides the safe defaults it gets.
+type Class string
+
+// The environment classes.
+const (
+	ClassDev     Class = "dev"
+	ClassStaging Class = "staging"
+	ClassProd    Class = "prod"
+)
+
+// Environment is one platform: one Pulumi stack.
+type Environment struct {
+	// Name is the stack name, e.g. "prod-aks"; it prefixes every resource.
+	Name string
+	// Class is dev, staging or prod.
+	Class Class
+	// Cloud picks the backend: platform.CloudAzure or platform.CloudGCP.
+	Cloud platform.Cloud
+	// CostCenter is tagged on every resource for cost reporting.
+	CostCenter string
+	// Network configures the network; its Backend is set by Program.
+	Network network.Args
+}
+
+// Tags returns the tags every resource of the environment carries.
+func (e Environment) Tags() map[string]string {
+	return map[string]string{
+		"environment": e.Name,
+		"class":       string(e.Class),
+		"cost-center": e.CostCenter,
+		"managed-by":  "plinth",
+	}
+}
+
+// All returns every environment, in rollout order per cloud.
+func All() []Environment {
+	return []Environment{devAKS(), prodAKS(), devGKE(), prodGKE()}
+}
+
+// Names returns the names of All, in order.
+func Names() []string {
+	var names []string
+	for _, e := range All() {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// Lookup returns the environment with the given stack name.
+func Lookup(name string) (Environment, error) {
+	for _, e := range All() {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	return Environment{}, fmt.Errorf("no environment %q; the stacks are %v", name, Names())
+}

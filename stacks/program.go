@@ -1,0 +1,112 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/platform/gke"
+)
+
+// Coordinates say where in the cloud an environment lands. They come from
+// the stack's Pulumi configuration (CoordinatesFromConfig), never from the
+// environment definition, so that the same definition can be reviewed
+// without naming real subscriptions or projects.
+type Coordinates struct {
+	// Azure is used by AKS environments.
+	Azure aks.Config
+	// GCP is used by GKE environments.
+	GCP gke.Config
+}
+
+// Placeholders are the coordinates of offline renders: obviously fake,
+// stable, and valid for validation.
+var Placeholders = Coordinates{
+	Azure: aks.Config{
+		SubscriptionID: "00000000-0000-0000-0000-000000000000",
+		TenantID:       "00000000-0000-0000-0000-000000000001",
+		Location:       "westeurope",
+	},
+	GCP: gke.Config{Project: "plinth-placeholder", Region: "europe-west1"},
+}
+
+// ConfigNamespace is the Pulumi configuration namespace of the coordinates:
+// plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
+// plinth:gcpProject, plinth:gcpRegion.
+const ConfigNamespace = "plinth"
+
+// CoordinatesFromConfig reads the coordinates env needs from the stack's
+// Pulumi configuration and fails, naming every missing key and how to set
+// it, when any is absent.
+func CoordinatesFromConfig(ctx *pulumi.Context, env Environment) (Coordinates, error) {
+	cfg := config.New(ctx, ConfigNamespace)
+	var missing []string
+	get := func(key string) string {
+		v := cfg.Get(key)
+		if v == "" {
+			missing = append(missing, fmt.Sprintf("%s:%s is not set; run: pulumi config set %s:%s <value> -s %s",
+				ConfigNamespace, key, ConfigNamespace, key, ctx.Stack()))
+		}
+		return v
+	}
+	var c Coordinates
+	switch env.Cloud {
+	case platform.CloudAzure:
+		c.Azure = aks.Config{SubscriptionID: get("azureSubscriptionId"), TenantID: get("azureTenantId"), Location: get("azureLocation")}
+	case platform.CloudGCP:
+		c.GCP = gke.Config{Project: get("gcpProject"), Region: get("gcpRegion")}
+	}
+	if len(missing) > 0 {
+		return c, fmt.Errorf("stack %s: missing configuration:\n  %s", ctx.Stack(), strings.Join(missing, "\n  "))
+	}
+	return c, nil
+}
+
+// Program returns the Pulumi program of env at the given coordinates.
+func Program(env Environment, coords Coordinates) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		backend, err := newBackend(ctx, env, coords)
+		if err != nil {
+			return err
+		}
+		args := env.Network
+		args.Backend = backend
+		args.Tags = platform.Tags(env.Tags()).Merge(args.Tags)
+		// Production networks are protected: a destroy or a replacing change
+		// stops at the engine instead of taking the platform down. Children
+		// inherit protect from the component.
+		n, err := network.New(ctx, env.Name, &args, pulumi.Protect(env.Class == ClassProd))
+		if err != nil {
+			return err
+		}
+		ctx.Export("networkId", n.ID)
+		ctx.Export("egressIps", n.EgressIPs)
+		return nil
+	}
+}
+
+func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (platform.NetworkBackend, error) {
+	switch env.Cloud {
+	case platform.CloudAzure:
+		return aks.New(ctx, env.Name, coords.Azure)
+	case platform.CloudGCP:
+		return gke.New(ctx, env.Name, coords.GCP)
+	}
+	return nil, fmt.Errorf("environment %s: cloud %q has no backend; use %q or %q", env.Name, env.Cloud, platform.CloudAzure, platform.CloudGCP)
+}
+
+// Render draws env offline, under mocks, at the placeholder coordinates.
+func Render(env Environment) (*snapshot.Snapshot, error) {
+	return mockcloud.Render(env.Name, Program(env, Placeholders))
+}
+
+// SnapshotPath is where the golden snapshot of a stack lives, relative to
+// the repository root.
+func SnapshotPath(stack string) string { return "stacks/snapshots/" + stack + ".json" }
