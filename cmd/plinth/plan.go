@@ -51,7 +51,9 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 		snap, err := stacks.Render(env)
 		if err != nil {
 			failed++
-			fmt.Fprintf(stderr, "%s: invalid:\n%v\n", env.Name, err)
+			if _, werr := fmt.Fprintf(stderr, "%s: invalid:\n%v\n", env.Name, err); werr != nil {
+				return werr
+			}
 			continue
 		}
 		data, err := snap.Marshal()
@@ -64,7 +66,9 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 			if err := os.WriteFile(path, data, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "wrote %s (%d resources, %s)\n", path, len(snap.Resources), time.Since(start).Round(time.Millisecond))
+			if _, err := fmt.Fprintf(stdout, "wrote %s (%d resources, %s)\n", path, len(snap.Resources), time.Since(start).Round(time.Millisecond)); err != nil {
+				return err
+			}
 		case o.json:
 			if _, err := stdout.Write(data); err != nil {
 				return err
@@ -73,7 +77,9 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 			if err := snap.WriteTree(stdout); err != nil {
 				return err
 			}
-			fmt.Fprintln(stdout)
+			if _, err := fmt.Fprintln(stdout); err != nil {
+				return err
+			}
 		}
 	}
 	if failed > 0 {

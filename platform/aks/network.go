@@ -167,7 +167,7 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		natID, out.EgressIPs = nat.ID(), ips
 	}
 
-	// Azure serialises operations on one VNet's subnets; creating them one
+	// Azure serializes operations on one VNet's subnets; creating them one
 	// after another avoids AnotherOperationInProgress failures.
 	var previous pulumi.Resource
 	for _, sp := range plan.Subnets {

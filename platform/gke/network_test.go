@@ -134,11 +134,11 @@ func TestFirewallRules(t *testing.T) {
 	}
 }
 
-// labelled lists the GCP types Plinth creates that accept labels; the
+// labeled lists the GCP types Plinth creates that accept labels; the
 // others (networks, subnetworks, firewalls, routers) have none in the API.
-var labelled = map[string]bool{"gcp:compute/address:Address": true}
+var labeled = map[string]bool{"gcp:compute/address:Address": true}
 
-var unlabelled = map[string]bool{
+var unlabeled = map[string]bool{
 	"gcp:compute/network:Network":       true,
 	"gcp:compute/subnetwork:Subnetwork": true,
 	"gcp:compute/firewall:Firewall":     true,
@@ -151,10 +151,10 @@ func TestLabelsOnEveryLabelledResource(t *testing.T) {
 	seen := 0
 	for i := range snap.Resources {
 		r := &snap.Resources[i]
-		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") || unlabelled[r.Type] {
+		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") || unlabeled[r.Type] {
 			continue
 		}
-		if !labelled[r.Type] {
+		if !labeled[r.Type] {
 			t.Errorf("%s: unknown whether it takes labels; add it to a table", r.Type)
 			continue
 		}
@@ -165,6 +165,6 @@ func TestLabelsOnEveryLabelledResource(t *testing.T) {
 		}
 	}
 	if seen != 2 {
-		t.Errorf("checked %d labelled resources, want the 2 NAT addresses", seen)
+		t.Errorf("checked %d labeled resources, want the 2 NAT addresses", seen)
 	}
 }

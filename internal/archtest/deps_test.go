@@ -1,0 +1,130 @@
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/plinth-dev/plinth"
+
+// cloudSDKs are the module prefixes only platform/aks and platform/gke may
+// depend on: compiling them costs minutes and gigabytes (docs/architecture.md).
+var cloudSDKs = []string{
+	"github.com/pulumi/pulumi-azure-native-sdk",
+	"github.com/pulumi/pulumi-azuread",
+	"github.com/pulumi/pulumi-gcp",
+}
+
+// mayUseCloudSDKs are the packages allowed to reach a cloud SDK: the
+// backends, and what composes them into deployable stacks.
+func mayUseCloudSDKs(pkg string) bool {
+	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/"} {
+		if strings.HasPrefix(pkg, module+"/"+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// importGraph parses the imports of every Go file of the module (tests
+// included) and returns package -> imported packages. It reads the files
+// itself, rather than running `go list`, so that `go test` caching notices
+// every change.
+func importGraph(t *testing.T) map[string][]string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := map[string][]string{}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			// tools/ and examples/ are separate modules; bin/ holds builds.
+			if p != root && (strings.HasPrefix(name, ".") || name == "tools" || name == "examples" || name == "bin" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(p))
+		pkg := path.Join(module, filepath.ToSlash(rel))
+		for _, imp := range f.Imports {
+			ip, _ := strconv.Unquote(imp.Path.Value)
+			if !slices.Contains(graph[pkg], ip) {
+				graph[pkg] = append(graph[pkg], ip)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return graph
+}
+
+// TestNoCloudSDKOutsideBackends checks the dependency rule on every package
+// and its tests, through the module's own packages: nothing but the backends
+// and what composes them reaches a cloud SDK.
+func TestNoCloudSDKOutsideBackends(t *testing.T) {
+	graph := importGraph(t)
+	checked := 0
+	for pkg := range graph {
+		if mayUseCloudSDKs(pkg) {
+			continue
+		}
+		checked++
+		seen := map[string]bool{}
+		var walk func(p string, chain []string)
+		walk = func(p string, chain []string) {
+			if seen[p] {
+				return
+			}
+			seen[p] = true
+			for _, sdk := range cloudSDKs {
+				if strings.HasPrefix(p, sdk) {
+					t.Errorf("%s reaches %s through %s; only platform/aks and platform/gke may import cloud SDKs",
+						pkg, sdk, strings.Join(chain, " -> "))
+					return
+				}
+			}
+			if !strings.HasPrefix(p, module) {
+				return
+			}
+			for _, next := range graph[p] {
+				walk(next, append(slices.Clone(chain), next))
+			}
+		}
+		walk(pkg, []string{pkg})
+	}
+	if checked < 8 {
+		t.Fatalf("checked only %d packages; is the walk finding the module?", checked)
+	}
+}
+
+// TestPlatformIsALeaf checks that the contract imports no component, backend
+// or stack.
+func TestPlatformIsALeaf(t *testing.T) {
+	for _, imp := range importGraph(t)[module+"/platform"] {
+		if strings.HasPrefix(imp, module+"/") && imp != module+"/platform/field" {
+			t.Errorf("platform imports %s; it must stay a leaf", imp)
+		}
+	}
+}
