@@ -26,7 +26,7 @@ func TestMarshalIsSortedAndStable(t *testing.T) {
 	if strings.Index(s, `"urn:a"`) > strings.Index(s, `"urn:b"`) {
 		t.Error("resources not sorted by URN")
 	}
-	if strings.Index(s, `"a": "<x>"`) < 0 || strings.Index(s, `"a": "<x>"`) > strings.Index(s, `"z": 1`) {
+	if i := strings.Index(s, `"a": "<x>"`); i < 0 || i > strings.Index(s, `"z": 1`) {
 		t.Error("input keys not sorted or HTML-escaped")
 	}
 	if !strings.Contains(s, `"dependsOn": [
