@@ -47,7 +47,9 @@ type natPlan struct {
 	Name        string
 	PublicIPs   []string
 	IdleTimeout int
-	Zones       []string
+	// IPZones are the zones of the public IPs: zone-redundant addresses on a
+	// regional (non-zonal) NAT gateway, which no single zone outage takes down.
+	IPZones []string
 }
 
 type flowLogPlan struct {
@@ -86,7 +88,7 @@ func planNetwork(cfg Config, spec platform.NetworkSpec) networkPlan {
 		p.Subnets = append(p.Subnets, sp)
 	}
 	if spec.NAT.Enabled {
-		nat := &natPlan{Name: platform.ChildName(n, "nat"), IdleTimeout: spec.NAT.IdleTimeoutMinutes, Zones: cfg.Zones}
+		nat := &natPlan{Name: platform.ChildName(n, "nat"), IdleTimeout: spec.NAT.IdleTimeoutMinutes, IPZones: cfg.Zones}
 		for i := range spec.NAT.IPCount {
 			nat.PublicIPs = append(nat.PublicIPs, platform.ChildName(n, fmt.Sprintf("nat-ip-%d", i+1)))
 		}
@@ -225,7 +227,7 @@ func (b *Backend) newNAT(ctx *pulumi.Context, n string, plan networkPlan, rg pul
 			Sku:                      &network.PublicIPAddressSkuArgs{Name: pulumi.String("Standard"), Tier: pulumi.String("Regional")},
 			PublicIPAllocationMethod: pulumi.String("Static"),
 			PublicIPAddressVersion:   pulumi.String("IPv4"),
-			Zones:                    pulumi.ToStringArray(plan.NAT.Zones),
+			Zones:                    pulumi.ToStringArray(plan.NAT.IPZones),
 			Tags:                     tags,
 		}, b.opts(opts)...)
 		if err != nil {

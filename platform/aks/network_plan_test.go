@@ -50,7 +50,7 @@ func TestPlanNetwork(t *testing.T) {
 				if !reflect.DeepEqual(p.Subnets, want) {
 					t.Errorf("subnets:\n%+v\nwant\n%+v", p.Subnets, want)
 				}
-				wantNAT := &natPlan{Name: "prod-nat", PublicIPs: []string{"prod-nat-ip-1", "prod-nat-ip-2"}, IdleTimeout: 4, Zones: []string{"1", "2", "3"}}
+				wantNAT := &natPlan{Name: "prod-nat", PublicIPs: []string{"prod-nat-ip-1", "prod-nat-ip-2"}, IdleTimeout: 4, IPZones: []string{"1", "2", "3"}}
 				if !reflect.DeepEqual(p.NAT, wantNAT) {
 					t.Errorf("nat = %+v, want %+v", p.NAT, wantNAT)
 				}
