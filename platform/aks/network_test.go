@@ -49,26 +49,17 @@ func renderProd(t *testing.T) *platformtest.Snapshot {
 	return snap
 }
 
-func input(t *testing.T, r *platformtest.Resource, path string) any {
-	t.Helper()
-	v, ok := r.Input(path)
-	if !ok {
-		t.Fatalf("%s %s has no input %s", r.Type, r.Name, path)
-	}
-	return v
-}
-
 func TestNodeSubnetEgressThroughNAT(t *testing.T) {
 	snap := renderProd(t)
 	nodes := snap.Find(netAPI+"Subnet", "prod-nodes")
 	if nodes == nil {
 		t.Fatal("node subnet missing")
 	}
-	if got, want := input(t, nodes, "natGateway.id"), rgScope+"/providers/Microsoft.Network/natGateways/prod-nat"; got != want {
+	if got, want := platformtest.Input(t, nodes, "natGateway.id"), rgScope+"/providers/Microsoft.Network/natGateways/prod-nat"; got != want {
 		t.Errorf("node subnet NAT = %v, want %s", got, want)
 	}
 	nat := snap.Find(netAPI+"NatGateway", "prod-nat")
-	ips := input(t, nat, "publicIpAddresses").([]any)
+	ips := platformtest.Input(t, nat, "publicIpAddresses").([]any)
 	if len(ips) != 2 {
 		t.Fatalf("NAT has %d public IPs, want 2", len(ips))
 	}
@@ -95,18 +86,18 @@ func TestSubnetSettings(t *testing.T) {
 	}
 	for _, sn := range subnets {
 		role := strings.TrimPrefix(sn.Name, "prod-")
-		if got := input(t, sn, "defaultOutboundAccess"); got != false {
+		if got := platformtest.Input(t, sn, "defaultOutboundAccess"); got != false {
 			t.Errorf("%s defaultOutboundAccess = %v, want false", sn.Name, got)
 		}
-		if got, want := input(t, sn, "networkSecurityGroup.id"), rgScope+"/providers/Microsoft.Network/networkSecurityGroups/prod-"+role+"-nsg"; got != want {
+		if got, want := platformtest.Input(t, sn, "networkSecurityGroup.id"), rgScope+"/providers/Microsoft.Network/networkSecurityGroups/prod-"+role+"-nsg"; got != want {
 			t.Errorf("%s NSG = %v, want %s", sn.Name, got, want)
 		}
-		if got := input(t, sn, "subnetName"); got != role {
+		if got := platformtest.Input(t, sn, "subnetName"); got != role {
 			t.Errorf("%s Azure name = %v, want %s (annotations reference it)", sn.Name, got, role)
 		}
 	}
 	pe := snap.Find(netAPI+"Subnet", "prod-private-endpoints")
-	if got := input(t, pe, "privateEndpointNetworkPolicies"); got != "Enabled" {
+	if got := platformtest.Input(t, pe, "privateEndpointNetworkPolicies"); got != "Enabled" {
 		t.Errorf("private endpoint subnet policies = %v, want Enabled", got)
 	}
 	// Subnets of one VNet are created one after another.
@@ -127,14 +118,14 @@ func TestFlowLogs(t *testing.T) {
 	if fl == nil {
 		t.Fatal("flow log missing")
 	}
-	if got, want := input(t, fl, "targetResourceId"), rgScope+"/providers/Microsoft.Network/virtualNetworks/prod-vnet"; got != want {
+	if got, want := platformtest.Input(t, fl, "targetResourceId"), rgScope+"/providers/Microsoft.Network/virtualNetworks/prod-vnet"; got != want {
 		t.Errorf("flow log target = %v, want the VNet %s", got, want)
 	}
-	if got := input(t, fl, "resourceGroupName"); got != "NetworkWatcherRG" {
+	if got := platformtest.Input(t, fl, "resourceGroupName"); got != "NetworkWatcherRG" {
 		t.Errorf("flow log resource group = %v", got)
 	}
 	sa := snap.Find("azure-native:storage:StorageAccount", "prod-flowlogs")
-	if got := input(t, fl, "storageId"); !strings.HasSuffix(got.(string), "/providers/Microsoft.Storage/storageAccounts/"+input(t, sa, "accountName").(string)) {
+	if got := platformtest.Input(t, fl, "storageId"); !strings.HasSuffix(got.(string), "/providers/Microsoft.Storage/storageAccounts/"+platformtest.Input(t, sa, "accountName").(string)) {
 		t.Errorf("flow log storage = %v", got)
 	}
 	for path, want := range map[string]any{
@@ -143,7 +134,7 @@ func TestFlowLogs(t *testing.T) {
 		"enableHttpsTrafficOnly":       true,
 		"networkRuleSet.defaultAction": "Deny",
 	} {
-		if got := input(t, sa, path); got != want {
+		if got := platformtest.Input(t, sa, path); got != want {
 			t.Errorf("flow log storage %s = %v, want %v", path, got, want)
 		}
 	}

@@ -45,32 +45,20 @@ func renderProd(t *testing.T) *platformtest.Snapshot {
 	return snap
 }
 
-func input(t *testing.T, r *platformtest.Resource, path string) any {
-	t.Helper()
-	if r == nil {
-		t.Fatalf("resource missing")
-	}
-	v, ok := r.Input(path)
-	if !ok {
-		t.Fatalf("%s %s has no input %s", r.Type, r.Name, path)
-	}
-	return v
-}
-
 func TestCustomModeVPC(t *testing.T) {
 	snap := renderProd(t)
 	vpc := snap.Find("gcp:compute/network:Network", "prod-vpc")
-	if got := input(t, vpc, "autoCreateSubnetworks"); got != false {
+	if got := platformtest.Input(t, vpc, "autoCreateSubnetworks"); got != false {
 		t.Errorf("autoCreateSubnetworks = %v, want false (custom mode)", got)
 	}
 	for _, sn := range snap.OfType("gcp:compute/subnetwork:Subnetwork") {
-		if got := input(t, sn, "network"); got != "projects/"+project+"/global/networks/prod-vpc" {
+		if got := platformtest.Input(t, sn, "network"); got != "projects/"+project+"/global/networks/prod-vpc" {
 			t.Errorf("%s network = %v", sn.Name, got)
 		}
-		if got := input(t, sn, "privateIpGoogleAccess"); got != true {
+		if got := platformtest.Input(t, sn, "privateIpGoogleAccess"); got != true {
 			t.Errorf("%s privateIpGoogleAccess = %v", sn.Name, got)
 		}
-		if got := input(t, sn, "logConfig.metadata"); got != "INCLUDE_ALL_METADATA" {
+		if got := platformtest.Input(t, sn, "logConfig.metadata"); got != "INCLUDE_ALL_METADATA" {
 			t.Errorf("%s flow log metadata = %v", sn.Name, got)
 		}
 	}
@@ -79,7 +67,7 @@ func TestCustomModeVPC(t *testing.T) {
 func TestNodeSubnetSecondaryRanges(t *testing.T) {
 	snap := renderProd(t)
 	nodes := snap.Find("gcp:compute/subnetwork:Subnetwork", "prod-nodes")
-	ranges := input(t, nodes, "secondaryIpRanges").([]any)
+	ranges := platformtest.Input(t, nodes, "secondaryIpRanges").([]any)
 	want := map[string]string{"prod-pods": network.DefaultPodCIDR, "prod-services": network.DefaultServiceCIDR}
 	if len(ranges) != len(want) {
 		t.Fatalf("secondary ranges = %v", ranges)
@@ -98,24 +86,24 @@ func TestNodeSubnetSecondaryRanges(t *testing.T) {
 func TestCloudNAT(t *testing.T) {
 	snap := renderProd(t)
 	nat := snap.Find("gcp:compute/routerNat:RouterNat", "prod-nat")
-	if got := input(t, nat, "router"); got != "prod-router" {
+	if got := platformtest.Input(t, nat, "router"); got != "prod-router" {
 		t.Errorf("router = %v", got)
 	}
-	subnets := input(t, nat, "subnetworks").([]any)
+	subnets := platformtest.Input(t, nat, "subnetworks").([]any)
 	if len(subnets) != 1 {
 		t.Fatalf("NAT covers %d subnets, want the node subnet only", len(subnets))
 	}
 	if got := subnets[0].(map[string]any)["name"]; got != "projects/"+project+"/regions/europe-west1/subnetworks/prod-nodes" {
 		t.Errorf("NAT subnet = %v", got)
 	}
-	ips := input(t, nat, "natIps").([]any)
+	ips := platformtest.Input(t, nat, "natIps").([]any)
 	if len(ips) != 2 || ips[0] != "https://www.googleapis.com/compute/v1/projects/"+project+"/regions/europe-west1/addresses/prod-nat-ip-1" {
 		t.Errorf("NAT IPs = %v", ips)
 	}
-	if got := input(t, nat, "logConfig.enable"); got != true {
+	if got := platformtest.Input(t, nat, "logConfig.enable"); got != true {
 		t.Errorf("NAT logging = %v", got)
 	}
-	if got := input(t, nat, "natIpAllocateOption"); got != "MANUAL_ONLY" {
+	if got := platformtest.Input(t, nat, "natIpAllocateOption"); got != "MANUAL_ONLY" {
 		t.Errorf("allocation = %v, want MANUAL_ONLY so egress IPs are known", got)
 	}
 }
@@ -123,12 +111,12 @@ func TestCloudNAT(t *testing.T) {
 func TestFirewallRules(t *testing.T) {
 	snap := renderProd(t)
 	hc := snap.Find("gcp:compute/firewall:Firewall", "prod-allow-health-checks")
-	src := input(t, hc, "sourceRanges").([]any)
+	src := platformtest.Input(t, hc, "sourceRanges").([]any)
 	if len(src) != len(gke.HealthCheckRanges) || src[0] != "35.191.0.0/16" || src[1] != "130.211.0.0/22" {
 		t.Errorf("health-check sources = %v", src)
 	}
 	internal := snap.Find("gcp:compute/firewall:Firewall", "prod-allow-internal")
-	src = input(t, internal, "sourceRanges").([]any)
+	src = platformtest.Input(t, internal, "sourceRanges").([]any)
 	if len(src) != 2 || src[0] != "10.30.0.0/16" || src[1] != network.DefaultPodCIDR {
 		t.Errorf("internal sources = %v, want the address space and the pod range", src)
 	}
@@ -159,7 +147,7 @@ func TestLabelsOnEveryLabelledResource(t *testing.T) {
 			continue
 		}
 		seen++
-		m, _ := input(t, r, "labels").(map[string]any)
+		m, _ := platformtest.Input(t, r, "labels").(map[string]any)
 		if m["environment"] != "prod" || m["managed-by"] != "plinth" {
 			t.Errorf("%s %s labels = %v", r.Type, r.Name, m)
 		}
