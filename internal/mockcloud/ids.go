@@ -63,43 +63,22 @@ func (c *call) fromProvider(key string) string {
 type shape func(c *call) (string, error)
 
 // shapes answers each resource type Plinth creates with the ID the cloud
-// would return. Keep it sorted by type.
-var shapes = map[string]shape{
-	"azure-native:network/v20240501:FlowLog":              armChild("Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName"),
-	"azure-native:network/v20240501:NatGateway":           arm("Microsoft.Network/natGateways", "natGatewayName"),
-	"azure-native:network/v20240501:NetworkSecurityGroup": arm("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"),
-	"azure-native:network/v20240501:PublicIPAddress": withOutputs(arm("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), func(c *call) {
-		c.set("ipAddress", ipFrom(20, c.str("publicIpAddressName")))
-	}),
-	"azure-native:network/v20240501:Subnet":         armChild("Microsoft.Network/virtualNetworks", "virtualNetworkName", "subnets", "subnetName"),
-	"azure-native:network/v20240501:VirtualNetwork": arm("Microsoft.Network/virtualNetworks", "virtualNetworkName"),
-	"azure-native:resources:ResourceGroup":          resourceGroup,
-	"azure-native:storage:StorageAccount": withOutputs(arm("Microsoft.Storage/storageAccounts", "accountName"), func(c *call) {
-		c.set("primaryEndpoints", map[string]any{"blob": fmt.Sprintf("https://%s.blob.core.windows.net/", c.str("accountName"))})
-	}),
+// would return: the union of the per-cloud tables in ids_azure.go,
+// ids_gcp.go and ids_fake.go.
+var shapes = merge(azureShapes, gcpShapes, fakeShapes)
 
-	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
-		c.set("address", ipFrom(34, c.str("name")))
-	}),
-	"gcp:compute/firewall:Firewall":     gcpGlobal("firewalls"),
-	"gcp:compute/network:Network":       gcpGlobal("networks"),
-	"gcp:compute/router:Router":         gcpRegional("routers"),
-	"gcp:compute/routerNat:RouterNat":   routerNat,
-	"gcp:compute/subnetwork:Subnetwork": gcpRegional("subnetworks"),
-
-	"plinthfake:index:EgressIP": withOutputs(fake("egress-ips"), func(c *call) {
-		c.set("address", ipFrom(203, c.str("name")))
-	}),
-	"plinthfake:index:Network": fake("networks"),
-	"plinthfake:index:Subnet":  fake("subnets"),
-}
-
-// fake shapes the test backend's resources: fake://<collection>/<name>.
-func fake(collection string) shape {
-	return func(c *call) (string, error) {
-		name, err := c.need("name")
-		return "fake://" + collection + "/" + name, err
+// merge joins tables that must not overlap.
+func merge[V any](tables ...map[string]V) map[string]V {
+	out := map[string]V{}
+	for _, t := range tables {
+		for k, v := range t {
+			if _, dup := out[k]; dup {
+				panic("mockcloud: " + k + " answered twice")
+			}
+			out[k] = v
+		}
 	}
+	return out
 }
 
 func withOutputs(s shape, fill func(c *call)) shape {
