@@ -48,6 +48,9 @@ type NetworkSpec struct {
 	PodCIDR string
 	// ServiceCIDR is the range Kubernetes services get addresses from.
 	ServiceCIDR string
+	// MaxNodes is the most nodes the node subnet and the pod range were
+	// sized for; cluster pools must fit in it.
+	MaxNodes int
 	// NAT describes egress through a managed NAT.
 	NAT NATSpec
 	// FlowLogs describes network flow logging.

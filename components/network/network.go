@@ -167,6 +167,7 @@ func (a Args) spec(name string) platform.NetworkSpec {
 		AddressSpace: a.AddressSpace,
 		PodCIDR:      a.PodCIDR,
 		ServiceCIDR:  a.ServiceCIDR,
+		MaxNodes:     a.MaxNodes,
 		NAT: platform.NATSpec{
 			Enabled:            !a.NAT.Disabled,
 			IPCount:            a.NAT.IPCount,

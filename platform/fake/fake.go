@@ -15,6 +15,10 @@ const (
 	NetworkType  = "plinthfake:index:Network"
 	SubnetType   = "plinthfake:index:Subnet"
 	EgressIPType = "plinthfake:index:EgressIP"
+	ClusterType  = "plinthfake:index:Cluster"
+	NodePoolType = "plinthfake:index:NodePool"
+	IdentityType = "plinthfake:index:Identity"
+	GrantType    = "plinthfake:index:Grant"
 )
 
 // Backend implements the platform contract without a cloud. Create it with
@@ -22,21 +26,29 @@ const (
 type Backend struct {
 	provider pulumi.ProviderResource
 
-	mu       sync.Mutex
-	networks []platform.NetworkSpec
+	mu         sync.Mutex
+	networks   []platform.NetworkSpec
+	clusters   []platform.ClusterSpec
+	identities []platform.WorkloadIdentitySpec
 }
 
 var (
-	_ platform.Backend        = (*Backend)(nil)
-	_ platform.NetworkBackend = (*Backend)(nil)
+	_ platform.Backend                 = (*Backend)(nil)
+	_ platform.NetworkBackend          = (*Backend)(nil)
+	_ platform.ClusterBackend          = (*Backend)(nil)
+	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
 )
 
 type providerState struct{ pulumi.ProviderResourceState }
 
 type resourceState struct {
 	pulumi.CustomResourceState
-	Name    pulumi.StringOutput `pulumi:"name"`
-	Address pulumi.StringOutput `pulumi:"address"`
+	Name        pulumi.StringOutput `pulumi:"name"`
+	Address     pulumi.StringOutput `pulumi:"address"`
+	Endpoint    pulumi.StringOutput `pulumi:"endpoint"`
+	IssuerURL   pulumi.StringOutput `pulumi:"issuerUrl"`
+	ClientID    pulumi.StringOutput `pulumi:"clientId"`
+	PrincipalID pulumi.StringOutput `pulumi:"principalId"`
 }
 
 // New registers the fake's explicit provider, named name.
@@ -56,6 +68,20 @@ func (b *Backend) Networks() []platform.NetworkSpec {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]platform.NetworkSpec(nil), b.networks...)
+}
+
+// Clusters returns the specs NewCluster received, in call order.
+func (b *Backend) Clusters() []platform.ClusterSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]platform.ClusterSpec(nil), b.clusters...)
+}
+
+// Identities returns the specs NewWorkloadIdentity received, in call order.
+func (b *Backend) Identities() []platform.WorkloadIdentitySpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]platform.WorkloadIdentitySpec(nil), b.identities...)
 }
 
 // NewNetwork registers one network, one subnet per role and one egress
@@ -109,4 +135,102 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		out.EgressIPs = ips.ToStringArrayOutput()
 	}
 	return out, nil
+}
+
+// NewCluster registers one cluster and one node pool per spec pool, and
+// returns a secret exec-style kubeconfig that names no real credential.
+func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opts ...pulumi.ResourceOption) (*platform.ClusterOutputs, error) {
+	b.mu.Lock()
+	b.clusters = append(b.clusters, spec)
+	b.mu.Unlock()
+
+	opts = append(opts, pulumi.Provider(b.provider))
+	n := spec.Name
+	var c resourceState
+	err := ctx.RegisterResource(ClusterType, platform.ChildName(n, "cluster"), pulumi.Map{
+		"name":              pulumi.String(platform.ChildName(n, "cluster")),
+		"kubernetesVersion": pulumi.String(spec.KubernetesVersion),
+		"network":           spec.Network.Outputs.ID,
+		"nodeSubnet":        spec.Network.Outputs.Subnets[platform.SubnetNodes].ID,
+		"privateApi":        pulumi.Bool(spec.PrivateAPI),
+		"authorizedCidrs":   pulumi.ToStringArray(spec.AuthorizedCIDRs),
+		"channel":           pulumi.String(string(spec.Channel)),
+		"tier":              pulumi.String(string(spec.Tier)),
+		"tags":              pulumi.ToStringMap(spec.Tags),
+	}, &c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range spec.Pools {
+		var taints []string
+		for _, t := range p.Taints {
+			taints = append(taints, t.String())
+		}
+		var np resourceState
+		err := ctx.RegisterResource(NodePoolType, platform.ChildName(n, p.Name), pulumi.Map{
+			"name":     pulumi.String(p.Name),
+			"cluster":  c.ID(),
+			"system":   pulumi.Bool(p.System),
+			"minCount": pulumi.Int(p.MinCount),
+			"maxCount": pulumi.Int(p.MaxCount),
+			"zones":    pulumi.ToStringArray(p.Zones),
+			"taints":   pulumi.ToStringArray(taints),
+			"tags":     pulumi.ToStringMap(spec.Tags),
+		}, &np, opts...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	kubeconfig := c.Endpoint.ApplyT(func(ep string) string {
+		return fmt.Sprintf("apiVersion: v1\nkind: Config\nclusters:\n- name: %[1]s\n  cluster:\n    server: %[2]s\n"+
+			"users:\n- name: %[1]s\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: fake-auth-plugin\n", n, ep)
+	}).(pulumi.StringOutput)
+	return &platform.ClusterOutputs{
+		Name:                    c.Name,
+		ID:                      c.ID().ToStringOutput(),
+		Endpoint:                c.Endpoint,
+		OIDCIssuerURL:           c.IssuerURL,
+		Kubeconfig:              pulumi.ToSecret(kubeconfig).(pulumi.StringOutput),
+		ControlPlanePrincipalID: c.PrincipalID,
+		NodeIdentity:            c.ClientID,
+		WorkloadIdentityPool:    c.IssuerURL,
+	}, nil
+}
+
+// NewWorkloadIdentity registers one identity and one grant per spec grant.
+func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.WorkloadIdentitySpec, opts ...pulumi.ResourceOption) (*platform.WorkloadIdentity, error) {
+	b.mu.Lock()
+	b.identities = append(b.identities, spec)
+	b.mu.Unlock()
+
+	opts = append(opts, pulumi.Provider(b.provider))
+	var id resourceState
+	err := ctx.RegisterResource(IdentityType, platform.ChildName(spec.Name, "identity"), pulumi.Map{
+		"name":    pulumi.String(platform.ChildName(spec.Name, "identity")),
+		"issuer":  spec.Cluster.OIDCIssuerURL,
+		"subject": pulumi.String(spec.Subject()),
+		"tags":    pulumi.ToStringMap(spec.Tags),
+	}, &id, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for i, g := range spec.Grants {
+		var gr resourceState
+		name := platform.ChildName(spec.Name, fmt.Sprintf("grant-%d", i+1))
+		err := ctx.RegisterResource(GrantType, name, pulumi.Map{
+			"name":      pulumi.String(name),
+			"role":      pulumi.String(string(g.Role)),
+			"scope":     g.Scope,
+			"principal": id.PrincipalID,
+		}, &gr, opts...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &platform.WorkloadIdentity{
+		ServiceAccountAnnotations: pulumi.StringMap{"plinth.dev/fake-identity": id.ClientID}.ToStringMapOutput(),
+		PodLabels:                 map[string]string{"plinth.dev/fake-identity": "true"},
+		ClientID:                  id.ClientID,
+		PrincipalID:               id.PrincipalID,
+	}, nil
 }

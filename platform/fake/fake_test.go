@@ -15,3 +15,9 @@ func TestNetworkConformance(t *testing.T) {
 		return fake.New(ctx, "fake")
 	})
 }
+
+func TestClusterConformance(t *testing.T) {
+	platformtest.ClusterConformance(t, func(ctx *pulumi.Context) (platformtest.ClusterTestBackend, error) {
+		return fake.New(ctx, "fake")
+	})
+}

@@ -31,6 +31,7 @@ func NetworkSpecs() []platform.NetworkSpec {
 			},
 			PodCIDR:     "100.64.0.0/14",
 			ServiceCIDR: "100.68.0.0/16",
+			MaxNodes:    100,
 			NAT:         platform.NATSpec{Enabled: true, IPCount: 1, IdleTimeoutMinutes: 4},
 			FlowLogs:    platform.FlowLogSpec{Enabled: true, RetentionDays: 30, SampleRate: 0.5},
 			Tags:        platform.Tags{"environment": "dev", "managed-by": "plinth"},
@@ -110,7 +111,7 @@ func NetworkConformance(t *testing.T, newBackend NewNetworkBackend) {
 			if err != nil {
 				t.Fatalf("NewNetwork(%s): %v", spec.Name, err)
 			}
-			checkChildren(t, snap, spec.Name)
+			checkChildren(t, snap)
 			checkNetworkOutputs(t, spec, results[0])
 		})
 	}
@@ -147,50 +148,45 @@ func NetworkConformance(t *testing.T, newBackend NewNetworkBackend) {
 	})
 }
 
-// checkChildren asserts the structural rules every capability shares.
-func checkChildren(t *testing.T, snap *Snapshot, name string) {
+// checkChildren asserts the structural rules every capability shares, for
+// a snapshot whose top-level components are the suite's parents: every other
+// resource descends from one of them (C1), is named after it (C2) and uses an
+// explicit provider (C3).
+func checkChildren(t *testing.T, snap *Snapshot) {
 	t.Helper()
-	var root string
-	for _, r := range snap.Resources {
-		if r.Type == parentType && r.Name == name {
-			root = r.URN
-		}
-	}
-	if root == "" {
-		t.Fatalf("parent component %s not registered", name)
-	}
-	descendant := func(r *Resource) bool {
-		for p := r.Parent; p != ""; {
-			if p == root {
-				return true
+	top := func(r *Resource) *Resource {
+		for r.Parent != "" {
+			p := snap.ByURN(r.Parent)
+			if p == nil {
+				return nil
 			}
-			pr := snap.ByURN(p)
-			if pr == nil {
-				return false
-			}
-			p = pr.Parent
+			r = p
 		}
-		return false
+		return r
 	}
-	children := 0
+	children := map[string]int{}
 	for i := range snap.Resources {
 		r := &snap.Resources[i]
-		if r.URN == root || strings.HasPrefix(r.Type, "pulumi:providers:") {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") || (r.Type == parentType && r.Parent == "") {
 			continue
 		}
-		children++
-		if !descendant(r) {
-			t.Errorf("C1: %s %s is not parented to the component", r.Type, r.Name)
+		root := top(r)
+		if root == nil || root.Type != parentType {
+			t.Errorf("C1: %s %s is not parented to the component that asked for it", r.Type, r.Name)
+			continue
 		}
-		if !strings.HasPrefix(r.Name, name+"-") {
-			t.Errorf("C2: %s is named %q; names must be %q + \"-\" + role", r.Type, r.Name, name)
+		children[root.Name]++
+		if !strings.HasPrefix(r.Name, root.Name+"-") {
+			t.Errorf("C2: %s is named %q; names must be %q + \"-\" + role", r.Type, r.Name, root.Name)
 		}
 		if r.Custom && (r.Provider == "" || strings.Contains(r.Provider, "::default")) {
 			t.Errorf("C3: %s %s uses a default provider (%q); pass the backend's explicit provider", r.Type, r.Name, r.Provider)
 		}
 	}
-	if children == 0 {
-		t.Errorf("backend registered no resources")
+	for _, r := range snap.Resources {
+		if r.Type == parentType && children[r.Name] == 0 {
+			t.Errorf("the backend registered no resources for %s", r.Name)
+		}
 	}
 }
 

@@ -1,0 +1,265 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// TypeToken is the Pulumi type of the Cluster component.
+const TypeToken = "plinth:components:Cluster"
+
+// Args configures a Cluster. Backend and Network are required; every other
+// field has a default, documented on the field.
+type Args struct {
+	// Backend creates the cloud resources: the same aks.New(...) or
+	// gke.New(...) backend the network was created with. Required.
+	Backend platform.ClusterBackend
+
+	// Network is the network the cluster lives in. Its node subnet holds the
+	// nodes; its pod and service ranges are the cluster's. Required.
+	Network *network.Network
+
+	// Production marks a cluster that serves production. It refuses the
+	// unsafe opt-outs: fewer than three zones in the system pool, a public
+	// API server without authorized ranges, the free tier, AllowDeletion.
+	Production bool
+
+	// KubernetesVersion is the minor version, e.g. "1.33"; patches follow
+	// the upgrade channel. Unset: DefaultKubernetesVersion.
+	KubernetesVersion string
+
+	// SystemPool runs the cluster's add-ons; it is tainted
+	// CriticalAddonsOnly=true:NoSchedule. Unset fields: name
+	// DefaultSystemPoolName, DefaultSystemMinCount..DefaultSystemMaxCount
+	// nodes, and the pool defaults below.
+	SystemPool NodePool
+
+	// UserPools run workloads; each is a separate cloud resource. Unset:
+	// none (workloads then have nowhere to run but tolerating pods).
+	UserPools []NodePool
+
+	// APIServer says who can reach the Kubernetes API. Unset: private.
+	APIServer APIServer
+
+	// Upgrades sets the channel and the maintenance window. Unset:
+	// DefaultChannel and DefaultWindow.
+	Upgrades Upgrades
+
+	// Tier is the control plane's availability tier. Unset: DefaultTier
+	// (standard, with an uptime SLA). platform.TierFree is the opt-out.
+	Tier platform.Tier
+
+	// Monitoring configures managed metrics and logs. Unset: on.
+	Monitoring Monitoring
+
+	// AllowDeletion turns the cloud's deletion protection off. Unset:
+	// protected. Not allowed with Production.
+	AllowDeletion bool
+
+	// AdminGroups get cluster admin through the cloud's RBAC: Entra group
+	// object IDs on AKS; on GKE one Google group, gke-security-groups@<your
+	// domain>, whose member groups RoleBindings can name. Unset: none; use
+	// the access packages for people.
+	AdminGroups []string
+
+	// Tags go on every cloud resource that accepts tags or labels.
+	Tags map[string]string
+}
+
+// NodePool is one node pool.
+type NodePool struct {
+	// Name is the pool's cloud name: 1-12 lowercase letters and digits
+	// (the AKS limit). It is the pool's identity: renaming replaces the pool.
+	Name string
+	// MachineType is the cloud's VM size. Unset: DefaultMachineTypes for
+	// the backend's cloud.
+	MachineType string
+	// MinCount and MaxCount bound the autoscaler, counted over all zones.
+	// Unset (both zero): the system or user pool defaults.
+	MinCount, MaxCount int
+	// Zones the pool spreads over ("1".."3" on Azure, "a".."f" on GCP).
+	// Unset: DefaultZones for the backend's cloud.
+	Zones []string
+	// Labels and Taints go on every node of the pool.
+	Labels map[string]string
+	Taints []platform.Taint
+	// Spot runs the pool on evictable capacity; not allowed for the system
+	// pool.
+	Spot bool
+	// DiskSizeGB is the OS disk size, 30 to 2048. Unset: DefaultDiskSizeGB.
+	DiskSizeGB int
+	// MaxSurge is the extra capacity an upgrade adds, a count ("1") or a
+	// percentage ("33%"). Unset: DefaultMaxSurge.
+	MaxSurge string
+}
+
+// APIServer says who can reach the Kubernetes API.
+type APIServer struct {
+	// Public exposes the API server on a public endpoint. Unset: private,
+	// reachable only from the network and what is peered with it.
+	Public bool
+	// AuthorizedCIDRs may reach a public API server; required for
+	// production clusters with a public API server.
+	AuthorizedCIDRs []string
+}
+
+// Upgrades sets how the cluster follows Kubernetes releases.
+type Upgrades struct {
+	// Channel is the upgrade channel. Unset: DefaultChannel.
+	Channel platform.UpgradeChannel
+	// Window is the weekly maintenance window. Unset: DefaultWindow.
+	Window *platform.MaintenanceWindow
+}
+
+// Monitoring configures managed metrics and logs.
+type Monitoring struct {
+	// Disabled turns managed monitoring off. Unset: on.
+	Disabled bool
+	// LogRetentionDays is how long logs are kept where the backend owns the
+	// store (Azure Log Analytics), 30 to 730. Unset: DefaultLogRetentionDays.
+	LogRetentionDays int
+}
+
+// Cluster is the component resource. Its fields are set once New returns.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Spec is the resolved cluster: Args with every default applied.
+	Spec platform.ClusterSpec
+	// Outputs are the backend's outputs, for capabilities that need the
+	// cluster (workload identity).
+	Outputs *platform.ClusterOutputs
+
+	// Name, ID, Endpoint and OIDCIssuerURL identify the cluster.
+	Name          pulumi.StringOutput `pulumi:"name"`
+	ID            pulumi.StringOutput `pulumi:"id"`
+	Endpoint      pulumi.StringOutput `pulumi:"endpoint"`
+	OIDCIssuerURL pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
+	// Kubeconfig is exec-based and always a secret.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// Provider deploys into the cluster; every cluster service uses it.
+	Provider *kubernetes.Provider
+}
+
+// New validates args and creates the cluster through args.Backend, then a
+// Kubernetes provider for it. On invalid args it returns every problem (a
+// *field.ErrorList) and registers nothing.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	spec, err := args.Resolve(name, field.NewPath("cluster"))
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{Spec: spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	out, err := args.Backend.NewCluster(ctx, spec, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+	c.Outputs = out
+	c.Name, c.ID, c.Endpoint, c.OIDCIssuerURL = out.Name, out.ID, out.Endpoint, out.OIDCIssuerURL
+	c.Kubeconfig = pulumi.ToSecret(out.Kubeconfig).(pulumi.StringOutput)
+
+	// The provider applies server-side, never deletes resources of a cluster
+	// it cannot reach, and, outside production, skips updates while a
+	// stopped development cluster is unreachable.
+	c.Provider, err = kubernetes.NewProvider(ctx, platform.ChildName(name, "kubernetes"), &kubernetes.ProviderArgs{
+		Kubeconfig:            c.Kubeconfig,
+		EnableServerSideApply: pulumi.BoolPtr(true),
+		DeleteUnreachable:     pulumi.BoolPtr(false),
+		SkipUpdateUnreachable: pulumi.BoolPtr(!args.Production),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	err = ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name":          c.Name,
+		"id":            c.ID,
+		"endpoint":      c.Endpoint,
+		"oidcIssuerUrl": c.OIDCIssuerURL,
+		"kubeconfig":    c.Kubeconfig,
+	})
+	return c, err
+}
+
+// Resolve validates args, applies the defaults and returns the spec the
+// backend receives. Problems are reported under path, all at once.
+func (a *Args) Resolve(name string, path field.Path) (platform.ClusterSpec, error) {
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), name))
+	if a.Backend == nil {
+		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the network was created with"))
+	}
+	if a.Network == nil {
+		errs.Add(field.Required(path.Child("network"), "pass the network.Network the cluster lives in"))
+	}
+	if err := errs.Err(); err != nil {
+		return platform.ClusterSpec{}, err
+	}
+	cloud := a.Backend.Cloud()
+	full := a.withDefaults(cloud)
+	errs = append(errs, full.validate(path, cloud)...)
+	if err := errs.Err(); err != nil {
+		return platform.ClusterSpec{}, err
+	}
+	return full.spec(name), nil
+}
+
+func (a Args) spec(name string) platform.ClusterSpec {
+	n := a.Network
+	s := platform.ClusterSpec{
+		Name:              name,
+		KubernetesVersion: a.KubernetesVersion,
+		Network: platform.ClusterNetwork{
+			Spec: n.Spec,
+			Outputs: platform.NetworkOutputs{
+				ID: n.ID, Name: n.Name, Subnets: n.Subnets, EgressIPs: n.EgressIPs,
+				PodRangeName: n.PodRangeName, ServiceRangeName: n.ServiceRangeName,
+			},
+		},
+		PrivateAPI:         !a.APIServer.Public,
+		AuthorizedCIDRs:    slices.Clone(a.APIServer.AuthorizedCIDRs),
+		Channel:            a.Upgrades.Channel,
+		Window:             *a.Upgrades.Window,
+		Tier:               a.Tier,
+		Monitoring:         !a.Monitoring.Disabled,
+		LogRetentionDays:   a.Monitoring.LogRetentionDays,
+		DeletionProtection: !a.AllowDeletion,
+		AdminGroups:        slices.Clone(a.AdminGroups),
+		Tags:               platform.Tags(nil).Merge(n.Spec.Tags, a.Tags),
+	}
+	sys := a.SystemPool.spec()
+	sys.System = true
+	sys.Taints = append([]platform.Taint{systemTaint}, sys.Taints...)
+	s.Pools = append(s.Pools, sys)
+	for _, p := range a.UserPools {
+		s.Pools = append(s.Pools, p.spec())
+	}
+	return s
+}
+
+func (p NodePool) spec() platform.NodePoolSpec {
+	return platform.NodePoolSpec{
+		Name:        p.Name,
+		MachineType: p.MachineType,
+		MinCount:    p.MinCount,
+		MaxCount:    p.MaxCount,
+		Zones:       slices.Clone(p.Zones),
+		Labels:      platform.Tags(nil).Merge(p.Labels),
+		Taints:      slices.Clone(p.Taints),
+		Spot:        p.Spot,
+		DiskSizeGB:  p.DiskSizeGB,
+		MaxSurge:    p.MaxSurge,
+	}
+}

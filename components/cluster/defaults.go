@@ -1,0 +1,105 @@
+package cluster
+
+import "github.com/plinth-dev/plinth/platform"
+
+// Defaults for the optional fields of Args.
+const (
+	// DefaultKubernetesVersion is the minor version a cluster starts on.
+	// Bumping it in a Plinth release is a reviewed, visible change.
+	DefaultKubernetesVersion = "1.33"
+	// DefaultSystemPoolName names the system pool.
+	DefaultSystemPoolName = "system"
+	// DefaultSystemMinCount and DefaultSystemMaxCount bound the system
+	// pool: one node per zone at least.
+	DefaultSystemMinCount, DefaultSystemMaxCount = 3, 6
+	// DefaultUserMinCount and DefaultUserMaxCount bound a user pool.
+	DefaultUserMinCount, DefaultUserMaxCount = 1, 10
+	// DefaultDiskSizeGB is the OS disk size of every pool.
+	DefaultDiskSizeGB = 128
+	// DefaultMaxSurge is the extra capacity an upgrade adds.
+	DefaultMaxSurge = "33%"
+	// DefaultChannel is the upgrade channel.
+	DefaultChannel = platform.ChannelStable
+	// DefaultTier is the control plane's availability tier.
+	DefaultTier = platform.TierStandard
+	// DefaultLogRetentionDays is how long cluster logs are kept where the
+	// backend owns the store (Azure Log Analytics).
+	DefaultLogRetentionDays = 30
+)
+
+// DefaultWindow is the weekly maintenance window: Sunday 02:00-06:00 UTC.
+var DefaultWindow = platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 4}
+
+// DefaultMachineTypes are the VM sizes pools get when MachineType is unset:
+// 4 vCPU, 16 GiB general-purpose machines with local disks for ephemeral OS
+// disks on Azure.
+var DefaultMachineTypes = map[platform.Cloud]string{
+	platform.CloudAzure: "Standard_D4ds_v5",
+	platform.CloudGCP:   "e2-standard-4",
+	platform.CloudFake:  "fake-4x16",
+}
+
+// DefaultZones are the zones pools spread over when Zones is unset. On GCP
+// they are zone suffixes of the backend's region; regions whose zones
+// differ (us-central1 has a, b, c, f) need Zones set.
+var DefaultZones = map[platform.Cloud][]string{
+	platform.CloudAzure: {"1", "2", "3"},
+	platform.CloudGCP:   {"b", "c", "d"},
+	platform.CloudFake:  {"1", "2", "3"},
+}
+
+// systemTaint keeps application pods off the system pool.
+var systemTaint = platform.Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: platform.NoSchedule}
+
+// withDefaults returns a copy of a with every unset optional field filled.
+// It never changes a value the user set.
+func (a Args) withDefaults(cloud platform.Cloud) Args {
+	if a.KubernetesVersion == "" {
+		a.KubernetesVersion = DefaultKubernetesVersion
+	}
+	if a.SystemPool.Name == "" {
+		a.SystemPool.Name = DefaultSystemPoolName
+	}
+	if a.SystemPool.MinCount == 0 && a.SystemPool.MaxCount == 0 {
+		a.SystemPool.MinCount, a.SystemPool.MaxCount = DefaultSystemMinCount, DefaultSystemMaxCount
+	}
+	a.SystemPool = a.SystemPool.withDefaults(cloud)
+	users := make([]NodePool, len(a.UserPools))
+	for i, p := range a.UserPools {
+		if p.MinCount == 0 && p.MaxCount == 0 {
+			p.MinCount, p.MaxCount = DefaultUserMinCount, DefaultUserMaxCount
+		}
+		users[i] = p.withDefaults(cloud)
+	}
+	a.UserPools = users
+	if a.Upgrades.Channel == "" {
+		a.Upgrades.Channel = DefaultChannel
+	}
+	if a.Upgrades.Window == nil {
+		w := DefaultWindow
+		a.Upgrades.Window = &w
+	}
+	if a.Tier == "" {
+		a.Tier = DefaultTier
+	}
+	if !a.Monitoring.Disabled && a.Monitoring.LogRetentionDays == 0 {
+		a.Monitoring.LogRetentionDays = DefaultLogRetentionDays
+	}
+	return a
+}
+
+func (p NodePool) withDefaults(cloud platform.Cloud) NodePool {
+	if p.MachineType == "" {
+		p.MachineType = DefaultMachineTypes[cloud]
+	}
+	if len(p.Zones) == 0 {
+		p.Zones = append([]string(nil), DefaultZones[cloud]...)
+	}
+	if p.DiskSizeGB == 0 {
+		p.DiskSizeGB = DefaultDiskSizeGB
+	}
+	if p.MaxSurge == "" {
+		p.MaxSurge = DefaultMaxSurge
+	}
+	return p
+}

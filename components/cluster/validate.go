@@ -1,0 +1,189 @@
+package cluster
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/plinth-dev/plinth/internal/cidr"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// SupportedVersions are the Kubernetes minors this Plinth release deploys
+// on both clouds.
+var SupportedVersions = []string{"1.31", "1.32", "1.33", "1.34"}
+
+// Limits enforced by validate.
+const (
+	productionZones        = 3
+	minDiskGB, maxDiskGB   = 30, 2048
+	minRetention           = 30
+	maxRetention           = 730
+	minWindowH, maxWindowH = 4, 24
+	maxPoolNodes           = 1000
+)
+
+var (
+	versionPattern  = regexp.MustCompile(`^1\.[0-9]{1,2}$`)
+	poolNamePattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
+	surgePattern    = regexp.MustCompile(`^[1-9][0-9]*%?$`)
+	uuidPattern     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	gkeGroupPattern = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
+	weekdays        = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	validZones      = map[platform.Cloud][]string{
+		platform.CloudAzure: {"1", "2", "3"},
+		platform.CloudGCP:   {"a", "b", "c", "d", "e", "f"},
+		platform.CloudFake:  {"1", "2", "3"},
+	}
+)
+
+// validate checks a copy of Args with defaults applied and returns every
+// problem, in field order.
+func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
+	var errs field.List
+
+	v := path.Child("kubernetesVersion")
+	switch {
+	case !versionPattern.MatchString(a.KubernetesVersion):
+		errs.Addf(v, a.KubernetesVersion, "write the minor version only, e.g. %q; patches follow the upgrade channel", DefaultKubernetesVersion)
+	case !slices.Contains(SupportedVersions, a.KubernetesVersion):
+		errs.Addf(v, a.KubernetesVersion, "unknown version; this release supports %v", SupportedVersions)
+	}
+
+	names := map[string]field.Path{}
+	totalMax := 0
+	a.checkPool(path.Child("systemPool"), a.SystemPool, true, cloud, names, &errs)
+	totalMax += a.SystemPool.MaxCount
+	for i, p := range a.UserPools {
+		a.checkPool(path.Child("userPools").Index(i), p, false, cloud, names, &errs)
+		totalMax += p.MaxCount
+	}
+	if limit := a.Network.Spec.MaxNodes; totalMax > limit {
+		errs.Addf(path.Child("userPools"), nil, "the pools may scale to %d nodes, more than the network was sized for (network.maxNodes %d); raise network.maxNodes or lower the pools' maxCount", totalMax, limit)
+	}
+
+	api := path.Child("apiServer")
+	for i, c := range a.APIServer.AuthorizedCIDRs {
+		if _, err := cidr.Parse(c); err != nil {
+			errs.Addf(api.Child("authorizedCIDRs").Index(i), c, "%v", err)
+		}
+	}
+	switch {
+	case !a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) > 0:
+		errs.Addf(api.Child("authorizedCIDRs"), strings.Join(a.APIServer.AuthorizedCIDRs, ","), "set while the API server is private; set apiServer.public or remove them")
+	case a.Production && a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) == 0:
+		errs.Addf(api.Child("public"), true, "a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it")
+	}
+
+	up := path.Child("upgrades")
+	if !slices.Contains(platform.UpgradeChannels, a.Upgrades.Channel) {
+		errs.Addf(up.Child("channel"), string(a.Upgrades.Channel), "use one of %v", platform.UpgradeChannels)
+	}
+	w := a.Upgrades.Window
+	if !slices.Contains(weekdays, w.Day) {
+		errs.Addf(up.Child("window").Child("day"), w.Day, "use a weekday in English, e.g. \"Sunday\"")
+	}
+	if w.StartHour < 0 || w.StartHour > 23 {
+		errs.Addf(up.Child("window").Child("startHour"), w.StartHour, "must be 0..23 (UTC)")
+	}
+	if w.DurationHours < minWindowH || w.DurationHours > maxWindowH {
+		errs.Addf(up.Child("window").Child("durationHours"), w.DurationHours, "must be %d..%d; both clouds need at least 4 hours to finish an upgrade", minWindowH, maxWindowH)
+	}
+
+	switch {
+	case a.Tier != platform.TierStandard && a.Tier != platform.TierFree:
+		errs.Addf(path.Child("tier"), string(a.Tier), "use %q or %q", platform.TierStandard, platform.TierFree)
+	case a.Production && a.Tier == platform.TierFree:
+		errs.Addf(path.Child("tier"), string(a.Tier), "a production cluster needs the %q tier and its uptime SLA", platform.TierStandard)
+	}
+	if a.Production && a.AllowDeletion {
+		errs.Addf(path.Child("allowDeletion"), true, "a production cluster keeps deletion protection; remove allowDeletion")
+	}
+	if !a.Monitoring.Disabled && (a.Monitoring.LogRetentionDays < minRetention || a.Monitoring.LogRetentionDays > maxRetention) {
+		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "must be %d..%d days", minRetention, maxRetention)
+	}
+	if a.Monitoring.Disabled && a.Monitoring.LogRetentionDays != 0 {
+		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "set while monitoring.disabled is true; remove one of them")
+	}
+	a.checkAdminGroups(path.Child("adminGroups"), cloud, &errs)
+	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
+	return errs
+}
+
+func (a Args) checkPool(p field.Path, pool NodePool, system bool, cloud platform.Cloud, names map[string]field.Path, errs *field.List) {
+	switch {
+	case !poolNamePattern.MatchString(pool.Name):
+		errs.Addf(p.Child("name"), pool.Name, "pool names are 1-12 lowercase letters and digits, starting with a letter (AKS rejects anything else)")
+	case names[pool.Name] != "":
+		errs.Addf(p.Child("name"), pool.Name, "duplicate pool name: %s has it already", names[pool.Name])
+	default:
+		names[pool.Name] = p.Child("name")
+	}
+	switch {
+	case system && pool.MinCount < 1:
+		errs.Addf(p.Child("minCount"), pool.MinCount, "the system pool needs at least one node; add-ons run only there")
+	case pool.MinCount < 0:
+		errs.Addf(p.Child("minCount"), pool.MinCount, "must be 0 or more")
+	}
+	switch {
+	case pool.MaxCount < 1 || pool.MaxCount > maxPoolNodes:
+		errs.Addf(p.Child("maxCount"), pool.MaxCount, "must be 1..%d", maxPoolNodes)
+	case pool.MinCount > pool.MaxCount:
+		errs.Addf(p.Child("minCount"), pool.MinCount, "greater than maxCount %d; swap them or raise maxCount", pool.MaxCount)
+	}
+	seen := map[string]bool{}
+	for i, z := range pool.Zones {
+		if !slices.Contains(validZones[cloud], z) {
+			errs.Addf(p.Child("zones").Index(i), z, "not a zone on %s; use %v", cloud, validZones[cloud])
+		}
+		if seen[z] {
+			errs.Addf(p.Child("zones").Index(i), z, "listed twice")
+		}
+		seen[z] = true
+	}
+	if system && a.Production && len(pool.Zones) < productionZones {
+		errs.Addf(p.Child("zones"), strings.Join(pool.Zones, ","), "a production system pool spans at least %d zones so one zone outage leaves add-ons running", productionZones)
+	}
+	if system && pool.Spot {
+		errs.Addf(p.Child("spot"), true, "the system pool cannot run on spot capacity; evictions would take add-ons down")
+	}
+	for i, t := range pool.Taints {
+		tp := p.Child("taints").Index(i)
+		if t.Key == "" {
+			errs.Add(field.Required(tp.Child("key"), "a taint needs a key"))
+		}
+		if t.Effect != platform.NoSchedule && t.Effect != platform.PreferNoSchedule && t.Effect != platform.NoExecute {
+			errs.Addf(tp.Child("effect"), string(t.Effect), "use NoSchedule, PreferNoSchedule or NoExecute")
+		}
+	}
+	if pool.DiskSizeGB < minDiskGB || pool.DiskSizeGB > maxDiskGB {
+		errs.Addf(p.Child("diskSizeGB"), pool.DiskSizeGB, "must be %d..%d", minDiskGB, maxDiskGB)
+	}
+	if !surgePattern.MatchString(pool.MaxSurge) {
+		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "write a node count (\"1\") or a percentage (\"33%%\")")
+	} else if n, _ := strconv.Atoi(strings.TrimSuffix(pool.MaxSurge, "%")); strings.HasSuffix(pool.MaxSurge, "%") && n > 100 {
+		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "a percentage above 100%% doubles the pool; use at most 100%%")
+	}
+}
+
+func (a Args) checkAdminGroups(p field.Path, cloud platform.Cloud, errs *field.List) {
+	switch cloud {
+	case platform.CloudAzure:
+		for i, g := range a.AdminGroups {
+			if !uuidPattern.MatchString(g) {
+				errs.Addf(p.Index(i), g, "not an Entra group object ID (a lowercase UUID)")
+			}
+		}
+	case platform.CloudGCP:
+		if len(a.AdminGroups) > 1 {
+			errs.Addf(p, strings.Join(a.AdminGroups, ","), "GKE takes one group, gke-security-groups@<your domain>; nest the other groups in it")
+		}
+		for i, g := range a.AdminGroups {
+			if !gkeGroupPattern.MatchString(g) {
+				errs.Addf(p.Index(i), g, "GKE's Google Groups for RBAC needs the group gke-security-groups@<your domain>")
+			}
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package platform
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// UpgradeChannel says how the control plane and nodes follow Kubernetes
+// releases. Backends map it to AKS auto-upgrade channels and GKE release
+// channels.
+type UpgradeChannel string
+
+// The upgrade channels.
+const (
+	// ChannelRapid takes new minors first (AKS rapid, GKE RAPID).
+	ChannelRapid UpgradeChannel = "rapid"
+	// ChannelRegular is the default channel on both clouds (AKS stable is
+	// one minor behind; GKE REGULAR).
+	ChannelRegular UpgradeChannel = "regular"
+	// ChannelStable takes minors last (AKS stable, GKE STABLE).
+	ChannelStable UpgradeChannel = "stable"
+	// ChannelNone turns automatic minor upgrades off; patches still come
+	// through maintenance windows where the cloud forces them.
+	ChannelNone UpgradeChannel = "none"
+)
+
+// UpgradeChannels lists the valid channels.
+var UpgradeChannels = []UpgradeChannel{ChannelRapid, ChannelRegular, ChannelStable, ChannelNone}
+
+// Tier is the control plane's availability tier.
+type Tier string
+
+// The tiers.
+const (
+	// TierStandard has a financially backed uptime SLA (AKS Standard; GKE
+	// regional control plane).
+	TierStandard Tier = "standard"
+	// TierFree has no SLA (AKS Free; GKE zonal control plane).
+	TierFree Tier = "free"
+)
+
+// TaintEffect is a Kubernetes taint effect.
+type TaintEffect string
+
+// The taint effects.
+const (
+	NoSchedule       TaintEffect = "NoSchedule"
+	PreferNoSchedule TaintEffect = "PreferNoSchedule"
+	NoExecute        TaintEffect = "NoExecute"
+)
+
+// Taint is a Kubernetes node taint.
+type Taint struct {
+	Key, Value string
+	Effect     TaintEffect
+}
+
+// String renders the taint as "key=value:Effect", as AKS and kubectl write it.
+func (t Taint) String() string { return t.Key + "=" + t.Value + ":" + string(t.Effect) }
+
+// NodePoolSpec is one node pool. Every field is set.
+type NodePoolSpec struct {
+	// Name is the pool's cloud name: 1-12 lowercase letters and digits.
+	// It never changes for the life of the pool: renaming replaces it.
+	Name string
+	// System marks the pool that runs cluster add-ons (tainted
+	// CriticalAddonsOnly=true:NoSchedule).
+	System bool
+	// MachineType is the cloud's VM size (e.g. "Standard_D4ds_v5",
+	// "e2-standard-4").
+	MachineType string
+	// MinCount and MaxCount bound the autoscaler, per zone on GKE and in
+	// total on AKS (backends convert).
+	MinCount, MaxCount int
+	// Zones the pool spreads over: "1".."3" on Azure, "a".."f" suffixes on
+	// GCP (backends qualify them with the region).
+	Zones []string
+	// Labels and Taints go on every node.
+	Labels map[string]string
+	Taints []Taint
+	// Spot runs the pool on preemptible capacity.
+	Spot bool
+	// DiskSizeGB is the OS disk size.
+	DiskSizeGB int
+	// MaxSurge is how many extra nodes an upgrade adds, e.g. "33%".
+	MaxSurge string
+}
+
+// MaintenanceWindow is a weekly window for upgrades, in UTC.
+type MaintenanceWindow struct {
+	// Day is the weekday, "Monday".."Sunday".
+	Day string
+	// StartHour is 0..23 UTC.
+	StartHour int
+	// DurationHours is 4..24.
+	DurationHours int
+}
+
+// ClusterSpec is the resolved, validated description of a cluster that
+// components/cluster hands to a ClusterBackend. Every field is set.
+type ClusterSpec struct {
+	// Name is the component's logical name.
+	Name string
+	// KubernetesVersion is the minor version, e.g. "1.33".
+	KubernetesVersion string
+	// Network is the network the cluster lives in.
+	Network ClusterNetwork
+	// Pools holds the system pool first, then the user pools. Each is a
+	// separate cloud resource where the cloud allows it.
+	Pools []NodePoolSpec
+	// PrivateAPI makes the API server reachable only from the network.
+	PrivateAPI bool
+	// AuthorizedCIDRs may reach a public API server; empty when PrivateAPI.
+	AuthorizedCIDRs []string
+	// Channel and Window govern upgrades.
+	Channel UpgradeChannel
+	Window  MaintenanceWindow
+	// Tier is the control plane's availability tier.
+	Tier Tier
+	// Monitoring turns on the cloud's managed metrics and logs;
+	// LogRetentionDays applies where the backend owns the log store.
+	Monitoring       bool
+	LogRetentionDays int
+	// DeletionProtection makes the cloud refuse to delete the cluster.
+	DeletionProtection bool
+	// AdminGroups are directory groups (Entra object IDs on AKS, a Google
+	// group email on GKE) given cluster admin through the cloud's RBAC.
+	AdminGroups []string
+	// Tags go on every child that accepts tags or labels.
+	Tags Tags
+}
+
+// ClusterNetwork is the network a cluster is placed in: its resolved spec
+// (ranges and subnets by role) and the outputs of its cloud resources.
+type ClusterNetwork struct {
+	Spec    NetworkSpec
+	Outputs NetworkOutputs
+}
+
+// ClusterOutputs is what a ClusterBackend returns.
+type ClusterOutputs struct {
+	// Name and ID identify the cluster in its cloud.
+	Name, ID pulumi.StringOutput
+	// Endpoint is the API server URL.
+	Endpoint pulumi.StringOutput
+	// OIDCIssuerURL is the service-account token issuer workload identity
+	// federates with.
+	OIDCIssuerURL pulumi.StringOutput
+	// Kubeconfig is exec-based (kubelogin on AKS, gke-gcloud-auth-plugin on
+	// GKE), holds no static credential, and is always a secret.
+	Kubeconfig pulumi.StringOutput
+	// ControlPlanePrincipalID is the identity the control plane acts as
+	// (AKS user-assigned identity principal ID; the GKE service agent is
+	// Google-managed and this is empty).
+	ControlPlanePrincipalID pulumi.StringOutput
+	// NodeIdentity is what nodes act as: the kubelet identity's principal
+	// ID on AKS, the node service account email on GKE. Workloads never
+	// use it.
+	NodeIdentity pulumi.StringOutput
+	// WorkloadIdentityPool is what workload identity binds to: the OIDC
+	// issuer URL on AKS, "<project>.svc.id.goog" on GKE.
+	WorkloadIdentityPool pulumi.StringOutput
+}
+
+// ClusterBackend creates a Kubernetes cluster.
+//
+// NewCluster must follow the same rules as every capability
+// (docs/contract.md): children parented by opts, named ChildName(spec.Name,
+// role), the backend's explicit provider, tags on everything that takes
+// them, and the kubeconfig marked secret.
+type ClusterBackend interface {
+	Backend
+	NewCluster(ctx *pulumi.Context, spec ClusterSpec, opts ...pulumi.ResourceOption) (*ClusterOutputs, error)
+}

@@ -1,0 +1,241 @@
+package platformtest
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// ClusterTestBackend is what the cluster suite needs: the network
+// capability to place the cluster in, and the cluster and workload identity
+// capabilities under test.
+type ClusterTestBackend interface {
+	platform.NetworkBackend
+	platform.ClusterBackend
+	platform.WorkloadIdentityBackend
+}
+
+// NewClusterBackend creates the backend under test inside a Pulumi program.
+type NewClusterBackend func(ctx *pulumi.Context) (ClusterTestBackend, error)
+
+// clusterZones and clusterMachines are valid zones and machine sizes per
+// cloud for the suite's specs.
+var (
+	clusterZones = map[platform.Cloud][]string{
+		platform.CloudAzure: {"1", "2", "3"},
+		platform.CloudGCP:   {"b", "c", "d"},
+		platform.CloudFake:  {"1", "2", "3"},
+	}
+	clusterMachines = map[platform.Cloud]string{
+		platform.CloudAzure: "Standard_D4ds_v5",
+		platform.CloudGCP:   "e2-standard-4",
+		platform.CloudFake:  "fake-4x16",
+	}
+)
+
+// ClusterSpec returns the production-like cluster the suite creates on the
+// given cloud in the given network: a tainted three-zone system pool, a user
+// pool and a spot pool, a private API server, the stable channel.
+func ClusterSpec(cloud platform.Cloud, name string, network platform.ClusterNetwork) platform.ClusterSpec {
+	zones := clusterZones[cloud]
+	pool := func(n string, min, max int) platform.NodePoolSpec {
+		return platform.NodePoolSpec{
+			Name: n, MachineType: clusterMachines[cloud], MinCount: min, MaxCount: max,
+			Zones: append([]string(nil), zones...), Labels: map[string]string{"pool": n},
+			DiskSizeGB: 128, MaxSurge: "33%",
+		}
+	}
+	system := pool("system", 3, 6)
+	system.System = true
+	system.Taints = []platform.Taint{{Key: "CriticalAddonsOnly", Value: "true", Effect: platform.NoSchedule}}
+	apps := pool("apps", 2, 20)
+	batch := pool("batch", 0, 10)
+	batch.Spot = true
+	batch.Taints = []platform.Taint{{Key: "workload", Value: "batch", Effect: platform.NoSchedule}}
+	return platform.ClusterSpec{
+		Name:               name,
+		KubernetesVersion:  "1.33",
+		Network:            network,
+		Pools:              []platform.NodePoolSpec{system, apps, batch},
+		PrivateAPI:         true,
+		Channel:            platform.ChannelStable,
+		Window:             platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 4},
+		Tier:               platform.TierStandard,
+		Monitoring:         true,
+		LogRetentionDays:   30,
+		DeletionProtection: true,
+		Tags:               platform.Tags{"environment": "prod", "managed-by": "plinth"},
+	}
+}
+
+type clusterResult struct {
+	mu                                  sync.Mutex
+	name, id, endpoint, issuer, kubecfg string
+	nodeIdentity                        string
+	kubecfgSecret                       bool
+	annotations                         map[string]string
+	clientID                            string
+	podLabels                           map[string]string
+	subject, grantScope                 string
+}
+
+func (r *clusterResult) set(dst *string) func(string) string {
+	return func(v string) string {
+		r.mu.Lock()
+		*dst = v
+		r.mu.Unlock()
+		return v
+	}
+}
+
+// ClusterConformance runs the cluster and workload identity rules of
+// docs/contract.md against a backend: the structural rules C1-C3 on every
+// child, a secret exec-based kubeconfig (C9), complete outputs, a pool per
+// spec pool, and a workload identity that gets its grant at exactly the
+// given scope and never the node identity.
+func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
+	t.Helper()
+	res := &clusterResult{}
+	var scope string
+	snap, err := Render("conformance", func(ctx *pulumi.Context) error {
+		b, err := newBackend(ctx)
+		if err != nil {
+			return err
+		}
+		netSpec := NetworkSpecs()[1]
+		netSpec.Name = "prodnet"
+		np := &parent{}
+		if err := ctx.RegisterComponentResource(parentType, netSpec.Name, np); err != nil {
+			return err
+		}
+		netOut, err := b.NewNetwork(ctx, netSpec, pulumi.Parent(np))
+		if err != nil {
+			return err
+		}
+		spec := ClusterSpec(b.Cloud(), "prod", platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut})
+		cp := &parent{}
+		if err := ctx.RegisterComponentResource(parentType, spec.Name, cp); err != nil {
+			return err
+		}
+		out, err := b.NewCluster(ctx, spec, pulumi.Parent(cp))
+		if err != nil {
+			return err
+		}
+		res.kubecfgSecret = pulumi.IsSecret(out.Kubeconfig)
+		out.Name.ApplyT(res.set(&res.name))
+		out.ID.ApplyT(res.set(&res.id))
+		out.Endpoint.ApplyT(res.set(&res.endpoint))
+		out.OIDCIssuerURL.ApplyT(res.set(&res.issuer))
+		out.NodeIdentity.ApplyT(res.set(&res.nodeIdentity))
+		pulumi.Unsecret(out.Kubeconfig).(pulumi.StringOutput).ApplyT(res.set(&res.kubecfg))
+
+		scope = scopeFor(b.Cloud())
+		wiSpec := platform.WorkloadIdentitySpec{
+			Name: "certs", Cluster: out, Namespace: "cert-manager", ServiceAccount: "cert-manager",
+			Grants: []platform.Grant{{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String(scope)}},
+			Tags:   spec.Tags,
+		}
+		res.subject = wiSpec.Subject()
+		wp := &parent{}
+		if err := ctx.RegisterComponentResource(parentType, wiSpec.Name, wp); err != nil {
+			return err
+		}
+		wi, err := b.NewWorkloadIdentity(ctx, wiSpec, pulumi.Parent(wp))
+		if err != nil {
+			return err
+		}
+		res.podLabels = wi.PodLabels
+		wi.ClientID.ApplyT(res.set(&res.clientID))
+		wi.ServiceAccountAnnotations.ApplyT(func(m map[string]string) map[string]string {
+			res.mu.Lock()
+			res.annotations = m
+			res.mu.Unlock()
+			return m
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("cluster suite: %v", err)
+	}
+	checkChildren(t, snap)
+
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if res.name == "" || res.id == "" {
+		t.Errorf("C4: cluster name %q and ID %q must be set", res.name, res.id)
+	}
+	if !strings.HasPrefix(res.endpoint, "https://") || !strings.HasPrefix(res.issuer, "https://") {
+		t.Errorf("C4: endpoint %q and OIDC issuer %q must be https URLs", res.endpoint, res.issuer)
+	}
+	if !res.kubecfgSecret {
+		t.Error("C9: the kubeconfig output is not marked secret")
+	}
+	if !strings.Contains(res.kubecfg, "exec:") {
+		t.Errorf("C9: the kubeconfig must authenticate through an exec plugin:\n%s", res.kubecfg)
+	}
+	for _, static := range []string{"client-key-data", "client-certificate-data", "token:", "password:"} {
+		if strings.Contains(res.kubecfg, static) {
+			t.Errorf("C9: the kubeconfig holds a static credential (%s)", static)
+		}
+	}
+	data, err := snap.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.kubecfg != "" && strings.Contains(string(data), res.kubecfg) {
+		t.Error("C9: the kubeconfig appears in plain text among resource inputs")
+	}
+
+	spec := ClusterSpec(platform.CloudFake, "prod", platform.ClusterNetwork{})
+	for _, p := range spec.Pools {
+		found := false
+		for _, r := range snap.Resources {
+			if r.Custom && strings.HasPrefix(r.Name, "prod-") && strings.HasSuffix(r.Name, "-"+p.Name) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("C12: no resource for pool %q; each pool is its own resource named \"prod-<...>-%s\"", p.Name, p.Name)
+		}
+	}
+
+	if len(res.annotations) == 0 || res.clientID == "" {
+		t.Errorf("C13: workload identity annotations %v and client ID %q must be set", res.annotations, res.clientID)
+	}
+	if res.clientID == res.nodeIdentity {
+		t.Error("C13: the workload identity is the node identity; workloads never use node identities")
+	}
+	grants := 0
+	for _, r := range snap.Resources {
+		if !strings.HasPrefix(r.Name, "certs-") {
+			continue
+		}
+		for _, v := range r.Inputs {
+			if v == scope {
+				grants++
+			}
+		}
+	}
+	if grants == 0 {
+		t.Errorf("C13: no child of the workload identity holds the grant scope %q as an input", scope)
+	}
+	if !strings.Contains(string(data), res.subject) {
+		t.Errorf("C13: the service account subject %q appears nowhere; the identity must be bound to it", res.subject)
+	}
+}
+
+// scopeFor returns a DNS zone scope in the shape the cloud uses for
+// GrantDNSZoneContributor.
+func scopeFor(cloud platform.Cloud) string {
+	switch cloud {
+	case platform.CloudAzure:
+		return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/dnszones/prod.example.com"
+	case platform.CloudGCP:
+		return "acme-dns-prod"
+	}
+	return "fake://dns-zones/prod.example.com"
+}
