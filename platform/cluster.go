@@ -11,10 +11,11 @@ type UpgradeChannel string
 const (
 	// ChannelRapid takes new minors first (AKS rapid, GKE RAPID).
 	ChannelRapid UpgradeChannel = "rapid"
-	// ChannelRegular is the default channel on both clouds (AKS stable is
-	// one minor behind; GKE REGULAR).
+	// ChannelRegular follows new minors after they have matured (AKS
+	// stable, the latest patch of the previous minor; GKE REGULAR).
 	ChannelRegular UpgradeChannel = "regular"
-	// ChannelStable takes minors last (AKS stable, GKE STABLE).
+	// ChannelStable changes minors least often: AKS patch (patches of the
+	// pinned minor only; minor upgrades are deliberate), GKE STABLE.
 	ChannelStable UpgradeChannel = "stable"
 	// ChannelNone turns automatic minor upgrades off; patches still come
 	// through maintenance windows where the cloud forces them.

@@ -29,7 +29,8 @@ type Config struct {
 	// SubscriptionID is the Azure subscription, a UUID. Required.
 	SubscriptionID string
 	// TenantID is the Entra ID tenant, a UUID. Optional for the network;
-	// identity features need it.
+	// required for clusters (Entra ID integration and Azure RBAC):
+	// NewCluster fails without it.
 	TenantID string
 	// Location is the Azure region, e.g. "westeurope". Required.
 	Location string
@@ -53,8 +54,10 @@ type Backend struct {
 }
 
 var (
-	_ platform.Backend        = (*Backend)(nil)
-	_ platform.NetworkBackend = (*Backend)(nil)
+	_ platform.Backend                 = (*Backend)(nil)
+	_ platform.NetworkBackend          = (*Backend)(nil)
+	_ platform.ClusterBackend          = (*Backend)(nil)
+	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
 )
 
 var (
