@@ -67,8 +67,8 @@ type NodePoolSpec struct {
 	// MachineType is the cloud's VM size (e.g. "Standard_D4ds_v5",
 	// "e2-standard-4").
 	MachineType string
-	// MinCount and MaxCount bound the autoscaler, per zone on GKE and in
-	// total on AKS (backends convert).
+	// MinCount and MaxCount bound the autoscaler, counted over all zones
+	// on both clouds.
 	MinCount, MaxCount int
 	// Zones the pool spreads over: "1".."3" on Azure, "a".."f" suffixes on
 	// GCP (backends qualify them with the region).

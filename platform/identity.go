@@ -8,9 +8,10 @@ type GrantRole string
 
 // The grant roles.
 const (
-	// GrantDNSZoneContributor manages records in one DNS zone (Azure DNS
-	// Zone Contributor on the zone; GCP roles/dns.admin on the zone's
-	// project, the narrowest level Cloud DNS offers for record writes).
+	// GrantDNSZoneContributor manages records in one DNS zone: Azure DNS
+	// Zone Contributor on the zone; on GCP roles/dns.admin on the zone's
+	// project, the setup cert-manager documents. A zone-level custom role
+	// would be narrower on GCP and is planned.
 	GrantDNSZoneContributor GrantRole = "dns-zone-contributor"
 	// GrantObjectStorageWriter reads and writes objects in one container or
 	// bucket (Azure Storage Blob Data Contributor on the container; GCP

@@ -27,8 +27,17 @@ const (
 	DefaultLogRetentionDays = 30
 )
 
-// DefaultWindow is the weekly maintenance window: Sunday 02:00-06:00 UTC.
-var DefaultWindow = platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 4}
+// DefaultWindow is the weekly maintenance window: Sunday 02:00-14:00 UTC.
+// Twelve hours is GKE's weekly minimum (48 hours of availability in any 32
+// days); AKS accepts it too.
+var DefaultWindow = platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 12}
+
+// minWindowHours is the shortest weekly window each cloud accepts.
+var minWindowHours = map[platform.Cloud]int{
+	platform.CloudAzure: 4,
+	platform.CloudGCP:   12,
+	platform.CloudFake:  4,
+}
 
 // DefaultMachineTypes are the VM sizes pools get when MachineType is unset:
 // 4 vCPU, 16 GiB general-purpose machines with local disks for ephemeral OS

@@ -17,12 +17,12 @@ var SupportedVersions = []string{"1.31", "1.32", "1.33", "1.34"}
 
 // Limits enforced by validate.
 const (
-	productionZones        = 3
-	minDiskGB, maxDiskGB   = 30, 2048
-	minRetention           = 30
-	maxRetention           = 730
-	minWindowH, maxWindowH = 4, 24
-	maxPoolNodes           = 1000
+	productionZones      = 3
+	minDiskGB, maxDiskGB = 30, 2048
+	minRetention         = 30
+	maxRetention         = 730
+	maxWindowH           = 24
+	maxPoolNodes         = 1000
 )
 
 var (
@@ -88,8 +88,8 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 	if w.StartHour < 0 || w.StartHour > 23 {
 		errs.Addf(up.Child("window").Child("startHour"), w.StartHour, "must be 0..23 (UTC)")
 	}
-	if w.DurationHours < minWindowH || w.DurationHours > maxWindowH {
-		errs.Addf(up.Child("window").Child("durationHours"), w.DurationHours, "must be %d..%d; both clouds need at least 4 hours to finish an upgrade", minWindowH, maxWindowH)
+	if minH := minWindowHours[cloud]; w.DurationHours < minH || w.DurationHours > maxWindowH {
+		errs.Addf(up.Child("window").Child("durationHours"), w.DurationHours, "must be %d..%d on %s (GKE needs 48 hours of maintenance in any 32 days, AKS at least 4 hours per window)", minH, maxWindowH, cloud)
 	}
 
 	switch {

@@ -1,13 +1,231 @@
 package mockcloud
 
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
 // gcpShapes answers the pulumi-gcp types. Keep it sorted by type.
 var gcpShapes = map[string]shape{
 	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
 	}),
-	"gcp:compute/firewall:Firewall":     gcpGlobal("firewalls"),
-	"gcp:compute/network:Network":       gcpGlobal("networks"),
-	"gcp:compute/router:Router":         gcpRegional("routers"),
-	"gcp:compute/routerNat:RouterNat":   routerNat,
-	"gcp:compute/subnetwork:Subnetwork": gcpRegional("subnetworks"),
+	"gcp:compute/firewall:Firewall":      gcpGlobal("firewalls"),
+	"gcp:compute/network:Network":        gcpGlobal("networks"),
+	"gcp:compute/router:Router":          gcpRegional("routers"),
+	"gcp:compute/routerNat:RouterNat":    routerNat,
+	"gcp:compute/subnetwork:Subnetwork":  gcpRegional("subnetworks"),
+	"gcp:container/cluster:Cluster":      gkeCluster,
+	"gcp:container/nodePool:NodePool":    gkeNodePool,
+	"gcp:projects/iAMMember:IAMMember":   iamMember(func(c *call) (string, error) { return c.need("project") }),
+	"gcp:serviceaccount/account:Account": serviceAccount,
+	"gcp:serviceaccount/iAMMember:IAMMember": iamMember(func(c *call) (string, error) {
+		return c.need("serviceAccountId")
+	}),
+	"gcp:storage/bucketIAMMember:BucketIAMMember": iamMember(func(c *call) (string, error) {
+		bucket, err := c.need("bucket")
+		return "b/" + bucket, err
+	}),
+}
+
+const gkeAPI = "https://container.googleapis.com/v1/"
+
+// gkeCluster shapes projects/<p>/locations/<l>/clusters/<name>, with the
+// endpoint (the control plane's private address, the second of the master
+// /28, when the public endpoint is off; a public address otherwise), the
+// cluster CA and the self-link.
+func gkeCluster(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	location, err := c.need("location")
+	if err != nil {
+		return "", err
+	}
+	name, err := c.need("name")
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, location, name)
+
+	pcc := c.object("privateClusterConfig")
+	public := ipFrom(34, "gke/"+id)
+	endpoint := public
+	if cidr, ok := stringOf(pcc, "masterIpv4CidrBlock"); ok {
+		prefix, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return "", fmt.Errorf("privateClusterConfig.masterIpv4CidrBlock %q: %w", cidr, err)
+		}
+		private := prefix.Addr().Next().Next().String()
+		fill := map[string]any{"privateEndpoint": private, "publicEndpoint": public}
+		if b, _ := boolOf(pcc, "enablePrivateEndpoint"); b {
+			endpoint = private
+			delete(fill, "publicEndpoint")
+		}
+		c.merge("privateClusterConfig", fill)
+	}
+	c.merge("masterAuth", map[string]any{"clusterCaCertificate": caCertificate(id)})
+	c.set("endpoint", endpoint)
+	c.set("project", project)
+	c.set("selfLink", gkeAPI+id)
+	return id, nil
+}
+
+// gkeNodePool shapes projects/<p>/locations/<l>/clusters/<c>/nodePools/<name>.
+// The cluster input may be the cluster's name or its ID.
+func gkeNodePool(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	location, err := c.need("location")
+	if err != nil {
+		return "", err
+	}
+	cluster, err := c.need("cluster")
+	if err != nil {
+		return "", err
+	}
+	cluster = cluster[strings.LastIndex(cluster, "/")+1:]
+	name, err := c.need("name")
+	if err != nil {
+		return "", err
+	}
+	c.set("project", project)
+	return fmt.Sprintf("projects/%s/locations/%s/clusters/%s/nodePools/%s", project, location, cluster, name), nil
+}
+
+// serviceAccount shapes projects/<p>/serviceAccounts/<email>, with the
+// email, the "serviceAccount:<email>" member and a 21-digit unique ID
+// derived from the email.
+func serviceAccount(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	accountID, err := c.need("accountId")
+	if err != nil {
+		return "", err
+	}
+	email := fmt.Sprintf("%s@%s.iam.gserviceaccount.com", accountID, project)
+	id := fmt.Sprintf("projects/%s/serviceAccounts/%s", project, email)
+	c.set("email", email)
+	c.set("member", "serviceAccount:"+email)
+	c.set("name", id)
+	c.set("project", project)
+	c.set("uniqueId", digitsFrom("service-account", email, 21))
+	return id, nil
+}
+
+// iamMember shapes an IAM member binding as the provider reports it:
+// "<resource>/<role>/<member>", where resource is what the binding is on.
+func iamMember(resourceOf func(c *call) (string, error)) shape {
+	return func(c *call) (string, error) {
+		res, err := resourceOf(c)
+		if err != nil {
+			return "", err
+		}
+		role, err := c.need("role")
+		if err != nil {
+			return "", err
+		}
+		member, err := c.need("member")
+		if err != nil {
+			return "", err
+		}
+		c.set("etag", "BwY"+base64.RawURLEncoding.EncodeToString([]byte(digitsFrom("etag", res+role+member, 6))))
+		return strings.Join([]string{res, role, member}, "/"), nil
+	}
+}
+
+// caCertificate is a stable, base64-encoded placeholder of a cluster CA in
+// PEM form. It is not a valid certificate: nothing here connects.
+func caCertificate(id string) string {
+	sum := sha1.Sum([]byte(id))
+	pem := "-----BEGIN CERTIFICATE-----\nMOCKCLOUD" + base64.StdEncoding.EncodeToString(sum[:]) + "\n-----END CERTIFICATE-----\n"
+	return base64.StdEncoding.EncodeToString([]byte(pem))
+}
+
+// digitsFrom returns n stable decimal digits derived from parts, the first
+// of them non-zero (GCP unique IDs start with 1).
+func digitsFrom(kind, value string, n int) string {
+	var b strings.Builder
+	b.WriteByte('1')
+	for i := 0; b.Len() < n; i++ {
+		sum := sha1.Sum([]byte(fmt.Sprintf("%s\x00%s\x00%d", kind, value, i)))
+		for _, x := range sum {
+			if b.Len() == n {
+				break
+			}
+			b.WriteByte('0' + x%10)
+		}
+	}
+	return b.String()
+}
+
+// object returns the object input key, or nil when it is missing or not an
+// object.
+func (c *call) object(key string) resource.PropertyMap {
+	v, ok := c.in[resource.PropertyKey(key)]
+	if !ok {
+		return nil
+	}
+	v = plainProperty(v)
+	if v.IsObject() {
+		return v.ObjectValue()
+	}
+	return nil
+}
+
+// merge sets the object output key to its input overlaid with fill.
+func (c *call) merge(key string, fill map[string]any) {
+	out := resource.PropertyMap{}
+	for k, v := range c.object(key) {
+		out[k] = v
+	}
+	for k, v := range fill {
+		out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	}
+	c.out[resource.PropertyKey(key)] = resource.NewObjectProperty(out)
+}
+
+func stringOf(m resource.PropertyMap, key string) (string, bool) {
+	v, ok := m[resource.PropertyKey(key)]
+	if !ok {
+		return "", false
+	}
+	v = plainProperty(v)
+	if !v.IsString() || v.StringValue() == "" {
+		return "", false
+	}
+	return v.StringValue(), true
+}
+
+func boolOf(m resource.PropertyMap, key string) (bool, bool) {
+	v, ok := m[resource.PropertyKey(key)]
+	if !ok {
+		return false, false
+	}
+	v = plainProperty(v)
+	return v.IsBool() && v.BoolValue(), v.IsBool()
+}
+
+// plainProperty unwraps secrets and known outputs.
+func plainProperty(v resource.PropertyValue) resource.PropertyValue {
+	for {
+		switch {
+		case v.IsSecret():
+			v = v.SecretValue().Element
+		case v.IsOutput() && v.OutputValue().Known:
+			v = v.OutputValue().Element
+		default:
+			return v
+		}
+	}
 }

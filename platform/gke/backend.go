@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/internal/cidr"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -17,6 +18,24 @@ type Config struct {
 	Project string
 	// Region is the GCP region, e.g. "europe-west1". Required.
 	Region string
+	// MasterCIDR is the /28 the GKE control plane of a private cluster
+	// takes its addresses from. It must not overlap the network's address
+	// space, pod range or service range, nor the MasterCIDR of another
+	// cluster in the same network. Unset: DefaultMasterCIDR.
+	MasterCIDR string
+}
+
+// DefaultMasterCIDR is the control-plane range of private clusters when
+// Config.MasterCIDR is unset: the /28 GKE's own examples use, outside the
+// ranges Plinth networks default to.
+const DefaultMasterCIDR = "172.16.0.0/28"
+
+// withDefaults returns a copy of c with every unset optional field filled.
+func (c Config) withDefaults() Config {
+	if c.MasterCIDR == "" {
+		c.MasterCIDR = DefaultMasterCIDR
+	}
+	return c
 }
 
 // Backend implements the platform contract on Google Cloud. Create it with
@@ -27,8 +46,10 @@ type Backend struct {
 }
 
 var (
-	_ platform.Backend        = (*Backend)(nil)
-	_ platform.NetworkBackend = (*Backend)(nil)
+	_ platform.Backend                 = (*Backend)(nil)
+	_ platform.NetworkBackend          = (*Backend)(nil)
+	_ platform.ClusterBackend          = (*Backend)(nil)
+	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
 )
 
 var (
@@ -36,9 +57,11 @@ var (
 	regionPattern  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 )
 
-// New validates cfg and registers the backend's explicit gcp provider, named
-// name. opts apply to the provider.
+// New fills the unset optional fields of cfg with their defaults, validates
+// it and registers the backend's explicit gcp provider, named name. opts
+// apply to the provider.
 func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOption) (*Backend, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.validate(field.NewPath("gke")); err != nil {
 		return nil, err
 	}
@@ -71,6 +94,14 @@ func (c Config) validate(path field.Path) error {
 		errs.Add(field.Required(path.Child("region"), "the GCP region, e.g. \"europe-west1\""))
 	case !regionPattern.MatchString(c.Region):
 		errs.Addf(path.Child("region"), c.Region, "not a region; write it as GCP does, e.g. \"europe-west1\" (a region, not a zone)")
+	}
+	// An unset MasterCIDR is DefaultMasterCIDR.
+	if c.MasterCIDR != "" {
+		if p, err := cidr.Parse(c.MasterCIDR); err != nil {
+			errs.Addf(path.Child("masterCIDR"), c.MasterCIDR, "%v", err)
+		} else if p.Bits() != 28 {
+			errs.Addf(path.Child("masterCIDR"), c.MasterCIDR, "GKE needs a /28 for the control plane, e.g. %q", DefaultMasterCIDR)
+		}
 	}
 	return errs.Err()
 }
