@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -29,6 +30,9 @@ type Environment struct {
 	CostCenter string
 	// Network configures the network; its Backend is set by Program.
 	Network network.Args
+	// Cluster configures the cluster; Backend, Network and Production are
+	// set by Program from the environment.
+	Cluster cluster.Args
 }
 
 // Tags returns the tags every resource of the environment carries.

@@ -1,9 +1,27 @@
 package stacks
 
 import (
+	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
 )
+
+// officeRanges may reach the public API servers of development clusters.
+var officeRanges = []string{"203.0.113.0/24"}
+
+// devCluster is the cheap development profile: one zone, the free tier, a
+// public API server limited to the office, spot capacity for workloads, and
+// deletion allowed.
+func devCluster(zone, systemMachine string) cluster.Args {
+	return cluster.Args{
+		SystemPool:    cluster.NodePool{Zones: []string{zone}, MinCount: 1, MaxCount: 2, MachineType: systemMachine},
+		UserPools:     []cluster.NodePool{{Name: "apps", Zones: []string{zone}, MinCount: 0, MaxCount: 5, Spot: true}},
+		APIServer:     cluster.APIServer{Public: true, AuthorizedCIDRs: officeRanges},
+		Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular},
+		Tier:          platform.TierFree,
+		AllowDeletion: true,
+	}
+}
 
 func devAKS() Environment {
 	return Environment{
@@ -13,6 +31,7 @@ func devAKS() Environment {
 			MaxNodes:     30,
 			FlowLogs:     network.FlowLogs{RetentionDays: 7},
 		},
+		Cluster: devCluster("1", "Standard_D2ds_v5"),
 	}
 }
 
@@ -25,6 +44,11 @@ func prodAKS() Environment {
 			NAT:          network.NAT{IPCount: 2},
 			FlowLogs:     network.FlowLogs{RetentionDays: 90},
 		},
+		Cluster: cluster.Args{
+			UserPools:   []cluster.NodePool{{Name: "apps", MinCount: 3, MaxCount: 30}},
+			AdminGroups: []string{"6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b"},
+			Monitoring:  cluster.Monitoring{LogRetentionDays: 90},
+		},
 	}
 }
 
@@ -36,6 +60,7 @@ func devGKE() Environment {
 			MaxNodes:     30,
 			FlowLogs:     network.FlowLogs{SampleRate: 0.1},
 		},
+		Cluster: devCluster("b", "e2-standard-2"),
 	}
 }
 
@@ -47,6 +72,10 @@ func prodGKE() Environment {
 			MaxNodes:     200,
 			NAT:          network.NAT{IPCount: 2},
 			FlowLogs:     network.FlowLogs{SampleRate: 0.5},
+		},
+		Cluster: cluster.Args{
+			UserPools:   []cluster.NodePool{{Name: "apps", MinCount: 1, MaxCount: 10}},
+			AdminGroups: []string{"gke-security-groups@acme.example"},
 		},
 	}
 }

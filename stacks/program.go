@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/snapshot"
@@ -82,17 +83,35 @@ func Program(env Environment, coords Coordinates) pulumi.RunFunc {
 		// Production networks are protected: a destroy or a replacing change
 		// stops at the engine instead of taking the platform down. Children
 		// inherit protect from the component.
-		n, err := network.New(ctx, env.Name, &args, pulumi.Protect(env.Class == ClassProd))
+		protect := pulumi.Protect(env.Class == ClassProd)
+		n, err := network.New(ctx, env.Name, &args, protect)
+		if err != nil {
+			return err
+		}
+		cargs := env.Cluster
+		cargs.Backend, cargs.Network, cargs.Production = backend, n, env.Class == ClassProd
+		c, err := cluster.New(ctx, env.Name, &cargs, protect)
 		if err != nil {
 			return err
 		}
 		ctx.Export("networkId", n.ID)
 		ctx.Export("egressIps", n.EgressIPs)
+		ctx.Export("clusterName", c.Name)
+		ctx.Export("clusterEndpoint", c.Endpoint)
+		ctx.Export("oidcIssuerUrl", c.OIDCIssuerURL)
+		ctx.Export("kubeconfig", c.Kubeconfig)
 		return nil
 	}
 }
 
-func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (platform.NetworkBackend, error) {
+// backend is what an environment needs from a cloud backend.
+type backend interface {
+	platform.NetworkBackend
+	platform.ClusterBackend
+	platform.WorkloadIdentityBackend
+}
+
+func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backend, error) {
 	switch env.Cloud {
 	case platform.CloudAzure:
 		return aks.New(ctx, env.Name, coords.Azure)

@@ -9,11 +9,15 @@ const (
 	DefaultKubernetesVersion = "1.33"
 	// DefaultSystemPoolName names the system pool.
 	DefaultSystemPoolName = "system"
-	// DefaultSystemMinCount and DefaultSystemMaxCount bound the system
-	// pool: one node per zone at least.
-	DefaultSystemMinCount, DefaultSystemMaxCount = 3, 6
-	// DefaultUserMinCount and DefaultUserMaxCount bound a user pool.
-	DefaultUserMinCount, DefaultUserMaxCount = 1, 10
+	// DefaultSystemMinCount is the system pool's minimum: one node per
+	// default zone.
+	DefaultSystemMinCount = 3
+	// DefaultSystemMaxCount is the system pool's maximum.
+	DefaultSystemMaxCount = 6
+	// DefaultUserMinCount is a user pool's minimum.
+	DefaultUserMinCount = 1
+	// DefaultUserMaxCount is a user pool's maximum.
+	DefaultUserMaxCount = 10
 	// DefaultDiskSizeGB is the OS disk size of every pool.
 	DefaultDiskSizeGB = 128
 	// DefaultMaxSurge is the extra capacity an upgrade adds.

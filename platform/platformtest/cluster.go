@@ -80,7 +80,7 @@ type clusterResult struct {
 	annotations                         map[string]string
 	clientID                            string
 	podLabels                           map[string]string
-	subject, grantScope                 string
+	subject                             string
 }
 
 func (r *clusterResult) set(dst *string) func(string) string {
