@@ -124,8 +124,36 @@ type ClusterSpec struct {
 	// AdminGroups are directory groups (Entra object IDs on AKS, a Google
 	// group email on GKE) given cluster admin through the cloud's RBAC.
 	AdminGroups []string
+	// AKS holds the settings that exist on AKS only; set when the backend
+	// is AKS, zero otherwise.
+	AKS AKSClusterSpec
+	// GKE holds the settings that exist on GKE only; set when the backend
+	// is GKE, zero otherwise.
+	GKE GKEClusterSpec
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
+}
+
+// AKSClusterSpec holds AKS-only cluster settings.
+type AKSClusterSpec struct {
+	// ImageCleanerIntervalHours is how often Image Cleaner removes unused,
+	// vulnerable images from nodes.
+	ImageCleanerIntervalHours int
+	// SecretRotationInterval is how often the Key Vault secrets provider
+	// re-reads mounted secrets, e.g. "2m".
+	SecretRotationInterval string
+	// AzurePolicy turns the Azure Policy add-on on.
+	AzurePolicy bool
+}
+
+// GKEClusterSpec holds GKE-only cluster settings.
+type GKEClusterSpec struct {
+	// BinaryAuthorization enforces the project's Binary Authorization
+	// policy on every image.
+	BinaryAuthorization bool
+	// SecurityPosture is the security posture dashboard's tier: "BASIC" or
+	// "ENTERPRISE".
+	SecurityPosture string
 }
 
 // ClusterNetwork is the network a cluster is placed in: its resolved spec

@@ -69,8 +69,41 @@ type Args struct {
 	// the access packages for people.
 	AdminGroups []string
 
+	// AKS holds settings that exist on AKS only. Set it only with an AKS
+	// backend; with another backend it is an error.
+	AKS AKSOptions
+
+	// GKE holds settings that exist on GKE only. Set it only with a GKE
+	// backend; with another backend it is an error.
+	GKE GKEOptions
+
 	// Tags go on every cloud resource that accepts tags or labels.
 	Tags map[string]string
+}
+
+// AKSOptions are AKS-only settings.
+type AKSOptions struct {
+	// ImageCleanerIntervalHours is how often Image Cleaner removes unused,
+	// vulnerable images from nodes, 24 to 2160. Unset:
+	// DefaultImageCleanerIntervalHours.
+	ImageCleanerIntervalHours int
+	// SecretRotationInterval is how often the Key Vault secrets provider
+	// re-reads mounted secrets, a Go duration of at least "1m".
+	// Unset: DefaultSecretRotationInterval.
+	SecretRotationInterval string
+	// DisableAzurePolicy turns the Azure Policy add-on off. Unset: on. Not
+	// allowed with Production.
+	DisableAzurePolicy bool
+}
+
+// GKEOptions are GKE-only settings.
+type GKEOptions struct {
+	// DisableBinaryAuthorization stops enforcing the project's Binary
+	// Authorization policy. Unset: enforced. Not allowed with Production.
+	DisableBinaryAuthorization bool
+	// EnterprisePosture uses the Enterprise tier of the security posture
+	// dashboard (billed per vCPU). Unset: the Basic tier.
+	EnterprisePosture bool
 }
 
 // NodePool is one node pool.
@@ -213,10 +246,10 @@ func (a *Args) Resolve(name string, path field.Path) (platform.ClusterSpec, erro
 	if err := errs.Err(); err != nil {
 		return platform.ClusterSpec{}, err
 	}
-	return full.spec(name), nil
+	return full.spec(name, cloud), nil
 }
 
-func (a Args) spec(name string) platform.ClusterSpec {
+func (a Args) spec(name string, cloud platform.Cloud) platform.ClusterSpec {
 	n := a.Network
 	s := platform.ClusterSpec{
 		Name:              name,
@@ -238,6 +271,19 @@ func (a Args) spec(name string) platform.ClusterSpec {
 		DeletionProtection: !a.AllowDeletion,
 		AdminGroups:        slices.Clone(a.AdminGroups),
 		Tags:               platform.Tags(nil).Merge(n.Spec.Tags, a.Tags),
+	}
+	switch cloud {
+	case platform.CloudAzure:
+		s.AKS = platform.AKSClusterSpec{
+			ImageCleanerIntervalHours: a.AKS.ImageCleanerIntervalHours,
+			SecretRotationInterval:    a.AKS.SecretRotationInterval,
+			AzurePolicy:               !a.AKS.DisableAzurePolicy,
+		}
+	case platform.CloudGCP:
+		s.GKE = platform.GKEClusterSpec{BinaryAuthorization: !a.GKE.DisableBinaryAuthorization, SecurityPosture: "BASIC"}
+		if a.GKE.EnterprisePosture {
+			s.GKE.SecurityPosture = "ENTERPRISE"
+		}
 	}
 	sys := a.SystemPool.spec()
 	sys.System = true

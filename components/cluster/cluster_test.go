@@ -255,3 +255,97 @@ func TestMissingBackendAndNetwork(t *testing.T) {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+// asCloud makes the fake backend report another cloud, so that the
+// component's cloud-specific defaults and checks run without a cloud SDK.
+type asCloud struct {
+	*fake.Backend
+	cloud platform.Cloud
+}
+
+func (b asCloud) Cloud() platform.Cloud { return b.cloud }
+
+func resolveOn(cloud platform.Cloud, mutate func(a *cluster.Args)) (platform.ClusterSpec, error) {
+	var spec platform.ClusterSpec
+	var rerr error
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		zones := map[platform.Cloud][]string{platform.CloudAzure: {"1", "2", "3"}, platform.CloudGCP: {"b", "c", "d"}}[cloud]
+		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		if err != nil {
+			return err
+		}
+		args := cluster.Args{Backend: asCloud{b, cloud}, Network: net, SystemPool: cluster.NodePool{Zones: zones}}
+		if mutate != nil {
+			mutate(&args)
+		}
+		spec, rerr = args.Resolve("prod", field.NewPath("cluster"))
+		return nil
+	})
+	if err != nil {
+		return spec, err
+	}
+	return spec, rerr
+}
+
+func TestCloudSpecificOptions(t *testing.T) {
+	spec, err := resolveOn(platform.CloudAzure, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true}
+	if spec.AKS != want || spec.GKE != (platform.GKEClusterSpec{}) {
+		t.Errorf("AKS spec = %+v, GKE spec = %+v; want AKS defaults only", spec.AKS, spec.GKE)
+	}
+	if spec.Pools[0].MachineType != "Standard_D4ds_v5" {
+		t.Errorf("AKS default machine = %s", spec.Pools[0].MachineType)
+	}
+
+	spec, err = resolveOn(platform.CloudGCP, func(a *cluster.Args) { a.GKE.EnterprisePosture = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.GKE != (platform.GKEClusterSpec{BinaryAuthorization: true, SecurityPosture: "ENTERPRISE"}) || spec.AKS != (platform.AKSClusterSpec{}) {
+		t.Errorf("GKE spec = %+v, AKS spec = %+v", spec.GKE, spec.AKS)
+	}
+	if spec.Window.DurationHours != 12 || spec.Pools[0].MachineType != "e2-standard-4" {
+		t.Errorf("GKE defaults: window %+v machine %s", spec.Window, spec.Pools[0].MachineType)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		cloud  platform.Cloud
+		mutate func(a *cluster.Args)
+		want   string
+	}{
+		{"AKS options on GKE", platform.CloudGCP, func(a *cluster.Args) { a.AKS.DisableAzurePolicy = true },
+			`cluster.aks: set, but the backend deploys to gcp; AKS options apply only to AKS clusters, remove them`},
+		{"GKE options on AKS", platform.CloudAzure, func(a *cluster.Args) { a.GKE.EnterprisePosture = true },
+			`cluster.gke: set, but the backend deploys to azure; GKE options apply only to GKE clusters, remove them`},
+		{"production without Azure Policy", platform.CloudAzure, func(a *cluster.Args) { a.Production = true; a.AKS.DisableAzurePolicy = true },
+			`cluster.aks.disableAzurePolicy true: a production cluster keeps the Azure Policy add-on`},
+		{"rotation too fast", platform.CloudAzure, func(a *cluster.Args) { a.AKS.SecretRotationInterval = "30s" },
+			`cluster.aks.secretRotationInterval "30s": write a duration of at least a minute, e.g. "2m"`},
+		{"production without Binary Authorization", platform.CloudGCP, func(a *cluster.Args) { a.Production = true; a.GKE.DisableBinaryAuthorization = true },
+			`cluster.gke.disableBinaryAuthorization true: a production cluster keeps Binary Authorization enforced`},
+		{"GKE window too short", platform.CloudGCP, func(a *cluster.Args) {
+			a.Upgrades.Window = &platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 4}
+		}, `cluster.upgrades.window.durationHours 4: must be 12..24 on gcp (GKE needs 48 hours of maintenance in any 32 days, AKS at least 4 hours per window)`},
+		{"GCP zone on AKS", platform.CloudAzure, func(a *cluster.Args) { a.SystemPool.Zones = []string{"b"} },
+			`cluster.systemPool.zones[0] "b": not a zone on azure; use [1 2 3]`},
+		{"AKS admin group not a UUID", platform.CloudAzure, func(a *cluster.Args) { a.AdminGroups = []string{"platform-admins"} },
+			`cluster.adminGroups[0] "platform-admins": not an Entra group object ID (a lowercase UUID)`},
+		{"GKE admin group not the security group", platform.CloudGCP, func(a *cluster.Args) { a.AdminGroups = []string{"admins@acme.example"} },
+			`cluster.adminGroups[0] "admins@acme.example": GKE's Google Groups for RBAC needs the group gke-security-groups@<your domain>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := resolveOn(tc.cloud, tc.mutate)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}

@@ -29,6 +29,12 @@ const (
 	// DefaultLogRetentionDays is how long cluster logs are kept where the
 	// backend owns the store (Azure Log Analytics).
 	DefaultLogRetentionDays = 30
+	// DefaultImageCleanerIntervalHours is how often AKS Image Cleaner runs:
+	// weekly.
+	DefaultImageCleanerIntervalHours = 168
+	// DefaultSecretRotationInterval is how often the AKS Key Vault secrets
+	// provider re-reads mounted secrets.
+	DefaultSecretRotationInterval = "2m"
 )
 
 // DefaultWindow is the weekly maintenance window: Sunday 02:00-14:00 UTC.
@@ -94,6 +100,14 @@ func (a Args) withDefaults(cloud platform.Cloud) Args {
 	}
 	if a.Tier == "" {
 		a.Tier = DefaultTier
+	}
+	if cloud == platform.CloudAzure {
+		if a.AKS.ImageCleanerIntervalHours == 0 {
+			a.AKS.ImageCleanerIntervalHours = DefaultImageCleanerIntervalHours
+		}
+		if a.AKS.SecretRotationInterval == "" {
+			a.AKS.SecretRotationInterval = DefaultSecretRotationInterval
+		}
 	}
 	if !a.Monitoring.Disabled && a.Monitoring.LogRetentionDays == 0 {
 		a.Monitoring.LogRetentionDays = DefaultLogRetentionDays

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/plinth-dev/plinth/internal/cidr"
 	"github.com/plinth-dev/plinth/platform"
@@ -108,6 +109,7 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "set while monitoring.disabled is true; remove one of them")
 	}
 	a.checkAdminGroups(path.Child("adminGroups"), cloud, &errs)
+	a.checkCloudOptions(path, cloud, &errs)
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
 	return errs
 }
@@ -165,6 +167,30 @@ func (a Args) checkPool(p field.Path, pool NodePool, system bool, cloud platform
 		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "write a node count (\"1\") or a percentage (\"33%%\")")
 	} else if n, _ := strconv.Atoi(strings.TrimSuffix(pool.MaxSurge, "%")); strings.HasSuffix(pool.MaxSurge, "%") && n > 100 {
 		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "a percentage above 100%% doubles the pool; use at most 100%%")
+	}
+}
+
+func (a Args) checkCloudOptions(path field.Path, cloud platform.Cloud, errs *field.List) {
+	if cloud != platform.CloudAzure && a.AKS != (AKSOptions{}) {
+		errs.Addf(path.Child("aks"), nil, "set, but the backend deploys to %s; AKS options apply only to AKS clusters, remove them", cloud)
+	}
+	if cloud != platform.CloudGCP && a.GKE != (GKEOptions{}) {
+		errs.Addf(path.Child("gke"), nil, "set, but the backend deploys to %s; GKE options apply only to GKE clusters, remove them", cloud)
+	}
+	if cloud == platform.CloudAzure {
+		p := path.Child("aks")
+		if h := a.AKS.ImageCleanerIntervalHours; h < 24 || h > 2160 {
+			errs.Addf(p.Child("imageCleanerIntervalHours"), h, "must be 24..2160 hours")
+		}
+		if d, err := time.ParseDuration(a.AKS.SecretRotationInterval); err != nil || d < time.Minute {
+			errs.Addf(p.Child("secretRotationInterval"), a.AKS.SecretRotationInterval, "write a duration of at least a minute, e.g. \"2m\"")
+		}
+		if a.Production && a.AKS.DisableAzurePolicy {
+			errs.Addf(p.Child("disableAzurePolicy"), true, "a production cluster keeps the Azure Policy add-on")
+		}
+	}
+	if cloud == platform.CloudGCP && a.Production && a.GKE.DisableBinaryAuthorization {
+		errs.Addf(path.Child("gke").Child("disableBinaryAuthorization"), true, "a production cluster keeps Binary Authorization enforced")
 	}
 }
 

@@ -39,12 +39,6 @@ const (
 	// node before it moves on, so that a bad node image shows before the
 	// whole pool has it.
 	nodeSoakMinutes = 10
-	// imageCleanerIntervalHours is how often Image Cleaner removes unused,
-	// vulnerable images from nodes: weekly.
-	imageCleanerIntervalHours = 168
-	// secretRotationPollInterval is how often the Key Vault CSI driver
-	// re-reads mounted secrets.
-	secretRotationPollInterval = "2m"
 	// maintenanceUTCOffset: spec windows are in UTC.
 	maintenanceUTCOffset = "+00:00"
 	// kubeconfigFormat asks AKS for an exec (kubelogin) kubeconfig, never
@@ -338,6 +332,9 @@ func checkCluster(cfg Config, spec platform.ClusterSpec) error {
 		errs.Add(field.Required(field.NewPath("aks").Child("tenantID"), "clusters need the Entra ID tenant for Azure RBAC (az account show --query tenantId)"))
 	}
 	path := field.NewPath("cluster")
+	if spec.AKS.ImageCleanerIntervalHours <= 0 || spec.AKS.SecretRotationInterval == "" {
+		errs.Add(field.Required(path.Child("aks"), "the AKS settings are unset; resolve the spec with components/cluster"))
+	}
 	if _, ok := upgradeChannels[spec.Channel]; !ok {
 		errs.Addf(path.Child("channel"), string(spec.Channel), "AKS maps only %v", platform.UpgradeChannels)
 	}
@@ -493,12 +490,12 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 	nodeSubnet := spec.Network.Outputs.Subnets[platform.SubnetNodes].ID
 	system := plan.Pools[0]
 	addons := containerservice.ManagedClusterAddonProfileMap{
-		"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true)},
+		"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(spec.AKS.AzurePolicy)},
 		"azureKeyvaultSecretsProvider": containerservice.ManagedClusterAddonProfileArgs{
 			Enabled: pulumi.Bool(true),
 			Config: pulumi.StringMap{
 				"enableSecretRotation": pulumi.String("true"),
-				"rotationPollInterval": pulumi.String(secretRotationPollInterval),
+				"rotationPollInterval": pulumi.String(spec.AKS.SecretRotationInterval),
 			},
 		},
 	}
@@ -544,7 +541,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
 			ImageCleaner: &containerservice.ManagedClusterSecurityProfileImageCleanerArgs{
 				Enabled:       pulumi.Bool(true),
-				IntervalHours: pulumi.Int(imageCleanerIntervalHours),
+				IntervalHours: pulumi.Int(spec.AKS.ImageCleanerIntervalHours),
 			},
 		},
 		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{

@@ -35,6 +35,7 @@ func clusterSpec() platform.ClusterSpec {
 		Tier:             platform.TierStandard,
 		Monitoring:       true,
 		LogRetentionDays: 90,
+		AKS:              platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true},
 		AdminGroups:      []string{"3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"},
 		Tags:             platform.Tags{"environment": "prod"},
 	}

@@ -83,6 +83,7 @@ func testClusterSpec(network platform.ClusterNetwork) platform.ClusterSpec {
 		Tier:             platform.TierStandard,
 		Monitoring:       true,
 		LogRetentionDays: 90,
+		AKS:              platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true},
 		AdminGroups:      []string{adminGroup},
 		Tags:             platform.Tags{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"},
 	}

@@ -196,10 +196,10 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		WorkloadIdentityConfig: &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(plan.WorkloadPool)},
 		EnableShieldedNodes:    pulumi.Bool(true),
 		SecurityPostureConfig: &container.ClusterSecurityPostureConfigArgs{
-			Mode:              pulumi.String("BASIC"),
-			VulnerabilityMode: pulumi.String("VULNERABILITY_BASIC"),
+			Mode:              pulumi.String(spec.GKE.SecurityPosture),
+			VulnerabilityMode: pulumi.String(vulnerabilityMode[spec.GKE.SecurityPosture]),
 		},
-		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String("PROJECT_SINGLETON_POLICY_ENFORCE")},
+		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(binaryAuthorizationMode[spec.GKE.BinaryAuthorization])},
 
 		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
 			EnableComponents:  pulumi.ToStringArray(plan.MonitoringComponents),

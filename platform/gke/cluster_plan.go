@@ -40,6 +40,20 @@ const (
 	defaultZoneCount = 3
 )
 
+// vulnerabilityMode is the workload vulnerability scanning that goes with
+// each security posture tier.
+var vulnerabilityMode = map[string]string{
+	"BASIC":      "VULNERABILITY_BASIC",
+	"ENTERPRISE": "VULNERABILITY_ENTERPRISE",
+}
+
+// binaryAuthorizationMode maps GKEClusterSpec.BinaryAuthorization to the
+// cluster's evaluation mode.
+var binaryAuthorizationMode = map[bool]string{
+	true:  "PROJECT_SINGLETON_POLICY_ENFORCE",
+	false: "DISABLED",
+}
+
 // nodeServiceAccountRoles are the only project roles the node service
 // account gets: what nodes need to write logs and metrics and to pull images
 // from Artifact Registry. Never roles/editor, never the Compute Engine
@@ -319,6 +333,9 @@ func validateClusterSpec(cfg Config, spec platform.ClusterSpec, path field.Path)
 	var errs field.List
 	if _, ok := releaseChannels[spec.Channel]; !ok {
 		errs.Addf(path.Child("channel"), string(spec.Channel), "not an upgrade channel; use one of %v", platform.UpgradeChannels)
+	}
+	if _, ok := vulnerabilityMode[spec.GKE.SecurityPosture]; !ok {
+		errs.Addf(path.Child("gke").Child("securityPosture"), spec.GKE.SecurityPosture, "use \"BASIC\" or \"ENTERPRISE\"; resolve the spec with components/cluster")
 	}
 	if _, ok := weekdayByName[spec.Window.Day]; !ok {
 		errs.Addf(path.Child("window").Child("day"), spec.Window.Day, "not a weekday; write it in full, e.g. \"Sunday\"")

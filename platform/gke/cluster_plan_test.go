@@ -40,6 +40,7 @@ func clusterSpec() platform.ClusterSpec {
 		Monitoring:         true,
 		LogRetentionDays:   30,
 		DeletionProtection: true,
+		GKE:                platform.GKEClusterSpec{BinaryAuthorization: true, SecurityPosture: "BASIC"},
 		AdminGroups:        []string{"gke-security-groups@acme.example"},
 		Tags:               platform.Tags{"environment": "prod"},
 	}

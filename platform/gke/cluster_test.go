@@ -82,6 +82,7 @@ func clusterSpec(net *network.Network) platform.ClusterSpec {
 		Monitoring:         true,
 		LogRetentionDays:   30,
 		DeletionProtection: true,
+		GKE:                platform.GKEClusterSpec{BinaryAuthorization: true, SecurityPosture: "BASIC"},
 		AdminGroups:        []string{securityGrp},
 		Tags:               platform.Tags{"environment": "prod", "managed-by": "plinth", "team": "platform"},
 	}

@@ -68,6 +68,8 @@ func ClusterSpec(cloud platform.Cloud, name string, network platform.ClusterNetw
 		Monitoring:         true,
 		LogRetentionDays:   30,
 		DeletionProtection: true,
+		AKS:                platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true},
+		GKE:                platform.GKEClusterSpec{BinaryAuthorization: true, SecurityPosture: "BASIC"},
 		Tags:               platform.Tags{"environment": "prod", "managed-by": "plinth"},
 	}
 }
