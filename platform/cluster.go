@@ -121,8 +121,11 @@ type ClusterSpec struct {
 	LogRetentionDays int
 	// DeletionProtection makes the cloud refuse to delete the cluster.
 	DeletionProtection bool
-	// AdminGroups are directory groups (Entra object IDs on AKS, a Google
-	// group email on GKE) given cluster admin through the cloud's RBAC.
+	// AdminGroups are directory groups: on AKS Entra group object IDs that
+	// get cluster admin through Azure RBAC; on GKE the one Google Groups for
+	// RBAC security group (gke-security-groups@<domain>), whose member
+	// groups RoleBindings can then name (the binding itself is not created
+	// by the backend).
 	AdminGroups []string
 	// AKS holds the settings that exist on AKS only; set when the backend
 	// is AKS, zero otherwise.

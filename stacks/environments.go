@@ -12,9 +12,9 @@ var officeRanges = []string{"203.0.113.0/24"}
 // devCluster is the cheap development profile: one zone, the free tier, a
 // public API server limited to the office, spot capacity for workloads, and
 // deletion allowed.
-func devCluster(zone, systemMachine string) cluster.Args {
+func devCluster(zone, systemMachine string, systemDisk int) cluster.Args {
 	return cluster.Args{
-		SystemPool:    cluster.NodePool{Zones: []string{zone}, MinCount: 1, MaxCount: 2, MachineType: systemMachine},
+		SystemPool:    cluster.NodePool{Zones: []string{zone}, MinCount: 1, MaxCount: 2, MachineType: systemMachine, DiskSizeGB: systemDisk},
 		UserPools:     []cluster.NodePool{{Name: "apps", Zones: []string{zone}, MinCount: 0, MaxCount: 5, Spot: true}},
 		APIServer:     cluster.APIServer{Public: true, AuthorizedCIDRs: officeRanges},
 		Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular},
@@ -31,7 +31,9 @@ func devAKS() Environment {
 			MaxNodes:     30,
 			FlowLogs:     network.FlowLogs{RetentionDays: 7},
 		},
-		Cluster: devCluster("1", "Standard_D2ds_v5"),
+		// Standard_D2ds_v5 has 75 GiB of local storage; its ephemeral OS
+		// disk must fit in it.
+		Cluster: devCluster("1", "Standard_D2ds_v5", 64),
 	}
 }
 
@@ -60,7 +62,7 @@ func devGKE() Environment {
 			MaxNodes:     30,
 			FlowLogs:     network.FlowLogs{SampleRate: 0.1},
 		},
-		Cluster: devCluster("b", "e2-standard-2"),
+		Cluster: devCluster("b", "e2-standard-2", 64),
 	}
 }
 

@@ -413,9 +413,9 @@ func resourceGroupFromID(id string) (string, error) {
 // one never touches the cluster.
 //
 // spec.DeletionProtection has no effect on AKS: a managed cluster has no
-// deletion-protection flag. The equivalent is a CanNotDelete management
-// lock on the resource group, which comes with the stacks (production
-// resource groups), not with the cluster.
+// deletion-protection flag. Protect it with pulumi.Protect (production
+// stacks do) and a CanNotDelete management lock on its resource group;
+// Plinth does not create that lock yet.
 //
 // Managed Prometheus (azureMonitorProfile.metrics) is switched on, but its
 // Azure Monitor workspace and data collection rules are not created here:

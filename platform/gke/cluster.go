@@ -43,7 +43,8 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 //
 // The maintenance window recurs weekly on spec.Window.Day from
 // spec.Window.StartHour UTC; GKE needs 48 hours of maintenance availability
-// in any 32 days, so windows shorter than 12 hours are lengthened to 12.
+// in any 32 days, so windows shorter than 12 hours are rejected before
+// anything is registered.
 //
 // The cluster's default node pool is created (one node per zone, as the
 // GKE API requires a pool at creation) and removed at once. It runs as the

@@ -80,7 +80,7 @@ type clusterResult struct {
 	nodeIdentity                        string
 	kubecfgSecret                       bool
 	annotations                         map[string]string
-	clientID                            string
+	clientID, principalID               string
 	podLabels                           map[string]string
 	subject                             string
 }
@@ -152,6 +152,7 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 		}
 		res.podLabels = wi.PodLabels
 		wi.ClientID.ApplyT(res.set(&res.clientID))
+		wi.PrincipalID.ApplyT(res.set(&res.principalID))
 		wi.ServiceAccountAnnotations.ApplyT(func(m map[string]string) map[string]string {
 			res.mu.Lock()
 			res.annotations = m
@@ -214,7 +215,7 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 	if len(res.annotations) == 0 || res.clientID == "" {
 		t.Errorf("C13: workload identity annotations %v and client ID %q must be set", res.annotations, res.clientID)
 	}
-	if res.clientID == res.nodeIdentity {
+	if res.clientID == res.nodeIdentity || res.principalID == res.nodeIdentity {
 		t.Error("C13: the workload identity is the node identity; workloads never use node identities")
 	}
 	grants := 0
