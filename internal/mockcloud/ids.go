@@ -43,6 +43,20 @@ func (c *call) need(key string) (string, error) {
 	return "", fmt.Errorf("input %q is not set; Plinth sets every cloud name explicitly", key)
 }
 
+// needs returns the string inputs keys, in order, or the error of the
+// first one that is missing.
+func (c *call) needs(keys ...string) ([]string, error) {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		v, err := c.need(k)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
 func (c *call) set(key string, v any) {
 	c.out[resource.PropertyKey(key)] = resource.NewPropertyValue(v)
 }
@@ -139,14 +153,11 @@ func armChild(typePath, parentKey, childType, nameKey string) shape {
 		if err != nil {
 			return "", err
 		}
-		parent, err := c.need(parentKey)
+		in, err := c.needs(parentKey, nameKey)
 		if err != nil {
 			return "", err
 		}
-		name, err := c.need(nameKey)
-		if err != nil {
-			return "", err
-		}
+		parent, name := in[0], in[1]
 		c.set("name", name)
 		return fmt.Sprintf("%s/providers/%s/%s/%s/%s", prefix, typePath, parent, childType, name), nil
 	}
@@ -209,13 +220,9 @@ func routerNat(c *call) (string, error) {
 		return "", err
 	}
 	region := c.fromProvider("region")
-	router, err := c.need("router")
+	in, err := c.needs("router", "name")
 	if err != nil {
 		return "", err
 	}
-	name, err := c.need("name")
-	if err != nil {
-		return "", err
-	}
-	return strings.Join([]string{project, region, router, name}, "/"), nil
+	return strings.Join([]string{project, region, in[0], in[1]}, "/"), nil
 }

@@ -44,15 +44,11 @@ func gkeCluster(c *call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	location, err := c.need("location")
+	in, err := c.needs("location", "name")
 	if err != nil {
 		return "", err
 	}
-	name, err := c.need("name")
-	if err != nil {
-		return "", err
-	}
-	id := fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, location, name)
+	id := fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, in[0], in[1])
 
 	pcc := c.object("privateClusterConfig")
 	public := ipFrom(34, "gke/"+id)
@@ -84,19 +80,11 @@ func gkeNodePool(c *call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	location, err := c.need("location")
+	in, err := c.needs("location", "cluster", "name")
 	if err != nil {
 		return "", err
 	}
-	cluster, err := c.need("cluster")
-	if err != nil {
-		return "", err
-	}
-	cluster = cluster[strings.LastIndex(cluster, "/")+1:]
-	name, err := c.need("name")
-	if err != nil {
-		return "", err
-	}
+	location, cluster, name := in[0], in[1][strings.LastIndex(in[1], "/")+1:], in[2]
 	c.set("project", project)
 	return fmt.Sprintf("projects/%s/locations/%s/clusters/%s/nodePools/%s", project, location, cluster, name), nil
 }

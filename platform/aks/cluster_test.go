@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -270,7 +271,7 @@ func TestControlPlaneOperatesTheKubeletIdentity(t *testing.T) {
 	})
 	cluster := snap.Find(aksAPI+"ManagedCluster", "prod-aks")
 	for _, ra := range snap.OfType("azure-native:authorization:RoleAssignment") {
-		if strings.HasPrefix(ra.Name, "prod-") && !contains(cluster.DependsOn, ra.URN) {
+		if strings.HasPrefix(ra.Name, "prod-") && !slices.Contains(cluster.DependsOn, ra.URN) {
 			t.Errorf("the cluster does not wait for %s", ra.Name)
 		}
 	}
@@ -359,7 +360,7 @@ func TestManagedClusterSettings(t *testing.T) {
 		t.Error("kubelet identity client ID is not a GUID")
 	}
 	// The regular channel (AKS stable) moves the minor itself.
-	if !contains(c.IgnoreChanges, "kubernetesVersion") {
+	if !slices.Contains(c.IgnoreChanges, "kubernetesVersion") {
 		t.Errorf("cluster ignoreChanges %v lacks kubernetesVersion", c.IgnoreChanges)
 	}
 }
@@ -398,7 +399,7 @@ func TestSystemPoolIsInline(t *testing.T) {
 		t.Error("the system pool has an AgentPool too; its create would fail on the existing inline pool")
 	}
 	// The autoscaler owns the count; the rest of the pool is managed.
-	if !contains(c.IgnoreChanges, "agentPoolProfiles[*].count") || contains(c.IgnoreChanges, "agentPoolProfiles") {
+	if !slices.Contains(c.IgnoreChanges, "agentPoolProfiles[*].count") || slices.Contains(c.IgnoreChanges, "agentPoolProfiles") {
 		t.Errorf("cluster ignoreChanges %v, want agentPoolProfiles[*].count and not the whole list", c.IgnoreChanges)
 	}
 }
@@ -454,7 +455,7 @@ func TestAgentPools(t *testing.T) {
 		t.Error("Spot pool has upgradeSettings; AKS rejects max surge on Spot pools")
 	}
 	// One pool operation at a time, after the cluster.
-	if !contains(apps.DependsOn, snap.Find(aksAPI+"ManagedCluster", "prod-aks").URN) || !contains(spot.DependsOn, apps.URN) {
+	if !slices.Contains(apps.DependsOn, snap.Find(aksAPI+"ManagedCluster", "prod-aks").URN) || !slices.Contains(spot.DependsOn, apps.URN) {
 		t.Errorf("pools are not created one after another: apps %v, batch %v", apps.DependsOn, spot.DependsOn)
 	}
 }
@@ -589,7 +590,7 @@ func TestPublicAPIServer(t *testing.T) {
 		"autoUpgradeProfile.upgradeChannel": "patch",
 	})
 	// The patch channel stays on the pinned minor: its version is managed.
-	if contains(c.IgnoreChanges, "kubernetesVersion") {
+	if slices.Contains(c.IgnoreChanges, "kubernetesVersion") {
 		t.Errorf("ignoreChanges %v: the patch channel keeps kubernetesVersion managed", c.IgnoreChanges)
 	}
 	endpoint := out.get(t, "endpoint")

@@ -1,6 +1,7 @@
 package aks_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,11 +104,11 @@ func TestSubnetSettings(t *testing.T) {
 	// Subnets of one VNet are created one after another.
 	ingress := snap.Find(netAPI+"Subnet", "prod-ingress")
 	nodes := snap.Find(netAPI+"Subnet", "prod-nodes")
-	if !contains(ingress.DependsOn, nodes.URN) {
+	if !slices.Contains(ingress.DependsOn, nodes.URN) {
 		t.Errorf("ingress subnet does not wait for the node subnet: dependsOn %v", ingress.DependsOn)
 	}
 	vnet := snap.Find(netAPI+"VirtualNetwork", "prod-vnet")
-	if !contains(vnet.IgnoreChanges, "subnets") {
+	if !slices.Contains(vnet.IgnoreChanges, "subnets") {
 		t.Errorf("VNet ignoreChanges = %v; its inline subnets must be ignored", vnet.IgnoreChanges)
 	}
 }
@@ -176,13 +177,4 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 	if seen < 8 {
 		t.Errorf("checked only %d taggable resources", seen)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
