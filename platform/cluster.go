@@ -157,6 +157,9 @@ type GKEClusterSpec struct {
 	// SecurityPosture is the security posture dashboard's tier: "BASIC" or
 	// "ENTERPRISE".
 	SecurityPosture string
+	// BackupAgent turns on the Backup for GKE agent add-on, which
+	// ManagedBackupBackend needs.
+	BackupAgent bool
 }
 
 // ClusterNetwork is the network a cluster is placed in: its resolved spec
@@ -189,6 +192,10 @@ type ClusterOutputs struct {
 	// WorkloadIdentityPool is what workload identity binds to: the OIDC
 	// issuer URL on AKS, "<project>.svc.id.goog" on GKE.
 	WorkloadIdentityPool pulumi.StringOutput
+	// DiskScope is where the cloud keeps the nodes' disks and persistent
+	// volumes, the scope of GrantDiskSnapshotOperator: the ARM ID of the
+	// AKS node resource group; the project ID on GKE.
+	DiskScope pulumi.StringOutput
 }
 
 // ClusterBackend creates a Kubernetes cluster.

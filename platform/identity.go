@@ -17,18 +17,24 @@ const (
 	// bucket (Azure Storage Blob Data Contributor on the container; GCP
 	// roles/storage.objectAdmin on the bucket).
 	GrantObjectStorageWriter GrantRole = "object-storage-writer"
+	// GrantDiskSnapshotOperator reads disks, creates disks from snapshots
+	// and creates, reads and deletes snapshots at one scope: on Azure a
+	// custom role at the cluster's node resource group (ClusterOutputs.DiskScope);
+	// on GCP a custom role on the project. It is what Velero's volume
+	// snapshots need and nothing more.
+	GrantDiskSnapshotOperator GrantRole = "disk-snapshot-operator"
 )
 
 // GrantRoles lists the valid grant roles.
-var GrantRoles = []GrantRole{GrantDNSZoneContributor, GrantObjectStorageWriter}
+var GrantRoles = []GrantRole{GrantDNSZoneContributor, GrantObjectStorageWriter, GrantDiskSnapshotOperator}
 
 // Grant is one right on one resource.
 type Grant struct {
 	// Role is what the workload may do.
 	Role GrantRole
 	// Scope is the cloud ID of the resource: an Azure resource ID (DNS
-	// zone, blob container), or on GCP the project ID for DNS and the
-	// bucket name for storage.
+	// zone, blob container, resource group), or on GCP the project ID for
+	// DNS and disk snapshots and the bucket name for storage.
 	Scope pulumi.StringInput
 }
 

@@ -104,6 +104,9 @@ type GKEOptions struct {
 	// EnterprisePosture uses the Enterprise tier of the security posture
 	// dashboard (billed per vCPU). Unset: the Basic tier.
 	EnterprisePosture bool
+	// BackupAgent turns on the Backup for GKE agent, which a Backup
+	// component with GKE.BackupForGKE needs. Unset: off.
+	BackupAgent bool
 }
 
 // NodePool is one node pool.
@@ -280,7 +283,7 @@ func (a Args) spec(name string, cloud platform.Cloud) platform.ClusterSpec {
 			AzurePolicy:               !a.AKS.DisableAzurePolicy,
 		}
 	case platform.CloudGCP:
-		s.GKE = platform.GKEClusterSpec{BinaryAuthorization: !a.GKE.DisableBinaryAuthorization, SecurityPosture: "BASIC"}
+		s.GKE = platform.GKEClusterSpec{BinaryAuthorization: !a.GKE.DisableBinaryAuthorization, SecurityPosture: "BASIC", BackupAgent: a.GKE.BackupAgent}
 		if a.GKE.EnterprisePosture {
 			s.GKE.SecurityPosture = "ENTERPRISE"
 		}

@@ -2,6 +2,8 @@ package mockcloud
 
 // fakeShapes answers the test backend's types (platform/fake).
 var fakeShapes = map[string]shape{
+	"plinthfake:index:BackupPlan": fake("backup-plans"),
+	"plinthfake:index:Bucket":     fake("buckets"),
 	"plinthfake:index:EgressIP": withOutputs(fake("egress-ips"), func(c *call) {
 		c.set("address", ipFrom(203, c.str("name")))
 	}),

@@ -59,7 +59,7 @@ func (m *Mocks) Snapshot() *snapshot.Snapshot {
 func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
 	if rpc == nil {
-		return "", nil, fmt.Errorf("mockcloud: %s %q was read, not registered; reads are not supported", args.TypeToken, args.Name)
+		return m.read(args)
 	}
 	urn := m.urn(rpc.GetParent(), args.TypeToken, args.Name)
 	parent := rpc.GetParent()
@@ -108,6 +108,19 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.resources = append(m.resources, rec)
 	m.mu.Unlock()
 	return id, outputs, nil
+}
+
+// read answers a read of a live object (a pulumi Get function) from
+// kubernetesReads. Reads are not recorded in snapshots: they change
+// nothing.
+func (m *Mocks) read(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	answer, ok := kubernetesReads[args.TypeToken]
+	if !ok || args.ID == "" {
+		return "", nil, fmt.Errorf("mockcloud: %s %q was read, not registered; add an answer to kubernetesReads in internal/mockcloud/ids_kubernetes.go", args.TypeToken, args.Name)
+	}
+	c := &call{name: args.Name, in: args.Inputs, out: args.Inputs.Copy(), provider: m.provider(args.Provider)}
+	answer(args.ID, c)
+	return args.ID, c.out, nil
 }
 
 // Call answers an invoke from the table in invokes.go.

@@ -19,17 +19,23 @@ const (
 	NodePoolType = "plinthfake:index:NodePool"
 	IdentityType = "plinthfake:index:Identity"
 	GrantType    = "plinthfake:index:Grant"
+	BucketType   = "plinthfake:index:Bucket"
+	// BackupPlanType is one managed backup plan per schedule.
+	BackupPlanType = "plinthfake:index:BackupPlan"
 )
 
 // Backend implements the platform contract without a cloud. Create it with
 // New inside a Pulumi program.
 type Backend struct {
 	provider pulumi.ProviderResource
+	cloud    platform.Cloud
 
 	mu         sync.Mutex
 	networks   []platform.NetworkSpec
 	clusters   []platform.ClusterSpec
 	identities []platform.WorkloadIdentitySpec
+	storages   []platform.BackupStorageSpec
+	managed    []platform.ManagedBackupSpec
 }
 
 var (
@@ -37,6 +43,9 @@ var (
 	_ platform.NetworkBackend          = (*Backend)(nil)
 	_ platform.ClusterBackend          = (*Backend)(nil)
 	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
+	_ platform.LoadBalancerBackend     = (*Backend)(nil)
+	_ platform.BackupStorageBackend    = (*Backend)(nil)
+	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 )
 
 type providerState struct{ pulumi.ProviderResourceState }
@@ -57,11 +66,23 @@ func New(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*Back
 	if err := ctx.RegisterResource(ProviderType, name, pulumi.Map{}, &p, opts...); err != nil {
 		return nil, err
 	}
-	return &Backend{provider: &p}, nil
+	return &Backend{provider: &p, cloud: platform.CloudFake}, nil
 }
 
-// Cloud returns platform.CloudFake.
-func (b *Backend) Cloud() platform.Cloud { return platform.CloudFake }
+// NewAs is New for a fake that reports cloud from Cloud(), for testing the
+// parts of components that follow the cloud's conventions without a cloud
+// SDK: cert-manager's DNS01 solver for Azure DNS or Cloud DNS, Velero's
+// plugin. Everything it registers is still a plinthfake resource.
+func NewAs(ctx *pulumi.Context, name string, cloud platform.Cloud, opts ...pulumi.ResourceOption) (*Backend, error) {
+	b, err := New(ctx, name, opts...)
+	if err == nil {
+		b.cloud = cloud
+	}
+	return b, err
+}
+
+// Cloud returns platform.CloudFake, or the cloud given to NewAs.
+func (b *Backend) Cloud() platform.Cloud { return b.cloud }
 
 // Networks returns the specs NewNetwork received, in call order.
 func (b *Backend) Networks() []platform.NetworkSpec {
@@ -194,6 +215,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		ControlPlanePrincipalID: c.PrincipalID,
 		NodeIdentity:            c.ClientID,
 		WorkloadIdentityPool:    c.IssuerURL,
+		DiskScope:               pulumi.Sprintf("fake://disks/%s", c.Name),
 	}, nil
 }
 
@@ -233,4 +255,100 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 		ClientID:                  id.ClientID,
 		PrincipalID:               id.PrincipalID,
 	}, nil
+}
+
+// LoadBalancerAnnotations returns plinth.dev/load-balancer ("internal" or
+// "public"), and for an internal one the ingress subnet's name and the
+// fixed address when one is given.
+func (b *Backend) LoadBalancerAnnotations(spec platform.LoadBalancerSpec) pulumi.StringMap {
+	if spec.Public {
+		return pulumi.StringMap{"plinth.dev/load-balancer": pulumi.String("public")}
+	}
+	a := pulumi.StringMap{
+		"plinth.dev/load-balancer": pulumi.String("internal"),
+		"plinth.dev/subnet":        spec.Network.Outputs.Subnets[platform.SubnetIngress].Name,
+	}
+	if spec.Address != "" {
+		a["plinth.dev/address"] = pulumi.String(spec.Address)
+	}
+	return a
+}
+
+// BackupStorages returns the specs NewBackupStorage received, in call order.
+func (b *Backend) BackupStorages() []platform.BackupStorageSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]platform.BackupStorageSpec(nil), b.storages...)
+}
+
+// ManagedBackups returns the specs NewManagedBackup received, in call order.
+func (b *Backend) ManagedBackups() []platform.ManagedBackupSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]platform.ManagedBackupSpec(nil), b.managed...)
+}
+
+// NewBackupStorage registers one bucket, protected when spec.Locked, and
+// asks for object storage on it and disk snapshots at the cluster's disk
+// scope.
+func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
+	if spec.Cluster == nil {
+		return nil, fmt.Errorf("fake: backup storage %q: no cluster", spec.Name)
+	}
+	b.mu.Lock()
+	b.storages = append(b.storages, spec)
+	b.mu.Unlock()
+
+	opts = append(opts, pulumi.Provider(b.provider), pulumi.Protect(spec.Locked))
+	name := platform.ChildName(spec.Name, "bucket")
+	var bucket resourceState
+	err := ctx.RegisterResource(BucketType, name, pulumi.Map{
+		"name":           pulumi.String(name),
+		"geoRedundant":   pulumi.Bool(spec.GeoRedundant),
+		"softDeleteDays": pulumi.Int(spec.SoftDeleteDays),
+		"locked":         pulumi.Bool(spec.Locked),
+		"tags":           pulumi.ToStringMap(spec.Tags),
+	}, &bucket, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &platform.BackupStorageOutputs{
+		VeleroProvider: string(b.cloud),
+		Bucket:         bucket.Name,
+		Grants: []platform.Grant{
+			{Role: platform.GrantObjectStorageWriter, Scope: bucket.ID()},
+			{Role: platform.GrantDiskSnapshotOperator, Scope: spec.Cluster.DiskScope},
+		},
+		Locations: func(id *platform.WorkloadIdentity) platform.VeleroLocations {
+			return platform.VeleroLocations{
+				Backup:   pulumi.StringMap{"bucket": bucket.Name, "identity": id.ClientID},
+				Snapshot: pulumi.StringMap{"scope": spec.Cluster.DiskScope},
+			}
+		},
+	}, nil
+}
+
+// NewManagedBackup registers one backup plan per schedule.
+func (b *Backend) NewManagedBackup(ctx *pulumi.Context, spec platform.ManagedBackupSpec, opts ...pulumi.ResourceOption) error {
+	b.mu.Lock()
+	b.managed = append(b.managed, spec)
+	b.mu.Unlock()
+
+	opts = append(opts, pulumi.Provider(b.provider))
+	for _, s := range spec.Schedules {
+		name := platform.ChildName(spec.Name, s.Name)
+		var plan resourceState
+		err := ctx.RegisterResource(BackupPlanType, name, pulumi.Map{
+			"name":    pulumi.String(name),
+			"cluster": spec.Cluster.ID,
+			"cron":    pulumi.String(s.Cron),
+			"ttlDays": pulumi.Int(int(s.TTL.Hours() / 24)),
+			"locked":  pulumi.Bool(spec.Locked),
+			"tags":    pulumi.ToStringMap(spec.Tags),
+		}, &plan, opts...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

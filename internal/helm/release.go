@@ -1,0 +1,105 @@
+package helm
+
+import (
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// PodSecurity is a Kubernetes Pod Security Standards level, enforced on a
+// release's namespace.
+type PodSecurity string
+
+// The Pod Security Standards levels.
+const (
+	Restricted PodSecurity = "restricted"
+	Baseline   PodSecurity = "baseline"
+	Privileged PodSecurity = "privileged"
+)
+
+// Release is one chart installation.
+type Release struct {
+	// Chart is the pinned chart (see versions.go).
+	Chart Chart
+	// Name is the Helm release name; it is fixed, never auto-named, so that
+	// object names in the cluster are stable.
+	Name string
+	// Namespace is created with the release and labeled with Labels and
+	// the PodSecurity level.
+	Namespace   string
+	PodSecurity PodSecurity
+	// Values is the chart's typed values struct (see Encode).
+	Values any
+	// Raw are the user's raw values; see Merge. RawPath is where they sit
+	// in the user's Args, for errors.
+	Raw     map[string]any
+	RawPath field.Path
+	// Labels go on the namespace (team, environment, managed-by).
+	Labels map[string]string
+}
+
+// Installed is a release and its namespace.
+type Installed struct {
+	Namespace *corev1.Namespace
+	Release   *helmv3.Release
+}
+
+// TimeoutSeconds bounds one install or upgrade; Atomic rolls a failed one
+// back to the previous revision.
+const TimeoutSeconds = 600
+
+// MaxHistory is how many Helm revisions are kept for `helm rollback`.
+const MaxHistory = 10
+
+// FinalValues returns the release's final Helm values: the typed values with
+// the raw ones merged in. It fails, naming the path, when a raw value
+// collides with a typed one.
+func (r Release) FinalValues() (pulumi.Map, error) {
+	return Merge(Encode(r.Values), r.Raw, r.RawPath)
+}
+
+// Install creates the release's namespace and the helm/v3.Release, named
+// "<component>-namespace" and "<component>-release" and parented by opts
+// (which carry the cluster's Kubernetes provider). Validate values with
+// FinalValues before registering anything.
+func Install(ctx *pulumi.Context, component string, r Release, opts ...pulumi.ResourceOption) (*Installed, error) {
+	values, err := r.FinalValues()
+	if err != nil {
+		return nil, err
+	}
+	labels := platform.Tags(r.Labels).Merge(map[string]string{
+		"pod-security.kubernetes.io/enforce": string(r.PodSecurity),
+		"pod-security.kubernetes.io/warn":    string(r.PodSecurity),
+	})
+	ns, err := corev1.NewNamespace(ctx, platform.ChildName(component, "namespace"), &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:   pulumi.String(r.Namespace),
+			Labels: pulumi.ToStringMap(labels),
+		},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := helmv3.NewRelease(ctx, platform.ChildName(component, "release"), &helmv3.ReleaseArgs{
+		Name:      pulumi.String(r.Name),
+		Namespace: ns.Metadata.Name().Elem(),
+		Chart:     pulumi.String(r.Chart.Name),
+		Version:   pulumi.String(r.Chart.Version),
+		RepositoryOpts: &helmv3.RepositoryOptsArgs{
+			Repo: pulumi.String(r.Chart.Repo),
+		},
+		Values:        values,
+		Atomic:        pulumi.Bool(true),
+		CleanupOnFail: pulumi.Bool(true),
+		MaxHistory:    pulumi.Int(MaxHistory),
+		Timeout:       pulumi.Int(TimeoutSeconds),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Installed{Namespace: ns, Release: rel}, nil
+}

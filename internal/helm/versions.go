@@ -1,0 +1,46 @@
+package helm
+
+// Every chart and image the platform installs is pinned here and nowhere
+// else, so that one file shows what a platform runs and a bump is a
+// one-line, reviewable change (it shows in every stack's snapshot as the
+// release's version). The "renovate:" comments let a Renovate custom regex
+// manager propose bumps.
+
+// Chart identifies one chart version in one repository.
+type Chart struct {
+	// Name is the chart's name in its repository.
+	Name string
+	// Repo is the chart repository URL.
+	Repo string
+	// Version is the exact chart version; ranges are never used.
+	Version string
+}
+
+// The pinned charts.
+var (
+	// Traefik is the default ingress controller: Ingress API and Gateway API.
+	// renovate: datasource=helm depName=traefik registryUrl=https://traefik.github.io/charts
+	Traefik = Chart{Name: "traefik", Repo: "https://traefik.github.io/charts", Version: "37.3.0"}
+
+	// IngressNginx is kept only as a migration option: the project was
+	// retired upstream in March 2026 and gets no more releases or fixes.
+	// renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx
+	IngressNginx = Chart{Name: "ingress-nginx", Repo: "https://kubernetes.github.io/ingress-nginx", Version: "4.13.3"}
+
+	// CertManager issues certificates; its CRDs are installed by the chart.
+	// renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
+	CertManager = Chart{Name: "cert-manager", Repo: "https://charts.jetstack.io", Version: "v1.19.1"}
+
+	// Velero backs up cluster objects and volumes.
+	// renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
+	Velero = Chart{Name: "velero", Repo: "https://vmware-tanzu.github.io/helm-charts", Version: "11.1.1"}
+)
+
+// The pinned images charts do not choose themselves: Velero's cloud
+// plugins, which must match the Velero version of the chart above.
+const (
+	// renovate: datasource=docker depName=velero/velero-plugin-for-microsoft-azure
+	VeleroPluginAzure = "velero/velero-plugin-for-microsoft-azure:v1.13.0"
+	// renovate: datasource=docker depName=velero/velero-plugin-for-gcp
+	VeleroPluginGCP = "velero/velero-plugin-for-gcp:v1.13.0"
+)
