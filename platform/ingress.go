@@ -11,10 +11,6 @@ type LoadBalancerSpec struct {
 	Public bool
 	// Network is the network of the cluster the Service runs in.
 	Network ClusterNetwork
-	// Address is a fixed private address from the ingress subnet for an
-	// internal load balancer; empty lets the cloud pick one. Always empty
-	// when Public.
-	Address string
 }
 
 // LoadBalancerBackend maps a LoadBalancerSpec to the annotations the

@@ -258,20 +258,15 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 }
 
 // LoadBalancerAnnotations returns plinth.dev/load-balancer ("internal" or
-// "public"), and for an internal one the ingress subnet's name and the
-// fixed address when one is given.
+// "public"), and for an internal one the ingress subnet's name.
 func (b *Backend) LoadBalancerAnnotations(spec platform.LoadBalancerSpec) pulumi.StringMap {
 	if spec.Public {
 		return pulumi.StringMap{"plinth.dev/load-balancer": pulumi.String("public")}
 	}
-	a := pulumi.StringMap{
+	return pulumi.StringMap{
 		"plinth.dev/load-balancer": pulumi.String("internal"),
 		"plinth.dev/subnet":        spec.Network.Outputs.Subnets[platform.SubnetIngress].Name,
 	}
-	if spec.Address != "" {
-		a["plinth.dev/address"] = pulumi.String(spec.Address)
-	}
-	return a
 }
 
 // BackupStorages returns the specs NewBackupStorage received, in call order.
