@@ -21,3 +21,9 @@ func TestClusterConformance(t *testing.T) {
 		return fake.New(ctx, "fake")
 	})
 }
+
+func TestServicesConformance(t *testing.T) {
+	platformtest.ServicesConformance(t, func(ctx *pulumi.Context) (platformtest.ServicesTestBackend, error) {
+		return fake.New(ctx, "fake")
+	})
+}
