@@ -13,7 +13,9 @@ const aksAPI = "azure-native:containerservice/v20241001:"
 
 // azureShapes answers the azure-native types. Keep it sorted by type.
 var azureShapes = map[string]shape{
+	"azure-native:authorization:ManagementLockByScope":    managementLock,
 	"azure-native:authorization:RoleAssignment":           roleAssignment,
+	"azure-native:authorization:RoleDefinition":           roleDefinition,
 	aksAPI + "AgentPool":                                  armChild("Microsoft.ContainerService/managedClusters", "resourceName", "agentPools", "agentPoolName"),
 	aksAPI + "MaintenanceConfiguration":                   armChild("Microsoft.ContainerService/managedClusters", "resourceName", "maintenanceConfigurations", "configName"),
 	aksAPI + "ManagedCluster":                             withOutputs(arm("Microsoft.ContainerService/managedClusters", "resourceName"), managedClusterOutputs),
@@ -35,13 +37,25 @@ var azureShapes = map[string]shape{
 		c.set("customerId", uuidFrom("workspace-customer", c.str("workspaceName")))
 	}),
 	"azure-native:resources:ResourceGroup": resourceGroup,
-	"azure-native:storage:StorageAccount": withOutputs(arm("Microsoft.Storage/storageAccounts", "accountName"), func(c *call) {
-		c.set("primaryEndpoints", map[string]any{"blob": fmt.Sprintf("https://%s.blob.core.windows.net/", c.str("accountName"))})
+	"azure-native:storage:BlobContainer":   blobContainer,
+	"azure-native:storage:BlobServiceProperties": storageAccountChild("blobServices", "blobServicesName", func(c *call) {
+		c.set("type", "Microsoft.Storage/storageAccounts/blobServices")
 	}),
+	"azure-native:storage:ManagementPolicy": storageAccountChild("managementPolicies", "managementPolicyName", func(c *call) {
+		c.set("type", "Microsoft.Storage/storageAccounts/managementPolicies")
+		c.set("lastModifiedTime", "2026-01-01T00:00:00.0000000Z")
+	}),
+	"azure-native:storage:StorageAccount": storageAccount,
 }
 
 var (
-	guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	// storageAccountPattern is what Azure accepts as a storage account
+	// name (StorageAccountNameInvalid otherwise).
+	storageAccountPattern = regexp.MustCompile(`^[a-z0-9]{3,24}$`)
+	// blobContainerPattern is what Azure accepts as a container name: 3-63
+	// lowercase letters, digits and single '-' between them.
+	blobContainerPattern = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])+$`)
+	guidPattern          = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	// roleDefinitionPattern is a subscription-level built-in role
 	// definition ID.
 	roleDefinitionPattern = regexp.MustCompile(`^/subscriptions/[0-9a-fA-F-]{36}/providers/Microsoft\.Authorization/roleDefinitions/[0-9a-fA-F-]{36}$`)
@@ -50,13 +64,19 @@ var (
 // extension shapes an extension resource, one that lives on another
 // resource: <resourceUri>/providers/<namespace/type>/<name>.
 func extension(typePath, nameKey string) shape {
+	return extensionAt("resourceUri", typePath, nameKey)
+}
+
+// extensionAt shapes an extension resource whose target is the input
+// targetKey: <target>/providers/<namespace/type>/<name>.
+func extensionAt(targetKey, typePath, nameKey string) shape {
 	return func(c *call) (string, error) {
-		target, err := c.need("resourceUri")
+		target, err := c.need(targetKey)
 		if err != nil {
 			return "", err
 		}
 		if !strings.HasPrefix(target, "/subscriptions/") {
-			return "", fmt.Errorf("resourceUri %q is not an ARM ID", target)
+			return "", fmt.Errorf("%s %q is not an ARM ID", targetKey, target)
 		}
 		name, err := c.need(nameKey)
 		if err != nil {
@@ -94,6 +114,122 @@ func roleAssignment(c *call) (string, error) {
 	}
 	c.set("name", name)
 	return scope + "/providers/Microsoft.Authorization/roleAssignments/" + name, nil
+}
+
+// roleDefinition answers as ARM does for a custom role: the definition's
+// name must be a GUID, its scope a subscription (or below), and it needs a
+// role name, permissions and assignable scopes in the same subscription.
+// The ID is <scope>/providers/Microsoft.Authorization/roleDefinitions/<name>;
+// created at a subscription, as Plinth does, that is the subscription-level
+// ID role assignments reference.
+func roleDefinition(c *call) (string, error) {
+	name, err := c.need("roleDefinitionId")
+	if err != nil {
+		return "", err
+	}
+	if !guidPattern.MatchString(name) {
+		return "", fmt.Errorf("roleDefinitionId %q is not a GUID", name)
+	}
+	scope, err := c.need("scope")
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(scope, "/subscriptions/") {
+		return "", fmt.Errorf("scope %q is not an ARM ID", scope)
+	}
+	if _, err := c.need("roleName"); err != nil {
+		return "", err
+	}
+	if len(arrayIn(c.in, "permissions")) == 0 {
+		return "", fmt.Errorf("no permissions")
+	}
+	sub := strings.SplitN(strings.TrimPrefix(scope, "/"), "/", 3)[1]
+	assignable := stringsIn(c.in, "assignableScopes")
+	if len(assignable) == 0 {
+		return "", fmt.Errorf("no assignableScopes")
+	}
+	for _, a := range assignable {
+		if !strings.HasPrefix(strings.ToLower(a), strings.ToLower("/subscriptions/"+sub)) {
+			return "", fmt.Errorf("assignable scope %q is outside the definition's subscription %s", a, sub)
+		}
+	}
+	c.set("name", name)
+	c.set("type", "Microsoft.Authorization/roleDefinitions")
+	return scope + "/providers/Microsoft.Authorization/roleDefinitions/" + name, nil
+}
+
+// managementLock answers a lock on any ARM scope:
+// <scope>/providers/Microsoft.Authorization/locks/<lockName>. ARM refuses
+// a level other than CanNotDelete and ReadOnly, and notes longer than 512
+// characters.
+func managementLock(c *call) (string, error) {
+	id, err := extensionAt("scope", "Microsoft.Authorization/locks", "lockName")(c)
+	if err != nil {
+		return "", err
+	}
+	if level := c.str("level"); level != "CanNotDelete" && level != "ReadOnly" {
+		return "", fmt.Errorf("level %q is not CanNotDelete or ReadOnly", level)
+	}
+	if notes := c.str("notes"); len(notes) > 512 {
+		return "", fmt.Errorf("notes are %d characters; ARM takes at most 512", len(notes))
+	}
+	c.set("type", "Microsoft.Authorization/locks")
+	return id, nil
+}
+
+// storageAccount answers as Azure does: the account name must be 3-24
+// lowercase letters and digits, and the account's endpoints derive from it.
+func storageAccount(c *call) (string, error) {
+	id, err := arm("Microsoft.Storage/storageAccounts", "accountName")(c)
+	if err != nil {
+		return "", err
+	}
+	name := c.str("accountName")
+	if !storageAccountPattern.MatchString(name) {
+		return "", fmt.Errorf("accountName %q is not 3-24 lowercase letters and digits", name)
+	}
+	c.set("primaryEndpoints", map[string]any{
+		"blob":  fmt.Sprintf("https://%s.blob.core.windows.net/", name),
+		"dfs":   fmt.Sprintf("https://%s.dfs.core.windows.net/", name),
+		"file":  fmt.Sprintf("https://%s.file.core.windows.net/", name),
+		"queue": fmt.Sprintf("https://%s.queue.core.windows.net/", name),
+		"table": fmt.Sprintf("https://%s.table.core.windows.net/", name),
+	})
+	c.set("provisioningState", "Succeeded")
+	return id, nil
+}
+
+// storageAccountChild shapes a singleton child of a storage account, whose
+// only valid name is "default" (blob service, lifecycle management
+// policy): .../storageAccounts/<account>/<childType>/default.
+func storageAccountChild(childType, nameKey string, fill func(c *call)) shape {
+	return withOutputs(func(c *call) (string, error) {
+		id, err := armChild("Microsoft.Storage/storageAccounts", "accountName", childType, nameKey)(c)
+		if err == nil && c.str(nameKey) != "default" {
+			return "", fmt.Errorf("%s %q: Azure accepts only \"default\"", nameKey, c.str(nameKey))
+		}
+		return id, err
+	}, fill)
+}
+
+// blobContainer answers with the container's ARM ID,
+// .../storageAccounts/<account>/blobServices/default/containers/<name>, the
+// scope of a container-level role assignment.
+func blobContainer(c *call) (string, error) {
+	prefix, err := armPrefix(c)
+	if err != nil {
+		return "", err
+	}
+	in, err := c.needs("accountName", "containerName")
+	if err != nil {
+		return "", err
+	}
+	if !blobContainerPattern.MatchString(in[1]) || len(in[1]) < 3 || len(in[1]) > 63 {
+		return "", fmt.Errorf("containerName %q is not 3-63 lowercase letters, digits and single '-'", in[1])
+	}
+	c.set("name", in[1])
+	c.set("type", "Microsoft.Storage/storageAccounts/blobServices/containers")
+	return fmt.Sprintf("%s/providers/Microsoft.Storage/storageAccounts/%s/blobServices/default/containers/%s", prefix, in[0], in[1]), nil
 }
 
 // identityPrincipal and identityClient are the principal (object) ID and
@@ -226,6 +362,19 @@ func boolIn(pm resource.PropertyMap, key string) bool {
 		}
 	}
 	return false
+}
+
+// arrayIn returns the array at key, or nil.
+func arrayIn(pm resource.PropertyMap, key string) []resource.PropertyValue {
+	if pm == nil {
+		return nil
+	}
+	if v, ok := pm[resource.PropertyKey(key)]; ok {
+		if v = unwrap(v); v.IsArray() {
+			return v.ArrayValue()
+		}
+	}
+	return nil
 }
 
 func stringsIn(pm resource.PropertyMap, key string) []string {

@@ -654,6 +654,10 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		ControlPlanePrincipalID: controlPlane.PrincipalId,
 		NodeIdentity:            kubelet.PrincipalId,
 		WorkloadIdentityPool:    issuer,
+		// AKS keeps the nodes' disks and the persistent volumes' managed
+		// disks in its node resource group (MC_<group>_<cluster>_<location>
+		// unless set), so disk snapshots are granted there.
+		DiskScope: pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", b.cfg.SubscriptionID, cluster.NodeResourceGroup.Elem()),
 	}, nil
 }
 

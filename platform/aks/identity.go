@@ -40,9 +40,26 @@ type grantPlan struct {
 	// k counting the grants of the same role from 1, so that adding a grant
 	// never renames an existing one.
 	Resource string
-	Role     roleDefinition
+	// Role is the built-in role; empty when Custom is set.
+	Role roleDefinition
+	// Custom is the role Plinth defines for grants no built-in role covers
+	// narrowly enough; Definition is then its role definition's Pulumi
+	// name, "<Resource>-role".
+	Custom     *customRole
+	Definition string
+	// KeyIssuer, for object storage grants, is the user delegation key
+	// right on the container's storage account (roleUserDelegationKeyIssuer).
+	KeyIssuer *keyIssuerPlan
 	// Index is the grant's position in the spec (its scope).
 	Index int
+}
+
+// keyIssuerPlan names the role assignment ("<grant>-delegation-key") and
+// role definition ("<grant>-delegation-key-role") that let the identity
+// sign user delegation SAS URLs for the storage account of an object
+// storage grant.
+type keyIssuerPlan struct {
+	Resource, Definition string
 }
 
 func planIdentity(spec platform.WorkloadIdentitySpec) (identityPlan, error) {
@@ -57,8 +74,9 @@ func planIdentity(spec platform.WorkloadIdentitySpec) (identityPlan, error) {
 	var errs field.List
 	seen := map[platform.GrantRole]int{}
 	for i, g := range spec.Grants {
-		role, ok := grantRoles[g.Role]
-		if !ok {
+		role, builtIn := grantRoles[g.Role]
+		custom, isCustom := customRoles[g.Role]
+		if !builtIn && !isCustom {
 			errs.Addf(field.NewPath("workloadIdentity").Child("grants").Index(i).Child("role"), string(g.Role), "AKS maps only %v", platform.GrantRoles)
 			continue
 		}
@@ -67,11 +85,19 @@ func planIdentity(spec platform.WorkloadIdentitySpec) (identityPlan, error) {
 			continue
 		}
 		seen[g.Role]++
-		p.Grants = append(p.Grants, grantPlan{
+		gp := grantPlan{
 			Resource: platform.ChildName(n, fmt.Sprintf("%s-%d", g.Role, seen[g.Role])),
 			Role:     role,
 			Index:    i,
-		})
+		}
+		if isCustom {
+			gp.Custom = &custom
+			gp.Definition = gp.Resource + "-role"
+		}
+		if g.Role == platform.GrantObjectStorageWriter {
+			gp.KeyIssuer = &keyIssuerPlan{Resource: gp.Resource + "-delegation-key", Definition: gp.Resource + "-delegation-key-role"}
+		}
+		p.Grants = append(p.Grants, gp)
 	}
 	return p, errs.Err()
 }
@@ -81,9 +107,16 @@ func planIdentity(spec platform.WorkloadIdentitySpec) (identityPlan, error) {
 // user-assigned managed identity in the cluster's resource group, a
 // federated credential that trusts the cluster's OIDC issuer for exactly
 // that service account, and one role assignment per grant at exactly the
-// grant's scope. The node (kubelet) identity is never used, so a second
-// identity on the nodes (for example the monitoring agent's) cannot break
-// the workload.
+// grant's scope. GrantDiskSnapshotOperator has no narrow built-in role:
+// each such grant gets a custom role definition of its own
+// (roleDiskSnapshotOperator), assignable only at the grant's scope, normally
+// the cluster's node resource group (ClusterOutputs.DiskScope). Each
+// GrantObjectStorageWriter also gets, on the storage account of its
+// container, a custom role that only issues user delegation keys
+// (roleUserDelegationKeyIssuer): without shared keys, that is how the
+// workload signs download URLs to the blobs it can read. The node
+// (kubelet) identity is never used, so a second identity on the nodes (for
+// example the monitoring agent's) cannot break the workload.
 //
 // The workload needs the returned service-account annotation
 // (azure.workload.identity/client-id) and pod label
@@ -120,8 +153,20 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 		return nil, err
 	}
 	for _, g := range plan.Grants {
-		if _, err := b.assignRole(ctx, g.Resource, g.Role, spec.Grants[g.Index].Scope, identity.PrincipalId, opts); err != nil {
+		scope := spec.Grants[g.Index].Scope
+		if g.Custom != nil {
+			_, err = b.assignCustomRole(ctx, g.Resource, g.Definition, *g.Custom, scope, identity.PrincipalId, opts)
+		} else {
+			_, err = b.assignRole(ctx, g.Resource, g.Role, scope, identity.PrincipalId, opts)
+		}
+		if err != nil {
 			return nil, err
+		}
+		if k := g.KeyIssuer; k != nil {
+			account := scope.ToStringOutput().ApplyT(storageAccountOf).(pulumi.StringOutput)
+			if _, err := b.assignCustomRole(ctx, k.Resource, k.Definition, roleUserDelegationKeyIssuer, account, identity.PrincipalId, opts); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return &platform.WorkloadIdentity{

@@ -34,13 +34,17 @@ type servicesResult struct {
 	provider           string
 }
 
-func (r *servicesResult) stringMap(dst *map[string]string) func(map[string]string) map[string]string {
-	return func(m map[string]string) map[string]string {
+// resolve records m in dst once known. It joins m with anchor, a resource
+// output, because the program waits only for outputs that descend from a
+// registration: a map of constants alone might never be awaited.
+func (r *servicesResult) resolve(anchor pulumi.StringOutput, m pulumi.StringMapInput, dst *map[string]string) {
+	pulumi.All(anchor, m).ApplyT(func(xs []any) map[string]string {
+		v := xs[1].(map[string]string)
 		r.mu.Lock()
-		*dst = m
+		*dst = v
 		r.mu.Unlock()
-		return m
-	}
+		return v
+	})
 }
 
 // renderServices renders the suite's network and cluster, and when
@@ -85,8 +89,8 @@ func renderServices(newBackend NewServicesBackend, withServices, locked bool, re
 			res.mu.Unlock()
 			return s
 		})
-		b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network}).ToStringMapOutput().ApplyT(res.stringMap(&res.internal))
-		b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network, Public: true}).ToStringMapOutput().ApplyT(res.stringMap(&res.public))
+		res.resolve(cluster.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network}), &res.internal)
+		res.resolve(cluster.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network, Public: true}), &res.public)
 
 		bp := &parent{}
 		if err := ctx.RegisterComponentResource(parentType, "backups", bp); err != nil {
@@ -120,8 +124,8 @@ func renderServices(newBackend NewServicesBackend, withServices, locked bool, re
 			PrincipalID:               pulumi.String("00000000-0000-0000-0000-00000000beef").ToStringOutput(),
 		}
 		locs := storage.Locations(identity)
-		locs.Backup.ToStringMapOutput().ApplyT(res.stringMap(&res.backupLoc))
-		locs.Snapshot.ToStringMapOutput().ApplyT(res.stringMap(&res.snapLoc))
+		res.resolve(cluster.ID, locs.Backup, &res.backupLoc)
+		res.resolve(cluster.ID, locs.Snapshot, &res.snapLoc)
 		return nil
 	})
 }
@@ -149,6 +153,9 @@ func ServicesConformance(t *testing.T, newBackend NewServicesBackend) {
 	defer res.mu.Unlock()
 
 	// C14: annotations.
+	if res.internal == nil || res.public == nil {
+		t.Fatal("C14: the load-balancer annotations never resolved")
+	}
 	if res.ingressSubnet == "" {
 		t.Fatal("C14: the network's ingress subnet has no name")
 	}

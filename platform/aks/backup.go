@@ -1,0 +1,320 @@
+package aks
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Backup storage settings that are not spec fields: each is what Velero's
+// Azure plugin (velero-plugin-for-microsoft-azure) needs or the secure
+// choice with no alternative a stack would pick.
+const (
+	// veleroProvider names Velero's Azure object-store and snapshot
+	// plugin.
+	veleroProvider = "azure"
+	// backupContainerName is the one blob container backups go to.
+	backupContainerName = "velero"
+	// backupAccountPurpose prefixes the storage account's Azure name (see
+	// storageAccountName).
+	backupAccountPurpose = "bk"
+	// blobServiceName and managementPolicyName are the only names Azure
+	// accepts for an account's blob service and lifecycle policy.
+	blobServiceName      = "default"
+	managementPolicyName = "default"
+	// versionCleanupRule names the lifecycle rule that deletes previous
+	// blob versions.
+	versionCleanupRule = "delete-previous-versions"
+	// backupLockLevel lets the account and its containers be read and
+	// changed but not deleted. Blobs stay deletable through the data
+	// plane: Velero deletes expired backups.
+	backupLockLevel = "CanNotDelete"
+	// minSoftDeleteDays and maxSoftDeleteDays are Azure's limits for blob
+	// and container soft delete.
+	minSoftDeleteDays, maxSoftDeleteDays = 1, 365
+)
+
+// storageAccountNamePattern is what Azure accepts as a storage account
+// name: 3-24 lowercase letters and digits.
+var storageAccountNamePattern = regexp.MustCompile(`^[a-z0-9]{3,24}$`)
+
+// backupPlan is the cloud-side shape of a BackupStorageSpec on Azure:
+// every name and setting, computed without Pulumi so it can be
+// table-tested. The storage account's Azure name is not in it: it depends
+// on the cluster's resource group, an output (see backupAccountName).
+type backupPlan struct {
+	// Account, BlobService, Lifecycle, Container and Lock are the Pulumi
+	// names of the children.
+	Account, BlobService, Lifecycle, Container, Lock string
+	// SKU is Standard_ZRS, or Standard_GRS when geo-redundant.
+	SKU string
+	// MinimumTLS, HTTPSOnly, PublicBlobAccess, SharedKeyAccess and
+	// CrossTenantReplication are the account's access settings.
+	MinimumTLS             string
+	HTTPSOnly              bool
+	PublicBlobAccess       bool
+	SharedKeyAccess        bool
+	CrossTenantReplication bool
+	// SoftDeleteDays keeps deleted blobs, versions and containers
+	// recoverable; Versioning keeps overwritten and deleted blobs as
+	// previous versions, which the lifecycle rule deletes
+	// VersionRetentionDays after they were written.
+	SoftDeleteDays       int
+	Versioning           bool
+	VersionRetentionDays int
+	// ContainerName is the container's Azure name; PublicAccess its
+	// public access level.
+	ContainerName, PublicAccess string
+	// Protect is pulumi.Protect on the account, the container and the
+	// lock; Locked adds the management lock on the account.
+	Protect, Locked bool
+	// LockName, LockLevel and LockNotes describe the lock.
+	LockName, LockLevel, LockNotes string
+	Tags                           map[string]string
+}
+
+// planBackupStorage checks what Azure needs beyond the resolved spec and
+// plans the storage. Nothing is registered when it fails.
+func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
+	path := field.NewPath("backupStorage")
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), spec.Name))
+	switch {
+	case spec.Cluster == nil:
+		errs.Add(field.Required(path.Child("cluster"), "the outputs of the cluster whose backups the storage holds"))
+	case spec.Cluster.ID.OutputState == nil:
+		errs.Add(field.Required(path.Child("cluster").Child("id"), "the cluster's ARM ID; the storage goes into its resource group"))
+	case spec.Cluster.DiskScope.OutputState == nil:
+		errs.Add(field.Required(path.Child("cluster").Child("diskScope"), "the ARM ID of the cluster's node resource group; create the cluster with this backend"))
+	}
+	if d := spec.SoftDeleteDays; d < minSoftDeleteDays || d > maxSoftDeleteDays {
+		errs.Addf(path.Child("softDeleteDays"), d, "Azure keeps soft-deleted blobs and containers %d to %d days", minSoftDeleteDays, maxSoftDeleteDays)
+	}
+	if err := errs.Err(); err != nil {
+		return backupPlan{}, err
+	}
+	n := spec.Name
+	p := backupPlan{
+		Account:                platform.ChildName(n, "storage"),
+		BlobService:            platform.ChildName(n, "blob-service"),
+		Lifecycle:              platform.ChildName(n, "lifecycle"),
+		Container:              platform.ChildName(n, "container"),
+		Lock:                   platform.ChildName(n, "storage-lock"),
+		SKU:                    "Standard_ZRS",
+		MinimumTLS:             "TLS1_2",
+		HTTPSOnly:              true,
+		PublicBlobAccess:       false,
+		SharedKeyAccess:        false,
+		CrossTenantReplication: false,
+		SoftDeleteDays:         spec.SoftDeleteDays,
+		Versioning:             true,
+		VersionRetentionDays:   spec.SoftDeleteDays,
+		ContainerName:          backupContainerName,
+		PublicAccess:           string(storage.PublicAccessNone),
+		Protect:                spec.Locked,
+		Locked:                 spec.Locked,
+		Tags:                   spec.Tags.Merge(),
+	}
+	if spec.GeoRedundant {
+		p.SKU = "Standard_GRS"
+	}
+	if spec.Locked {
+		p.LockName = p.Lock
+		p.LockLevel = backupLockLevel
+		p.LockNotes = fmt.Sprintf("Velero backups of Plinth backup storage %q: deleting this account deletes every backup. "+
+			"The stack keeps this lock while the storage is Locked; set Locked to false in the stack to remove it, never by hand.", n)
+	}
+	return p, nil
+}
+
+// backupAccountName is the storage account's Azure name: "bk", the logical
+// name without hyphens and 8 hex characters of a hash of the subscription,
+// resource group and name (storageAccountName), so it is globally unique
+// and never changes unless those do. It fails when the result is not a
+// valid account name.
+func backupAccountName(subscriptionID, resourceGroup, name string) (string, error) {
+	account := storageAccountName(backupAccountPurpose, name, subscriptionID, resourceGroup)
+	if !storageAccountNamePattern.MatchString(account) {
+		return "", field.Invalid(field.NewPath("backupStorage").Child("name"), name,
+			"gives the storage account name %q; Azure takes 3-24 lowercase letters and digits", account)
+	}
+	return account, nil
+}
+
+// NewBackupStorage creates Velero's backup storage in the cluster's
+// resource group:
+//
+//   - a StorageV2 account, zone-redundant (Standard_ZRS) or geo-redundant
+//     (Standard_GRS), HTTPS and TLS 1.2 only, with no public blob access,
+//     no shared keys (account keys and SAS) and no cross-tenant
+//     replication: only Entra ID principals with a data role reach the
+//     blobs;
+//   - blob service properties: versioning, blob and container soft delete
+//     for spec.SoftDeleteDays, and a lifecycle rule that deletes previous
+//     versions spec.SoftDeleteDays days after they were written (they then
+//     stay soft-deleted as long), so that the versions of the blobs Velero
+//     deletes do not pile up;
+//   - one private container, "velero";
+//   - when spec.Locked: pulumi.Protect on the account, the container and
+//     the lock, and a CanNotDelete management lock on the account, so that
+//     neither Pulumi nor anyone in the portal or CLI deletes the backups.
+//     The lock does not stop Velero deleting expired backups.
+//
+// Velero's Azure plugin works without shared keys when its
+// BackupStorageLocation sets useAAD: it authenticates with the workload
+// identity Azure injects into its pod. Its grants are Storage Blob Data
+// Contributor on exactly the container and the disk-snapshot custom role on
+// exactly the cluster's node resource group (ClusterOutputs.DiskScope);
+// give them to Velero's workload identity with NewWorkloadIdentity, which
+// adds the right to get user delegation keys on the account, for the
+// signed download URLs of `velero backup logs` and `describe --details`.
+//
+// The account keeps its public endpoint: Velero reaches it from the
+// cluster over HTTPS with an Entra ID token. A private endpoint in the
+// network's private-endpoints subnet is not created yet.
+func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
+	plan, err := planBackupStorage(spec)
+	if err != nil {
+		return nil, err
+	}
+	sub := b.cfg.SubscriptionID
+	tags := pulumi.ToStringMap(plan.Tags)
+	rg := spec.Cluster.ID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
+	accountName := rg.ApplyT(func(rg string) (string, error) {
+		return backupAccountName(sub, rg, spec.Name)
+	}).(pulumi.StringOutput)
+
+	account, err := storage.NewStorageAccount(ctx, plan.Account, &storage.StorageAccountArgs{
+		AccountName:            accountName,
+		ResourceGroupName:      rg,
+		Location:               pulumi.String(b.cfg.Location),
+		Kind:                   pulumi.String(string(storage.KindStorageV2)),
+		Sku:                    &storage.SkuArgs{Name: pulumi.String(plan.SKU)},
+		MinimumTlsVersion:      pulumi.String(plan.MinimumTLS),
+		EnableHttpsTrafficOnly: pulumi.Bool(plan.HTTPSOnly),
+		AllowBlobPublicAccess:  pulumi.Bool(plan.PublicBlobAccess),
+		// No account keys and no SAS: Velero's Azure plugin reads and
+		// writes with Entra ID (BackupStorageLocation useAAD: "true")
+		// through its workload identity, so nothing needs a key.
+		AllowSharedKeyAccess:         pulumi.Bool(plan.SharedKeyAccess),
+		DefaultToOAuthAuthentication: pulumi.Bool(!plan.SharedKeyAccess),
+		AllowCrossTenantReplication:  pulumi.Bool(plan.CrossTenantReplication),
+		Tags:                         tags,
+	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+
+	_, err = storage.NewBlobServiceProperties(ctx, plan.BlobService, &storage.BlobServicePropertiesArgs{
+		AccountName:       account.Name,
+		ResourceGroupName: rg,
+		BlobServicesName:  pulumi.String(blobServiceName),
+		DeleteRetentionPolicy: &storage.DeleteRetentionPolicyArgs{
+			Enabled: pulumi.Bool(true),
+			Days:    pulumi.Int(plan.SoftDeleteDays),
+		},
+		ContainerDeleteRetentionPolicy: &storage.DeleteRetentionPolicyArgs{
+			Enabled: pulumi.Bool(true),
+			Days:    pulumi.Int(plan.SoftDeleteDays),
+		},
+		IsVersioningEnabled: pulumi.Bool(plan.Versioning),
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+
+	// Versioning keeps every blob Velero overwrites or deletes (expired
+	// backups, Kopia's compacted packs); without this rule they would be
+	// kept, and billed, forever.
+	_, err = storage.NewManagementPolicy(ctx, plan.Lifecycle, &storage.ManagementPolicyArgs{
+		AccountName:          account.Name,
+		ResourceGroupName:    rg,
+		ManagementPolicyName: pulumi.String(managementPolicyName),
+		Policy: &storage.ManagementPolicySchemaArgs{
+			Rules: storage.ManagementPolicyRuleArray{
+				storage.ManagementPolicyRuleArgs{
+					Name:    pulumi.String(versionCleanupRule),
+					Enabled: pulumi.Bool(true),
+					Type:    pulumi.String("Lifecycle"),
+					Definition: storage.ManagementPolicyDefinitionArgs{
+						Filters: &storage.ManagementPolicyFilterArgs{BlobTypes: pulumi.StringArray{pulumi.String("blockBlob")}},
+						Actions: storage.ManagementPolicyActionArgs{
+							Version: &storage.ManagementPolicyVersionArgs{
+								Delete: &storage.DateAfterCreationArgs{DaysAfterCreationGreaterThan: pulumi.Float64(float64(plan.VersionRetentionDays))},
+							},
+						},
+					},
+				},
+			},
+		},
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+
+	container, err := storage.NewBlobContainer(ctx, plan.Container, &storage.BlobContainerArgs{
+		AccountName:       account.Name,
+		ResourceGroupName: rg,
+		ContainerName:     pulumi.String(plan.ContainerName),
+		PublicAccess:      storage.PublicAccess(plan.PublicAccess),
+	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+
+	if plan.Locked {
+		// pulumi.Protect stops only Pulumi; the lock also stops the
+		// portal, the CLI and the deletion of the resource group. The lock
+		// is protected too, so that a destroy cannot remove it and then
+		// stop at the protected account, leaving the backups unlocked.
+		_, err = authorization.NewManagementLockByScope(ctx, plan.Lock, &authorization.ManagementLockByScopeArgs{
+			Scope:    account.ID().ToStringOutput(),
+			LockName: pulumi.String(plan.LockName),
+			Level:    pulumi.String(plan.LockLevel),
+			Notes:    pulumi.String(plan.LockNotes),
+		}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	blobEndpoint := account.PrimaryEndpoints.Blob()
+	diskScope := spec.Cluster.DiskScope
+	nodeResourceGroup := diskScope.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
+	diskSubscription := diskScope.ApplyT(subscriptionFromID).(pulumi.StringOutput)
+	return &platform.BackupStorageOutputs{
+		VeleroProvider: veleroProvider,
+		Bucket:         container.Name,
+		Grants: []platform.Grant{
+			// <account>/blobServices/default/containers/velero: the
+			// container, not the account.
+			{Role: platform.GrantObjectStorageWriter, Scope: container.ID().ToStringOutput()},
+			{Role: platform.GrantDiskSnapshotOperator, Scope: diskScope},
+		},
+		// Velero's Azure plugin finds its credentials in the environment
+		// the workload identity webhook sets (AZURE_CLIENT_ID, ...), so the
+		// configs do not name the identity.
+		Locations: func(*platform.WorkloadIdentity) platform.VeleroLocations {
+			return platform.VeleroLocations{
+				Backup: pulumi.StringMap{
+					"resourceGroup":     rg,
+					"storageAccount":    account.Name,
+					"subscriptionId":    pulumi.String(sub),
+					"useAAD":            pulumi.String("true"),
+					"storageAccountURI": blobEndpoint,
+				},
+				Snapshot: pulumi.StringMap{
+					"subscriptionId": diskSubscription,
+					"resourceGroup":  nodeResourceGroup,
+					"incremental":    pulumi.String("true"),
+				},
+			}
+		},
+	}, nil
+}

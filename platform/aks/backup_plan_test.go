@@ -1,0 +1,173 @@
+package aks
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+func backupSpec() platform.BackupStorageSpec {
+	return platform.BackupStorageSpec{
+		Name: "backups",
+		Cluster: &platform.ClusterOutputs{
+			ID:        pulumi.String("/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/prod-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks").ToStringOutput(),
+			DiskScope: pulumi.String("/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/MC_prod-rg_prod-aks_westeurope").ToStringOutput(),
+		},
+		SoftDeleteDays: 14,
+		Tags:           platform.Tags{"environment": "prod"},
+	}
+}
+
+func TestPlanBackupStorage(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		spec   func(s *platform.BackupStorageSpec)
+		verify func(t *testing.T, p backupPlan)
+	}{
+		{
+			name: "zone-redundant, unlocked",
+			verify: func(t *testing.T, p backupPlan) {
+				if p.Account != "backups-storage" || p.BlobService != "backups-blob-service" || p.Lifecycle != "backups-lifecycle" ||
+					p.Container != "backups-container" || p.Lock != "backups-storage-lock" {
+					t.Errorf("child names %q %q %q %q %q", p.Account, p.BlobService, p.Lifecycle, p.Container, p.Lock)
+				}
+				if p.SKU != "Standard_ZRS" {
+					t.Errorf("SKU %q, want Standard_ZRS", p.SKU)
+				}
+				if p.MinimumTLS != "TLS1_2" || !p.HTTPSOnly || p.PublicBlobAccess || p.SharedKeyAccess || p.CrossTenantReplication {
+					t.Errorf("access: TLS %q, HTTPS only %v, public blob access %v, shared keys %v, cross-tenant replication %v",
+						p.MinimumTLS, p.HTTPSOnly, p.PublicBlobAccess, p.SharedKeyAccess, p.CrossTenantReplication)
+				}
+				if p.SoftDeleteDays != 14 || !p.Versioning || p.VersionRetentionDays != 14 {
+					t.Errorf("soft delete %d days, versioning %v, versions kept %d days", p.SoftDeleteDays, p.Versioning, p.VersionRetentionDays)
+				}
+				if p.ContainerName != "velero" || p.PublicAccess != "None" {
+					t.Errorf("container %q, public access %q; want a private \"velero\"", p.ContainerName, p.PublicAccess)
+				}
+				if p.Protect || p.Locked || p.LockName != "" || p.LockLevel != "" {
+					t.Errorf("unlocked storage: protect %v, locked %v, lock %q %q", p.Protect, p.Locked, p.LockName, p.LockLevel)
+				}
+				if p.Tags["environment"] != "prod" {
+					t.Errorf("tags %v", p.Tags)
+				}
+			},
+		},
+		{
+			name: "geo-redundant",
+			spec: func(s *platform.BackupStorageSpec) { s.GeoRedundant = true },
+			verify: func(t *testing.T, p backupPlan) {
+				if p.SKU != "Standard_GRS" {
+					t.Errorf("SKU %q, want Standard_GRS", p.SKU)
+				}
+			},
+		},
+		{
+			name: "locked",
+			spec: func(s *platform.BackupStorageSpec) { s.Locked = true; s.SoftDeleteDays = 90 },
+			verify: func(t *testing.T, p backupPlan) {
+				if !p.Protect || !p.Locked || p.LockName != "backups-storage-lock" || p.LockLevel != "CanNotDelete" {
+					t.Errorf("locked storage: protect %v, locked %v, lock %q %q", p.Protect, p.Locked, p.LockName, p.LockLevel)
+				}
+				if !strings.Contains(p.LockNotes, "Locked") || len(p.LockNotes) > 512 {
+					t.Errorf("lock notes (%d characters, ARM takes 512) do not say how to unlock: %s", len(p.LockNotes), p.LockNotes)
+				}
+				if p.SoftDeleteDays != 90 || p.VersionRetentionDays != 90 {
+					t.Errorf("soft delete %d, versions %d; want 90", p.SoftDeleteDays, p.VersionRetentionDays)
+				}
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := backupSpec()
+			if tc.spec != nil {
+				tc.spec(&s)
+			}
+			p, err := planBackupStorage(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.verify(t, p)
+		})
+	}
+}
+
+func TestPlanBackupStorageRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec func(s *platform.BackupStorageSpec)
+		want []string
+	}{
+		{"no cluster", func(s *platform.BackupStorageSpec) { s.Cluster = nil }, []string{
+			"backupStorage.cluster: required: the outputs of the cluster whose backups the storage holds",
+		}},
+		{"cluster without disk scope", func(s *platform.BackupStorageSpec) { s.Cluster.DiskScope = pulumi.StringOutput{} }, []string{
+			"backupStorage.cluster.diskScope: required:",
+		}},
+		{"soft delete out of Azure's range", func(s *platform.BackupStorageSpec) { s.SoftDeleteDays = 0 }, []string{
+			"backupStorage.softDeleteDays 0: Azure keeps soft-deleted blobs and containers 1 to 365 days",
+		}},
+		{"everything at once", func(s *platform.BackupStorageSpec) { s.Name = "Backups"; s.Cluster = nil; s.SoftDeleteDays = 400 }, []string{
+			`backupStorage.name "Backups": use lowercase letters`,
+			"backupStorage.cluster: required",
+			"backupStorage.softDeleteDays 400:",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := backupSpec()
+			c := *s.Cluster
+			s.Cluster = &c
+			tc.spec(&s)
+			_, err := planBackupStorage(s)
+			for _, want := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("error %v, want one containing %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestBackupAccountName(t *testing.T) {
+	const sub = "5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a"
+	a, err := backupAccountName(sub, "prod-rg", "backups")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^bkbackups[0-9a-f]{8}$`).MatchString(a) {
+		t.Errorf("account name %q, want bk + name + 8 hex", a)
+	}
+	if again, _ := backupAccountName(sub, "prod-rg", "backups"); again != a {
+		t.Errorf("not deterministic: %q then %q", a, again)
+	}
+	for what, other := range map[string]string{
+		"subscription":   must(backupAccountName("0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e", "prod-rg", "backups")),
+		"resource group": must(backupAccountName(sub, "dr-rg", "backups")),
+		"name":           must(backupAccountName(sub, "prod-rg", "backups2")),
+	} {
+		if other == a {
+			t.Errorf("another %s gives the same globally unique name %q", what, a)
+		}
+	}
+	// The flow-log account of a network of the same name never collides.
+	if fl := storageAccountName("fl", "backups", sub, "prod-rg"); fl == a {
+		t.Errorf("flow-log and backup accounts share the name %q", a)
+	}
+	long, err := backupAccountName(sub, "prod-rg", "a-very-long-backup-name1")
+	if err != nil || len(long) != 24 || !regexp.MustCompile(`^[a-z0-9]+$`).MatchString(long) {
+		t.Errorf("long name %q (%d characters), %v; want 24 lowercase letters and digits", long, len(long), err)
+	}
+	if _, err := backupAccountName(sub, "prod-rg", "Backups_X"); err == nil || !strings.Contains(err.Error(), `backupStorage.name "Backups_X": gives the storage account name`) {
+		t.Errorf("invalid name accepted: %v", err)
+	}
+}
+
+func must(s string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}

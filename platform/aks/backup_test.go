@@ -1,0 +1,405 @@
+package aks_test
+
+import (
+	"bytes"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+const (
+	storageAPI = "azure-native:storage:"
+	// nodeRG is the node resource group AKS names by default for prod-aks in
+	// prod-rg, westeurope.
+	nodeRG = "/subscriptions/" + sub + "/resourceGroups/MC_prod-rg_prod-aks_westeurope"
+)
+
+var backupAccount = regexp.MustCompile(`^bkbackups[0-9a-f]{8}$`)
+
+// backupRender is what renderBackup resolved.
+type backupRender struct {
+	*rendered
+	provider string
+	backup   map[string]string
+	snapshot map[string]string
+}
+
+// renderBackup renders the "prod" network and cluster of renderCluster, a
+// backup storage "backups" for the cluster (spec changed by mutate) under a
+// test component, and Velero's workload identity "velero" with the
+// storage's grants.
+func renderBackup(t *testing.T, mutate func(*platform.BackupStorageSpec)) (*platformtest.Snapshot, *backupRender) {
+	t.Helper()
+	out := &backupRender{rendered: &rendered{values: map[string]string{}}}
+	snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
+		b, err := aks.New(ctx, "azure", aks.Config{SubscriptionID: sub, TenantID: tenant, Location: "westeurope"})
+		if err != nil {
+			return err
+		}
+		netSpec := platformtest.NetworkSpecs()[1]
+		net, err := b.NewNetwork(ctx, netSpec)
+		if err != nil {
+			return err
+		}
+		spec := testClusterSpec(platform.ClusterNetwork{Spec: netSpec, Outputs: *net})
+		cluster, err := b.NewCluster(ctx, spec)
+		if err != nil {
+			return err
+		}
+		out.capture("diskScope", cluster.DiskScope)
+
+		parent := &testComponent{}
+		if err := ctx.RegisterComponentResource("plinth:test:Backup", "backups", parent); err != nil {
+			return err
+		}
+		storageSpec := platform.BackupStorageSpec{
+			Name: "backups", Cluster: cluster, SoftDeleteDays: 14,
+			Tags: platform.Tags{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"},
+		}
+		if mutate != nil {
+			mutate(&storageSpec)
+		}
+		storage, err := b.NewBackupStorage(ctx, storageSpec, pulumi.Parent(parent))
+		if err != nil {
+			return err
+		}
+		out.provider = storage.VeleroProvider
+		out.capture("bucket", storage.Bucket)
+		for _, g := range storage.Grants {
+			out.capture("grant/"+string(g.Role), g.Scope.ToStringOutput())
+		}
+		velero, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
+			Name: "velero", Cluster: cluster, Namespace: "velero", ServiceAccount: "velero",
+			Grants: storage.Grants, Tags: storageSpec.Tags,
+		})
+		if err != nil {
+			return err
+		}
+		out.capture("veleroPrincipal", velero.PrincipalID)
+		locs := storage.Locations(velero)
+		locs.Backup.ToStringMapOutput().ApplyT(func(m map[string]string) map[string]string {
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			out.backup = m
+			return m
+		})
+		locs.Snapshot.ToStringMapOutput().ApplyT(func(m map[string]string) map[string]string {
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			out.snapshot = m
+			return m
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, out
+}
+
+func TestClusterDiskScopeIsTheNodeResourceGroup(t *testing.T) {
+	_, out := renderBackup(t, nil)
+	if got := out.get(t, "diskScope"); got != nodeRG {
+		t.Errorf("disk scope %s, want the node resource group %s", got, nodeRG)
+	}
+}
+
+func TestBackupStorageAccount(t *testing.T) {
+	snap, _ := renderBackup(t, nil)
+	account := snap.Find(storageAPI+"StorageAccount", "backups-storage")
+	expect(t, account, map[string]any{
+		"resourceGroupName":            "prod-rg", // the cluster's group
+		"location":                     "westeurope",
+		"kind":                         "StorageV2",
+		"sku.name":                     "Standard_ZRS",
+		"minimumTlsVersion":            "TLS1_2",
+		"enableHttpsTrafficOnly":       true,
+		"allowBlobPublicAccess":        false,
+		"allowSharedKeyAccess":         false,
+		"defaultToOAuthAuthentication": true,
+		"allowCrossTenantReplication":  false,
+		"tags":                         map[string]any{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"},
+	})
+	if name := platformtest.Input(t, account, "accountName").(string); !backupAccount.MatchString(name) {
+		t.Errorf("account name %q, want bk + name + 8 hex", name)
+	}
+
+	geo, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.GeoRedundant = true })
+	expect(t, geo.Find(storageAPI+"StorageAccount", "backups-storage"), map[string]any{"sku.name": "Standard_GRS"})
+}
+
+func TestBackupBlobServiceAndContainer(t *testing.T) {
+	snap, out := renderBackup(t, func(s *platform.BackupStorageSpec) { s.SoftDeleteDays = 30 })
+	accountName := platformtest.Input(t, snap.Find(storageAPI+"StorageAccount", "backups-storage"), "accountName")
+	expect(t, snap.Find(storageAPI+"BlobServiceProperties", "backups-blob-service"), map[string]any{
+		"accountName":                            accountName,
+		"resourceGroupName":                      "prod-rg",
+		"blobServicesName":                       "default",
+		"deleteRetentionPolicy.enabled":          true,
+		"deleteRetentionPolicy.days":             30.0,
+		"containerDeleteRetentionPolicy.enabled": true,
+		"containerDeleteRetentionPolicy.days":    30.0,
+		"isVersioningEnabled":                    true,
+	})
+	expect(t, snap.Find(storageAPI+"ManagementPolicy", "backups-lifecycle"), map[string]any{
+		"accountName":          accountName,
+		"managementPolicyName": "default",
+		"policy.rules": []any{map[string]any{
+			"name":    "delete-previous-versions",
+			"enabled": true,
+			"type":    "Lifecycle",
+			"definition": map[string]any{
+				"filters": map[string]any{"blobTypes": []any{"blockBlob"}},
+				"actions": map[string]any{"version": map[string]any{"delete": map[string]any{"daysAfterCreationGreaterThan": 30.0}}},
+			},
+		}},
+	})
+	containers := snap.OfType(storageAPI + "BlobContainer")
+	if len(containers) != 1 {
+		t.Fatalf("%d containers, want one", len(containers))
+	}
+	expect(t, containers[0], map[string]any{
+		"accountName":       accountName,
+		"resourceGroupName": "prod-rg",
+		"containerName":     "velero",
+		"publicAccess":      "None",
+	})
+	if got := out.get(t, "bucket"); got != "velero" {
+		t.Errorf("bucket %q, want the container's name velero", got)
+	}
+}
+
+func TestBackupStorageLock(t *testing.T) {
+	unlocked, _ := renderBackup(t, nil)
+	if locks := unlocked.OfType("azure-native:authorization:ManagementLockByScope"); len(locks) != 0 {
+		t.Errorf("unlocked storage has %d management locks", len(locks))
+	}
+	for _, r := range unlocked.Resources {
+		if r.Protect {
+			t.Errorf("unlocked storage: %s %s is protected", r.Type, r.Name)
+		}
+	}
+
+	locked, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.Locked = true })
+	account := locked.Find(storageAPI+"StorageAccount", "backups-storage")
+	accountID := rgScope + "/providers/Microsoft.Storage/storageAccounts/" + platformtest.Input(t, account, "accountName").(string)
+	locks := locked.OfType("azure-native:authorization:ManagementLockByScope")
+	if len(locks) != 1 {
+		t.Fatalf("locked storage has %d management locks, want one", len(locks))
+	}
+	lock := locks[0]
+	expect(t, lock, map[string]any{
+		"scope":    accountID,
+		"level":    "CanNotDelete",
+		"lockName": "backups-storage-lock",
+	})
+	if notes := platformtest.Input(t, lock, "notes").(string); !strings.Contains(notes, "Locked") {
+		t.Errorf("lock notes do not say how to remove it: %s", notes)
+	}
+	protected := map[string]bool{}
+	for _, r := range locked.Resources {
+		if r.Protect {
+			protected[r.Type+" "+r.Name] = true
+		}
+	}
+	want := map[string]bool{
+		storageAPI + "StorageAccount backups-storage":                           true,
+		storageAPI + "BlobContainer backups-container":                          true,
+		"azure-native:authorization:ManagementLockByScope backups-storage-lock": true,
+	}
+	if !maps.Equal(protected, want) {
+		t.Errorf("protected %v, want exactly %v", protected, want)
+	}
+}
+
+// TestBackupGrantsAreExactlyScoped asks for both grants through
+// NewWorkloadIdentity, as the Backup component does: blob data on exactly
+// the container, disk snapshots through the custom role on exactly the
+// node resource group.
+func TestBackupGrantsAreExactlyScoped(t *testing.T) {
+	snap, out := renderBackup(t, nil)
+	account := platformtest.Input(t, snap.Find(storageAPI+"StorageAccount", "backups-storage"), "accountName").(string)
+	container := rgScope + "/providers/Microsoft.Storage/storageAccounts/" + account + "/blobServices/default/containers/velero"
+	if got := out.get(t, "grant/"+string(platform.GrantObjectStorageWriter)); got != container {
+		t.Errorf("object storage grant at %s, want the container %s", got, container)
+	}
+	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)); got != nodeRG {
+		t.Errorf("disk snapshot grant at %s, want the node resource group %s", got, nodeRG)
+	}
+	principal := out.get(t, "veleroPrincipal")
+	expect(t, snap.Find("azure-native:authorization:RoleAssignment", "velero-object-storage-writer-1"), map[string]any{
+		"scope":            container,
+		"roleDefinitionId": storageBlobDataContributor,
+		"principalId":      principal,
+		"principalType":    "ServicePrincipal",
+	})
+
+	def := snap.Find("azure-native:authorization:RoleDefinition", "velero-disk-snapshot-operator-1-role")
+	guidName := platformtest.Input(t, def, "roleDefinitionId").(string)
+	if !guid.MatchString(guidName) {
+		t.Errorf("role definition name %q is not a GUID", guidName)
+	}
+	expect(t, def, map[string]any{
+		"scope":            "/subscriptions/" + sub,
+		"assignableScopes": []any{nodeRG},
+		"roleName":         "Plinth Disk Snapshot Operator (" + guidName + ")",
+		"roleType":         "CustomRole",
+		"permissions": []any{map[string]any{"actions": []any{
+			"Microsoft.Compute/disks/read",
+			"Microsoft.Compute/disks/write",
+			"Microsoft.Compute/disks/beginGetAccess/action",
+			"Microsoft.Compute/disks/endGetAccess/action",
+			"Microsoft.Compute/snapshots/read",
+			"Microsoft.Compute/snapshots/write",
+			"Microsoft.Compute/snapshots/delete",
+		}}},
+	})
+	ra := snap.Find("azure-native:authorization:RoleAssignment", "velero-disk-snapshot-operator-1")
+	expect(t, ra, map[string]any{
+		"scope":            nodeRG,
+		"roleDefinitionId": roleDefs + guidName,
+		"principalId":      principal,
+		"principalType":    "ServicePrincipal",
+	})
+	if !slices.Contains(ra.DependsOn, def.URN) {
+		t.Errorf("the assignment does not wait for its role definition: dependsOn %v", ra.DependsOn)
+	}
+	// Signing download URLs (velero backup logs, describe --details)
+	// without shared keys needs a user delegation key, which ARM grants on
+	// the account only: a role with that one action, on exactly the account.
+	accountID := strings.TrimSuffix(container, "/blobServices/default/containers/velero")
+	keyDef := snap.Find("azure-native:authorization:RoleDefinition", "velero-object-storage-writer-1-delegation-key-role")
+	keyGUID := platformtest.Input(t, keyDef, "roleDefinitionId").(string)
+	expect(t, keyDef, map[string]any{
+		"scope":            "/subscriptions/" + sub,
+		"assignableScopes": []any{accountID},
+		"roleName":         "Plinth Blob User Delegation Key Issuer (" + keyGUID + ")",
+		"permissions": []any{map[string]any{"actions": []any{
+			"Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+		}}},
+	})
+	expect(t, snap.Find("azure-native:authorization:RoleAssignment", "velero-object-storage-writer-1-delegation-key"), map[string]any{
+		"scope":            accountID,
+		"roleDefinitionId": roleDefs + keyGUID,
+		"principalId":      principal,
+	})
+	if keyGUID == guidName {
+		t.Error("the two custom roles share a definition")
+	}
+
+	// Velero gets these rights and nothing else.
+	var velero []string
+	for _, r := range snap.OfType("azure-native:authorization:RoleAssignment") {
+		if platformtest.Input(t, r, "principalId") == principal {
+			velero = append(velero, r.Name+" "+platformtest.Input(t, r, "scope").(string))
+		}
+	}
+	if want := []string{
+		"velero-disk-snapshot-operator-1 " + nodeRG,
+		"velero-object-storage-writer-1 " + container,
+		"velero-object-storage-writer-1-delegation-key " + accountID,
+	}; !reflect.DeepEqual(velero, want) {
+		t.Errorf("Velero's role assignments\n%q\nwant exactly\n%q", velero, want)
+	}
+}
+
+func TestVeleroLocations(t *testing.T) {
+	snap, out := renderBackup(t, nil)
+	account := platformtest.Input(t, snap.Find(storageAPI+"StorageAccount", "backups-storage"), "accountName").(string)
+	if out.provider != "azure" {
+		t.Errorf("Velero provider %q, want azure", out.provider)
+	}
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if want := map[string]string{
+		"resourceGroup":     "prod-rg",
+		"storageAccount":    account,
+		"subscriptionId":    sub,
+		"useAAD":            "true",
+		"storageAccountURI": "https://" + account + ".blob.core.windows.net/",
+	}; !maps.Equal(out.backup, want) {
+		t.Errorf("backup location config\n%v\nwant\n%v", out.backup, want)
+	}
+	if want := map[string]string{
+		"subscriptionId": sub,
+		"resourceGroup":  "MC_prod-rg_prod-aks_westeurope",
+		"incremental":    "true",
+	}; !maps.Equal(out.snapshot, want) {
+		t.Errorf("snapshot location config\n%v\nwant\n%v", out.snapshot, want)
+	}
+}
+
+func TestBackupChildrenAreParentedNamedAndUseTheProvider(t *testing.T) {
+	snap, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.Locked = true })
+	parent := snap.Find("plinth:test:Backup", "backups")
+	const provider = "urn:pulumi:prod-aks::plinth::pulumi:providers:azure-native::azure::"
+	seen := 0
+	for _, r := range snap.Resources {
+		if r.Parent != parent.URN {
+			continue
+		}
+		seen++
+		if !strings.HasPrefix(r.Name, "backups-") {
+			t.Errorf("%s %s: name does not derive from backups (C2)", r.Type, r.Name)
+		}
+		if !strings.HasPrefix(r.Provider, provider) {
+			t.Errorf("%s %s: provider %q, want the backend's explicit provider (C3)", r.Type, r.Name, r.Provider)
+		}
+	}
+	if seen != 5 {
+		t.Errorf("%d children of the backup storage, want account, blob service, lifecycle policy, container and lock", seen)
+	}
+	for _, typ := range []string{"StorageAccount", "BlobServiceProperties", "ManagementPolicy", "BlobContainer"} {
+		for _, r := range snap.OfType(storageAPI + typ) {
+			if strings.HasPrefix(r.Name, "backups-") && r.Parent != parent.URN {
+				t.Errorf("%s %s is not parented to the calling component (C1)", r.Type, r.Name)
+			}
+		}
+	}
+}
+
+func TestBackupStorageWithoutClusterRegistersNothing(t *testing.T) {
+	var got error
+	snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
+		b, err := newBackend(ctx)
+		if err != nil {
+			return err
+		}
+		_, got = b.NewBackupStorage(ctx, platform.BackupStorageSpec{Name: "backups", SoftDeleteDays: 14})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Error() != "backupStorage.cluster: required: the outputs of the cluster whose backups the storage holds" {
+		t.Errorf("error %v, want backupStorage.cluster required", got)
+	}
+	for _, r := range snap.Resources {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			t.Errorf("%s %s registered for rejected backup storage", r.Type, r.Name)
+		}
+	}
+}
+
+func TestBackupRenderIsDeterministic(t *testing.T) {
+	render := func() []byte {
+		snap, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.Locked = true })
+		data, err := snap.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	if a, b := render(), render(); !bytes.Equal(a, b) {
+		t.Error("two renders of the same backup storage differ (C6)")
+	}
+}
