@@ -30,10 +30,13 @@ const (
 // AccessRoles lists the valid access roles.
 var AccessRoles = []AccessRole{AccessView, AccessEdit, AccessAdmin, AccessClusterAdmin}
 
+// A principal names a directory user or group the same way on both
+// clouds: "user:<id>" or "group:<id>", where id is the Entra object ID on
+// Azure and the email address on Google Cloud.
+
 // ApprovalStage is one stage of approval of an access request.
 type ApprovalStage struct {
-	// Approvers are directory principals: Entra object IDs of users or
-	// groups on Azure; "user:<email>" or "group:<email>" on Google Cloud.
+	// Approvers are principals ("user:<id>", "group:<id>").
 	Approvers []string
 	// TimeoutDays is how long the stage waits before the request expires.
 	TimeoutDays int
@@ -44,7 +47,7 @@ type AccessReview struct {
 	// Every is the recurrence: "monthly", "quarterly", "semiannually" or
 	// "annually".
 	Every string
-	// Reviewers are directory principals, like Approvers.
+	// Reviewers are principals ("user:<id>", "group:<id>").
 	Reviewers []string
 }
 
@@ -56,7 +59,8 @@ type AccessLevelSpec struct {
 	Name string
 	// Role is what members may do.
 	Role AccessRole
-	// Requestors are the directory principals who may request the level.
+	// Requestors are the principals ("user:<id>", "group:<id>") who may
+	// request the level.
 	Requestors []string
 	// Approval are the approval stages, in order; empty means requests are
 	// granted without approval.
