@@ -46,8 +46,8 @@ type BackupStorageSpec struct {
 	// Cluster is the cluster whose backups the storage holds.
 	Cluster *ClusterOutputs
 	// GeoRedundant replicates the storage to a second region (Azure GRS, a
-	// GCS dual-region); otherwise it is zone-redundant (Azure ZRS, a
-	// regional bucket).
+	// GCS multi-region of the region's continent); otherwise it is
+	// zone-redundant (Azure ZRS, a regional bucket).
 	GeoRedundant bool
 	// SoftDeleteDays is how long deleted backups stay recoverable, 7..90.
 	SoftDeleteDays int

@@ -15,7 +15,12 @@ const (
 	GrantDNSZoneContributor GrantRole = "dns-zone-contributor"
 	// GrantObjectStorageWriter reads and writes objects in one container or
 	// bucket (Azure Storage Blob Data Contributor on the container; GCP
-	// roles/storage.objectAdmin on the bucket).
+	// roles/storage.objectAdmin on the bucket). So that the workload can hand
+	// out signed download URLs without keys, AKS adds a custom role with only
+	// generateUserDelegationKey on the container's storage account (Azure
+	// grants that action at account level only; it gives no data access),
+	// and GKE a custom role with only iam.serviceAccounts.signBlob on the
+	// workload's own service account.
 	GrantObjectStorageWriter GrantRole = "object-storage-writer"
 	// GrantDiskSnapshotOperator reads disks, creates disks from snapshots
 	// and creates, reads and deletes snapshots at one scope: on Azure a

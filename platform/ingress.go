@@ -18,7 +18,7 @@ type LoadBalancerSpec struct {
 // azure-load-balancer-internal, -internal-subnet and the /healthz probe path;
 // on GKE the internal load-balancer type and subnet. It registers nothing:
 // the rights the cluster identity needs on the ingress subnet come with the
-// cluster (contract rule C9).
+// cluster (contract rule C14).
 type LoadBalancerBackend interface {
 	Backend
 	LoadBalancerAnnotations(spec LoadBalancerSpec) pulumi.StringMap

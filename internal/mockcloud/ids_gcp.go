@@ -15,22 +15,80 @@ var gcpShapes = map[string]shape{
 	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
 	}),
-	"gcp:compute/firewall:Firewall":      gcpGlobal("firewalls"),
-	"gcp:compute/network:Network":        gcpGlobal("networks"),
-	"gcp:compute/router:Router":          gcpRegional("routers"),
-	"gcp:compute/routerNat:RouterNat":    routerNat,
-	"gcp:compute/subnetwork:Subnetwork":  gcpRegional("subnetworks"),
-	"gcp:container/cluster:Cluster":      gkeCluster,
-	"gcp:container/nodePool:NodePool":    gkeNodePool,
-	"gcp:projects/iAMMember:IAMMember":   iamMember(func(c *call) (string, error) { return c.need("project") }),
-	"gcp:serviceaccount/account:Account": serviceAccount,
+	"gcp:compute/firewall:Firewall":            gcpGlobal("firewalls"),
+	"gcp:compute/network:Network":              gcpGlobal("networks"),
+	"gcp:compute/router:Router":                gcpRegional("routers"),
+	"gcp:compute/routerNat:RouterNat":          routerNat,
+	"gcp:compute/subnetwork:Subnetwork":        gcpRegional("subnetworks"),
+	"gcp:container/cluster:Cluster":            gkeCluster,
+	"gcp:container/nodePool:NodePool":          gkeNodePool,
+	"gcp:gkebackup/backupPlan:BackupPlan":      gkeBackupPlan,
+	"gcp:projects/iAMCustomRole:IAMCustomRole": projectCustomRole,
+	"gcp:projects/iAMMember:IAMMember":         iamMember(func(c *call) (string, error) { return c.need("project") }),
+	"gcp:serviceaccount/account:Account":       serviceAccount,
 	"gcp:serviceaccount/iAMMember:IAMMember": iamMember(func(c *call) (string, error) {
 		return c.need("serviceAccountId")
 	}),
+	"gcp:storage/bucket:Bucket": storageBucket,
 	"gcp:storage/bucketIAMMember:BucketIAMMember": iamMember(func(c *call) (string, error) {
 		bucket, err := c.need("bucket")
 		return "b/" + bucket, err
 	}),
+}
+
+// gkeBackupPlan shapes projects/<p>/locations/<l>/backupPlans/<name>, with
+// the plan's UID, an etag and the READY state. The name output stays the
+// short name, as the provider reports it.
+func gkeBackupPlan(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	in, err := c.needs("location", "name", "cluster")
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("projects/%s/locations/%s/backupPlans/%s", project, in[0], in[1])
+	c.set("project", project)
+	c.set("uid", uuidFrom("backup-plan", id))
+	c.set("etag", "BwY"+base64.RawURLEncoding.EncodeToString([]byte(digitsFrom("etag", id, 6))))
+	c.set("state", "READY")
+	return id, nil
+}
+
+// projectCustomRole shapes projects/<p>/roles/<roleId>, which is also the
+// role's name: what IAM bindings name as their role.
+func projectCustomRole(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	roleID, err := c.need("roleId")
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("projects/%s/roles/%s", project, roleID)
+	c.set("name", id)
+	c.set("project", project)
+	c.set("deleted", false)
+	return id, nil
+}
+
+// storageBucket shapes a GCS bucket: its ID is its (global) name, with the
+// gs:// URL, the JSON API self-link and the project.
+func storageBucket(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	name, err := c.need("name")
+	if err != nil {
+		return "", err
+	}
+	c.set("project", project)
+	c.set("url", "gs://"+name)
+	c.set("selfLink", "https://www.googleapis.com/storage/v1/b/"+name)
+	return name, nil
 }
 
 const gkeAPI = "https://container.googleapis.com/v1/"

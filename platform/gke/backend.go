@@ -50,6 +50,9 @@ var (
 	_ platform.NetworkBackend          = (*Backend)(nil)
 	_ platform.ClusterBackend          = (*Backend)(nil)
 	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
+	_ platform.LoadBalancerBackend     = (*Backend)(nil)
+	_ platform.BackupStorageBackend    = (*Backend)(nil)
+	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 )
 
 var (

@@ -38,7 +38,8 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 //     Binary Authorization (project policy), the Gateway API, GKE subsetting
 //     for internal load balancers, cost allocation, VPA, NodeLocal DNSCache
 //     and Google Groups for RBAC (spec.AdminGroups[0], which must be
-//     gke-security-groups@<domain>);
+//     gke-security-groups@<domain>); the Backup for GKE agent add-on when
+//     spec.GKE.BackupAgent;
 //   - one NodePool per spec pool, named as in the spec.
 //
 // The maintenance window recurs weekly on spec.Window.Day from
@@ -72,7 +73,9 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 // agent Plinth grants nothing to; NodeIdentity is the node service account's
 // email; WorkloadIdentityPool is "<project>.svc.id.goog", known only once
 // the cluster exists (the pool is created with the project's first such
-// cluster, and bindings to it fail before).
+// cluster, and bindings to it fail before); DiskScope is the project ID:
+// GKE keeps the nodes' disks and persistent volumes as Compute Engine disks
+// of the cluster's project.
 func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opts ...pulumi.ResourceOption) (*platform.ClusterOutputs, error) {
 	if err := validateClusterSpec(b.cfg, spec, field.NewPath("cluster")); err != nil {
 		return nil, err
@@ -140,10 +143,27 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		WorkloadIdentityPool: cluster.ID().ApplyT(func(pulumi.ID) string {
 			return plan.WorkloadPool
 		}).(pulumi.StringOutput),
+		// The project, known once the cluster (and so its disks) exists.
+		DiskScope: cluster.ID().ApplyT(func(pulumi.ID) string {
+			return b.cfg.Project
+		}).(pulumi.StringOutput),
 	}, nil
 }
 
 func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *serviceaccount.Account, labels pulumi.StringMap) *container.ClusterArgs {
+	addons := &container.ClusterAddonsConfigArgs{
+		HttpLoadBalancing:                &container.ClusterAddonsConfigHttpLoadBalancingArgs{Disabled: pulumi.Bool(false)},
+		HorizontalPodAutoscaling:         &container.ClusterAddonsConfigHorizontalPodAutoscalingArgs{Disabled: pulumi.Bool(false)},
+		GcePersistentDiskCsiDriverConfig: &container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs{Enabled: pulumi.Bool(true)},
+		DnsCacheConfig:                   &container.ClusterAddonsConfigDnsCacheConfigArgs{Enabled: pulumi.Bool(true)},
+	}
+	// The Backup for GKE agent is declared only when asked for, so clusters
+	// without it keep the inputs they had. The provider keeps the add-on's
+	// live state when the block is absent: turning BackupAgent off again
+	// leaves the agent running until it is disabled in the cloud.
+	if plan.BackupAgent {
+		addons.GkeBackupAgentConfig = &container.ClusterAddonsConfigGkeBackupAgentConfigArgs{Enabled: pulumi.Bool(true)}
+	}
 	args := &container.ClusterArgs{
 		Name:           pulumi.String(plan.Name),
 		Project:        pulumi.String(b.cfg.Project),
@@ -208,12 +228,7 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		},
 		LoggingConfig: &container.ClusterLoggingConfigArgs{EnableComponents: pulumi.ToStringArray(plan.LoggingComponents)},
 
-		AddonsConfig: &container.ClusterAddonsConfigArgs{
-			HttpLoadBalancing:                &container.ClusterAddonsConfigHttpLoadBalancingArgs{Disabled: pulumi.Bool(false)},
-			HorizontalPodAutoscaling:         &container.ClusterAddonsConfigHorizontalPodAutoscalingArgs{Disabled: pulumi.Bool(false)},
-			GcePersistentDiskCsiDriverConfig: &container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs{Enabled: pulumi.Bool(true)},
-			DnsCacheConfig:                   &container.ClusterAddonsConfigDnsCacheConfigArgs{Enabled: pulumi.Bool(true)},
-		},
+		AddonsConfig:           addons,
 		VerticalPodAutoscaling: &container.ClusterVerticalPodAutoscalingArgs{Enabled: pulumi.Bool(true)},
 		GatewayApiConfig:       &container.ClusterGatewayApiConfigArgs{Channel: pulumi.String("CHANNEL_STANDARD")},
 		CostManagementConfig:   &container.ClusterCostManagementConfigArgs{Enabled: pulumi.Bool(true)},

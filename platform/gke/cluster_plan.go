@@ -128,6 +128,9 @@ type clusterPlan struct {
 	Labels               map[string]string
 	NodeSA               serviceAccountPlan
 	Pools                []poolPlan
+	// BackupAgent turns on the Backup for GKE agent add-on
+	// (addonsConfig.gkeBackupAgentConfig), which NewManagedBackup needs.
+	BackupAgent bool
 	// Context names the cluster, context and user in the kubeconfig, as
 	// gcloud does: gke_<project>_<location>_<cluster>.
 	Context string
@@ -202,6 +205,7 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		MonitoringComponents: slices.Clone(systemOnly),
 		LoggingComponents:    slices.Clone(systemOnly),
 		DeletionProtection:   spec.DeletionProtection,
+		BackupAgent:          spec.GKE.BackupAgent,
 		Labels:               spec.Tags.Merge(),
 	}
 	if !p.Regional {

@@ -384,3 +384,15 @@ func TestRenderKubeconfig(t *testing.T) {
 		}
 	}
 }
+
+// The Backup for GKE agent follows GKEClusterSpec.BackupAgent.
+func TestPlanBackupAgent(t *testing.T) {
+	if planCluster(testConfig, clusterSpec()).BackupAgent {
+		t.Error("backup agent on without BackupAgent")
+	}
+	s := clusterSpec()
+	s.GKE.BackupAgent = true
+	if !planCluster(testConfig, s).BackupAgent {
+		t.Error("backup agent off with BackupAgent")
+	}
+}

@@ -36,6 +36,7 @@ type rendered struct {
 	mu                                       sync.Mutex
 	name, id, endpoint, issuer, kubeconfig   string
 	controlPlane, nodeIdentity, workloadPool string
+	diskScope                                string
 	annotations                              map[string]string
 	clientID, principalID                    string
 	podLabels                                map[string]string
@@ -93,6 +94,22 @@ func clusterSpec(net *network.Network) platform.ClusterSpec {
 // under a component "cert-manager". mutate edits the cluster spec.
 func renderCluster(t *testing.T, mutate func(*platform.ClusterSpec), identity bool) *rendered {
 	t.Helper()
+	var then afterCluster
+	if identity {
+		then = certManagerIdentity
+	}
+	return renderStack(t, mutate, then)
+}
+
+// afterCluster registers more under the rendered cluster: it gets the
+// backend, the cluster's spec and outputs, and the result to capture into.
+type afterCluster func(ctx *pulumi.Context, b *gke.Backend, spec platform.ClusterSpec, out *platform.ClusterOutputs, r *rendered) error
+
+// renderStack renders the prod network and a cluster on it under a test
+// component "prod", then runs then (when not nil) with the cluster's
+// outputs. mutate edits the cluster spec.
+func renderStack(t *testing.T, mutate func(*platform.ClusterSpec), then afterCluster) *rendered {
+	t.Helper()
 	r := &rendered{}
 	snap, err := platformtest.Render("prod-gke", func(ctx *pulumi.Context) error {
 		b, err := newBackend(ctx)
@@ -129,49 +146,61 @@ func renderCluster(t *testing.T, mutate func(*platform.ClusterSpec), identity bo
 		r.capture(out.ControlPlanePrincipalID, &r.controlPlane)
 		r.capture(out.NodeIdentity, &r.nodeIdentity)
 		r.capture(out.WorkloadIdentityPool, &r.workloadPool)
+		r.capture(out.DiskScope, &r.diskScope)
 		// What a Kubernetes provider receives shows whether the kubeconfig
 		// stays secret.
 		var k8s testProvider
 		if err := ctx.RegisterResource("pulumi:providers:kubernetes", "prod-kubernetes", pulumi.Map{"kubeconfig": out.Kubeconfig}, &k8s, pulumi.Parent(parent)); err != nil {
 			return err
 		}
-		if !identity {
+		if then == nil {
 			return nil
 		}
-		wiParent := &testComponent{}
-		if err := ctx.RegisterComponentResource("plinth:test:WorkloadIdentity", "cert-manager", wiParent); err != nil {
-			return err
-		}
-		wi, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
-			Name:           "cert-manager",
-			Cluster:        out,
-			Namespace:      "cert-manager",
-			ServiceAccount: "cert-manager",
-			Grants: []platform.Grant{
-				{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("acme-dns-prod")},
-				{Role: platform.GrantObjectStorageWriter, Scope: pulumi.String("acme-prod-backups")},
-			},
-			Tags: spec.Tags,
-		}, pulumi.Parent(wiParent))
-		if err != nil {
-			return err
-		}
-		r.podLabels = wi.PodLabels
-		r.capture(wi.ClientID, &r.clientID)
-		r.capture(wi.PrincipalID, &r.principalID)
-		wi.ServiceAccountAnnotations.ApplyT(func(v map[string]string) map[string]string {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.annotations = v
-			return v
-		})
-		return nil
+		return then(ctx, b, spec, out, r)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.snap = snap
 	return r
+}
+
+// certManagerIdentity registers cert-manager's workload identity under a
+// component "cert-manager", with a DNS and an object storage grant.
+func certManagerIdentity(ctx *pulumi.Context, b *gke.Backend, spec platform.ClusterSpec, out *platform.ClusterOutputs, r *rendered) error {
+	wiParent := &testComponent{}
+	if err := ctx.RegisterComponentResource("plinth:test:WorkloadIdentity", "cert-manager", wiParent); err != nil {
+		return err
+	}
+	wi, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
+		Name:           "cert-manager",
+		Cluster:        out,
+		Namespace:      "cert-manager",
+		ServiceAccount: "cert-manager",
+		Grants: []platform.Grant{
+			{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("acme-dns-prod")},
+			{Role: platform.GrantObjectStorageWriter, Scope: pulumi.String("acme-prod-backups")},
+		},
+		Tags: spec.Tags,
+	}, pulumi.Parent(wiParent))
+	if err != nil {
+		return err
+	}
+	r.captureIdentity(wi)
+	return nil
+}
+
+// captureIdentity records the identity's outputs in r.
+func (r *rendered) captureIdentity(wi *platform.WorkloadIdentity) {
+	r.podLabels = wi.PodLabels
+	r.capture(wi.ClientID, &r.clientID)
+	r.capture(wi.PrincipalID, &r.principalID)
+	wi.ServiceAccountAnnotations.ApplyT(func(v map[string]string) map[string]string {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.annotations = v
+		return v
+	})
 }
 
 func prodCluster(t *testing.T) *rendered {
@@ -468,6 +497,21 @@ func TestClusterOptOuts(t *testing.T) {
 	}
 }
 
+// The Backup for GKE agent is on only when the spec asks for it; otherwise
+// the cluster declares no gkeBackupAgentConfig at all, as before.
+func TestBackupAgentAddon(t *testing.T) {
+	off := find(t, prodCluster(t).snap, clusterType, "prod-cluster")
+	if v, ok := off.Input("addonsConfig.gkeBackupAgentConfig"); ok {
+		t.Errorf("gkeBackupAgentConfig = %v without BackupAgent; want it absent", v)
+	}
+	on := renderCluster(t, func(s *platform.ClusterSpec) { s.GKE.BackupAgent = true }, false)
+	c := find(t, on.snap, clusterType, "prod-cluster")
+	expect(t, c, "addonsConfig.gkeBackupAgentConfig.enabled", true)
+	// The other add-ons stay as they were.
+	expect(t, c, "addonsConfig.gcePersistentDiskCsiDriverConfig.enabled", true)
+	expect(t, c, "addonsConfig.dnsCacheConfig.enabled", true)
+}
+
 func TestKubeconfig(t *testing.T) {
 	r := prodCluster(t)
 	k8s := find(t, r.snap, "pulumi:providers:kubernetes", "prod-kubernetes")
@@ -507,6 +551,7 @@ func TestClusterOutputs(t *testing.T) {
 		"ControlPlanePrincipalID": {r.controlPlane, ""},
 		"NodeIdentity":            {r.nodeIdentity, nodeSA},
 		"WorkloadIdentityPool":    {r.workloadPool, workloadPool},
+		"DiskScope":               {r.diskScope, project},
 	} {
 		if got[0] != got[1] {
 			t.Errorf("%s = %q, want %q", name, got[0], got[1])
@@ -563,6 +608,8 @@ var labelsOn = map[string][]string{
 	"gcp:compute/address:Address": {"labels"},
 	clusterType:                   {"resourceLabels", "nodeConfig.resourceLabels"},
 	poolType:                      {"nodeConfig.resourceLabels"},
+	bucketType:                    {"labels"},
+	backupPlanType:                {"labels"},
 }
 
 var noLabels = map[string]bool{
@@ -572,6 +619,7 @@ var noLabels = map[string]bool{
 	"gcp:compute/router:Router":                   true,
 	"gcp:compute/routerNat:RouterNat":             true,
 	"gcp:serviceaccount/account:Account":          true,
+	"gcp:projects/iAMCustomRole:IAMCustomRole":    true,
 	"gcp:projects/iAMMember:IAMMember":            true,
 	"gcp:serviceaccount/iAMMember:IAMMember":      true,
 	"gcp:storage/bucketIAMMember:BucketIAMMember": true,

@@ -1,6 +1,7 @@
 package gke
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -34,9 +35,93 @@ func TestPlanIdentity(t *testing.T) {
 			{Name: "cert-manager-object-storage-writer", Role: "roles/storage.objectAdmin", Level: "bucket", Index: 1},
 			{Name: "cert-manager-object-storage-writer-2", Role: "roles/storage.objectAdmin", Level: "bucket", Index: 2},
 		},
+		// One signer however many buckets: it is about the account itself.
+		Signer: &signerPlan{
+			Role: customRolePlan{
+				Name: "cert-manager-url-signer-role", RoleID: "plinth.cert_manager.urlSigner",
+				Title: "Plinth URL signer", Description: urlSigner.Description,
+				Permissions: []string{"iam.serviceAccounts.signBlob"},
+			},
+			Binding: "cert-manager-url-signer",
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("plan:\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// GrantDiskSnapshotOperator becomes a custom role per grant, in the grant's
+// project, with exactly the compute permissions velero-plugin-for-gcp
+// documents; no grant role but object storage brings the URL signer.
+func TestPlanDiskSnapshotGrants(t *testing.T) {
+	got := planIdentity(platform.WorkloadIdentitySpec{
+		Name: "velero", Namespace: "velero", ServiceAccount: "velero",
+		Grants: []platform.Grant{
+			{Role: platform.GrantDiskSnapshotOperator, Scope: pulumi.String("acme-platform-prod")},
+			{Role: platform.GrantDiskSnapshotOperator, Scope: pulumi.String("acme-platform-dr")},
+		},
+	})
+	if got.Signer != nil {
+		t.Errorf("signer %+v without an object storage grant", got.Signer)
+	}
+	permissions := []string{
+		"compute.disks.create",
+		"compute.disks.createSnapshot",
+		"compute.disks.get",
+		"compute.projects.get",
+		"compute.snapshots.create",
+		"compute.snapshots.delete",
+		"compute.snapshots.get",
+		"compute.snapshots.setLabels",
+		"compute.snapshots.useReadOnly",
+		"compute.zones.get",
+	}
+	want := []grantPlan{
+		{Name: "velero-disk-snapshot-operator", Level: "project", Index: 0, Custom: &customRolePlan{
+			Name: "velero-disk-snapshot-operator-role", RoleID: "plinth.velero.diskSnapshotOperator",
+			Title: "Plinth disk snapshot operator", Description: diskSnapshotOperator.Description, Permissions: permissions,
+		}},
+		{Name: "velero-disk-snapshot-operator-2", Level: "project", Index: 1, Custom: &customRolePlan{
+			Name: "velero-disk-snapshot-operator-2-role", RoleID: "plinth.velero.diskSnapshotOperator2",
+			Title: "Plinth disk snapshot operator", Description: diskSnapshotOperator.Description, Permissions: permissions,
+		}},
+	}
+	if !reflect.DeepEqual(got.Grants, want) {
+		t.Errorf("grants:\n%+v\nwant\n%+v", got.Grants, want)
+	}
+	// The plan holds a copy: editing it cannot change the next plan.
+	got.Grants[0].Custom.Permissions[0] = "compute.instances.delete"
+	if diskSnapshotOperator.Permissions[0] != "compute.disks.create" {
+		t.Error("the plan shares the role's permission slice")
+	}
+}
+
+// Every logical name the contract accepts gives valid, distinct custom role
+// IDs.
+func TestRoleIDs(t *testing.T) {
+	seen := map[string]string{}
+	for n := 1; n <= platform.MaxNameLength; n++ {
+		for _, name := range []string{"a" + strings.Repeat("b", n-1), "x" + strings.Repeat("-9", (n-1)/2) + strings.Repeat("z", (n-1)%2)} {
+			if platform.ValidateName("name", name) != nil {
+				continue
+			}
+			for _, suffix := range []string{diskSnapshotOperator.Suffix, urlSigner.Suffix} {
+				for i := 1; i <= 3; i++ {
+					id := roleID(name, suffix, i)
+					if !customRoleID.MatchString(id) {
+						t.Errorf("%q -> %q: not a valid custom role ID", name, id)
+					}
+					key := fmt.Sprint(name, suffix, i)
+					if other, dup := seen[id]; dup && other != key {
+						t.Errorf("%s and %s both -> %q", key, other, id)
+					}
+					seen[id] = key
+				}
+			}
+		}
+	}
+	if roleID("x-9", "urlSigner", 1) == roleID("x9", "urlSigner", 1) {
+		t.Error("'-' is dropped, not rewritten")
 	}
 }
 
@@ -92,6 +177,7 @@ func TestValidateIdentitySpec(t *testing.T) {
 		{"no service account", func(s *platform.WorkloadIdentitySpec) { s.ServiceAccount = "" }, "workloadIdentity.serviceAccount: required"},
 		{"unknown role", func(s *platform.WorkloadIdentitySpec) { s.Grants[1].Role = "owner" }, `workloadIdentity.grants[1].role "owner": not a grant role`},
 		{"no scope", func(s *platform.WorkloadIdentitySpec) { s.Grants[0].Scope = nil }, "workloadIdentity.grants[0].scope: required"},
+		{"role of another cloud", func(s *platform.WorkloadIdentitySpec) { s.Grants[2].Role = "Storage Blob Data Contributor" }, `workloadIdentity.grants[2].role "Storage Blob Data Contributor": not a grant role`},
 		{"name too long", func(s *platform.WorkloadIdentitySpec) { s.Name = strings.Repeat("a", 30) }, `workloadIdentity.name "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": gives the Google service account ID`},
 	}
 	for _, tt := range tests {
@@ -103,6 +189,11 @@ func TestValidateIdentitySpec(t *testing.T) {
 	}
 	if err := validateIdentitySpec(identitySpec(), "workloadIdentity"); err != nil {
 		t.Errorf("valid spec rejected: %v", err)
+	}
+	s := identitySpec()
+	s.Grants = append(s.Grants, platform.Grant{Role: platform.GrantDiskSnapshotOperator, Scope: pulumi.String("acme-platform-prod")})
+	if err := validateIdentitySpec(s, "workloadIdentity"); err != nil {
+		t.Errorf("disk snapshot grant rejected: %v", err)
 	}
 }
 

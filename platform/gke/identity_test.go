@@ -42,6 +42,20 @@ func TestWorkloadIdentity(t *testing.T) {
 	expect(t, bucket, "role", "roles/storage.objectAdmin")
 	expect(t, bucket, "member", "serviceAccount:"+certManagerSA)
 
+	// An object writer may sign blobs as itself, and only as itself, for
+	// signed URLs: one permission, bound on its own account.
+	signer := find(t, snap, "gcp:projects/iAMCustomRole:IAMCustomRole", "cert-manager-url-signer-role")
+	expect(t, signer, "project", project)
+	expect(t, signer, "roleId", "plinth.cert_manager.urlSigner")
+	expect(t, signer, "permissions", []string{"iam.serviceAccounts.signBlob"})
+	self := find(t, snap, "gcp:serviceaccount/iAMMember:IAMMember", "cert-manager-url-signer")
+	expect(t, self, "serviceAccountId", "projects/"+project+"/serviceAccounts/"+certManagerSA)
+	expect(t, self, "member", "serviceAccount:"+certManagerSA)
+	expect(t, self, "role", "projects/"+project+"/roles/plinth.cert_manager.urlSigner")
+	if !slices.Contains(self.DependsOn, signer.URN) {
+		t.Errorf("the signer binding does not wait for its role: dependsOn %v", self.DependsOn)
+	}
+
 	// Exactly these grants, and nothing broad, for the workload.
 	var grants []string
 	for _, typ := range []string{"gcp:projects/iAMMember:IAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:serviceaccount/iAMMember:IAMMember"} {
@@ -59,6 +73,7 @@ func TestWorkloadIdentity(t *testing.T) {
 	want := []string{
 		"cert-manager-dns-zone-contributor roles/dns.admin",
 		"cert-manager-object-storage-writer roles/storage.objectAdmin",
+		"cert-manager-url-signer projects/" + project + "/roles/plinth.cert_manager.urlSigner",
 		"cert-manager-workload-identity-user roles/iam.workloadIdentityUser",
 	}
 	if !slices.Equal(grants, want) {
@@ -98,7 +113,7 @@ func TestWorkloadIdentity(t *testing.T) {
 			t.Errorf("%s %s: name or provider %q breaks the contract", res.Type, res.Name, res.Provider)
 		}
 	}
-	if children != 4 {
-		t.Errorf("%d children under the identity component, want 4 (account, binding, 2 grants)", children)
+	if children != 6 {
+		t.Errorf("%d children under the identity component, want 6 (account, binding, 2 grants, URL signer role and binding)", children)
 	}
 }

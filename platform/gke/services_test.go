@@ -1,0 +1,15 @@
+package gke_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+func TestServicesConformance(t *testing.T) {
+	platformtest.ServicesConformance(t, func(ctx *pulumi.Context) (platformtest.ServicesTestBackend, error) {
+		return newBackend(ctx)
+	})
+}
