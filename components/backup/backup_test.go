@@ -1,0 +1,756 @@
+package backup_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+const (
+	releaseType   = "kubernetes:helm.sh/v3:Release"
+	namespaceType = "kubernetes:core/v1:Namespace"
+)
+
+// setup is the cluster a test backs up.
+type setup struct {
+	cloud       platform.Cloud // "" for fake.New (cloud "fake")
+	backupAgent bool
+}
+
+// render creates a network, a cluster and a Backup "prod" on the fake
+// backend.
+func render(t *testing.T, env setup, mutate func(a *backup.Args)) (*platformtest.Snapshot, *fake.Backend, error) {
+	t.Helper()
+	var b *fake.Backend
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if env.cloud == "" {
+			b, err = fake.New(ctx, "fake")
+		} else {
+			b, err = fake.NewAs(ctx, "fake", env.cloud)
+		}
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "test"}})
+		if err != nil {
+			return err
+		}
+		cargs := &cluster.Args{Backend: b, Network: net}
+		if env.cloud == platform.CloudGCP {
+			cargs.GKE.BackupAgent = env.backupAgent
+		}
+		c, err := cluster.New(ctx, "prod", cargs)
+		if err != nil {
+			return err
+		}
+		args := backup.Args{Backend: b, Cluster: c}
+		if mutate != nil {
+			mutate(&args)
+		}
+		_, err = backup.New(ctx, "prod", &args)
+		return err
+	})
+	return snap, b, err
+}
+
+func mustRender(t *testing.T, env setup, mutate func(a *backup.Args)) (*platformtest.Snapshot, *fake.Backend) {
+	t.Helper()
+	snap, b, err := render(t, env, mutate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, b
+}
+
+func release(t *testing.T, snap *platformtest.Snapshot) *platformtest.Resource {
+	t.Helper()
+	r := snap.Find(releaseType, "prod-velero-release")
+	if r == nil {
+		t.Fatal("no Velero release prod-velero-release")
+	}
+	return r
+}
+
+func value(t *testing.T, r *platformtest.Resource, path string) any {
+	t.Helper()
+	return platformtest.Input(t, r, "values."+path)
+}
+
+func stringMap(t *testing.T, v any) map[string]string {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%v is not a map", v)
+	}
+	out := map[string]string{}
+	for k, e := range m {
+		s, ok := e.(string)
+		if !ok {
+			t.Fatalf("%s = %v is not a string", k, e)
+		}
+		out[k] = s
+	}
+	return out
+}
+
+func TestStorageAndIdentity(t *testing.T) {
+	snap, b := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+		a.Production = true
+		a.Tags = map[string]string{"team": "platform"}
+	})
+	storages := b.BackupStorages()
+	if len(storages) != 1 {
+		t.Fatalf("backup storages = %d, want 1", len(storages))
+	}
+	st := storages[0]
+	if st.Name != "prod-backup" || !st.Locked || !st.GeoRedundant || st.SoftDeleteDays != 30 || st.Cluster == nil {
+		t.Errorf("production storage spec = %+v; want prod-backup, locked, geo-redundant, 30 soft-delete days, the cluster", st)
+	}
+	if want := (platform.Tags{"environment": "test", "team": "platform"}); !reflect.DeepEqual(st.Tags, want) {
+		t.Errorf("storage tags = %v, want the cluster's tags with the Backup's over them: %v", st.Tags, want)
+	}
+	bucket := snap.Find(fake.BucketType, "prod-backup-bucket")
+	if bucket == nil || !bucket.Protect {
+		t.Errorf("production bucket %v is not protected", bucket)
+	}
+	comp := snap.Find(backup.TypeToken, "prod")
+	if comp == nil || bucket.Parent != comp.URN {
+		t.Errorf("the bucket's parent is %q, want the Backup component", bucket.Parent)
+	}
+
+	ids := b.Identities()
+	if len(ids) != 1 {
+		t.Fatalf("workload identities = %d, want 1", len(ids))
+	}
+	id := ids[0]
+	if id.Name != "prod-velero" || id.Namespace != "velero" || id.ServiceAccount != "velero-server" ||
+		id.Subject() != "system:serviceaccount:velero:velero-server" || id.Cluster != st.Cluster {
+		t.Errorf("identity spec = %+v (subject %s)", id, id.Subject())
+	}
+	// Exactly the storage's grants, each at its scope: the bucket and the
+	// cluster's disk scope.
+	wantGrants := map[string]string{
+		"prod-velero-grant-1": string(platform.GrantObjectStorageWriter) + " fake://buckets/prod-backup-bucket",
+		"prod-velero-grant-2": string(platform.GrantDiskSnapshotOperator) + " fake://disks/prod-cluster",
+	}
+	grants := snap.OfType(fake.GrantType)
+	if len(grants) != len(wantGrants) || len(id.Grants) != len(wantGrants) {
+		t.Fatalf("grants = %d resources, %d in the spec; want %d", len(grants), len(id.Grants), len(wantGrants))
+	}
+	for _, g := range grants {
+		got := platformtest.Input(t, g, "role").(string) + " " + platformtest.Input(t, g, "scope").(string)
+		if got != wantGrants[g.Name] {
+			t.Errorf("grant %s = %q, want %q", g.Name, got, wantGrants[g.Name])
+		}
+	}
+}
+
+func TestDevStorage(t *testing.T) {
+	snap, b := mustRender(t, setup{cloud: platform.CloudGCP}, nil)
+	st := b.BackupStorages()[0]
+	if st.Locked || st.GeoRedundant || st.SoftDeleteDays != 7 {
+		t.Errorf("dev storage spec = %+v; want unlocked, zone-redundant, 7 soft-delete days", st)
+	}
+	if bucket := snap.Find(fake.BucketType, "prod-backup-bucket"); bucket == nil || bucket.Protect {
+		t.Errorf("dev bucket %v is protected", bucket)
+	}
+}
+
+func TestProductionChoosesZoneRedundancy(t *testing.T) {
+	_, b := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+		a.Production = true
+		a.Redundancy = backup.ZoneRedundant
+		a.SoftDeleteDays = 90
+	})
+	st := b.BackupStorages()[0]
+	if st.GeoRedundant || st.SoftDeleteDays != 90 || !st.Locked {
+		t.Errorf("storage spec = %+v; want zone-redundant, 90 days, still locked", st)
+	}
+}
+
+func TestVeleroValues(t *testing.T) {
+	for _, tc := range []struct {
+		cloud  platform.Cloud
+		plugin string
+	}{
+		{platform.CloudAzure, helm.VeleroPluginAzure},
+		{platform.CloudGCP, helm.VeleroPluginGCP},
+	} {
+		t.Run(string(tc.cloud), func(t *testing.T) {
+			snap, _ := mustRender(t, setup{cloud: tc.cloud}, func(a *backup.Args) {
+				a.Production = true
+				a.Tags = map[string]string{"team": "platform"}
+			})
+			rel := release(t, snap)
+			for path, want := range map[string]any{
+				"name":                "velero",
+				"namespace":           "velero",
+				"chart":               helm.Velero.Name,
+				"version":             helm.Velero.Version,
+				"repositoryOpts.repo": helm.Velero.Repo,
+			} {
+				if got := platformtest.Input(t, rel, path); got != want {
+					t.Errorf("release %s = %v, want %v", path, got, want)
+				}
+			}
+			provider := string(tc.cloud)
+			for path, want := range map[string]any{
+				"initContainers.0.name":                               "velero-plugin-for-" + provider,
+				"initContainers.0.image":                              tc.plugin,
+				"initContainers.0.volumeMounts.0.name":                "plugins",
+				"initContainers.0.volumeMounts.0.mountPath":           "/target",
+				"serviceAccount.server.create":                        true,
+				"serviceAccount.server.name":                          "velero-server",
+				"configuration.backupStorageLocation.0.name":          "default",
+				"configuration.backupStorageLocation.0.provider":      provider,
+				"configuration.backupStorageLocation.0.bucket":        "prod-backup-bucket",
+				"configuration.backupStorageLocation.0.default":       true,
+				"configuration.volumeSnapshotLocation.0.name":         "default",
+				"configuration.volumeSnapshotLocation.0.provider":     provider,
+				"configuration.volumeSnapshotLocation.0.config.scope": "fake://disks/prod-cluster",
+				"deployNodeAgent":                                     false,
+				"tolerations.0.key":                                   "CriticalAddonsOnly",
+				"tolerations.0.operator":                              "Exists",
+				"tolerations.0.effect":                                "NoSchedule",
+				"upgradeCRDs":                                         true,
+				"cleanUpCRDs":                                         false,
+				"metrics.enabled":                                     true,
+			} {
+				if got := value(t, rel, path); got != want {
+					t.Errorf("values.%s = %v, want %v", path, got, want)
+				}
+			}
+			if n := len(value(t, rel, "initContainers").([]any)); n != 1 {
+				t.Errorf("%d init containers, want the one plugin", n)
+			}
+			if _, ok := rel.Input("values.replicaCount"); ok {
+				t.Error("values set a replica count; Velero must run exactly one server")
+			}
+
+			// No static key: no secret, no secret contents.
+			creds := value(t, rel, "credentials").(map[string]any)
+			if !reflect.DeepEqual(creds, map[string]any{"useSecret": false}) {
+				t.Errorf("values.credentials = %v, want only useSecret: false", creds)
+			}
+
+			// The identity's annotations and pod labels, and the location
+			// config the storage derives from the same identity.
+			ann := stringMap(t, value(t, rel, "serviceAccount.server.annotations"))
+			clientID := ann["plinth.dev/fake-identity"]
+			if len(ann) != 1 || clientID == "" {
+				t.Errorf("service account annotations = %v, want the identity's", ann)
+			}
+			bsl := stringMap(t, value(t, rel, "configuration.backupStorageLocation.0.config"))
+			if want := map[string]string{"bucket": "prod-backup-bucket", "identity": clientID}; !reflect.DeepEqual(bsl, want) {
+				t.Errorf("BackupStorageLocation config = %v, want %v (Locations of the identity)", bsl, want)
+			}
+			// Labels: the cluster's tags, the Backup's and managed-by.
+			wantLabels := map[string]string{"environment": "test", "team": "platform", "managed-by": "plinth"}
+			pod := stringMap(t, value(t, rel, "podLabels"))
+			if want := map[string]string{"environment": "test", "team": "platform", "managed-by": "plinth", "plinth.dev/fake-identity": "true"}; !reflect.DeepEqual(pod, want) {
+				t.Errorf("podLabels = %v, want %v", pod, want)
+			}
+			for _, path := range []string{"labels", "serviceAccount.server.labels", "metrics.service.labels", "kubectl.labels", "schedules.daily.labels"} {
+				if got := stringMap(t, value(t, rel, path)); !reflect.DeepEqual(got, wantLabels) {
+					t.Errorf("values.%s = %v, want %v", path, got, wantLabels)
+				}
+			}
+			ns := snap.Find(namespaceType, "prod-velero-namespace")
+			nsLabels := stringMap(t, platformtest.Input(t, ns, "metadata.labels"))
+			if nsLabels["managed-by"] != "plinth" || nsLabels["team"] != "platform" || nsLabels["pod-security.kubernetes.io/enforce"] != "baseline" {
+				t.Errorf("namespace labels = %v; want the tags, managed-by and baseline pod security", nsLabels)
+			}
+			if rel.Provider == "" || !strings.Contains(rel.Provider, "prod-kubernetes") {
+				t.Errorf("release provider = %q, want the cluster's Kubernetes provider", rel.Provider)
+			}
+		})
+	}
+}
+
+// The Azure plugin's volume snapshotter reads the disks' subscription and
+// resource group only from its settings file; Plinth writes it into a
+// ConfigMap (no key in it) and points AZURE_CREDENTIALS_FILE at it, on the
+// server and the node agent. GCP needs nothing of the kind.
+func TestAzurePluginSettings(t *testing.T) {
+	snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+		a.Schedules = []backup.Schedule{{Name: "files", Cron: "0 2 * * *", TTL: 7 * backup.Day, Volumes: platform.VolumeFileSystem}}
+	})
+	rel := release(t, snap)
+	for path, want := range map[string]any{
+		"configMaps.azure-plugin.data.cloud":        "AZURE_CLOUD_NAME=AzurePublicCloud\n", // the fake's disk scope is no ARM ID
+		"extraVolumes.0.name":                       "azure-plugin",
+		"extraVolumes.0.configMap.name":             "velero-azure-plugin",
+		"extraVolumeMounts.0.name":                  "azure-plugin",
+		"extraVolumeMounts.0.mountPath":             "/plinth/azure-plugin",
+		"extraVolumeMounts.0.readOnly":              true,
+		"configuration.extraEnvVars.0.name":         "AZURE_CREDENTIALS_FILE",
+		"configuration.extraEnvVars.0.value":        "/plinth/azure-plugin/cloud",
+		"nodeAgent.extraVolumes.0.configMap.name":   "velero-azure-plugin",
+		"nodeAgent.extraVolumeMounts.0.mountPath":   "/plinth/azure-plugin",
+		"configMaps.azure-plugin.labels.managed-by": "plinth",
+	} {
+		if got := value(t, rel, path); got != want {
+			t.Errorf("values.%s = %v, want %v", path, got, want)
+		}
+	}
+	if got := value(t, rel, "credentials.useSecret"); got != false {
+		t.Errorf("credentials.useSecret = %v", got)
+	}
+
+	snap, _ = mustRender(t, setup{cloud: platform.CloudGCP}, nil)
+	rel = release(t, snap)
+	for _, path := range []string{"configMaps", "extraVolumes", "extraVolumeMounts", "configuration.extraEnvVars"} {
+		if v, ok := rel.Input("values." + path); ok {
+			t.Errorf("GCP values set %s = %v", path, v)
+		}
+	}
+}
+
+func TestDefaultSchedules(t *testing.T) {
+	type sched struct{ cron, ttl string }
+	for _, tc := range []struct {
+		production bool
+		want       map[string]sched
+	}{
+		{true, map[string]sched{"daily": {"0 1 * * *", "720h0m0s"}, "weekly": {"0 3 * * 0", "2160h0m0s"}}},
+		{false, map[string]sched{"daily": {"0 1 * * *", "168h0m0s"}}},
+	} {
+		snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) { a.Production = tc.production })
+		rel := release(t, snap)
+		got := value(t, rel, "schedules").(map[string]any)
+		if len(got) != len(tc.want) {
+			t.Errorf("production %v: schedules %v, want %v", tc.production, got, tc.want)
+		}
+		for name, w := range tc.want {
+			p := "schedules." + name
+			for path, want := range map[string]any{
+				".schedule":                          w.cron,
+				".useOwnerReferencesInBackup":        false,
+				".template.ttl":                      w.ttl,
+				".template.storageLocation":          "default",
+				".template.snapshotVolumes":          true,
+				".template.defaultVolumesToFsBackup": false,
+			} {
+				if got := value(t, rel, p+path); got != want {
+					t.Errorf("production %v: values.%s%s = %v, want %v", tc.production, p, path, got, want)
+				}
+			}
+			if _, ok := rel.Input("values." + p + ".template.includedNamespaces"); ok {
+				t.Errorf("production %v: %s limits namespaces; the defaults back up all", tc.production, name)
+			}
+		}
+	}
+}
+
+func TestFileSystemScheduleRunsNodeAgent(t *testing.T) {
+	snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+		a.Schedules = []backup.Schedule{
+			{Name: "hourly-apps", Cron: "0 * * * *", TTL: 48 * time.Hour, IncludedNamespaces: []string{"apps", "db"}, Volumes: platform.VolumeFileSystem},
+			{Name: "objects", Cron: "30 2 * * *", TTL: 14 * backup.Day, ExcludedNamespaces: []string{"scratch"}, Volumes: platform.VolumeNone},
+		}
+	})
+	rel := release(t, snap)
+	for path, want := range map[string]any{
+		"deployNodeAgent":                                         true,
+		"schedules.hourly-apps.template.ttl":                      "48h0m0s",
+		"schedules.hourly-apps.template.snapshotVolumes":          false,
+		"schedules.hourly-apps.template.defaultVolumesToFsBackup": true,
+		"schedules.objects.schedule":                              "30 2 * * *",
+		"schedules.objects.template.ttl":                          "336h0m0s",
+		"schedules.objects.template.snapshotVolumes":              false,
+		"schedules.objects.template.defaultVolumesToFsBackup":     false,
+	} {
+		if got := value(t, rel, path); got != want {
+			t.Errorf("values.%s = %v, want %v", path, got, want)
+		}
+	}
+	if got := value(t, rel, "schedules.hourly-apps.template.includedNamespaces"); !reflect.DeepEqual(got, []any{"apps", "db"}) {
+		t.Errorf("included namespaces = %v", got)
+	}
+	if got := value(t, rel, "schedules.objects.template.excludedNamespaces"); !reflect.DeepEqual(got, []any{"scratch"}) {
+		t.Errorf("excluded namespaces = %v", got)
+	}
+	// The node agent runs on every node, whatever its taints.
+	if got := value(t, rel, "nodeAgent.tolerations"); !reflect.DeepEqual(got, []any{map[string]any{"operator": "Exists"}}) {
+		t.Errorf("node agent tolerations = %v, want one that tolerates every taint", got)
+	}
+	// The node agent runs as the server's service account, so it needs
+	// the identity's pod labels too.
+	if got := stringMap(t, value(t, rel, "nodeAgent.podLabels")); got["plinth.dev/fake-identity"] != "true" {
+		t.Errorf("node agent pod labels = %v, want the identity's", got)
+	}
+	ns := snap.Find(namespaceType, "prod-velero-namespace")
+	if got := stringMap(t, platformtest.Input(t, ns, "metadata.labels"))["pod-security.kubernetes.io/enforce"]; got != "privileged" {
+		t.Errorf("velero namespace pod security = %q; the node agent needs privileged", got)
+	}
+}
+
+func TestRawValuesAddKeys(t *testing.T) {
+	snap, _ := mustRender(t, setup{cloud: platform.CloudGCP}, func(a *backup.Args) {
+		a.Values = map[string]any{
+			"configuration": map[string]any{"logLevel": "debug"},
+			"resources":     map[string]any{"requests": map[string]any{"memory": "256Mi"}},
+		}
+	})
+	rel := release(t, snap)
+	if got := value(t, rel, "configuration.logLevel"); got != "debug" {
+		t.Errorf("configuration.logLevel = %v", got)
+	}
+	if got := value(t, rel, "resources.requests.memory"); got != "256Mi" {
+		t.Errorf("resources.requests.memory = %v", got)
+	}
+	if got := value(t, rel, "configuration.backupStorageLocation.0.provider"); got != "gcp" {
+		t.Errorf("the typed location was lost: provider %v", got)
+	}
+}
+
+func TestBackupForGKE(t *testing.T) {
+	snap, b := mustRender(t, setup{cloud: platform.CloudGCP, backupAgent: true}, func(a *backup.Args) {
+		a.Production = true
+		a.GKE.BackupForGKE = true
+	})
+	managed := b.ManagedBackups()
+	if len(managed) != 1 {
+		t.Fatalf("managed backups = %d, want 1", len(managed))
+	}
+	m := managed[0]
+	if m.Name != "prod-gke-backup" || !m.Locked || m.Cluster == nil {
+		t.Errorf("managed backup spec = %+v", m)
+	}
+	if len(m.Schedules) != 2 || m.Schedules[0].Name != "daily" || m.Schedules[0].TTL != 30*backup.Day ||
+		m.Schedules[1].Name != "weekly" || m.Schedules[1].Cron != "0 3 * * 0" || m.Schedules[1].Volumes != platform.VolumeSnapshots {
+		t.Errorf("managed backup schedules = %+v", m.Schedules)
+	}
+	comp := snap.Find(backup.TypeToken, "prod")
+	for _, n := range []string{"prod-gke-backup-daily", "prod-gke-backup-weekly"} {
+		if p := snap.Find(fake.BackupPlanType, n); p == nil || p.Parent != comp.URN {
+			t.Errorf("backup plan %s missing or not parented to the component: %v", n, p)
+		}
+	}
+	release(t, snap) // Velero runs beside it
+	if len(b.BackupStorages()) != 1 || len(b.Identities()) != 1 {
+		t.Error("Velero's storage or identity is missing beside Backup for GKE")
+	}
+}
+
+func TestBackupForGKEWithoutVelero(t *testing.T) {
+	var comp *backup.Backup
+	var outputs <-chan []any
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.NewAs(ctx, "fake", platform.CloudGCP)
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net, GKE: cluster.GKEOptions{BackupAgent: true}})
+		if err != nil {
+			return err
+		}
+		comp, err = backup.New(ctx, "prod", &backup.Args{Backend: b, Cluster: c, GKE: backup.GKEOptions{BackupForGKE: true, WithoutVelero: true}})
+		if err != nil {
+			return err
+		}
+		outputs = capture(comp)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Find(releaseType, "prod-velero-release") != nil || len(snap.OfType(fake.BucketType)) != 0 || len(snap.OfType(fake.IdentityType)) != 0 {
+		t.Error("WithoutVelero registered Velero, its storage or its identity")
+	}
+	if snap.Find(fake.BackupPlanType, "prod-gke-backup-daily") == nil {
+		t.Error("no backup plan for the daily schedule")
+	}
+	bucket, namespace, schedules := await(t, outputs)
+	if comp.Release != nil || comp.Storage != nil || bucket != "" || namespace != "" {
+		t.Errorf("outputs without Velero: bucket %q, namespace %q, release %v", bucket, namespace, comp.Release)
+	}
+	if !reflect.DeepEqual(schedules, []string{"daily"}) {
+		t.Errorf("schedules output = %#v", schedules)
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	var outputs <-chan []any
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net})
+		if err != nil {
+			return err
+		}
+		bk, err := backup.New(ctx, "prod", &backup.Args{Backend: b, Cluster: c, Production: true})
+		if err != nil {
+			return err
+		}
+		outputs = capture(bk)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, namespace, schedules := await(t, outputs)
+	if bucket != "prod-backup-bucket" || namespace != "velero" || !reflect.DeepEqual(schedules, []string{"daily", "weekly"}) {
+		t.Errorf("outputs: bucket %q, namespace %q, schedules %v", bucket, namespace, schedules)
+	}
+}
+
+// capture delivers the component's outputs once they resolve. Outputs not
+// created by a resource (the empty bucket without Velero) are not awaited
+// by the Pulumi run, so tests wait on the channel.
+func capture(b *backup.Backup) <-chan []any {
+	ch := make(chan []any, 1)
+	pulumi.All(b.Bucket, b.Namespace, b.Schedules).ApplyT(func(v []any) error {
+		ch <- v
+		return nil
+	})
+	return ch
+}
+
+func await(t *testing.T, ch <-chan []any) (bucket, namespace string, schedules []string) {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v[0].(string), v[1].(string), v[2].([]string)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the component's outputs never resolved")
+	}
+	return "", "", nil
+}
+
+func TestValidation(t *testing.T) {
+	azure, gcp, agent := setup{cloud: platform.CloudAzure}, setup{cloud: platform.CloudGCP}, setup{cloud: platform.CloudGCP, backupAgent: true}
+	for _, tc := range []struct {
+		name   string
+		env    setup
+		mutate func(a *backup.Args)
+		want   []string
+	}{
+		{
+			name: "schedules",
+			env:  azure,
+			mutate: func(a *backup.Args) {
+				a.Schedules = []backup.Schedule{
+					{Name: "daily", Cron: "0 25 * * *", TTL: 0, IncludedNamespaces: []string{"apps", "db"}, ExcludedNamespaces: []string{"db"}},
+					{Name: "daily", Cron: "@daily", TTL: -time.Hour, Volumes: "tape"},
+					{Name: "Hourly", Cron: "0 * * * * *", TTL: 90 * time.Minute, IncludedNamespaces: []string{"Apps", "*", "ok", "ok"}},
+				}
+			},
+			want: []string{
+				`backup.schedules[0].cron "0 25 * * *": hour "25": 25 is out of range 0-23`,
+				`backup.schedules[0].ttl "0s": must be positive: how long each backup is kept, e.g. 30 * backup.Day`,
+				`backup.schedules[0].excludedNamespaces[0] "db": also in backup.schedules[0].includedNamespaces[1]; a namespace is either included or excluded, remove it from one list`,
+				`backup.schedules[1].name "daily": duplicate schedule name: backup.schedules[0].name has it already`,
+				`backup.schedules[1].cron "@daily": descriptors are not accepted; write the five fields instead: "0 0 * * *"`,
+				`backup.schedules[1].ttl "-1h0m0s": must be positive: how long each backup is kept, e.g. 30 * backup.Day`,
+				`backup.schedules[1].volumes "tape": use one of [snapshots filesystem none]`,
+				`backup.schedules[2].name "Hourly": schedule names are 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+				`backup.schedules[2].cron "0 * * * * *": has 6 fields; write five, minute hour day-of-month month day-of-week (no seconds or year field), e.g. "0 1 * * *"`,
+				`backup.schedules[2].ttl "1h30m0s": must be a whole number of hours, e.g. 30 * backup.Day`,
+				`backup.schedules[2].includedNamespaces[0] "Apps": not a namespace name: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+				`backup.schedules[2].includedNamespaces[1] "*": wildcards are not accepted; list namespaces by name (an empty includedNamespaces backs up every namespace)`,
+				`backup.schedules[2].includedNamespaces[3] "ok": listed twice; backup.schedules[2].includedNamespaces[2] has it already`,
+			},
+		},
+		{
+			name: "storage",
+			env:  azure,
+			mutate: func(a *backup.Args) {
+				a.Redundancy = "regional"
+				a.SoftDeleteDays = 3
+				a.Tags = map[string]string{"Team": "x", "managed-by": "terraform"}
+			},
+			want: []string{
+				`backup.redundancy "regional": use "zone" or "geo"`,
+				`backup.softDeleteDays 3: must be 7..90 days`,
+				`backup.tags["Team"] "Team": tag key must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter (GCP label rules)`,
+				`backup.tags["managed-by"] "terraform": Plinth labels everything it manages "managed-by": "plinth"; remove this tag`,
+			},
+		},
+		{
+			name: "raw value at a typed path, reported with the other problems",
+			env:  azure,
+			mutate: func(a *backup.Args) {
+				a.Values = map[string]any{"credentials": map[string]any{"useSecret": true, "secretContents": map[string]any{"cloud": "key"}}, "deployNodeAgent": true}
+				a.SoftDeleteDays = 100
+			},
+			want: []string{
+				`backup.softDeleteDays 100: must be 7..90 days`,
+				`backup.values["credentials"]["useSecret"] "true": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+				`backup.values["deployNodeAgent"] "true": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+			},
+		},
+		{
+			name:   "GKE options on Azure",
+			env:    azure,
+			mutate: func(a *backup.Args) { a.GKE = backup.GKEOptions{BackupForGKE: true, WithoutVelero: true} },
+			want: []string{
+				`backup.gke.backupForGKE true: Backup for GKE exists on GKE only and this backend is azure; remove the gke options`,
+				`backup.gke.withoutVelero true: Backup for GKE exists on GKE only and this backend is azure; remove the gke options`,
+			},
+		},
+		{
+			name:   "Backup for GKE without the cluster's agent",
+			env:    gcp,
+			mutate: func(a *backup.Args) { a.GKE.BackupForGKE = true },
+			want:   []string{`backup.gke.backupForGKE true: the cluster's Backup for GKE agent is off; set cluster.gke.backupAgent (cluster.Args.GKE.BackupAgent: true) on the cluster first`},
+		},
+		{
+			name:   "WithoutVelero without Backup for GKE",
+			env:    agent,
+			mutate: func(a *backup.Args) { a.GKE.WithoutVelero = true },
+			want:   []string{`backup.gke.withoutVelero true: replaces Velero with Backup for GKE, which is off; set gke.backupForGKE too, or remove gke.withoutVelero`},
+		},
+		{
+			name: "storage and values without Velero",
+			env:  agent,
+			mutate: func(a *backup.Args) {
+				a.GKE = backup.GKEOptions{BackupForGKE: true, WithoutVelero: true}
+				a.Redundancy = backup.GeoRedundant
+				a.SoftDeleteDays = 30
+				a.Values = map[string]any{"x": 1}
+			},
+			want: []string{
+				`backup.redundancy "geo": set while gke.withoutVelero is true, which creates no storage and no Velero; remove redundancy`,
+				`backup.softDeleteDays 30: set while gke.withoutVelero is true, which creates no storage and no Velero; remove softDeleteDays`,
+				`backup.values: set while gke.withoutVelero is true, which creates no storage and no Velero; remove values`,
+			},
+		},
+		{
+			name: "schedules Backup for GKE cannot run",
+			env:  agent,
+			mutate: func(a *backup.Args) {
+				a.GKE.BackupForGKE = true
+				a.Schedules = []backup.Schedule{
+					{Name: "every-twelve-hours-objects-and-volumes-of-the-apps", Cron: "0 */12 * * *", TTL: 36 * time.Hour, Volumes: platform.VolumeFileSystem},
+					{Name: "yearly", Cron: "0 4 1 1 *", TTL: 400 * backup.Day, ExcludedNamespaces: []string{"scratch", "tmp"}},
+				}
+			},
+			want: []string{
+				`backup.schedules[0].name "every-twelve-hours-objects-and-volumes-of-the-apps": the Backup for GKE plan "prod-gke-backup-every-twelve-hours-objects-and-volumes-of-the-apps" would be longer than 63 characters; shorten the schedule name to at most 47`,
+				`backup.schedules[0].ttl "36h0m0s": Backup for GKE keeps backups for whole days; use a multiple of 24h, e.g. 30 * backup.Day`,
+				`backup.schedules[0].volumes "filesystem": Backup for GKE backs volumes up as snapshots only, and every schedule runs there too; use "snapshots" or "none"`,
+				`backup.schedules[1].ttl "9600h0m0s": Backup for GKE keeps backups 1 to 365 days, and every schedule runs there too; shorten the TTL`,
+				`backup.schedules[1].excludedNamespaces "scratch,tmp": Backup for GKE backup plans cannot exclude namespaces, and every schedule runs there too; list the namespaces to back up in includedNamespaces instead`,
+			},
+		},
+		{
+			name: "a cloud without a Velero plugin",
+			env:  setup{},
+			want: []string{`backup.backend "fake": Plinth pins a Velero plugin only for azure, gcp backends; use aks.New or gke.New (in tests, fake.NewAs with platform.CloudAzure or platform.CloudGCP)`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, b, err := render(t, tc.env, tc.mutate)
+			var list *field.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %v is not a *field.ErrorList", err)
+			}
+			if got, want := list.Error(), strings.Join(tc.want, "\n"); got != want {
+				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
+			}
+			if len(b.BackupStorages()) != 0 || len(b.Identities()) != 0 || len(b.ManagedBackups()) != 0 {
+				t.Error("the backend was called despite invalid args")
+			}
+			if snap != nil && (snap.Find(backup.TypeToken, "prod") != nil || len(snap.OfType(releaseType)) != 0) {
+				t.Error("something was registered despite invalid args")
+			}
+		})
+	}
+}
+
+func TestMissingBackendAndCluster(t *testing.T) {
+	_, err := (&backup.Args{}).Resolve("Prod", field.NewPath("backup"))
+	want := strings.Join([]string{
+		`backup.name "Prod": use lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
+		`backup.backend: required: pass the cloud backend the cluster was created with`,
+		`backup.cluster: required: pass the *cluster.Cluster returned by cluster.New`,
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+	_, err = (&backup.Args{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}}).Resolve("prod", field.NewPath("backup"))
+	if want := "backup.cluster: required: the cluster has no outputs or Kubernetes provider; pass the *cluster.Cluster returned by cluster.New"; err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// An Ingress or CertManager with the same logical name must not collide
+// with the Backup: every name the Backup derives carries one of its roles.
+func TestChildNamesCarryTheRole(t *testing.T) {
+	snap, b := mustRender(t, setup{cloud: platform.CloudGCP, backupAgent: true}, func(a *backup.Args) { a.GKE.BackupForGKE = true })
+	if got := b.BackupStorages()[0].Name; got != "prod-backup" {
+		t.Errorf("storage name %q", got)
+	}
+	if got := b.Identities()[0].Name; got != "prod-velero" {
+		t.Errorf("identity name %q", got)
+	}
+	if got := b.ManagedBackups()[0].Name; got != "prod-gke-backup" {
+		t.Errorf("managed backup name %q", got)
+	}
+	comp := snap.Find(backup.TypeToken, "prod")
+	for _, r := range snap.Resources {
+		if r.Parent == comp.URN && !strings.HasPrefix(r.Name, "prod-velero-") && !strings.HasPrefix(r.Name, "prod-backup-") && !strings.HasPrefix(r.Name, "prod-gke-backup-") {
+			t.Errorf("child %s %s does not carry a Backup role", r.Type, r.Name)
+		}
+	}
+}
+
+// storageOnly hides every capability of the fake but storage and identity,
+// like a GCP backend without managed backup.
+type storageOnly struct{ backup.Backend }
+
+func TestBackupForGKENeedsManagedBackup(t *testing.T) {
+	var b *fake.Backend
+	var berr error
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if b, err = fake.NewAs(ctx, "fake", platform.CloudGCP); err != nil {
+			return err
+		}
+		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net, GKE: cluster.GKEOptions{BackupAgent: true}})
+		if err != nil {
+			return err
+		}
+		_, berr = backup.New(ctx, "prod", &backup.Args{Backend: storageOnly{b}, Cluster: c, GKE: backup.GKEOptions{BackupForGKE: true}})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `backup.gke.backupForGKE true: the backend has no managed backup (platform.ManagedBackupBackend); pass the gke backend`
+	if berr == nil || berr.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", berr, want)
+	}
+	if len(b.BackupStorages()) != 0 || len(b.ManagedBackups()) != 0 {
+		t.Error("the backend was called despite invalid args")
+	}
+}

@@ -1,0 +1,310 @@
+package backup
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// pluginImages are the pinned Velero plugins by Velero provider name
+// (BackupStorageOutputs.VeleroProvider, which is also the backend's cloud).
+var pluginImages = map[string]string{
+	string(platform.CloudAzure): helm.VeleroPluginAzure,
+	string(platform.CloudGCP):   helm.VeleroPluginGCP,
+}
+
+func knownProviders() string {
+	return strings.Join(slices.Sorted(maps.Keys(pluginImages)), ", ")
+}
+
+// veleroValues are the values of the Velero chart (vmware-tanzu/velero
+// 11.x, Velero 1.17) Plinth sets. Everything else keeps the chart's
+// default. Notable defaults kept: one server replica with the Recreate
+// strategy (Velero has no leader election, so it must never run twice;
+// Plinth's two-replica default does not apply), and the chart's CRD upgrade
+// job (upgradeCRDs), which owns CRD upgrades when the chart is bumped
+// because Helm never upgrades CRDs itself.
+type veleroValues struct {
+	InitContainers   []initContainer           `json:"initContainers"`
+	Credentials      credentials               `json:"credentials"`
+	ServiceAccount   serviceAccounts           `json:"serviceAccount"`
+	Labels           map[string]string         `json:"labels,omitempty"`
+	PodLabels        map[string]string         `json:"podLabels,omitempty"`
+	Tolerations      []toleration              `json:"tolerations"`
+	Configuration    configuration             `json:"configuration"`
+	BackupsEnabled   bool                      `json:"backupsEnabled"`
+	SnapshotsEnabled bool                      `json:"snapshotsEnabled"`
+	DeployNodeAgent  bool                      `json:"deployNodeAgent"`
+	NodeAgent        *nodeAgent                `json:"nodeAgent,omitempty"`
+	Schedules        map[string]veleroSchedule `json:"schedules"`
+	UpgradeCRDs      bool                      `json:"upgradeCRDs"`
+	CleanUpCRDs      bool                      `json:"cleanUpCRDs"`
+	Metrics          metrics                   `json:"metrics"`
+	Kubectl          kubectl                   `json:"kubectl"`
+	// ConfigMaps, ExtraVolumes and ExtraVolumeMounts carry the Azure
+	// plugin's settings file (see azurePluginSettings).
+	ConfigMaps        map[string]configMap `json:"configMaps,omitempty"`
+	ExtraVolumes      []volume             `json:"extraVolumes,omitempty"`
+	ExtraVolumeMounts []volumeMount        `json:"extraVolumeMounts,omitempty"`
+}
+
+// initContainer copies a plugin binary into the server's plugins volume.
+type initContainer struct {
+	Name            string        `json:"name"`
+	Image           string        `json:"image"`
+	ImagePullPolicy string        `json:"imagePullPolicy"`
+	VolumeMounts    []volumeMount `json:"volumeMounts"`
+}
+
+type volumeMount struct {
+	Name      string `json:"name"`
+	MountPath string `json:"mountPath"`
+	ReadOnly  bool   `json:"readOnly,omitempty"`
+}
+
+type volume struct {
+	Name      string          `json:"name"`
+	ConfigMap configMapSource `json:"configMap"`
+}
+
+type configMapSource struct {
+	Name string `json:"name"`
+}
+
+// configMap is one ConfigMap the chart creates, named "velero-<key>".
+type configMap struct {
+	Labels map[string]string     `json:"labels,omitempty"`
+	Data   pulumi.StringMapInput `json:"data"`
+}
+
+// toleration is a Kubernetes pod toleration.
+type toleration struct {
+	Key      string `json:"key,omitempty"`
+	Operator string `json:"operator"`
+	Effect   string `json:"effect,omitempty"`
+}
+
+// systemPoolToleration lets the Velero server and the chart's CRD upgrade
+// job run on the Cluster component's system pool (tainted
+// CriticalAddonsOnly=true:NoSchedule), so that a cluster with only a
+// system pool is backed up and the install's hook job can run. Velero is
+// not pinned there.
+var systemPoolToleration = toleration{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}
+
+// everyNodeToleration lets the node agent run on every node, whatever its
+// taints: it must reach the volumes of every pod it backs up.
+var everyNodeToleration = toleration{Operator: "Exists"}
+
+type envVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// credentials: no secret; Velero authenticates through workload identity.
+type credentials struct {
+	UseSecret bool `json:"useSecret"`
+}
+
+type serviceAccounts struct {
+	Server serviceAccount `json:"server"`
+}
+
+type serviceAccount struct {
+	Create      bool                  `json:"create"`
+	Name        string                `json:"name"`
+	Annotations pulumi.StringMapInput `json:"annotations,omitempty"`
+	Labels      map[string]string     `json:"labels,omitempty"`
+}
+
+type configuration struct {
+	BackupStorageLocation  []backupStorageLocation  `json:"backupStorageLocation"`
+	VolumeSnapshotLocation []volumeSnapshotLocation `json:"volumeSnapshotLocation"`
+	// ExtraEnvVars go on the server and the node agent.
+	ExtraEnvVars []envVar `json:"extraEnvVars,omitempty"`
+}
+
+type backupStorageLocation struct {
+	Name     string                `json:"name"`
+	Provider string                `json:"provider"`
+	Bucket   pulumi.StringInput    `json:"bucket"`
+	Default  bool                  `json:"default"`
+	Config   pulumi.StringMapInput `json:"config,omitempty"`
+}
+
+type volumeSnapshotLocation struct {
+	Name     string                `json:"name"`
+	Provider string                `json:"provider"`
+	Config   pulumi.StringMapInput `json:"config,omitempty"`
+}
+
+// nodeAgent is Velero's file-system backup daemon set; it runs as the
+// server's service account, so it carries the identity's pod labels too.
+type nodeAgent struct {
+	Tolerations       []toleration      `json:"tolerations"`
+	Labels            map[string]string `json:"labels,omitempty"`
+	PodLabels         map[string]string `json:"podLabels,omitempty"`
+	ExtraVolumes      []volume          `json:"extraVolumes,omitempty"`
+	ExtraVolumeMounts []volumeMount     `json:"extraVolumeMounts,omitempty"`
+}
+
+type veleroSchedule struct {
+	Schedule string `json:"schedule"`
+	// UseOwnerReferencesInBackup is false so that deleting or renaming a
+	// Schedule never garbage-collects the backups it made.
+	UseOwnerReferencesInBackup bool              `json:"useOwnerReferencesInBackup"`
+	Labels                     map[string]string `json:"labels,omitempty"`
+	Template                   backupTemplate    `json:"template"`
+}
+
+// backupTemplate is the spec of each Backup a Schedule creates.
+type backupTemplate struct {
+	TTL                      string   `json:"ttl"`
+	StorageLocation          string   `json:"storageLocation"`
+	IncludedNamespaces       []string `json:"includedNamespaces,omitempty"`
+	ExcludedNamespaces       []string `json:"excludedNamespaces,omitempty"`
+	SnapshotVolumes          bool     `json:"snapshotVolumes"`
+	DefaultVolumesToFsBackup bool     `json:"defaultVolumesToFsBackup"`
+}
+
+type metrics struct {
+	Enabled bool           `json:"enabled"`
+	Service metricsService `json:"service"`
+}
+
+type metricsService struct {
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// kubectl configures the chart's CRD upgrade job.
+type kubectl struct {
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// veleroInputs are the values known only once the storage and the identity
+// exist.
+type veleroInputs struct {
+	bucket         pulumi.StringInput
+	annotations    pulumi.StringMapInput
+	podLabels      map[string]string
+	backupConfig   pulumi.StringMapInput
+	snapshotConfig pulumi.StringMapInput
+	// diskScope is the cluster's DiskScope (the node resource group's
+	// ARM ID on AKS).
+	diskScope pulumi.StringInput
+}
+
+// placeholderInputs stand in for veleroInputs when only the keys of the
+// values matter (checking raw values before anything is registered).
+func placeholderInputs() veleroInputs {
+	return veleroInputs{
+		bucket:         pulumi.String(""),
+		annotations:    pulumi.StringMap{},
+		backupConfig:   pulumi.StringMap{},
+		snapshotConfig: pulumi.StringMap{},
+		diskScope:      pulumi.String(""),
+	}
+}
+
+// veleroValues maps the resolved spec to the chart's values.
+func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) veleroValues {
+	podLabels := platform.Tags(s.Labels).Merge(in.podLabels)
+	v := veleroValues{
+		InitContainers: []initContainer{{
+			Name:            "velero-plugin-for-" + provider,
+			Image:           pluginImage,
+			ImagePullPolicy: "IfNotPresent",
+			VolumeMounts:    []volumeMount{{Name: "plugins", MountPath: "/target"}},
+		}},
+		Credentials: credentials{UseSecret: false},
+		ServiceAccount: serviceAccounts{Server: serviceAccount{
+			Create:      true,
+			Name:        ServiceAccount,
+			Annotations: in.annotations,
+			Labels:      s.Labels,
+		}},
+		Labels:      s.Labels,
+		PodLabels:   podLabels,
+		Tolerations: []toleration{systemPoolToleration},
+		Configuration: configuration{
+			BackupStorageLocation: []backupStorageLocation{{
+				Name: StorageLocation, Provider: provider, Bucket: in.bucket, Default: true, Config: in.backupConfig,
+			}},
+			VolumeSnapshotLocation: []volumeSnapshotLocation{{
+				Name: StorageLocation, Provider: provider, Config: in.snapshotConfig,
+			}},
+		},
+		BackupsEnabled:   true,
+		SnapshotsEnabled: true,
+		DeployNodeAgent:  s.NodeAgent,
+		Schedules:        map[string]veleroSchedule{},
+		UpgradeCRDs:      true,
+		CleanUpCRDs:      false,
+		Metrics:          metrics{Enabled: true, Service: metricsService{Labels: s.Labels}},
+		Kubectl:          kubectl{Labels: s.Labels},
+	}
+	if s.NodeAgent {
+		v.NodeAgent = &nodeAgent{Tolerations: []toleration{everyNodeToleration}, Labels: s.Labels, PodLabels: podLabels}
+	}
+	if provider == string(platform.CloudAzure) {
+		settings := in.diskScope.ToStringOutput().ApplyT(azurePluginSettings).(pulumi.StringOutput)
+		v.ConfigMaps = map[string]configMap{azureSettingsConfigMap: {
+			Labels: s.Labels,
+			Data:   pulumi.StringMap{azureSettingsFile: settings},
+		}}
+		vol := []volume{{Name: azureSettingsConfigMap, ConfigMap: configMapSource{Name: ReleaseName + "-" + azureSettingsConfigMap}}}
+		mount := []volumeMount{{Name: azureSettingsConfigMap, MountPath: azureSettingsDir, ReadOnly: true}}
+		v.ExtraVolumes, v.ExtraVolumeMounts = vol, mount
+		v.Configuration.ExtraEnvVars = []envVar{{Name: "AZURE_CREDENTIALS_FILE", Value: azureSettingsDir + "/" + azureSettingsFile}}
+		// configuration.extraEnvVars reach the node agent too: it needs
+		// the file wherever the variable points.
+		if v.NodeAgent != nil {
+			v.NodeAgent.ExtraVolumes, v.NodeAgent.ExtraVolumeMounts = vol, mount
+		}
+	}
+	for _, sc := range s.Schedules {
+		v.Schedules[sc.Name] = veleroSchedule{
+			Schedule:                   sc.Cron,
+			UseOwnerReferencesInBackup: false,
+			Labels:                     s.Labels,
+			Template: backupTemplate{
+				TTL:                      sc.TTL.String(),
+				StorageLocation:          StorageLocation,
+				IncludedNamespaces:       sc.IncludedNamespaces,
+				ExcludedNamespaces:       sc.ExcludedNamespaces,
+				SnapshotVolumes:          sc.Volumes == platform.VolumeSnapshots,
+				DefaultVolumesToFsBackup: sc.Volumes == platform.VolumeFileSystem,
+			},
+		}
+	}
+	return v
+}
+
+// The Azure plugin's settings file: ConfigMap "velero-azure-plugin",
+// mounted at /plinth/azure-plugin/cloud.
+const (
+	azureSettingsConfigMap = "azure-plugin"
+	azureSettingsDir       = "/plinth/azure-plugin"
+	azureSettingsFile      = "cloud"
+)
+
+// azurePluginSettings returns the settings file of Velero's Azure plugin
+// for a cluster whose disks are in diskScope (the AKS node resource group's
+// ARM ID): the subscription and resource group of the disks, and the cloud.
+// The plugin's volume snapshotter reads these only from the file
+// AZURE_CREDENTIALS_FILE names, never from the VolumeSnapshotLocation, and
+// fails without them; the file holds no key or secret (the identity comes
+// from workload identity), so it is a ConfigMap, not a Secret. A scope
+// that is not an ARM ID (the fake backend's) leaves the disks' lines out.
+func azurePluginSettings(diskScope string) string {
+	lines := ""
+	parts := strings.Split(strings.TrimPrefix(diskScope, "/"), "/")
+	if len(parts) == 4 && strings.EqualFold(parts[0], "subscriptions") && strings.EqualFold(parts[2], "resourceGroups") && parts[1] != "" && parts[3] != "" {
+		lines = "AZURE_SUBSCRIPTION_ID=" + parts[1] + "\nAZURE_RESOURCE_GROUP=" + parts[3] + "\n"
+	}
+	return lines + "AZURE_CLOUD_NAME=AzurePublicCloud\n"
+}
