@@ -170,7 +170,9 @@ func backupAccountName(subscriptionID, resourceGroup, name string) (string, erro
 // BackupStorageLocation sets useAAD: it authenticates with the workload
 // identity Azure injects into its pod. Its grants are Storage Blob Data
 // Contributor on exactly the container and the disk-snapshot custom role on
-// exactly the cluster's node resource group (ClusterOutputs.DiskScope);
+// exactly the cluster's node resource group (ClusterOutputs.DiskScope,
+// where the disks are) and the cluster's resource group (where snapshots
+// are kept, so that they outlive the cluster);
 // give them to Velero's workload identity with NewWorkloadIdentity, which
 // adds the right to get user delegation keys on the account, for the
 // signed download URLs of `velero backup logs` and `describe --details`.
@@ -286,7 +288,6 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 
 	blobEndpoint := account.PrimaryEndpoints.Blob()
 	diskScope := spec.Cluster.DiskScope
-	nodeResourceGroup := diskScope.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
 	diskSubscription := diskScope.ApplyT(subscriptionFromID).(pulumi.StringOutput)
 	return &platform.BackupStorageOutputs{
 		VeleroProvider: veleroProvider,
@@ -295,7 +296,13 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 			// <account>/blobServices/default/containers/velero: the
 			// container, not the account.
 			{Role: platform.GrantObjectStorageWriter, Scope: container.ID().ToStringOutput()},
+			// Disks live in the node resource group: Velero reads them
+			// there and creates restored disks there.
 			{Role: platform.GrantDiskSnapshotOperator, Scope: diskScope},
+			// Snapshots are kept in the cluster's resource group, beside
+			// the backup storage: AKS deletes the node resource group with
+			// the cluster, and a restore into a new cluster needs them.
+			{Role: platform.GrantDiskSnapshotOperator, Scope: pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", sub, rg)},
 		},
 		// Velero's Azure plugin finds its credentials in the environment
 		// the workload identity webhook sets (AZURE_CLIENT_ID, ...), so the
@@ -309,9 +316,11 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 					"useAAD":            pulumi.String("true"),
 					"storageAccountURI": blobEndpoint,
 				},
+				// resourceGroup is where snapshots are written; the disks'
+				// own group comes from the plugin's AZURE_RESOURCE_GROUP.
 				Snapshot: pulumi.StringMap{
 					"subscriptionId": diskSubscription,
-					"resourceGroup":  nodeResourceGroup,
+					"resourceGroup":  rg,
 					"incremental":    pulumi.String("true"),
 				},
 			}

@@ -2,6 +2,7 @@ package aks_test
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"reflect"
 	"regexp"
@@ -74,8 +75,8 @@ func renderBackup(t *testing.T, mutate func(*platform.BackupStorageSpec)) (*plat
 		}
 		out.provider = storage.VeleroProvider
 		out.capture("bucket", storage.Bucket)
-		for _, g := range storage.Grants {
-			out.capture("grant/"+string(g.Role), g.Scope.ToStringOutput())
+		for i, g := range storage.Grants {
+			out.capture(fmt.Sprintf("grant/%s/%d", g.Role, i), g.Scope.ToStringOutput())
 		}
 		velero, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
 			Name: "velero", Cluster: cluster, Namespace: "velero", ServiceAccount: "velero",
@@ -229,11 +230,16 @@ func TestBackupGrantsAreExactlyScoped(t *testing.T) {
 	snap, out := renderBackup(t, nil)
 	account := platformtest.Input(t, snap.Find(storageAPI+"StorageAccount", "backups-storage"), "accountName").(string)
 	container := rgScope + "/providers/Microsoft.Storage/storageAccounts/" + account + "/blobServices/default/containers/velero"
-	if got := out.get(t, "grant/"+string(platform.GrantObjectStorageWriter)); got != container {
+	if got := out.get(t, "grant/"+string(platform.GrantObjectStorageWriter)+"/0"); got != container {
 		t.Errorf("object storage grant at %s, want the container %s", got, container)
 	}
-	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)); got != nodeRG {
+	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)+"/1"); got != nodeRG {
 		t.Errorf("disk snapshot grant at %s, want the node resource group %s", got, nodeRG)
+	}
+	// Snapshots are kept beside the storage, in the cluster's resource
+	// group, so that they outlive the node resource group.
+	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)+"/2"); got != rgScope {
+		t.Errorf("second disk snapshot grant at %s, want the cluster's resource group %s", got, rgScope)
 	}
 	principal := out.get(t, "veleroPrincipal")
 	expect(t, snap.Find("azure-native:authorization:RoleAssignment", "velero-object-storage-writer-1"), map[string]any{
@@ -305,6 +311,7 @@ func TestBackupGrantsAreExactlyScoped(t *testing.T) {
 	}
 	if want := []string{
 		"velero-disk-snapshot-operator-1 " + nodeRG,
+		"velero-disk-snapshot-operator-2 " + rgScope,
 		"velero-object-storage-writer-1 " + container,
 		"velero-object-storage-writer-1-delegation-key " + accountID,
 	}; !reflect.DeepEqual(velero, want) {
@@ -331,7 +338,7 @@ func TestVeleroLocations(t *testing.T) {
 	}
 	if want := map[string]string{
 		"subscriptionId": sub,
-		"resourceGroup":  "MC_prod-rg_prod-aks_westeurope",
+		"resourceGroup":  "prod-rg",
 		"incremental":    "true",
 	}; !maps.Equal(out.snapshot, want) {
 		t.Errorf("snapshot location config\n%v\nwant\n%v", out.snapshot, want)
