@@ -25,7 +25,7 @@ var (
 	// IngressNginx is kept only as a migration option: the project was
 	// retired upstream in March 2026 and gets no more releases or fixes.
 	// renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx
-	IngressNginx = Chart{Name: "ingress-nginx", Repo: "https://kubernetes.github.io/ingress-nginx", Version: "4.13.3"}
+	IngressNginx = Chart{Name: "ingress-nginx", Repo: "https://kubernetes.github.io/ingress-nginx", Version: "4.15.1"}
 
 	// CertManager issues certificates; its CRDs are installed by the chart.
 	// renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io

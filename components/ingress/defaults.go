@@ -1,0 +1,62 @@
+package ingress
+
+import "github.com/plinth-dev/plinth/internal/helm"
+
+// Defaults for the optional fields of Args.
+const (
+	// DefaultController is the controller installed when Controller is
+	// unset: Traefik, which serves the Ingress API and the Gateway API.
+	DefaultController = ControllerTraefik
+	// DefaultNamespace is the namespace the controller is installed in. The
+	// component creates it and owns it.
+	DefaultNamespace = "ingress"
+	// DefaultTraefikClassName names the IngressClass of a Traefik
+	// controller.
+	DefaultTraefikClassName = "traefik"
+	// DefaultIngressNginxClassName names the IngressClass of an
+	// ingress-nginx controller, the name that controller has always used.
+	DefaultIngressNginxClassName = "nginx"
+	// DefaultGatewayClassName names the GatewayClass of a Traefik controller.
+	DefaultGatewayClassName = "traefik"
+	// DefaultReplicas is the number of controller replicas: two, spread
+	// over zones and nodes.
+	DefaultReplicas = helm.DefaultReplicas
+)
+
+// GatewayName is the name of the default Gateway a Traefik controller
+// creates in its namespace. HTTPRoutes attach to it with a parentRef of this
+// name and the component's namespace.
+const GatewayName = "traefik-gateway"
+
+// The Helm release names. They are fixed, so that the names of the objects
+// the charts create (the controller's Service among them) are stable.
+const (
+	traefikRelease      = "traefik"
+	ingressNginxRelease = "ingress-nginx"
+)
+
+// withDefaults returns a copy of a with every unset optional field filled.
+// It never changes a value the user set.
+func (a Args) withDefaults() Args {
+	if a.Controller == "" {
+		a.Controller = DefaultController
+	}
+	if a.Namespace == "" {
+		a.Namespace = DefaultNamespace
+	}
+	if a.IngressClassName == "" {
+		switch a.Controller {
+		case ControllerTraefik:
+			a.IngressClassName = DefaultTraefikClassName
+		case ControllerIngressNginx:
+			a.IngressClassName = DefaultIngressNginxClassName
+		}
+	}
+	if a.Controller == ControllerTraefik && !a.Gateway.Disabled && a.Gateway.ClassName == "" {
+		a.Gateway.ClassName = DefaultGatewayClassName
+	}
+	if a.Replicas == 0 {
+		a.Replicas = DefaultReplicas
+	}
+	return a
+}

@@ -1,0 +1,270 @@
+package ingress
+
+import (
+	"fmt"
+	"slices"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// TypeToken is the Pulumi type of the Ingress component.
+const TypeToken = "plinth:components:Ingress"
+
+// Controller is the ingress controller the component installs.
+type Controller string
+
+// The controllers the component can install.
+const (
+	// ControllerTraefik is Traefik Proxy v3 (the pinned helm.Traefik chart):
+	// a maintained controller that serves the Ingress API and the Gateway
+	// API. It is the default.
+	ControllerTraefik Controller = "traefik"
+
+	// ControllerIngressNginx is ingress-nginx (the pinned helm.IngressNginx
+	// chart), kept only so that clusters running it can move to Plinth and
+	// then to Traefik one step at a time.
+	//
+	// Deprecated: ingress-nginx was retired upstream in March 2026 and gets
+	// no more releases and no CVE fixes. Use it only while migrating, and
+	// move to ControllerTraefik (see docs/components/ingress.md, "Migrating
+	// from ingress-nginx"). It does not serve the Gateway API.
+	ControllerIngressNginx Controller = "ingress-nginx"
+)
+
+// Controllers lists the valid controllers, the default first.
+var Controllers = []Controller{ControllerTraefik, ControllerIngressNginx}
+
+// Args configures an Ingress. Backend and Cluster are required; every other
+// field has a default, documented on the field.
+type Args struct {
+	// Backend gives the load-balancer annotations of the controller's
+	// Service: the same aks.New(...) or gke.New(...) backend the cluster was
+	// created with. Required.
+	Backend platform.LoadBalancerBackend
+
+	// Cluster is the cluster to install into; its Kubernetes provider
+	// deploys every object, and its network's ingress subnet holds an
+	// internal load balancer. Required.
+	Cluster *cluster.Cluster
+
+	// Controller is the ingress controller. Unset: DefaultController
+	// (ControllerTraefik). ControllerIngressNginx is deprecated and meant
+	// for migrations only.
+	Controller Controller
+
+	// Public exposes the load balancer on a public address. Unset: internal,
+	// with an address from the network's ingress subnet.
+	Public bool
+
+	// IngressClassName names the IngressClass, a DNS subdomain name. Unset:
+	// DefaultTraefikClassName ("traefik") or DefaultIngressNginxClassName
+	// ("nginx"). Two controllers in one cluster need different names.
+	IngressClassName string
+
+	// NotDefaultClass keeps the IngressClass from being the cluster's
+	// default. Unset: it is the default, so Ingresses that name no class
+	// use this controller. Only one class per cluster may be the default.
+	NotDefaultClass bool
+
+	// Gateway configures the Gateway API side of a Traefik controller.
+	// Unset: a GatewayClass and a default Gateway (GatewayName) that accepts
+	// HTTP routes from every namespace. ingress-nginx does not serve the
+	// Gateway API: with it, leave Gateway unset.
+	Gateway Gateway
+
+	// Replicas is the number of controller pods. Unset: DefaultReplicas
+	// (2). 1 is accepted only when set explicitly and not in Production.
+	Replicas int
+
+	// Production marks an ingress that serves production: it refuses fewer
+	// than two replicas.
+	Production bool
+
+	// Namespace is the namespace the component creates and installs the
+	// controller in, a DNS label. Unset: DefaultNamespace ("ingress"). Two
+	// controllers in one cluster need different namespaces.
+	Namespace string
+
+	// Values are raw Helm values for the chart, merged over the typed ones:
+	// they may add keys at any depth, and a key the component sets from a
+	// typed field is an error naming ingress.values[...]. Unset: none.
+	Values map[string]any
+
+	// Tags are labels on the namespace and, through the chart's
+	// commonLabels, on every object the chart creates, merged over the
+	// cluster's tags, together with "managed-by": "plinth". GCP label rules
+	// apply. Unset: the cluster's tags.
+	Tags map[string]string
+}
+
+// Gateway configures the Gateway API side of a Traefik controller.
+type Gateway struct {
+	// Disabled creates neither the GatewayClass nor the Gateway and turns
+	// Traefik's Gateway API provider off. Unset: on with Traefik.
+	Disabled bool
+	// ClassName names the GatewayClass, a DNS subdomain name. Unset:
+	// DefaultGatewayClassName ("traefik"). Two controllers in one cluster
+	// need different names.
+	ClassName string
+	// RouteNamespaceLabels limits the namespaces whose routes may attach to
+	// the default Gateway to those carrying all these labels. Unset: routes
+	// from every namespace attach, as Ingresses from every namespace use the
+	// IngressClass.
+	RouteNamespaceLabels map[string]string
+}
+
+// Ingress is the component resource. Its fields are set once New returns.
+type Ingress struct {
+	pulumi.ResourceState
+
+	// Spec is the resolved Args: every default applied.
+	Spec Args
+	// Release is the controller's Helm release; depend on it to order
+	// objects after the controller (and its IngressClass) exists.
+	Release *helmv3.Release
+
+	// IngressClassName is the IngressClass Ingresses name in
+	// spec.ingressClassName. Known once the release is deployed.
+	IngressClassName pulumi.StringOutput `pulumi:"ingressClassName"`
+	// GatewayClassName is the GatewayClass of the controller; empty when
+	// the Gateway API is off or the controller is ingress-nginx.
+	GatewayClassName pulumi.StringOutput `pulumi:"gatewayClassName"`
+	// GatewayName is the default Gateway in Namespace that routes attach
+	// to; empty when GatewayClassName is.
+	GatewayName pulumi.StringOutput `pulumi:"gatewayName"`
+	// Namespace is the namespace the controller runs in.
+	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	// Address is the load balancer's address (an IP, or a hostname where
+	// the cloud gives one), read from the controller's Service after the
+	// release; unknown in a preview before the first deployment.
+	Address pulumi.StringOutput `pulumi:"address"`
+}
+
+// New validates args and installs the controller into args.Cluster. On
+// invalid args it returns every problem (a *field.ErrorList) and registers
+// nothing.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Ingress, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	path := field.NewPath("ingress")
+	spec, err := args.Resolve(name, path)
+	if err != nil {
+		return nil, err
+	}
+	release := spec.release(path)
+
+	c := &Ingress{Spec: spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	if spec.Controller == ControllerIngressNginx {
+		// Shown on every preview and update until the migration is done.
+		_ = ctx.Log.Warn(fmt.Sprintf("ingress %q: ingress-nginx was retired upstream in March 2026 and gets no more releases or CVE fixes; "+
+			"migrate to the Traefik controller (docs/components/ingress.md)", name), &pulumi.LogArgs{Resource: c})
+	}
+
+	inCluster := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(spec.Cluster.Provider)}
+	installed, err := helm.Install(ctx, name, release, inCluster...)
+	if err != nil {
+		return nil, fmt.Errorf("ingress %q: %w", name, err)
+	}
+	c.Release = installed.Release
+	c.Namespace = installed.Namespace.Metadata.Name().Elem()
+
+	// The class names are plain values, but they are published only once
+	// the release (which creates the classes) is deployed, so that whatever
+	// uses them is ordered after it.
+	after := func(v string) pulumi.StringOutput {
+		return installed.Release.Status.ApplyT(func(helmv3.ReleaseStatus) string { return v }).(pulumi.StringOutput)
+	}
+	c.IngressClassName = after(spec.IngressClassName)
+	gatewayName := ""
+	if spec.Gateway.ClassName != "" {
+		gatewayName = GatewayName
+	}
+	c.GatewayClassName = after(spec.Gateway.ClassName)
+	c.GatewayName = after(gatewayName)
+
+	c.Address, err = readAddress(ctx, name, spec, installed.Release, c)
+	if err != nil {
+		return nil, fmt.Errorf("ingress %q: %w", name, err)
+	}
+
+	err = ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"ingressClassName": c.IngressClassName,
+		"gatewayClassName": c.GatewayClassName,
+		"gatewayName":      c.GatewayName,
+		"namespace":        c.Namespace,
+		"address":          c.Address,
+	})
+	return c, err
+}
+
+// readAddress reads the controller's Service after the release and returns
+// its load-balancer address: the first ingress entry's IP, or its hostname.
+// The Service's ID comes from the release's status, so that in a preview
+// before the first deployment (no Service yet) the read is skipped and the
+// address is unknown instead of failing.
+func readAddress(ctx *pulumi.Context, name string, spec Args, release *helmv3.Release, parent pulumi.Resource) (pulumi.StringOutput, error) {
+	svcName := spec.serviceName()
+	id := release.Status.Namespace().Elem().ApplyT(func(ns string) pulumi.ID {
+		return pulumi.ID(ns + "/" + svcName)
+	}).(pulumi.IDOutput)
+	svc, err := corev1.GetService(ctx, platform.ChildName(name, "controller-service"), id, nil,
+		pulumi.Provider(spec.Cluster.Provider), pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{release}))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return svc.Status.ApplyT(func(s *corev1.ServiceStatus) string {
+		if s == nil || s.LoadBalancer == nil || len(s.LoadBalancer.Ingress) == 0 {
+			return ""
+		}
+		in := s.LoadBalancer.Ingress[0]
+		switch {
+		case in.Ip != nil && *in.Ip != "":
+			return *in.Ip
+		case in.Hostname != nil:
+			return *in.Hostname
+		}
+		return ""
+	}).(pulumi.StringOutput), nil
+}
+
+// Resolve validates args, applies the defaults and returns the completed
+// copy New installs. Problems are reported under path, all at once,
+// including raw values that collide with typed ones.
+func (a *Args) Resolve(name string, path field.Path) (Args, error) {
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), name))
+	if a.Backend == nil {
+		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with, e.g. aks.New(...) or gke.New(...)"))
+	}
+	switch {
+	case a.Cluster == nil:
+		errs.Add(field.Required(path.Child("cluster"), "pass the *cluster.Cluster to install the controller into"))
+	case a.Cluster.Provider == nil:
+		errs.Addf(path.Child("cluster"), nil, "has no Kubernetes provider; pass the *cluster.Cluster that cluster.New returned")
+	}
+	if err := errs.Err(); err != nil {
+		return Args{}, err
+	}
+	full := a.withDefaults()
+	errs = append(errs, full.validate(path)...)
+	if slices.Contains(Controllers, full.Controller) {
+		// Raw values that collide with typed ones, for the chart in use.
+		_, err := full.release(path).FinalValues()
+		errs.Extend(path.Child("values"), err)
+	}
+	if err := errs.Err(); err != nil {
+		return Args{}, err
+	}
+	return full, nil
+}

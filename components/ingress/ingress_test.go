@@ -1,0 +1,594 @@
+package ingress_test
+
+import (
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+const (
+	releaseType   = "kubernetes:helm.sh/v3:Release"
+	namespaceType = "kubernetes:core/v1:Namespace"
+)
+
+// outputs are the component's outputs, captured while rendering.
+type outputs struct {
+	mu                                                          sync.Mutex
+	ingressClass, gatewayClass, gatewayName, namespace, address string
+}
+
+func (o *outputs) set(dst *string) func(string) string {
+	return func(v string) string {
+		o.mu.Lock()
+		*dst = v
+		o.mu.Unlock()
+		return v
+	}
+}
+
+// setup is the network the cluster lives in; nil is the default layout.
+type setup struct {
+	subnets []network.Subnet
+}
+
+// render creates a network, a cluster and an ingress named "edge" on the
+// fake backend. It returns whatever was registered, also when the ingress
+// fails, so that tests can check that nothing was.
+func render(t *testing.T, s setup, mutate func(a *ingress.Args)) (*platformtest.Snapshot, *outputs, error) {
+	t.Helper()
+	out := &outputs{}
+	m := mockcloud.New("test")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		backend, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, "net", &network.Args{Backend: backend, AddressSpace: "10.20.0.0/16", Subnets: s.subnets,
+			Tags: map[string]string{"environment": "test", "cost-center": "cc-1"}})
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: backend, Network: net, UserPools: []cluster.NodePool{{Name: "apps"}}})
+		if err != nil {
+			return err
+		}
+		args := ingress.Args{Backend: backend, Cluster: c}
+		if mutate != nil {
+			mutate(&args)
+		}
+		ing, err := ingress.New(ctx, "edge", &args)
+		if err != nil {
+			return err
+		}
+		ing.IngressClassName.ApplyT(out.set(&out.ingressClass))
+		ing.GatewayClassName.ApplyT(out.set(&out.gatewayClass))
+		ing.GatewayName.ApplyT(out.set(&out.gatewayName))
+		ing.Namespace.ApplyT(out.set(&out.namespace))
+		ing.Address.ApplyT(out.set(&out.address))
+		return nil
+	}, pulumi.WithMocks(mockcloud.Project, "test", m))
+	return m.Snapshot(), out, err
+}
+
+// mustRender renders valid args and returns the release.
+func mustRender(t *testing.T, mutate func(a *ingress.Args)) (*platformtest.Snapshot, *platformtest.Resource, *outputs) {
+	t.Helper()
+	snap, out, err := render(t, setup{}, mutate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := snap.Find(releaseType, "edge-release")
+	if rel == nil {
+		t.Fatal("no release edge-release")
+	}
+	return snap, rel, out
+}
+
+// value returns the Helm value at a path of keys (keys may hold dots, as
+// annotation and label keys do).
+func value(t *testing.T, rel *platformtest.Resource, keys ...string) any {
+	t.Helper()
+	cur := rel.Inputs["values"]
+	for i, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			t.Fatalf("values.%s is %T, not a map", strings.Join(keys[:i], "."), cur)
+		}
+		if cur, ok = m[k]; !ok {
+			t.Fatalf("values.%s is not set", strings.Join(keys[:i+1], "."))
+		}
+	}
+	return cur
+}
+
+func hasValue(rel *platformtest.Resource, keys ...string) bool {
+	cur := rel.Inputs["values"]
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func wantValue(t *testing.T, rel *platformtest.Resource, want any, keys ...string) {
+	t.Helper()
+	if got := value(t, rel, keys...); !reflect.DeepEqual(got, want) {
+		t.Errorf("values.%s = %#v, want %#v", strings.Join(keys, "."), got, want)
+	}
+}
+
+// strMap converts a rendered map of strings for comparison.
+func strMap(t *testing.T, v any) map[string]string {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%#v is not a map", v)
+	}
+	out := map[string]string{}
+	for k, e := range m {
+		s, ok := e.(string)
+		if !ok {
+			t.Fatalf("%s: %#v is not a string", k, e)
+		}
+		out[k] = s
+	}
+	return out
+}
+
+// mockAddress is the address internal/mockcloud answers for a read of the
+// Service with the given ID (its ipFrom(10, id)), so that a test can tell
+// which Service was read.
+func mockAddress(id string) string {
+	sum := sha1.Sum([]byte(id))
+	return fmt.Sprintf("10.%d.%d.%d", sum[0], sum[1], max(sum[2], 1))
+}
+
+func TestTraefikIsTheDefault(t *testing.T) {
+	snap, rel, out := mustRender(t, nil)
+
+	comp := snap.Find(ingress.TypeToken, "edge")
+	ns := snap.Find(namespaceType, "edge-namespace")
+	if comp == nil || ns == nil {
+		t.Fatalf("component %v or namespace %v missing", comp, ns)
+	}
+	for _, r := range []*platformtest.Resource{ns, rel} {
+		if r.Parent != comp.URN {
+			t.Errorf("%s parent = %q, want the component", r.Name, r.Parent)
+		}
+		if !strings.Contains(r.Provider, "prod-kubernetes") {
+			t.Errorf("%s provider = %q, want the cluster's prod-kubernetes", r.Name, r.Provider)
+		}
+	}
+
+	if helm.Traefik.Name != "traefik" || !strings.HasPrefix(helm.Traefik.Version, "37.") {
+		t.Fatalf("pinned Traefik chart is %+v; the typed values are written for chart 37.x", helm.Traefik)
+	}
+	for path, want := range map[string]any{
+		"chart":                      helm.Traefik.Name,
+		"version":                    helm.Traefik.Version,
+		"repositoryOpts.repo":        helm.Traefik.Repo,
+		"name":                       "traefik",
+		"namespace":                  "ingress",
+		"atomic":                     true,
+		"values.deployment.replicas": 2.0,
+	} {
+		if got := platformtest.Input(t, rel, path); got != want {
+			t.Errorf("release %s = %#v, want %#v", path, got, want)
+		}
+	}
+	wantValue(t, rel, map[string]any{"enabled": true, "isDefaultClass": true, "name": "traefik"}, "ingressClass")
+	wantValue(t, rel, map[string]any{"enabled": true, "ingressClass": "traefik"}, "providers", "kubernetesIngress")
+	wantValue(t, rel, "metrics", "metrics", "prometheus", "entryPoint")
+	wantValue(t, rel, "Local", "service", "spec", "externalTrafficPolicy")
+	wantValue(t, rel, "RuntimeDefault", "podSecurityContext", "seccompProfile", "type")
+
+	if out.ingressClass != "traefik" || out.gatewayClass != "traefik" || out.gatewayName != ingress.GatewayName || out.namespace != "ingress" {
+		t.Errorf("outputs = class %q, gateway class %q, gateway %q, namespace %q", out.ingressClass, out.gatewayClass, out.gatewayName, out.namespace)
+	}
+}
+
+func TestServiceAnnotationsAreTheBackends(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		controller ingress.Controller
+		public     bool
+		path       []string
+		want       map[string]string
+	}{
+		{"traefik internal", ingress.ControllerTraefik, false, []string{"service", "annotations"},
+			map[string]string{"plinth.dev/load-balancer": "internal", "plinth.dev/subnet": "ingress"}},
+		{"traefik public", ingress.ControllerTraefik, true, []string{"service", "annotations"},
+			map[string]string{"plinth.dev/load-balancer": "public"}},
+		{"ingress-nginx internal", ingress.ControllerIngressNginx, false, []string{"controller", "service", "annotations"},
+			map[string]string{"plinth.dev/load-balancer": "internal", "plinth.dev/subnet": "ingress"}},
+		{"ingress-nginx public", ingress.ControllerIngressNginx, true, []string{"controller", "service", "annotations"},
+			map[string]string{"plinth.dev/load-balancer": "public"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, rel, _ := mustRender(t, func(a *ingress.Args) {
+				a.Controller = tc.controller
+				a.Public = tc.public
+			})
+			// The fake names each subnet after its role; the annotation must
+			// carry the network's ingress subnet, not a name the component
+			// made up.
+			if sn := snap.Find(fake.SubnetType, "net-ingress"); sn == nil || platformtest.Input(t, sn, "name") != "ingress" {
+				t.Fatalf("network's ingress subnet = %v", sn)
+			}
+			if got := strMap(t, value(t, rel, tc.path...)); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("service annotations = %v, want exactly the backend's %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIngressClass(t *testing.T) {
+	_, rel, out := mustRender(t, func(a *ingress.Args) {
+		a.IngressClassName = "internal"
+		a.NotDefaultClass = true
+	})
+	wantValue(t, rel, map[string]any{"enabled": true, "isDefaultClass": false, "name": "internal"}, "ingressClass")
+	// Traefik serves only its own class, so two controllers can share a
+	// cluster.
+	wantValue(t, rel, "internal", "providers", "kubernetesIngress", "ingressClass")
+	if out.ingressClass != "internal" {
+		t.Errorf("IngressClassName = %q", out.ingressClass)
+	}
+}
+
+func TestGateway(t *testing.T) {
+	t.Run("on by default", func(t *testing.T) {
+		_, rel, _ := mustRender(t, nil)
+		wantValue(t, rel, map[string]any{"enabled": true, "labelselector": "plinth.dev/gateway-class=traefik"}, "providers", "kubernetesGateway")
+		wantValue(t, rel, map[string]any{"enabled": true, "name": "traefik", "labels": map[string]any{"plinth.dev/gateway-class": "traefik"}}, "gatewayClass")
+		wantValue(t, rel, true, "gateway", "enabled")
+		wantValue(t, rel, ingress.GatewayName, "gateway", "name")
+		wantValue(t, rel, map[string]any{"from": "All"}, "gateway", "listeners", "web", "namespacePolicy")
+	})
+	t.Run("class name and route namespaces", func(t *testing.T) {
+		_, rel, out := mustRender(t, func(a *ingress.Args) {
+			a.Gateway = ingress.Gateway{ClassName: "internal", RouteNamespaceLabels: map[string]string{"plinth.dev/ingress": "internal"}}
+		})
+		wantValue(t, rel, "plinth.dev/gateway-class=internal", "providers", "kubernetesGateway", "labelselector")
+		wantValue(t, rel, "internal", "gatewayClass", "name")
+		wantValue(t, rel, map[string]any{"from": "Selector", "selector": map[string]any{"matchLabels": map[string]any{"plinth.dev/ingress": "internal"}}},
+			"gateway", "listeners", "web", "namespacePolicy")
+		if out.gatewayClass != "internal" {
+			t.Errorf("GatewayClassName = %q", out.gatewayClass)
+		}
+	})
+	t.Run("disabled", func(t *testing.T) {
+		_, rel, out := mustRender(t, func(a *ingress.Args) { a.Gateway.Disabled = true })
+		wantValue(t, rel, map[string]any{"enabled": false}, "providers", "kubernetesGateway")
+		wantValue(t, rel, map[string]any{"enabled": false}, "gateway")
+		wantValue(t, rel, map[string]any{"enabled": false}, "gatewayClass")
+		if out.gatewayClass != "" || out.gatewayName != "" {
+			t.Errorf("GatewayClassName %q, GatewayName %q; want both empty", out.gatewayClass, out.gatewayName)
+		}
+	})
+}
+
+func TestIngressNginxMigrationOption(t *testing.T) {
+	_, rel, out := mustRender(t, func(a *ingress.Args) { a.Controller = ingress.ControllerIngressNginx })
+	for path, want := range map[string]any{
+		"chart":               helm.IngressNginx.Name,
+		"version":             helm.IngressNginx.Version,
+		"repositoryOpts.repo": helm.IngressNginx.Repo,
+		"name":                "ingress-nginx",
+		"namespace":           "ingress",
+	} {
+		if got := platformtest.Input(t, rel, path); got != want {
+			t.Errorf("release %s = %#v, want %#v", path, got, want)
+		}
+	}
+	wantValue(t, rel, 2.0, "controller", "replicaCount")
+	wantValue(t, rel, 1.0, "controller", "maxUnavailable")
+	wantValue(t, rel, "nginx", "controller", "ingressClass")
+	wantValue(t, rel, map[string]any{"enabled": true, "default": true, "name": "nginx"}, "controller", "ingressClassResource")
+	wantValue(t, rel, map[string]any{"enabled": true}, "controller", "metrics")
+	wantValue(t, rel, "Local", "controller", "service", "externalTrafficPolicy")
+	wantValue(t, rel, []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists", "effect": "NoSchedule"}},
+		"controller", "admissionWebhooks", "patch", "tolerations")
+	for _, k := range []string{"gateway", "gatewayClass", "providers", "deployment"} {
+		if hasValue(rel, k) {
+			t.Errorf("values.%s is set; it belongs to the Traefik chart", k)
+		}
+	}
+	if out.ingressClass != "nginx" || out.gatewayClass != "" || out.gatewayName != "" {
+		t.Errorf("outputs = class %q, gateway class %q, gateway %q", out.ingressClass, out.gatewayClass, out.gatewayName)
+	}
+}
+
+func TestHighAvailability(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		mutate     func(a *ingress.Args)
+		prefix     []string
+		pods       map[string]any
+		replicas   []string
+		pdbEnabled bool
+	}{
+		{
+			name:     "traefik",
+			mutate:   func(a *ingress.Args) { a.Namespace = "edge-ingress" },
+			pods:     map[string]any{"app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-edge-ingress"},
+			replicas: []string{"deployment", "replicas"},
+		},
+		{
+			name:     "ingress-nginx",
+			mutate:   func(a *ingress.Args) { a.Controller = ingress.ControllerIngressNginx },
+			prefix:   []string{"controller"},
+			pods:     map[string]any{"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller"},
+			replicas: []string{"controller", "replicaCount"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, rel, _ := mustRender(t, tc.mutate)
+			at := func(keys ...string) []string { return append(append([]string{}, tc.prefix...), keys...) }
+			wantValue(t, rel, 2.0, tc.replicas...)
+			wantValue(t, rel, []any{map[string]any{
+				"maxSkew":           1.0,
+				"topologyKey":       "topology.kubernetes.io/zone",
+				"whenUnsatisfiable": "DoNotSchedule",
+				"labelSelector":     map[string]any{"matchLabels": tc.pods},
+			}}, at("topologySpreadConstraints")...)
+			wantValue(t, rel, map[string]any{"podAntiAffinity": map[string]any{
+				"preferredDuringSchedulingIgnoredDuringExecution": []any{map[string]any{
+					"weight": 100.0,
+					"podAffinityTerm": map[string]any{
+						"labelSelector": map[string]any{"matchLabels": tc.pods},
+						"topologyKey":   "kubernetes.io/hostname",
+					},
+				}},
+			}}, at("affinity")...)
+			// A cluster add-on: allowed on the tainted system pool too.
+			wantValue(t, rel, []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists", "effect": "NoSchedule"}}, at("tolerations")...)
+		})
+	}
+	_, rel, _ := mustRender(t, nil)
+	wantValue(t, rel, map[string]any{"enabled": true, "maxUnavailable": 1.0}, "podDisruptionBudget")
+
+	// One replica is an explicit, non-production choice.
+	_, rel, _ = mustRender(t, func(a *ingress.Args) { a.Replicas = 1 })
+	wantValue(t, rel, 1.0, "deployment", "replicas")
+}
+
+func TestLabels(t *testing.T) {
+	for _, c := range []ingress.Controller{ingress.ControllerTraefik, ingress.ControllerIngressNginx} {
+		t.Run(string(c), func(t *testing.T) {
+			snap, rel, _ := mustRender(t, func(a *ingress.Args) {
+				a.Controller = c
+				a.Tags = map[string]string{"team": "platform", "environment": "prod"}
+			})
+			// The cluster's tags (from its network), the ingress's over them.
+			want := map[string]string{"team": "platform", "environment": "prod", "cost-center": "cc-1", "managed-by": "plinth"}
+			if got := strMap(t, value(t, rel, "commonLabels")); !reflect.DeepEqual(got, want) {
+				t.Errorf("commonLabels = %v, want %v", got, want)
+			}
+			ns := snap.Find(namespaceType, "edge-namespace")
+			labels := strMap(t, platformtest.Input(t, ns, "metadata.labels"))
+			for k, v := range want {
+				if labels[k] != v {
+					t.Errorf("namespace label %s = %q, want %q", k, labels[k], v)
+				}
+			}
+			if labels["pod-security.kubernetes.io/enforce"] != "restricted" {
+				t.Errorf("namespace Pod Security = %q, want restricted", labels["pod-security.kubernetes.io/enforce"])
+			}
+			if got := platformtest.Input(t, ns, "metadata.name"); got != "ingress" {
+				t.Errorf("namespace name = %v", got)
+			}
+		})
+	}
+}
+
+func TestRawValues(t *testing.T) {
+	_, rel, _ := mustRender(t, func(a *ingress.Args) {
+		a.Values = map[string]any{
+			"logs":       map[string]any{"access": map[string]any{"enabled": true}},
+			"deployment": map[string]any{"terminationGracePeriodSeconds": 90},
+			"service": map[string]any{
+				"spec":        map[string]any{"loadBalancerSourceRanges": []any{"10.0.0.0/8"}},
+				"annotations": map[string]any{"example.com/static-address": "10.20.64.10"},
+			},
+		}
+	})
+	// Raw values may add an annotation; the backend's stay as they are.
+	wantValue(t, rel, map[string]any{"plinth.dev/load-balancer": "internal", "plinth.dev/subnet": "ingress", "example.com/static-address": "10.20.64.10"},
+		"service", "annotations")
+	wantValue(t, rel, true, "logs", "access", "enabled")
+	wantValue(t, rel, 90.0, "deployment", "terminationGracePeriodSeconds")
+	wantValue(t, rel, 2.0, "deployment", "replicas")
+	wantValue(t, rel, []any{"10.0.0.0/8"}, "service", "spec", "loadBalancerSourceRanges")
+	wantValue(t, rel, "Local", "service", "spec", "externalTrafficPolicy")
+}
+
+func TestValidation(t *testing.T) {
+	noIngressSubnet := setup{subnets: []network.Subnet{{Role: platform.SubnetNodes, CIDR: "10.20.0.0/18"}}}
+	for _, tc := range []struct {
+		name   string
+		setup  setup
+		mutate func(a *ingress.Args)
+		want   []string
+	}{
+		{
+			name:   "unknown controller",
+			mutate: func(a *ingress.Args) { a.Controller = "haproxy" },
+			want:   []string{`ingress.controller "haproxy": use "traefik" (ingress.ControllerTraefik) or, only to migrate, "ingress-nginx"`},
+		},
+		{
+			name: "gateway with ingress-nginx",
+			mutate: func(a *ingress.Args) {
+				a.Controller = ingress.ControllerIngressNginx
+				a.Gateway = ingress.Gateway{ClassName: "nginx", RouteNamespaceLabels: map[string]string{"team": "a"}}
+			},
+			want: []string{
+				`ingress.gateway.className "nginx": ingress-nginx does not serve the Gateway API; remove the gateway settings, or use controller "traefik"`,
+				`ingress.gateway.routeNamespaceLabels: ingress-nginx does not serve the Gateway API; remove the gateway settings, or use controller "traefik"`,
+			},
+		},
+		{
+			name:   "gateway settings while disabled",
+			mutate: func(a *ingress.Args) { a.Gateway = ingress.Gateway{Disabled: true, ClassName: "traefik"} },
+			want:   []string{`ingress.gateway.className "traefik": set while gateway.disabled is true; remove one of them`},
+		},
+		{
+			name: "one replica in production",
+			mutate: func(a *ingress.Args) {
+				a.Production = true
+				a.Replicas = 1
+			},
+			want: []string{`ingress.replicas 1: a production ingress runs at least 2 replicas so that losing a node or a zone keeps it serving; leave it unset or raise it`},
+		},
+		{
+			name:   "negative replicas",
+			mutate: func(a *ingress.Args) { a.Replicas = -1 },
+			want:   []string{`ingress.replicas -1: must be at least 1; leave it unset for 2`},
+		},
+		{
+			name:   "namespace not a DNS label",
+			mutate: func(a *ingress.Args) { a.Namespace = "Ingress_NS" },
+			want:   []string{`ingress.namespace "Ingress_NS": a namespace name is a DNS label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit`},
+		},
+		{
+			name:   "namespace every cluster has",
+			mutate: func(a *ingress.Args) { a.Namespace = "kube-system" },
+			want:   []string{`ingress.namespace "kube-system": exists in every cluster; the component creates its own namespace and enforces a Pod Security level on it, so pick another name, e.g. "ingress"`},
+		},
+		{
+			name: "class names",
+			mutate: func(a *ingress.Args) {
+				a.IngressClassName = "Internal"
+				a.Gateway.ClassName = "-gw"
+				a.Gateway.RouteNamespaceLabels = map[string]string{"bad key!": "ok", "kubernetes.io/metadata.name": "-x"}
+			},
+			want: []string{
+				`ingress.ingressClassName "Internal": an IngressClass name is a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`,
+				`ingress.gateway.className "-gw": a GatewayClass name is a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`,
+				`ingress.gateway.routeNamespaceLabels["bad key!"] "bad key!": not a label key: an optional DNS subdomain prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. "kubernetes.io/metadata.name"`,
+				`ingress.gateway.routeNamespaceLabels["kubernetes.io/metadata.name"] "-x": not a label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+			},
+		},
+		{
+			name:   "tags",
+			mutate: func(a *ingress.Args) { a.Tags = map[string]string{"managed-by": "terraform", "Team": "x"} },
+			want: []string{
+				`ingress.tags["Team"] "Team": tag key must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter (GCP label rules)`,
+				`ingress.tags["managed-by"] "terraform": Plinth labels everything it manages "managed-by": "plinth"; remove this tag`,
+			},
+		},
+		{
+			name:   "internal load balancer without an ingress subnet",
+			setup:  noIngressSubnet,
+			mutate: nil,
+			want:   []string{`ingress.public false: an internal load balancer takes its address from the network's "ingress" subnet, and the cluster's network has none; add a subnet with that role to the network, or set public`},
+		},
+		{
+			name: "raw value over a typed one",
+			mutate: func(a *ingress.Args) {
+				a.Values = map[string]any{"deployment": map[string]any{"replicas": 5}, "service": map[string]any{"annotations": map[string]any{"plinth.dev/subnet": "other"}}}
+			},
+			want: []string{
+				`ingress.values["deployment"]["replicas"] "5": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+				`ingress.values["service"]["annotations"]["plinth.dev/subnet"] "other": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, _, err := render(t, tc.setup, tc.mutate)
+			var list *field.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %v is not a *field.ErrorList", err)
+			}
+			if got, want := list.Error(), strings.Join(tc.want, "\n"); got != want {
+				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
+			}
+			assertNothingRegistered(t, snap)
+		})
+	}
+
+	t.Run("public without an ingress subnet is fine", func(t *testing.T) {
+		_, _, err := render(t, noIngressSubnet, func(a *ingress.Args) { a.Public = true })
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func assertNothingRegistered(t *testing.T, snap *platformtest.Snapshot) {
+	t.Helper()
+	if snap.Find(fake.ClusterType, "prod-cluster") == nil {
+		t.Fatal("the cluster was not rendered; the test setup is broken")
+	}
+	for _, typ := range []string{ingress.TypeToken, namespaceType, releaseType} {
+		if rs := snap.OfType(typ); len(rs) > 0 {
+			t.Errorf("%s %s was registered despite invalid args", typ, rs[0].Name)
+		}
+	}
+}
+
+func TestMissingBackendAndCluster(t *testing.T) {
+	_, err := (&ingress.Args{}).Resolve("edge", field.NewPath("ingress"))
+	want := "ingress.backend: required: pass the cloud backend the cluster was created with, e.g. aks.New(...) or gke.New(...)\n" +
+		"ingress.cluster: required: pass the *cluster.Cluster to install the controller into"
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+
+	_, err = (&ingress.Args{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}}).Resolve("Edge", field.NewPath("ingress"))
+	want = "ingress.name \"Edge\": use lowercase letters, digits and '-', starting with a letter and not ending with '-'\n" +
+		"ingress.cluster: has no Kubernetes provider; pass the *cluster.Cluster that cluster.New returned"
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+
+	snap, _, err := render(t, setup{}, func(a *ingress.Args) { a.Backend = nil })
+	if err == nil || !strings.Contains(err.Error(), "ingress.backend: required") {
+		t.Fatalf("error = %v", err)
+	}
+	assertNothingRegistered(t, snap)
+}
+
+func TestAddress(t *testing.T) {
+	for _, tc := range []struct {
+		controller ingress.Controller
+		namespace  string
+		service    string
+	}{
+		{ingress.ControllerTraefik, "ingress", "traefik"},
+		{ingress.ControllerIngressNginx, "edge", "ingress-nginx-controller"},
+	} {
+		t.Run(string(tc.controller), func(t *testing.T) {
+			_, _, out := mustRender(t, func(a *ingress.Args) {
+				a.Controller = tc.controller
+				a.Namespace = tc.namespace
+			})
+			// The mock answers the read of <namespace>/<service> with an
+			// address derived from that ID: the right Service was read.
+			if want := mockAddress(tc.namespace + "/" + tc.service); out.address != want {
+				t.Errorf("Address = %q, want %q (the load balancer of %s/%s)", out.address, want, tc.namespace, tc.service)
+			}
+		})
+	}
+}

@@ -1,0 +1,133 @@
+package ingress
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Limits enforced by validate.
+const (
+	productionReplicas = 2
+	maxLabelLength     = 63
+	maxSubdomainLength = 253
+)
+
+var (
+	// dnsLabel is a Kubernetes DNS-1123 label (namespace names).
+	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// dnsSubdomain is a Kubernetes DNS-1123 subdomain (IngressClass and
+	// GatewayClass names).
+	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	// reservedNamespaces exist in every cluster; the component creates its
+	// namespace and enforces a Pod Security level on it, so it must own it.
+	reservedNamespaces = []string{"default", "kube-node-lease", "kube-public", "kube-system"}
+	// labelKeyPart and labelValue are the Kubernetes label rules for the
+	// name part of a key and for a value.
+	labelKeyPart = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
+	labelValue   = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
+)
+
+// managedByKey: managedByValue is the label every object of the
+// component carries.
+const managedByKey, managedByValue = "managed-by", "plinth"
+
+// validate checks a copy of Args with defaults applied and returns every
+// problem, in field order.
+func (a Args) validate(path field.Path) field.List {
+	var errs field.List
+
+	known := slices.Contains(Controllers, a.Controller)
+	if !known {
+		errs.Addf(path.Child("controller"), string(a.Controller), "use %q (ingress.ControllerTraefik) or, only to migrate, %q", ControllerTraefik, ControllerIngressNginx)
+	}
+	if !a.Public {
+		if _, ok := a.Cluster.Spec.Network.Spec.Subnet(platform.SubnetIngress); !ok {
+			errs.Addf(path.Child("public"), false, "an internal load balancer takes its address from the network's %q subnet, and the cluster's network has none; add a subnet with that role to the network, or set public", platform.SubnetIngress)
+		}
+	}
+	// The class names default per controller: with an unknown one, only
+	// what the user wrote is checked.
+	if known || a.IngressClassName != "" {
+		checkName(&errs, path.Child("ingressClassName"), a.IngressClassName, "an IngressClass")
+	}
+	if known {
+		a.checkGateway(&errs, path.Child("gateway"))
+	}
+
+	switch {
+	case a.Replicas < 1:
+		errs.Addf(path.Child("replicas"), a.Replicas, "must be at least 1; leave it unset for %d", DefaultReplicas)
+	case a.Production && a.Replicas < productionReplicas:
+		errs.Addf(path.Child("replicas"), a.Replicas, "a production ingress runs at least %d replicas so that losing a node or a zone keeps it serving; leave it unset or raise it", productionReplicas)
+	}
+
+	ns := path.Child("namespace")
+	switch {
+	case len(a.Namespace) > maxLabelLength || !dnsLabel.MatchString(a.Namespace):
+		errs.Addf(ns, a.Namespace, "a namespace name is a DNS label: 1-%d lowercase letters, digits and '-', starting and ending with a letter or digit", maxLabelLength)
+	case slices.Contains(reservedNamespaces, a.Namespace):
+		errs.Addf(ns, a.Namespace, "exists in every cluster; the component creates its own namespace and enforces a Pod Security level on it, so pick another name, e.g. %q", DefaultNamespace)
+	}
+
+	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
+	if v, ok := a.Tags[managedByKey]; ok && v != managedByValue {
+		errs.Addf(path.Child("tags").Key(managedByKey), v, "Plinth labels everything it manages %q: %q; remove this tag", managedByKey, managedByValue)
+	}
+	return errs
+}
+
+func (a Args) checkGateway(errs *field.List, p field.Path) {
+	g := a.Gateway
+	if a.Controller == ControllerIngressNginx {
+		if g.ClassName != "" {
+			errs.Addf(p.Child("className"), g.ClassName, "ingress-nginx does not serve the Gateway API; remove the gateway settings, or use controller %q", ControllerTraefik)
+		}
+		if len(g.RouteNamespaceLabels) > 0 {
+			errs.Addf(p.Child("routeNamespaceLabels"), nil, "ingress-nginx does not serve the Gateway API; remove the gateway settings, or use controller %q", ControllerTraefik)
+		}
+		return
+	}
+	if g.Disabled {
+		if g.ClassName != "" {
+			errs.Addf(p.Child("className"), g.ClassName, "set while gateway.disabled is true; remove one of them")
+		}
+		if len(g.RouteNamespaceLabels) > 0 {
+			errs.Addf(p.Child("routeNamespaceLabels"), nil, "set while gateway.disabled is true; remove one of them")
+		}
+		return
+	}
+	checkName(errs, p.Child("className"), g.ClassName, "a GatewayClass")
+	for _, k := range slices.Sorted(maps.Keys(g.RouteNamespaceLabels)) {
+		kp := p.Child("routeNamespaceLabels").Key(k)
+		if !validLabelKey(k) {
+			errs.Addf(kp, k, "not a label key: an optional DNS subdomain prefix and '/', then up to %d letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. \"kubernetes.io/metadata.name\"", maxLabelLength)
+		}
+		if v := g.RouteNamespaceLabels[k]; len(v) > maxLabelLength || !labelValue.MatchString(v) {
+			errs.Addf(kp, v, "not a label value: up to %d letters, digits, '-', '_' or '.', starting and ending with a letter or digit", maxLabelLength)
+		}
+	}
+}
+
+// validLabelKey reports whether k is a Kubernetes label key: [prefix/]name.
+func validLabelKey(k string) bool {
+	name := k
+	if prefix, rest, ok := strings.Cut(k, "/"); ok {
+		if len(prefix) > maxSubdomainLength || !dnsSubdomain.MatchString(prefix) {
+			return false
+		}
+		name = rest
+	}
+	return len(name) <= maxLabelLength && labelKeyPart.MatchString(name)
+}
+
+// checkName checks a cluster-scoped object name (a DNS subdomain).
+func checkName(errs *field.List, p field.Path, name, what string) {
+	if len(name) > maxSubdomainLength || !dnsSubdomain.MatchString(name) {
+		errs.Addf(p, name, "%s name is a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit", what)
+	}
+}

@@ -1,0 +1,307 @@
+package ingress
+
+import (
+	"maps"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// externalTrafficPolicy of the controller's Service. Local keeps the
+// client's source address, which access logs, allow-lists and rate limits
+// need: the load balancer sends traffic only to nodes that run a ready
+// controller pod, and the node hands it to that pod without the extra hop
+// through another node that would replace the source address. The load
+// balancer learns which nodes qualify from the health check Kubernetes
+// allocates for such a Service: on the Service's health-check node port,
+// kube-proxy (or Cilium in its place) answers HTTP GET /healthz with 200
+// only on nodes that have a ready controller pod. On AKS the load balancer
+// probes that port with the /healthz path the backend's annotation names;
+// GKE probes it by itself.
+const externalTrafficPolicy = "Local"
+
+// The typed values of the Traefik chart (helm.Traefik, 37.x). Only what the
+// component decides is here; Values adds the rest.
+type traefikValues struct {
+	CommonLabels        map[string]string `json:"commonLabels,omitempty"`
+	Deployment          traefikDeployment `json:"deployment"`
+	PodDisruptionBudget pdbValues         `json:"podDisruptionBudget"`
+	IngressClass        traefikClass      `json:"ingressClass"`
+	Providers           traefikProviders  `json:"providers"`
+	Gateway             traefikGateway    `json:"gateway"`
+	GatewayClass        traefikGWClass    `json:"gatewayClass"`
+	Metrics             traefikMetrics    `json:"metrics"`
+	Service             traefikService    `json:"service"`
+	// PodSecurityContext adds the RuntimeDefault seccomp profile, the one
+	// thing the chart's own security context lacks for the restricted Pod
+	// Security level; the chart's other defaults (non-root user, no
+	// privilege escalation, all capabilities dropped) are kept.
+	PodSecurityContext        podSecurityContext              `json:"podSecurityContext"`
+	TopologySpreadConstraints []helm.TopologySpreadConstraint `json:"topologySpreadConstraints"`
+	Affinity                  *helm.Affinity                  `json:"affinity"`
+	Tolerations               []toleration                    `json:"tolerations"`
+}
+
+// toleration is a Kubernetes pod toleration.
+type toleration struct {
+	Key      string `json:"key"`
+	Operator string `json:"operator"`
+	Effect   string `json:"effect"`
+}
+
+// systemPoolTolerations let the controller run on the Cluster component's
+// system pool (tainted CriticalAddonsOnly=true:NoSchedule) as well as on
+// user pools: it is a cluster add-on, and a cluster whose only user pool is
+// tainted (the Spot pools of development stacks) must still serve traffic.
+// It is a permission, not a pin: the scheduler spreads the replicas over
+// every untainted node and the system pool.
+var systemPoolTolerations = []toleration{{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}}
+
+type traefikDeployment struct {
+	Replicas int `json:"replicas"`
+}
+
+type pdbValues struct {
+	Enabled        bool `json:"enabled"`
+	MaxUnavailable int  `json:"maxUnavailable"`
+}
+
+type traefikClass struct {
+	Enabled        bool   `json:"enabled"`
+	IsDefaultClass bool   `json:"isDefaultClass"`
+	Name           string `json:"name"`
+}
+
+type traefikProviders struct {
+	KubernetesIngress traefikIngressProvider `json:"kubernetesIngress"`
+	KubernetesGateway traefikGatewayProvider `json:"kubernetesGateway"`
+}
+
+// traefikIngressProvider serves Ingresses. IngressClass restricts Traefik
+// to the Ingresses of its own IngressClass, so that two controllers in one
+// cluster (an internal and a public one, or Traefik next to ingress-nginx
+// during a migration) never serve each other's Ingresses.
+type traefikIngressProvider struct {
+	Enabled      bool   `json:"enabled"`
+	IngressClass string `json:"ingressClass"`
+}
+
+// traefikGatewayProvider serves the Gateway API. LabelSelector restricts
+// Traefik to the GatewayClass it creates (labeled gatewayClassLabel), for
+// the same reason.
+type traefikGatewayProvider struct {
+	Enabled       bool   `json:"enabled"`
+	LabelSelector string `json:"labelselector,omitempty"`
+}
+
+type traefikGateway struct {
+	Enabled   bool                    `json:"enabled"`
+	Name      string                  `json:"name,omitempty"`
+	Listeners *traefikGatewayListener `json:"listeners,omitempty"`
+}
+
+// traefikGatewayListener sets which namespaces' routes the chart's default
+// "web" listener admits; its port and protocol stay the chart's.
+type traefikGatewayListener struct {
+	Web struct {
+		NamespacePolicy routeNamespaces `json:"namespacePolicy"`
+	} `json:"web"`
+}
+
+// routeNamespaces is a Gateway API listener's allowedRoutes.namespaces.
+type routeNamespaces struct {
+	From     string              `json:"from"`
+	Selector *helm.LabelSelector `json:"selector,omitempty"`
+}
+
+type traefikGWClass struct {
+	Enabled bool              `json:"enabled"`
+	Name    string            `json:"name,omitempty"`
+	Labels  map[string]string `json:"labels,omitempty"`
+}
+
+type traefikMetrics struct {
+	Prometheus struct {
+		EntryPoint string `json:"entryPoint"`
+	} `json:"prometheus"`
+}
+
+type traefikService struct {
+	// Annotations are exactly the backend's; the component adds none.
+	Annotations map[string]pulumi.StringInput `json:"annotations,omitempty"`
+	Spec        struct {
+		ExternalTrafficPolicy string `json:"externalTrafficPolicy"`
+	} `json:"spec"`
+}
+
+type podSecurityContext struct {
+	SeccompProfile struct {
+		Type string `json:"type"`
+	} `json:"seccompProfile"`
+}
+
+// The typed values of the ingress-nginx chart (helm.IngressNginx, 4.15).
+type ingressNginxValues struct {
+	CommonLabels map[string]string      `json:"commonLabels,omitempty"`
+	Controller   ingressNginxController `json:"controller"`
+}
+
+type ingressNginxController struct {
+	ReplicaCount int `json:"replicaCount"`
+	// MaxUnavailable sets the PodDisruptionBudget (the chart creates one
+	// when it runs more than one replica); when it is set the chart ignores
+	// its default minAvailable.
+	MaxUnavailable int `json:"maxUnavailable"`
+	// IngressClass is the class the controller serves (also the legacy
+	// kubernetes.io/ingress.class annotation value); IngressClassResource
+	// creates it.
+	IngressClass         string                          `json:"ingressClass"`
+	IngressClassResource ingressNginxClass               `json:"ingressClassResource"`
+	Service              ingressNginxService             `json:"service"`
+	Metrics              ingressNginxMetrics             `json:"metrics"`
+	TopologySpread       []helm.TopologySpreadConstraint `json:"topologySpreadConstraints"`
+	Affinity             *helm.Affinity                  `json:"affinity"`
+	Tolerations          []toleration                    `json:"tolerations"`
+	// AdmissionWebhooks.Patch.Tolerations lets the chart's install and
+	// upgrade jobs (which create the admission webhook's certificate) run
+	// wherever the controller can.
+	AdmissionWebhooks struct {
+		Patch struct {
+			Tolerations []toleration `json:"tolerations"`
+		} `json:"patch"`
+	} `json:"admissionWebhooks"`
+}
+
+type ingressNginxMetrics struct {
+	Enabled bool `json:"enabled"`
+}
+
+type ingressNginxClass struct {
+	Enabled bool   `json:"enabled"`
+	Default bool   `json:"default"`
+	Name    string `json:"name"`
+}
+
+type ingressNginxService struct {
+	// Annotations are exactly the backend's; the component adds none.
+	Annotations           map[string]pulumi.StringInput `json:"annotations,omitempty"`
+	ExternalTrafficPolicy string                        `json:"externalTrafficPolicy"`
+}
+
+// gatewayClassLabel marks the GatewayClass a Traefik controller serves.
+const gatewayClassLabel = "plinth.dev/gateway-class"
+
+// labels are the cluster's tags with Tags over them and managed-by: on the
+// namespace and, through commonLabels, on every object the chart creates.
+func (a Args) labels() map[string]string {
+	return platform.Tags(nil).Merge(a.Cluster.Spec.Tags, a.Tags, map[string]string{managedByKey: managedByValue})
+}
+
+// podLabels are the labels the chart puts on the controller's pods (its
+// selector labels) for the release name the component uses.
+func (a Args) podLabels() map[string]string {
+	if a.Controller == ControllerIngressNginx {
+		return map[string]string{
+			"app.kubernetes.io/name":      "ingress-nginx",
+			"app.kubernetes.io/instance":  ingressNginxRelease,
+			"app.kubernetes.io/component": "controller",
+		}
+	}
+	// The chart's instance label is "<release>-<namespace>", cut to 63
+	// characters without a trailing '-'.
+	instance := traefikRelease + "-" + a.Namespace
+	if len(instance) > maxLabelLength {
+		instance = instance[:maxLabelLength]
+	}
+	return map[string]string{
+		"app.kubernetes.io/name":     "traefik",
+		"app.kubernetes.io/instance": strings.TrimRight(instance, "-"),
+	}
+}
+
+// serviceName is the name of the controller's Service, which the chart
+// derives from the release name.
+func (a Args) serviceName() string {
+	if a.Controller == ControllerIngressNginx {
+		return ingressNginxRelease + "-controller"
+	}
+	return traefikRelease
+}
+
+// annotations are the load-balancer annotations of the controller's
+// Service, as the backend gives them.
+func (a Args) annotations() map[string]pulumi.StringInput {
+	return maps.Clone(a.Backend.LoadBalancerAnnotations(platform.LoadBalancerSpec{
+		Public:  a.Public,
+		Network: a.Cluster.Spec.Network,
+	}))
+}
+
+// release returns the Helm release for resolved args.
+func (a Args) release(path field.Path) helm.Release {
+	r := helm.Release{
+		Namespace:   a.Namespace,
+		PodSecurity: helm.Restricted,
+		Raw:         a.Values,
+		RawPath:     path.Child("values"),
+		Labels:      a.labels(),
+	}
+	pods := a.podLabels()
+	switch a.Controller {
+	case ControllerIngressNginx:
+		r.Chart, r.Name = helm.IngressNginx, ingressNginxRelease
+		r.Values = a.ingressNginxValues(pods)
+	default:
+		r.Chart, r.Name = helm.Traefik, traefikRelease
+		r.Values = a.traefikValues(pods)
+	}
+	return r
+}
+
+func (a Args) traefikValues(pods map[string]string) traefikValues {
+	v := traefikValues{
+		CommonLabels:              a.labels(),
+		Deployment:                traefikDeployment{Replicas: a.Replicas},
+		PodDisruptionBudget:       pdbValues{Enabled: true, MaxUnavailable: 1},
+		IngressClass:              traefikClass{Enabled: true, IsDefaultClass: !a.NotDefaultClass, Name: a.IngressClassName},
+		TopologySpreadConstraints: helm.ZoneSpread(pods),
+		Affinity:                  helm.NodeAntiAffinity(pods),
+		Tolerations:               systemPoolTolerations,
+	}
+	v.Providers.KubernetesIngress = traefikIngressProvider{Enabled: true, IngressClass: a.IngressClassName}
+	if g := a.Gateway; g.ClassName != "" {
+		v.Providers.KubernetesGateway = traefikGatewayProvider{Enabled: true, LabelSelector: gatewayClassLabel + "=" + g.ClassName}
+		v.GatewayClass = traefikGWClass{Enabled: true, Name: g.ClassName, Labels: map[string]string{gatewayClassLabel: g.ClassName}}
+		v.Gateway = traefikGateway{Enabled: true, Name: GatewayName, Listeners: &traefikGatewayListener{}}
+		ns := routeNamespaces{From: "All"}
+		if len(g.RouteNamespaceLabels) > 0 {
+			ns = routeNamespaces{From: "Selector", Selector: &helm.LabelSelector{MatchLabels: maps.Clone(g.RouteNamespaceLabels)}}
+		}
+		v.Gateway.Listeners.Web.NamespacePolicy = ns
+	}
+	v.Metrics.Prometheus.EntryPoint = "metrics"
+	v.Service.Annotations = a.annotations()
+	v.Service.Spec.ExternalTrafficPolicy = externalTrafficPolicy
+	v.PodSecurityContext.SeccompProfile.Type = "RuntimeDefault"
+	return v
+}
+
+func (a Args) ingressNginxValues(pods map[string]string) ingressNginxValues {
+	c := ingressNginxController{
+		ReplicaCount:         a.Replicas,
+		MaxUnavailable:       1,
+		IngressClass:         a.IngressClassName,
+		IngressClassResource: ingressNginxClass{Enabled: true, Default: !a.NotDefaultClass, Name: a.IngressClassName},
+		Service:              ingressNginxService{Annotations: a.annotations(), ExternalTrafficPolicy: externalTrafficPolicy},
+		TopologySpread:       helm.ZoneSpread(pods),
+		Affinity:             helm.NodeAntiAffinity(pods),
+		Tolerations:          systemPoolTolerations,
+	}
+	c.AdmissionWebhooks.Patch.Tolerations = systemPoolTolerations
+	c.Metrics.Enabled = true
+	return ingressNginxValues{CommonLabels: a.labels(), Controller: c}
+}
