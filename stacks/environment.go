@@ -3,7 +3,10 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -33,6 +36,12 @@ type Environment struct {
 	// Cluster configures the cluster; Backend, Network and Production are
 	// set by Program from the environment.
 	Cluster cluster.Args
+	// Ingress, CertManager and Backup configure the cluster services;
+	// Backend, Cluster and Production are set by Program, and the
+	// CertManager's DNS zone comes from the coordinates.
+	Ingress     ingress.Args
+	CertManager certmanager.Args
+	Backup      backup.Args
 }
 
 // Tags returns the tags every resource of the environment carries.

@@ -1,10 +1,15 @@
 package stacks
 
 import (
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
 )
+
+// acmeEmail receives Let's Encrypt's expiry and account notices.
+const acmeEmail = "platform-team@acme.example"
 
 // officeRanges may reach the public API servers of development clusters.
 var officeRanges = []string{"203.0.113.0/24"}
@@ -33,7 +38,8 @@ func devAKS() Environment {
 		},
 		// Standard_D2ds_v5 has 75 GiB of local storage; its ephemeral OS
 		// disk must fit in it.
-		Cluster: devCluster("1", "Standard_D2ds_v5", 64),
+		Cluster:     devCluster("1", "Standard_D2ds_v5", 64),
+		CertManager: certmanager.Args{Email: acmeEmail},
 	}
 }
 
@@ -51,6 +57,7 @@ func prodAKS() Environment {
 			AdminGroups: []string{"6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b"},
 			Monitoring:  cluster.Monitoring{LogRetentionDays: 90},
 		},
+		CertManager: certmanager.Args{Email: acmeEmail},
 	}
 }
 
@@ -62,7 +69,8 @@ func devGKE() Environment {
 			MaxNodes:     30,
 			FlowLogs:     network.FlowLogs{SampleRate: 0.1},
 		},
-		Cluster: devCluster("b", "e2-standard-2", 64),
+		Cluster:     devCluster("b", "e2-standard-2", 64),
+		CertManager: certmanager.Args{Email: acmeEmail},
 	}
 }
 
@@ -78,6 +86,9 @@ func prodGKE() Environment {
 		Cluster: cluster.Args{
 			UserPools:   []cluster.NodePool{{Name: "apps", MinCount: 1, MaxCount: 10}},
 			AdminGroups: []string{"gke-security-groups@acme.example"},
+			GKE:         cluster.GKEOptions{BackupAgent: true},
 		},
+		CertManager: certmanager.Args{Email: acmeEmail},
+		Backup:      backup.Args{GKE: backup.GKEOptions{BackupForGKE: true}},
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/snapshot"
@@ -25,22 +28,34 @@ type Coordinates struct {
 	Azure aks.Config
 	// GCP is used by GKE environments.
 	GCP gke.Config
+	// DNSZoneName and DNSZoneID are the DNS zone cert-manager solves ACME
+	// DNS01 challenges in: its name, and its cloud ID (on Azure the zone's
+	// ARM ID, on GCP the ID of the project that hosts the Cloud DNS zone).
+	DNSZoneName, DNSZoneID string
 }
 
-// Placeholders are the coordinates of offline renders: obviously fake,
-// stable, and valid for validation.
-var Placeholders = Coordinates{
-	Azure: aks.Config{
-		SubscriptionID: "00000000-0000-0000-0000-000000000000",
-		TenantID:       "00000000-0000-0000-0000-000000000001",
-		Location:       "westeurope",
-	},
-	GCP: gke.Config{Project: "plinth-placeholder", Region: "europe-west1"},
+// PlaceholdersFor returns the coordinates of env's offline render:
+// obviously fake, stable, and valid for validation.
+func PlaceholdersFor(env Environment) Coordinates {
+	c := Coordinates{
+		Azure: aks.Config{
+			SubscriptionID: "00000000-0000-0000-0000-000000000000",
+			TenantID:       "00000000-0000-0000-0000-000000000001",
+			Location:       "westeurope",
+		},
+		GCP:         gke.Config{Project: "plinth-placeholder", Region: "europe-west1"},
+		DNSZoneName: env.Name + ".platform.example.com",
+		DNSZoneID:   "plinth-placeholder-dns",
+	}
+	if env.Cloud == platform.CloudAzure {
+		c.DNSZoneID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/plinth-dns/providers/Microsoft.Network/dnszones/" + c.DNSZoneName
+	}
+	return c
 }
 
 // ConfigNamespace is the Pulumi configuration namespace of the coordinates:
 // plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
-// plinth:gcpProject, plinth:gcpRegion.
+// plinth:gcpProject, plinth:gcpRegion, plinth:dnsZoneName, plinth:dnsZoneId.
 const ConfigNamespace = "plinth"
 
 // CoordinatesFromConfig reads the coordinates env needs from the stack's
@@ -64,6 +79,7 @@ func CoordinatesFromConfig(ctx *pulumi.Context, env Environment) (Coordinates, e
 	case platform.CloudGCP:
 		c.GCP = gke.Config{Project: get("gcpProject"), Region: get("gcpRegion")}
 	}
+	c.DNSZoneName, c.DNSZoneID = get("dnsZoneName"), get("dnsZoneId")
 	if len(missing) > 0 {
 		return c, fmt.Errorf("stack %s: missing configuration:\n  %s", ctx.Stack(), strings.Join(missing, "\n  "))
 	}
@@ -94,6 +110,9 @@ func Program(env Environment, coords Coordinates) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		if err := clusterServices(ctx, env, coords, backend, c); err != nil {
+			return err
+		}
 		ctx.Export("networkId", n.ID)
 		ctx.Export("egressIps", n.EgressIPs)
 		ctx.Export("clusterName", c.Name)
@@ -104,11 +123,51 @@ func Program(env Environment, coords Coordinates) pulumi.RunFunc {
 	}
 }
 
+// clusterServices installs the ingress controller, cert-manager and
+// backups onto the environment's cluster. They are not protected: they hold
+// no state of their own (the backup storage is locked by the Backup
+// component in production).
+func clusterServices(ctx *pulumi.Context, env Environment, coords Coordinates, b backend, c *cluster.Cluster) error {
+	prod := env.Class == ClassProd
+	tags := platform.Tags(env.Tags())
+
+	iargs := env.Ingress
+	iargs.Backend, iargs.Cluster, iargs.Production = b, c, prod
+	iargs.Tags = tags.Merge(iargs.Tags)
+	ing, err := ingress.New(ctx, env.Name, &iargs)
+	if err != nil {
+		return err
+	}
+
+	cargs := env.CertManager
+	cargs.Backend, cargs.Cluster, cargs.Production = b, c, prod
+	cargs.DNSZone = &certmanager.DNSZone{Name: coords.DNSZoneName, ID: pulumi.String(coords.DNSZoneID)}
+	cargs.Tags = tags.Merge(cargs.Tags)
+	if _, err := certmanager.New(ctx, env.Name, &cargs); err != nil {
+		return err
+	}
+
+	bargs := env.Backup
+	bargs.Backend, bargs.Cluster, bargs.Production = b, c, prod
+	bargs.Tags = tags.Merge(bargs.Tags)
+	bk, err := backup.New(ctx, env.Name, &bargs)
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("ingressClassName", ing.IngressClassName)
+	ctx.Export("ingressAddress", ing.Address)
+	ctx.Export("backupBucket", bk.Bucket)
+	return nil
+}
+
 // backend is what an environment needs from a cloud backend.
 type backend interface {
 	platform.NetworkBackend
 	platform.ClusterBackend
 	platform.WorkloadIdentityBackend
+	platform.LoadBalancerBackend
+	platform.BackupStorageBackend
 }
 
 func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backend, error) {
@@ -123,7 +182,7 @@ func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backe
 
 // Render draws env offline, under mocks, at the placeholder coordinates.
 func Render(env Environment) (*snapshot.Snapshot, error) {
-	return mockcloud.Render(env.Name, Program(env, Placeholders))
+	return mockcloud.Render(env.Name, Program(env, PlaceholdersFor(env)))
 }
 
 // SnapshotPath is where the golden snapshot of a stack lives, relative to

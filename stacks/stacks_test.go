@@ -53,6 +53,9 @@ func TestRendersAreDeterministic(t *testing.T) {
 	}
 }
 
+// TestEveryCustomResourceUsesTheStackProvider checks that no resource
+// uses a default provider: Kubernetes objects go through the cluster's
+// provider, cloud resources through the stack's explicit cloud provider.
 func TestEveryCustomResourceUsesTheStackProvider(t *testing.T) {
 	for _, env := range stacks.All() {
 		snap, err := stacks.Render(env)
@@ -63,8 +66,13 @@ func TestEveryCustomResourceUsesTheStackProvider(t *testing.T) {
 			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
-			if !strings.Contains(r.Provider, "::pulumi:providers:") || !strings.Contains(r.Provider, "::"+env.Name+"::") {
-				t.Errorf("%s: %s %s uses provider %q, want the stack's explicit provider %q", env.Name, r.Type, r.Name, r.Provider, env.Name)
+			pkg, _, _ := strings.Cut(r.Type, ":")
+			want := "::pulumi:providers:" + pkg + "::" + env.Name + "::"
+			if pkg == "kubernetes" {
+				want = "$pulumi:providers:kubernetes::" + env.Name + "-kubernetes::"
+			}
+			if !strings.Contains(r.Provider, want) {
+				t.Errorf("%s: %s %s uses provider %q, want one containing %q", env.Name, r.Type, r.Name, r.Provider, want)
 			}
 		}
 	}
@@ -77,19 +85,47 @@ func TestLookupUnknownStack(t *testing.T) {
 	}
 }
 
+// TestProductionIsProtected checks that in production every resource of
+// the network and the cluster, and the backup storage, is protected, and
+// that development protects nothing. Cluster services hold no state of
+// their own and stay unprotected, so that they can be replaced.
 func TestProductionIsProtected(t *testing.T) {
+	stateful := map[string]bool{
+		"plinth:components:Network": true,
+		"plinth:components:Cluster": true,
+	}
+	storage := map[string]bool{
+		"azure-native:storage:StorageAccount":              true,
+		"azure-native:storage:BlobContainer":               true,
+		"azure-native:authorization:ManagementLockByScope": true,
+		"gcp:storage/bucket:Bucket":                        true,
+	}
 	for _, env := range stacks.All() {
 		snap, err := stacks.Render(env)
 		if err != nil {
 			t.Fatal(err)
 		}
+		prod := env.Class == stacks.ClassProd
+		protected := 0
 		for _, r := range snap.Resources {
 			if strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
-			if want := env.Class == stacks.ClassProd; r.Protect != want {
+			top := &r
+			for top.Parent != "" {
+				top = snap.ByURN(top.Parent)
+			}
+			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-")
+			want := prod && (stateful[top.Type] || backupStorage)
+			if want && !r.Protect || !prod && r.Protect {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
 			}
+			if r.Protect {
+				protected++
+			}
+		}
+		if prod && protected == 0 {
+			t.Errorf("%s: nothing is protected", env.Name)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	inCluster := func(deps ...pulumi.Resource) []pulumi.ResourceOption {
 		return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(r.Cluster.Provider), pulumi.DependsOn(deps)}
 	}
-	inst, err := helm.Install(ctx, name, r.release(c.Identity), inCluster()...)
+	inst, err := helm.Install(ctx, platform.ChildName(name, "cert-manager"), r.release(c.Identity), inCluster()...)
 	if err != nil {
 		return nil, err
 	}

@@ -141,7 +141,7 @@ func has(v any, key string) bool {
 
 func values(t *testing.T, snap *platformtest.Snapshot) map[string]any {
 	t.Helper()
-	rel := snap.Find(releaseType, "dev-release")
+	rel := snap.Find(releaseType, "dev-cert-manager-release")
 	return platformtest.Input(t, rel, "values").(map[string]any)
 }
 
@@ -318,7 +318,7 @@ func TestCustomACMEServers(t *testing.T) {
 func TestInternalCAChain(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, nil)
 	snap := res.snap
-	rel := snap.Find(releaseType, "dev-release")
+	rel := snap.Find(releaseType, "dev-cert-manager-release")
 	self := snap.Find(issuerType, "dev-plinth-selfsigned")
 	cert := snap.Find(certType, "dev-internal-ca")
 	ca := snap.Find(issuerType, "dev-plinth-internal-ca")
@@ -386,7 +386,7 @@ func TestKubernetesObjectsUseTheClusterProvider(t *testing.T) {
 
 func TestChartIsPinnedWithCRDs(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, nil)
-	rel := res.snap.Find(releaseType, "dev-release")
+	rel := res.snap.Find(releaseType, "dev-cert-manager-release")
 	if platformtest.Input(t, rel, "chart") != helm.CertManager.Name || platformtest.Input(t, rel, "version") != helm.CertManager.Version ||
 		platformtest.Input(t, rel, "repositoryOpts.repo") != helm.CertManager.Repo {
 		t.Errorf("chart = %v %v from %v; want %+v", platformtest.Input(t, rel, "chart"), platformtest.Input(t, rel, "version"),
@@ -449,7 +449,7 @@ func TestLabels(t *testing.T) {
 	if got := at(t, values(t, res.snap), "global", "commonLabels"); !reflect.DeepEqual(got, want) {
 		t.Errorf("chart commonLabels = %v, want %v", got, want)
 	}
-	ns := res.snap.Find("kubernetes:core/v1:Namespace", "dev-namespace")
+	ns := res.snap.Find("kubernetes:core/v1:Namespace", "dev-cert-manager-namespace")
 	labels := platformtest.Input(t, ns, "metadata.labels")
 	for k, v := range want {
 		if at(t, labels, k) != v {

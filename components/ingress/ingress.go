@@ -172,7 +172,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	inCluster := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(spec.Cluster.Provider)}
-	installed, err := helm.Install(ctx, name, release, inCluster...)
+	installed, err := helm.Install(ctx, platform.ChildName(name, "ingress"), release, inCluster...)
 	if err != nil {
 		return nil, fmt.Errorf("ingress %q: %w", name, err)
 	}

@@ -93,7 +93,7 @@ func mustRender(t *testing.T, mutate func(a *ingress.Args)) (*platformtest.Snaps
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel := snap.Find(releaseType, "edge-release")
+	rel := snap.Find(releaseType, "edge-ingress-release")
 	if rel == nil {
 		t.Fatal("no release edge-release")
 	}
@@ -168,7 +168,7 @@ func TestTraefikIsTheDefault(t *testing.T) {
 	snap, rel, out := mustRender(t, nil)
 
 	comp := snap.Find(ingress.TypeToken, "edge")
-	ns := snap.Find(namespaceType, "edge-namespace")
+	ns := snap.Find(namespaceType, "edge-ingress-namespace")
 	if comp == nil || ns == nil {
 		t.Fatalf("component %v or namespace %v missing", comp, ns)
 	}
@@ -386,7 +386,7 @@ func TestLabels(t *testing.T) {
 			if got := strMap(t, value(t, rel, "commonLabels")); !reflect.DeepEqual(got, want) {
 				t.Errorf("commonLabels = %v, want %v", got, want)
 			}
-			ns := snap.Find(namespaceType, "edge-namespace")
+			ns := snap.Find(namespaceType, "edge-ingress-namespace")
 			labels := strMap(t, platformtest.Input(t, ns, "metadata.labels"))
 			for k, v := range want {
 				if labels[k] != v {
