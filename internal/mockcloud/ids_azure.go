@@ -11,7 +11,8 @@ import (
 // aksAPI is the type prefix of the AKS resources (API 2024-10-01).
 const aksAPI = "azure-native:containerservice/v20241001:"
 
-// azureShapes answers the azure-native types. Keep it sorted by type.
+// azureShapes answers the azure-native and azuread types. Keep it sorted by
+// type.
 var azureShapes = map[string]shape{
 	"azure-native:authorization:ManagementLockByScope":    managementLock,
 	"azure-native:authorization:RoleAssignment":           roleAssignment,
@@ -46,6 +47,15 @@ var azureShapes = map[string]shape{
 		c.set("lastModifiedTime", "2026-01-01T00:00:00.0000000Z")
 	}),
 	"azure-native:storage:StorageAccount": storageAccount,
+	// Entra ID (pulumi-azuread v5). IDs are what the provider reports:
+	// object IDs (UUIDs) for groups, catalogs, access packages and
+	// policies, and compound IDs for the associations.
+	"azuread:index/accessPackage:AccessPackage":                                                     accessPackage,
+	"azuread:index/accessPackageAssignmentPolicy:AccessPackageAssignmentPolicy":                     accessPackageAssignmentPolicy,
+	"azuread:index/accessPackageCatalog:AccessPackageCatalog":                                       accessPackageCatalog,
+	"azuread:index/accessPackageResourceCatalogAssociation:AccessPackageResourceCatalogAssociation": catalogResourceAssociation,
+	"azuread:index/accessPackageResourcePackageAssociation:AccessPackageResourcePackageAssociation": packageResourceAssociation,
+	"azuread:index/group:Group": entraGroup,
 }
 
 var (
@@ -395,4 +405,266 @@ func stringsIn(pm resource.PropertyMap, key string) []string {
 		}
 	}
 	return out
+}
+
+// entraTenant returns the tenant of an Entra ID resource's provider, and
+// fails when it has none: only the backend's explicit azuread provider
+// sets it.
+func entraTenant(c *call) (string, error) {
+	t := c.fromProvider("tenantId")
+	if !guidPattern.MatchString(t) {
+		return "", fmt.Errorf("no tenantId on the resource's azuread provider; create Entra ID resources with the backend's explicit azuread provider")
+	}
+	return t, nil
+}
+
+// needUUID returns the string input key, which must be a UUID (an Entra
+// object ID).
+func needUUID(c *call, key string) (string, error) {
+	v, err := c.need(key)
+	if err != nil {
+		return "", err
+	}
+	if !guidPattern.MatchString(v) {
+		return "", fmt.Errorf("%s %q is not an object ID (a UUID)", key, v)
+	}
+	return v, nil
+}
+
+// entraGroup answers as the azuread provider does for a group: its ID is
+// the group's object ID, derived here from the tenant and display name.
+// Graph refuses a group that is neither a security nor a mail-enabled
+// group, and needs a mail nickname, which the provider would otherwise
+// make up at random (snapshots must not hold random values).
+func entraGroup(c *call) (string, error) {
+	tenantID, err := entraTenant(c)
+	if err != nil {
+		return "", err
+	}
+	name, err := c.need("displayName")
+	if err != nil {
+		return "", err
+	}
+	nickname, err := c.need("mailNickname")
+	if err != nil {
+		return "", err
+	}
+	if len(nickname) > 64 || strings.ContainsAny(nickname, "@()\\[]\";:<>, ") {
+		return "", fmt.Errorf("mailNickname %q: Entra ID takes at most 64 characters without @()\\[]\";:<>, or spaces", nickname)
+	}
+	if !boolIn(c.in, "securityEnabled") && !boolIn(c.in, "mailEnabled") {
+		return "", fmt.Errorf("neither securityEnabled nor mailEnabled is set")
+	}
+	id := uuidFrom("entra-group", tenantID, name)
+	c.set("objectId", id)
+	return id, nil
+}
+
+// accessPackageCatalog answers with the catalog's ID, derived from the
+// tenant and display name. The provider requires a description.
+func accessPackageCatalog(c *call) (string, error) {
+	tenantID, err := entraTenant(c)
+	if err != nil {
+		return "", err
+	}
+	in, err := c.needs("displayName", "description")
+	if err != nil {
+		return "", err
+	}
+	return uuidFrom("access-package-catalog", tenantID, in[0]), nil
+}
+
+// accessPackage answers with the access package's ID, derived from its
+// catalog and display name.
+func accessPackage(c *call) (string, error) {
+	if _, err := entraTenant(c); err != nil {
+		return "", err
+	}
+	catalog, err := needUUID(c, "catalogId")
+	if err != nil {
+		return "", err
+	}
+	in, err := c.needs("displayName", "description")
+	if err != nil {
+		return "", err
+	}
+	return uuidFrom("access-package", catalog, in[0]), nil
+}
+
+// entraOriginSystems are the resource types a catalog takes.
+var entraOriginSystems = map[string]bool{"AadGroup": true, "AadApplication": true, "SharePointOnline": true}
+
+// catalogResourceAssociation answers as the provider does:
+// "<catalogId>/<originId>".
+func catalogResourceAssociation(c *call) (string, error) {
+	if _, err := entraTenant(c); err != nil {
+		return "", err
+	}
+	catalog, err := needUUID(c, "catalogId")
+	if err != nil {
+		return "", err
+	}
+	origin, err := needUUID(c, "resourceOriginId")
+	if err != nil {
+		return "", err
+	}
+	if system := c.str("resourceOriginSystem"); !entraOriginSystems[system] {
+		return "", fmt.Errorf("resourceOriginSystem %q is not AadGroup, AadApplication or SharePointOnline", system)
+	}
+	return catalog + "/" + origin, nil
+}
+
+// packageResourceAssociation answers as the provider does:
+// "<accessPackageId>/<resourceRoleScopeId>/<originId>/<accessType>", the
+// role scope's ID being "<roleId>_<scopeId>" as Graph reports it. The
+// catalog association must be one the catalogResourceAssociation shape
+// answered.
+func packageResourceAssociation(c *call) (string, error) {
+	if _, err := entraTenant(c); err != nil {
+		return "", err
+	}
+	pkg, err := needUUID(c, "accessPackageId")
+	if err != nil {
+		return "", err
+	}
+	assoc, err := c.need("catalogResourceAssociationId")
+	if err != nil {
+		return "", err
+	}
+	catalog, origin, ok := strings.Cut(assoc, "/")
+	if !ok || !guidPattern.MatchString(catalog) || !guidPattern.MatchString(origin) {
+		return "", fmt.Errorf("catalogResourceAssociationId %q is not <catalogId>/<originId>", assoc)
+	}
+	accessType := c.str("accessType")
+	switch accessType {
+	case "":
+		accessType = "Member"
+	case "Member", "Owner":
+	default:
+		return "", fmt.Errorf("accessType %q is not Member or Owner", accessType)
+	}
+	scope := uuidFrom("access-package-role", pkg, origin, accessType) + "_" + uuidFrom("access-package-scope", catalog, origin)
+	return strings.Join([]string{pkg, scope, origin, accessType}, "/"), nil
+}
+
+// entraSubjectTypes are the subject types of a user set.
+var entraSubjectTypes = map[string]bool{
+	"singleUser": true, "groupMembers": true, "connectedOrganizationMembers": true,
+	"requestorManager": true, "internalSponsors": true, "externalSponsors": true,
+}
+
+// checkUserSets checks the user sets at key of pm: known subject types,
+// and an object ID for users and groups.
+func checkUserSets(pm resource.PropertyMap, key string) (int, error) {
+	sets := arrayIn(pm, key)
+	for i, v := range sets {
+		if v = unwrap(v); !v.IsObject() {
+			return 0, fmt.Errorf("%s[%d] is not an object", key, i)
+		}
+		set := unwrap(v).ObjectValue()
+		typ := strIn(set, "subjectType")
+		if !entraSubjectTypes[typ] {
+			return 0, fmt.Errorf("%s[%d].subjectType %q is not a subject type", key, i, typ)
+		}
+		if id := strIn(set, "objectId"); (typ == "singleUser" || typ == "groupMembers") && !guidPattern.MatchString(id) {
+			return 0, fmt.Errorf("%s[%d].objectId %q is not an object ID", key, i, id)
+		}
+	}
+	return len(sets), nil
+}
+
+// numberIn returns the number at key, or 0.
+func numberIn(pm resource.PropertyMap, key string) float64 {
+	if pm == nil {
+		return 0
+	}
+	if v, ok := pm[resource.PropertyKey(key)]; ok {
+		if v = unwrap(v); v.IsNumber() {
+			return v.NumberValue()
+		}
+	}
+	return 0
+}
+
+// accessPackageAssignmentPolicy answers with the policy's ID, derived from
+// its access package and display name, after the checks the provider and
+// Graph make: durationInDays 0-3660 and not with expirationDate; known
+// requestor scopes and subject types; an approval stage with approvers
+// whenever approval is required; and, when a review is enabled, its
+// duration, recurrence and timeout behavior, and reviewers when reviewers
+// review.
+func accessPackageAssignmentPolicy(c *call) (string, error) {
+	if _, err := entraTenant(c); err != nil {
+		return "", err
+	}
+	pkg, err := needUUID(c, "accessPackageId")
+	if err != nil {
+		return "", err
+	}
+	in, err := c.needs("displayName", "description")
+	if err != nil {
+		return "", err
+	}
+	if d := numberIn(c.in, "durationInDays"); d < 0 || d > 3660 || d != float64(int(d)) {
+		return "", fmt.Errorf("durationInDays %v is not a whole number from 0 to 3660", d)
+	} else if d > 0 && c.str("expirationDate") != "" {
+		return "", fmt.Errorf("durationInDays and expirationDate conflict")
+	}
+	if rs := objectIn(c.in, "requestorSettings"); rs != nil {
+		switch scope := strIn(rs, "scopeType"); scope {
+		case "", "AllConfiguredConnectedOrganizationSubjects", "AllExistingConnectedOrganizationSubjects", "AllExistingDirectoryMemberUsers",
+			"AllExistingDirectorySubjects", "AllExternalSubjects", "NoSubjects", "SpecificConnectedOrganizationSubjects":
+		case "SpecificDirectorySubjects":
+			if n, err := checkUserSets(rs, "requestors"); err != nil {
+				return "", fmt.Errorf("requestorSettings: %w", err)
+			} else if n == 0 {
+				return "", fmt.Errorf("requestorSettings: SpecificDirectorySubjects without requestors")
+			}
+		default:
+			return "", fmt.Errorf("requestorSettings.scopeType %q is not a requestor scope", scope)
+		}
+	}
+	if as := objectIn(c.in, "approvalSettings"); as != nil {
+		stages := arrayIn(as, "approvalStages")
+		if boolIn(as, "approvalRequired") && len(stages) == 0 {
+			return "", fmt.Errorf("approvalSettings: approval required without an approval stage")
+		}
+		for i, v := range stages {
+			stage := unwrap(v).ObjectValue()
+			if numberIn(stage, "approvalTimeoutInDays") < 1 {
+				return "", fmt.Errorf("approvalSettings.approvalStages[%d]: approvalTimeoutInDays is required", i)
+			}
+			if n, err := checkUserSets(stage, "primaryApprovers"); err != nil {
+				return "", fmt.Errorf("approvalSettings.approvalStages[%d]: %w", i, err)
+			} else if n == 0 {
+				return "", fmt.Errorf("approvalSettings.approvalStages[%d]: no primary approvers", i)
+			}
+		}
+	}
+	if rv := objectIn(c.in, "assignmentReviewSettings"); boolIn(rv, "enabled") {
+		if numberIn(rv, "durationInDays") < 1 || strIn(rv, "reviewFrequency") == "" || strIn(rv, "accessReviewTimeoutBehavior") == "" {
+			return "", fmt.Errorf("assignmentReviewSettings: durationInDays, reviewFrequency and accessReviewTimeoutBehavior must be set when review is enabled")
+		}
+		switch f := strIn(rv, "reviewFrequency"); f {
+		case "weekly", "monthly", "quarterly", "halfyearly", "annual":
+		default:
+			return "", fmt.Errorf("assignmentReviewSettings.reviewFrequency %q is not weekly, monthly, quarterly, halfyearly or annual", f)
+		}
+		switch b := strIn(rv, "accessReviewTimeoutBehavior"); b {
+		case "keepAccess", "removeAccess", "acceptAccessRecommendation":
+		default:
+			return "", fmt.Errorf("assignmentReviewSettings.accessReviewTimeoutBehavior %q is not keepAccess, removeAccess or acceptAccessRecommendation", b)
+		}
+		n, err := checkUserSets(rv, "reviewers")
+		if err != nil {
+			return "", fmt.Errorf("assignmentReviewSettings: %w", err)
+		}
+		switch t := strIn(rv, "reviewType"); {
+		case t != "Manager" && t != "Reviewers" && t != "Self":
+			return "", fmt.Errorf("assignmentReviewSettings.reviewType %q is not Manager, Reviewers or Self", t)
+		case t == "Reviewers" && n == 0:
+			return "", fmt.Errorf("assignmentReviewSettings: reviewType Reviewers without reviewers")
+		}
+	}
+	return uuidFrom("access-package-assignment-policy", pkg, in[0]), nil
 }

@@ -2,8 +2,10 @@ package mockcloud
 
 // fakeShapes answers the test backend's types (platform/fake).
 var fakeShapes = map[string]shape{
-	"plinthfake:index:BackupPlan": fake("backup-plans"),
-	"plinthfake:index:Bucket":     fake("buckets"),
+	"plinthfake:index:AccessCatalog": fake("access-catalogs"),
+	"plinthfake:index:AccessPackage": fake("access-packages"),
+	"plinthfake:index:BackupPlan":    fake("backup-plans"),
+	"plinthfake:index:Bucket":        fake("buckets"),
 	"plinthfake:index:EgressIP": withOutputs(fake("egress-ips"), func(c *call) {
 		c.set("address", ipFrom(203, c.str("name")))
 	}),
@@ -15,6 +17,7 @@ var fakeShapes = map[string]shape{
 		c.set("clientId", uuidFrom("nodes", name))
 	}),
 	"plinthfake:index:Grant": fake("grants"),
+	"plinthfake:index:Group": fake("groups"),
 	"plinthfake:index:Identity": withOutputs(fake("identities"), func(c *call) {
 		c.set("clientId", uuidFrom("client", c.str("name")))
 		c.set("principalId", uuidFrom("principal", c.str("name")))

@@ -12,20 +12,23 @@ import (
 
 // gcpShapes answers the pulumi-gcp types. Keep it sorted by type.
 var gcpShapes = map[string]shape{
+	"gcp:cloudidentity/group:Group":                     cloudIdentityGroup,
+	"gcp:cloudidentity/groupMembership:GroupMembership": cloudIdentityMembership,
 	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
 	}),
-	"gcp:compute/firewall:Firewall":            gcpGlobal("firewalls"),
-	"gcp:compute/network:Network":              gcpGlobal("networks"),
-	"gcp:compute/router:Router":                gcpRegional("routers"),
-	"gcp:compute/routerNat:RouterNat":          routerNat,
-	"gcp:compute/subnetwork:Subnetwork":        gcpRegional("subnetworks"),
-	"gcp:container/cluster:Cluster":            gkeCluster,
-	"gcp:container/nodePool:NodePool":          gkeNodePool,
-	"gcp:gkebackup/backupPlan:BackupPlan":      gkeBackupPlan,
-	"gcp:projects/iAMCustomRole:IAMCustomRole": projectCustomRole,
-	"gcp:projects/iAMMember:IAMMember":         iamMember(func(c *call) (string, error) { return c.need("project") }),
-	"gcp:serviceaccount/account:Account":       serviceAccount,
+	"gcp:compute/firewall:Firewall":                       gcpGlobal("firewalls"),
+	"gcp:compute/network:Network":                         gcpGlobal("networks"),
+	"gcp:compute/router:Router":                           gcpRegional("routers"),
+	"gcp:compute/routerNat:RouterNat":                     routerNat,
+	"gcp:compute/subnetwork:Subnetwork":                   gcpRegional("subnetworks"),
+	"gcp:container/cluster:Cluster":                       gkeCluster,
+	"gcp:container/nodePool:NodePool":                     gkeNodePool,
+	"gcp:gkebackup/backupPlan:BackupPlan":                 gkeBackupPlan,
+	"gcp:privilegedaccessmanager/entitlement:entitlement": pamEntitlement,
+	"gcp:projects/iAMCustomRole:IAMCustomRole":            projectCustomRole,
+	"gcp:projects/iAMMember:IAMMember":                    iamMember(func(c *call) (string, error) { return c.need("project") }),
+	"gcp:serviceaccount/account:Account":                  serviceAccount,
 	"gcp:serviceaccount/iAMMember:IAMMember": iamMember(func(c *call) (string, error) {
 		return c.need("serviceAccountId")
 	}),
@@ -34,6 +37,69 @@ var gcpShapes = map[string]shape{
 		bucket, err := c.need("bucket")
 		return "b/" + bucket, err
 	}),
+}
+
+// cloudIdentityGroup shapes groups/<id>, the Cloud Identity resource name
+// of a group: what memberships name as their group. The ID derives from the
+// group's email, as groupLookup answers it, so a created group and a
+// lookup of its email agree.
+func cloudIdentityGroup(c *call) (string, error) {
+	if _, err := c.need("parent"); err != nil {
+		return "", err
+	}
+	email, ok := stringOf(c.object("groupKey"), "id")
+	if !ok {
+		return "", fmt.Errorf("input \"groupKey.id\" is not set; Plinth sets every group email explicitly")
+	}
+	id := cloudIdentityGroupName(email)
+	c.set("name", id)
+	return id, nil
+}
+
+// cloudIdentityGroupName is groups/<id>, where id is 15 lowercase letters
+// and digits derived from the group's email, the shape Cloud Identity gives
+// group IDs ("01tuee744837sjz").
+func cloudIdentityGroupName(email string) string {
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+	sum := sha1.Sum([]byte("cloud-identity-group\x00" + strings.ToLower(email)))
+	id := []byte{'0'}
+	for _, x := range sum[:14] {
+		id = append(id, alphabet[int(x)%len(alphabet)])
+	}
+	return "groups/" + string(id)
+}
+
+// cloudIdentityMembership shapes groups/<group id>/memberships/<id>, where
+// id is the 21-digit ID Cloud Identity gives the member.
+func cloudIdentityMembership(c *call) (string, error) {
+	group, err := c.need("group")
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(group, "groups/") {
+		return "", fmt.Errorf("group %q is not a group resource name (groups/<id>); memberships name the group by its name, not its email", group)
+	}
+	member, ok := stringOf(c.object("preferredMemberKey"), "id")
+	if !ok {
+		return "", fmt.Errorf("input \"preferredMemberKey.id\" is not set")
+	}
+	id := fmt.Sprintf("%s/memberships/%s", group, digitsFrom("cloud-identity-member", strings.ToLower(member), 21))
+	c.set("name", id)
+	return id, nil
+}
+
+// pamEntitlement shapes <parent>/locations/<location>/entitlements/<id>,
+// which is also the entitlement's name, in the AVAILABLE state.
+func pamEntitlement(c *call) (string, error) {
+	in, err := c.needs("parent", "location", "entitlementId")
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("%s/locations/%s/entitlements/%s", in[0], in[1], in[2])
+	c.set("name", id)
+	c.set("state", "AVAILABLE")
+	c.set("etag", "BwY"+base64.RawURLEncoding.EncodeToString([]byte(digitsFrom("etag", id, 6))))
+	return id, nil
 }
 
 // gkeBackupPlan shapes projects/<p>/locations/<l>/backupPlans/<name>, with

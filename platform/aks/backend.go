@@ -29,8 +29,9 @@ type Config struct {
 	// SubscriptionID is the Azure subscription, a UUID. Required.
 	SubscriptionID string
 	// TenantID is the Entra ID tenant, a UUID. Optional for the network;
-	// required for clusters (Entra ID integration and Azure RBAC):
-	// NewCluster fails without it.
+	// required for clusters (Entra ID integration and Azure RBAC) and for
+	// access (the azuread provider of Entra groups and access packages):
+	// NewCluster, NewAccessCatalog and NewAccessPackage fail without it.
 	TenantID string
 	// Location is the Azure region, e.g. "westeurope". Required.
 	Location string
@@ -51,6 +52,12 @@ type Config struct {
 type Backend struct {
 	cfg      Config
 	provider pulumi.ProviderResource
+	// name and providerOpts are New's arguments, for the providers the
+	// backend registers on first use (entraProvider).
+	name         string
+	providerOpts []pulumi.ResourceOption
+	// entra is the explicit azuread provider, registered on first use.
+	entra lazyProvider
 }
 
 var (
@@ -60,6 +67,7 @@ var (
 	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
 	_ platform.LoadBalancerBackend     = (*Backend)(nil)
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
+	_ platform.AccessBackend           = (*Backend)(nil)
 )
 
 var (
@@ -86,7 +94,7 @@ func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{cfg: cfg, provider: p}, nil
+	return &Backend{cfg: cfg, provider: p, name: name, providerOpts: append([]pulumi.ResourceOption(nil), opts...)}, nil
 }
 
 // Cloud returns platform.CloudAzure.

@@ -33,6 +33,30 @@ const (
 	// roleStorageBlobDataContributor reads, writes and deletes blobs
 	// (platform.GrantObjectStorageWriter).
 	roleStorageBlobDataContributor roleDefinition = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+
+	// The AKS roles of access packages (NewAccessPackage). The RBAC roles
+	// grant Kubernetes rights through Azure RBAC for Kubernetes
+	// authorization; assigned at <clusterId>/namespaces/<ns> they hold in
+	// that namespace only.
+
+	// roleAKSRBACReader reads most objects in a namespace, not Secrets,
+	// Roles or RoleBindings (platform.AccessView).
+	roleAKSRBACReader roleDefinition = "7f6c6a51-bcf8-42ba-9220-52d62157d7db"
+	// roleAKSRBACWriter reads and writes most objects in a namespace, not
+	// Roles or RoleBindings (platform.AccessEdit).
+	roleAKSRBACWriter roleDefinition = "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb"
+	// roleAKSRBACAdmin manages everything in a namespace, including Roles
+	// and RoleBindings, but not its ResourceQuotas nor the namespace itself
+	// (platform.AccessAdmin).
+	roleAKSRBACAdmin roleDefinition = "3498e952-d568-435e-9b2c-8d77e338d7f7"
+	// roleAKSRBACClusterAdmin manages every object of the cluster
+	// (platform.AccessClusterAdmin, break-glass only).
+	roleAKSRBACClusterAdmin roleDefinition = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
+	// roleAKSClusterUser lets a principal fetch the cluster's user
+	// kubeconfig (listClusterUserCredential) and nothing else: with Entra
+	// ID and Azure RBAC that kubeconfig carries no Kubernetes rights of its
+	// own.
+	roleAKSClusterUser roleDefinition = "4abbcc35-e782-43d8-92c5-2d3f1bd2253f"
 )
 
 // grantRoles maps each platform grant that a built-in role covers to the

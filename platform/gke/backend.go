@@ -2,6 +2,7 @@ package gke
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -23,6 +24,19 @@ type Config struct {
 	// space, pod range or service range, nor the MasterCIDR of another
 	// cluster in the same network. Unset: DefaultMasterCIDR.
 	MasterCIDR string
+	// CustomerID is the Cloud Identity (Google Workspace) customer ID,
+	// "C" followed by letters and digits (e.g. "C03az79cb"; `gcloud
+	// organizations list` shows it as DIRECTORY_CUSTOMER_ID), that
+	// NewAccessPackage creates the access groups under. Needed only when an
+	// access level creates a group (no AccessLevelSpec.ExistingGroup); a
+	// stack without such levels leaves it unset.
+	CustomerID string
+	// GroupDomain is the domain NewAccessPackage creates access groups in
+	// ("plinth-<name>-<level>@<GroupDomain>"); the groups join
+	// gke-security-groups@<GroupDomain>, which must be the cluster's Google
+	// Groups for RBAC group (ClusterSpec.AdminGroups[0]). Needed only when
+	// an access level creates a group, like CustomerID.
+	GroupDomain string
 }
 
 // DefaultMasterCIDR is the control-plane range of private clusters when
@@ -53,11 +67,14 @@ var (
 	_ platform.LoadBalancerBackend     = (*Backend)(nil)
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
+	_ platform.AccessBackend           = (*Backend)(nil)
 )
 
 var (
-	projectPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	projectPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	regionPattern     = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	customerIDPattern = regexp.MustCompile(`^C[0-9A-Za-z]{4,}$`)
+	domainPattern     = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // New fills the unset optional fields of cfg with their defaults, validates
@@ -105,6 +122,18 @@ func (c Config) validate(path field.Path) error {
 		} else if p.Bits() != 28 {
 			errs.Addf(path.Child("masterCIDR"), c.MasterCIDR, "GKE needs a /28 for the control plane, e.g. %q", DefaultMasterCIDR)
 		}
+	}
+	// CustomerID and GroupDomain are checked here when set; whether they
+	// are needed is NewAccessPackage's to say.
+	switch {
+	case c.CustomerID == "":
+	case strings.HasPrefix(c.CustomerID, "customers/"):
+		errs.Addf(path.Child("customerID"), c.CustomerID, "give the customer ID alone, without \"customers/\", e.g. %q", strings.TrimPrefix(c.CustomerID, "customers/"))
+	case !customerIDPattern.MatchString(c.CustomerID):
+		errs.Addf(path.Child("customerID"), c.CustomerID, "not a Cloud Identity customer ID; it is \"C\" followed by letters and digits, e.g. \"C03az79cb\" (gcloud organizations list, DIRECTORY_CUSTOMER_ID)")
+	}
+	if c.GroupDomain != "" && !domainPattern.MatchString(c.GroupDomain) {
+		errs.Addf(path.Child("groupDomain"), c.GroupDomain, "not a domain; give the domain of your Cloud Identity or Workspace account that groups are created in, e.g. \"acme.example\" (lowercase, no \"@\")")
 	}
 	return errs.Err()
 }

@@ -1,0 +1,331 @@
+package accesspackage
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// TypeToken is the Pulumi type of the AccessPackage component. It is part
+// of every child's URN: changing it would replace every child.
+const TypeToken = "plinth:components:AccessPackage"
+
+// Args configures one team's access. Catalog and Team are required, and
+// Requestors and Approvers unless every level names its own; every other
+// field has a default, documented on the field.
+type Args struct {
+	// Catalog is the platform's catalog (NewCatalog); it brings the
+	// backend, the cluster, the platform maximum duration and the
+	// environment, and makes sure no two teams share a team name, a
+	// namespace or a group. Required.
+	Catalog *Catalog
+
+	// Team is the team's name: 1-30 lowercase letters, digits and '-',
+	// starting with a letter and not ending with '-'. It is the "team"
+	// label of every object, and no other AccessPackage of the catalog may
+	// use it. Required.
+	Team string
+
+	// CostCenter is the "cost-center" label of the team's namespaces.
+	// Unset: the catalog's CostCenter; required when that is unset too.
+	CostCenter string
+
+	// Namespaces are the team's namespaces; the levels' rights hold in
+	// these namespaces only. Unset: one namespace named after the team.
+	Namespaces []Namespace
+
+	// Levels are the access levels team members request, each with a
+	// directory group of its own. Unset: DefaultLevels (reader, developer,
+	// admin).
+	Levels []Level
+
+	// Requestors are the principals ("user:<id>", "group:<id>") who may
+	// request a level whose Requestors is unset. Required unless every
+	// level names its own.
+	Requestors []string
+
+	// Approvers are the principals of the single approval stage of a level
+	// that has neither Approval nor NoApproval. Required unless every such
+	// level names its own approval stages.
+	Approvers []string
+
+	// IngressNamespace is the ingress controller's namespace; the network
+	// policy admits traffic from it. Unset: DefaultIngressNamespace.
+	IngressNamespace string
+
+	// Tags go on the team's cloud resources and as labels on its
+	// Kubernetes objects, merged over the catalog's tags. GCP label rules;
+	// team, environment, cost-center and managed-by are set by Plinth and
+	// refused here.
+	Tags map[string]string
+}
+
+// Namespace is one of a team's namespaces.
+type Namespace struct {
+	// Name is the namespace's name, a DNS-1123 label (1-63 lowercase
+	// letters, digits and '-'). It may not be reserved
+	// (DefaultReservedNamespaces, ReservedNamespacePrefixes, the catalog's
+	// ReservedNamespaces, IngressNamespace) or belong to another team.
+	// Required.
+	Name string
+	// Quota is the namespace's ResourceQuota. Unset: DefaultQuota; unset
+	// fields of a set Quota take DefaultQuota's.
+	Quota *Quota
+	// Limits are the namespace's container defaults (LimitRange). Unset:
+	// DefaultLimits; unset fields of a set Limits take DefaultLimits'.
+	Limits *Limits
+	// PodSecurity is the Pod Security Standard enforced:
+	// PodSecurityBaseline (warn and audit restricted) or
+	// PodSecurityRestricted. Unset: DefaultPodSecurity.
+	PodSecurity string
+}
+
+// Quota is a namespace's ResourceQuota. CPU, memory and storage are
+// Kubernetes quantities ("8", "500m", "16Gi").
+type Quota struct {
+	// CPU bounds the sum of CPU requests (requests.cpu).
+	CPU string
+	// Memory bounds the sum of memory requests (requests.memory).
+	Memory string
+	// MemoryLimit bounds the sum of memory limits (limits.memory); at
+	// least Memory.
+	MemoryLimit string
+	// Pods bounds the number of pods.
+	Pods int
+	// PersistentVolumeClaims bounds the number of volume claims.
+	PersistentVolumeClaims int
+	// Storage bounds the storage all claims request (requests.storage).
+	Storage string
+	// LoadBalancers bounds LoadBalancer services
+	// (services.loadbalancers). Unset: 0; teams are reached through the
+	// ingress controller.
+	LoadBalancers int
+	// NodePorts bounds NodePort services (services.nodeports). Unset: 0.
+	NodePorts int
+}
+
+// Limits are the defaults a namespace's LimitRange gives each container
+// that does not set its own. Kubernetes quantities.
+type Limits struct {
+	// CPURequest is the default CPU request.
+	CPURequest string
+	// MemoryRequest is the default memory request.
+	MemoryRequest string
+	// MemoryLimit is the default memory limit; at least MemoryRequest.
+	MemoryLimit string
+	// CPULimit is the default CPU limit; at least CPURequest. Unset: none
+	// (containers without a CPU limit are not throttled).
+	CPULimit string
+}
+
+// Level is one level of access a team member can request: a directory
+// group bound to one role in the team's namespaces, with its request
+// policy.
+type Level struct {
+	// Name identifies the level within the team, e.g. "developer": 1-20
+	// lowercase letters, digits and '-', starting with a letter. It names
+	// the level's group and RoleBindings ("plinth-<name>"). Required.
+	Name string
+	// Role is what members may do: platform.AccessView, AccessEdit or
+	// AccessAdmin, bound to the ClusterRole view, edit or admin in the
+	// team's namespaces only. AccessClusterAdmin is for the catalog's
+	// BreakGlass level only. Required (BreakGlass: cluster-admin).
+	Role platform.AccessRole
+	// Requestors are the principals ("user:<id>", "group:<id>"; Entra
+	// object IDs on Azure, emails on GCP) who may request the level; at
+	// most MaxRequestors on the cloud, each once. Unset: Args.Requestors.
+	Requestors []string
+	// Approval are the approval stages, in order: at most
+	// MaxApprovalStages for the cloud; each needs approvers and waits
+	// TimeoutDays (1-14; unset: DefaultApprovalTimeoutDays). Unset: one
+	// stage of Args.Approvers, unless NoApproval.
+	Approval []platform.ApprovalStage
+	// NoApproval grants requests without approval. Only for view and
+	// edit; not with Approval. A level with neither approvers nor
+	// NoApproval is an error.
+	NoApproval bool
+	// Justification requires requestors to say why. Unset:
+	// DefaultJustification (true). BreakGlass always requires it.
+	Justification *bool
+	// MaxDuration is how long a grant lasts before it expires: a whole
+	// multiple of the cloud's DurationUnits (hours; days on Azure), at
+	// most the catalog's MaxDuration. Unset: DefaultDurations of the role,
+	// rounded up to the unit and capped at the catalog's MaxDuration.
+	MaxDuration time.Duration
+	// Review is a recurring review of who holds the level. Every is
+	// "monthly", "quarterly", "semiannually" or "annually"; Reviewers are
+	// principals. Not on GCP, which has no access reviews. Unset: no
+	// review (grants still expire after MaxDuration).
+	Review *platform.AccessReview
+	// ExistingGroup is a directory group to use instead of creating one:
+	// an Entra group object ID on Azure, a Google group email on GCP. It
+	// may back only this level of this team. Unset: the backend creates a
+	// group.
+	ExistingGroup string
+}
+
+// AccessPackage is the component resource of one team's access. Its fields
+// are set once New returns.
+type AccessPackage struct {
+	pulumi.ResourceState
+
+	// Spec is what the backend received: the team, its namespaces and its
+	// resolved levels.
+	Spec platform.AccessPackageSpec
+	// Groups are the levels' directory groups, by level name.
+	Groups map[string]platform.AccessGroup
+
+	// Team is the team's name.
+	Team pulumi.StringOutput `pulumi:"team"`
+	// Namespaces are the team's namespaces, known once created.
+	Namespaces pulumi.StringArrayOutput `pulumi:"namespaces"`
+}
+
+// resolved is Args with every default applied and what New derives from
+// them.
+type resolved struct {
+	Args
+	name   string
+	path   field.Path
+	cat    *resolvedCatalog
+	tags   platform.Tags
+	labels map[string]string
+}
+
+// New validates args, claims the team, its namespaces and its existing
+// groups in the catalog, creates the levels' groups and request policies
+// through the catalog's backend, and in the cluster the team's namespaces
+// with quota, container defaults, network policies and one RoleBinding per
+// level. On invalid args, or a team, namespace or group another team
+// holds, it returns every problem (a *field.ErrorList) and registers and
+// claims nothing. name is the logical name, at most 17 characters: the
+// backend's children are named after "<name>-access".
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*AccessPackage, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	path := field.NewPath("accessPackage")
+	r, err := args.resolve(name, path)
+	if err != nil {
+		return nil, err
+	}
+	// Claiming again under the catalog's lock settles two packages
+	// resolved at the same time.
+	if err := r.Catalog.claim(path, name, r.Args).Err(); err != nil {
+		return nil, err
+	}
+	c := &AccessPackage{Spec: r.spec()}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	out, err := r.cat.Backend.NewAccessPackage(ctx, c.Spec, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("accessPackage %q: %w", name, err)
+	}
+	c.Groups = map[string]platform.AccessGroup{}
+	for _, l := range c.Spec.Levels {
+		g, ok := out.Groups[l.Name]
+		if !ok {
+			return nil, fmt.Errorf("accessPackage %q: the backend returned no group for level %q", name, l.Name)
+		}
+		c.Groups[l.Name] = g
+	}
+
+	namespaces, err := r.kubernetes(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	c.Team = pulumi.String(r.Team).ToStringOutput()
+	c.Namespaces = namespaces.ToStringArrayOutput()
+	groups := pulumi.StringMap{}
+	for lvl, g := range c.Groups {
+		groups[lvl] = g.ID
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"team":       c.Team,
+		"namespaces": c.Namespaces,
+		"groups":     groups,
+	})
+}
+
+// Resolve validates args and returns a copy with every default applied.
+// It also reports the team, namespaces and groups another AccessPackage of
+// the catalog holds, but claims nothing. Problems are reported under path
+// (for example "accessPackage" or "teams[0]"), all at once.
+func (a *Args) Resolve(name string, path field.Path) (Args, error) {
+	r, err := a.resolve(name, path)
+	if err != nil {
+		return Args{}, err
+	}
+	return r.Args, nil
+}
+
+func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
+	var errs field.List
+	errs.Add(validateName(path.Child("name"), name))
+	switch {
+	case a.Catalog == nil:
+		errs.Add(field.Required(path.Child("catalog"), "pass the platform's *Catalog from NewCatalog"))
+	case a.Catalog.r == nil:
+		errs.Addf(path.Child("catalog"), nil, "not created by NewCatalog; pass the *Catalog NewCatalog returned")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	cat := a.Catalog.r
+	if name == cat.name {
+		errs.Addf(path.Child("name"), name, "the catalog has this name, and the backends would name both %q; name the package after the team", platform.ChildName(name, accessRole))
+	}
+	r := &resolved{Args: a.withDefaults(cat), name: name, path: path, cat: cat}
+	errs = append(errs, r.validate(a)...)
+	if len(errs) == 0 {
+		errs = append(errs, a.Catalog.checkClaims(path, name, r.Args)...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	r.tags = cat.tags.Merge(a.Tags, map[string]string{"team": r.Team, "cost-center": r.CostCenter})
+	r.labels = r.tags.Merge(map[string]string{"managed-by": "plinth"})
+	return r, nil
+}
+
+// spec is what the backend receives.
+func (r *resolved) spec() platform.AccessPackageSpec {
+	s := platform.AccessPackageSpec{
+		Name:    platform.ChildName(r.name, accessRole),
+		Team:    r.Team,
+		Cluster: r.cat.Cluster.Outputs,
+		Catalog: r.Catalog.Outputs,
+		Tags:    r.tags,
+	}
+	for _, ns := range r.Namespaces {
+		s.Namespaces = append(s.Namespaces, ns.Name)
+	}
+	for _, l := range r.Levels {
+		s.Levels = append(s.Levels, l.spec())
+	}
+	return s
+}
+
+// spec converts a resolved level.
+func (l Level) spec() platform.AccessLevelSpec {
+	l = l.clone()
+	s := platform.AccessLevelSpec{
+		Name:          l.Name,
+		Role:          l.Role,
+		Requestors:    l.Requestors,
+		Approval:      l.Approval,
+		Justification: *l.Justification,
+		MaxDuration:   l.MaxDuration,
+		Review:        l.Review,
+		ExistingGroup: l.ExistingGroup,
+	}
+	if l.NoApproval {
+		s.Approval = nil
+	}
+	return s
+}

@@ -1,0 +1,349 @@
+package accesspackage
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// accessRole ends the name of every spec the backend receives:
+// "<component>-access" for a team's package, the catalog and its
+// break-glass package. The backends derive their names from it; their
+// children differ by kind and level, so the catalog and its break-glass
+// package never collide.
+const accessRole = "access"
+
+// maxComponentName is the longest logical name of a catalog or an
+// AccessPackage: the spec name "<name>-access" must itself be a valid
+// logical name (platform.MaxNameLength), from which the backends derive
+// group, package and entitlement names within the clouds' limits.
+const maxComponentName = platform.MaxNameLength - len("-"+accessRole)
+
+// CatalogTypeToken is the Pulumi type of the AccessCatalog component. It is
+// part of every child's URN: changing it would replace every child.
+const CatalogTypeToken = "plinth:components:AccessCatalog"
+
+// CatalogArgs configures the platform's access catalog. Backend and
+// Cluster are required; every other field has a default, documented on the
+// field.
+type CatalogArgs struct {
+	// Backend creates the directory side: the same aks.New(...) or
+	// gke.New(...) backend the cluster was created with. Required.
+	Backend platform.AccessBackend
+
+	// Cluster is the cluster the teams get access to; every Kubernetes
+	// object goes through its Provider. Required.
+	Cluster *cluster.Cluster
+
+	// Description is shown to requestors. Unset:
+	// DefaultCatalogDescription.
+	Description string
+
+	// MaxDuration is the platform maximum: no level of any team may grant
+	// access for longer. A whole multiple of the cloud's DurationUnits
+	// (hours; days on Azure), at most MaxDurationLimit (365 days). Unset:
+	// DefaultMaxDuration (90 days).
+	MaxDuration time.Duration
+
+	// BreakGlass is the platform-admin level: cluster-admin on the whole
+	// cluster, for incidents. It belongs to team BreakGlassTeam ("platform")
+	// and is the only level that may grant cluster-wide rights. It needs
+	// Requestors and at least one approval stage (NoApproval is refused),
+	// always requires a justification, and lasts at most
+	// BreakGlassDurationLimit (8 hours; one day on Azure). Unset fields:
+	// Name DefaultBreakGlassName, Role cluster-admin (the only role
+	// allowed), MaxDuration DefaultBreakGlassMaxDuration (4 hours; one day
+	// on Azure). Unset: no break-glass level; nobody gets cluster-admin
+	// through the catalog.
+	BreakGlass *Level
+
+	// Environment is the "environment" label of every team namespace, e.g.
+	// "prod". Unset: the cluster's "environment" tag; required when the
+	// cluster has none. When both are set they must agree.
+	Environment string
+
+	// CostCenter is the "cost-center" label of the team namespaces whose
+	// Args.CostCenter is unset. Unset: the cluster's "cost-center" tag.
+	CostCenter string
+
+	// ReservedNamespaces are namespaces no team may claim, in addition to
+	// DefaultReservedNamespaces and names starting with
+	// ReservedNamespacePrefixes: the platform's own (monitoring, ...).
+	// Unset: none beyond the defaults.
+	ReservedNamespaces []string
+
+	// Tags go on the catalog and every team's cloud resources, and as
+	// labels on every team's Kubernetes objects; they are merged over the
+	// cluster's tags. Keys and values follow GCP label rules; the keys
+	// team, environment, cost-center and managed-by are set by Plinth and
+	// refused here.
+	Tags map[string]string
+}
+
+// Catalog is the AccessCatalog component resource: the platform's one
+// access catalog, its break-glass level, and the registry of the teams,
+// namespaces and groups the AccessPackages created with it have claimed.
+// Its fields are set once NewCatalog returns.
+type Catalog struct {
+	pulumi.ResourceState
+
+	// Spec is the resolved CatalogArgs: every default applied.
+	Spec CatalogArgs
+	// Outputs is the backend's catalog.
+	Outputs *platform.AccessCatalog
+	// BreakGlass is the break-glass level's group; nil without a
+	// break-glass level.
+	BreakGlass *platform.AccessGroup
+
+	// ID is the catalog's ID (the Entra catalog on Azure; empty on GCP).
+	ID pulumi.StringOutput `pulumi:"id"`
+
+	r *resolvedCatalog
+	// claims records who owns each team, namespace and existing group.
+	mu     sync.Mutex
+	claims claims
+}
+
+// resolvedCatalog is CatalogArgs with every default applied and what
+// NewCatalog derives from them.
+type resolvedCatalog struct {
+	CatalogArgs
+	name  string
+	cloud platform.Cloud
+	// tags are the cluster's tags merged with Tags and environment.
+	tags platform.Tags
+}
+
+// owner is who claimed a team, a namespace or a group.
+type owner struct {
+	team, component, kind string
+	// level is the level whose group it is, for groups.
+	level string
+}
+
+func (o owner) String() string {
+	s := fmt.Sprintf("team %q (%s %q", o.team, o.kind, o.component)
+	if o.level != "" {
+		s += fmt.Sprintf(", level %q", o.level)
+	}
+	return s + ")"
+}
+
+// claims maps teams, namespaces and existing groups to their owner.
+type claims struct {
+	teams, namespaces, groups map[string]owner
+}
+
+// NewCatalog validates args and creates the platform's access catalog
+// through args.Backend and, with BreakGlass, the break-glass level. The
+// break-glass group gets cluster-admin only through the cloud's time-bound
+// grant (AKS RBAC Cluster Admin through its access package; on GKE
+// roles/container.admin through a Privileged Access Manager grant), never
+// through a standing ClusterRoleBinding: on GKE group membership is not
+// time-bound, and a binding would make every member cluster-admin whenever
+// any grant let them reach the cluster.
+// On invalid args it returns every problem (a *field.ErrorList) and
+// registers nothing. name is the logical name, at most 17 characters: the
+// backend's catalog and break-glass children are named after
+// "<name>-access".
+func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pulumi.ResourceOption) (*Catalog, error) {
+	if args == nil {
+		args = &CatalogArgs{}
+	}
+	r, err := args.resolve(name, field.NewPath("accessCatalog"))
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{Spec: r.CatalogArgs, r: r}
+	if r.BreakGlass != nil {
+		bg := owner{team: BreakGlassTeam, component: name, kind: "AccessCatalog"}
+		c.claims.teams = map[string]owner{BreakGlassTeam: bg}
+		if g := r.BreakGlass.ExistingGroup; g != "" {
+			bg.level = r.BreakGlass.Name
+			c.claims.groups = map[string]owner{g: bg}
+		}
+	}
+	if err := ctx.RegisterComponentResource(CatalogTypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	c.Outputs, err = r.Backend.NewAccessCatalog(ctx, platform.AccessCatalogSpec{
+		Name:        platform.ChildName(name, accessRole),
+		Description: r.Description,
+		Tags:        r.tags,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("accessCatalog %q: %w", name, err)
+	}
+	c.ID = c.Outputs.ID
+
+	outputs := pulumi.Map{"id": c.ID}
+	if r.BreakGlass != nil {
+		bg := r.BreakGlass.spec()
+		out, err := r.Backend.NewAccessPackage(ctx, platform.AccessPackageSpec{
+			Name:    platform.ChildName(name, accessRole),
+			Team:    BreakGlassTeam,
+			Levels:  []platform.AccessLevelSpec{bg},
+			Cluster: r.Cluster.Outputs,
+			Catalog: c.Outputs,
+			Tags:    r.tags.Merge(map[string]string{"team": BreakGlassTeam}),
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, fmt.Errorf("accessCatalog %q: break-glass: %w", name, err)
+		}
+		g, ok := out.Groups[bg.Name]
+		if !ok {
+			return nil, fmt.Errorf("accessCatalog %q: the backend returned no group for the break-glass level %q", name, bg.Name)
+		}
+		c.BreakGlass = &g
+		outputs["breakGlassGroup"] = g.ID
+	}
+	return c, ctx.RegisterResourceOutputs(c, outputs)
+}
+
+// Resolve validates args and returns a copy with every default applied.
+// Problems are reported under path (for example "accessCatalog"), all at
+// once.
+func (a *CatalogArgs) Resolve(name string, path field.Path) (CatalogArgs, error) {
+	r, err := a.resolve(name, path)
+	if err != nil {
+		return CatalogArgs{}, err
+	}
+	return r.CatalogArgs, nil
+}
+
+func (a *CatalogArgs) resolve(name string, path field.Path) (*resolvedCatalog, error) {
+	var errs field.List
+	errs.Add(validateName(path.Child("name"), name))
+	if a.Backend == nil {
+		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with"))
+	}
+	if a.Cluster == nil {
+		errs.Add(field.Required(path.Child("cluster"), "pass the cluster.Cluster the teams get access to"))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	cloud := a.Backend.Cloud()
+	r := &resolvedCatalog{CatalogArgs: a.withDefaults(cloud), name: name, cloud: cloud}
+	errs = append(errs, r.validate(path, a)...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	r.tags = a.Cluster.Spec.Tags.Merge(a.Tags, map[string]string{"environment": r.Environment})
+	if r.CostCenter != "" {
+		r.tags["cost-center"] = r.CostCenter
+	}
+	return r, nil
+}
+
+// labels are the labels of a team's Kubernetes objects.
+func (r *resolvedCatalog) labels(team string) map[string]string {
+	return r.tags.Merge(map[string]string{"team": team, "managed-by": "plinth"})
+}
+
+// claim records pkg's team, namespaces and existing groups as owned by it,
+// or, when any is owned already, records nothing and returns a problem per
+// conflict naming both owners. It is what makes two teams never share a
+// team name, a namespace or a group.
+func (c *Catalog) claim(path field.Path, name string, a Args) field.List {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	errs := c.conflicts(path, name, a)
+	if len(errs) > 0 {
+		return errs
+	}
+	me := owner{team: a.Team, component: name, kind: "AccessPackage"}
+	if c.claims.teams == nil {
+		c.claims.teams = map[string]owner{}
+	}
+	if c.claims.namespaces == nil {
+		c.claims.namespaces = map[string]owner{}
+	}
+	if c.claims.groups == nil {
+		c.claims.groups = map[string]owner{}
+	}
+	c.claims.teams[a.Team] = me
+	for _, ns := range a.Namespaces {
+		c.claims.namespaces[ns.Name] = me
+	}
+	for _, l := range a.Levels {
+		if l.ExistingGroup != "" {
+			g := me
+			g.level = l.Name
+			c.claims.groups[l.ExistingGroup] = g
+		}
+	}
+	return nil
+}
+
+// checkClaims is claim without recording: the conflicts pkg would have.
+func (c *Catalog) checkClaims(path field.Path, name string, a Args) field.List {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conflicts(path, name, a)
+}
+
+// conflicts returns a problem for each team, namespace or existing group
+// of a that another owner has claimed. c.mu is held.
+func (c *Catalog) conflicts(path field.Path, name string, a Args) field.List {
+	var errs field.List
+	me := owner{team: a.Team, component: name, kind: "AccessPackage"}
+	if o, ok := c.claims.teams[a.Team]; ok {
+		if o.kind == "AccessCatalog" {
+			errs.Addf(path.Child("team"), a.Team, "reserved for the break-glass level of AccessCatalog %q; name the team differently", o.component)
+		} else {
+			errs.Addf(path.Child("team"), a.Team, "already has its access from AccessPackage %q; AccessPackage %q would share its namespaces and groups: add namespaces or levels to %q instead", o.component, name, o.component)
+		}
+	}
+	for i, ns := range a.Namespaces {
+		if o, ok := c.claims.namespaces[ns.Name]; ok {
+			errs.Addf(path.Child("namespaces").Index(i).Child("name"), ns.Name, "already belongs to %s; %s cannot share it: a namespace has exactly one team; pick another name", o, me)
+		}
+	}
+	for i, l := range a.Levels {
+		if l.ExistingGroup == "" {
+			continue
+		}
+		if o, ok := c.claims.groups[l.ExistingGroup]; ok {
+			me.level = l.Name
+			errs.Addf(path.Child("levels").Index(i).Child("existingGroup"), l.ExistingGroup, "already the group of %s; %s cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one", o, me)
+		}
+	}
+	return errs
+}
+
+// roleRef references the ClusterRole of role.
+func roleRef(role platform.AccessRole) rbacv1.RoleRefArgs {
+	return rbacv1.RoleRefArgs{
+		ApiGroup: pulumi.String("rbac.authorization.k8s.io"),
+		Kind:     pulumi.String("ClusterRole"),
+		Name:     pulumi.String(clusterRoles[role]),
+	}
+}
+
+// groupSubject names g's directory group as a Kubernetes Group subject.
+func groupSubject(g platform.AccessGroup) rbacv1.SubjectArray {
+	return rbacv1.SubjectArray{rbacv1.SubjectArgs{
+		ApiGroup: pulumi.String("rbac.authorization.k8s.io"),
+		Kind:     pulumi.String("Group"),
+		Name:     g.Subject,
+	}}
+}
+
+// clusterRoles maps each access role to the Kubernetes ClusterRole its
+// groups are bound to by RoleBindings in the team's namespaces only.
+// cluster-admin (break-glass) is never bound in Kubernetes: it comes only
+// from the cloud's time-bound grant.
+var clusterRoles = map[platform.AccessRole]string{
+	platform.AccessView:         "view",
+	platform.AccessEdit:         "edit",
+	platform.AccessAdmin:        "admin",
+	platform.AccessClusterAdmin: "cluster-admin",
+}

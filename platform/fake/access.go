@@ -1,0 +1,171 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// Access resource types the fake registers; internal/mockcloud answers them
+// with IDs fake://groups/<name>, fake://access-catalogs/<name> and
+// fake://access-packages/<name>.
+const (
+	// GroupType is the directory group behind one access level.
+	GroupType = "plinthfake:index:Group"
+	// AccessCatalogType is the platform's one catalog.
+	AccessCatalogType = "plinthfake:index:AccessCatalog"
+	// AccessPackageType is one level's package with its request policy
+	// (requestors, approval stages, justification, maxDuration, review) as
+	// inputs.
+	AccessPackageType = "plinthfake:index:AccessPackage"
+)
+
+var _ platform.AccessBackend = (*Backend)(nil)
+
+// accessLog holds the access specs one Backend received. It lives beside
+// the Backend rather than in it (see accessLogs) and is guarded by the
+// Backend's mutex.
+type accessLog struct {
+	catalogs []platform.AccessCatalogSpec
+	packages []platform.AccessPackageSpec
+}
+
+// accessLogs maps each *Backend to its accessLog.
+var accessLogs sync.Map
+
+func (b *Backend) accessLog() *accessLog {
+	v, _ := accessLogs.LoadOrStore(b, &accessLog{})
+	return v.(*accessLog)
+}
+
+// Catalogs returns the specs NewAccessCatalog received, in call order.
+func (b *Backend) Catalogs() []platform.AccessCatalogSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.accessLog().catalogs)
+}
+
+// AccessPackages returns the specs NewAccessPackage received, in call order.
+func (b *Backend) AccessPackages() []platform.AccessPackageSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.accessLog().packages)
+}
+
+// NewAccessCatalog registers one catalog named "<spec.Name>-catalog".
+func (b *Backend) NewAccessCatalog(ctx *pulumi.Context, spec platform.AccessCatalogSpec, opts ...pulumi.ResourceOption) (*platform.AccessCatalog, error) {
+	if spec.Name == "" {
+		return nil, errors.New("fake: access catalog without a name")
+	}
+	b.mu.Lock()
+	log := b.accessLog()
+	log.catalogs = append(log.catalogs, spec)
+	b.mu.Unlock()
+
+	name := platform.ChildName(spec.Name, "catalog")
+	var cat resourceState
+	err := ctx.RegisterResource(AccessCatalogType, name, pulumi.Map{
+		"name":        pulumi.String(name),
+		"description": pulumi.String(spec.Description),
+		"tags":        pulumi.ToStringMap(spec.Tags),
+	}, &cat, append(opts, pulumi.Provider(b.provider))...)
+	if err != nil {
+		return nil, err
+	}
+	return &platform.AccessCatalog{ID: cat.ID().ToStringOutput()}, nil
+}
+
+// NewAccessPackage registers, per level, a group "<spec.Name>-<level>-group"
+// (none when the level names an ExistingGroup, whose ID is then used) and
+// an access package "<spec.Name>-<level>" in the catalog whose inputs are
+// the level's request policy. A group's Subject is its ID.
+func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPackageSpec, opts ...pulumi.ResourceOption) (*platform.AccessPackageOutputs, error) {
+	switch {
+	case spec.Catalog == nil:
+		return nil, fmt.Errorf("fake: access package %q: no catalog", spec.Name)
+	case spec.Cluster == nil:
+		return nil, fmt.Errorf("fake: access package %q: no cluster", spec.Name)
+	}
+	b.mu.Lock()
+	log := b.accessLog()
+	log.packages = append(log.packages, spec)
+	b.mu.Unlock()
+
+	opts = append(opts, pulumi.Provider(b.provider))
+	out := &platform.AccessPackageOutputs{Groups: map[string]platform.AccessGroup{}}
+	seen := map[string]bool{}
+	for _, lvl := range spec.Levels {
+		if seen[lvl.Name] || lvl.Name == "" {
+			return nil, fmt.Errorf("fake: access package %q: level name %q is empty or repeated", spec.Name, lvl.Name)
+		}
+		seen[lvl.Name] = true
+		var groupID pulumi.StringInput = pulumi.String(lvl.ExistingGroup)
+		if lvl.ExistingGroup == "" {
+			name := platform.ChildName(spec.Name, lvl.Name+"-group")
+			var g resourceState
+			err := ctx.RegisterResource(GroupType, name, pulumi.Map{
+				"name":  pulumi.String(name),
+				"team":  pulumi.String(spec.Team),
+				"level": pulumi.String(lvl.Name),
+				"tags":  pulumi.ToStringMap(spec.Tags),
+			}, &g, opts...)
+			if err != nil {
+				return nil, err
+			}
+			groupID = g.ID()
+		}
+		name := platform.ChildName(spec.Name, lvl.Name)
+		inputs := pulumi.Map{
+			"name":          pulumi.String(name),
+			"catalog":       spec.Catalog.ID,
+			"cluster":       spec.Cluster.ID,
+			"team":          pulumi.String(spec.Team),
+			"level":         pulumi.String(lvl.Name),
+			"role":          pulumi.String(string(lvl.Role)),
+			"group":         groupID,
+			"namespaces":    pulumi.ToStringArray(spec.Namespaces),
+			"requestors":    pulumi.ToStringArray(lvl.Requestors),
+			"approval":      approvalInputs(lvl.Approval),
+			"justification": pulumi.Bool(lvl.Justification),
+			"maxDuration":   pulumi.String(lvl.MaxDuration.String()),
+			"tags":          pulumi.ToStringMap(spec.Tags),
+		}
+		if r := lvl.Review; r != nil {
+			inputs["review"] = pulumi.Map{
+				"every":     pulumi.String(r.Every),
+				"reviewers": pulumi.ToStringArray(r.Reviewers),
+			}
+		}
+		var pkg accessPackageState
+		if err := ctx.RegisterResource(AccessPackageType, name, inputs, &pkg, opts...); err != nil {
+			return nil, err
+		}
+		// The group as the package reports it: an output of a registered
+		// resource even for an existing group, so that applies on it are
+		// awaited like every other output.
+		out.Groups[lvl.Name] = platform.AccessGroup{ID: pkg.Group, Subject: pkg.Group}
+	}
+	return out, nil
+}
+
+// accessPackageState is an access package's outputs.
+type accessPackageState struct {
+	pulumi.CustomResourceState
+	Group pulumi.StringOutput `pulumi:"group"`
+}
+
+func approvalInputs(stages []platform.ApprovalStage) pulumi.Array {
+	out := pulumi.Array{}
+	for _, s := range stages {
+		out = append(out, pulumi.Map{
+			"approvers":   pulumi.ToStringArray(s.Approvers),
+			"timeoutDays": pulumi.Int(s.TimeoutDays),
+		})
+	}
+	return out
+}
