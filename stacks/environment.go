@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
@@ -42,6 +43,12 @@ type Environment struct {
 	Ingress     ingress.Args
 	CertManager certmanager.Args
 	Backup      backup.Args
+	// Access configures the platform's access catalog and its break-glass
+	// level; Backend and Cluster are set by Program.
+	Access accesspackage.CatalogArgs
+	// Teams are the product teams' access packages, each named
+	// "<environment>-<team>"; Catalog is set by Program.
+	Teams []accesspackage.Args
 }
 
 // Tags returns the tags every resource of the environment carries.

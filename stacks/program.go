@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
@@ -43,7 +44,10 @@ func PlaceholdersFor(env Environment) Coordinates {
 			TenantID:       "00000000-0000-0000-0000-000000000001",
 			Location:       "westeurope",
 		},
-		GCP:         gke.Config{Project: "plinth-placeholder", Region: "europe-west1"},
+		GCP: gke.Config{
+			Project: "plinth-placeholder", Region: "europe-west1",
+			CustomerID: "C00000000", GroupDomain: "acme.example",
+		},
 		DNSZoneName: env.Name + ".platform.example.com",
 		DNSZoneID:   "plinth-placeholder-dns",
 	}
@@ -55,7 +59,8 @@ func PlaceholdersFor(env Environment) Coordinates {
 
 // ConfigNamespace is the Pulumi configuration namespace of the coordinates:
 // plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
-// plinth:gcpProject, plinth:gcpRegion, plinth:dnsZoneName, plinth:dnsZoneId.
+// plinth:gcpProject, plinth:gcpRegion, plinth:gcpCustomerId,
+// plinth:gcpGroupDomain, plinth:dnsZoneName, plinth:dnsZoneId.
 const ConfigNamespace = "plinth"
 
 // CoordinatesFromConfig reads the coordinates env needs from the stack's
@@ -77,7 +82,10 @@ func CoordinatesFromConfig(ctx *pulumi.Context, env Environment) (Coordinates, e
 	case platform.CloudAzure:
 		c.Azure = aks.Config{SubscriptionID: get("azureSubscriptionId"), TenantID: get("azureTenantId"), Location: get("azureLocation")}
 	case platform.CloudGCP:
-		c.GCP = gke.Config{Project: get("gcpProject"), Region: get("gcpRegion")}
+		c.GCP = gke.Config{
+			Project: get("gcpProject"), Region: get("gcpRegion"),
+			CustomerID: get("gcpCustomerId"), GroupDomain: get("gcpGroupDomain"),
+		}
 	}
 	c.DNSZoneName, c.DNSZoneID = get("dnsZoneName"), get("dnsZoneId")
 	if len(missing) > 0 {
@@ -123,8 +131,8 @@ func Program(env Environment, coords Coordinates) pulumi.RunFunc {
 	}
 }
 
-// clusterServices installs the ingress controller, cert-manager and
-// backups onto the environment's cluster. They are not protected: they hold
+// clusterServices installs the ingress controller, cert-manager, backups
+// and the teams' access onto the environment's cluster. They are not protected: they hold
 // no state of their own (the backup storage is locked by the Backup
 // component in production).
 func clusterServices(ctx *pulumi.Context, env Environment, coords Coordinates, b backend, c *cluster.Cluster) error {
@@ -155,6 +163,26 @@ func clusterServices(ctx *pulumi.Context, env Environment, coords Coordinates, b
 		return err
 	}
 
+	// The access components label namespaces with environment, team,
+	// cost center and managed-by themselves (environment and cost center
+	// from the cluster's tags); only the class is added here.
+	class := map[string]string{"class": string(env.Class)}
+	aargs := env.Access
+	aargs.Backend, aargs.Cluster = b, c
+	aargs.Tags = platform.Tags(class).Merge(aargs.Tags)
+	catalog, err := accesspackage.NewCatalog(ctx, env.Name, &aargs)
+	if err != nil {
+		return err
+	}
+	for _, team := range env.Teams {
+		targs := team
+		targs.Catalog = catalog
+		targs.Tags = platform.Tags(class).Merge(targs.Tags)
+		if _, err := accesspackage.New(ctx, env.Name+"-"+team.Team, &targs); err != nil {
+			return err
+		}
+	}
+
 	ctx.Export("ingressClassName", ing.IngressClassName)
 	ctx.Export("ingressAddress", ing.Address)
 	ctx.Export("backupBucket", bk.Bucket)
@@ -168,6 +196,7 @@ type backend interface {
 	platform.WorkloadIdentityBackend
 	platform.LoadBalancerBackend
 	platform.BackupStorageBackend
+	platform.AccessBackend
 }
 
 func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backend, error) {

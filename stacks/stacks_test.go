@@ -68,8 +68,11 @@ func TestEveryCustomResourceUsesTheStackProvider(t *testing.T) {
 			}
 			pkg, _, _ := strings.Cut(r.Type, ":")
 			want := "::pulumi:providers:" + pkg + "::" + env.Name + "::"
-			if pkg == "kubernetes" {
+			switch pkg {
+			case "kubernetes":
 				want = "$pulumi:providers:kubernetes::" + env.Name + "-kubernetes::"
+			case "azuread":
+				want = "::pulumi:providers:azuread::" + env.Name + "-azuread::"
 			}
 			if !strings.Contains(r.Provider, want) {
 				t.Errorf("%s: %s %s uses provider %q, want one containing %q", env.Name, r.Type, r.Name, r.Provider, want)

@@ -243,11 +243,6 @@ func (a *CatalogArgs) resolve(name string, path field.Path) (*resolvedCatalog, e
 	return r, nil
 }
 
-// labels are the labels of a team's Kubernetes objects.
-func (r *resolvedCatalog) labels(team string) map[string]string {
-	return r.tags.Merge(map[string]string{"team": team, "managed-by": "plinth"})
-}
-
 // claim records pkg's team, namespaces and existing groups as owned by it,
 // or, when any is owned already, records nothing and returns a problem per
 // conflict naming both owners. It is what makes two teams never share a

@@ -46,9 +46,11 @@ const (
 
 // Limits enforced by validation.
 const (
-	// MinSoftDeleteDays and MaxSoftDeleteDays bound SoftDeleteDays (both
-	// clouds' storage accept this range).
-	MinSoftDeleteDays, MaxSoftDeleteDays = 7, 90
+	// MinSoftDeleteDays is the shortest SoftDeleteDays (both clouds'
+	// storage accept 7..90).
+	MinSoftDeleteDays = 7
+	// MaxSoftDeleteDays is the longest SoftDeleteDays.
+	MaxSoftDeleteDays = 90
 	// MaxBackupForGKEDays is the longest TTL Backup for GKE keeps a
 	// backup (its backupRetainDays limit).
 	MaxBackupForGKEDays = 365

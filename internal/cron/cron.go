@@ -155,9 +155,9 @@ func parseItem(item string, f field) (Field, error) {
 		step = n
 	}
 	lo, hi := f.min, f.max
-	switch {
-	case rng == "*":
-	case rng == "?":
+	switch rng {
+	case "*":
+	case "?":
 		return 0, fmt.Errorf("%s %q: \"?\" is not accepted; use \"*\"", f.name, item)
 	default:
 		a, b, isRange := strings.Cut(rng, "-")

@@ -86,7 +86,7 @@ type accessPlan struct {
 	// Levels are the spec's levels, in order.
 	Levels []accessLevelPlan
 	// Warnings are told to whoever runs the stack: settings GKE cannot
-	// honour as written but that are safe to deploy.
+	// honor as written but that are safe to deploy.
 	Warnings []string
 }
 

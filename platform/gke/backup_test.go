@@ -281,7 +281,7 @@ func TestVeleroIdentityGrants(t *testing.T) {
 }
 
 // The storage's only child is the bucket: under the calling component, named
-// after the logical name, with the backend's provider (C1-C3), and labelled
+// after the logical name, with the backend's provider (C1-C3), and labeled
 // (C7).
 func TestBackupStorageChildren(t *testing.T) {
 	r, _ := renderBackupStorage(t, nil)
