@@ -35,7 +35,7 @@ type veleroValues struct {
 	ServiceAccount   serviceAccounts           `json:"serviceAccount"`
 	Labels           map[string]string         `json:"labels,omitempty"`
 	PodLabels        map[string]string         `json:"podLabels,omitempty"`
-	Tolerations      []toleration              `json:"tolerations"`
+	Tolerations      []helm.Toleration         `json:"tolerations"`
 	Configuration    configuration             `json:"configuration"`
 	BackupsEnabled   bool                      `json:"backupsEnabled"`
 	SnapshotsEnabled bool                      `json:"snapshotsEnabled"`
@@ -82,23 +82,9 @@ type configMap struct {
 	Data   pulumi.StringMapInput `json:"data"`
 }
 
-// toleration is a Kubernetes pod toleration.
-type toleration struct {
-	Key      string `json:"key,omitempty"`
-	Operator string `json:"operator"`
-	Effect   string `json:"effect,omitempty"`
-}
-
-// systemPoolToleration lets the Velero server and the chart's CRD upgrade
-// job run on the Cluster component's system pool (tainted
-// CriticalAddonsOnly=true:NoSchedule), so that a cluster with only a
-// system pool is backed up and the install's hook job can run. Velero is
-// not pinned there.
-var systemPoolToleration = toleration{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}
-
 // everyNodeToleration lets the node agent run on every node, whatever its
 // taints: it must reach the volumes of every pod it backs up.
-var everyNodeToleration = toleration{Operator: "Exists"}
+var everyNodeToleration = helm.Toleration{Operator: "Exists"}
 
 type envVar struct {
 	Name  string `json:"name"`
@@ -145,7 +131,7 @@ type volumeSnapshotLocation struct {
 // nodeAgent is Velero's file-system backup daemon set; it runs as the
 // server's service account, so it carries the identity's pod labels too.
 type nodeAgent struct {
-	Tolerations       []toleration      `json:"tolerations"`
+	Tolerations       []helm.Toleration `json:"tolerations"`
 	Labels            map[string]string `json:"labels,omitempty"`
 	PodLabels         map[string]string `json:"podLabels,omitempty"`
 	ExtraVolumes      []volume          `json:"extraVolumes,omitempty"`
@@ -229,7 +215,7 @@ func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) vele
 		}},
 		Labels:      s.Labels,
 		PodLabels:   podLabels,
-		Tolerations: []toleration{systemPoolToleration},
+		Tolerations: []helm.Toleration{helm.SystemPoolToleration},
 		Configuration: configuration{
 			BackupStorageLocation: []backupStorageLocation{{
 				Name: StorageLocation, Provider: provider, Bucket: in.bucket, Default: true, Config: in.backupConfig,
@@ -248,7 +234,7 @@ func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) vele
 		Kubectl:          kubectl{Labels: s.Labels},
 	}
 	if s.NodeAgent {
-		v.NodeAgent = &nodeAgent{Tolerations: []toleration{everyNodeToleration}, Labels: s.Labels, PodLabels: podLabels}
+		v.NodeAgent = &nodeAgent{Tolerations: []helm.Toleration{everyNodeToleration}, Labels: s.Labels, PodLabels: podLabels}
 	}
 	if provider == string(platform.CloudAzure) {
 		settings := in.diskScope.ToStringOutput().ApplyT(azurePluginSettings).(pulumi.StringOutput)

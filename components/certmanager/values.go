@@ -16,10 +16,10 @@ type chartValues struct {
 
 	// The controller, the only workload that talks to the cloud.
 	ReplicaCount              int                             `json:"replicaCount"`
-	PodDisruptionBudget       pdbValues                       `json:"podDisruptionBudget"`
+	PodDisruptionBudget       helm.PodDisruptionBudget        `json:"podDisruptionBudget"`
 	TopologySpreadConstraints []helm.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 	Affinity                  *helm.Affinity                  `json:"affinity,omitempty"`
-	Tolerations               []toleration                    `json:"tolerations"`
+	Tolerations               []helm.Toleration               `json:"tolerations"`
 	// PodLabels carry the workload identity's pod labels
 	// (azure.workload.identity/use on AKS); unset without an identity.
 	PodLabels      pulumi.StringMapInput `json:"podLabels,omitempty"`
@@ -45,11 +45,6 @@ type crdValues struct {
 	Keep    bool `json:"keep"`
 }
 
-type pdbValues struct {
-	Enabled        bool `json:"enabled"`
-	MaxUnavailable int  `json:"maxUnavailable,omitempty"`
-}
-
 type serviceAccountValues struct {
 	Create bool   `json:"create"`
 	Name   string `json:"name"`
@@ -64,27 +59,15 @@ type prometheusValues struct {
 
 type workloadValues struct {
 	ReplicaCount              int                             `json:"replicaCount"`
-	PodDisruptionBudget       pdbValues                       `json:"podDisruptionBudget"`
+	PodDisruptionBudget       helm.PodDisruptionBudget        `json:"podDisruptionBudget"`
 	TopologySpreadConstraints []helm.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 	Affinity                  *helm.Affinity                  `json:"affinity,omitempty"`
-	Tolerations               []toleration                    `json:"tolerations"`
+	Tolerations               []helm.Toleration               `json:"tolerations"`
 }
 
 type startupValues struct {
-	Tolerations []toleration `json:"tolerations"`
+	Tolerations []helm.Toleration `json:"tolerations"`
 }
-
-type toleration struct {
-	Key      string `json:"key"`
-	Operator string `json:"operator"`
-	Effect   string `json:"effect"`
-}
-
-// systemPoolToleration lets cert-manager run on the system pool, which the
-// Cluster component taints CriticalAddonsOnly=true:NoSchedule: cert-manager
-// is a cluster add-on, and a cluster with only a system pool must still get
-// certificates. It does not pin cert-manager there.
-var systemPoolToleration = toleration{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}
 
 // podLabels are the labels the chart puts on each workload's pods, which
 // the spread and anti-affinity terms select.
@@ -99,10 +82,10 @@ func podLabels(component string) map[string]string {
 // workload. A PodDisruptionBudget with a single replica would block every
 // node drain, so it is on only from two replicas.
 func workload(replicas int, component string) workloadValues {
-	w := workloadValues{ReplicaCount: replicas, Tolerations: []toleration{systemPoolToleration}}
+	w := workloadValues{ReplicaCount: replicas, Tolerations: []helm.Toleration{helm.SystemPoolToleration}}
 	if replicas > 1 {
 		pods := podLabels(component)
-		w.PodDisruptionBudget = pdbValues{Enabled: true, MaxUnavailable: 1}
+		w.PodDisruptionBudget = helm.PodDisruptionBudget{Enabled: true, MaxUnavailable: 1}
 		w.TopologySpreadConstraints = helm.ZoneSpread(pods)
 		w.Affinity = helm.NodeAntiAffinity(pods)
 	}
@@ -128,7 +111,7 @@ func (r *resolved) values(identity *platform.WorkloadIdentity) chartValues {
 		Prometheus:                prometheusValues{Enabled: true},
 		Webhook:                   workload(r.Replicas, "webhook"),
 		CAInjector:                workload(r.Replicas, "cainjector"),
-		StartupAPICheck:           startupValues{Tolerations: []toleration{systemPoolToleration}},
+		StartupAPICheck:           startupValues{Tolerations: []helm.Toleration{helm.SystemPoolToleration}},
 	}
 	if identity != nil {
 		v.ServiceAccount.Annotations = identity.ServiceAccountAnnotations

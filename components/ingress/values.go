@@ -27,15 +27,15 @@ const externalTrafficPolicy = "Local"
 // The typed values of the Traefik chart (helm.Traefik, 37.x). Only what the
 // component decides is here; Values adds the rest.
 type traefikValues struct {
-	CommonLabels        map[string]string `json:"commonLabels,omitempty"`
-	Deployment          traefikDeployment `json:"deployment"`
-	PodDisruptionBudget pdbValues         `json:"podDisruptionBudget"`
-	IngressClass        traefikClass      `json:"ingressClass"`
-	Providers           traefikProviders  `json:"providers"`
-	Gateway             traefikGateway    `json:"gateway"`
-	GatewayClass        traefikGWClass    `json:"gatewayClass"`
-	Metrics             traefikMetrics    `json:"metrics"`
-	Service             traefikService    `json:"service"`
+	CommonLabels        map[string]string        `json:"commonLabels,omitempty"`
+	Deployment          traefikDeployment        `json:"deployment"`
+	PodDisruptionBudget helm.PodDisruptionBudget `json:"podDisruptionBudget"`
+	IngressClass        traefikClass             `json:"ingressClass"`
+	Providers           traefikProviders         `json:"providers"`
+	Gateway             traefikGateway           `json:"gateway"`
+	GatewayClass        traefikGWClass           `json:"gatewayClass"`
+	Metrics             traefikMetrics           `json:"metrics"`
+	Service             traefikService           `json:"service"`
 	// PodSecurityContext adds the RuntimeDefault seccomp profile, the one
 	// thing the chart's own security context lacks for the restricted Pod
 	// Security level; the chart's other defaults (non-root user, no
@@ -43,31 +43,11 @@ type traefikValues struct {
 	PodSecurityContext        podSecurityContext              `json:"podSecurityContext"`
 	TopologySpreadConstraints []helm.TopologySpreadConstraint `json:"topologySpreadConstraints"`
 	Affinity                  *helm.Affinity                  `json:"affinity"`
-	Tolerations               []toleration                    `json:"tolerations"`
+	Tolerations               []helm.Toleration               `json:"tolerations"`
 }
-
-// toleration is a Kubernetes pod toleration.
-type toleration struct {
-	Key      string `json:"key"`
-	Operator string `json:"operator"`
-	Effect   string `json:"effect"`
-}
-
-// systemPoolTolerations let the controller run on the Cluster component's
-// system pool (tainted CriticalAddonsOnly=true:NoSchedule) as well as on
-// user pools: it is a cluster add-on, and a cluster whose only user pool is
-// tainted (the Spot pools of development stacks) must still serve traffic.
-// It is a permission, not a pin: the scheduler spreads the replicas over
-// every untainted node and the system pool.
-var systemPoolTolerations = []toleration{{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}}
 
 type traefikDeployment struct {
 	Replicas int `json:"replicas"`
-}
-
-type pdbValues struct {
-	Enabled        bool `json:"enabled"`
-	MaxUnavailable int  `json:"maxUnavailable"`
 }
 
 type traefikClass struct {
@@ -165,13 +145,13 @@ type ingressNginxController struct {
 	Metrics              ingressNginxMetrics             `json:"metrics"`
 	TopologySpread       []helm.TopologySpreadConstraint `json:"topologySpreadConstraints"`
 	Affinity             *helm.Affinity                  `json:"affinity"`
-	Tolerations          []toleration                    `json:"tolerations"`
+	Tolerations          []helm.Toleration               `json:"tolerations"`
 	// AdmissionWebhooks.Patch.Tolerations lets the chart's install and
 	// upgrade jobs (which create the admission webhook's certificate) run
 	// wherever the controller can.
 	AdmissionWebhooks struct {
 		Patch struct {
-			Tolerations []toleration `json:"tolerations"`
+			Tolerations []helm.Toleration `json:"tolerations"`
 		} `json:"patch"`
 	} `json:"admissionWebhooks"`
 }
@@ -266,11 +246,11 @@ func (a Args) traefikValues(pods map[string]string) traefikValues {
 	v := traefikValues{
 		CommonLabels:              a.labels(),
 		Deployment:                traefikDeployment{Replicas: a.Replicas},
-		PodDisruptionBudget:       pdbValues{Enabled: true, MaxUnavailable: 1},
+		PodDisruptionBudget:       helm.PodDisruptionBudget{Enabled: true, MaxUnavailable: 1},
 		IngressClass:              traefikClass{Enabled: true, IsDefaultClass: !a.NotDefaultClass, Name: a.IngressClassName},
 		TopologySpreadConstraints: helm.ZoneSpread(pods),
 		Affinity:                  helm.NodeAntiAffinity(pods),
-		Tolerations:               systemPoolTolerations,
+		Tolerations:               []helm.Toleration{helm.SystemPoolToleration},
 	}
 	v.Providers.KubernetesIngress = traefikIngressProvider{Enabled: true, IngressClass: a.IngressClassName}
 	if g := a.Gateway; g.ClassName != "" {
@@ -299,9 +279,9 @@ func (a Args) ingressNginxValues(pods map[string]string) ingressNginxValues {
 		Service:              ingressNginxService{Annotations: a.annotations(), ExternalTrafficPolicy: externalTrafficPolicy},
 		TopologySpread:       helm.ZoneSpread(pods),
 		Affinity:             helm.NodeAntiAffinity(pods),
-		Tolerations:          systemPoolTolerations,
+		Tolerations:          []helm.Toleration{helm.SystemPoolToleration},
 	}
-	c.AdmissionWebhooks.Patch.Tolerations = systemPoolTolerations
+	c.AdmissionWebhooks.Patch.Tolerations = []helm.Toleration{helm.SystemPoolToleration}
 	c.Metrics.Enabled = true
 	return ingressNginxValues{CommonLabels: a.labels(), Controller: c}
 }

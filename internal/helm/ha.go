@@ -71,3 +71,26 @@ func NodeAntiAffinity(pods map[string]string) *Affinity {
 		Term:   PodAffinityTerm{LabelSelector: LabelSelector{MatchLabels: pods}, TopologyKey: HostKey},
 	}}}}
 }
+
+// PodDisruptionBudget is the disruption-budget value the charts Plinth
+// installs share: enabled, and how many replicas a voluntary disruption
+// (a node drain, an upgrade) may take down at once.
+type PodDisruptionBudget struct {
+	Enabled        bool `json:"enabled"`
+	MaxUnavailable int  `json:"maxUnavailable,omitempty"`
+}
+
+// Toleration is a Kubernetes pod toleration.
+type Toleration struct {
+	Key      string `json:"key,omitempty"`
+	Operator string `json:"operator"`
+	Effect   string `json:"effect,omitempty"`
+}
+
+// SystemPoolToleration lets a platform add-on run on the system pool,
+// which components/cluster taints CriticalAddonsOnly=true:NoSchedule, as
+// well as on user pools: a cluster whose only user pool is tainted (the
+// Spot pools of development stacks) must still run its ingress,
+// certificates and backups. It is a permission, not a pin: the scheduler
+// spreads replicas over every node they tolerate.
+var SystemPoolToleration = Toleration{Key: "CriticalAddonsOnly", Operator: "Exists", Effect: "NoSchedule"}
