@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/cluster"
@@ -170,7 +169,7 @@ type Backup struct {
 	// Identity is Velero's workload identity; nil without Velero.
 	Identity *platform.WorkloadIdentity
 	// Release is Velero's Helm release; nil without Velero.
-	Release *helmv3.Release
+	Release *helm.ReleaseResource
 
 	// Bucket is the blob container (Azure) or bucket (GCP) Velero writes
 	// to; empty without Velero.

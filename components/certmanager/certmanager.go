@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -97,7 +96,7 @@ type CertManager struct {
 	// Identity is the controller's workload identity; nil without DNSZone.
 	Identity *platform.WorkloadIdentity
 	// Release is the cert-manager Helm release.
-	Release *helmv3.Release
+	Release *helm.ReleaseResource
 
 	// Namespace is where cert-manager runs, Namespace.
 	Namespace pulumi.StringOutput `pulumi:"namespace"`

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/cluster"
@@ -128,7 +127,7 @@ type Ingress struct {
 	Spec Args
 	// Release is the controller's Helm release; depend on it to order
 	// objects after the controller (and its IngressClass) exists.
-	Release *helmv3.Release
+	Release *helm.ReleaseResource
 
 	// IngressClassName is the IngressClass Ingresses name in
 	// spec.ingressClassName. Known once the release is deployed.
@@ -183,7 +182,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// the release (which creates the classes) is deployed, so that whatever
 	// uses them is ordered after it.
 	after := func(v string) pulumi.StringOutput {
-		return installed.Release.Status.ApplyT(func(helmv3.ReleaseStatus) string { return v }).(pulumi.StringOutput)
+		return installed.Release.Status.ApplyT(func(map[string]any) string { return v }).(pulumi.StringOutput)
 	}
 	c.IngressClassName = after(spec.IngressClassName)
 	gatewayName := ""
@@ -213,9 +212,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // The Service's ID comes from the release's status, so that in a preview
 // before the first deployment (no Service yet) the read is skipped and the
 // address is unknown instead of failing.
-func readAddress(ctx *pulumi.Context, name string, spec Args, release *helmv3.Release, parent pulumi.Resource) (pulumi.StringOutput, error) {
+func readAddress(ctx *pulumi.Context, name string, spec Args, release *helm.ReleaseResource, parent pulumi.Resource) (pulumi.StringOutput, error) {
 	svcName := spec.serviceName()
-	id := release.Status.Namespace().Elem().ApplyT(func(ns string) pulumi.ID {
+	id := release.Status.ApplyT(func(status map[string]any) pulumi.ID {
+		ns, _ := status["namespace"].(string)
 		return pulumi.ID(ns + "/" + svcName)
 	}).(pulumi.IDOutput)
 	svc, err := corev1.GetService(ctx, platform.ChildName(name, "controller-service"), id, nil,

@@ -128,3 +128,28 @@ func TestPlatformIsALeaf(t *testing.T) {
 		}
 	}
 }
+
+// heavyKubernetes are Kubernetes SDK packages that pull every Kubernetes
+// API package into a build (the YAML support behind helm/v3's Chart, and
+// the packages that embed it): about 200 s and 2 GB more on a cold build of
+// a component (docs/architecture.md). Helm releases are registered by
+// internal/helm without them.
+var heavyKubernetes = []string{
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml",
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/",
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/kustomize",
+}
+
+// TestNoHeavyKubernetesPackages checks that no package of the module
+// imports the Kubernetes SDK's YAML-based packages.
+func TestNoHeavyKubernetesPackages(t *testing.T) {
+	for pkg, imports := range importGraph(t) {
+		for _, imp := range imports {
+			for _, heavy := range heavyKubernetes {
+				if strings.HasPrefix(imp, heavy) {
+					t.Errorf("%s imports %s, which compiles every Kubernetes API package; register the resource by its type token instead (see internal/helm.ReleaseResource)", pkg, imp)
+				}
+			}
+		}
+	}
+}

@@ -2,7 +2,6 @@ package helm
 
 import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -45,7 +44,49 @@ type Release struct {
 // Installed is a release and its namespace.
 type Installed struct {
 	Namespace *corev1.Namespace
-	Release   *helmv3.Release
+	Release   *ReleaseResource
+}
+
+// ReleaseType is the Pulumi type of a Helm release, served by the
+// Kubernetes provider.
+const ReleaseType = "kubernetes:helm.sh/v3:Release"
+
+// ReleaseResource is a registered Helm release (the provider's
+// helm.sh/v3 Release). Plinth registers it itself rather than through the
+// SDK's helm/v3 package: that package also holds the old Chart resource,
+// whose YAML support pulls every Kubernetes API package into the build
+// (about 200 s and 2 GB more on a cold build of any component).
+type ReleaseResource struct {
+	pulumi.CustomResourceState
+
+	// Name and Namespace are the release's.
+	Name      pulumi.StringOutput `pulumi:"name"`
+	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	// Status is what Helm reports: name, namespace, chart, version,
+	// appVersion, status ("deployed") and revision.
+	Status pulumi.MapOutput `pulumi:"status"`
+}
+
+// releaseInputs are the Release inputs Plinth sets, by their provider
+// names.
+type releaseInputs struct {
+	Name           string             `json:"name"`
+	Namespace      pulumi.StringInput `json:"namespace"`
+	Chart          string             `json:"chart"`
+	Version        string             `json:"version"`
+	RepositoryOpts repositoryOpts     `json:"repositoryOpts"`
+	Values         pulumi.Map         `json:"values"`
+	Atomic         bool               `json:"atomic"`
+	CleanupOnFail  bool               `json:"cleanupOnFail"`
+	MaxHistory     int                `json:"maxHistory"`
+	Timeout        int                `json:"timeout"`
+	// Compat is what the SDK's NewRelease always sends ("true"); the
+	// provider expects it from current SDKs.
+	Compat string `json:"compat"`
+}
+
+type repositoryOpts struct {
+	Repo string `json:"repo"`
 }
 
 // TimeoutSeconds bounds one install or upgrade; Atomic rolls a failed one
@@ -84,22 +125,22 @@ func Install(ctx *pulumi.Context, component string, r Release, opts ...pulumi.Re
 	if err != nil {
 		return nil, err
 	}
-	rel, err := helmv3.NewRelease(ctx, platform.ChildName(component, "release"), &helmv3.ReleaseArgs{
-		Name:      pulumi.String(r.Name),
-		Namespace: ns.Metadata.Name().Elem(),
-		Chart:     pulumi.String(r.Chart.Name),
-		Version:   pulumi.String(r.Chart.Version),
-		RepositoryOpts: &helmv3.RepositoryOptsArgs{
-			Repo: pulumi.String(r.Chart.Repo),
-		},
-		Values:        values,
-		Atomic:        pulumi.Bool(true),
-		CleanupOnFail: pulumi.Bool(true),
-		MaxHistory:    pulumi.Int(MaxHistory),
-		Timeout:       pulumi.Int(TimeoutSeconds),
-	}, opts...)
+	var rel ReleaseResource
+	err = ctx.RegisterResource(ReleaseType, platform.ChildName(component, "release"), Encode(releaseInputs{
+		Name:           r.Name,
+		Namespace:      ns.Metadata.Name().Elem(),
+		Chart:          r.Chart.Name,
+		Version:        r.Chart.Version,
+		RepositoryOpts: repositoryOpts{Repo: r.Chart.Repo},
+		Values:         values,
+		Atomic:         true,
+		CleanupOnFail:  true,
+		MaxHistory:     MaxHistory,
+		Timeout:        TimeoutSeconds,
+		Compat:         "true",
+	}), &rel, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return &Installed{Namespace: ns, Release: rel}, nil
+	return &Installed{Namespace: ns, Release: &rel}, nil
 }
