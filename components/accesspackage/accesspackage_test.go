@@ -133,31 +133,6 @@ func with(tm team, mutate func(a *accesspackage.Args)) team {
 	return tm
 }
 
-// at walks maps and lists by key or index; keys may contain dots, which
-// snapshot paths cannot.
-func at(t *testing.T, v any, keys ...any) any {
-	t.Helper()
-	for i, k := range keys {
-		switch k := k.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("%v: not a map at %q: %v", keys[:i], k, v)
-			}
-			if v, ok = m[k]; !ok {
-				t.Fatalf("%v: no key %q in %v", keys[:i], k, m)
-			}
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				t.Fatalf("%v: no element %d in %v", keys[:i], k, v)
-			}
-			v = l[k]
-		}
-	}
-	return v
-}
-
 func in(t *testing.T, r *platformtest.Resource, path string) any {
 	t.Helper()
 	return platformtest.Input(t, r, path)
@@ -587,7 +562,7 @@ func TestQuotaAndLimits(t *testing.T) {
 	if in(t, lr, "metadata.name") != "plinth-limits" {
 		t.Errorf("LimitRange named %v", in(t, lr, "metadata.name"))
 	}
-	item := at(t, in(t, lr, "spec.limits"), 0)
+	item := platformtest.At(t, in(t, lr, "spec.limits"), 0)
 	want := map[string]any{
 		"type":           "Container",
 		"defaultRequest": map[string]any{"cpu": "100m", "memory": "128Mi"},
@@ -596,8 +571,8 @@ func TestQuotaAndLimits(t *testing.T) {
 	if !reflect.DeepEqual(item, want) {
 		t.Errorf("LimitRange item = %v\nwant %v", item, want)
 	}
-	item = at(t, in(t, res.snap.Find(limitRangeType, "payments-payments-batch-limits"), "spec.limits"), 0)
-	if got := at(t, item, "default"); !reflect.DeepEqual(got, map[string]any{"cpu": "2", "memory": "512Mi"}) {
+	item = platformtest.At(t, in(t, res.snap.Find(limitRangeType, "payments-payments-batch-limits"), "spec.limits"), 0)
+	if got := platformtest.At(t, item, "default"); !reflect.DeepEqual(got, map[string]any{"cpu": "2", "memory": "512Mi"}) {
 		t.Errorf("LimitRange default with a CPU limit = %v", got)
 	}
 }
@@ -622,15 +597,15 @@ func TestNetworkPolicies(t *testing.T) {
 
 	same := pol("allow-same-namespace")
 	samePeer := []any{map[string]any{"podSelector": map[string]any{}}}
-	if !reflect.DeepEqual(at(t, same, "ingress", 0, "from"), samePeer) || !reflect.DeepEqual(at(t, same, "egress", 0, "to"), samePeer) {
+	if !reflect.DeepEqual(platformtest.At(t, same, "ingress", 0, "from"), samePeer) || !reflect.DeepEqual(platformtest.At(t, same, "egress", 0, "to"), samePeer) {
 		t.Errorf("same-namespace policy = %v", same)
 	}
 
 	ing := pol("allow-ingress-controller")
-	if !reflect.DeepEqual(at(t, ing, "policyTypes"), []any{"Ingress"}) {
-		t.Errorf("ingress policy types = %v", at(t, ing, "policyTypes"))
+	if !reflect.DeepEqual(platformtest.At(t, ing, "policyTypes"), []any{"Ingress"}) {
+		t.Errorf("ingress policy types = %v", platformtest.At(t, ing, "policyTypes"))
 	}
-	from := at(t, ing, "ingress", 0, "from").([]any)
+	from := platformtest.At(t, ing, "ingress", 0, "from").([]any)
 	if len(from) != 1 || !reflect.DeepEqual(from[0], map[string]any{
 		"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "traefik"}},
 	}) {
@@ -638,10 +613,10 @@ func TestNetworkPolicies(t *testing.T) {
 	}
 
 	dns := pol("allow-dns")
-	if !reflect.DeepEqual(at(t, dns, "policyTypes"), []any{"Egress"}) {
-		t.Errorf("dns policy types = %v", at(t, dns, "policyTypes"))
+	if !reflect.DeepEqual(platformtest.At(t, dns, "policyTypes"), []any{"Egress"}) {
+		t.Errorf("dns policy types = %v", platformtest.At(t, dns, "policyTypes"))
 	}
-	rule := at(t, dns, "egress", 0).(map[string]any)
+	rule := platformtest.At(t, dns, "egress", 0).(map[string]any)
 	wantRule := map[string]any{
 		"to": []any{map[string]any{
 			"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "kube-system"}},

@@ -90,23 +90,6 @@ func value(t *testing.T, r *platformtest.Resource, path string) any {
 	return platformtest.Input(t, r, "values."+path)
 }
 
-func stringMap(t *testing.T, v any) map[string]string {
-	t.Helper()
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("%v is not a map", v)
-	}
-	out := map[string]string{}
-	for k, e := range m {
-		s, ok := e.(string)
-		if !ok {
-			t.Fatalf("%s = %v is not a string", k, e)
-		}
-		out[k] = s
-	}
-	return out
-}
-
 func TestStorageAndIdentity(t *testing.T) {
 	snap, b := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
 		a.Production = true
@@ -249,28 +232,28 @@ func TestVeleroValues(t *testing.T) {
 
 			// The identity's annotations and pod labels, and the location
 			// config the storage derives from the same identity.
-			ann := stringMap(t, value(t, rel, "serviceAccount.server.annotations"))
+			ann := platformtest.StringMap(t, value(t, rel, "serviceAccount.server.annotations"))
 			clientID := ann["plinth.dev/fake-identity"]
 			if len(ann) != 1 || clientID == "" {
 				t.Errorf("service account annotations = %v, want the identity's", ann)
 			}
-			bsl := stringMap(t, value(t, rel, "configuration.backupStorageLocation.0.config"))
+			bsl := platformtest.StringMap(t, value(t, rel, "configuration.backupStorageLocation.0.config"))
 			if want := map[string]string{"bucket": "prod-backup-bucket", "identity": clientID}; !reflect.DeepEqual(bsl, want) {
 				t.Errorf("BackupStorageLocation config = %v, want %v (Locations of the identity)", bsl, want)
 			}
 			// Labels: the cluster's tags, the Backup's and managed-by.
 			wantLabels := map[string]string{"environment": "test", "team": "platform", "managed-by": "plinth"}
-			pod := stringMap(t, value(t, rel, "podLabels"))
+			pod := platformtest.StringMap(t, value(t, rel, "podLabels"))
 			if want := map[string]string{"environment": "test", "team": "platform", "managed-by": "plinth", "plinth.dev/fake-identity": "true"}; !reflect.DeepEqual(pod, want) {
 				t.Errorf("podLabels = %v, want %v", pod, want)
 			}
 			for _, path := range []string{"labels", "serviceAccount.server.labels", "metrics.service.labels", "kubectl.labels", "schedules.daily.labels"} {
-				if got := stringMap(t, value(t, rel, path)); !reflect.DeepEqual(got, wantLabels) {
+				if got := platformtest.StringMap(t, value(t, rel, path)); !reflect.DeepEqual(got, wantLabels) {
 					t.Errorf("values.%s = %v, want %v", path, got, wantLabels)
 				}
 			}
 			ns := snap.Find(namespaceType, "prod-velero-namespace")
-			nsLabels := stringMap(t, platformtest.Input(t, ns, "metadata.labels"))
+			nsLabels := platformtest.StringMap(t, platformtest.Input(t, ns, "metadata.labels"))
 			if nsLabels["managed-by"] != "plinth" || nsLabels["team"] != "platform" || nsLabels["pod-security.kubernetes.io/enforce"] != "baseline" {
 				t.Errorf("namespace labels = %v; want the tags, managed-by and baseline pod security", nsLabels)
 			}
@@ -390,11 +373,11 @@ func TestFileSystemScheduleRunsNodeAgent(t *testing.T) {
 	}
 	// The node agent runs as the server's service account, so it needs
 	// the identity's pod labels too.
-	if got := stringMap(t, value(t, rel, "nodeAgent.podLabels")); got["plinth.dev/fake-identity"] != "true" {
+	if got := platformtest.StringMap(t, value(t, rel, "nodeAgent.podLabels")); got["plinth.dev/fake-identity"] != "true" {
 		t.Errorf("node agent pod labels = %v, want the identity's", got)
 	}
 	ns := snap.Find(namespaceType, "prod-velero-namespace")
-	if got := stringMap(t, platformtest.Input(t, ns, "metadata.labels"))["pod-security.kubernetes.io/enforce"]; got != "privileged" {
+	if got := platformtest.StringMap(t, platformtest.Input(t, ns, "metadata.labels"))["pod-security.kubernetes.io/enforce"]; got != "privileged" {
 		t.Errorf("velero namespace pod security = %q; the node agent needs privileged", got)
 	}
 }

@@ -105,31 +105,6 @@ func mustRender(t *testing.T, cloud platform.Cloud, mutate func(a *certmanager.A
 	return res
 }
 
-// at walks maps and lists by key or index; keys may contain dots
-// ("azure.workload.identity/use"), which snapshot paths cannot.
-func at(t *testing.T, v any, keys ...any) any {
-	t.Helper()
-	for i, k := range keys {
-		switch k := k.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("%v: not a map at %q: %v", keys[:i], k, v)
-			}
-			if v, ok = m[k]; !ok {
-				t.Fatalf("%v: no key %q in %v", keys[:i], k, m)
-			}
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				t.Fatalf("%v: no element %d in %v", keys[:i], k, v)
-			}
-			v = l[k]
-		}
-	}
-	return v
-}
-
 func has(v any, key string) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -201,18 +176,18 @@ func TestIdentityReachesTheChart(t *testing.T) {
 		t.Fatal("identity client ID unknown")
 	}
 	v := values(t, res.snap)
-	sa := at(t, v, "serviceAccount").(map[string]any)
+	sa := platformtest.At(t, v, "serviceAccount").(map[string]any)
 	if sa["name"] != "cert-manager" || sa["create"] != true {
 		t.Errorf("serviceAccount = %v; want the chart's cert-manager account, created", sa)
 	}
-	if got := at(t, sa, "annotations", "plinth.dev/fake-identity"); got != res.clientID {
+	if got := platformtest.At(t, sa, "annotations", "plinth.dev/fake-identity"); got != res.clientID {
 		t.Errorf("service account annotation = %v, want the identity's client ID %s", got, res.clientID)
 	}
-	if got := at(t, v, "podLabels", "plinth.dev/fake-identity"); got != "true" {
+	if got := platformtest.At(t, v, "podLabels", "plinth.dev/fake-identity"); got != "true" {
 		t.Errorf("controller pod label = %v, want the identity's pod label", got)
 	}
 	for _, w := range []string{"webhook", "cainjector"} {
-		if has(at(t, v, w), "podLabels") {
+		if has(platformtest.At(t, v, w), "podLabels") {
 			t.Errorf("%s gets the identity's pod labels; only the controller talks to the cloud", w)
 		}
 	}
@@ -224,19 +199,19 @@ func TestAzureDNS01UsesTheWorkloadIdentity(t *testing.T) {
 		certmanager.ProductionIssuerName: certmanager.DefaultACMEServer,
 		certmanager.StagingIssuerName:    certmanager.DefaultACMEStagingServer,
 	} {
-		acme := at(t, issuerSpec(t, res.snap, issuer), "acme")
-		if at(t, acme, "server") != server || at(t, acme, "email") != "platform@example.com" ||
-			at(t, acme, "privateKeySecretRef", "name") != issuer+"-account" {
+		acme := platformtest.At(t, issuerSpec(t, res.snap, issuer), "acme")
+		if platformtest.At(t, acme, "server") != server || platformtest.At(t, acme, "email") != "platform@example.com" ||
+			platformtest.At(t, acme, "privateKeySecretRef", "name") != issuer+"-account" {
 			t.Errorf("%s: acme = %v", issuer, acme)
 		}
-		solvers := at(t, acme, "solvers").([]any)
+		solvers := platformtest.At(t, acme, "solvers").([]any)
 		if len(solvers) != 1 {
 			t.Fatalf("%s: solvers = %v; want only DNS01", issuer, solvers)
 		}
-		if got := at(t, solvers[0], "selector", "dnsZones"); !reflect.DeepEqual(got, []any{zoneName}) {
+		if got := platformtest.At(t, solvers[0], "selector", "dnsZones"); !reflect.DeepEqual(got, []any{zoneName}) {
 			t.Errorf("%s: selector = %v", issuer, got)
 		}
-		az := at(t, solvers[0], "dns01", "azureDNS")
+		az := platformtest.At(t, solvers[0], "dns01", "azureDNS")
 		want := map[string]any{
 			"subscriptionID":    subscription,
 			"resourceGroupName": "dns-rg",
@@ -253,16 +228,16 @@ func TestAzureDNS01UsesTheWorkloadIdentity(t *testing.T) {
 func TestGCPCloudDNSUsesAmbientCredentials(t *testing.T) {
 	res := mustRender(t, platform.CloudGCP, nil)
 	for _, issuer := range []string{certmanager.ProductionIssuerName, certmanager.StagingIssuerName} {
-		solvers := at(t, issuerSpec(t, res.snap, issuer), "acme", "solvers").([]any)
+		solvers := platformtest.At(t, issuerSpec(t, res.snap, issuer), "acme", "solvers").([]any)
 		if len(solvers) != 1 {
 			t.Fatalf("%s: solvers = %v", issuer, solvers)
 		}
-		dns := at(t, solvers[0], "dns01")
+		dns := platformtest.At(t, solvers[0], "dns01")
 		if want := map[string]any{"cloudDNS": map[string]any{"project": gcpProject}}; !reflect.DeepEqual(dns, want) {
 			t.Errorf("%s: dns01 = %v, want %v (no serviceAccountSecretRef: GKE workload identity)", issuer, dns, want)
 		}
 	}
-	if got := at(t, values(t, res.snap), "serviceAccount", "annotations", "plinth.dev/fake-identity"); got != res.clientID {
+	if got := platformtest.At(t, values(t, res.snap), "serviceAccount", "annotations", "plinth.dev/fake-identity"); got != res.clientID {
 		t.Errorf("service account annotation = %v, want %s", got, res.clientID)
 	}
 }
@@ -276,28 +251,28 @@ func TestHTTP01WithoutZoneHasNoIdentity(t *testing.T) {
 		t.Errorf("%d identity resources registered", n)
 	}
 	for _, issuer := range []string{certmanager.ProductionIssuerName, certmanager.StagingIssuerName} {
-		solvers := at(t, issuerSpec(t, res.snap, issuer), "acme", "solvers")
+		solvers := platformtest.At(t, issuerSpec(t, res.snap, issuer), "acme", "solvers")
 		want := []any{map[string]any{"http01": map[string]any{"ingress": map[string]any{"ingressClassName": "traefik"}}}}
 		if !reflect.DeepEqual(solvers, want) {
 			t.Errorf("%s: solvers = %v, want %v", issuer, solvers, want)
 		}
 	}
 	v := values(t, res.snap)
-	if has(v, "podLabels") || has(at(t, v, "serviceAccount"), "annotations") {
+	if has(v, "podLabels") || has(platformtest.At(t, v, "serviceAccount"), "annotations") {
 		t.Errorf("identity values set without an identity: %v", v)
 	}
 }
 
 func TestZoneWithIngressClassFallsBackToHTTP01(t *testing.T) {
 	res := mustRender(t, platform.CloudGCP, func(a *certmanager.Args) { a.IngressClass = "traefik" })
-	solvers := at(t, issuerSpec(t, res.snap, certmanager.ProductionIssuerName), "acme", "solvers").([]any)
+	solvers := platformtest.At(t, issuerSpec(t, res.snap, certmanager.ProductionIssuerName), "acme", "solvers").([]any)
 	if len(solvers) != 2 {
 		t.Fatalf("solvers = %v; want DNS01 for the zone and HTTP01 for the rest", solvers)
 	}
 	if !has(solvers[0], "selector") || !has(solvers[0], "dns01") {
 		t.Errorf("first solver = %v; want DNS01 limited to the zone", solvers[0])
 	}
-	if has(solvers[1], "selector") || at(t, solvers[1], "http01", "ingress", "ingressClassName") != "traefik" {
+	if has(solvers[1], "selector") || platformtest.At(t, solvers[1], "http01", "ingress", "ingressClassName") != "traefik" {
 		t.Errorf("second solver = %v; want HTTP01 without a selector", solvers[1])
 	}
 }
@@ -307,10 +282,10 @@ func TestCustomACMEServers(t *testing.T) {
 		a.ACMEServer = "https://acme.internal.example/directory"
 		a.ACMEStagingServer = "https://acme.internal.example/staging"
 	})
-	if got := at(t, issuerSpec(t, res.snap, certmanager.ProductionIssuerName), "acme", "server"); got != "https://acme.internal.example/directory" {
+	if got := platformtest.At(t, issuerSpec(t, res.snap, certmanager.ProductionIssuerName), "acme", "server"); got != "https://acme.internal.example/directory" {
 		t.Errorf("production server = %v", got)
 	}
-	if got := at(t, issuerSpec(t, res.snap, certmanager.StagingIssuerName), "acme", "server"); got != "https://acme.internal.example/staging" {
+	if got := platformtest.At(t, issuerSpec(t, res.snap, certmanager.StagingIssuerName), "acme", "server"); got != "https://acme.internal.example/staging" {
 		t.Errorf("staging server = %v", got)
 	}
 }
@@ -332,13 +307,13 @@ func TestInternalCAChain(t *testing.T) {
 		t.Errorf("CA certificate metadata = %v", platformtest.Input(t, cert, "metadata"))
 	}
 	spec := platformtest.Input(t, cert, "spec")
-	if at(t, spec, "isCA") != true || at(t, spec, "secretName") != "plinth-internal-ca" || at(t, spec, "duration") != "87600h" {
+	if platformtest.At(t, spec, "isCA") != true || platformtest.At(t, spec, "secretName") != "plinth-internal-ca" || platformtest.At(t, spec, "duration") != "87600h" {
 		t.Errorf("CA certificate spec = %v", spec)
 	}
-	if got := at(t, spec, "privateKey"); !reflect.DeepEqual(got, map[string]any{"algorithm": "ECDSA", "size": 256.0, "rotationPolicy": "Always"}) {
+	if got := platformtest.At(t, spec, "privateKey"); !reflect.DeepEqual(got, map[string]any{"algorithm": "ECDSA", "size": 256.0, "rotationPolicy": "Always"}) {
 		t.Errorf("CA key = %v; want ECDSA P-256", got)
 	}
-	if got := at(t, spec, "issuerRef"); !reflect.DeepEqual(got, map[string]any{"name": "plinth-selfsigned", "kind": "ClusterIssuer", "group": "cert-manager.io"}) {
+	if got := platformtest.At(t, spec, "issuerRef"); !reflect.DeepEqual(got, map[string]any{"name": "plinth-selfsigned", "kind": "ClusterIssuer", "group": "cert-manager.io"}) {
 		t.Errorf("CA certificate issuer = %v", got)
 	}
 	if got := issuerSpec(t, snap, "plinth-internal-ca"); !reflect.DeepEqual(got, map[string]any{"ca": map[string]any{"secretName": "plinth-internal-ca"}}) {
@@ -396,38 +371,38 @@ func TestChartIsPinnedWithCRDs(t *testing.T) {
 		t.Errorf("release %v in %v", platformtest.Input(t, rel, "name"), platformtest.Input(t, rel, "namespace"))
 	}
 	v := values(t, res.snap)
-	if got := at(t, v, "crds"); !reflect.DeepEqual(got, map[string]any{"enabled": true, "keep": true}) {
+	if got := platformtest.At(t, v, "crds"); !reflect.DeepEqual(got, map[string]any{"enabled": true, "keep": true}) {
 		t.Errorf("crds = %v; want the chart to install and keep them", got)
 	}
-	if at(t, v, "prometheus", "enabled") != true {
+	if platformtest.At(t, v, "prometheus", "enabled") != true {
 		t.Error("metrics are off")
 	}
-	if at(t, v, "global", "leaderElection", "namespace") != "cert-manager" {
-		t.Errorf("leader election in %v; kube-system is managed on AKS", at(t, v, "global", "leaderElection"))
+	if platformtest.At(t, v, "global", "leaderElection", "namespace") != "cert-manager" {
+		t.Errorf("leader election in %v; kube-system is managed on AKS", platformtest.At(t, v, "global", "leaderElection"))
 	}
 }
 
 func TestHighAvailability(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Production = true })
 	v := values(t, res.snap)
-	for component, w := range map[string]any{"controller": v, "webhook": at(t, v, "webhook"), "cainjector": at(t, v, "cainjector")} {
+	for component, w := range map[string]any{"controller": v, "webhook": platformtest.At(t, v, "webhook"), "cainjector": platformtest.At(t, v, "cainjector")} {
 		pods := map[string]any{"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": component}
-		if at(t, w, "replicaCount") != 2.0 {
-			t.Errorf("%s: replicaCount = %v", component, at(t, w, "replicaCount"))
+		if platformtest.At(t, w, "replicaCount") != 2.0 {
+			t.Errorf("%s: replicaCount = %v", component, platformtest.At(t, w, "replicaCount"))
 		}
-		if got := at(t, w, "podDisruptionBudget"); !reflect.DeepEqual(got, map[string]any{"enabled": true, "maxUnavailable": 1.0}) {
+		if got := platformtest.At(t, w, "podDisruptionBudget"); !reflect.DeepEqual(got, map[string]any{"enabled": true, "maxUnavailable": 1.0}) {
 			t.Errorf("%s: podDisruptionBudget = %v", component, got)
 		}
-		spread := at(t, w, "topologySpreadConstraints", 0)
-		if at(t, spread, "topologyKey") != helm.ZoneKey || at(t, spread, "whenUnsatisfiable") != "DoNotSchedule" ||
-			!reflect.DeepEqual(at(t, spread, "labelSelector", "matchLabels"), pods) {
+		spread := platformtest.At(t, w, "topologySpreadConstraints", 0)
+		if platformtest.At(t, spread, "topologyKey") != helm.ZoneKey || platformtest.At(t, spread, "whenUnsatisfiable") != "DoNotSchedule" ||
+			!reflect.DeepEqual(platformtest.At(t, spread, "labelSelector", "matchLabels"), pods) {
 			t.Errorf("%s: spread = %v", component, spread)
 		}
-		term := at(t, w, "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0, "podAffinityTerm")
-		if at(t, term, "topologyKey") != helm.HostKey || !reflect.DeepEqual(at(t, term, "labelSelector", "matchLabels"), pods) {
+		term := platformtest.At(t, w, "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0, "podAffinityTerm")
+		if platformtest.At(t, term, "topologyKey") != helm.HostKey || !reflect.DeepEqual(platformtest.At(t, term, "labelSelector", "matchLabels"), pods) {
 			t.Errorf("%s: anti-affinity = %v", component, term)
 		}
-		if got := at(t, w, "tolerations", 0, "key"); got != "CriticalAddonsOnly" {
+		if got := platformtest.At(t, w, "tolerations", 0, "key"); got != "CriticalAddonsOnly" {
 			t.Errorf("%s: tolerations = %v; want the system pool's taint tolerated", component, got)
 		}
 	}
@@ -436,9 +411,9 @@ func TestHighAvailability(t *testing.T) {
 func TestSingleReplicaHasNoDisruptionBudget(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Replicas = 1 })
 	v := values(t, res.snap)
-	for component, w := range map[string]any{"controller": v, "webhook": at(t, v, "webhook"), "cainjector": at(t, v, "cainjector")} {
-		if at(t, w, "replicaCount") != 1.0 || at(t, w, "podDisruptionBudget", "enabled") != false {
-			t.Errorf("%s: %v replicas, PDB %v; a PDB on one replica blocks node drains", component, at(t, w, "replicaCount"), at(t, w, "podDisruptionBudget"))
+	for component, w := range map[string]any{"controller": v, "webhook": platformtest.At(t, v, "webhook"), "cainjector": platformtest.At(t, v, "cainjector")} {
+		if platformtest.At(t, w, "replicaCount") != 1.0 || platformtest.At(t, w, "podDisruptionBudget", "enabled") != false {
+			t.Errorf("%s: %v replicas, PDB %v; a PDB on one replica blocks node drains", component, platformtest.At(t, w, "replicaCount"), platformtest.At(t, w, "podDisruptionBudget"))
 		}
 	}
 }
@@ -446,17 +421,17 @@ func TestSingleReplicaHasNoDisruptionBudget(t *testing.T) {
 func TestLabels(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Tags = map[string]string{"team": "platform"} })
 	want := map[string]any{"environment": "dev", "team": "platform", "managed-by": "plinth"}
-	if got := at(t, values(t, res.snap), "global", "commonLabels"); !reflect.DeepEqual(got, want) {
+	if got := platformtest.At(t, values(t, res.snap), "global", "commonLabels"); !reflect.DeepEqual(got, want) {
 		t.Errorf("chart commonLabels = %v, want %v", got, want)
 	}
 	ns := res.snap.Find("kubernetes:core/v1:Namespace", "dev-cert-manager-namespace")
 	labels := platformtest.Input(t, ns, "metadata.labels")
 	for k, v := range want {
-		if at(t, labels, k) != v {
-			t.Errorf("namespace label %s = %v", k, at(t, labels, k))
+		if platformtest.At(t, labels, k) != v {
+			t.Errorf("namespace label %s = %v", k, platformtest.At(t, labels, k))
 		}
 	}
-	if at(t, labels, "pod-security.kubernetes.io/enforce") != "restricted" {
+	if platformtest.At(t, labels, "pod-security.kubernetes.io/enforce") != "restricted" {
 		t.Errorf("namespace pod security = %v", labels)
 	}
 	for _, r := range append(res.snap.OfType(issuerType), res.snap.OfType(certType)...) {
@@ -471,7 +446,7 @@ func TestRawValuesAddKeys(t *testing.T) {
 		a.Values = map[string]any{"webhook": map[string]any{"timeoutSeconds": 10}, "dns01RecursiveNameserversOnly": true}
 	})
 	v := values(t, res.snap)
-	if at(t, v, "webhook", "timeoutSeconds") != 10.0 || at(t, v, "dns01RecursiveNameserversOnly") != true || at(t, v, "webhook", "replicaCount") != 2.0 {
+	if platformtest.At(t, v, "webhook", "timeoutSeconds") != 10.0 || platformtest.At(t, v, "dns01RecursiveNameserversOnly") != true || platformtest.At(t, v, "webhook", "replicaCount") != 2.0 {
 		t.Errorf("raw values not merged beside the typed ones: %v", v)
 	}
 }

@@ -138,24 +138,6 @@ func wantValue(t *testing.T, rel *platformtest.Resource, want any, keys ...strin
 	}
 }
 
-// strMap converts a rendered map of strings for comparison.
-func strMap(t *testing.T, v any) map[string]string {
-	t.Helper()
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("%#v is not a map", v)
-	}
-	out := map[string]string{}
-	for k, e := range m {
-		s, ok := e.(string)
-		if !ok {
-			t.Fatalf("%s: %#v is not a string", k, e)
-		}
-		out[k] = s
-	}
-	return out
-}
-
 // mockAddress is the address internal/mockcloud answers for a read of the
 // Service with the given ID (its ipFrom(10, id)), so that a test can tell
 // which Service was read.
@@ -236,7 +218,7 @@ func TestServiceAnnotationsAreTheBackends(t *testing.T) {
 			if sn := snap.Find(fake.SubnetType, "net-ingress"); sn == nil || platformtest.Input(t, sn, "name") != "ingress" {
 				t.Fatalf("network's ingress subnet = %v", sn)
 			}
-			if got := strMap(t, value(t, rel, tc.path...)); !reflect.DeepEqual(got, tc.want) {
+			if got := platformtest.StringMap(t, value(t, rel, tc.path...)); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("service annotations = %v, want exactly the backend's %v", got, tc.want)
 			}
 		})
@@ -383,11 +365,11 @@ func TestLabels(t *testing.T) {
 			})
 			// The cluster's tags (from its network), the ingress's over them.
 			want := map[string]string{"team": "platform", "environment": "prod", "cost-center": "cc-1", "managed-by": "plinth"}
-			if got := strMap(t, value(t, rel, "commonLabels")); !reflect.DeepEqual(got, want) {
+			if got := platformtest.StringMap(t, value(t, rel, "commonLabels")); !reflect.DeepEqual(got, want) {
 				t.Errorf("commonLabels = %v, want %v", got, want)
 			}
 			ns := snap.Find(namespaceType, "edge-ingress-namespace")
-			labels := strMap(t, platformtest.Input(t, ns, "metadata.labels"))
+			labels := platformtest.StringMap(t, platformtest.Input(t, ns, "metadata.labels"))
 			for k, v := range want {
 				if labels[k] != v {
 					t.Errorf("namespace label %s = %q, want %q", k, labels[k], v)
