@@ -19,6 +19,11 @@ require (
 )
 
 require (
+	github.com/pulumi/pulumi-azure-native-sdk/automation/v2 v2.90.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.4 // indirect
+)
+
+require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
 	github.com/Microsoft/go-winio v0.6.2 // indirect
 	github.com/ProtonMail/go-crypto v1.4.1 // indirect
