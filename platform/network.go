@@ -55,6 +55,12 @@ type NetworkSpec struct {
 	NAT NATSpec
 	// FlowLogs describes network flow logging.
 	FlowLogs FlowLogSpec
+	// Locked asks the cloud itself to refuse deleting the network's
+	// container, beyond pulumi.Protect: on Azure a CanNotDelete management
+	// lock on the resource group (which the cluster shares); GCP has no
+	// lock for networks, so the GKE backend relies on pulumi.Protect and
+	// the cluster's deletion protection.
+	Locked bool
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
 }
