@@ -202,8 +202,8 @@ type resolved struct {
 // with quota, container defaults, network policies and one RoleBinding per
 // level. On invalid args, or a team, namespace or group another team
 // holds, it returns every problem (a *field.ErrorList) and registers and
-// claims nothing. name is the logical name, at most 17 characters: the
-// backend's children are named after "<name>-access".
+// claims nothing. name is the logical name (platform.ValidateName), e.g.
+// "<environment>-<team>"; the backend's children are named after it.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*AccessPackage, error) {
 	if args == nil {
 		args = &Args{}
@@ -266,7 +266,7 @@ func (a *Args) Resolve(name string, path field.Path) (Args, error) {
 
 func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
 	var errs field.List
-	errs.Add(validateName(path.Child("name"), name))
+	errs.Add(platform.ValidateName(path.Child("name"), name))
 	switch {
 	case a.Catalog == nil:
 		errs.Add(field.Required(path.Child("catalog"), "pass the platform's *Catalog from NewCatalog"))
@@ -278,7 +278,7 @@ func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
 	}
 	cat := a.Catalog.r
 	if name == cat.name {
-		errs.Addf(path.Child("name"), name, "the catalog has this name, and the backends would name both %q; name the package after the team", platform.ChildName(name, accessRole))
+		errs.Addf(path.Child("name"), name, "the catalog has this name, and the backends would give both the same names; name the package after the team")
 	}
 	r := &resolved{Args: a.withDefaults(cat), name: name, path: path, cat: cat}
 	errs = append(errs, r.validate(a)...)
@@ -296,7 +296,7 @@ func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
 // spec is what the backend receives.
 func (r *resolved) spec() platform.AccessPackageSpec {
 	s := platform.AccessPackageSpec{
-		Name:    platform.ChildName(r.name, accessRole),
+		Name:    r.name,
 		Team:    r.Team,
 		Cluster: r.cat.Cluster.Outputs,
 		Catalog: r.Catalog.Outputs,

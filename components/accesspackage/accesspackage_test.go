@@ -180,7 +180,7 @@ func TestEachLevelIsBoundToExactlyItsRoleInExactlyEachNamespace(t *testing.T) {
 	var want []binding
 	for _, ns := range []string{"payments", "payments-batch"} {
 		for _, lv := range []struct{ level, role string }{{"reader", "view"}, {"developer", "edit"}, {"admin", "admin"}} {
-			want = append(want, binding{ns, lv.role, groupID("payments-access", lv.level)})
+			want = append(want, binding{ns, lv.role, groupID("payments", lv.level)})
 		}
 	}
 	sortBindings(got)
@@ -231,7 +231,7 @@ func TestBreakGlassIsNeverAStandingBinding(t *testing.T) {
 		t.Fatalf("%d access packages, want break-glass and two teams", len(specs))
 	}
 	bg := specs[0]
-	if bg.Name != "dev-access" || bg.Team != accesspackage.BreakGlassTeam || len(bg.Namespaces) != 0 || len(bg.Levels) != 1 {
+	if bg.Name != "dev" || bg.Team != accesspackage.BreakGlassTeam || len(bg.Namespaces) != 0 || len(bg.Levels) != 1 {
 		t.Fatalf("break-glass spec = %+v", bg)
 	}
 	l := bg.Levels[0]
@@ -250,7 +250,7 @@ func TestBreakGlassIsNeverAStandingBinding(t *testing.T) {
 		}
 	}
 	for _, p := range res.snap.OfType(fake.AccessPackageType) {
-		if p.Name != "dev-access-break-glass" && in(t, p, "role") == "cluster-admin" {
+		if p.Name != "dev-break-glass" && in(t, p, "role") == "cluster-admin" {
 			t.Errorf("%s grants cluster-admin", p.Name)
 		}
 	}
@@ -268,7 +268,7 @@ func TestDefaultLevels(t *testing.T) {
 	if !reflect.DeepEqual(spec.Levels, want) {
 		t.Errorf("levels:\n got %+v\nwant %+v", spec.Levels, want)
 	}
-	if spec.Name != "payments-access" || spec.Team != "payments" || !reflect.DeepEqual(spec.Namespaces, []string{"payments", "payments-batch"}) {
+	if spec.Name != "payments" || spec.Team != "payments" || !reflect.DeepEqual(spec.Namespaces, []string{"payments", "payments-batch"}) {
 		t.Errorf("spec = %s %s %v", spec.Name, spec.Team, spec.Namespaces)
 	}
 	if spec.Cluster == nil || spec.Catalog == nil {
@@ -345,7 +345,7 @@ func TestPolicySettingsReachTheBackend(t *testing.T) {
 		t.Errorf("level:\n got %+v\nwant %+v", l, want)
 	}
 
-	pkg := res.snap.Find(fake.AccessPackageType, "payments-access-operator")
+	pkg := res.snap.Find(fake.AccessPackageType, "payments-operator")
 	for path, want := range map[string]any{
 		"role":                   "edit",
 		"requestors":             []any{"user:alice", "group:sre"},
@@ -358,8 +358,8 @@ func TestPolicySettingsReachTheBackend(t *testing.T) {
 		"review.every":           "quarterly",
 		"review.reviewers":       []any{"group:payments-leads"},
 		"namespaces":             []any{"payments", "payments-batch"},
-		"group":                  groupID("payments-access", "operator"),
-		"catalog":                "fake://access-catalogs/dev-access-catalog",
+		"group":                  groupID("payments", "operator"),
+		"catalog":                "fake://access-catalogs/dev-catalog",
 	} {
 		if got := in(t, pkg, path); !reflect.DeepEqual(got, want) {
 			t.Errorf("policy %s = %v, want %v", path, got, want)
@@ -369,7 +369,7 @@ func TestPolicySettingsReachTheBackend(t *testing.T) {
 
 func TestNoApprovalLevelHasNoStages(t *testing.T) {
 	res := mustRender(t, platform.CloudFake, nil, payments())
-	reader := res.snap.Find(fake.AccessPackageType, "payments-access-reader")
+	reader := res.snap.Find(fake.AccessPackageType, "payments-reader")
 	if got := in(t, reader, "approval"); !reflect.DeepEqual(got, []any{}) {
 		t.Errorf("reader approval = %v, want none (noApproval)", got)
 	}
@@ -381,7 +381,7 @@ func TestExistingGroupIsUsedInsteadOfCreatingOne(t *testing.T) {
 		a.Levels[1].ExistingGroup = "payments-devs"
 	})
 	res := mustRender(t, platform.CloudFake, nil, tm)
-	if g := res.snap.Find(fake.GroupType, "payments-access-developer-group"); g != nil {
+	if g := res.snap.Find(fake.GroupType, "payments-developer-group"); g != nil {
 		t.Error("a group was created for the level with an existing group")
 	}
 	if n := len(res.snap.OfType(fake.GroupType)); n != 2 {
@@ -395,7 +395,7 @@ func TestExistingGroupIsUsedInsteadOfCreatingOne(t *testing.T) {
 			t.Errorf("edit is bound to %s, want the existing group", b.subject)
 		}
 	}
-	if got := in(t, res.snap.Find(fake.AccessPackageType, "payments-access-developer"), "group"); got != "payments-devs" {
+	if got := in(t, res.snap.Find(fake.AccessPackageType, "payments-developer"), "group"); got != "payments-devs" {
 		t.Errorf("developer package group = %v", got)
 	}
 	if got := res.backend.AccessPackages()[0].Levels[1].ExistingGroup; got != "payments-devs" {
@@ -665,7 +665,7 @@ func TestOutputs(t *testing.T) {
 	if got := slices.Sorted(maps.Keys(p.Groups)); !reflect.DeepEqual(got, []string{"admin", "developer", "reader"}) {
 		t.Errorf("groups = %v", got)
 	}
-	if p.Spec.Team != "payments" || p.Spec.Name != "payments-access" {
+	if p.Spec.Team != "payments" || p.Spec.Name != "payments" {
 		t.Errorf("spec = %s %s", p.Spec.Name, p.Spec.Team)
 	}
 }
@@ -677,7 +677,7 @@ func TestCatalogSpec(t *testing.T) {
 		t.Fatalf("%d catalogs, want 1", len(cats))
 	}
 	c := cats[0]
-	if c.Name != "dev-access" || c.Description != accesspackage.DefaultCatalogDescription ||
+	if c.Name != "dev" || c.Description != accesspackage.DefaultCatalogDescription ||
 		c.Tags["environment"] != "dev" || c.Tags["cost-center"] != "cc-platform" {
 		t.Errorf("catalog spec = %+v", c)
 	}

@@ -13,19 +13,6 @@ import (
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
-// accessRole ends the name of every spec the backend receives:
-// "<component>-access" for a team's package, the catalog and its
-// break-glass package. The backends derive their names from it; their
-// children differ by kind and level, so the catalog and its break-glass
-// package never collide.
-const accessRole = "access"
-
-// maxComponentName is the longest logical name of a catalog or an
-// AccessPackage: the spec name "<name>-access" must itself be a valid
-// logical name (platform.MaxNameLength), from which the backends derive
-// group, package and entitlement names within the clouds' limits.
-const maxComponentName = platform.MaxNameLength - len("-"+accessRole)
-
 // CatalogTypeToken is the Pulumi type of the AccessCatalog component. It is
 // part of every child's URN: changing it would replace every child.
 const CatalogTypeToken = "plinth:components:AccessCatalog"
@@ -150,9 +137,9 @@ type claims struct {
 // time-bound, and a binding would make every member cluster-admin whenever
 // any grant let them reach the cluster.
 // On invalid args it returns every problem (a *field.ErrorList) and
-// registers nothing. name is the logical name, at most 17 characters: the
-// backend's catalog and break-glass children are named after
-// "<name>-access".
+// registers nothing. name is the logical name (platform.ValidateName); the
+// backend names the catalog and the break-glass package after it, and
+// their children differ by kind and level, so they never collide.
 func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pulumi.ResourceOption) (*Catalog, error) {
 	if args == nil {
 		args = &CatalogArgs{}
@@ -174,7 +161,7 @@ func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pul
 		return nil, err
 	}
 	c.Outputs, err = r.Backend.NewAccessCatalog(ctx, platform.AccessCatalogSpec{
-		Name:        platform.ChildName(name, accessRole),
+		Name:        name,
 		Description: r.Description,
 		Tags:        r.tags,
 	}, pulumi.Parent(c))
@@ -187,7 +174,7 @@ func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pul
 	if r.BreakGlass != nil {
 		bg := r.BreakGlass.spec()
 		out, err := r.Backend.NewAccessPackage(ctx, platform.AccessPackageSpec{
-			Name:    platform.ChildName(name, accessRole),
+			Name:    name,
 			Team:    BreakGlassTeam,
 			Levels:  []platform.AccessLevelSpec{bg},
 			Cluster: r.Cluster.Outputs,
@@ -220,7 +207,7 @@ func (a *CatalogArgs) Resolve(name string, path field.Path) (CatalogArgs, error)
 
 func (a *CatalogArgs) resolve(name string, path field.Path) (*resolvedCatalog, error) {
 	var errs field.List
-	errs.Add(validateName(path.Child("name"), name))
+	errs.Add(platform.ValidateName(path.Child("name"), name))
 	if a.Backend == nil {
 		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with"))
 	}

@@ -56,18 +56,6 @@ var groupHint = map[platform.Cloud]string{
 	platform.CloudFake:  "a group ID without spaces",
 }
 
-// validateName checks a catalog's or an AccessPackage's logical name: a
-// valid logical name that stays one with "-access" appended.
-func validateName(path field.Path, name string) *field.Error {
-	if err := platform.ValidateName(path, name); err != nil {
-		return err
-	}
-	if len(name) > maxComponentName {
-		return field.Invalid(path, name, "longer than %d characters; the backends name the access %q, which must stay within %d", maxComponentName, platform.ChildName(name, accessRole), platform.MaxNameLength)
-	}
-	return nil
-}
-
 // validate checks a resolved catalog; orig is what the user passed.
 func (r *resolvedCatalog) validate(path field.Path, orig *CatalogArgs) field.List {
 	var errs field.List

@@ -281,11 +281,17 @@ func TestCatalogValidation(t *testing.T) {
 	}
 }
 
-func TestLogicalNamesLeaveRoomForTheAccessSuffix(t *testing.T) {
+func TestLogicalNamesAreCheckedLikeEveryComponent(t *testing.T) {
+	// "staging-aks-payments" (20 characters) is the name the stacks give a
+	// team's package: it must be accepted.
+	if _, err := (&accesspackage.CatalogArgs{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}, Environment: "dev"}).
+		Resolve("staging-aks-payments", field.NewPath("accessCatalog")); err != nil {
+		t.Fatalf("a 20-character name is rejected: %v", err)
+	}
 	_, err := (&accesspackage.CatalogArgs{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}, Environment: "dev"}).
-		Resolve("platform-westeurope", field.NewPath("accessCatalog"))
+		Resolve("platform-westeurope-shared", field.NewPath("accessCatalog"))
 	expectErrors(t, err, []string{
-		`accessCatalog.name "platform-westeurope": longer than 17 characters; the backends name the access "platform-westeurope-access", which must stay within 24`,
+		`accessCatalog.name "platform-westeurope-shared": longer than 24 characters; cloud names derived from it would be rejected`,
 	})
 }
 
@@ -294,7 +300,7 @@ func TestPackageAndCatalogNeedDistinctNames(t *testing.T) {
 	tm.name = "dev"
 	res := render(t, platform.CloudFake, nil, tm)
 	expectErrors(t, res.errs[0], []string{
-		`accessPackage.name "dev": the catalog has this name, and the backends would name both "dev-access"; name the package after the team`,
+		`accessPackage.name "dev": the catalog has this name, and the backends would give both the same names; name the package after the team`,
 	})
 }
 

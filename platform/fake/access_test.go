@@ -18,7 +18,7 @@ import (
 // developer group.
 func accessSpec(cat *platform.AccessCatalog) platform.AccessPackageSpec {
 	return platform.AccessPackageSpec{
-		Name:       "payments-access",
+		Name:       "payments",
 		Team:       "payments",
 		Namespaces: []string{"payments", "payments-batch"},
 		Levels: []platform.AccessLevelSpec{
@@ -53,7 +53,7 @@ func TestAccessBackend(t *testing.T) {
 		if err := ctx.RegisterComponentResource("test:index:Access", "access", &parent); err != nil {
 			return err
 		}
-		cat, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev-access", Description: "d", Tags: platform.Tags{"environment": "dev"}}, pulumi.Parent(&parent))
+		cat, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev", Description: "d", Tags: platform.Tags{"environment": "dev"}}, pulumi.Parent(&parent))
 		if err != nil {
 			return err
 		}
@@ -75,12 +75,12 @@ func TestAccessBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	wantIDs := map[string]string{"reader": "fake://groups/payments-access-reader-group", "developer": "existing-devs"}
+	wantIDs := map[string]string{"reader": "fake://groups/payments-reader-group", "developer": "existing-devs"}
 	if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(subjects, wantIDs) {
 		t.Errorf("group IDs %v, subjects %v; want %v for both", ids, subjects, wantIDs)
 	}
 	groups := snap.OfType(fake.GroupType)
-	if len(groups) != 1 || groups[0].Name != "payments-access-reader-group" {
+	if len(groups) != 1 || groups[0].Name != "payments-reader-group" {
 		t.Fatalf("groups = %v; want only the reader's (developer uses an existing group)", groups)
 	}
 	if got := platformtest.Input(t, groups[0], "tags"); !reflect.DeepEqual(got, map[string]any{"team": "payments"}) {
@@ -88,16 +88,16 @@ func TestAccessBackend(t *testing.T) {
 	}
 
 	cats := snap.OfType(fake.AccessCatalogType)
-	if len(cats) != 1 || cats[0].Name != "dev-access-catalog" {
+	if len(cats) != 1 || cats[0].Name != "dev-catalog" {
 		t.Fatalf("catalogs = %v", cats)
 	}
 	pkgs := snap.OfType(fake.AccessPackageType)
 	if len(pkgs) != 2 {
 		t.Fatalf("%d access packages, want one per level", len(pkgs))
 	}
-	dev := snap.Find(fake.AccessPackageType, "payments-access-developer")
+	dev := snap.Find(fake.AccessPackageType, "payments-developer")
 	for path, want := range map[string]any{
-		"catalog":                "fake://access-catalogs/dev-access-catalog",
+		"catalog":                "fake://access-catalogs/dev-catalog",
 		"cluster":                "fake://clusters/dev-cluster",
 		"group":                  "existing-devs",
 		"role":                   "edit",
@@ -116,7 +116,7 @@ func TestAccessBackend(t *testing.T) {
 			t.Errorf("developer %s = %v, want %v", path, got, want)
 		}
 	}
-	reader := snap.Find(fake.AccessPackageType, "payments-access-reader")
+	reader := snap.Find(fake.AccessPackageType, "payments-reader")
 	if _, ok := reader.Input("review"); ok {
 		t.Error("reader has a review input; it has no review")
 	}
@@ -134,7 +134,7 @@ func TestAccessBackend(t *testing.T) {
 		}
 	}
 
-	if got := b.Catalogs(); len(got) != 1 || got[0].Name != "dev-access" {
+	if got := b.Catalogs(); len(got) != 1 || got[0].Name != "dev" {
 		t.Errorf("recorded catalogs = %+v", got)
 	}
 	if got := b.AccessPackages(); len(got) != 1 || got[0].Team != "payments" || len(got[0].Levels) != 2 {
@@ -152,7 +152,7 @@ func TestAccessRecordsArePerBackend(t *testing.T) {
 		if two, err = fake.New(ctx, "two"); err != nil {
 			return err
 		}
-		_, err = one.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev-access"})
+		_, err = one.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev"})
 		return err
 	})
 	if err != nil {
