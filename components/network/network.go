@@ -49,6 +49,13 @@ type Args struct {
 	// FlowLogs configures flow logs. Unset: on, with the defaults below.
 	FlowLogs FlowLogs
 
+	// Locked asks the cloud itself to refuse deleting the network, beyond
+	// pulumi.Protect: a CanNotDelete lock on the Azure resource group the
+	// network and the cluster share (see platform.NetworkSpec.Locked).
+	// Lift it in the stack, never by hand, before removing the network, the
+	// cluster or a node pool. Unset: not locked; production stacks lock.
+	Locked bool
+
 	// Tags go on every cloud resource that accepts tags (Azure) or labels
 	// (GCP). Keys and values follow GCP label rules on both clouds.
 	Tags map[string]string
@@ -178,7 +185,8 @@ func (a Args) spec(name string) platform.NetworkSpec {
 			RetentionDays: a.FlowLogs.RetentionDays,
 			SampleRate:    a.FlowLogs.SampleRate,
 		},
-		Tags: platform.Tags(nil).Merge(a.Tags),
+		Locked: a.Locked,
+		Tags:   platform.Tags(nil).Merge(a.Tags),
 	}
 	for _, sn := range a.Subnets {
 		s.Subnets = append(s.Subnets, platform.SubnetSpec{Role: sn.Role, CIDR: sn.CIDR})

@@ -81,6 +81,7 @@ func TestUserValuesAreKept(t *testing.T) {
 		MaxNodes:     200,
 		NAT:          network.NAT{IPCount: 3, IdleTimeoutMinutes: 10},
 		FlowLogs:     network.FlowLogs{Disabled: true},
+		Locked:       true,
 	}
 	_, specs, err := render(t, "edge", args)
 	if err != nil {
@@ -88,7 +89,7 @@ func TestUserValuesAreKept(t *testing.T) {
 	}
 	s := specs[0]
 	if len(s.Subnets) != 1 || s.Subnets[0].CIDR != "10.30.0.0/22" || s.PodCIDR != "172.16.0.0/16" ||
-		s.ServiceCIDR != "172.20.0.0/20" || s.NAT.IPCount != 3 || s.NAT.IdleTimeoutMinutes != 10 || s.FlowLogs.Enabled {
+		s.ServiceCIDR != "172.20.0.0/20" || s.NAT.IPCount != 3 || s.NAT.IdleTimeoutMinutes != 10 || s.FlowLogs.Enabled || !s.Locked {
 		t.Errorf("user values changed on the way to the backend: %+v", s)
 	}
 }

@@ -24,7 +24,10 @@ var fakeShapes = map[string]shape{
 	}),
 	"plinthfake:index:Network":  fake("networks"),
 	"plinthfake:index:NodePool": fake("node-pools"),
-	"plinthfake:index:Subnet":   fake("subnets"),
+	"plinthfake:index:Schedule": withOutputs(fake("schedules"), func(c *call) {
+		c.set("principalId", uuidFrom("principal", c.str("name")))
+	}),
+	"plinthfake:index:Subnet": fake("subnets"),
 }
 
 // fake shapes the test backend's resources: fake://<collection>/<name>.

@@ -22,6 +22,8 @@ const (
 	BucketType   = "plinthfake:index:Bucket"
 	// BackupPlanType is one managed backup plan per schedule.
 	BackupPlanType = "plinthfake:index:BackupPlan"
+	// ScheduleType is one power schedule per action (stop, start).
+	ScheduleType = "plinthfake:index:Schedule"
 )
 
 // Backend implements the platform contract without a cloud. Create it with
@@ -36,6 +38,7 @@ type Backend struct {
 	identities []platform.WorkloadIdentitySpec
 	storages   []platform.BackupStorageSpec
 	managed    []platform.ManagedBackupSpec
+	power      []platform.PowerScheduleSpec
 }
 
 var (
@@ -46,6 +49,7 @@ var (
 	_ platform.LoadBalancerBackend     = (*Backend)(nil)
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
+	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 )
 
 type providerState struct{ pulumi.ProviderResourceState }
@@ -120,6 +124,7 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		"addressSpace": pulumi.String(spec.AddressSpace),
 		"podCidr":      pulumi.String(spec.PodCIDR),
 		"serviceCidr":  pulumi.String(spec.ServiceCIDR),
+		"locked":       pulumi.Bool(spec.Locked),
 		"tags":         pulumi.ToStringMap(spec.Tags),
 	}, &nw, opts...)
 	if err != nil {
@@ -346,4 +351,56 @@ func (b *Backend) NewManagedBackup(ctx *pulumi.Context, spec platform.ManagedBac
 		}
 	}
 	return nil
+}
+
+// PowerSchedules returns the specs NewPowerSchedule received, in call order.
+func (b *Backend) PowerSchedules() []platform.PowerScheduleSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]platform.PowerScheduleSpec(nil), b.power...)
+}
+
+// NewPowerSchedule registers one schedule per action, "<name>-stop" at
+// spec.Stop and "<name>-start" at spec.Start, each naming the cluster, the
+// days and the time zone.
+func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerScheduleSpec, opts ...pulumi.ResourceOption) (*platform.PowerScheduleOutputs, error) {
+	if spec.Outputs == nil {
+		return nil, fmt.Errorf("fake: power schedule %q: no cluster", spec.Name)
+	}
+	b.mu.Lock()
+	b.power = append(b.power, spec)
+	b.mu.Unlock()
+
+	days := make(pulumi.StringArray, len(spec.Days))
+	for i, d := range spec.Days {
+		days[i] = pulumi.String(d.String())
+	}
+	opts = append(opts, pulumi.Provider(b.provider))
+	register := func(action, at string) (*resourceState, error) {
+		name := platform.ChildName(spec.Name, action)
+		var s resourceState
+		err := ctx.RegisterResource(ScheduleType, name, pulumi.Map{
+			"name":     pulumi.String(name),
+			"cluster":  spec.Outputs.ID,
+			"action":   pulumi.String(action),
+			"at":       pulumi.String(at),
+			"days":     days,
+			"timeZone": pulumi.String(spec.TimeZone),
+			"tags":     pulumi.ToStringMap(spec.Tags),
+		}, &s, opts...)
+		return &s, err
+	}
+	stop, err := register("stop", spec.Stop)
+	if err != nil {
+		return nil, err
+	}
+	start, err := register("start", spec.Start)
+	if err != nil {
+		return nil, err
+	}
+	return &platform.PowerScheduleOutputs{
+		StopSchedule:  stop.ID().ToStringOutput(),
+		StartSchedule: start.ID().ToStringOutput(),
+		PrincipalID:   stop.PrincipalID,
+	}, nil
 }
