@@ -22,7 +22,7 @@ type Args struct {
 	// backend, the cluster, the platform maximum duration and the
 	// environment, and makes sure no two teams share a team name, a
 	// namespace or a group. Required.
-	Catalog *Catalog
+	Catalog *Catalog `yaml:"-"`
 
 	// Team is the team's name: 1-30 lowercase letters, digits and '-',
 	// starting with a letter and not ending with '-'. It is the "team"

@@ -23,11 +23,11 @@ const CatalogTypeToken = "plinth:components:AccessCatalog"
 type CatalogArgs struct {
 	// Backend creates the directory side: the same aks.New(...) or
 	// gke.New(...) backend the cluster was created with. Required.
-	Backend platform.AccessBackend
+	Backend platform.AccessBackend `yaml:"-"`
 
 	// Cluster is the cluster the teams get access to; every Kubernetes
 	// object goes through its Provider. Required.
-	Cluster *cluster.Cluster
+	Cluster *cluster.Cluster `yaml:"-"`
 
 	// Description is shown to requestors. Unset:
 	// DefaultCatalogDescription.
@@ -148,15 +148,7 @@ func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{Spec: r.CatalogArgs, r: r}
-	if r.BreakGlass != nil {
-		bg := owner{team: BreakGlassTeam, component: name, kind: "AccessCatalog"}
-		c.claims.teams = map[string]owner{BreakGlassTeam: bg}
-		if g := r.BreakGlass.ExistingGroup; g != "" {
-			bg.level = r.BreakGlass.Name
-			c.claims.groups = map[string]owner{g: bg}
-		}
-	}
+	c := newCatalog(name, r)
 	if err := ctx.RegisterComponentResource(CatalogTypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -228,6 +220,55 @@ func (a *CatalogArgs) resolve(name string, path field.Path) (*resolvedCatalog, e
 		r.tags["cost-center"] = r.CostCenter
 	}
 	return r, nil
+}
+
+// newCatalog returns the catalog of r before anything is registered, its
+// break-glass team and group already claimed.
+func newCatalog(name string, r *resolvedCatalog) *Catalog {
+	c := &Catalog{Spec: r.CatalogArgs, r: r}
+	if r.BreakGlass != nil {
+		bg := owner{team: BreakGlassTeam, component: name, kind: "AccessCatalog"}
+		c.claims.teams = map[string]owner{BreakGlassTeam: bg}
+		if g := r.BreakGlass.ExistingGroup; g != "" {
+			bg.level = r.BreakGlass.Name
+			c.claims.groups = map[string]owner{g: bg}
+		}
+	}
+	return c
+}
+
+// Package is one access package of a platform, for Validate.
+type Package struct {
+	// Name is the package's logical name, as passed to New.
+	Name string
+	// Args are its arguments; Catalog is ignored.
+	Args Args
+}
+
+// Validate checks a catalog and all of its packages the way NewCatalog and
+// New will, without registering anything: each package's arguments, and
+// every team, namespace and group two packages would share. Problems come
+// all at once, the catalog's under catalogPath and the i-th package's under
+// packagesPath[i].
+func Validate(catalogName string, catalog *CatalogArgs, catalogPath field.Path, packages []Package, packagesPath field.Path) error {
+	r, err := catalog.resolve(catalogName, catalogPath)
+	if err != nil {
+		return err
+	}
+	c := newCatalog(catalogName, r)
+	var errs field.List
+	for i, p := range packages {
+		a := p.Args
+		a.Catalog = c
+		path := packagesPath.Index(i)
+		pr, err := a.resolve(p.Name, path)
+		if err != nil {
+			errs.Extend(path, err)
+			continue
+		}
+		errs = append(errs, c.claim(path, p.Name, pr.Args)...)
+	}
+	return errs.Err()
 }
 
 // claim records pkg's team, namespaces and existing groups as owned by it,

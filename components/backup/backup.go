@@ -43,17 +43,17 @@ type Args struct {
 	// Backend creates the storage, Velero's identity and, for Backup for
 	// GKE, the backup plans: the same aks.New(...) or gke.New(...) backend
 	// the cluster was created with. Required.
-	Backend Backend
+	Backend Backend `yaml:"-"`
 
 	// Cluster is the cluster to back up; Velero is installed into it
 	// through its Kubernetes provider. Required.
-	Cluster *cluster.Cluster
+	Cluster *cluster.Cluster `yaml:"-"`
 
 	// Production marks backups of a production cluster. Their storage is
 	// always locked (protected from deletion by Pulumi and, on Azure, by a
 	// CanNotDelete lock; there is no opt-out), and the production defaults
 	// below apply.
-	Production bool
+	Production bool `yaml:"-"`
 
 	// Schedules are the recurring backups. Unset: DefaultProductionSchedules
 	// (daily for 30 days, weekly for 90) with Production,

@@ -24,11 +24,11 @@ const TypeToken = "plinth:components:CertManager"
 type Args struct {
 	// Backend creates the workload identity: the same aks.New(...) or
 	// gke.New(...) backend the cluster was created with. Required.
-	Backend platform.WorkloadIdentityBackend
+	Backend platform.WorkloadIdentityBackend `yaml:"-"`
 
 	// Cluster is the cluster cert-manager runs in; everything in the
 	// cluster is deployed through its Provider. Required.
-	Cluster *cluster.Cluster
+	Cluster *cluster.Cluster `yaml:"-"`
 
 	// Email is the ACME account's contact address; the ACME server sends
 	// expiry and account notices there. Required.
@@ -38,7 +38,7 @@ type Args struct {
 	// the ACME issuers use it for the zone's names and subdomains. It needs
 	// an Azure or GCP backend. Unset: no DNS01, no cloud identity; HTTP01
 	// through IngressClass.
-	DNSZone *DNSZone
+	DNSZone *DNSZone `yaml:"-"`
 
 	// IngressClass is the ingress class HTTP01 challenges are served
 	// through. Required without DNSZone. With DNSZone it serves the names
@@ -61,7 +61,7 @@ type Args struct {
 
 	// Production marks a cert-manager that serves production; it refuses
 	// fewer than two replicas.
-	Production bool
+	Production bool `yaml:"-"`
 
 	// Values are raw chart values merged over Plinth's. They may add keys;
 	// a key Plinth sets is an error naming its path. Unset: none.

@@ -20,16 +20,16 @@ const TypeToken = "plinth:components:Cluster"
 type Args struct {
 	// Backend creates the cloud resources: the same aks.New(...) or
 	// gke.New(...) backend the network was created with. Required.
-	Backend platform.ClusterBackend
+	Backend platform.ClusterBackend `yaml:"-"`
 
 	// Network is the network the cluster lives in. Its node subnet holds the
 	// nodes; its pod and service ranges are the cluster's. Required.
-	Network *network.Network
+	Network *network.Network `yaml:"-"`
 
 	// Production marks a cluster that serves production. It refuses the
 	// unsafe opt-outs: fewer than three zones in the system pool, a public
 	// API server without authorized ranges, the free tier, AllowDeletion.
-	Production bool
+	Production bool `yaml:"-"`
 
 	// KubernetesVersion is the minor version, e.g. "1.33"; patches follow
 	// the upgrade channel. Unset: DefaultKubernetesVersion.

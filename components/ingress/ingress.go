@@ -46,12 +46,12 @@ type Args struct {
 	// Backend gives the load-balancer annotations of the controller's
 	// Service: the same aks.New(...) or gke.New(...) backend the cluster was
 	// created with. Required.
-	Backend platform.LoadBalancerBackend
+	Backend platform.LoadBalancerBackend `yaml:"-"`
 
 	// Cluster is the cluster to install into; its Kubernetes provider
 	// deploys every object, and its network's ingress subnet holds an
 	// internal load balancer. Required.
-	Cluster *cluster.Cluster
+	Cluster *cluster.Cluster `yaml:"-"`
 
 	// Controller is the ingress controller. Unset: DefaultController
 	// (ControllerTraefik). ControllerIngressNginx is deprecated and meant
@@ -84,7 +84,7 @@ type Args struct {
 
 	// Production marks an ingress that serves production: it refuses fewer
 	// than two replicas.
-	Production bool
+	Production bool `yaml:"-"`
 
 	// Namespace is the namespace the component creates and installs the
 	// controller in, a DNS label. Unset: DefaultNamespace ("ingress"). Two

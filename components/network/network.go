@@ -18,7 +18,7 @@ const TypeToken = "plinth:components:Network"
 type Args struct {
 	// Backend creates the cloud resources: aks.New(...) or gke.New(...), or
 	// fake.New() in tests. Required.
-	Backend platform.NetworkBackend
+	Backend platform.NetworkBackend `yaml:"-"`
 
 	// AddressSpace is the network's primary IPv4 range, e.g. "10.20.0.0/16",
 	// /8 to /24. Plan it: it must not overlap networks this one will be

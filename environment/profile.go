@@ -1,0 +1,106 @@
+package environment
+
+import (
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// Profile returns the defaults of class on cloud: an Environment with Class
+// and Cloud set and every field the class decides filled in. Fields it
+// leaves unset get the components' own defaults, which are production-grade.
+// Override any field afterwards (in Go by assignment, in YAML by writing
+// it); docs/stacks.md tabulates the profiles.
+//
+//   - Prod: Protect and Lock; three zones for every pool; the Standard tier;
+//     a private API server; the stable channel with a Sunday maintenance
+//     window; 90 days of logs and flow logs; two NAT addresses; Velero
+//     backups locked in place (and Backup for GKE beside them on GKE); no
+//     power schedule.
+//   - Staging: production's shape at a smaller size: Protect; three zones;
+//     the Standard tier; a private API server; the regular channel with a
+//     Saturday window, so upgrades reach staging before production; 30
+//     days of logs; a power schedule.
+//   - Dev: one zone; the free tier; a small system pool; a spot user pool
+//     that may scale to zero; the regular channel; deletion allowed; 30
+//     days of logs and 7 of flow logs; backups kept 7 days; a power
+//     schedule.
+func Profile(class Class, cloud platform.Cloud) Environment {
+	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}}
+	zones := cluster.DefaultZones[cloud]
+	switch class {
+	case Prod:
+		e.Protect, e.Lock = true, true
+		e.Network = network.Args{MaxNodes: 200, NAT: network.NAT{IPCount: 2}, FlowLogs: flowLogs(cloud, 90, 0.5)}
+		e.Cluster = cluster.Args{
+			SystemPool: cluster.NodePool{Zones: clone(zones)},
+			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 3, MaxCount: 30}},
+			Tier:       platform.TierStandard,
+			Upgrades:   cluster.Upgrades{Channel: platform.ChannelStable, Window: window("Sunday")},
+			Monitoring: cluster.Monitoring{LogRetentionDays: 90},
+		}
+		if cloud == platform.CloudGCP {
+			e.Cluster.GKE.BackupAgent = true
+			e.Backup.GKE.BackupForGKE = true
+		}
+	case Staging:
+		e.Protect = true
+		e.Network = network.Args{MaxNodes: 60, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(cloud, 30, 0.25)}
+		e.Cluster = cluster.Args{
+			SystemPool: cluster.NodePool{Zones: clone(zones)},
+			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 1, MaxCount: 9}},
+			Tier:       platform.TierStandard,
+			Upgrades:   cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Saturday")},
+			Monitoring: cluster.Monitoring{LogRetentionDays: 30},
+		}
+		e.PowerSchedule = &powerschedule.Args{}
+	case Dev:
+		zone := zones[:1]
+		e.Network = network.Args{MaxNodes: 30, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(cloud, 7, 0.1)}
+		e.Cluster = cluster.Args{
+			SystemPool: cluster.NodePool{
+				Zones: clone(zone), MinCount: 1, MaxCount: 2,
+				MachineType: devMachineTypes[cloud], DiskSizeGB: devDiskSizeGB,
+			},
+			UserPools:     []cluster.NodePool{{Name: "apps", Zones: clone(zone), MinCount: 0, MaxCount: 5, Spot: true}},
+			Tier:          platform.TierFree,
+			Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Saturday")},
+			Monitoring:    cluster.Monitoring{LogRetentionDays: 30},
+			AllowDeletion: true,
+		}
+		e.PowerSchedule = &powerschedule.Args{}
+	}
+	return e
+}
+
+// devMachineTypes are the development system pool's machines: 2 vCPU, 8
+// GiB. Standard_D2ds_v5 has 75 GiB of local disk, which holds the ephemeral
+// OS disk of devDiskSizeGB.
+var devMachineTypes = map[platform.Cloud]string{
+	platform.CloudAzure: "Standard_D2ds_v5",
+	platform.CloudGCP:   "e2-standard-2",
+}
+
+// devDiskSizeGB is the development system pool's OS disk.
+const devDiskSizeGB = 64
+
+// flowLogs keeps flow logs for days on Azure (which stores them in the
+// backend's storage) and samples rate of the flows on GCP (which keeps them
+// in Cloud Logging); each cloud refuses the other's setting.
+func flowLogs(cloud platform.Cloud, days int, rate float64) network.FlowLogs {
+	if cloud == platform.CloudGCP {
+		return network.FlowLogs{SampleRate: rate}
+	}
+	return network.FlowLogs{RetentionDays: days}
+}
+
+// window is the component's default maintenance window moved to day.
+func window(day string) *platform.MaintenanceWindow {
+	w := cluster.DefaultWindow
+	w.Day = day
+	return &w
+}
+
+func clone(s []string) []string { return append([]string(nil), s...) }
