@@ -12,6 +12,7 @@ import (
 
 // gcpShapes answers the pulumi-gcp types. Keep it sorted by type.
 var gcpShapes = map[string]shape{
+	"gcp:cloudscheduler/job:Job":                        gcpLocated("jobs", "ENABLED"),
 	"gcp:cloudidentity/group:Group":                     cloudIdentityGroup,
 	"gcp:cloudidentity/groupMembership:GroupMembership": cloudIdentityMembership,
 	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
@@ -32,7 +33,8 @@ var gcpShapes = map[string]shape{
 	"gcp:serviceaccount/iAMMember:IAMMember": iamMember(func(c *call) (string, error) {
 		return c.need("serviceAccountId")
 	}),
-	"gcp:storage/bucket:Bucket": storageBucket,
+	"gcp:storage/bucket:Bucket":       storageBucket,
+	"gcp:workflows/workflow:Workflow": gcpLocated("workflows", "ACTIVE"),
 	"gcp:storage/bucketIAMMember:BucketIAMMember": iamMember(func(c *call) (string, error) {
 		bucket, err := c.need("bucket")
 		return "b/" + bucket, err
@@ -339,5 +341,31 @@ func plainProperty(v resource.PropertyValue) resource.PropertyValue {
 		default:
 			return v
 		}
+	}
+}
+
+// gcpLocated shapes a regional resource of collection the way GCP names
+// it, projects/<p>/locations/<region>/<collection>/<name>, in the given
+// state: Cloud Scheduler jobs and Workflows (whose executions Cloud
+// Scheduler starts at <ID>/executions). The name output stays the short
+// name, as the provider reports it.
+func gcpLocated(collection, state string) shape {
+	return func(c *call) (string, error) {
+		project, err := gcpProject(c)
+		if err != nil {
+			return "", err
+		}
+		region := c.fromProvider("region")
+		if region == "" {
+			return "", fmt.Errorf("no region on the %s or its provider", collection)
+		}
+		name, err := c.need("name")
+		if err != nil {
+			return "", err
+		}
+		c.set("project", project)
+		c.set("region", region)
+		c.set("state", state)
+		return fmt.Sprintf("projects/%s/locations/%s/%s/%s", project, region, collection, name), nil
 	}
 }

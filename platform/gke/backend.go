@@ -68,6 +68,7 @@ var (
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
+	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 )
 
 var (

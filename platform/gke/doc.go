@@ -10,4 +10,15 @@
 // Each capability keeps the mapping from spec to cloud settings in a pure
 // function (planNetwork, ...), table-tested without Pulumi, apart from the
 // code that registers the resources.
+//
+// NewPowerSchedule stops and starts a non-production cluster on a schedule:
+// two Cloud Workflows scale every node pool to zero and back to the
+// autoscaler bounds NewCluster gives it, run by two Cloud Scheduler jobs;
+// the workflows' service account holds only a custom role to resize node
+// pools, the scheduler's only roles/workflows.invoker.
+//
+// TagsProperty says, for every resource type the backend registers, which
+// input carries the spec's tags as GCP labels ("" for types without
+// labels), so that tests and tools can check that every labelled resource
+// carries the required tags.
 package gke
