@@ -79,7 +79,7 @@ type shape func(c *call) (string, error)
 // shapes answers each resource type Plinth creates with the ID the cloud
 // would return: the union of the per-cloud tables in ids_azure.go,
 // ids_gcp.go, ids_kubernetes.go and ids_fake.go.
-var shapes = merge(azureShapes, gcpShapes, kubernetesShapes, fakeShapes)
+var shapes = merge(azureShapes, automationShapes, gcpShapes, kubernetesShapes, fakeShapes)
 
 // merge joins tables that must not overlap.
 func merge[V any](tables ...map[string]V) map[string]V {

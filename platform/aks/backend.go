@@ -1,7 +1,10 @@
 package aks
 
 import (
+	"net/url"
 	"regexp"
+	"strings"
+	"time"
 
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,6 +21,11 @@ const (
 	// DefaultNetworkWatcherPrefix prefixes the location to name that
 	// watcher: "NetworkWatcher_westeurope".
 	DefaultNetworkWatcherPrefix = "NetworkWatcher_"
+	// DefaultRunbookBaseURL is where Azure Automation downloads the power
+	// schedule's runbook from: the raw files of this release's tag in
+	// Plinth's public repository. The runbook's URL is the base followed
+	// by "/platform/aks/runbooks/<file>".
+	DefaultRunbookBaseURL = "https://raw.githubusercontent.com/plinth-dev/plinth/v" + platform.Version
 )
 
 // DefaultZones are the availability zones used when Config.Zones is empty.
@@ -46,6 +54,22 @@ type Config struct {
 	// DefaultNetworkWatcherResourceGroup and DefaultNetworkWatcherPrefix +
 	// Location.
 	NetworkWatcherResourceGroup, NetworkWatcherName string
+	// RunbookBaseURL is where Azure Automation downloads the power
+	// schedule's runbook (NewPowerSchedule) from: an https URL under which
+	// the repository's file platform/aks/runbooks/Set-AksPowerState.ps1
+	// is served byte for byte, at
+	// <RunbookBaseURL>/platform/aks/runbooks/Set-AksPowerState.ps1.
+	// Automation checks the download against the SHA-256 hash of the
+	// script built into this package, so a different file fails the
+	// deployment rather than run. Set it to host the script yourself, for
+	// example when Automation cannot reach GitHub or for a fork. Unset:
+	// DefaultRunbookBaseURL.
+	RunbookBaseURL string
+	// Now is the clock the power schedule reads to start its schedules at
+	// the next occurrence of their time of day (Azure takes only start
+	// times in the future). Unset: time.Now. Offline renders set a fixed
+	// clock so that their snapshots are the same on every run.
+	Now func() time.Time
 }
 
 // Backend implements the platform contract on Azure. Create it with New.
@@ -68,6 +92,7 @@ var (
 	_ platform.LoadBalancerBackend     = (*Backend)(nil)
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
+	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 )
 
 var (
@@ -113,6 +138,10 @@ func (c Config) withDefaults() Config {
 	if c.NetworkWatcherName == "" {
 		c.NetworkWatcherName = DefaultNetworkWatcherPrefix + c.Location
 	}
+	if c.RunbookBaseURL == "" {
+		c.RunbookBaseURL = DefaultRunbookBaseURL
+	}
+	c.RunbookBaseURL = strings.TrimSuffix(c.RunbookBaseURL, "/")
 	return c
 }
 
@@ -138,7 +167,18 @@ func (c Config) validate(path field.Path) error {
 			errs.Addf(path.Child("zones").Index(i), z, "Azure zones are \"1\", \"2\" and \"3\"")
 		}
 	}
+	if u, err := url.Parse(c.RunbookBaseURL); c.RunbookBaseURL != "" && (err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		errs.Addf(path.Child("runbookBaseURL"), c.RunbookBaseURL, "use an https URL without query or fragment, under which platform/aks/runbooks/ is served, e.g. %q", DefaultRunbookBaseURL)
+	}
 	return errs.Err()
+}
+
+// now returns the backend's clock: Config.Now, or time.Now.
+func (b *Backend) now() time.Time {
+	if b.cfg.Now != nil {
+		return b.cfg.Now()
+	}
+	return time.Now()
 }
 
 // opts returns the options every child gets: the caller's (which carry the

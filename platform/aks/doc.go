@@ -10,4 +10,23 @@
 // Each capability keeps the mapping from spec to cloud settings in a pure
 // function (planNetwork, ...), table-tested without Pulumi, apart from the
 // code that registers the resources.
+//
+// A Locked network puts a CanNotDelete management lock on its resource
+// group, which the cluster shares: the cluster, the VNet and user node
+// pools there cannot be deleted until the stack lifts the lock (Locked
+// false), never by hand.
+//
+// NewPowerSchedule stops and starts a non-production cluster with an Azure
+// Automation account (API 2023-11-01) whose system-assigned identity may
+// only read, start and stop that cluster. Its runbook,
+// runbooks/Set-AksPowerState.ps1, is built into the package: Automation
+// downloads it from Config.RunbookBaseURL (this release's tag on GitHub by
+// default) and verifies it against the SHA-256 hash of the built-in copy.
+// Schedules start at the next occurrence of their time of day after
+// Config.Now, which offline renders fix so that snapshots are stable.
+//
+// TagsProperty says, for each resource type the backend registers, which
+// input carries tags, read by reflection from the SDKs' Args types, so that
+// a test walking a snapshot can hold every taggable resource to the
+// required tags.
 package aks

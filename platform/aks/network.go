@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
@@ -26,7 +27,16 @@ type networkPlan struct {
 	Subnets             []subnetPlan
 	NAT                 *natPlan
 	FlowLog             *flowLogPlan
-	Tags                map[string]string
+	// Lock is the CanNotDelete lock on the resource group; nil unless the
+	// spec is Locked.
+	Lock *lockPlan
+	Tags map[string]string
+}
+
+// lockPlan is a management lock: its Pulumi and Azure name, its level and
+// the notes that tell whoever meets it why it is there and how it goes.
+type lockPlan struct {
+	Name, Level, Notes string
 }
 
 type subnetPlan struct {
@@ -62,6 +72,10 @@ type flowLogPlan struct {
 	WatcherName    string
 }
 
+// resourceGroupLockLevel lets everything in a locked resource group be read
+// and changed but not deleted.
+const resourceGroupLockLevel = "CanNotDelete"
+
 func planNetwork(cfg Config, spec platform.NetworkSpec) networkPlan {
 	n := spec.Name
 	p := networkPlan{
@@ -94,6 +108,15 @@ func planNetwork(cfg Config, spec platform.NetworkSpec) networkPlan {
 		}
 		p.NAT = nat
 	}
+	if spec.Locked {
+		p.Lock = &lockPlan{
+			Name:  platform.ChildName(n, "rg-lock"),
+			Level: resourceGroupLockLevel,
+			Notes: fmt.Sprintf("Plinth network %q: this group holds the network and the AKS cluster that shares it. "+
+				"Deleting the cluster, the VNet or a node pool here needs this lock lifted first, through the stack: "+
+				"set Locked to false, run pulumi state unprotect on the lock %s, then pulumi up; never remove it by hand.", n, platform.ChildName(n, "rg-lock")),
+		}
+	}
 	if spec.FlowLogs.Enabled {
 		p.FlowLog = &flowLogPlan{
 			Name:           platform.ChildName(n, "flowlog"),
@@ -122,6 +145,18 @@ func storageAccountName(purpose, name string, scope ...string) string {
 
 // NewNetwork creates the Azure network for spec. See the package
 // documentation of components/network for what it creates.
+//
+// When spec.Locked, the network's resource group (which the AKS cluster
+// shares) gets a CanNotDelete management lock, "<name>-rg-lock", itself
+// protected by pulumi.Protect. Azure then refuses to delete the group and
+// anything in it, to whoever asks: deleting or replacing the cluster, the
+// VNet, a subnet or a user node pool in that group needs the lock lifted
+// first, through the stack, never by hand: set Locked to false, run
+// `pulumi state unprotect` on the lock (Pulumi deletes no protected
+// resource, even one the program dropped), then pulumi up. Changes
+// that delete nothing (scaling, upgrades, stopping and starting the
+// cluster) are not affected. A group given in Config.ResourceGroupName is
+// locked the same way.
 func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opts ...pulumi.ResourceOption) (*platform.NetworkOutputs, error) {
 	plan := planNetwork(b.cfg, spec)
 	tags := pulumi.ToStringMap(plan.Tags)
@@ -138,6 +173,16 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 			return nil, err
 		}
 		rgName = rg.Name
+		if plan.Lock != nil {
+			if err := b.lockResourceGroup(ctx, *plan.Lock, rg.ID().ToStringOutput(), []pulumi.Resource{rg}, opts); err != nil {
+				return nil, err
+			}
+		}
+	} else if plan.Lock != nil {
+		scope := pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", b.cfg.SubscriptionID, plan.ResourceGroup)
+		if err := b.lockResourceGroup(ctx, *plan.Lock, scope, nil, opts); err != nil {
+			return nil, err
+		}
 	}
 
 	// Subnets are separate resources; the VNet ignores its inline subnet list
@@ -212,6 +257,21 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		}
 	}
 	return out, nil
+}
+
+// lockResourceGroup puts lock on the resource group with ARM ID scope,
+// after the resources in dependsOn. pulumi.Protect stops only Pulumi; the
+// lock also stops the portal, the CLI and other tools. The lock is
+// protected too, so that a destroy cannot remove it first and then delete
+// the group.
+func (b *Backend) lockResourceGroup(ctx *pulumi.Context, lock lockPlan, scope pulumi.StringInput, dependsOn []pulumi.Resource, opts []pulumi.ResourceOption) error {
+	_, err := authorization.NewManagementLockByScope(ctx, lock.Name, &authorization.ManagementLockByScopeArgs{
+		Scope:    scope,
+		LockName: pulumi.String(lock.Name),
+		Level:    pulumi.String(lock.Level),
+		Notes:    pulumi.String(lock.Notes),
+	}, b.opts(opts, pulumi.Protect(true), pulumi.DependsOn(dependsOn))...)
+	return err
 }
 
 func (b *Backend) newNAT(ctx *pulumi.Context, n string, plan networkPlan, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*network.NatGateway, pulumi.StringArrayOutput, error) {

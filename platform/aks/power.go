@@ -1,0 +1,378 @@
+package aks
+
+import (
+	"crypto/sha256"
+	_ "embed" // the runbook's script
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	// Time zones come from Go's embedded database, so that a spec's zone
+	// is read the same on every machine, whatever tzdata it has.
+	_ "time/tzdata"
+
+	automation "github.com/pulumi/pulumi-azure-native-sdk/automation/v2/v20231101"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Power schedule settings that are not spec fields.
+const (
+	// runbookFile is the runbook's file in runbooks/; runbookPath is where
+	// that file is in the repository, under Config.RunbookBaseURL.
+	runbookFile = "Set-AksPowerState.ps1"
+	runbookPath = "platform/aks/runbooks/" + runbookFile
+	// runbookName is the runbook's name in the Automation account.
+	runbookName = "Set-AksPowerState"
+	// runbookType runs the script on PowerShell 7.2 in Azure's cloud
+	// sandbox. The API version of the automation package (2023-11-01) is
+	// the first that knows it.
+	runbookType = "PowerShell72"
+	// contentHashAlgorithm is how Automation checks the downloaded script.
+	contentHashAlgorithm = "SHA256"
+	// automationSKU is the paid tier; Free allows 500 job minutes a month,
+	// which two daily jobs that each wait minutes for AKS can exceed.
+	automationSKU = "Basic"
+	// scheduleFrequency and scheduleInterval make a schedule weekly; the
+	// days come from its advanced schedule.
+	scheduleFrequency = "Week"
+	scheduleInterval  = 1
+	// scheduleLeadTime is how far after "now" a schedule may start at the
+	// earliest. Azure takes only start times at least five minutes ahead,
+	// and the schedules are created after the cluster, which takes a
+	// while; a start an hour out survives a slow deployment.
+	scheduleLeadTime = time.Hour
+	// The runbook's parameters (see the script).
+	runbookClusterParameter = "ClusterResourceId"
+	runbookActionParameter  = "Action"
+	// The runbook's actions, and so the schedules.
+	actionStop  = "Stop"
+	actionStart = "Start"
+)
+
+// runbookScript is the runbook Automation runs: it reads the cluster's
+// power state and starts or stops it through the ARM REST API, with the
+// account's managed identity and no module.
+//
+//go:embed runbooks/Set-AksPowerState.ps1
+var runbookScript []byte
+
+// runbookHash is the SHA-256 hash of runbookScript in uppercase hex, as
+// Automation compares it with the download.
+func runbookHash() string {
+	sum := sha256.Sum256(runbookScript)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// rolePowerOperator reads, starts and stops one AKS cluster and nothing
+// else. No built-in role is this narrow: Azure Kubernetes Service
+// Contributor can also change and delete the cluster.
+var rolePowerOperator = customRole{
+	Key:         "aks-power-operator",
+	Name:        "Plinth AKS Power Operator",
+	Description: "Reads, starts and stops one AKS cluster, for a non-production power schedule. Managed by Plinth.",
+	Actions: []string{
+		"Microsoft.ContainerService/managedClusters/read",
+		"Microsoft.ContainerService/managedClusters/start/action",
+		"Microsoft.ContainerService/managedClusters/stop/action",
+	},
+}
+
+// timeOfDay is a local time "HH:MM" on a 24-hour clock.
+var timeOfDay = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+// powerPlan is the cloud-side shape of a PowerScheduleSpec on Azure: every
+// name and setting, computed without Pulumi so it can be table-tested. The
+// resource group is the cluster's, an output, so it is not in it.
+type powerPlan struct {
+	// Account, RoleDefinition, RoleAssignment and Runbook are the Pulumi
+	// names of those children; AccountName and RunbookName the Azure names.
+	Account, RoleDefinition, RoleAssignment, Runbook string
+	AccountName, RunbookName                         string
+	// SKU, LocalAuth and PublicNetworkAccess are the account's settings.
+	SKU                            string
+	LocalAuth, PublicNetworkAccess bool
+	// Role is what the account's identity may do, on the cluster only.
+	Role customRole
+	// RunbookType, ScriptURI and ScriptHash describe the runbook's content.
+	RunbookType, ScriptURI, ScriptHash string
+	// Schedules holds the stop schedule, then the start schedule.
+	Schedules []schedulePlan
+	Tags      map[string]string
+}
+
+// schedulePlan is one weekly schedule and the job schedule that runs the
+// runbook on it.
+type schedulePlan struct {
+	// Action is the runbook's Action parameter, "Stop" or "Start".
+	Action string
+	// Resource is the schedule's Pulumi and Azure name; Job the job
+	// schedule's Pulumi name and JobID its Azure ID, a UUID derived from
+	// Job.
+	Resource, Job, JobID string
+	// TimeOfDay is the spec's "HH:MM"; StartTime its first occurrence at
+	// least scheduleLeadTime after now, in TimeZone (RFC 3339).
+	TimeOfDay, StartTime string
+	// WeekDays are the English names of the days it runs.
+	WeekDays []string
+	TimeZone string
+	// Description says what the schedule does, for the portal.
+	Description string
+}
+
+// planPowerSchedule checks what Azure needs beyond the resolved spec and
+// plans the account, the role, the runbook and the schedules, with start
+// times computed from now. Nothing is registered when it fails.
+func planPowerSchedule(cfg Config, spec platform.PowerScheduleSpec, now time.Time) (powerPlan, error) {
+	path := field.NewPath("powerSchedule")
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), spec.Name))
+	switch {
+	case spec.Outputs == nil:
+		errs.Add(field.Required(path.Child("outputs"), "the outputs of the cluster to stop and start"))
+	case spec.Outputs.ID.OutputState == nil:
+		errs.Add(field.Required(path.Child("outputs").Child("id"), "the cluster's ARM ID; create the cluster with this backend"))
+	}
+	if len(spec.Days) == 0 {
+		errs.Add(field.Required(path.Child("days"), "the weekdays the cluster runs, e.g. Monday to Friday"))
+	}
+	for i, d := range spec.Days {
+		if d < time.Sunday || d > time.Saturday {
+			errs.Addf(path.Child("days").Index(i), int(d), "not a time.Weekday (Sunday 0 to Saturday 6)")
+		}
+	}
+	for _, t := range []struct{ field, value string }{{"start", spec.Start}, {"stop", spec.Stop}} {
+		if !timeOfDay.MatchString(t.value) {
+			errs.Addf(path.Child(t.field), t.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
+		}
+	}
+	if timeOfDay.MatchString(spec.Start) && timeOfDay.MatchString(spec.Stop) && spec.Start >= spec.Stop {
+		errs.Addf(path.Child("stop"), spec.Stop, "must be after start %q on the same day", spec.Start)
+	}
+	zone, err := time.LoadLocation(spec.TimeZone)
+	switch {
+	case spec.TimeZone == "":
+		errs.Add(field.Required(path.Child("timeZone"), "an IANA time zone such as \"Europe/Berlin\" or \"UTC\""))
+	case err != nil || spec.TimeZone == "Local":
+		errs.Addf(path.Child("timeZone"), spec.TimeZone, "not an IANA time zone; use a name such as \"Europe/Berlin\" or \"UTC\"")
+	}
+	if err := errs.Err(); err != nil {
+		return powerPlan{}, err
+	}
+
+	n := spec.Name
+	days := make([]string, len(spec.Days))
+	for i, d := range spec.Days {
+		days[i] = d.String()
+	}
+	p := powerPlan{
+		Account:             platform.ChildName(n, "automation"),
+		AccountName:         platform.ChildName(n, "automation"),
+		RoleDefinition:      platform.ChildName(n, "power-operator-role"),
+		RoleAssignment:      platform.ChildName(n, "power-operator"),
+		Runbook:             platform.ChildName(n, "runbook"),
+		RunbookName:         runbookName,
+		SKU:                 automationSKU,
+		LocalAuth:           false,
+		PublicNetworkAccess: true,
+		Role:                rolePowerOperator,
+		RunbookType:         runbookType,
+		ScriptURI:           cfg.RunbookBaseURL + "/" + runbookPath,
+		ScriptHash:          runbookHash(),
+		Tags:                spec.Tags.Merge(),
+	}
+	for _, s := range []struct{ action, role, at string }{
+		{actionStop, "stop", spec.Stop},
+		{actionStart, "start", spec.Start},
+	} {
+		// The schedule's names carry its timing: a changed time, day or
+		// zone makes a new schedule with a fresh start time in the future,
+		// which Azure requires and an update could not give (see
+		// NewPowerSchedule).
+		timed := s.role + "-" + strings.ReplaceAll(s.at, ":", "") + "-" + timingHash(days, spec.TimeZone)
+		job := platform.ChildName(n, timed+"-job")
+		p.Schedules = append(p.Schedules, schedulePlan{
+			Action:    s.action,
+			Resource:  platform.ChildName(n, timed+"-schedule"),
+			Job:       job,
+			JobID:     nameUUID("job-schedule|" + job),
+			TimeOfDay: s.at,
+			StartTime: nextOccurrence(now, s.at, zone).Format(time.RFC3339),
+			WeekDays:  days,
+			TimeZone:  spec.TimeZone,
+			Description: fmt.Sprintf("%ss the AKS cluster of Plinth power schedule %q on %s. Managed by Plinth.",
+				s.action, n, strings.Join(days, ", ")),
+		})
+	}
+	return p, nil
+}
+
+// timingHash is six hex digits of a SHA-256 over the days and the time
+// zone: what, beside the time of day, makes a schedule's timing.
+func timingHash(days []string, zone string) string {
+	sum := sha256.Sum256([]byte(strings.Join(days, ",") + "|" + zone))
+	return hex.EncodeToString(sum[:3])
+}
+
+// nextOccurrence returns the first time at least scheduleLeadTime after
+// now when the clock in zone reads at ("HH:MM"). A day on which that time
+// does not exist (it falls into a daylight saving gap) is skipped.
+func nextOccurrence(now time.Time, at string, zone *time.Location) time.Time {
+	hour, _ := strconv.Atoi(at[:2])
+	minute, _ := strconv.Atoi(at[3:])
+	earliest := now.Add(scheduleLeadTime).In(zone)
+	for day := 0; ; day++ {
+		t := time.Date(earliest.Year(), earliest.Month(), earliest.Day()+day, hour, minute, 0, 0, zone)
+		if !t.Before(earliest) && t.Hour() == hour && t.Minute() == minute {
+			return t
+		}
+	}
+}
+
+// NewPowerSchedule stops and starts a non-production AKS cluster on a
+// weekly schedule. In the cluster's resource group and the backend's
+// location it creates:
+//
+//   - an Automation account "<name>-automation" (Basic) with a
+//     system-assigned managed identity and local authentication disabled:
+//     only Entra ID principals reach it, no account key;
+//   - a custom role that may only read, start and stop managed clusters,
+//     assignable at exactly the cluster, and its one assignment to the
+//     account's identity at exactly spec.Outputs.ID: the identity can do
+//     nothing else, anywhere;
+//   - the runbook Set-AksPowerState (PowerShell 7.2, no modules), which
+//     gets an ARM token from that identity, reads the cluster's power
+//     state and asks AKS to start or stop it only when needed, failing the
+//     job on any error. Automation downloads it from
+//     Config.RunbookBaseURL and verifies it against the SHA-256 hash of
+//     the script built into this package;
+//   - two weekly schedules, "<name>-stop-<HHMM>-<timing>-schedule" at
+//     spec.Stop and "<name>-start-<HHMM>-<timing>-schedule" at spec.Start
+//     on each of spec.Days in spec.TimeZone, and the job schedules that run
+//     the runbook on them with the cluster's ID and the action.
+//
+// A schedule's time of day is its start time, which Azure takes only in
+// the future: it is the next occurrence of the time at least an hour after
+// Config.Now, and later deployments ignore it (pulumi.IgnoreChanges) so
+// that the schedules do not change on every run. Because an update could
+// not move it, the schedules are the one exception to naming children
+// after the logical name only (contract rule C2): their names carry the
+// time of day and a hash of the days and time zone (timingHash), so a
+// changed Start, Stop, TimeZone or Days creates new schedules, with a fresh
+// start time, and deletes the old ones. They hold no state.
+//
+// Schedules and job schedules take no tags; the account and the runbook
+// carry spec.Tags. An invalid spec (time of day, time zone, days, missing
+// cluster) is an error naming the field, and nothing is registered.
+func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerScheduleSpec, opts ...pulumi.ResourceOption) (*platform.PowerScheduleOutputs, error) {
+	plan, err := planPowerSchedule(b.cfg, spec, b.now())
+	if err != nil {
+		return nil, err
+	}
+	tags := pulumi.ToStringMap(plan.Tags)
+	clusterID := spec.Outputs.ID
+	rg := clusterID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
+
+	account, err := automation.NewAutomationAccount(ctx, plan.Account, &automation.AutomationAccountArgs{
+		AutomationAccountName: pulumi.String(plan.AccountName),
+		ResourceGroupName:     rg,
+		Location:              pulumi.String(b.cfg.Location),
+		Sku:                   &automation.SkuArgs{Name: pulumi.String(plan.SKU)},
+		Identity:              &automation.IdentityArgs{Type: automation.ResourceIdentityTypeSystemAssigned},
+		DisableLocalAuth:      pulumi.Bool(!plan.LocalAuth),
+		// Jobs run in Azure's cloud sandbox, outside any network; turning
+		// public access off is for accounts reached through a private
+		// endpoint by hybrid workers, which this account has none of.
+		PublicNetworkAccess: pulumi.Bool(plan.PublicNetworkAccess),
+		Tags:                tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+	principal := account.Identity.ApplyT(func(id *automation.IdentityResponse) (string, error) {
+		if id == nil || id.PrincipalId == "" {
+			return "", fmt.Errorf("automation account %s has no system-assigned identity", plan.AccountName)
+		}
+		return id.PrincipalId, nil
+	}).(pulumi.StringOutput)
+
+	assignment, err := b.assignCustomRole(ctx, plan.RoleAssignment, plan.RoleDefinition, plan.Role, clusterID, principal, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	runbook, err := automation.NewRunbook(ctx, plan.Runbook, &automation.RunbookArgs{
+		RunbookName:           pulumi.String(plan.RunbookName),
+		AutomationAccountName: account.Name,
+		ResourceGroupName:     rg,
+		Location:              pulumi.String(b.cfg.Location),
+		RunbookType:           pulumi.String(plan.RunbookType),
+		Description:           pulumi.String("Starts or stops one AKS cluster through the account's managed identity. Managed by Plinth (" + runbookPath + ")."),
+		LogProgress:           pulumi.Bool(false),
+		LogVerbose:            pulumi.Bool(false),
+		PublishContentLink: &automation.ContentLinkArgs{
+			Uri: pulumi.String(plan.ScriptURI),
+			ContentHash: &automation.ContentHashArgs{
+				Algorithm: pulumi.String(contentHashAlgorithm),
+				Value:     pulumi.String(plan.ScriptHash),
+			},
+		},
+		Tags: tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+
+	ids := make([]pulumi.StringOutput, len(plan.Schedules))
+	for i, s := range plan.Schedules {
+		schedule, err := b.newSchedule(ctx, s, account.Name, rg, opts)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = schedule.ID().ToStringOutput()
+		// A job schedule cannot be changed, only replaced, and its ID is
+		// fixed: the old one goes before the new one is created. Jobs
+		// wait for the identity's right to act on the cluster.
+		_, err = automation.NewJobSchedule(ctx, s.Job, &automation.JobScheduleArgs{
+			JobScheduleId:         pulumi.String(s.JobID),
+			AutomationAccountName: account.Name,
+			ResourceGroupName:     rg,
+			Runbook:               &automation.RunbookAssociationPropertyArgs{Name: runbook.Name},
+			Schedule:              &automation.ScheduleAssociationPropertyArgs{Name: schedule.Name},
+			Parameters: pulumi.StringMap{
+				runbookClusterParameter: clusterID,
+				runbookActionParameter:  pulumi.String(s.Action),
+			},
+		}, b.opts(opts, pulumi.DeleteBeforeReplace(true), pulumi.DependsOn([]pulumi.Resource{assignment}))...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &platform.PowerScheduleOutputs{
+		StopSchedule:  ids[0],
+		StartSchedule: ids[1],
+		PrincipalID:   principal,
+	}, nil
+}
+
+// newSchedule registers one weekly schedule. Its start time is ignored
+// after creation: it is computed from the clock, so every run would
+// otherwise change it.
+func (b *Backend) newSchedule(ctx *pulumi.Context, s schedulePlan, account, rg pulumi.StringOutput, opts []pulumi.ResourceOption) (*automation.Schedule, error) {
+	return automation.NewSchedule(ctx, s.Resource, &automation.ScheduleArgs{
+		ScheduleName:          pulumi.String(s.Resource),
+		Name:                  pulumi.String(s.Resource),
+		AutomationAccountName: account,
+		ResourceGroupName:     rg,
+		Description:           pulumi.String(s.Description),
+		Frequency:             pulumi.String(scheduleFrequency),
+		Interval:              pulumi.Int(scheduleInterval),
+		StartTime:             pulumi.String(s.StartTime),
+		TimeZone:              pulumi.String(s.TimeZone),
+		AdvancedSchedule:      &automation.AdvancedScheduleArgs{WeekDays: pulumi.ToStringArray(s.WeekDays)},
+	}, b.opts(opts, pulumi.IgnoreChanges([]string{"startTime"}))...)
+}
