@@ -2,15 +2,29 @@ package stacks
 
 import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
-	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
-	"github.com/plinth-dev/plinth/components/cluster"
-	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 )
 
+// Acme's platform: one platform team serving the payments and checkout
+// teams, in West Europe on Azure and europe-west1 on GCP. Each environment
+// starts from its class's profile (environment.Profile) and sets only what
+// is Acme's own: names, address plan, people, and where it departs from
+// the profile.
+
+// costCenter is the platform team's cost center.
+const costCenter = "cc-4711"
+
 // acmeEmail receives Let's Encrypt's expiry and account notices.
 const acmeEmail = "platform-team@acme.example"
+
+// officeRanges may reach the public API servers of development clusters.
+var officeRanges = []string{"203.0.113.0/24"}
+
+// timeZone is where Acme's engineers work; non-production clusters are
+// stopped outside their working hours.
+const timeZone = "Europe/Berlin"
 
 // Directory principals of the teams, per cloud: Entra object IDs on Azure,
 // Google group emails on GCP.
@@ -22,6 +36,8 @@ var (
 		"checkout-leads":   "group:4e9c7f5d-b061-4284-8d3a-5f7b9abc3d44",
 		"platform-oncall":  "group:5fad8a6e-c172-4395-9e4b-6a8cabcd4e55",
 		"platform-leads":   "group:6abe9b7f-d283-44a6-8f5c-7b9dbcde5f66",
+		// platform-admins get cluster admin through Azure RBAC.
+		"platform-admins": "6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b",
 	}
 	google = map[string]string{
 		"payments-members": "group:payments@acme.example",
@@ -30,8 +46,36 @@ var (
 		"checkout-leads":   "group:checkout-leads@acme.example",
 		"platform-oncall":  "group:platform-oncall@acme.example",
 		"platform-leads":   "group:platform-leads@acme.example",
+		// Google Groups for RBAC: the group whose member groups
+		// RoleBindings may name.
+		"platform-admins": "gke-security-groups@acme.example",
 	}
 )
+
+// base is the profile of class on cloud with what every Acme environment
+// shares: the cost center, the ACME contact, the two product teams and,
+// in production, the break-glass level.
+func base(name string, class environment.Class, cloud platform.Cloud, addressSpace string) environment.Environment {
+	p := entra
+	if cloud == platform.CloudGCP {
+		p = google
+	}
+	e := environment.Profile(class, cloud)
+	e.Name, e.CostCenter = name, costCenter
+	e.Network.AddressSpace = addressSpace
+	e.CertManager = certmanager.Args{Email: acmeEmail}
+	e.Teams = teams(p)
+	if class != environment.Dev {
+		e.Cluster.AdminGroups = []string{p["platform-admins"]}
+	}
+	if class == environment.Prod {
+		e.Access = breakGlass(p)
+	}
+	if e.PowerSchedule != nil {
+		e.PowerSchedule.TimeZone = timeZone
+	}
+	return e
+}
 
 // teams are the two product teams every environment serves, with the
 // default levels (reader, developer, admin).
@@ -62,90 +106,41 @@ func breakGlass(p map[string]string) accesspackage.CatalogArgs {
 	}}
 }
 
-// officeRanges may reach the public API servers of development clusters.
-var officeRanges = []string{"203.0.113.0/24"}
-
-// devCluster is the cheap development profile: one zone, the free tier, a
-// public API server limited to the office, spot capacity for workloads, and
-// deletion allowed.
-func devCluster(zone, systemMachine string, systemDisk int) cluster.Args {
-	return cluster.Args{
-		SystemPool:    cluster.NodePool{Zones: []string{zone}, MinCount: 1, MaxCount: 2, MachineType: systemMachine, DiskSizeGB: systemDisk},
-		UserPools:     []cluster.NodePool{{Name: "apps", Zones: []string{zone}, MinCount: 0, MaxCount: 5, Spot: true}},
-		APIServer:     cluster.APIServer{Public: true, AuthorizedCIDRs: officeRanges},
-		Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular},
-		Tier:          platform.TierFree,
-		AllowDeletion: true,
-	}
+// dev reaches its API server from the office instead of through the
+// network, as engineers work against it directly.
+func dev(name string, cloud platform.Cloud, addressSpace string) environment.Environment {
+	e := base(name, environment.Dev, cloud, addressSpace)
+	e.Cluster.APIServer.Public = true
+	e.Cluster.APIServer.AuthorizedCIDRs = officeRanges
+	return e
 }
 
-func devAKS() Environment {
-	return Environment{
-		Name: "dev-aks", Class: ClassDev, Cloud: platform.CloudAzure, CostCenter: "cc-4711",
-		Network: network.Args{
-			AddressSpace: "10.10.0.0/16",
-			MaxNodes:     30,
-			FlowLogs:     network.FlowLogs{RetentionDays: 7},
-		},
-		// Standard_D2ds_v5 has 75 GiB of local storage; its ephemeral OS
-		// disk must fit in it.
-		Cluster:     devCluster("1", "Standard_D2ds_v5", 64),
-		CertManager: certmanager.Args{Email: acmeEmail},
-		Teams:       teams(entra),
-	}
+func devAKS() environment.Environment { return dev("dev-aks", platform.CloudAzure, "10.10.0.0/16") }
+
+func stagingAKS() environment.Environment {
+	e := base("staging-aks", environment.Staging, platform.CloudAzure, "10.15.0.0/16")
+	// Staging runs the release candidates' load tests in the evening.
+	e.PowerSchedule.Stop = "21:00"
+	return e
 }
 
-func prodAKS() Environment {
-	return Environment{
-		Name: "prod-aks", Class: ClassProd, Cloud: platform.CloudAzure, CostCenter: "cc-4711",
-		Network: network.Args{
-			AddressSpace: "10.20.0.0/16",
-			MaxNodes:     200,
-			NAT:          network.NAT{IPCount: 2},
-			FlowLogs:     network.FlowLogs{RetentionDays: 90},
-		},
-		Cluster: cluster.Args{
-			UserPools:   []cluster.NodePool{{Name: "apps", MinCount: 3, MaxCount: 30}},
-			AdminGroups: []string{"6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b"},
-			Monitoring:  cluster.Monitoring{LogRetentionDays: 90},
-		},
-		CertManager: certmanager.Args{Email: acmeEmail},
-		Access:      breakGlass(entra),
-		Teams:       teams(entra),
-	}
+func prodAKS() environment.Environment {
+	return base("prod-aks", environment.Prod, platform.CloudAzure, "10.20.0.0/16")
 }
 
-func devGKE() Environment {
-	return Environment{
-		Name: "dev-gke", Class: ClassDev, Cloud: platform.CloudGCP, CostCenter: "cc-4711",
-		Network: network.Args{
-			AddressSpace: "10.30.0.0/16",
-			MaxNodes:     30,
-			FlowLogs:     network.FlowLogs{SampleRate: 0.1},
-		},
-		Cluster:     devCluster("b", "e2-standard-2", 64),
-		CertManager: certmanager.Args{Email: acmeEmail},
-		Teams:       teams(google),
-	}
+func devGKE() environment.Environment { return dev("dev-gke", platform.CloudGCP, "10.30.0.0/16") }
+
+func stagingGKE() environment.Environment {
+	e := base("staging-gke", environment.Staging, platform.CloudGCP, "10.35.0.0/16")
+	e.PowerSchedule.Stop = "21:00"
+	return e
 }
 
-func prodGKE() Environment {
-	return Environment{
-		Name: "prod-gke", Class: ClassProd, Cloud: platform.CloudGCP, CostCenter: "cc-4711",
-		Network: network.Args{
-			AddressSpace: "10.40.0.0/16",
-			MaxNodes:     200,
-			NAT:          network.NAT{IPCount: 2},
-			FlowLogs:     network.FlowLogs{SampleRate: 0.5},
-		},
-		Cluster: cluster.Args{
-			UserPools:   []cluster.NodePool{{Name: "apps", MinCount: 1, MaxCount: 10}},
-			AdminGroups: []string{"gke-security-groups@acme.example"},
-			GKE:         cluster.GKEOptions{BackupAgent: true},
-		},
-		CertManager: certmanager.Args{Email: acmeEmail},
-		Backup:      backup.Args{GKE: backup.GKEOptions{BackupForGKE: true}},
-		Access:      breakGlass(google),
-		Teams:       teams(google),
-	}
+func prodGKE() environment.Environment {
+	e := base("prod-gke", environment.Prod, platform.CloudGCP, "10.40.0.0/16")
+	// Fewer, larger nodes than the profile: the GKE workloads are
+	// memory-bound batch jobs.
+	e.Cluster.UserPools[0].MachineType = "e2-highmem-4"
+	e.Cluster.UserPools[0].MaxCount = 12
+	return e
 }

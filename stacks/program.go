@@ -3,16 +3,13 @@ package stacks
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/plinth-dev/plinth/components/accesspackage"
-	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
-	"github.com/plinth-dev/plinth/components/cluster"
-	"github.com/plinth-dev/plinth/components/ingress"
-	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
@@ -35,14 +32,20 @@ type Coordinates struct {
 	DNSZoneName, DNSZoneID string
 }
 
+// placeholderNow is the clock of offline renders.
+var placeholderNow = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
+
 // PlaceholdersFor returns the coordinates of env's offline render:
 // obviously fake, stable, and valid for validation.
-func PlaceholdersFor(env Environment) Coordinates {
+func PlaceholdersFor(env environment.Environment) Coordinates {
 	c := Coordinates{
 		Azure: aks.Config{
 			SubscriptionID: "00000000-0000-0000-0000-000000000000",
 			TenantID:       "00000000-0000-0000-0000-000000000001",
 			Location:       "westeurope",
+			// Schedules start at the next occurrence of their time after
+			// this fixed clock, so that renders are deterministic.
+			Now: func() time.Time { return placeholderNow },
 		},
 		GCP: gke.Config{
 			Project: "plinth-placeholder", Region: "europe-west1",
@@ -57,7 +60,8 @@ func PlaceholdersFor(env Environment) Coordinates {
 	return c
 }
 
-// ConfigNamespace is the Pulumi configuration namespace of the coordinates:
+// ConfigNamespace is the Pulumi configuration namespace of the environment
+// (plinth:environment, optional) and of the coordinates:
 // plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
 // plinth:gcpProject, plinth:gcpRegion, plinth:gcpCustomerId,
 // plinth:gcpGroupDomain, plinth:dnsZoneName, plinth:dnsZoneId.
@@ -66,7 +70,7 @@ const ConfigNamespace = "plinth"
 // CoordinatesFromConfig reads the coordinates env needs from the stack's
 // Pulumi configuration and fails, naming every missing key and how to set
 // it, when any is absent.
-func CoordinatesFromConfig(ctx *pulumi.Context, env Environment) (Coordinates, error) {
+func CoordinatesFromConfig(ctx *pulumi.Context, env environment.Environment) (Coordinates, error) {
 	cfg := config.New(ctx, ConfigNamespace)
 	var missing []string
 	get := func(key string) string {
@@ -94,112 +98,71 @@ func CoordinatesFromConfig(ctx *pulumi.Context, env Environment) (Coordinates, e
 	return c, nil
 }
 
-// Program returns the Pulumi program of env at the given coordinates.
-func Program(env Environment, coords Coordinates) pulumi.RunFunc {
+// FromConfig returns the environment the selected stack deploys and its
+// coordinates, both from the stack's configuration: the environment in
+// plinth:environment (its YAML form as a structured value in
+// Pulumi.<stack>.yaml, named after the stack) or else the stack of the same
+// name (Lookup); the coordinates from CoordinatesFromConfig.
+func FromConfig(ctx *pulumi.Context) (environment.Environment, Coordinates, error) {
+	env, err := environmentFromConfig(ctx)
+	if err != nil {
+		return env, Coordinates{}, err
+	}
+	coords, err := CoordinatesFromConfig(ctx, env)
+	return env, coords, err
+}
+
+func environmentFromConfig(ctx *pulumi.Context) (environment.Environment, error) {
+	doc := config.New(ctx, ConfigNamespace).Get("environment")
+	if doc == "" {
+		return Lookup(ctx.Stack())
+	}
+	// Pulumi hands a structured value over as JSON, which is YAML.
+	env, err := environment.Load([]byte(doc))
+	if err != nil {
+		return env, fmt.Errorf("%s:environment:\n%w", ConfigNamespace, err)
+	}
+	if env.Name != ctx.Stack() {
+		return env, fmt.Errorf("%s:environment: name %q differs from the stack %q; name the environment after its stack", ConfigNamespace, env.Name, ctx.Stack())
+	}
+	return env, nil
+}
+
+// Program returns the Pulumi program of env at the given coordinates. It
+// validates the environment, with the DNS zone of the coordinates, before
+// it registers anything (the backend's provider included), then creates
+// the platform (environment.New) and exports its outputs.
+func Program(env environment.Environment, coords Coordinates) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
+		env.CertManager.DNSZone = &certmanager.DNSZone{Name: coords.DNSZoneName, ID: pulumi.String(coords.DNSZoneID)}
+		if err := env.Validate(); err != nil {
+			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
+		}
 		backend, err := newBackend(ctx, env, coords)
 		if err != nil {
 			return err
 		}
-		args := env.Network
-		args.Backend = backend
-		args.Tags = platform.Tags(env.Tags()).Merge(args.Tags)
-		// Production networks are protected: a destroy or a replacing change
-		// stops at the engine instead of taking the platform down. Children
-		// inherit protect from the component.
-		protect := pulumi.Protect(env.Class == ClassProd)
-		n, err := network.New(ctx, env.Name, &args, protect)
+		p, err := environment.New(ctx, env, backend)
 		if err != nil {
 			return err
 		}
-		cargs := env.Cluster
-		cargs.Backend, cargs.Network, cargs.Production = backend, n, env.Class == ClassProd
-		c, err := cluster.New(ctx, env.Name, &cargs, protect)
-		if err != nil {
-			return err
+		ctx.Export("networkId", p.Network.ID)
+		ctx.Export("egressIps", p.Network.EgressIPs)
+		ctx.Export("clusterName", p.Cluster.Name)
+		ctx.Export("clusterEndpoint", p.Cluster.Endpoint)
+		ctx.Export("oidcIssuerUrl", p.Cluster.OIDCIssuerURL)
+		ctx.Export("kubeconfig", p.Cluster.Kubeconfig)
+		ctx.Export("ingressClassName", p.Ingress.IngressClassName)
+		ctx.Export("ingressAddress", p.Ingress.Address)
+		if p.Backup != nil {
+			ctx.Export("backupBucket", p.Backup.Bucket)
 		}
-		if err := clusterServices(ctx, env, coords, backend, c); err != nil {
-			return err
-		}
-		ctx.Export("networkId", n.ID)
-		ctx.Export("egressIps", n.EgressIPs)
-		ctx.Export("clusterName", c.Name)
-		ctx.Export("clusterEndpoint", c.Endpoint)
-		ctx.Export("oidcIssuerUrl", c.OIDCIssuerURL)
-		ctx.Export("kubeconfig", c.Kubeconfig)
 		return nil
 	}
 }
 
-// clusterServices installs the ingress controller, cert-manager, backups
-// and the teams' access onto the environment's cluster. They are not protected: they hold
-// no state of their own (the backup storage is locked by the Backup
-// component in production).
-func clusterServices(ctx *pulumi.Context, env Environment, coords Coordinates, b backend, c *cluster.Cluster) error {
-	prod := env.Class == ClassProd
-	tags := platform.Tags(env.Tags())
-
-	iargs := env.Ingress
-	iargs.Backend, iargs.Cluster, iargs.Production = b, c, prod
-	iargs.Tags = tags.Merge(iargs.Tags)
-	ing, err := ingress.New(ctx, env.Name, &iargs)
-	if err != nil {
-		return err
-	}
-
-	cargs := env.CertManager
-	cargs.Backend, cargs.Cluster, cargs.Production = b, c, prod
-	cargs.DNSZone = &certmanager.DNSZone{Name: coords.DNSZoneName, ID: pulumi.String(coords.DNSZoneID)}
-	cargs.Tags = tags.Merge(cargs.Tags)
-	if _, err := certmanager.New(ctx, env.Name, &cargs); err != nil {
-		return err
-	}
-
-	bargs := env.Backup
-	bargs.Backend, bargs.Cluster, bargs.Production = b, c, prod
-	bargs.Tags = tags.Merge(bargs.Tags)
-	bk, err := backup.New(ctx, env.Name, &bargs)
-	if err != nil {
-		return err
-	}
-
-	// The access components label namespaces with environment, team,
-	// cost center and managed-by themselves (environment and cost center
-	// from the cluster's tags); only the class is added here.
-	class := map[string]string{"class": string(env.Class)}
-	aargs := env.Access
-	aargs.Backend, aargs.Cluster = b, c
-	aargs.Tags = platform.Tags(class).Merge(aargs.Tags)
-	catalog, err := accesspackage.NewCatalog(ctx, env.Name, &aargs)
-	if err != nil {
-		return err
-	}
-	for _, team := range env.Teams {
-		targs := team
-		targs.Catalog = catalog
-		targs.Tags = platform.Tags(class).Merge(targs.Tags)
-		if _, err := accesspackage.New(ctx, env.Name+"-"+team.Team, &targs); err != nil {
-			return err
-		}
-	}
-
-	ctx.Export("ingressClassName", ing.IngressClassName)
-	ctx.Export("ingressAddress", ing.Address)
-	ctx.Export("backupBucket", bk.Bucket)
-	return nil
-}
-
-// backend is what an environment needs from a cloud backend.
-type backend interface {
-	platform.NetworkBackend
-	platform.ClusterBackend
-	platform.WorkloadIdentityBackend
-	platform.LoadBalancerBackend
-	platform.BackupStorageBackend
-	platform.AccessBackend
-}
-
-func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backend, error) {
+// newBackend returns the backend of env's cloud at coords.
+func newBackend(ctx *pulumi.Context, env environment.Environment, coords Coordinates) (environment.Backend, error) {
 	switch env.Cloud {
 	case platform.CloudAzure:
 		return aks.New(ctx, env.Name, coords.Azure)
@@ -210,7 +173,7 @@ func newBackend(ctx *pulumi.Context, env Environment, coords Coordinates) (backe
 }
 
 // Render draws env offline, under mocks, at the placeholder coordinates.
-func Render(env Environment) (*snapshot.Snapshot, error) {
+func Render(env environment.Environment) (*snapshot.Snapshot, error) {
 	return mockcloud.Render(env.Name, Program(env, PlaceholdersFor(env)))
 }
 

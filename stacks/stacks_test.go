@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -83,16 +84,17 @@ func TestEveryCustomResourceUsesTheStackProvider(t *testing.T) {
 
 func TestLookupUnknownStack(t *testing.T) {
 	_, err := stacks.Lookup("prod")
-	if err == nil || err.Error() != `no environment "prod"; the stacks are [dev-aks prod-aks dev-gke prod-gke]` {
+	if err == nil || err.Error() != `no environment "prod"; the stacks are [dev-aks staging-aks prod-aks dev-gke staging-gke prod-gke]` {
 		t.Errorf("error = %v", err)
 	}
 }
 
-// TestProductionIsProtected checks that in production every resource of
-// the network and the cluster, and the backup storage, is protected, and
-// that development protects nothing. Cluster services hold no state of
-// their own and stay unprotected, so that they can be replaced.
-func TestProductionIsProtected(t *testing.T) {
+// TestStatefulResourcesAreProtected checks that where the environment
+// protects (production and staging) every resource of the network and the
+// cluster is protected, that production backup storage is protected too,
+// and that nothing else is. Cluster services hold no state of their own and
+// stay unprotected, so that they can be replaced.
+func TestStatefulResourcesAreProtected(t *testing.T) {
 	stateful := map[string]bool{
 		"plinth:components:Network": true,
 		"plinth:components:Cluster": true,
@@ -108,26 +110,29 @@ func TestProductionIsProtected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		prod := env.Class == stacks.ClassProd
+		if env.Production() && !env.Protect {
+			t.Errorf("%s: production without Protect", env.Name)
+		}
 		protected := 0
 		for _, r := range snap.Resources {
 			if strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
+			// The component directly under the Platform.
 			top := &r
-			for top.Parent != "" {
+			for top.Parent != "" && snap.ByURN(top.Parent).Type != environment.TypeToken {
 				top = snap.ByURN(top.Parent)
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-")
-			want := prod && (stateful[top.Type] || backupStorage)
-			if want && !r.Protect || !prod && r.Protect {
+			want := env.Protect && stateful[top.Type] || env.Production() && backupStorage
+			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
 			}
 			if r.Protect {
 				protected++
 			}
 		}
-		if prod && protected == 0 {
+		if env.Protect && protected == 0 {
 			t.Errorf("%s: nothing is protected", env.Name)
 		}
 	}

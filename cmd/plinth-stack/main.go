@@ -1,9 +1,15 @@
 // Command plinth-stack is the Pulumi program of the project in the
-// repository root (Pulumi.yaml points here). It deploys the environment named
-// by the selected stack, at the coordinates in the stack's configuration:
+// repository root (Pulumi.yaml points here). It deploys the environment
+// named by the selected stack (stacks.Lookup), at the coordinates in the
+// stack's configuration:
 //
 //	pulumi config set plinth:azureSubscriptionId <uuid> -s prod-aks
 //	pulumi up -s prod-aks
+//
+// A stack whose configuration holds an environment under plinth:environment
+// (the YAML form of environment.Environment, as a structured value in
+// Pulumi.<stack>.yaml) deploys that environment instead; its name must be
+// the stack's.
 package main
 
 import (
@@ -14,11 +20,7 @@ import (
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		env, err := stacks.Lookup(ctx.Stack())
-		if err != nil {
-			return err
-		}
-		coords, err := stacks.CoordinatesFromConfig(ctx, env)
+		env, coords, err := stacks.FromConfig(ctx)
 		if err != nil {
 			return err
 		}

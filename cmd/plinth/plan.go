@@ -10,12 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
 type planOptions struct {
 	json, write bool
 	dir         string
+	files       []string
 }
 
 func newPlanCommand() *cobra.Command {
@@ -26,10 +28,14 @@ func newPlanCommand() *cobra.Command {
 		Long: `plan renders each named stack (all stacks when none is named) under mocks,
 with placeholder cloud coordinates, and prints its resource tree with counts
 by type. --json prints the snapshot format instead; --write updates the
-golden snapshots under stacks/snapshots/ that make test compares against.`,
+golden snapshots under stacks/snapshots/ that make test compares against.
+--environment-file renders an environment loaded from YAML (see
+docs/stacks.md) instead of a named stack. An invalid environment prints
+every problem, one per line, field path first, and plan exits non-zero.`,
 		Example: `  plinth plan
   plinth plan prod-aks --json
-  plinth plan --write`,
+  plinth plan --write
+  plinth plan --environment-file team-dev.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPlan(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
 		},
@@ -37,11 +43,12 @@ golden snapshots under stacks/snapshots/ that make test compares against.`,
 	cmd.Flags().BoolVar(&o.json, "json", false, "print each stack's snapshot as JSON")
 	cmd.Flags().BoolVar(&o.write, "write", false, "write snapshots to DIR/stacks/snapshots/<stack>.json")
 	cmd.Flags().StringVar(&o.dir, "dir", ".", "repository root that --write writes under")
+	cmd.Flags().StringArrayVar(&o.files, "environment-file", nil, "render the environment in this YAML file (repeatable)")
 	return cmd
 }
 
 func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
-	envs, err := selectEnvironments(names)
+	envs, err := selectEnvironments(names, o.files)
 	if err != nil {
 		return err
 	}
@@ -88,12 +95,22 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 	return nil
 }
 
-func selectEnvironments(names []string) ([]stacks.Environment, error) {
-	if len(names) == 0 {
+// selectEnvironments returns the named stacks and the environments in
+// files; all stacks when neither is given.
+func selectEnvironments(names, files []string) ([]environment.Environment, error) {
+	if len(names) == 0 && len(files) == 0 {
 		return stacks.All(), nil
 	}
-	var out []stacks.Environment
+	var out []environment.Environment
 	var errs []error
+	for _, f := range files {
+		env, err := environment.LoadFile(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, env)
+	}
 	for _, n := range names {
 		env, err := stacks.Lookup(n)
 		if err != nil {

@@ -1,0 +1,32 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/plinth-dev/plinth/environment"
+)
+
+// All returns every environment, in rollout order per cloud: dev, staging,
+// prod on AKS, then on GKE.
+func All() []environment.Environment {
+	return []environment.Environment{devAKS(), stagingAKS(), prodAKS(), devGKE(), stagingGKE(), prodGKE()}
+}
+
+// Names returns the names of All, in order.
+func Names() []string {
+	var names []string
+	for _, e := range All() {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// Lookup returns the environment with the given stack name.
+func Lookup(name string) (environment.Environment, error) {
+	for _, e := range All() {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	return environment.Environment{}, fmt.Errorf("no environment %q; the stacks are %v", name, Names())
+}
