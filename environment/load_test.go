@@ -99,11 +99,11 @@ func TestYAMLIsStrict(t *testing.T) {
 
 func TestLoadFileNamesTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dev.yaml")
-	if err := os.WriteFile(path, []byte("name: dev-env\nclas: dev\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("name: dev-env\nClass: dev\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := environment.LoadFile(path)
-	if want := path + ":\nclas: unknown field (line 2); did you mean \"class\"?"; err == nil || err.Error() != want {
+	if want := path + ":\nClass: unknown field (line 2); did you mean \"class\"?"; err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }

@@ -85,8 +85,8 @@ func TestEnvironmentFromStackConfiguration(t *testing.T) {
 	if err == nil || !contains(err.Error(), `plinth:environment: name "team-dev" differs from the stack "other"; name the environment after its stack`) {
 		t.Errorf("err = %v", err)
 	}
-	_, _, err = fromConfig(t, "team-dev", map[string]string{"plinth:environment": `{"name":"team-dev","clas":"dev"}`})
-	if err == nil || !contains(err.Error(), "plinth:environment:\nclas: unknown field (line 1); did you mean \"class\"?") {
+	_, _, err = fromConfig(t, "team-dev", map[string]string{"plinth:environment": `{"name":"team-dev","Class":"dev"}`})
+	if err == nil || !contains(err.Error(), "plinth:environment:\nClass: unknown field (line 1); did you mean \"class\"?") {
 		t.Errorf("err = %v", err)
 	}
 }

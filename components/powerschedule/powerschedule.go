@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
 	// Time zones come from Go's embedded database, so that validation
 	// does not depend on the machine's tzdata.
 	_ "time/tzdata"

@@ -1,6 +1,7 @@
 package strictyaml_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -163,7 +164,8 @@ func TestUnmarshalErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var e env
 			err := strictyaml.Unmarshal([]byte(tt.doc), field.NewPath("env"), &e)
-			if _, ok := err.(*field.ErrorList); !ok {
+			var list *field.ErrorList
+			if !errors.As(err, &list) {
 				t.Fatalf("got %T %v, want a *field.ErrorList", err, err)
 			}
 			if err.Error() != tt.want {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// Time zones come from Go's embedded database, so that a spec's zone
 	// is read the same on every machine, whatever tzdata it has.
 	_ "time/tzdata"

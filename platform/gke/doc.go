@@ -19,6 +19,6 @@
 //
 // TagsProperty says, for every resource type the backend registers, which
 // input carries the spec's tags as GCP labels ("" for types without
-// labels), so that tests and tools can check that every labelled resource
+// labels), so that tests and tools can check that every labeled resource
 // carries the required tags.
 package gke

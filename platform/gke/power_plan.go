@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
 	// Time zones come from Go's embedded database, so that validation
 	// does not depend on the tzdata of the machine running `pulumi up`.
 	_ "time/tzdata"

@@ -350,7 +350,7 @@ func TestPowerChildren(t *testing.T) {
 // none (C7).
 func TestPowerLabels(t *testing.T) {
 	snap := prodPower(t).snap
-	labelled := 0
+	labeled := 0
 	for _, res := range snap.Resources {
 		if !strings.HasPrefix(res.Name, "office-hours") || !res.Custom {
 			continue
@@ -367,10 +367,10 @@ func TestPowerLabels(t *testing.T) {
 			continue
 		}
 		expect(t, &res, prop, map[string]string(powerTags))
-		labelled++
+		labeled++
 	}
-	if labelled != 2 {
-		t.Errorf("%d labelled resources, want the two workflows", labelled)
+	if labeled != 2 {
+		t.Errorf("%d labeled resources, want the two workflows", labeled)
 	}
 }
 
