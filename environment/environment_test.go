@@ -350,3 +350,22 @@ func TestBackendOfAnotherCloudIsRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestSetsOfEnvironmentsKeepNamesAndRangesApart(t *testing.T) {
+	a := define(environment.Dev, platform.CloudAzure)
+	b := define(environment.Prod, platform.CloudGCP)
+	b.Network.AddressSpace = "10.40.0.0/16"
+	if err := environment.ValidateSet([]environment.Environment{a, b}); err != nil {
+		t.Fatalf("distinct environments: %v", err)
+	}
+	c := define(environment.Dev, platform.CloudGCP) // dev-env again
+	c.Network.AddressSpace = "10.20.128.0/17"
+	got := errs(t, environment.ValidateSet([]environment.Environment{a, b, c}))
+	want := []string{
+		`[2].name "dev-env": also the name of environment [0]; every environment is a stack of its own name`,
+		`[2].network.addressSpace "10.20.128.0/17": overlaps the address space "10.20.0.0/16" of dev-env; give every environment its own range so that networks can be connected`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}

@@ -3,6 +3,7 @@ package environment
 import (
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -295,4 +296,40 @@ func probeFor(cloud platform.Cloud) (Backend, bool) {
 		return managedProbe{probe: probe{cloud: cloud}}, true
 	}
 	return nil, false
+}
+
+// ValidateSet checks environments that are run side by side, such as a
+// team's stacks: no two share a name (a stack name), and no two address
+// spaces overlap, so that any two networks can later be peered or
+// connected through a hub. It checks only what lies between the
+// environments; Validate checks each one. Problems are reported under the
+// environments' index, e.g. "[3].network.addressSpace".
+func ValidateSet(envs []Environment) error {
+	var errs field.List
+	names := map[string]int{}
+	type space struct {
+		i      int
+		prefix netip.Prefix
+	}
+	var spaces []space
+	for i, e := range envs {
+		path := field.Path(fmt.Sprintf("[%d]", i))
+		if j, ok := names[e.Name]; ok {
+			errs.Addf(path.Child("name"), e.Name, "also the name of environment [%d]; every environment is a stack of its own name", j)
+		} else {
+			names[e.Name] = i
+		}
+		p, err := netip.ParsePrefix(e.Network.AddressSpace)
+		if err != nil {
+			continue // Validate reports it
+		}
+		for _, s := range spaces {
+			if s.prefix.Overlaps(p) {
+				errs.Addf(path.Child("network").Child("addressSpace"), e.Network.AddressSpace,
+					"overlaps the address space %q of %s; give every environment its own range so that networks can be connected", s.prefix, envs[s.i].Name)
+			}
+		}
+		spaces = append(spaces, space{i, p})
+	}
+	return errs.Err()
 }

@@ -137,3 +137,12 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvironmentsAreApart checks the six stacks side by side: distinct
+// names and address spaces. (Each is validated on its own by every render:
+// Program validates before it registers anything.)
+func TestEnvironmentsAreApart(t *testing.T) {
+	if err := environment.ValidateSet(stacks.All()); err != nil {
+		t.Error(err)
+	}
+}
