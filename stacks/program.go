@@ -133,8 +133,8 @@ func environmentFromConfig(ctx *pulumi.Context) (environment.Environment, error)
 // it registers anything (the backend's provider included), then creates
 // the platform (environment.New) and exports its outputs.
 func Program(env environment.Environment, coords Coordinates) pulumi.RunFunc {
+	env = atCoordinates(env, coords)
 	return func(ctx *pulumi.Context) error {
-		env.CertManager.DNSZone = &certmanager.DNSZone{Name: coords.DNSZoneName, ID: pulumi.String(coords.DNSZoneID)}
 		if err := env.Validate(); err != nil {
 			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
 		}
@@ -161,6 +161,13 @@ func Program(env environment.Environment, coords Coordinates) pulumi.RunFunc {
 	}
 }
 
+// atCoordinates returns env with what it takes from the coordinates: the
+// DNS zone cert-manager solves DNS01 challenges in.
+func atCoordinates(env environment.Environment, coords Coordinates) environment.Environment {
+	env.CertManager.DNSZone = &certmanager.DNSZone{Name: coords.DNSZoneName, ID: pulumi.String(coords.DNSZoneID)}
+	return env
+}
+
 // newBackend returns the backend of env's cloud at coords.
 func newBackend(ctx *pulumi.Context, env environment.Environment, coords Coordinates) (environment.Backend, error) {
 	switch env.Cloud {
@@ -173,8 +180,15 @@ func newBackend(ctx *pulumi.Context, env environment.Environment, coords Coordin
 }
 
 // Render draws env offline, under mocks, at the placeholder coordinates.
+// An invalid environment is returned as its validation problems (a
+// *field.ErrorList, one per line, field path first) without running the
+// program.
 func Render(env environment.Environment) (*snapshot.Snapshot, error) {
-	return mockcloud.Render(env.Name, Program(env, PlaceholdersFor(env)))
+	coords := PlaceholdersFor(env)
+	if err := atCoordinates(env, coords).Validate(); err != nil {
+		return nil, err
+	}
+	return mockcloud.Render(env.Name, Program(env, coords))
 }
 
 // SnapshotPath is where the golden snapshot of a stack lives, relative to

@@ -2,12 +2,14 @@ package stacks_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -144,5 +146,25 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 func TestEnvironmentsAreApart(t *testing.T) {
 	if err := environment.ValidateSet(stacks.All()); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestInvalidEnvironmentIsNotRendered: Render reports the validation
+// problems themselves, one per line, before the program runs.
+func TestInvalidEnvironmentIsNotRendered(t *testing.T) {
+	env, err := stacks.Lookup("prod-aks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Backup, env.Lock = nil, false
+	snap, err := stacks.Render(env)
+	var list *field.ErrorList
+	if snap != nil || !errors.As(err, &list) {
+		t.Fatalf("Render = %v, %v; want no snapshot and a *field.ErrorList", snap, err)
+	}
+	want := "backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)\n" +
+		"lock false: a production environment locks its resource groups against deletion; set lock to true"
+	if err.Error() != want {
+		t.Errorf("err =\n%v\nwant\n%s", err, want)
 	}
 }

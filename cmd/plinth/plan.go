@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -58,7 +59,11 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 		snap, err := stacks.Render(env)
 		if err != nil {
 			failed++
-			if _, werr := fmt.Fprintf(stderr, "%s: invalid:\n%v\n", env.Name, err); werr != nil {
+			what := "render failed"
+			if invalid := (*field.ErrorList)(nil); errors.As(err, &invalid) {
+				what = "invalid"
+			}
+			if _, werr := fmt.Fprintf(stderr, "%s: %s:\n%v\n", env.Name, what, err); werr != nil {
 				return werr
 			}
 			continue
