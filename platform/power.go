@@ -1,9 +1,17 @@
 package platform
 
 import (
+	"regexp"
+	"slices"
 	"time"
 
+	// Backends read time zones from Go's embedded database, so that a
+	// spec validates the same on every machine.
+	_ "time/tzdata"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // PowerScheduleSpec asks a backend to stop a non-production cluster outside
@@ -51,4 +59,49 @@ type PowerScheduleOutputs struct {
 type PowerScheduleBackend interface {
 	Backend
 	NewPowerSchedule(ctx *pulumi.Context, spec PowerScheduleSpec, opts ...pulumi.ResourceOption) (*PowerScheduleOutputs, error)
+}
+
+// clock is a time of day, "HH:MM" on a 24-hour clock.
+var clock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+// Validate checks what every backend needs of a power schedule: a logical
+// name, the cluster's outputs, at least one weekday and none twice, Start
+// before Stop as "HH:MM", and an IANA time zone. Backends call it before
+// registering anything and add their own cloud's rules; problems are
+// reported under path.
+func (s PowerScheduleSpec) Validate(path field.Path) field.List {
+	var errs field.List
+	errs.Add(ValidateName(path.Child("name"), s.Name))
+	switch {
+	case s.Outputs == nil:
+		errs.Add(field.Required(path.Child("outputs"), "the outputs of the cluster to stop and start, as this backend returned them"))
+	case s.Outputs.ID.OutputState == nil:
+		errs.Add(field.Required(path.Child("outputs").Child("id"), "the cluster's cloud ID; pass the ClusterOutputs this backend returned"))
+	}
+	if len(s.Days) == 0 {
+		errs.Add(field.Required(path.Child("days"), "at least one weekday the cluster runs, e.g. Monday to Friday"))
+	}
+	for i, d := range s.Days {
+		switch {
+		case d < time.Sunday || d > time.Saturday:
+			errs.Addf(path.Child("days").Index(i), int(d), "not a weekday; use time.Sunday..time.Saturday")
+		case slices.Contains(s.Days[:i], d):
+			errs.Addf(path.Child("days").Index(i), d.String(), "listed twice; list each day once")
+		}
+	}
+	for _, t := range []struct{ name, value string }{{"start", s.Start}, {"stop", s.Stop}} {
+		if !clock.MatchString(t.value) {
+			errs.Addf(path.Child(t.name), t.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
+		}
+	}
+	if clock.MatchString(s.Start) && clock.MatchString(s.Stop) && s.Start >= s.Stop {
+		errs.Addf(path.Child("stop"), s.Stop, "must be after start %q on the same day", s.Start)
+	}
+	switch _, err := time.LoadLocation(s.TimeZone); {
+	case s.TimeZone == "":
+		errs.Add(field.Required(path.Child("timeZone"), "an IANA time zone such as \"Europe/Berlin\" or \"UTC\""))
+	case err != nil || s.TimeZone == "Local":
+		errs.Addf(path.Child("timeZone"), s.TimeZone, "not an IANA time zone; use a name such as \"Europe/Berlin\" or \"UTC\"")
+	}
+	return errs
 }

@@ -5,7 +5,6 @@ import (
 	_ "embed" // the runbook's script
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -83,8 +82,6 @@ var rolePowerOperator = customRole{
 	},
 }
 
-// timeOfDay is a local time "HH:MM" on a 24-hour clock.
-var timeOfDay = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 // powerPlan is the cloud-side shape of a PowerScheduleSpec on Azure: every
 // name and setting, computed without Pulumi so it can be table-tested. The
@@ -129,41 +126,10 @@ type schedulePlan struct {
 // plans the account, the role, the runbook and the schedules, with start
 // times computed from now. Nothing is registered when it fails.
 func planPowerSchedule(cfg Config, spec platform.PowerScheduleSpec, now time.Time) (powerPlan, error) {
-	path := field.NewPath("powerSchedule")
-	var errs field.List
-	errs.Add(platform.ValidateName(path.Child("name"), spec.Name))
-	switch {
-	case spec.Outputs == nil:
-		errs.Add(field.Required(path.Child("outputs"), "the outputs of the cluster to stop and start"))
-	case spec.Outputs.ID.OutputState == nil:
-		errs.Add(field.Required(path.Child("outputs").Child("id"), "the cluster's ARM ID; create the cluster with this backend"))
-	}
-	if len(spec.Days) == 0 {
-		errs.Add(field.Required(path.Child("days"), "the weekdays the cluster runs, e.g. Monday to Friday"))
-	}
-	for i, d := range spec.Days {
-		if d < time.Sunday || d > time.Saturday {
-			errs.Addf(path.Child("days").Index(i), int(d), "not a time.Weekday (Sunday 0 to Saturday 6)")
-		}
-	}
-	for _, t := range []struct{ field, value string }{{"start", spec.Start}, {"stop", spec.Stop}} {
-		if !timeOfDay.MatchString(t.value) {
-			errs.Addf(path.Child(t.field), t.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
-		}
-	}
-	if timeOfDay.MatchString(spec.Start) && timeOfDay.MatchString(spec.Stop) && spec.Start >= spec.Stop {
-		errs.Addf(path.Child("stop"), spec.Stop, "must be after start %q on the same day", spec.Start)
-	}
-	zone, err := time.LoadLocation(spec.TimeZone)
-	switch {
-	case spec.TimeZone == "":
-		errs.Add(field.Required(path.Child("timeZone"), "an IANA time zone such as \"Europe/Berlin\" or \"UTC\""))
-	case err != nil || spec.TimeZone == "Local":
-		errs.Addf(path.Child("timeZone"), spec.TimeZone, "not an IANA time zone; use a name such as \"Europe/Berlin\" or \"UTC\"")
-	}
-	if err := errs.Err(); err != nil {
+	if err := spec.Validate(field.NewPath("powerSchedule")).Err(); err != nil {
 		return powerPlan{}, err
 	}
+	zone, _ := time.LoadLocation(spec.TimeZone) // validated
 
 	n := spec.Name
 	days := make([]string, len(spec.Days))

@@ -173,13 +173,13 @@ func TestPlanPowerScheduleRejects(t *testing.T) {
 		{"no time zone", func(s *platform.PowerScheduleSpec) { s.TimeZone = "" },
 			`powerSchedule.timeZone: required: an IANA time zone such as "Europe/Berlin" or "UTC"`},
 		{"no days", func(s *platform.PowerScheduleSpec) { s.Days = nil },
-			`powerSchedule.days: required: the weekdays the cluster runs, e.g. Monday to Friday`},
+			`powerSchedule.days: required: at least one weekday the cluster runs, e.g. Monday to Friday`},
 		{"not a weekday", func(s *platform.PowerScheduleSpec) { s.Days = []time.Weekday{time.Monday, 9} },
-			`powerSchedule.days[1] 9: not a time.Weekday (Sunday 0 to Saturday 6)`},
+			`powerSchedule.days[1] 9: not a weekday; use time.Sunday..time.Saturday`},
 		{"no cluster", func(s *platform.PowerScheduleSpec) { s.Outputs = nil },
-			`powerSchedule.outputs: required: the outputs of the cluster to stop and start`},
+			`powerSchedule.outputs: required: the outputs of the cluster to stop and start, as this backend returned them`},
 		{"unresolved cluster", func(s *platform.PowerScheduleSpec) { s.Outputs = &platform.ClusterOutputs{} },
-			`powerSchedule.outputs.id: required: the cluster's ARM ID; create the cluster with this backend`},
+			`powerSchedule.outputs.id: required: the cluster's cloud ID; pass the ClusterOutputs this backend returned`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := powerSpec()

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // Resource types the fake registers; internal/mockcloud answers them.
@@ -360,12 +361,13 @@ func (b *Backend) PowerSchedules() []platform.PowerScheduleSpec {
 	return append([]platform.PowerScheduleSpec(nil), b.power...)
 }
 
-// NewPowerSchedule registers one schedule per action, "<name>-stop" at
+// NewPowerSchedule validates spec like every backend
+// (platform.PowerScheduleSpec.Validate) and registers one schedule per action, "<name>-stop" at
 // spec.Stop and "<name>-start" at spec.Start, each naming the cluster, the
 // days and the time zone.
 func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerScheduleSpec, opts ...pulumi.ResourceOption) (*platform.PowerScheduleOutputs, error) {
-	if spec.Outputs == nil {
-		return nil, fmt.Errorf("fake: power schedule %q: no cluster", spec.Name)
+	if err := spec.Validate(field.NewPath("powerSchedule")).Err(); err != nil {
+		return nil, err
 	}
 	b.mu.Lock()
 	b.power = append(b.power, spec)

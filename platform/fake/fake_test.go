@@ -26,4 +26,5 @@ func TestServicesConformance(t *testing.T) {
 	platformtest.ServicesConformance(t, func(ctx *pulumi.Context) (platformtest.ServicesTestBackend, error) {
 		return fake.New(ctx, "fake")
 	})
+	platformtest.PowerScheduleConformance(t, func(ctx *pulumi.Context) (platformtest.PowerScheduleTestBackend, error) { return fake.New(ctx, "fake") })
 }

@@ -2,7 +2,6 @@ package gke
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -333,11 +332,10 @@ const busyPredicate = `cluster_busy:
         return: false
 `
 
-// clockPattern is a time of day, "HH:MM" on a 24-hour clock.
-var clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-
-// validatePowerScheduleSpec checks what GKE, Cloud Scheduler and IAM
-// constrain. Problems come back together under path.
+// validatePowerScheduleSpec checks the spec (PowerScheduleSpec.Validate)
+// and what GKE, Cloud Scheduler and IAM constrain beyond it: service
+// account IDs and the pools to scale. Problems come back together under
+// path.
 func validatePowerScheduleSpec(spec platform.PowerScheduleSpec, path field.Path) error {
 	var errs field.List
 	for _, id := range []string{scalerAccountID(spec.Name), invokerAccountID(spec.Name)} {
@@ -346,39 +344,9 @@ func validatePowerScheduleSpec(spec platform.PowerScheduleSpec, path field.Path)
 			break
 		}
 	}
-	switch {
-	case spec.Outputs == nil:
-		errs.Add(field.Required(path.Child("outputs"), "the outputs of the cluster to stop and start, as the gke backend returned them"))
-	case spec.Outputs.ID.OutputState == nil:
-		errs.Add(field.Required(path.Child("outputs").Child("id"), "the cluster's ID, projects/<project>/locations/<location>/clusters/<name>; use the ClusterOutputs the gke backend returned"))
-	}
 	if len(spec.Cluster.Pools) == 0 {
 		errs.Add(field.Required(path.Child("cluster").Child("pools"), "the cluster's resolved spec with its node pools, the system pool first: they are what the schedule scales"))
 	}
-	if len(spec.Days) == 0 {
-		errs.Add(field.Required(path.Child("days"), "at least one weekday the cluster runs, e.g. Monday to Friday"))
-	}
-	for i, d := range spec.Days {
-		switch {
-		case d < time.Sunday || d > time.Saturday:
-			errs.Addf(path.Child("days").Index(i), int(d), "not a weekday; use time.Sunday..time.Saturday")
-		case slices.Contains(spec.Days[:i], d):
-			errs.Addf(path.Child("days").Index(i), d.String(), "listed twice; list each day once")
-		}
-	}
-	for _, c := range []struct{ name, value string }{{"start", spec.Start}, {"stop", spec.Stop}} {
-		if !clockPattern.MatchString(c.value) {
-			errs.Addf(path.Child(c.name), c.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
-		}
-	}
-	if clockPattern.MatchString(spec.Start) && clockPattern.MatchString(spec.Stop) && spec.Start >= spec.Stop {
-		errs.Addf(path.Child("stop"), spec.Stop, "must be after start %q on the same day", spec.Start)
-	}
-	switch _, err := time.LoadLocation(spec.TimeZone); {
-	case spec.TimeZone == "":
-		errs.Add(field.Required(path.Child("timeZone"), "an IANA time zone such as \"Europe/Berlin\" or \"UTC\""))
-	case err != nil || spec.TimeZone == "Local":
-		errs.Addf(path.Child("timeZone"), spec.TimeZone, "not an IANA time zone; use a name such as \"Europe/Berlin\" or \"UTC\"")
-	}
+	errs = append(errs, spec.Validate(path)...)
 	return errs.Err()
 }

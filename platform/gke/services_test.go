@@ -12,4 +12,5 @@ func TestServicesConformance(t *testing.T) {
 	platformtest.ServicesConformance(t, func(ctx *pulumi.Context) (platformtest.ServicesTestBackend, error) {
 		return newBackend(ctx)
 	})
+	platformtest.PowerScheduleConformance(t, func(ctx *pulumi.Context) (platformtest.PowerScheduleTestBackend, error) { return newBackend(ctx) })
 }
