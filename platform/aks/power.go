@@ -82,7 +82,6 @@ var rolePowerOperator = customRole{
 	},
 }
 
-
 // powerPlan is the cloud-side shape of a PowerScheduleSpec on Azure: every
 // name and setting, computed without Pulumi so it can be table-tested. The
 // resource group is the cluster's, an output, so it is not in it.
