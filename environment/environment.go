@@ -58,16 +58,22 @@ type Environment struct {
 	// tags the environment sets (platform.RequiredTags and "class").
 	Tags map[string]string
 
-	// Protect puts pulumi.Protect on the stateful resources (network,
-	// cluster, backup storage): a destroy or a replacing change stops at
-	// the engine. Required in production; the staging profile sets it.
+	// Protect puts pulumi.Protect on the network and the cluster and
+	// everything in them: a destroy or a replacing change stops at the
+	// engine. Required in production; the staging profile sets it.
+	// (Production backup storage is protected and locked by the Backup
+	// component whatever Protect says.)
 	Protect bool
-	// Lock adds the cloud's own deletion locks: a CanNotDelete lock on the
-	// Azure resource group of the network and cluster. Required in
-	// production. (Backup storage is locked in production by the Backup
-	// component, and GKE clusters keep their deletion protection unless
-	// Cluster.AllowDeletion.)
+	// Lock adds the cloud's own deletion lock: a CanNotDelete lock on the
+	// Azure resource group of the network and cluster (GKE clusters keep
+	// their deletion protection unless Cluster.AllowDeletion). Required in
+	// production unless UnlockReason says why not.
 	Lock bool
+	// UnlockReason lifts a production environment's Lock for a deliberate
+	// change the lock blocks (removing a node pool, a team's role
+	// assignments, an identity): a change ticket or a sentence, reviewed
+	// like any change. Only with Lock false in production.
+	UnlockReason string
 
 	// Network, Cluster, Ingress and CertManager configure the components
 	// of the same names. The DNS zone of CertManager comes from the

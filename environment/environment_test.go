@@ -279,7 +279,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 		`name "prod-platform-westeurope-1": longer than 24 characters; cloud names derived from it would be rejected`,
 		`tags["owner"] "someone": set by the environment; remove it (set owner instead)`,
 		`backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)`,
-		`lock false: a production environment locks its resource groups against deletion; set lock to true`,
+		`lock false: a production environment locks its resource groups against deletion; set lock to true, or give unlockReason (e.g. the change ticket) while a deliberate change needs the lock lifted`,
 		`powerSchedule: a production cluster is never stopped on a schedule; remove powerSchedule`,
 		`cluster.userPools[0].zones "[1]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
 		`teams[3].team "a-very-long-team-name": the team's access package would be named "environment-a-very-long-team-name", which is not a valid logical name (at most 24 characters of lowercase letters, digits and '-'); shorten the team name`,
@@ -367,5 +367,37 @@ func TestSetsOfEnvironmentsKeepNamesAndRangesApart(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func TestProductionLockIsLiftedOnlyWithAReason(t *testing.T) {
+	env := define(environment.Prod, platform.CloudAzure)
+	env.Lock, env.UnlockReason = false, "CHG-1234: remove the legacy node pool"
+	if err := env.Validate(); err != nil {
+		t.Fatalf("an unlocked production environment with a reason: %v", err)
+	}
+	_, b := mustRender(t, env)
+	if b.Networks()[0].Locked {
+		t.Error("the network is still locked")
+	}
+	env.Lock = true
+	want := []string{`unlockReason "CHG-1234: remove the legacy node pool": lifts the lock of a production environment and needs lock false there; remove it`}
+	if got := errs(t, env.Validate()); !slices.Equal(got, want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func TestAKSMaintenanceWindowFallsOnARunningDay(t *testing.T) {
+	env := define(environment.Dev, platform.CloudAzure)
+	env.Cluster.Upgrades.Window.Day = "Saturday"
+	want := []string{`cluster.upgrades.window.day "Saturday": the power schedule stops the cluster on Saturday and AKS upgrades only a running cluster; put the window on one of Monday, Tuesday, Wednesday, Thursday, Friday`}
+	if got := errs(t, env.Validate()); !slices.Equal(got, want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	// GKE upgrades a cluster whose pools are at zero.
+	gke := define(environment.Dev, platform.CloudGCP)
+	gke.Cluster.Upgrades.Window.Day = "Saturday"
+	if err := gke.Validate(); err != nil {
+		t.Errorf("GKE: %v", err)
 	}
 }

@@ -16,17 +16,21 @@ import (
 //
 //   - Prod: Protect and Lock; three zones for every pool; the Standard tier;
 //     a private API server; the stable channel with a Sunday maintenance
-//     window; 90 days of logs and flow logs; two NAT addresses; Velero
-//     backups locked in place (and Backup for GKE beside them on GKE); no
-//     power schedule.
+//     window; 90 days of logs; flow logs kept 90 days (Azure) or half of
+//     the flows sampled (GCP); two NAT addresses; Velero backups locked in
+//     place (and Backup for GKE beside them on GKE); no power schedule.
 //   - Staging: production's shape at a smaller size: Protect; three zones;
 //     the Standard tier; a private API server; the regular channel with a
-//     Saturday window, so upgrades reach staging before production; 30
+//     Wednesday window, so upgrades reach staging before production; 30
 //     days of logs; a power schedule.
 //   - Dev: one zone; the free tier; a small system pool; a spot user pool
-//     that may scale to zero; the regular channel; deletion allowed; 30
-//     days of logs and 7 of flow logs; backups kept 7 days; a power
-//     schedule.
+//     that may scale to zero; the regular channel with a Tuesday window;
+//     deletion allowed; 30 days of logs and 7 of flow logs (a tenth of the
+//     flows on GCP); backups kept 7 days; a power schedule.
+//
+// The windows of dev and staging lie on working days from 06:00 UTC:
+// their power schedules stop them at night and at weekends, and AKS
+// upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
 	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}}
 	zones := cluster.DefaultZones[cloud]
@@ -38,7 +42,7 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			SystemPool: cluster.NodePool{Zones: clone(zones)},
 			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 3, MaxCount: 30}},
 			Tier:       platform.TierStandard,
-			Upgrades:   cluster.Upgrades{Channel: platform.ChannelStable, Window: window("Sunday")},
+			Upgrades:   cluster.Upgrades{Channel: platform.ChannelStable, Window: window("Sunday", cluster.DefaultWindow.StartHour)},
 			Monitoring: cluster.Monitoring{LogRetentionDays: 90},
 		}
 		if cloud == platform.CloudGCP {
@@ -52,7 +56,7 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			SystemPool: cluster.NodePool{Zones: clone(zones)},
 			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 1, MaxCount: 9}},
 			Tier:       platform.TierStandard,
-			Upgrades:   cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Saturday")},
+			Upgrades:   cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Wednesday", workdayWindowStart)},
 			Monitoring: cluster.Monitoring{LogRetentionDays: 30},
 		}
 		e.PowerSchedule = &powerschedule.Args{}
@@ -66,7 +70,7 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			},
 			UserPools:     []cluster.NodePool{{Name: "apps", Zones: clone(zone), MinCount: 0, MaxCount: 5, Spot: true}},
 			Tier:          platform.TierFree,
-			Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Saturday")},
+			Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Tuesday", workdayWindowStart)},
 			Monitoring:    cluster.Monitoring{LogRetentionDays: 30},
 			AllowDeletion: true,
 		}
@@ -96,11 +100,17 @@ func flowLogs(cloud platform.Cloud, days int, rate float64) network.FlowLogs {
 	return network.FlowLogs{RetentionDays: days}
 }
 
-// window is the component's default maintenance window moved to day.
-func window(day string) *platform.MaintenanceWindow {
+// window is the component's default maintenance window (its length) on day
+// from startHour UTC.
+func window(day string, startHour int) *platform.MaintenanceWindow {
 	w := cluster.DefaultWindow
-	w.Day = day
+	w.Day, w.StartHour = day, startHour
 	return &w
 }
+
+// workdayWindowStart is when the maintenance windows of stopped-at-night
+// clusters begin, in UTC: with the default power schedule they run from
+// 07:00 local time in Europe, and AKS upgrades only a running cluster.
+const workdayWindowStart = 6
 
 func clone(s []string) []string { return append([]string(nil), s...) }

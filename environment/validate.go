@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -12,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -123,6 +125,10 @@ func (e Environment) validateSelf(name string) field.List {
 		}
 	}
 	errs = append(errs, e.unsetWiring()...)
+	if e.UnlockReason != "" && (!e.Production() || e.Lock) {
+		errs.Addf("unlockReason", e.UnlockReason, "lifts the lock of a production environment and needs lock false there; remove it")
+	}
+	errs = append(errs, e.validateWindow()...)
 	if e.Production() {
 		errs = append(errs, e.validateProduction()...)
 	}
@@ -138,6 +144,28 @@ func (e Environment) validateSelf(name string) field.List {
 	return errs
 }
 
+// validateWindow checks that an AKS cluster with a power schedule has its
+// maintenance window on a day it runs: AKS does not upgrade a stopped
+// cluster. (GKE upgrades a cluster whose pools are scaled to zero.)
+func (e Environment) validateWindow() field.List {
+	var errs field.List
+	if e.Cloud != platform.CloudAzure || e.PowerSchedule == nil || e.Production() {
+		return errs
+	}
+	w := e.Cluster.Upgrades.Window
+	if w == nil {
+		w = &cluster.DefaultWindow
+	}
+	days := e.PowerSchedule.Days
+	if len(days) == 0 {
+		days = powerschedule.DefaultDays
+	}
+	if !slices.Contains(days, w.Day) {
+		errs.Addf("cluster.upgrades.window.day", w.Day, "the power schedule stops the cluster on %s and AKS upgrades only a running cluster; put the window on one of %s", w.Day, strings.Join(days, ", "))
+	}
+	return errs
+}
+
 // validateProduction checks the rules of the production class.
 func (e Environment) validateProduction() field.List {
 	var errs field.List
@@ -147,8 +175,8 @@ func (e Environment) validateProduction() field.List {
 	if !e.Protect {
 		errs.Addf("protect", false, "a production environment protects its stateful resources; set protect to true")
 	}
-	if !e.Lock {
-		errs.Addf("lock", false, "a production environment locks its resource groups against deletion; set lock to true")
+	if !e.Lock && e.UnlockReason == "" {
+		errs.Addf("lock", false, "a production environment locks its resource groups against deletion; set lock to true, or give unlockReason (e.g. the change ticket) while a deliberate change needs the lock lifted")
 	}
 	if e.PowerSchedule != nil {
 		errs.Addf("powerSchedule", nil, "a production cluster is never stopped on a schedule; remove powerSchedule")

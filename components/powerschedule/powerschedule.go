@@ -56,7 +56,8 @@ type Args struct {
 	// "Europe/Berlin". Unset: DefaultTimeZone.
 	TimeZone string
 
-	// Tags go on every cloud resource that accepts tags or labels.
+	// Tags go on every cloud resource that accepts tags or labels, over
+	// the cluster's tags.
 	Tags map[string]string
 }
 
@@ -155,7 +156,7 @@ func (a *Args) Resolve(name string, path field.Path) (platform.PowerScheduleSpec
 		Start:    r.Start,
 		Stop:     r.Stop,
 		TimeZone: r.TimeZone,
-		Tags:     platform.Tags(nil).Merge(r.Tags),
+		Tags:     a.Cluster.Spec.Tags.Merge(r.Tags),
 	}, nil
 }
 

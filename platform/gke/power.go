@@ -44,13 +44,13 @@ import (
 //     run its workflow, with an OAuth token of "<name>-sched". Scheduler
 //     jobs take no labels.
 //
-// A `pulumi up` while the cluster is stopped starts it again, up to each
-// pool's minimum: NewCluster's NodePools declare their autoscaler and
-// ignore only their node counts, so the update turns the autoscalers back
-// on with their bounds, and each autoscaler grows its pool to MinCount.
-// The cluster then runs until the next scheduled stop. `pulumi preview`
-// while stopped shows that change on every pool. Deploy in working hours,
-// or run the stop workflow after a deploy outside them.
+// A `pulumi up` while the cluster is stopped compares with the recorded
+// state, in which the autoscalers are on, and leaves the pools alone. Only
+// with a refresh (`pulumi up --refresh`) does it see the autoscalers off
+// and turn them back on with their bounds; node counts are ignored either
+// way, so it never resizes a pool. Deploy in working hours, or run the
+// start workflow first and the stop workflow after
+// (docs/components/powerschedule.md).
 //
 // The project needs the Workflows and Cloud Scheduler APIs
 // (workflows.googleapis.com, cloudscheduler.googleapis.com), and whoever
