@@ -68,13 +68,17 @@ func TestUnknownStackIsNamed(t *testing.T) {
 
 func TestEnvironmentFromStackConfiguration(t *testing.T) {
 	doc := `{"name":"team-dev","class":"dev","cloud":"azure","costCenter":"cc-1234","network":{"addressSpace":"10.50.0.0/16"}}`
-	env, _, err := fromConfig(t, "team-dev", map[string]string{
+	env, coords, err := fromConfig(t, "team-dev", map[string]string{
 		"plinth:environment":         doc,
 		"plinth:azureSubscriptionId": "5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a", "plinth:azureTenantId": "6a2d7c3f-4e5b-4d9f-8c0a-3b2e1f0d9c8b",
-		"plinth:azureLocation": "westeurope", "plinth:dnsZoneName": "dev.team.example", "plinth:dnsZoneId": "/subscriptions/x/resourceGroups/dns/providers/Microsoft.Network/dnszones/dev.team.example",
+		"plinth:azureLocation": "westeurope", "plinth:azureRunbookBaseUrl": "https://ops.team.example/plinth",
+		"plinth:dnsZoneName": "dev.team.example", "plinth:dnsZoneId": "/subscriptions/x/resourceGroups/dns/providers/Microsoft.Network/dnszones/dev.team.example",
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if coords.Azure.RunbookBaseURL != "https://ops.team.example/plinth" {
+		t.Errorf("runbook base URL = %q", coords.Azure.RunbookBaseURL)
 	}
 	// The dev profile lies under the configured fields.
 	if env.Name != "team-dev" || env.Network.AddressSpace != "10.50.0.0/16" || env.PowerSchedule == nil || len(env.Cluster.SystemPool.Zones) != 1 {

@@ -64,7 +64,9 @@ func PlaceholdersFor(env environment.Environment) Coordinates {
 // (plinth:environment, optional) and of the coordinates:
 // plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
 // plinth:gcpProject, plinth:gcpRegion, plinth:gcpCustomerId,
-// plinth:gcpGroupDomain, plinth:dnsZoneName, plinth:dnsZoneId.
+// plinth:gcpGroupDomain, plinth:dnsZoneName, plinth:dnsZoneId, and the
+// optional plinth:azureRunbookBaseUrl (aks.Config.RunbookBaseURL, for
+// users who host the power schedule's runbook themselves).
 const ConfigNamespace = "plinth"
 
 // CoordinatesFromConfig reads the coordinates env needs from the stack's
@@ -84,7 +86,10 @@ func CoordinatesFromConfig(ctx *pulumi.Context, env environment.Environment) (Co
 	var c Coordinates
 	switch env.Cloud {
 	case platform.CloudAzure:
-		c.Azure = aks.Config{SubscriptionID: get("azureSubscriptionId"), TenantID: get("azureTenantId"), Location: get("azureLocation")}
+		c.Azure = aks.Config{
+			SubscriptionID: get("azureSubscriptionId"), TenantID: get("azureTenantId"), Location: get("azureLocation"),
+			RunbookBaseURL: cfg.Get("azureRunbookBaseUrl"),
+		}
 	case platform.CloudGCP:
 		c.GCP = gke.Config{
 			Project: get("gcpProject"), Region: get("gcpRegion"),

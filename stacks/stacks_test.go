@@ -105,6 +105,7 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 		"azure-native:storage:StorageAccount":              true,
 		"azure-native:storage:BlobContainer":               true,
 		"azure-native:authorization:ManagementLockByScope": true,
+		"azure-native:resources:ResourceGroup":             true, // Velero's snapshots
 		"gcp:storage/bucket:Bucket":                        true,
 	}
 	for _, env := range stacks.All() {
@@ -163,7 +164,7 @@ func TestInvalidEnvironmentIsNotRendered(t *testing.T) {
 		t.Fatalf("Render = %v, %v; want no snapshot and a *field.ErrorList", snap, err)
 	}
 	want := "backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)\n" +
-		"lock false: a production environment locks its resource groups against deletion; set lock to true"
+		"lock false: a production environment locks its resource groups against deletion; set lock to true, or give unlockReason (e.g. the change ticket) while a deliberate change needs the lock lifted"
 	if err.Error() != want {
 		t.Errorf("err =\n%v\nwant\n%s", err, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -52,6 +53,13 @@ type backupPlan struct {
 	// Account, BlobService, Lifecycle, Container and Lock are the Pulumi
 	// names of the children.
 	Account, BlobService, Lifecycle, Container, Lock string
+	// SnapshotGroup is both the Pulumi and the Azure name of the resource
+	// group Velero writes disk snapshots to (see NewBackupStorage). Azure
+	// takes 1-90 letters, digits, '-', '_', '.', '(' and ')', unique in
+	// the subscription; a valid logical name (at most
+	// platform.MaxNameLength lowercase letters, digits and '-') plus
+	// "-snapshots-rg" always fits, as the network's "<name>-rg" does.
+	SnapshotGroup string
 	// SKU is Standard_ZRS, or Standard_GRS when geo-redundant.
 	SKU string
 	// MinimumTLS, HTTPSOnly, PublicBlobAccess, SharedKeyAccess and
@@ -71,8 +79,9 @@ type backupPlan struct {
 	// ContainerName is the container's Azure name; PublicAccess its
 	// public access level.
 	ContainerName, PublicAccess string
-	// Protect is pulumi.Protect on the account, the container and the
-	// lock; Locked adds the management lock on the account.
+	// Protect is pulumi.Protect on the account, the container, the lock
+	// and the snapshot group; Locked adds the management lock on the
+	// account. The snapshot group never gets a management lock.
 	Protect, Locked bool
 	// LockName, LockLevel and LockNotes describe the lock.
 	LockName, LockLevel, LockNotes string
@@ -106,6 +115,7 @@ func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
 		Lifecycle:              platform.ChildName(n, "lifecycle"),
 		Container:              platform.ChildName(n, "container"),
 		Lock:                   platform.ChildName(n, "storage-lock"),
+		SnapshotGroup:          platform.ChildName(n, "snapshots-rg"),
 		SKU:                    "Standard_ZRS",
 		MinimumTLS:             "TLS1_2",
 		HTTPSOnly:              true,
@@ -128,7 +138,8 @@ func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
 		p.LockName = p.Lock
 		p.LockLevel = backupLockLevel
 		p.LockNotes = fmt.Sprintf("Velero backups of Plinth backup storage %q: deleting this account deletes every backup. "+
-			"The stack keeps this lock while the storage is Locked; set Locked to false in the stack to remove it, never by hand.", n)
+			"Production storage is always Locked: lift this lock only to decommission the storage, through the stack: "+
+			"pulumi state unprotect on this lock, the account, the container and the snapshot group, then remove the storage from the stack; never by hand.", n)
 	}
 	return p, nil
 }
@@ -147,32 +158,49 @@ func backupAccountName(subscriptionID, resourceGroup, name string) (string, erro
 	return account, nil
 }
 
-// NewBackupStorage creates Velero's backup storage in the cluster's
-// resource group:
+// NewBackupStorage creates Velero's backup storage:
 //
-//   - a StorageV2 account, zone-redundant (Standard_ZRS) or geo-redundant
-//     (Standard_GRS), HTTPS and TLS 1.2 only, with no public blob access,
-//     no shared keys (account keys and SAS) and no cross-tenant
-//     replication: only Entra ID principals with a data role reach the
-//     blobs;
+//   - in the cluster's resource group, a StorageV2 account,
+//     zone-redundant (Standard_ZRS) or geo-redundant (Standard_GRS), HTTPS
+//     and TLS 1.2 only, with no public blob access, no shared keys
+//     (account keys and SAS) and no cross-tenant replication: only Entra
+//     ID principals with a data role reach the blobs;
 //   - blob service properties: versioning, blob and container soft delete
 //     for spec.SoftDeleteDays, and a lifecycle rule that deletes previous
 //     versions spec.SoftDeleteDays days after they were written (they then
 //     stay soft-deleted as long), so that the versions of the blobs Velero
 //     deletes do not pile up;
 //   - one private container, "velero";
-//   - when spec.Locked: pulumi.Protect on the account, the container and
-//     the lock, and a CanNotDelete management lock on the account, so that
-//     neither Pulumi nor anyone in the portal or CLI deletes the backups.
-//     The lock does not stop Velero deleting expired backups.
+//   - when spec.Locked: pulumi.Protect on the account, the container, the
+//     lock and the snapshot group, and a CanNotDelete management lock on
+//     the account, so that neither Pulumi nor anyone in the portal or CLI
+//     deletes the backups. Neither this lock nor the network's lock on
+//     the cluster's group (NetworkSpec.Locked) stops Velero deleting
+//     expired backups: management locks block control-plane deletes only,
+//     and Velero deletes blobs through the data plane. Production storage
+//     is always Locked, so the lock is lifted only to decommission the
+//     storage: `pulumi state unprotect` on the lock, the account, the
+//     container and the snapshot group, then remove the storage from the
+//     stack;
+//   - a resource group of its own for Velero's disk snapshots,
+//     "<name>-snapshots-rg", in the backend's location, with the spec's
+//     tags and never a management lock.
+//
+// Snapshots live neither in the node resource group, which AKS deletes
+// with the cluster (a restore into a new cluster needs them), nor in the
+// cluster's resource group, which a Locked network puts under a
+// CanNotDelete lock (NetworkSpec.Locked): Azure applies a group's lock to
+// everything created in it later, so Velero could not delete the
+// snapshots of expired backups. Their own group therefore never carries a
+// management lock; when Locked, pulumi.Protect keeps Pulumi from deleting
+// it and the snapshots in it.
 //
 // Velero's Azure plugin works without shared keys when its
 // BackupStorageLocation sets useAAD: it authenticates with the workload
 // identity Azure injects into its pod. Its grants are Storage Blob Data
 // Contributor on exactly the container and the disk-snapshot custom role on
 // exactly the cluster's node resource group (ClusterOutputs.DiskScope,
-// where the disks are) and the cluster's resource group (where snapshots
-// are kept, so that they outlive the cluster);
+// where the disks are) and the snapshot group;
 // give them to Velero's workload identity with NewWorkloadIdentity, which
 // adds the right to get user delegation keys on the account, for the
 // signed download URLs of `velero backup logs` and `describe --details`.
@@ -286,9 +314,20 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		}
 	}
 
+	snapshots, err := resources.NewResourceGroup(ctx, plan.SnapshotGroup, &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(plan.SnapshotGroup),
+		Location:          pulumi.String(b.cfg.Location),
+		Tags:              tags,
+	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+	// The group's own outputs, not names built from the plan: the role
+	// definition's assignable scope and the assignment wait for the group.
+	snapshotGroupID := snapshots.ID().ToStringOutput()
+
 	blobEndpoint := account.PrimaryEndpoints.Blob()
 	diskScope := spec.Cluster.DiskScope
-	diskSubscription := diskScope.ApplyT(subscriptionFromID).(pulumi.StringOutput)
 	return &platform.BackupStorageOutputs{
 		VeleroProvider: veleroProvider,
 		Bucket:         container.Name,
@@ -299,10 +338,12 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 			// Disks live in the node resource group: Velero reads them
 			// there and creates restored disks there.
 			{Role: platform.GrantDiskSnapshotOperator, Scope: diskScope},
-			// Snapshots are kept in the cluster's resource group, beside
-			// the backup storage: AKS deletes the node resource group with
-			// the cluster, and a restore into a new cluster needs them.
-			{Role: platform.GrantDiskSnapshotOperator, Scope: pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", sub, rg)},
+			// Snapshots are written to, read from and deleted in their
+			// own group. Velero needs nothing on the cluster's group: the
+			// storage account there is reached through the container
+			// grant (data plane), which the account's and the network's
+			// management locks do not block.
+			{Role: platform.GrantDiskSnapshotOperator, Scope: snapshotGroupID},
 		},
 		// Velero's Azure plugin finds its credentials in the environment
 		// the workload identity webhook sets (AZURE_CLIENT_ID, ...), so the
@@ -316,11 +357,13 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 					"useAAD":            pulumi.String("true"),
 					"storageAccountURI": blobEndpoint,
 				},
-				// resourceGroup is where snapshots are written; the disks'
-				// own group comes from the plugin's AZURE_RESOURCE_GROUP.
+				// subscriptionId and resourceGroup are where snapshots are
+				// written: the snapshot group, in the backend's
+				// subscription. The disks' own group comes from the
+				// plugin's AZURE_RESOURCE_GROUP.
 				Snapshot: pulumi.StringMap{
-					"subscriptionId": diskSubscription,
-					"resourceGroup":  rg,
+					"subscriptionId": pulumi.String(sub),
+					"resourceGroup":  snapshots.Name,
 					"incremental":    pulumi.String("true"),
 				},
 			}

@@ -35,6 +35,9 @@ func TestPlanBackupStorage(t *testing.T) {
 					p.Container != "backups-container" || p.Lock != "backups-storage-lock" {
 					t.Errorf("child names %q %q %q %q %q", p.Account, p.BlobService, p.Lifecycle, p.Container, p.Lock)
 				}
+				if p.SnapshotGroup != "backups-snapshots-rg" {
+					t.Errorf("snapshot group %q, want backups-snapshots-rg", p.SnapshotGroup)
+				}
 				if p.SKU != "Standard_ZRS" {
 					t.Errorf("SKU %q, want Standard_ZRS", p.SKU)
 				}
@@ -72,8 +75,18 @@ func TestPlanBackupStorage(t *testing.T) {
 				if !p.Protect || !p.Locked || p.LockName != "backups-storage-lock" || p.LockLevel != "CanNotDelete" {
 					t.Errorf("locked storage: protect %v, locked %v, lock %q %q", p.Protect, p.Locked, p.LockName, p.LockLevel)
 				}
-				if !strings.Contains(p.LockNotes, "Locked") || len(p.LockNotes) > 512 {
-					t.Errorf("lock notes (%d characters, ARM takes 512) do not say how to unlock: %s", len(p.LockNotes), p.LockNotes)
+				if len(p.LockNotes) > 512 {
+					t.Errorf("lock notes have %d characters, ARM takes 512: %s", len(p.LockNotes), p.LockNotes)
+				}
+				// Production never sets Locked to false: the notes say the
+				// one way the lock goes.
+				for _, say := range []string{"always Locked", "only to decommission", "pulumi state unprotect", "remove the storage from the stack", "never by hand"} {
+					if !strings.Contains(p.LockNotes, say) {
+						t.Errorf("lock notes do not say %q: %s", say, p.LockNotes)
+					}
+				}
+				if strings.Contains(p.LockNotes, "Locked to false") {
+					t.Errorf("lock notes suggest setting Locked to false, which leaves the protected lock in place: %s", p.LockNotes)
 				}
 				if p.SoftDeleteDays != 90 || p.VersionRetentionDays != 90 {
 					t.Errorf("soft delete %d, versions %d; want 90", p.SoftDeleteDays, p.VersionRetentionDays)
@@ -92,6 +105,25 @@ func TestPlanBackupStorage(t *testing.T) {
 			}
 			tc.verify(t, p)
 		})
+	}
+}
+
+// TestPlanBackupSnapshotGroupFitsAzure holds every valid logical name, the
+// longest included, to Azure's resource group name rules: 1-90 letters,
+// digits, '-', '_', '.', '(' and ')', not ending in '.'.
+func TestPlanBackupSnapshotGroupFitsAzure(t *testing.T) {
+	azureGroup := regexp.MustCompile(`^[-\w.()]{0,89}[-\w()]$`)
+	longest := strings.Repeat("a", platform.MaxNameLength-2) + "-9"
+	for _, name := range []string{"b", "prod-aks-backup", longest} {
+		s := backupSpec()
+		s.Name = name
+		p, err := planBackupStorage(s)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := name + "-snapshots-rg"; p.SnapshotGroup != want || !azureGroup.MatchString(p.SnapshotGroup) {
+			t.Errorf("name %q: snapshot group %q (%d characters), want %q within Azure's 90", name, p.SnapshotGroup, len(p.SnapshotGroup), want)
+		}
 	}
 }
 

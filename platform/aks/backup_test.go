@@ -22,6 +22,10 @@ const (
 	// nodeRG is the node resource group AKS names by default for prod-aks in
 	// prod-rg, westeurope.
 	nodeRG = "/subscriptions/" + sub + "/resourceGroups/MC_prod-rg_prod-aks_westeurope"
+	// snapshotRG is the resource group the backup storage "backups"
+	// creates for Velero's disk snapshots.
+	snapshotRG     = "/subscriptions/" + sub + "/resourceGroups/backups-snapshots-rg"
+	resourceGroups = "azure-native:resources:ResourceGroup"
 )
 
 var backupAccount = regexp.MustCompile(`^bkbackups[0-9a-f]{8}$`)
@@ -40,6 +44,13 @@ type backupRender struct {
 // storage's grants.
 func renderBackup(t *testing.T, mutate func(*platform.BackupStorageSpec)) (*platformtest.Snapshot, *backupRender) {
 	t.Helper()
+	return renderBackupOn(t, false, mutate)
+}
+
+// renderBackupOn is renderBackup on a network that is Locked as given, as
+// production networks are.
+func renderBackupOn(t *testing.T, lockedNetwork bool, mutate func(*platform.BackupStorageSpec)) (*platformtest.Snapshot, *backupRender) {
+	t.Helper()
 	out := &backupRender{rendered: &rendered{values: map[string]string{}}}
 	snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
 		b, err := aks.New(ctx, "azure", aks.Config{SubscriptionID: sub, TenantID: tenant, Location: "westeurope"})
@@ -47,6 +58,7 @@ func renderBackup(t *testing.T, mutate func(*platform.BackupStorageSpec)) (*plat
 			return err
 		}
 		netSpec := platformtest.NetworkSpecs()[1]
+		netSpec.Locked = lockedNetwork
 		net, err := b.NewNetwork(ctx, netSpec)
 		if err != nil {
 			return err
@@ -216,6 +228,7 @@ func TestBackupStorageLock(t *testing.T) {
 		storageAPI + "StorageAccount backups-storage":                           true,
 		storageAPI + "BlobContainer backups-container":                          true,
 		"azure-native:authorization:ManagementLockByScope backups-storage-lock": true,
+		resourceGroups + " backups-snapshots-rg":                                true,
 	}
 	if !maps.Equal(protected, want) {
 		t.Errorf("protected %v, want exactly %v", protected, want)
@@ -236,10 +249,10 @@ func TestBackupGrantsAreExactlyScoped(t *testing.T) {
 	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)+"/1"); got != nodeRG {
 		t.Errorf("disk snapshot grant at %s, want the node resource group %s", got, nodeRG)
 	}
-	// Snapshots are kept beside the storage, in the cluster's resource
-	// group, so that they outlive the node resource group.
-	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)+"/2"); got != rgScope {
-		t.Errorf("second disk snapshot grant at %s, want the cluster's resource group %s", got, rgScope)
+	// Snapshots are kept in a group of their own, which outlives the node
+	// resource group and carries no lock.
+	if got := out.get(t, "grant/"+string(platform.GrantDiskSnapshotOperator)+"/2"); got != snapshotRG {
+		t.Errorf("second disk snapshot grant at %s, want the snapshot group %s", got, snapshotRG)
 	}
 	principal := out.get(t, "veleroPrincipal")
 	expect(t, snap.Find("azure-native:authorization:RoleAssignment", "velero-object-storage-writer-1"), map[string]any{
@@ -301,6 +314,12 @@ func TestBackupGrantsAreExactlyScoped(t *testing.T) {
 	if keyGUID == guidName {
 		t.Error("the two custom roles share a definition")
 	}
+	// The snapshot group's role can only be defined once the group exists.
+	snapDef := snap.Find("azure-native:authorization:RoleDefinition", "velero-disk-snapshot-operator-2-role")
+	expect(t, snapDef, map[string]any{"assignableScopes": []any{snapshotRG}})
+	if group := snap.Find(resourceGroups, "backups-snapshots-rg"); !slices.Contains(snapDef.DependsOn, group.URN) {
+		t.Errorf("the snapshot group's role definition does not wait for the group: dependsOn %v", snapDef.DependsOn)
+	}
 
 	// Velero gets these rights and nothing else.
 	var velero []string
@@ -311,7 +330,7 @@ func TestBackupGrantsAreExactlyScoped(t *testing.T) {
 	}
 	if want := []string{
 		"velero-disk-snapshot-operator-1 " + nodeRG,
-		"velero-disk-snapshot-operator-2 " + rgScope,
+		"velero-disk-snapshot-operator-2 " + snapshotRG,
 		"velero-object-storage-writer-1 " + container,
 		"velero-object-storage-writer-1-delegation-key " + accountID,
 	}; !reflect.DeepEqual(velero, want) {
@@ -338,7 +357,7 @@ func TestVeleroLocations(t *testing.T) {
 	}
 	if want := map[string]string{
 		"subscriptionId": sub,
-		"resourceGroup":  "prod-rg",
+		"resourceGroup":  "backups-snapshots-rg",
 		"incremental":    "true",
 	}; !maps.Equal(out.snapshot, want) {
 		t.Errorf("snapshot location config\n%v\nwant\n%v", out.snapshot, want)
@@ -362,8 +381,8 @@ func TestBackupChildrenAreParentedNamedAndUseTheProvider(t *testing.T) {
 			t.Errorf("%s %s: provider %q, want the backend's explicit provider (C3)", r.Type, r.Name, r.Provider)
 		}
 	}
-	if seen != 5 {
-		t.Errorf("%d children of the backup storage, want account, blob service, lifecycle policy, container and lock", seen)
+	if seen != 6 {
+		t.Errorf("%d children of the backup storage, want account, blob service, lifecycle policy, container, lock and snapshot group", seen)
 	}
 	for _, typ := range []string{"StorageAccount", "BlobServiceProperties", "ManagementPolicy", "BlobContainer"} {
 		for _, r := range snap.OfType(storageAPI + typ) {
@@ -371,6 +390,55 @@ func TestBackupChildrenAreParentedNamedAndUseTheProvider(t *testing.T) {
 				t.Errorf("%s %s is not parented to the calling component (C1)", r.Type, r.Name)
 			}
 		}
+	}
+}
+
+// TestBackupSnapshotGroup: Velero's snapshots get a resource group of their
+// own, tagged, protected exactly when the storage is Locked, and never
+// under a management lock, not even on a Locked network (whose lock covers
+// the cluster's group), so that Velero can delete expired snapshots.
+func TestBackupSnapshotGroup(t *testing.T) {
+	tags := map[string]any{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"}
+	unlocked, _ := renderBackup(t, nil)
+	group := unlocked.Find(resourceGroups, "backups-snapshots-rg")
+	if group == nil {
+		t.Fatal("no resource group backups-snapshots-rg")
+	}
+	expect(t, group, map[string]any{
+		"resourceGroupName": "backups-snapshots-rg",
+		"location":          "westeurope",
+		"tags":              tags,
+	})
+	if group.Protect {
+		t.Error("the snapshot group of unlocked storage is protected")
+	}
+	if group.Parent != unlocked.Find("plinth:test:Backup", "backups").URN {
+		t.Errorf("the snapshot group is not parented to the calling component (C1): parent %q", group.Parent)
+	}
+
+	locked, out := renderBackupOn(t, true, func(s *platform.BackupStorageSpec) { s.Locked = true })
+	group = locked.Find(resourceGroups, "backups-snapshots-rg")
+	if group == nil || !group.Protect {
+		t.Fatalf("the snapshot group of Locked storage is missing or not protected: %+v", group)
+	}
+	expect(t, group, map[string]any{"tags": tags})
+	var scopes []string
+	for _, lock := range locked.OfType(lockType) {
+		scope := platformtest.Input(t, lock, "scope").(string)
+		scopes = append(scopes, scope)
+		if scope == snapshotRG || strings.HasPrefix(snapshotRG, scope+"/") {
+			t.Errorf("lock %s at %s covers the snapshot group; Velero could not delete expired snapshots", lock.Name, scope)
+		}
+	}
+	// The render holds the locks this test is about: the network's on the
+	// cluster's group and the storage's on the account.
+	if !slices.Contains(scopes, rgScope) || len(scopes) != 2 {
+		t.Errorf("locks at %q, want the network's at %s and the account's", scopes, rgScope)
+	}
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if got := out.snapshot["resourceGroup"]; got != "backups-snapshots-rg" {
+		t.Errorf("Velero writes snapshots to %q, want backups-snapshots-rg", got)
 	}
 }
 
