@@ -401,3 +401,15 @@ func TestAKSMaintenanceWindowFallsOnARunningDay(t *testing.T) {
 		t.Errorf("GKE: %v", err)
 	}
 }
+
+func TestOwnerAndCostCenterAreCheckedAsTagValues(t *testing.T) {
+	env := define(environment.Dev, platform.CloudGCP)
+	env.Owner, env.CostCenter = "Platform Team", "CC 4711"
+	want := []string{
+		`owner "Platform Team": tag value must be at most 63 lowercase letters, digits, '_' or '-' (GCP label rules); write dots and capitals as '-', e.g. "v0-1-0"`,
+		`costCenter "CC 4711": tag value must be at most 63 lowercase letters, digits, '_' or '-' (GCP label rules); write dots and capitals as '-', e.g. "v0-1-0"`,
+	}
+	if got := errs(t, env.Validate()); !slices.Equal(got, want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}

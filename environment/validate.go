@@ -41,13 +41,21 @@ const productionZones = 3
 //
 // Validate registers nothing; New calls it first.
 func (e Environment) Validate() error {
-	// The components resolve under a valid stand-in name when the
-	// environment's own is invalid, so that their other problems still show.
+	// The components resolve with valid stand-ins for the environment's
+	// name, owner and cost center when those are invalid (and reported
+	// once, here), so that the components' other problems still show.
 	name := e.Name
 	if platform.ValidateName("", name) != nil {
 		name = "environment"
 	}
 	errs := e.validateSelf(name)
+	e.Name = name
+	if len((platform.Tags{platform.TagOwner: e.owner()}).Validate("")) > 0 {
+		e.Owner = DefaultOwner
+	}
+	if e.CostCenter == "" || len((platform.Tags{platform.TagCostCenter: e.CostCenter}).Validate("")) > 0 {
+		e.CostCenter = "cost-center"
+	}
 	b, ok := probeFor(e.Cloud)
 	if !ok {
 		return errs.Err()
@@ -77,20 +85,20 @@ func (e Environment) Validate() error {
 	return errs.Err()
 }
 
-// validateServices resolves the components that run on the cluster; w is
-// wired to a cluster stand-in with its resolved spec.
-func (w Environment) validateServices(name string) field.List {
+// validateServices resolves the components that run on the cluster; e is
+// wired to a cluster stand-in with its resolved spec (withWiring).
+func (e Environment) validateServices(name string) field.List {
 	var errs field.List
-	_, err := w.Ingress.Resolve(name, "ingress")
+	_, err := e.Ingress.Resolve(name, "ingress")
 	errs.Extend("ingress", err)
-	_, err = w.CertManager.Resolve(name, "certManager")
+	_, err = e.CertManager.Resolve(name, "certManager")
 	errs.Extend("certManager", err)
-	if w.Backup != nil {
-		_, err = w.Backup.Resolve(name, "backup")
+	if e.Backup != nil {
+		_, err = e.Backup.Resolve(name, "backup")
 		errs.Extend("backup", err)
 	}
-	if w.PowerSchedule != nil && !w.Production() {
-		_, err = w.PowerSchedule.Resolve(name, "powerSchedule")
+	if e.PowerSchedule != nil && !e.Production() {
+		_, err = e.PowerSchedule.Resolve(name, "powerSchedule")
 		errs.Extend("powerSchedule", err)
 	}
 	return errs
@@ -111,9 +119,19 @@ func (e Environment) validateSelf(name string) field.List {
 	if e.CostCenter == "" {
 		errs.Add(field.Required("costCenter", "every resource is tagged with the cost center it is billed to, e.g. \"cc-4711\""))
 	}
-	errs = append(errs, e.BaseTags().Validate("tags")...)
+	// Owner and cost center become tag values: each is checked at its own
+	// field.
+	for _, f := range []struct{ path, key, value string }{
+		{"owner", platform.TagOwner, e.owner()}, {"costCenter", platform.TagCostCenter, e.CostCenter},
+	} {
+		for _, err := range (platform.Tags{f.key: f.value}).Validate("") {
+			err.Path = field.Path(f.path)
+			errs.Add(err)
+		}
+	}
+	errs = append(errs, platform.Tags(e.Tags).Validate("tags")...)
 	for _, k := range slices.Sorted(maps.Keys(e.Tags)) {
-		if _, ok := e.BaseTags()[k]; ok && reservedTag(k) {
+		if reservedTag(k) {
 			errs.Addf(field.Path("tags").Key(k), e.Tags[k], "set by the environment; remove it (set %s instead)", tagSource[k])
 		}
 	}
