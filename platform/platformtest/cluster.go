@@ -108,25 +108,11 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 		if err != nil {
 			return err
 		}
-		netSpec := NetworkSpecs()[1]
-		netSpec.Name = "prodnet"
-		np := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, netSpec.Name, np); err != nil {
-			return err
-		}
-		netOut, err := b.NewNetwork(ctx, netSpec, pulumi.Parent(np))
+		sc, err := newSuiteCluster(ctx, b)
 		if err != nil {
 			return err
 		}
-		spec := ClusterSpec(b.Cloud(), "prod", platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut})
-		cp := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, spec.Name, cp); err != nil {
-			return err
-		}
-		out, err := b.NewCluster(ctx, spec, pulumi.Parent(cp))
-		if err != nil {
-			return err
-		}
+		spec, out := sc.spec, sc.outputs
 		res.kubecfgSecret = pulumi.IsSecret(out.Kubeconfig)
 		out.Name.ApplyT(res.set(&res.name))
 		out.ID.ApplyT(res.set(&res.id))
@@ -247,4 +233,41 @@ func scopeFor(cloud platform.Cloud) string {
 		return "acme-dns-prod"
 	}
 	return "fake://dns-zones/prod.example.com"
+}
+
+// suiteCluster is what the cluster-level suites build on: the network
+// "prodnet" (NetworkSpecs()[1]) and the cluster "prod" on it, each under a
+// component of its own, through b.
+type suiteCluster struct {
+	network platform.ClusterNetwork
+	spec    platform.ClusterSpec
+	outputs *platform.ClusterOutputs
+}
+
+// newSuiteCluster creates the suites' network and cluster through b.
+func newSuiteCluster(ctx *pulumi.Context, b interface {
+	platform.NetworkBackend
+	platform.ClusterBackend
+}) (*suiteCluster, error) {
+	netSpec := NetworkSpecs()[1]
+	netSpec.Name = "prodnet"
+	np := &parent{}
+	if err := ctx.RegisterComponentResource(parentType, netSpec.Name, np); err != nil {
+		return nil, err
+	}
+	netOut, err := b.NewNetwork(ctx, netSpec, pulumi.Parent(np))
+	if err != nil {
+		return nil, err
+	}
+	network := platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut}
+	spec := ClusterSpec(b.Cloud(), "prod", network)
+	cp := &parent{}
+	if err := ctx.RegisterComponentResource(parentType, spec.Name, cp); err != nil {
+		return nil, err
+	}
+	out, err := b.NewCluster(ctx, spec, pulumi.Parent(cp))
+	if err != nil {
+		return nil, err
+	}
+	return &suiteCluster{network: network, spec: spec, outputs: out}, nil
 }

@@ -76,25 +76,11 @@ func renderPower(newBackend NewPowerScheduleBackend, mutate func(*platform.Power
 		if err != nil {
 			return err
 		}
-		netSpec := NetworkSpecs()[1]
-		netSpec.Name = "prodnet"
-		np := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, netSpec.Name, np); err != nil {
-			return err
-		}
-		netOut, err := b.NewNetwork(ctx, netSpec, pulumi.Parent(np))
+		sc, err := newSuiteCluster(ctx, b)
 		if err != nil {
 			return err
 		}
-		clusterSpec := ClusterSpec(b.Cloud(), "prod", platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut})
-		cp := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, clusterSpec.Name, cp); err != nil {
-			return err
-		}
-		cluster, err := b.NewCluster(ctx, clusterSpec, pulumi.Parent(cp))
-		if err != nil {
-			return err
-		}
+		clusterSpec, cluster := sc.spec, sc.outputs
 		cluster.ID.ApplyT(res.set(&res.clusterID))
 		cluster.NodeIdentity.ApplyT(res.set(&res.nodeIdentity))
 		cluster.ControlPlanePrincipalID.ApplyT(res.set(&res.controlID))

@@ -56,28 +56,13 @@ func renderServices(newBackend NewServicesBackend, withServices, locked bool, re
 		if err != nil {
 			return err
 		}
-		netSpec := NetworkSpecs()[1]
-		netSpec.Name = "prodnet"
-		np := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, netSpec.Name, np); err != nil {
-			return err
-		}
-		netOut, err := b.NewNetwork(ctx, netSpec, pulumi.Parent(np))
-		if err != nil {
-			return err
-		}
-		network := platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut}
-		spec := ClusterSpec(b.Cloud(), "prod", network)
-		cp := &parent{}
-		if err := ctx.RegisterComponentResource(parentType, spec.Name, cp); err != nil {
-			return err
-		}
-		cluster, err := b.NewCluster(ctx, spec, pulumi.Parent(cp))
+		sc, err := newSuiteCluster(ctx, b)
 		if err != nil || !withServices {
 			return err
 		}
+		network, spec, cluster := sc.network, sc.spec, sc.outputs
 
-		netOut.Subnets[platform.SubnetIngress].Name.ApplyT(func(s string) string {
+		network.Outputs.Subnets[platform.SubnetIngress].Name.ApplyT(func(s string) string {
 			res.mu.Lock()
 			res.ingressSubnet = s
 			res.mu.Unlock()
