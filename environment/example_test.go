@@ -1,0 +1,72 @@
+package environment_test
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/accesspackage"
+	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+// A staging platform on GKE: start from the class's profile, set what is
+// your own, override what differs, and create it on a backend.
+func ExampleNew() {
+	env := environment.Profile(environment.Staging, platform.CloudGCP)
+	env.Name, env.CostCenter = "staging-gke", "cc-4711"
+	env.Network.AddressSpace = "10.35.0.0/16"
+	env.CertManager = certmanager.Args{
+		Email: "platform@example.com",
+		// In a stack: from plinth:dnsZoneName and plinth:dnsZoneId.
+		DNSZone: &certmanager.DNSZone{Name: "staging.example.com", ID: pulumi.String("dns-project")},
+	}
+	env.PowerSchedule.Stop = "21:00" // the profile's schedule, later in the evening
+	env.Teams = []accesspackage.Args{{
+		Team:       "payments",
+		Requestors: []string{"group:payments@example.com"},
+		Approvers:  []string{"group:payments-leads@example.com"},
+	}}
+
+	_, err := platformtest.Render("staging-gke", func(ctx *pulumi.Context) error {
+		// In a real program: gke.New(ctx, env.Name, gke.Config{...}).
+		b, err := fake.NewAs(ctx, "fake", platform.CloudGCP)
+		if err != nil {
+			return err
+		}
+		p, err := environment.New(ctx, env, b)
+		if err != nil {
+			return err
+		}
+		c := p.Cluster.Spec
+		fmt.Println("zones", c.Pools[0].Zones, "tier", c.Tier, "channel", c.Channel, "window", c.Window.Day)
+		fmt.Println("stopped from", p.PowerSchedule.Spec.Stop, "to", p.PowerSchedule.Spec.Start, p.PowerSchedule.Spec.TimeZone)
+		fmt.Println("team", p.Teams[0].Spec.Name)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// zones [b c d] tier standard channel regular window Wednesday
+	// stopped from 21:00 to 07:00 UTC
+	// team staging-gke-payments
+}
+
+// Everything wrong with an environment is reported at once, field path
+// first, before anything is registered.
+func ExampleEnvironment_Validate() {
+	env := environment.Profile(environment.Prod, platform.CloudAzure)
+	env.Name, env.CostCenter = "prod-aks", "cc-4711"
+	env.Network.AddressSpace = "10.20.0.0/16"
+	env.CertManager.Email = "platform@example.com"
+	env.Backup = nil
+	env.Cluster.APIServer.Public = true
+	fmt.Println(env.Validate())
+	// Output:
+	// backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)
+	// cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it
+}
