@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
 )
@@ -77,6 +78,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		RetainOnDelete: rpc.GetRetainOnDelete(),
 		DependsOn:      rpc.GetDependencies(),
 		IgnoreChanges:  rpc.GetIgnoreChanges(),
+		Aliases:        m.aliases(rpc, args.TypeToken, args.Name),
 		Inputs:         plain(args.Inputs),
 	}
 
@@ -146,6 +148,38 @@ func (m *Mocks) urn(parent, typ, name string) string {
 		parentType = p.QualifiedType()
 	}
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(Project), parentType, tokens.Type(typ), name))
+}
+
+// aliases returns the URNs a registration declares as its former ones:
+// pulumi.Aliases given as URNs, and alias specs resolved against the
+// resource's own type, name and parent the way the engine resolves them.
+func (m *Mocks) aliases(rpc *pulumirpc.RegisterResourceRequest, typ, name string) []string {
+	out := append([]string{}, rpc.GetAliasURNs()...)
+	for _, a := range rpc.GetAliases() {
+		if u := a.GetUrn(); u != "" {
+			out = append(out, u)
+			continue
+		}
+		spec := a.GetSpec()
+		if spec == nil {
+			continue
+		}
+		t, n, parent := typ, name, rpc.GetParent()
+		if spec.GetType() != "" {
+			t = spec.GetType()
+		}
+		if spec.GetName() != "" {
+			n = spec.GetName()
+		}
+		switch {
+		case spec.GetNoParent():
+			parent = ""
+		case spec.GetParentUrn() != "":
+			parent = spec.GetParentUrn()
+		}
+		out = append(out, m.urn(parent, t, n))
+	}
+	return out
 }
 
 // plain converts Pulumi property values into JSON-ready values. Secrets

@@ -1,6 +1,7 @@
 package mockcloud
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,5 +85,29 @@ func TestUUIDFromIsStableAndVersioned(t *testing.T) {
 	}
 	if len(a) != 36 || a[14] != '5' {
 		t.Errorf("%s is not a version-5 style UUID", a)
+	}
+}
+
+func TestAliasesAreRecordedAsURNs(t *testing.T) {
+	type comp struct{ pulumi.ResourceState }
+	snap, err := Render("dev", func(ctx *pulumi.Context) error {
+		parent := &comp{}
+		if err := ctx.RegisterComponentResource("plinth:test:Parent", "p", parent); err != nil {
+			return err
+		}
+		child := &comp{}
+		return ctx.RegisterComponentResource("plinth:test:Child", "new-name", child, pulumi.Parent(parent),
+			pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String("old-name")}, {NoParent: pulumi.Bool(true)}}))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := snap.Find("plinth:test:Child", "new-name")
+	want := []string{
+		"urn:pulumi:dev::plinth::plinth:test:Child::new-name",
+		"urn:pulumi:dev::plinth::plinth:test:Parent$plinth:test:Child::old-name",
+	}
+	if r == nil || !slices.Equal(r.Aliases, want) {
+		t.Errorf("aliases = %v, want %v", r, want)
 	}
 }

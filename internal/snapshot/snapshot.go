@@ -42,7 +42,10 @@ type Resource struct {
 	RetainOnDelete bool           `json:"retainOnDelete"`
 	DependsOn      []string       `json:"dependsOn"`
 	IgnoreChanges  []string       `json:"ignoreChanges"`
-	Inputs         map[string]any `json:"inputs"`
+	// Aliases are the URNs the resource had before (pulumi.Aliases): with
+	// one, a changed URN moves the resource instead of replacing it.
+	Aliases []string       `json:"aliases"`
+	Inputs  map[string]any `json:"inputs"`
 }
 
 // Sort orders the resources by URN and normalizes nil lists to empty ones, so
@@ -53,6 +56,7 @@ func (s *Snapshot) Sort() {
 		r := &s.Resources[i]
 		r.DependsOn = sortedSet(r.DependsOn)
 		r.IgnoreChanges = sortedSet(r.IgnoreChanges)
+		r.Aliases = sortedSet(r.Aliases)
 		if r.Inputs == nil {
 			r.Inputs = map[string]any{}
 		}
