@@ -45,6 +45,6 @@ Exit codes:
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newPlanCommand())
+	root.AddCommand(newPlanCommand(), newGraphCommand())
 	return root
 }

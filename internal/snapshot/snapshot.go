@@ -32,16 +32,16 @@ type Snapshot struct {
 
 // Resource is one registered resource.
 type Resource struct {
-	URN            string         `json:"urn"`
-	Type           string         `json:"type"`
-	Name           string         `json:"name"`
-	Custom         bool           `json:"custom"`
-	Parent         string         `json:"parent"`
-	Provider       string         `json:"provider"`
-	Protect        bool           `json:"protect"`
-	RetainOnDelete bool           `json:"retainOnDelete"`
-	DependsOn      []string       `json:"dependsOn"`
-	IgnoreChanges  []string       `json:"ignoreChanges"`
+	URN            string   `json:"urn"`
+	Type           string   `json:"type"`
+	Name           string   `json:"name"`
+	Custom         bool     `json:"custom"`
+	Parent         string   `json:"parent"`
+	Provider       string   `json:"provider"`
+	Protect        bool     `json:"protect"`
+	RetainOnDelete bool     `json:"retainOnDelete"`
+	DependsOn      []string `json:"dependsOn"`
+	IgnoreChanges  []string `json:"ignoreChanges"`
 	// Aliases are the URNs the resource had before (pulumi.Aliases): with
 	// one, a changed URN moves the resource instead of replacing it.
 	Aliases []string       `json:"aliases"`
