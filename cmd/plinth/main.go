@@ -1,32 +1,73 @@
-// Command plinth renders, checks and compares Plinth stacks offline.
+// Command plinth renders, checks and compares Plinth stacks offline, for
+// the people who review changes to them.
 //
-//	plinth plan [STACK...] [--json] [--write]
+//	plinth plan  [STACK...] [--json] [--write] [--environment-file FILE]
+//	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format text|markdown|json] [--exit-code]
+//	plinth check [STACK...] [--format text|json] [--environment-file FILE] [--list]
+//	plinth graph STACK [--format mermaid|dot]
 //
-// Exit codes: 0 success; 1 a stack failed to render (invalid environment,
-// program error); 2 usage error (unknown stack, bad flag).
+// Exit codes: 0 success; 1 a stack failed (invalid environment, program or
+// git error); 2 usage error (unknown stack, bad flag); 3 check found a
+// violated rule, or diff --exit-code found changes; 4 diff --exit-code
+// found a change reviewers must not miss (a replacement or deletion of a
+// stateful or protected resource, a URN changed without an alias).
 package main
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 )
 
+// The exit codes, documented in the root command's help.
+const (
+	exitFailed   = 1
+	exitUsage    = 2
+	exitFindings = 3
+	exitDanger   = 4
+)
+
 // usageError marks errors that exit with code 2.
 type usageError struct{ error }
 
+// exitError is an outcome with its own exit code: findings, changes.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
 func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand()
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "plinth:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
 	}
+	fmt.Fprintln(stderr, "plinth:", err)
+	var (
+		ue usageError
+		ee exitError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ee):
+		return ee.code
+	}
+	return exitFailed
 }
 
 func newRootCommand() *cobra.Command {
@@ -39,12 +80,16 @@ that answer like the clouds.
 
 Exit codes:
   0  success
-  1  a stack failed (invalid environment, program error)
-  2  usage error (unknown stack, bad flag)`,
+  1  a stack failed (invalid environment, program or git error)
+  2  usage error (unknown stack, bad flag)
+  3  check: a rule of severity error is violated;
+     diff --exit-code: there are changes
+  4  diff --exit-code: a change reviewers must not miss (replacement or
+     deletion of a stateful or protected resource, URN changed without alias)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newPlanCommand(), newGraphCommand())
+	root.AddCommand(newPlanCommand(), newCheckCommand(), newGraphCommand())
 	return root
 }

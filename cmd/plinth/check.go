@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/internal/check"
+	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/platform/gke"
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+type checkOptions struct {
+	format string
+	files  []string
+	list   bool
+}
+
+func newCheckCommand() *cobra.Command {
+	var o checkOptions
+	cmd := &cobra.Command{
+		Use:   "check [STACK...]",
+		Short: "Run the production-readiness rules over rendered stacks",
+		Long: `check renders each named stack (all stacks when none is named, or the
+environments in --environment-file) and runs the readiness rules of its
+environment class over the resource graph: private API server, workload
+identity, no local accounts, separate node pools, scheduled and protected
+backups, internal ingress, subnet rights for the cluster identity,
+cert-manager on workload identity, locks and protect in production, tags
+everywhere, least-privilege scopes. --list prints the rules with their ID,
+severity, classes and rationale.
+
+It exits 3 when any rule of severity error is violated; warnings are printed
+but do not fail.`,
+		Example: "  plinth check\n  plinth check prod-aks prod-gke --format json\n  plinth check --list",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.list {
+				return listRules(cmd.OutOrStdout())
+			}
+			return runCheck(cmd.OutOrStdout(), args, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.Flags().StringArrayVar(&o.files, "environment-file", nil, "check the environment in this YAML file (repeatable)")
+	cmd.Flags().BoolVar(&o.list, "list", false, "list the rules instead of running them")
+	return cmd
+}
+
+func runCheck(stdout io.Writer, names []string, o checkOptions) error {
+	if o.format != "text" && o.format != "json" {
+		return usageError{fmt.Errorf("--format %q: use text or json", o.format)}
+	}
+	envs, err := selectEnvironments(names, o.files)
+	if err != nil {
+		return err
+	}
+	var findings []check.Finding
+	for _, env := range envs {
+		snap, err := stacks.Render(env)
+		if err != nil {
+			return fmt.Errorf("%s: %w", env.Name, err)
+		}
+		findings = append(findings, check.Run(check.Target{
+			Snapshot:     snap,
+			Class:        string(env.Class),
+			Cloud:        string(env.Cloud),
+			TagsProperty: tagsProperty,
+		})...)
+	}
+	write := check.WriteText
+	if o.format == "json" {
+		write = check.WriteJSON
+	}
+	if err := write(stdout, findings); err != nil {
+		return err
+	}
+	if errs, _ := check.Count(findings); errs > 0 {
+		return exitError{code: exitFindings, err: fmt.Errorf("%d readiness rule violations in %s", errs, plural(len(envs), "stack"))}
+	}
+	return nil
+}
+
+// tagsProperty asks the backend of a type's package which input carries
+// its tags: the backends derive it from their SDKs' Args types.
+func tagsProperty(typeToken string) (string, bool) {
+	switch pkg, _, _ := strings.Cut(typeToken, ":"); pkg {
+	case "azure-native", "azuread":
+		return aks.TagsProperty(typeToken)
+	case "gcp":
+		return gke.TagsProperty(typeToken)
+	}
+	return "", false
+}
+
+func listRules(w io.Writer) error {
+	var b strings.Builder
+	for _, r := range check.Rules() {
+		fmt.Fprintf(&b, "%s  %-7s  %s  [%s]\n    %s\n\n", r.ID, r.Severity, r.Title, strings.Join(r.Classes, ", "), r.Rationale)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// plural writes n and noun, with an "s" unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+

@@ -1,0 +1,95 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/plinth-dev/plinth/internal/snapshot"
+)
+
+func productionLocksRule() Rule {
+	return Rule{
+		ID:       "PLN009",
+		Title:    "Production cluster and network protected and locked",
+		Severity: SeverityError,
+		Rationale: "Write-up lesson: \"use resource locks when possible\". Baseline: CanNotDelete locks on production " +
+			"resource groups, deletionProtection on production GKE clusters. Pulumi's protect stops a destroy or " +
+			"a replacing change in the engine; the cloud's lock or deletion protection stops everyone else.",
+		Classes: []string{ClassProd},
+		Check:   checkProductionLocks,
+	}
+}
+
+// stateful are the kinds that hold the cluster and its network: losing one
+// loses the platform.
+var stateful = []kind{aksCluster, aksAgentPool, azureVNet, azureSubnet, gkeCluster, gkeNodePool, gcpNetwork, gcpSubnetwork}
+
+func checkProductionLocks(t Target) []Finding {
+	s := t.Snapshot
+	var out []Finding
+	for _, k := range stateful {
+		for _, r := range k.in(s) {
+			if !r.Protect {
+				out = append(out, unprotected(r))
+			}
+		}
+	}
+	for _, rg := range clusterResourceGroups(s) {
+		anchor := resourceGroup(s, rg.name)
+		if anchor != nil && !anchor.Protect {
+			out = append(out, unprotected(anchor))
+		}
+		if anchor == nil {
+			anchor = rg.holder
+		}
+		if !hasLock(s, "/resourceGroups/"+rg.name) {
+			out = append(out, note(anchor, "no CanNotDelete lock on resource group %q, so anyone with rights in Azure can delete it with the cluster "+
+				"and network in it; set lock: true in the environment (a ManagementLockByScope with level CanNotDelete at the group's scope)", rg.name))
+		}
+	}
+	for _, c := range gkeCluster.in(s) {
+		// The provider's default is true, so only an explicit false is open.
+		if v, ok := get(c.Inputs, "deletionProtection").(bool); ok && !v {
+			out = append(out, invalid(c, "deletionProtection", false,
+				"GCP deletes the cluster on any request; set it to true (remove cluster.allowDeletion)"))
+		}
+	}
+	return out
+}
+
+func unprotected(r *snapshot.Resource) Finding {
+	return note(r, "not protected in production, so a destroy or a replacing change deletes it; "+
+		"set protect: true in the environment (pulumi.Protect)")
+}
+
+// heldGroup is a resource group that holds the cluster or its network.
+type heldGroup struct {
+	name   string
+	holder *snapshot.Resource
+}
+
+// clusterResourceGroups returns the resource groups of the AKS clusters and
+// virtual networks, each once.
+func clusterResourceGroups(s *snapshot.Snapshot) []heldGroup {
+	var out []heldGroup
+	for _, r := range append(aksCluster.in(s), azureVNet.in(s)...) {
+		name := str(r.Inputs, "resourceGroupName")
+		seen := false
+		for _, g := range out {
+			seen = seen || strings.EqualFold(g.name, name)
+		}
+		if name != "" && !seen {
+			out = append(out, heldGroup{name, r})
+		}
+	}
+	return out
+}
+
+// resourceGroup returns the ResourceGroup resource of the given name.
+func resourceGroup(s *snapshot.Snapshot, name string) *snapshot.Resource {
+	for _, r := range azureRG.in(s) {
+		if strings.EqualFold(str(r.Inputs, "resourceGroupName"), name) {
+			return r
+		}
+	}
+	return nil
+}
