@@ -2,11 +2,13 @@ package stacks_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -57,6 +59,102 @@ func BenchmarkBareMockProgram(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*stacksN*perStack), "ns/resource")
 	b.ReportMetric(stacksN*perStack, "resources")
+}
+
+// BenchmarkReplaySnapshots is the SDK's own cost for the same graph: a
+// bare program that registers every resource of the six snapshots, with
+// the same types, names, parents and (plain) inputs, under bare mocks. The
+// difference to RenderAllStacks is what Plinth adds: validation, outputs
+// flowing between resources (applies), mock answers shaped like the
+// clouds, and the snapshot.
+func BenchmarkReplaySnapshots(b *testing.B) {
+	var snaps []*snapshot.Snapshot
+	resources := 0
+	for _, env := range stacks.All() {
+		snap, err := stacks.Render(env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		snaps = append(snaps, snap)
+		resources += len(snap.Resources)
+	}
+	for b.Loop() {
+		for _, snap := range snaps {
+			if err := pulumi.RunErr(replay(snap), pulumi.WithMocks("plinth", snap.Stack, bareMocks{})); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*resources), "ns/resource")
+	b.ReportMetric(float64(resources), "resources")
+}
+
+// replay registers snap's resources, parents before children.
+func replay(snap *snapshot.Snapshot) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		registered := map[string]pulumi.Resource{}
+		var register func(r snapshot.Resource) error
+		byURN := map[string]snapshot.Resource{}
+		for _, r := range snap.Resources {
+			byURN[r.URN] = r
+		}
+		register = func(r snapshot.Resource) error {
+			if _, done := registered[r.URN]; done {
+				return nil
+			}
+			var opts []pulumi.ResourceOption
+			if r.Parent != "" {
+				if err := register(byURN[r.Parent]); err != nil {
+					return err
+				}
+				opts = append(opts, pulumi.Parent(registered[r.Parent]))
+			}
+			if !r.Custom {
+				var c struct{ pulumi.ResourceState }
+				registered[r.URN] = &c
+				return ctx.RegisterComponentResource(r.Type, r.Name, &c, opts...)
+			}
+			var c struct{ pulumi.CustomResourceState }
+			registered[r.URN] = &c
+			if strings.HasPrefix(r.Type, "pulumi:providers:") {
+				return ctx.RegisterResource(r.Type, r.Name, pulumi.Map{}, &c, opts...)
+			}
+			return ctx.RegisterResource(r.Type, r.Name, input(r.Inputs).(pulumi.Map), &c, opts...)
+		}
+		for _, r := range snap.Resources {
+			if err := register(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// input turns a snapshot's plain value back into a Pulumi input.
+func input(v any) pulumi.Input {
+	switch v := v.(type) {
+	case map[string]any:
+		m := pulumi.Map{}
+		for k, e := range v {
+			m[k] = input(e)
+		}
+		return m
+	case []any:
+		a := make(pulumi.Array, len(v))
+		for i, e := range v {
+			a[i] = input(e)
+		}
+		return a
+	case string:
+		return pulumi.String(v)
+	case bool:
+		return pulumi.Bool(v)
+	case float64:
+		return pulumi.Float64(v)
+	case int:
+		return pulumi.Int(v)
+	}
+	return pulumi.String(fmt.Sprint(v))
 }
 
 // bareMocks answers every resource with its name as ID and its inputs as
