@@ -90,6 +90,6 @@ Exit codes:
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newPlanCommand(), newCheckCommand(), newGraphCommand())
+	root.AddCommand(newPlanCommand(), newDiffCommand(), newCheckCommand(), newGraphCommand())
 	return root
 }

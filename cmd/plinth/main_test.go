@@ -1,8 +1,14 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/plinth-dev/plinth/internal/snapshot"
 )
 
 // cli runs plinth with args and returns its exit code and output.
@@ -84,5 +90,115 @@ func TestGraphDrawsTheComponents(t *testing.T) {
 	code, stdout, _ = cli(t, "graph", "prod-gke", "--format", "dot")
 	if code != 0 || !strings.HasPrefix(stdout, `digraph "prod-gke" {`) {
 		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// mutated writes the committed prod-aks snapshot, changed by mutate, to a
+// file in dir and returns its path.
+func mutated(t *testing.T, dir, name string, mutate func(s *snapshot.Snapshot)) string {
+	t.Helper()
+	f, err := os.Open("../../stacks/snapshots/prod-aks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := snapshot.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutate(s)
+	data, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// find returns the resource of s with the given type suffix and name.
+func find(t *testing.T, s *snapshot.Snapshot, typeSuffix, name string) *snapshot.Resource {
+	t.Helper()
+	for i := range s.Resources {
+		if r := &s.Resources[i]; strings.HasSuffix(r.Type, typeSuffix) && r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no %s %s", typeSuffix, name)
+	return nil
+}
+
+func TestDiffOfFiles(t *testing.T) {
+	dir := t.TempDir()
+	base := mutated(t, dir, "base.json", func(*snapshot.Snapshot) {})
+	for _, tc := range []struct {
+		name   string
+		mutate func(s *snapshot.Snapshot)
+		code   int
+		want   []string
+	}{
+		{"node pool replaced", func(s *snapshot.Snapshot) {
+			find(t, s, ":AgentPool", "prod-aks-pool-apps").Inputs["vmSize"] = "Standard_D8ds_v5"
+		}, exitDanger, []string{"prod-aks: 0 to add, 0 to change, 1 to replace, 0 to delete", "REPLACE", "STATEFUL", `vmSize: "Standard_D4ds_v5" → "Standard_D8ds_v5"`}},
+		{"protected resource deleted", func(s *snapshot.Snapshot) {
+			lock := find(t, s, ":ManagementLockByScope", "prod-aks-rg-lock")
+			s.Resources = slices.DeleteFunc(s.Resources, func(r snapshot.Resource) bool { return r.URN == lock.URN })
+		}, exitDanger, []string{"1 to delete", "PROTECTED"}},
+		{"URN changed without alias", func(s *snapshot.Snapshot) {
+			r := find(t, s, ":UserAssignedIdentity", "prod-aks-cert-manager-identity")
+			r.URN = strings.Replace(r.URN, "plinth:components:CertManager$", "plinth:components:CertManager$plinth:components:Identity$", 1)
+		}, exitDanger, []string{"NO-ALIAS"}},
+		{"no change", func(*snapshot.Snapshot) {}, 0, []string{"prod-aks: no changes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			to := mutated(t, dir, "to.json", tc.mutate)
+			code, stdout, stderr := cli(t, "diff", "--from", base, "--to", to, "--exit-code")
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("no %q in\n%s", w, stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestDiffAgainstAGitRef(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	repo := t.TempDir()
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitRun("init", "-q")
+	if err := os.MkdirAll(filepath.Join(repo, "stacks/snapshots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The committed base has a smaller node pool than the working tree.
+	mutated(t, filepath.Join(repo, "stacks/snapshots"), "prod-aks.json", func(s *snapshot.Snapshot) {
+		find(t, s, ":AgentPool", "prod-aks-pool-apps").Inputs["maxCount"] = 20.0
+	})
+	gitRun("add", ".")
+	gitRun("commit", "-q", "-m", "base")
+
+	code, stdout, stderr := cli(t, "diff", "prod-aks", "--dir", repo, "--base", "HEAD", "--format", "markdown", "--exit-code")
+	if code != exitFindings || !strings.Contains(stdout, "maxCount") || !strings.Contains(stdout, "| `prod-aks` | yes | 0 | 1 | 0 | 0 | 0 | 0 |") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := cli(t, "diff", "prod-aks", "--dir", repo, "--base", "no-such-ref"); code != exitUsage || !strings.Contains(stderr, `--base "no-such-ref": no such git ref`) {
+		t.Errorf("unknown ref: exit %d, %s", code, stderr)
+	}
+	// A stack the base does not have is all additions.
+	if code, stdout, _ := cli(t, "diff", "dev-gke", "--dir", repo, "--format", "json"); code != 0 || !strings.Contains(stdout, `"stack": "dev-gke"`) {
+		t.Errorf("new stack: exit %d\n%s", code, stdout)
 	}
 }

@@ -1,0 +1,76 @@
+// Package diff compares two snapshots of each stack (internal/snapshot) and
+// reports what a change does to the infrastructure, for reviewers who cannot
+// run the cloud: `plinth diff` renders it on a terminal, as a pull-request
+// comment, or as JSON.
+//
+// It is pure Go over the snapshot format: no Pulumi engine, no cloud SDK.
+//
+// # What it compares
+//
+// Resources match by URN. A resource whose URN is gone but whose new URN
+// lists the old one in its aliases is moved, with its property changes.
+// Inputs are compared path by path (networkProfile.networkPolicy,
+// agentPoolProfiles[0].vmSize, tags["a.b"]); short lists of scalars are
+// compared whole. Resource options show as options.protect, options.parent,
+// options.provider, options.dependsOn, options.ignoreChanges and
+// options.retainOnDelete. Secrets ("[secret]") and unknowns ("[unknown]")
+// compare as the text the snapshot holds; secret values never appear, the
+// snapshot already masks them. Changes covered by the resource's
+// ignoreChanges are marked ignored and alone do not make a resource changed.
+//
+// Whether a change forces replacement comes from a curated table of input
+// paths per type token (replace.go), with the source of every entry.
+//
+// # Flags
+//
+// Every flag has a stable ID and a severity; HasFlags counts danger only.
+//
+//	REPLACE           warning  a change forces replacement (the properties are named)
+//	STATEFUL          danger   a stateful resource (cluster, node pool, network, subnet,
+//	                           storage, resource group, key vault, DNS zone, disk,
+//	                           namespace...) is deleted or replaced
+//	PROTECTED         danger   a resource protected in the old snapshot (protect option or
+//	                           deletionProtection input) is deleted or replaced
+//	NO-ALIAS          danger   a resource is removed and one of the same type and name added
+//	                           under another URN without an alias: destroyed and recreated
+//	PROD-WITH-OTHERS  warning  (report) a production stack changes together with another
+//
+// A stack is production when Class, the "class" tag or label its resources
+// carry, is "prod".
+//
+// # JSON
+//
+// WriteJSON writes this shape (version 1); field names are stable, lists
+// are always present, and order is deterministic:
+//
+//	{
+//	  "version": 1,
+//	  "stacks": [{
+//	    "stack": "prod-aks",
+//	    "production": true,
+//	    "summary": {"add": 0, "change": 0, "replace": 1, "delete": 0, "move": 0},
+//	    "added": [], "removed": [], "moved": [],
+//	    "changed": [{
+//	      "urn": "urn:pulumi:prod-aks::plinth::...::prod-aks-pool-apps",
+//	      "oldUrn": "(moved resources only)",
+//	      "type": "azure-native:containerservice/v20241001:AgentPool",
+//	      "name": "prod-aks-pool-apps",
+//	      "replace": true,
+//	      "properties": [{
+//	        "path": "vmSize", "old": "Standard_D4ds_v5", "new": "Standard_D8ds_v5",
+//	        "forcesReplacement": true
+//	      }],
+//	      "flags": [{"id": "STATEFUL", "severity": "danger", "message": "..."}]
+//	    }]
+//	  }],
+//	  "flags": [{"id": "PROD-WITH-OTHERS", "severity": "warning", "message": "..."}]
+//	}
+//
+// A property's boolean fields (oldAbsent, newAbsent, forcesReplacement,
+// refused, ignored) are left out when false. "old" or "new" is
+// null when the value is absent (oldAbsent or newAbsent true) and also when
+// it is a null value. "refused" qualifies forcesReplacement: the provider
+// would update in place and the cloud API rejects the change. Stacks are
+// sorted by name, resources by URN, properties by path (inputs first, then
+// options), flags by severity, then ID.
+package diff

@@ -1,0 +1,442 @@
+package diff
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/plinth-dev/plinth/internal/snapshot"
+)
+
+const (
+	anCluster  = "azure-native:containerservice/v20241001:ManagedCluster"
+	anPool     = "azure-native:containerservice/v20241001:AgentPool"
+	anVNet     = "azure-native:network/v20240501:VirtualNetwork"
+	anSubnet   = "azure-native:network/v20240501:Subnet"
+	anAccount  = "azure-native:storage:StorageAccount"
+	anBlob     = "azure-native:storage:BlobContainer"
+	anGroup    = "azure-native:resources:ResourceGroup"
+	anZone     = "azure-native:network:Zone"
+	anRecord   = "azure-native:network:RecordSet"
+	anIdentity = "azure-native:managedidentity:UserAssignedIdentity"
+	gkeCluster = "gcp:container/cluster:Cluster"
+	gkePool    = "gcp:container/nodePool:NodePool"
+	gcpNetwork = "gcp:compute/network:Network"
+	gcpSubnet  = "gcp:compute/subnetwork:Subnetwork"
+	gcpBucket  = "gcp:storage/bucket:Bucket"
+	gcpZone    = "gcp:dns/managedZone:ManagedZone"
+	gcpRecord  = "gcp:dns/recordSet:RecordSet"
+	gcpAccount = "gcp:serviceaccount/account:Account"
+)
+
+// replaceCase is one change: its type, path and values, and whether it
+// forces replacement (and if so, whether the API refuses it in place).
+type replaceCase struct {
+	typ, path string
+	old, new  any
+	want      bool
+	refused   bool
+}
+
+// yes and no build cases whose values do not matter.
+func yes(typ, path string) replaceCase {
+	return replaceCase{typ: typ, path: path, old: "a", new: "b", want: true}
+}
+func refused(typ, path string) replaceCase {
+	return replaceCase{typ: typ, path: path, old: "a", new: "b", want: true, refused: true}
+}
+func no(typ, path string) replaceCase { return replaceCase{typ: typ, path: path, old: "a", new: "b"} }
+
+func replaceCases() []replaceCase {
+	cases := []replaceCase{
+		// Package rules.
+		yes(anIdentity, "resourceGroupName"),
+		yes("azure-native:insights:DataCollectionRule", "resourceGroupName"),
+		yes(gcpAccount, "project"),
+		yes("gcp:projects/iAMMember:IAMMember", "project"),
+		no("kubernetes:core/v1:Namespace", "project"),
+
+		// AKS cluster.
+		yes(anCluster, "resourceName"),
+		yes(anCluster, "location"),
+		yes(anCluster, "dnsPrefix"),
+		yes(anCluster, "fqdnSubdomain"),
+		yes(anCluster, "diskEncryptionSetID"),
+		yes(anCluster, "nodeResourceGroup"),
+		yes(anCluster, "linuxProfile.ssh.publicKeys[0].keyData"),
+		yes(anCluster, "windowsProfile.adminUsername"),
+		yes(anCluster, "networkProfile.networkPolicy"),
+		yes(anCluster, "networkProfile.podCidr"),
+		yes(anCluster, "networkProfile"),
+		refused(anCluster, "apiServerAccessProfile.enablePrivateCluster"),
+		refused(anCluster, "apiServerAccessProfile.privateDNSZone"),
+		refused(anCluster, "enableRBAC"),
+		{typ: anCluster, path: "oidcIssuerProfile.enabled", old: true, new: false, want: true, refused: true},
+		{typ: anCluster, path: "oidcIssuerProfile.enabled", old: false, new: true},
+		no(anCluster, "kubernetesVersion"),
+		no(anCluster, "agentPoolProfiles[0].vmSize"),
+		no(anCluster, "apiServerAccessProfile.authorizedIPRanges"),
+		no(anCluster, "tags.owner"),
+
+		// AKS node pool.
+		yes(anPool, "agentPoolName"),
+		yes(anPool, "resourceName"),
+		yes(anPool, "vmSize"),
+		yes(anPool, "gpuInstanceProfile"),
+		refused(anPool, "availabilityZones"),
+		refused(anPool, "availabilityZones[2]"),
+		refused(anPool, "creationData.sourceResourceId"),
+		refused(anPool, "enableEncryptionAtHost"),
+		refused(anPool, "enableFIPS"),
+		refused(anPool, "enableNodePublicIP"),
+		refused(anPool, "enableUltraSSD"),
+		refused(anPool, "kubeletConfig.podMaxPids"),
+		refused(anPool, "kubeletDiskType"),
+		refused(anPool, "linuxOSConfig.swapFileSizeMB"),
+		refused(anPool, "maxPods"),
+		refused(anPool, "osDiskSizeGB"),
+		refused(anPool, "osDiskType"),
+		refused(anPool, "podSubnetID"),
+		refused(anPool, "vnetSubnetID"),
+		refused(anPool, "capacityReservationGroupID"),
+		refused(anPool, "hostGroupID"),
+		refused(anPool, "nodePublicIPPrefixID"),
+		refused(anPool, "osType"),
+		refused(anPool, "proximityPlacementGroupID"),
+		refused(anPool, "scaleSetEvictionPolicy"),
+		refused(anPool, "scaleSetPriority"),
+		refused(anPool, "spotMaxPrice"),
+		{typ: anPool, path: "osSKU", old: "Ubuntu", new: "AzureLinux"},
+		{typ: anPool, path: "osSKU", old: "AzureLinux", new: "Windows2022", want: true, refused: true},
+		no(anPool, "count"),
+		no(anPool, "maxCount"),
+		no(anPool, "mode"),
+		no(anPool, "nodeLabels.team"),
+		no(anPool, "nodeTaints[0]"),
+		no(anPool, "upgradeSettings.maxSurge"),
+		no(anPool, "orchestratorVersion"),
+
+		// Networks.
+		yes(anVNet, "virtualNetworkName"),
+		yes(anVNet, "location"),
+		no(anVNet, "addressSpace.addressPrefixes"),
+		yes(anSubnet, "subnetName"),
+		yes(anSubnet, "virtualNetworkName"),
+		no(anSubnet, "addressPrefix"),
+		no(anSubnet, "natGateway.id"),
+
+		// Storage.
+		yes(anAccount, "accountName"),
+		yes(anAccount, "location"),
+		yes(anAccount, "isHnsEnabled"),
+		{typ: anAccount, path: "kind", old: "StorageV2", new: "BlobStorage", want: true, refused: true},
+		{typ: anAccount, path: "kind", old: "BlobStorage", new: "StorageV2"},
+		{typ: anAccount, path: "kind", old: "Storage", new: "FileStorage"},
+		{typ: anAccount, path: "sku.name", old: "Standard_GRS", new: "Standard_GZRS", want: true, refused: true},
+		{typ: anAccount, path: "sku.name", old: "Standard_LRS", new: "Premium_LRS", want: true, refused: true},
+		{typ: anAccount, path: "sku.name", old: "Standard_LRS", new: "Standard_RAGRS"},
+		{typ: anAccount, path: "sku.name", old: "Standard_ZRS", new: "Standard_GZRS"},
+		refused(anAccount, "dnsEndpointType"),
+		refused(anAccount, "enableNfsV3"),
+		refused(anAccount, "encryption.requireInfrastructureEncryption"),
+		refused(anAccount, "encryption.services.queue.keyType"),
+		refused(anAccount, "encryption.services.table.keyType"),
+		no(anAccount, "encryption.services.blob.enabled"),
+		no(anAccount, "minimumTlsVersion"),
+		no(anAccount, "allowBlobPublicAccess"),
+		yes(anBlob, "accountName"),
+		yes(anBlob, "containerName"),
+		refused(anBlob, "defaultEncryptionScope"),
+		refused(anBlob, "denyEncryptionScopeOverride"),
+		no(anBlob, "publicAccess"),
+
+		// Resource group, DNS, identity.
+		yes(anGroup, "location"),
+		yes(anGroup, "resourceGroupName"),
+		no(anGroup, "tags.class"),
+		yes(anZone, "zoneName"),
+		yes(anZone, "location"),
+		yes(anRecord, "zoneName"),
+		yes(anRecord, "relativeRecordSetName"),
+		yes(anRecord, "recordType"),
+		no(anRecord, "ttl"),
+		no(anRecord, "aRecords[0].ipv4Address"),
+		yes(anIdentity, "resourceName"),
+		yes(anIdentity, "location"),
+		no(anIdentity, "tags.owner"),
+
+		// GKE cluster.
+		yes(gkeCluster, "name"),
+		yes(gkeCluster, "location"),
+		yes(gkeCluster, "description"),
+		yes(gkeCluster, "network"),
+		yes(gkeCluster, "subnetwork"),
+		yes(gkeCluster, "networkingMode"),
+		yes(gkeCluster, "datapathProvider"),
+		yes(gkeCluster, "defaultMaxPodsPerNode"),
+		yes(gkeCluster, "clusterIpv4Cidr"),
+		yes(gkeCluster, "enableAutopilot"),
+		yes(gkeCluster, "enableKubernetesAlpha"),
+		yes(gkeCluster, "enableMultiNetworking"),
+		yes(gkeCluster, "enableTpu"),
+		yes(gkeCluster, "initialNodeCount"),
+		yes(gkeCluster, "nodePools[0].name"),
+		yes(gkeCluster, "confidentialNodes.enabled"),
+		yes(gkeCluster, "masterAuth.clientCertificateConfig.issueClientCertificate"),
+		yes(gkeCluster, "clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey"),
+		yes(gkeCluster, "ipAllocationPolicy.clusterIpv4CidrBlock"),
+		yes(gkeCluster, "ipAllocationPolicy.clusterSecondaryRangeName"),
+		yes(gkeCluster, "ipAllocationPolicy.podCidrOverprovisionConfig.disabled"),
+		yes(gkeCluster, "ipAllocationPolicy.servicesIpv4CidrBlock"),
+		yes(gkeCluster, "ipAllocationPolicy.servicesSecondaryRangeName"),
+		yes(gkeCluster, "ipAllocationPolicy.stackType"),
+		yes(gkeCluster, "privateClusterConfig.enablePrivateNodes"),
+		yes(gkeCluster, "privateClusterConfig.masterIpv4CidrBlock"),
+		yes(gkeCluster, "privateClusterConfig.privateEndpointSubnetwork"),
+		no(gkeCluster, "privateClusterConfig.enablePrivateEndpoint"),
+		no(gkeCluster, "ipAllocationPolicy.additionalPodRangesConfig.podRangeNames[0]"),
+		no(gkeCluster, "minMasterVersion"),
+		no(gkeCluster, "releaseChannel.channel"),
+		no(gkeCluster, "resourceLabels.owner"),
+		no(gkeCluster, "masterAuthorizedNetworksConfig.cidrBlocks[0].cidrBlock"),
+
+		// GKE node pool.
+		yes(gkePool, "name"),
+		yes(gkePool, "namePrefix"),
+		yes(gkePool, "cluster"),
+		yes(gkePool, "location"),
+		yes(gkePool, "initialNodeCount"),
+		yes(gkePool, "maxPodsPerNode"),
+		yes(gkePool, "placementPolicy.type"),
+		yes(gkePool, "queuedProvisioning.enabled"),
+		yes(gkePool, "networkConfig.additionalNodeNetworkConfigs[0].network"),
+		yes(gkePool, "networkConfig.additionalPodNetworkConfigs[0].subnetwork"),
+		yes(gkePool, "networkConfig.createPodRange"),
+		yes(gkePool, "networkConfig.podCidrOverprovisionConfig.disabled"),
+		yes(gkePool, "networkConfig.podIpv4CidrBlock"),
+		yes(gkePool, "networkConfig.podRange"),
+		no(gkePool, "networkConfig.enablePrivateNodes"),
+		no(gkePool, "nodeConfig.machineType"),
+		no(gkePool, "nodeConfig.diskSizeGb"),
+		no(gkePool, "nodeConfig.diskType"),
+		no(gkePool, "nodeConfig.imageType"),
+		no(gkePool, "nodeConfig.labels.team"),
+		no(gkePool, "nodeConfig.resourceLabels.owner"),
+		no(gkePool, "nodeConfig.taints[0].value"),
+		no(gkePool, "nodeLocations[0]"),
+		no(gkePool, "autoscaling.totalMaxNodeCount"),
+		no(gkePool, "upgradeSettings.maxSurge"),
+
+		// GCP network, subnetwork, bucket, DNS, service account.
+		yes(gcpNetwork, "name"),
+		yes(gcpNetwork, "autoCreateSubnetworks"),
+		yes(gcpNetwork, "description"),
+		yes(gcpNetwork, "enableUlaInternalIpv6"),
+		yes(gcpNetwork, "internalIpv6Range"),
+		yes(gcpNetwork, "mtu"),
+		no(gcpNetwork, "routingMode"),
+		yes(gcpSubnet, "name"),
+		yes(gcpSubnet, "network"),
+		yes(gcpSubnet, "region"),
+		yes(gcpSubnet, "description"),
+		yes(gcpSubnet, "purpose"),
+		yes(gcpSubnet, "externalIpv6Prefix"),
+		{typ: gcpSubnet, path: "ipCidrRange", old: "10.40.0.0/18", new: "10.40.0.0/19", want: true},
+		{typ: gcpSubnet, path: "ipCidrRange", old: "10.40.0.0/18", new: "10.41.0.0/18", want: true},
+		{typ: gcpSubnet, path: "ipCidrRange", old: "10.40.0.0/18", new: snapshot.UnknownValue, want: true},
+		{typ: gcpSubnet, path: "ipCidrRange", old: "10.40.0.0/18", new: "10.40.0.0/16"},
+		no(gcpSubnet, "secondaryIpRanges[0].ipCidrRange"),
+		no(gcpSubnet, "logConfig.flowSampling"),
+		no(gcpSubnet, "privateIpGoogleAccess"),
+		yes(gcpBucket, "name"),
+		yes(gcpBucket, "location"),
+		yes(gcpBucket, "enableObjectRetention"),
+		yes(gcpBucket, "customPlacementConfig.dataLocations[1]"),
+		no(gcpBucket, "storageClass"),
+		no(gcpBucket, "versioning.enabled"),
+		no(gcpBucket, "lifecycleRules[0].condition.age"),
+		yes(gcpZone, "name"),
+		yes(gcpZone, "dnsName"),
+		yes(gcpZone, "visibility"),
+		no(gcpZone, "description"),
+		yes(gcpRecord, "managedZone"),
+		yes(gcpRecord, "name"),
+		no(gcpRecord, "rrdatas[0]"),
+		no(gcpRecord, "ttl"),
+		yes(gcpAccount, "accountId"),
+		no(gcpAccount, "displayName"),
+		no(gcpAccount, "description"),
+
+		// A change to a whole block replaces when the block holds an entry.
+		yes(gkePool, "nodeConfig"),
+		refused(anPool, "creationData"),
+	}
+	// The node configuration GKE clusters and node pools share.
+	for _, typ := range []string{gkeCluster, gkePool} {
+		for _, path := range []string{
+			"nodeConfig.advancedMachineFeatures.threadsPerCore",
+			"nodeConfig.bootDiskKmsKey",
+			"nodeConfig.confidentialNodes.enabled",
+			"nodeConfig.enableConfidentialStorage",
+			"nodeConfig.ephemeralStorageLocalSsdConfig.localSsdCount",
+			"nodeConfig.guestAccelerators[0].type",
+			"nodeConfig.gvnic.enabled",
+			"nodeConfig.hostMaintenancePolicy.maintenanceInterval",
+			"nodeConfig.localNvmeSsdBlockConfig.localSsdCount",
+			"nodeConfig.localSsdCount",
+			"nodeConfig.metadata.disable-legacy-endpoints",
+			"nodeConfig.minCpuPlatform",
+			"nodeConfig.nodeGroup",
+			"nodeConfig.oauthScopes[0]",
+			"nodeConfig.preemptible",
+			"nodeConfig.reservationAffinity.consumeReservationType",
+			"nodeConfig.secondaryBootDisks[0].diskImage",
+			"nodeConfig.serviceAccount",
+			"nodeConfig.shieldedInstanceConfig.enableSecureBoot",
+			"nodeConfig.soleTenantConfig.nodeAffinities[0].key",
+			"nodeConfig.spot",
+		} {
+			cases = append(cases, yes(typ, path))
+		}
+	}
+	return cases
+}
+
+func TestReplaceTable(t *testing.T) {
+	for _, tc := range replaceCases() {
+		rule, got := replacementFor(tc.typ, mustParsePath(tc.path), tc.old, tc.new)
+		if got != tc.want || rule.refused != tc.refused {
+			t.Errorf("%s %s (%v → %v): forces replacement %v (refused %v), want %v (refused %v)",
+				tc.typ, tc.path, tc.old, tc.new, got, rule.refused, tc.want, tc.refused)
+		}
+	}
+}
+
+// TestEveryReplaceRuleIsTested checks that each entry of the table makes at
+// least one case of TestReplaceTable force replacement, so an entry cannot
+// be added (or mistyped) without a test.
+func TestEveryReplaceRuleIsTested(t *testing.T) {
+	hit := map[string]bool{}
+	for _, tc := range replaceCases() {
+		path := mustParsePath(tc.path)
+		for key, rules := range ruleSets() {
+			if key != packageOf(tc.typ) && key != baseType(tc.typ) {
+				continue
+			}
+			for _, r := range rules {
+				if overlaps(path, r.path) && (r.when == nil || r.when(tc.old, tc.new)) && tc.want {
+					hit[key+" "+formatPath(r.path)] = true
+				}
+			}
+		}
+	}
+	for key, rules := range ruleSets() {
+		for _, r := range rules {
+			if id := key + " " + formatPath(r.path); !hit[id] {
+				t.Errorf("replace-table entry %s has no case that forces replacement", id)
+			}
+		}
+	}
+}
+
+func ruleSets() map[string][]replaceRule {
+	out := map[string][]replaceRule{}
+	for k, v := range packageRules {
+		out[k] = v
+	}
+	for k, v := range typeRules {
+		out[k] = v
+	}
+	return out
+}
+
+// TestReplaceTableNamesRealInputs checks table paths against the inputs the
+// provider SDKs really send, as recorded in the committed snapshots: a
+// misspelt path (osDiskSizeGb for osDiskSizeGB) would never match.
+func TestReplaceTableNamesRealInputs(t *testing.T) {
+	want := map[string][]string{
+		anCluster: {"resourceName", "location", "dnsPrefix", "networkProfile", "resourceGroupName",
+			"apiServerAccessProfile.enablePrivateCluster", "enableRBAC", "oidcIssuerProfile.enabled"},
+		anPool: {"agentPoolName", "resourceName", "vmSize", "availabilityZones", "osDiskSizeGB", "osDiskType",
+			"osSKU", "osType", "scaleSetPriority", "vnetSubnetID"},
+		anVNet:     {"virtualNetworkName", "location"},
+		anSubnet:   {"subnetName", "virtualNetworkName"},
+		anAccount:  {"accountName", "location", "kind", "sku.name"},
+		anBlob:     {"accountName", "containerName"},
+		anGroup:    {"location", "resourceGroupName"},
+		anIdentity: {"resourceName", "location"},
+		gkeCluster: {"name", "location", "description", "network", "subnetwork", "networkingMode", "datapathProvider",
+			"initialNodeCount", "ipAllocationPolicy.clusterSecondaryRangeName", "ipAllocationPolicy.stackType",
+			"privateClusterConfig.enablePrivateNodes", "privateClusterConfig.masterIpv4CidrBlock", "project",
+			"nodeConfig.oauthScopes", "nodeConfig.serviceAccount", "nodeConfig.shieldedInstanceConfig"},
+		gkePool: {"name", "cluster", "location", "initialNodeCount", "nodeConfig.spot", "nodeConfig.oauthScopes",
+			"nodeConfig.serviceAccount", "nodeConfig.shieldedInstanceConfig"},
+		gcpNetwork: {"name", "autoCreateSubnetworks", "description"},
+		gcpSubnet:  {"name", "network", "region", "purpose", "ipCidrRange"},
+		gcpBucket:  {"name", "location"},
+		gcpAccount: {"accountId", "project"},
+	}
+	resources := map[string][]snapshot.Resource{}
+	for _, stack := range []string{"prod-aks", "prod-gke"} {
+		s := readSnapshot(t, stack)
+		for _, r := range s.Resources {
+			resources[baseType(r.Type)] = append(resources[baseType(r.Type)], r)
+		}
+	}
+	for typ, paths := range want {
+		rs := resources[baseType(typ)]
+		if len(rs) == 0 {
+			t.Errorf("no %s in the committed snapshots", typ)
+			continue
+		}
+		for _, path := range paths {
+			if !inTable(typ, mustParsePath(path)) {
+				t.Errorf("%s %s: not in the replace table", typ, path)
+			}
+			if _, ok := rs[0].Input(path); !ok {
+				t.Errorf("%s %s: no such input on %s", typ, path, rs[0].Name)
+			}
+		}
+	}
+}
+
+// inTable reports whether some entry for typ covers path, whatever its
+// condition.
+func inTable(typ string, path []step) bool {
+	for _, r := range slices.Concat(packageRules[packageOf(typ)], typeRules[baseType(typ)]) {
+		if overlaps(path, r.path) {
+			return true
+		}
+	}
+	return false
+}
+
+func readSnapshot(t *testing.T, stack string) *snapshot.Snapshot {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "stacks", "snapshots", stack+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := snapshot.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestBaseType(t *testing.T) {
+	for in, want := range map[string]string{
+		"azure-native:network/v20240501:Subnet":                    "azure-native:network:Subnet",
+		"azure-native:containerservice/v20241002preview:AgentPool": "azure-native:containerservice:AgentPool",
+		"azure-native:storage:StorageAccount":                      "azure-native:storage:StorageAccount",
+		"gcp:container/nodePool:NodePool":                          "gcp:container/nodePool:NodePool",
+		"kubernetes:networking.k8s.io/v1:NetworkPolicy":            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+		"plinth:components:Cluster":                                "plinth:components:Cluster",
+	} {
+		if got := baseType(in); got != want {
+			t.Errorf("baseType(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/plinth-dev/plinth/internal/snapshot"
+)
+
+// maxValue is the longest rendered value, in characters; longer ones are cut
+// with "…" (the JSON output keeps them whole).
+const maxValue = 120
+
+// compactJSON writes v as one line of JSON, HTML characters unescaped, map
+// keys sorted.
+func compactJSON(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Values come from decoded JSON and always encode; say so if not.
+		return "(unprintable)"
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// formatValue renders one side of a property change: strings quoted,
+// "[secret]" and "[unknown]" bare, an absent value as "(none)".
+func formatValue(v any, absent bool) string {
+	if absent {
+		return "(none)"
+	}
+	if s, ok := v.(string); ok && (s == snapshot.SecretValue || s == snapshot.UnknownValue) {
+		return s
+	}
+	return cut(compactJSON(v), maxValue)
+}
+
+// cut shortens s to at most n characters, marking the cut with "…".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:n-1]) + "…"
+}
+
+// changeNote explains a property change in parentheses, or returns "".
+func changeNote(p PropertyChange) string {
+	switch {
+	case p.Ignored:
+		return " (ignored: ignoreChanges)"
+	case p.ForcesReplacement && p.Refused:
+		return " (cannot change in place)"
+	case p.ForcesReplacement:
+		return " (forces replacement)"
+	}
+	return ""
+}
+
+// symbol marks a resource the way `pulumi preview` does.
+func symbol(c ResourceChange, g group) string {
+	switch {
+	case g == groupDelete:
+		return "-"
+	case g == groupAdd:
+		return "+"
+	case c.Replace:
+		return "±"
+	case g == groupMove:
+		return ">"
+	}
+	return "~"
+}
+
+// group is one kind of change, in the order reports list them: what
+// destroys comes first.
+type group int
+
+const (
+	groupDelete group = iota
+	groupReplace
+	groupChange
+	groupMove
+	groupAdd
+)
+
+// groupVerbs say what happens to each group's resources.
+var groupVerbs = [...]string{
+	groupDelete:  "to delete",
+	groupReplace: "to replace",
+	groupChange:  "to change",
+	groupMove:    "to move",
+	groupAdd:     "to add",
+}
+
+// groupTitle names a group with its size: "2 to replace".
+func groupTitle(g group, n int) string {
+	return fmt.Sprintf("%d %s", n, groupVerbs[g])
+}
+
+// groups splits a stack's resources into the groups, each in URN order.
+func groups(s StackDiff) [][]ResourceChange {
+	out := make([][]ResourceChange, groupAdd+1)
+	out[groupDelete] = s.Removed
+	for _, c := range s.Changed {
+		if c.Replace {
+			out[groupReplace] = append(out[groupReplace], c)
+		} else {
+			out[groupChange] = append(out[groupChange], c)
+		}
+	}
+	out[groupMove] = s.Moved
+	out[groupAdd] = s.Added
+	return out
+}
+
+// summaryLine sums up a stack: "prod-aks: 2 to add, 1 to change, 1 to
+// replace, 0 to delete", with ", 1 to move" when something moves.
+func summaryLine(s StackDiff) string {
+	if !s.HasChanges() {
+		return s.Stack + ": no changes"
+	}
+	n := s.Summary
+	line := fmt.Sprintf("%s: %d to add, %d to change, %d to replace, %d to delete",
+		s.Stack, n.Add, n.Change, n.Replace, n.Delete)
+	if n.Move > 0 {
+		line += fmt.Sprintf(", %d to move", n.Move)
+	}
+	return line
+}
