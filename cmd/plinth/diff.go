@@ -126,7 +126,7 @@ func readSnapshot(path string) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read-only file
 	s, err := snapshot.Read(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

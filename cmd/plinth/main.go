@@ -56,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "plinth:", err)
+	_, _ = fmt.Fprintln(stderr, "plinth:", err)
 	var (
 		ue usageError
 		ee exitError

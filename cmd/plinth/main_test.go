@@ -101,7 +101,7 @@ func mutated(t *testing.T, dir, name string, mutate func(s *snapshot.Snapshot)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read-only file
 	s, err := snapshot.Read(f)
 	if err != nil {
 		t.Fatal(err)

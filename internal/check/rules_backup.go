@@ -118,19 +118,18 @@ func checkBackupAccount(s *snapshot.Snapshot, acct *snapshot.Resource) []Finding
 			"and every backup with it; add a ManagementLockByScope with level CanNotDelete at scope /subscriptions/<subscription>%s", id))
 	}
 	svc := blobServiceOf(s, rg, name)
-	switch {
-	case svc == nil:
+	if svc == nil {
 		out = append(out, note(acct, "no BlobServiceProperties for the Velero backup storage account, so deleted or overwritten backups "+
 			"cannot be recovered; turn on blob soft delete and versioning"))
-	default:
-		if !isTrue(svc.Inputs, "deleteRetentionPolicy", "enabled") {
-			out = append(out, invalid(svc, "deleteRetentionPolicy.enabled", get(svc.Inputs, "deleteRetentionPolicy", "enabled"),
-				"deleted backups cannot be recovered; turn on blob soft delete"))
-		}
-		if !isTrue(svc.Inputs, "isVersioningEnabled") {
-			out = append(out, invalid(svc, "isVersioningEnabled", get(svc.Inputs, "isVersioningEnabled"),
-				"overwritten backups cannot be recovered; turn on blob versioning"))
-		}
+		return out
+	}
+	if !isTrue(svc.Inputs, "deleteRetentionPolicy", "enabled") {
+		out = append(out, invalid(svc, "deleteRetentionPolicy.enabled", get(svc.Inputs, "deleteRetentionPolicy", "enabled"),
+			"deleted backups cannot be recovered; turn on blob soft delete"))
+	}
+	if !isTrue(svc.Inputs, "isVersioningEnabled") {
+		out = append(out, invalid(svc, "isVersioningEnabled", get(svc.Inputs, "isVersioningEnabled"),
+			"overwritten backups cannot be recovered; turn on blob versioning"))
 	}
 	return out
 }

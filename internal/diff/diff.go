@@ -304,6 +304,6 @@ func countChanges(d StackDiff) Counts {
 // is the move itself.
 func hasApplied(c ResourceChange) bool {
 	return slices.ContainsFunc(c.Properties, func(p PropertyChange) bool {
-		return !p.Ignored && !(c.OldURN != "" && p.Path == "options.parent")
+		return !p.Ignored && (c.OldURN == "" || p.Path != "options.parent")
 	})
 }

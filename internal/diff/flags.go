@@ -17,7 +17,7 @@ const ProductionClass = "prod"
 // labels and GKE resourceLabels.
 var labelInputs = []string{"tags", "labels", "resourceLabels"}
 
-// Class returns the class a stack's resources are labelled with: the value
+// Class returns the class a stack's resources are labeled with: the value
 // of the "class" key in their tags, labels or resourceLabels inputs, such
 // as "prod", "staging" or "dev". If resources disagree, the most common
 // value wins (ties go to the alphabetically first); "" if none has one.

@@ -358,7 +358,7 @@ func cidrNotWidened(old, new any) bool {
 	if !okOld || !okNew {
 		return true
 	}
-	return !(n.Bits() <= o.Bits() && n.Contains(o.Addr()))
+	return n.Bits() > o.Bits() || !n.Contains(o.Addr())
 }
 
 func prefixOf(v any) (netip.Prefix, bool) {

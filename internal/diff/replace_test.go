@@ -353,7 +353,7 @@ func ruleSets() map[string][]replaceRule {
 
 // TestReplaceTableNamesRealInputs checks table paths against the inputs the
 // provider SDKs really send, as recorded in the committed snapshots: a
-// misspelt path (osDiskSizeGb for osDiskSizeGB) would never match.
+// misspelled path (osDiskSizeGb for osDiskSizeGB) would never match.
 func TestReplaceTableNamesRealInputs(t *testing.T) {
 	want := map[string][]string{
 		anCluster: {"resourceName", "location", "dnsPrefix", "networkProfile", "resourceGroupName",
@@ -418,7 +418,7 @@ func readSnapshot(t *testing.T, stack string) *snapshot.Snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read-only file
 	s, err := snapshot.Read(f)
 	if err != nil {
 		t.Fatal(err)
