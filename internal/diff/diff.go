@@ -201,7 +201,10 @@ func sortedResources(s *snapshot.Snapshot) []*snapshot.Resource {
 
 // findMoves maps the URN of each new resource that moves to the old resource
 // it moves from: an old URN that is gone and that the new resource lists in
-// its aliases. Each old resource moves at most once, to the first new URN.
+// its aliases, or that differs from it only in the API version of its type
+// under the same parent and name (the SDK's aliases, which snapshots leave
+// out: snapshot.SameTypeAcrossVersions). Each old resource moves at most
+// once, to the first new URN.
 func findMoves(olds, news map[string]*snapshot.Resource) map[string]*snapshot.Resource {
 	moves := map[string]*snapshot.Resource{}
 	taken := map[string]bool{}
@@ -210,7 +213,13 @@ func findMoves(olds, news map[string]*snapshot.Resource) map[string]*snapshot.Re
 		if olds[urn] != nil {
 			continue
 		}
-		for _, alias := range r.Aliases {
+		aliases := slices.Clone(r.Aliases)
+		for _, o := range slices.Sorted(maps.Keys(olds)) {
+			if old := olds[o]; old.Name == r.Name && old.Parent == r.Parent && snapshot.SameTypeAcrossVersions(old.Type, r.Type) {
+				aliases = append(aliases, o)
+			}
+		}
+		for _, alias := range aliases {
 			old := olds[alias]
 			if old == nil || news[alias] != nil || taken[alias] {
 				continue

@@ -446,3 +446,25 @@ func TestDeletionProtectionInputCountsAsProtected(t *testing.T) {
 		t.Fatalf("flags %+v", f)
 	}
 }
+
+// An API-version change of a type is the SDK's own alias, which snapshots
+// leave out: the resource moves, without a NO-ALIAS flag.
+func TestAPIVersionChangeIsAMove(t *testing.T) {
+	old := &snapshot.Snapshot{Stack: "prod-aks", Resources: []snapshot.Resource{
+		{URN: "urn:pulumi:prod-aks::plinth::plinth:components:Network$azure-native:network/v20240501:VirtualNetwork::vnet",
+			Type: "azure-native:network/v20240501:VirtualNetwork", Name: "vnet", Custom: true, Parent: "p", Protect: true,
+			Inputs: map[string]any{"virtualNetworkName": "vnet"}},
+	}}
+	cur := &snapshot.Snapshot{Stack: "prod-aks", Resources: []snapshot.Resource{
+		{URN: "urn:pulumi:prod-aks::plinth::plinth:components:Network$azure-native:network:VirtualNetwork::vnet",
+			Type: "azure-native:network:VirtualNetwork", Name: "vnet", Custom: true, Parent: "p", Protect: true,
+			Inputs: map[string]any{"virtualNetworkName": "vnet"}},
+	}}
+	d := Compare(old, cur)
+	if len(d.Moved) != 1 || len(d.Added)+len(d.Removed) != 0 {
+		t.Fatalf("moved %d, added %d, removed %d; want one move", len(d.Moved), len(d.Added), len(d.Removed))
+	}
+	if r := Summarize([]StackDiff{d}); r.HasFlags() {
+		t.Errorf("flags on an API-version move: %+v", r.Flags)
+	}
+}

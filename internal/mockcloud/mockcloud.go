@@ -153,7 +153,7 @@ func (m *Mocks) urn(parent, typ, name string) string {
 // aliases returns the URNs a registration declares as its former ones:
 // pulumi.Aliases given as URNs, and alias specs resolved against the
 // resource's own type, name and parent the way the engine resolves them,
-// except the SDK's API-version aliases (SameTypeAcrossVersions).
+// except the SDK's API-version aliases (snapshot.SameTypeAcrossVersions).
 func (m *Mocks) aliases(rpc *pulumirpc.RegisterResourceRequest, typ, name string) []string {
 	out := append([]string{}, rpc.GetAliasURNs()...)
 	for _, a := range rpc.GetAliases() {
@@ -178,35 +178,12 @@ func (m *Mocks) aliases(rpc *pulumirpc.RegisterResourceRequest, typ, name string
 		case spec.GetParentUrn() != "":
 			parent = spec.GetParentUrn()
 		}
-		if n == name && parent == rpc.GetParent() && SameTypeAcrossVersions(t, typ) {
-			continue // the SDK's API-version alias; see SameTypeAcrossVersions
+		if n == name && parent == rpc.GetParent() && snapshot.SameTypeAcrossVersions(t, typ) {
+			continue // the SDK's API-version alias; see snapshot.SameTypeAcrossVersions
 		}
 		out = append(out, m.urn(parent, t, n))
 	}
 	return out
-}
-
-// SameTypeAcrossVersions reports whether two type tokens name the same
-// resource in different API versions of its module, such as
-// "azure-native:authorization/v20150701:RoleAssignment" and
-// "azure-native:authorization:RoleAssignment". azure-native aliases every
-// resource to each of its API versions; snapshots leave those aliases out
-// (dozens per resource) and readers of a snapshot treat such a type change
-// as aliased.
-func SameTypeAcrossVersions(a, b string) bool {
-	strip := func(t string) string {
-		pkg, rest, ok := strings.Cut(t, ":")
-		if !ok {
-			return t
-		}
-		module, name, ok := strings.Cut(rest, ":")
-		if !ok {
-			return t
-		}
-		module, _, _ = strings.Cut(module, "/")
-		return pkg + ":" + module + ":" + name
-	}
-	return a != b && strip(a) == strip(b)
 }
 
 // plain converts Pulumi property values into JSON-ready values. Secrets

@@ -111,20 +111,3 @@ func TestAliasesAreRecordedAsURNs(t *testing.T) {
 		t.Errorf("aliases = %v, want %v", r, want)
 	}
 }
-
-func TestSameTypeAcrossVersions(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"azure-native:authorization/v20150701:RoleAssignment", "azure-native:authorization:RoleAssignment", true},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "azure-native:containerservice/v20230401:ManagedCluster", true},
-		{"azure-native:authorization:RoleAssignment", "azure-native:authorization:RoleAssignment", false},
-		{"azure-native:authorization:RoleAssignment", "azure-native:authorization:RoleDefinition", false},
-		{"gcp:storage/bucket:Bucket", "gcp:storage/bucketIAMMember:BucketIAMMember", false},
-	} {
-		if got := SameTypeAcrossVersions(tc.a, tc.b); got != tc.want {
-			t.Errorf("SameTypeAcrossVersions(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
-		}
-	}
-}

@@ -149,3 +149,27 @@ func (r *Resource) Input(path string) (any, bool) {
 	}
 	return cur, true
 }
+
+// SameTypeAcrossVersions reports whether two type tokens name the same
+// resource in different API versions of its module, such as
+// "azure-native:authorization/v20150701:RoleAssignment" and
+// "azure-native:authorization:RoleAssignment". azure-native aliases every
+// resource to each of its API versions: snapshots leave those aliases out
+// of Resource.Aliases (dozens per resource), and readers of a snapshot
+// treat a resource whose type changes only so, under the same parent and
+// name, as aliased.
+func SameTypeAcrossVersions(a, b string) bool {
+	strip := func(t string) string {
+		pkg, rest, ok := strings.Cut(t, ":")
+		if !ok {
+			return t
+		}
+		module, name, ok := strings.Cut(rest, ":")
+		if !ok {
+			return t
+		}
+		module, _, _ = strings.Cut(module, "/")
+		return pkg + ":" + module + ":" + name
+	}
+	return a != b && strip(a) == strip(b)
+}
