@@ -78,7 +78,7 @@ func runCheck(stdout io.Writer, names []string, o checkOptions) error {
 		return err
 	}
 	if errs, _ := check.Count(findings); errs > 0 {
-		return exitError{code: exitFindings, err: fmt.Errorf("%d readiness rule violations in %s", errs, plural(len(envs), "stack"))}
+		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", plural(errs, "readiness rule violation"), plural(len(envs), "stack"))}
 	}
 	return nil
 }

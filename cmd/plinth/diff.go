@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -92,6 +93,15 @@ func runDiff(stdout io.Writer, names []string, o diffOptions) error {
 			}
 			stackDiffs = append(stackDiffs, diff.Compare(from, to))
 		}
+		if len(names) == 0 {
+			// Stacks the base has and the working tree no longer defines
+			// are deleted whole.
+			gone, err := removedStacks(o.dir, o.base)
+			if err != nil {
+				return err
+			}
+			stackDiffs = append(stackDiffs, gone...)
+		}
 	}
 	report := diff.Summarize(stackDiffs)
 	if err := write(report, stdout); err != nil {
@@ -101,11 +111,32 @@ func runDiff(stdout io.Writer, names []string, o diffOptions) error {
 	case !o.exitCode:
 		return nil
 	case report.HasFlags():
-		return exitError{code: exitDanger, err: fmt.Errorf("changes a reviewer must not miss; see the flags above")}
+		return exitError{code: exitDanger, err: fmt.Errorf("changes a reviewer must not miss: see the flags in the report")}
 	case report.HasChanges():
 		return exitError{code: exitFindings, err: fmt.Errorf("the stacks change")}
 	}
 	return nil
+}
+
+// removedStacks compares the snapshots committed at base of stacks the
+// working tree no longer defines with nothing.
+func removedStacks(dir, base string) ([]diff.StackDiff, error) {
+	committed, err := stacksAt(dir, base)
+	if err != nil {
+		return nil, err
+	}
+	var out []diff.StackDiff
+	for _, name := range committed {
+		if slices.Contains(stacks.Names(), name) {
+			continue
+		}
+		from, err := snapshotAt(dir, base, stacks.SnapshotPath(name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, diff.Compare(from, nil))
+	}
+	return out, nil
 }
 
 // diffWriter returns the report writer of format.
@@ -124,7 +155,7 @@ func diffWriter(format string) (func(diff.Report, io.Writer) error, error) {
 func readSnapshot(path string) (*snapshot.Snapshot, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, usageError{err}
 	}
 	defer f.Close() //nolint:errcheck // read-only file
 	s, err := snapshot.Read(f)

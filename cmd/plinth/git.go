@@ -36,3 +36,21 @@ func snapshotAt(dir, ref, path string) (*snapshot.Snapshot, error) {
 	}
 	return s, nil
 }
+
+// stacksAt lists the stacks whose snapshots are committed at ref under
+// stacks/snapshots/.
+func stacksAt(dir, ref string) ([]string, error) {
+	cmd := exec.Command("git", "-C", dir, "ls-tree", "--name-only", ref, "--", "stacks/snapshots/")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("git ls-tree %s: %s", ref, strings.TrimSpace(stderr.String()))
+	}
+	var names []string
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		if name, ok := strings.CutSuffix(strings.TrimPrefix(line, "stacks/snapshots/"), ".json"); ok && name != "" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}

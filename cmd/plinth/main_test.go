@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,7 +65,7 @@ func TestCheckPassesTheStacksAndFailsAnUnlockedProduction(t *testing.T) {
 	if code != exitFindings {
 		t.Errorf("exit %d, want %d\n%s%s", code, exitFindings, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "error PLN009 prod-lift: ") || !strings.Contains(stderr, "readiness rule violations in 1 stack") {
+	if !strings.Contains(stdout, "error PLN009 prod-lift: ") || !strings.Contains(stderr, "readiness rule violation in 1 stack") {
 		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	}
 }
@@ -196,6 +197,16 @@ func TestDiffAgainstAGitRef(t *testing.T) {
 	}
 	if code, _, stderr := cli(t, "diff", "prod-aks", "--dir", repo, "--base", "no-such-ref"); code != exitUsage || !strings.Contains(stderr, `--base "no-such-ref": no such git ref`) {
 		t.Errorf("unknown ref: exit %d, %s", code, stderr)
+	}
+	// A stack the base has and the working tree does not is deleted whole;
+	// one the base does not have is all additions.
+	resources := 0
+	mutated(t, filepath.Join(repo, "stacks/snapshots"), "qa-aks.json", func(s *snapshot.Snapshot) { s.Stack, resources = "qa-aks", len(s.Resources) })
+	gitRun("add", ".")
+	gitRun("commit", "-q", "-m", "a stack since removed")
+	code, stdout, _ = cli(t, "diff", "--dir", repo)
+	if want := fmt.Sprintf("qa-aks: 0 to add, 0 to change, 0 to replace, %d to delete", resources); code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("removed stack: exit %d\n%s", code, stdout)
 	}
 	// A stack the base does not have is all additions.
 	if code, stdout, _ := cli(t, "diff", "dev-gke", "--dir", repo, "--format", "json"); code != 0 || !strings.Contains(stdout, `"stack": "dev-gke"`) {

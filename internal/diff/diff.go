@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
 )
@@ -200,26 +201,18 @@ func sortedResources(s *snapshot.Snapshot) []*snapshot.Resource {
 }
 
 // findMoves maps the URN of each new resource that moves to the old resource
-// it moves from: an old URN that is gone and that the new resource lists in
-// its aliases, or that differs from it only in the API version of its type
-// under the same parent and name (the SDK's aliases, which snapshots leave
-// out: snapshot.SameTypeAcrossVersions). Each old resource moves at most
-// once, to the first new URN.
+// it moves from: an old URN that is gone and that is one of the new
+// resource's aliases (aliasesOf). Each old resource moves at most once, to
+// the first new URN.
 func findMoves(olds, news map[string]*snapshot.Resource) map[string]*snapshot.Resource {
 	moves := map[string]*snapshot.Resource{}
 	taken := map[string]bool{}
+	aliases := aliasesOf(olds, news)
 	for _, urn := range slices.Sorted(maps.Keys(news)) {
-		r := news[urn]
 		if olds[urn] != nil {
 			continue
 		}
-		aliases := slices.Clone(r.Aliases)
-		for _, o := range slices.Sorted(maps.Keys(olds)) {
-			if old := olds[o]; old.Name == r.Name && old.Parent == r.Parent && snapshot.SameTypeAcrossVersions(old.Type, r.Type) {
-				aliases = append(aliases, o)
-			}
-		}
-		for _, alias := range aliases {
+		for _, alias := range aliases(news[urn]) {
 			old := olds[alias]
 			if old == nil || news[alias] != nil || taken[alias] {
 				continue
@@ -230,6 +223,57 @@ func findMoves(olds, news map[string]*snapshot.Resource) map[string]*snapshot.Re
 		}
 	}
 	return moves
+}
+
+// aliasesOf returns a function giving every URN a new resource answers to,
+// as the engine sees it:
+//   - the aliases it declares (pulumi.Aliases);
+//   - an old resource under the same parent and name whose type differs
+//     only in its API version (the SDK's own aliases, which snapshots leave
+//     out: snapshot.SameTypeAcrossVersions);
+//   - its URN under each alias of its parent: Pulumi gives children their
+//     parent's aliases, so aliasing a component moves its whole subtree.
+func aliasesOf(olds, news map[string]*snapshot.Resource) func(*snapshot.Resource) []string {
+	memo := map[string][]string{}
+	byParentName := map[string][]*snapshot.Resource{}
+	for _, o := range olds {
+		byParentName[o.Parent+"::"+o.Name] = append(byParentName[o.Parent+"::"+o.Name], o)
+	}
+	var aliases func(r *snapshot.Resource) []string
+	aliases = func(r *snapshot.Resource) []string {
+		if a, ok := memo[r.URN]; ok {
+			return a
+		}
+		memo[r.URN] = nil // a cycle of parents ends here
+		out := slices.Clone(r.Aliases)
+		for _, o := range byParentName[r.Parent+"::"+r.Name] {
+			if snapshot.SameTypeAcrossVersions(o.Type, r.Type) {
+				out = append(out, o.URN)
+			}
+		}
+		if p := news[r.Parent]; p != nil {
+			for _, pa := range aliases(p) {
+				if u, ok := childURN(pa, r.Type, r.Name); ok {
+					out = append(out, u)
+				}
+			}
+		}
+		slices.Sort(out)
+		memo[r.URN] = out
+		return out
+	}
+	return aliases
+}
+
+// childURN is the URN of a child of type typ and name under the parent
+// whose URN is parent: urn:pulumi:<stack>::<project>::<parent's type
+// chain>$<typ>::<name>.
+func childURN(parent, typ, name string) (string, bool) {
+	parts := strings.SplitN(parent, "::", 4)
+	if len(parts) != 4 {
+		return "", false
+	}
+	return parts[0] + "::" + parts[1] + "::" + parts[2] + "$" + typ + "::" + name, true
 }
 
 // pairRecreated finds, for each removed resource, an added one of the same

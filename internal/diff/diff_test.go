@@ -210,7 +210,7 @@ func TestURNChangeWithoutAliasIsDestroyAndCreate(t *testing.T) {
 	newURN := d.Added[0].URN
 	wantNoAlias := Flag{ID: FlagNoAlias, Severity: Danger, Message: "UserAssignedIdentity dev-aks-identity: its parent changed " +
 		"without an alias, so Pulumi deletes " + oldURN + " and creates " + newURN +
-		"; add pulumi.Aliases with the old URN to move it instead"}
+		"; add pulumi.Aliases with the old URN to move it instead (on the topmost component that moved: its children inherit it)"}
 	if !slices.Contains(d.Removed[0].Flags, wantNoAlias) {
 		t.Fatalf("flags %+v", d.Removed[0].Flags)
 	}
@@ -466,5 +466,39 @@ func TestAPIVersionChangeIsAMove(t *testing.T) {
 	}
 	if r := Summarize([]StackDiff{d}); r.HasFlags() {
 		t.Errorf("flags on an API-version move: %+v", r.Flags)
+	}
+}
+
+// Aliasing a component moves its whole subtree: Pulumi gives children
+// their parent's aliases, so no child needs an alias of its own.
+func TestChildrenInheritTheirParentsAliases(t *testing.T) {
+	const (
+		oldComp  = "urn:pulumi:prod-aks::plinth::plinth:components:Network::prod-aks"
+		newComp  = "urn:pulumi:prod-aks::plinth::plinth:environment:Platform$plinth:components:Network::prod-aks"
+		platform = "urn:pulumi:prod-aks::plinth::plinth:environment:Platform::prod-aks"
+		vnetType = "azure-native:network:VirtualNetwork"
+	)
+	old := &snapshot.Snapshot{Stack: "prod-aks", Resources: []snapshot.Resource{
+		{URN: oldComp, Type: "plinth:components:Network", Name: "prod-aks"},
+		{URN: "urn:pulumi:prod-aks::plinth::plinth:components:Network$" + vnetType + "::prod-aks-vnet",
+			Type: vnetType, Name: "prod-aks-vnet", Custom: true, Parent: oldComp, Protect: true},
+	}}
+	cur := &snapshot.Snapshot{Stack: "prod-aks", Resources: []snapshot.Resource{
+		{URN: platform, Type: "plinth:environment:Platform", Name: "prod-aks"},
+		{URN: newComp, Type: "plinth:components:Network", Name: "prod-aks", Parent: platform, Aliases: []string{oldComp}},
+		{URN: "urn:pulumi:prod-aks::plinth::plinth:environment:Platform$plinth:components:Network$" + vnetType + "::prod-aks-vnet",
+			Type: vnetType, Name: "prod-aks-vnet", Custom: true, Parent: newComp, Protect: true},
+	}}
+	d := Compare(old, cur)
+	if len(d.Moved) != 2 || len(d.Removed) != 0 || len(d.Added) != 1 {
+		t.Fatalf("moved %d, removed %d, added %d; want both resources moved and the Platform added", len(d.Moved), len(d.Removed), len(d.Added))
+	}
+	if r := Summarize([]StackDiff{d}); r.HasFlags() {
+		t.Errorf("flags when the component is aliased: %+v", r.Flags)
+	}
+	// Without the component's alias, both are recreated.
+	cur.Resources[1].Aliases = nil
+	if r := Summarize([]StackDiff{Compare(old, cur)}); !r.HasFlags() {
+		t.Error("no NO-ALIAS flag without the alias")
 	}
 }

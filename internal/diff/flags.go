@@ -71,6 +71,10 @@ var statefulTypes = map[string]bool{
 	"gcp:compute/disk:Disk":                        true,
 	"gcp:compute/regionDisk:RegionDisk":            true,
 	"gcp:compute/snapshot:Snapshot":                true,
+	// Directory groups hold their members, who are not in the stack:
+	// recreating one empties it and drops every assignment to it.
+	"azuread:index/group:Group":     true,
+	"gcp:cloudidentity/group:Group": true,
 	// Deleting a namespace deletes everything in it, volumes included.
 	"kubernetes:core/v1:Namespace":             true,
 	"kubernetes:core/v1:PersistentVolumeClaim": true,
@@ -143,7 +147,7 @@ func noAliasFlag(old, r *snapshot.Resource) Flag {
 	}
 	return Flag{ID: FlagNoAlias, Severity: Danger, Message: fmt.Sprintf(
 		"%s: %s without an alias, so Pulumi deletes %s and creates %s; "+
-			"add pulumi.Aliases with the old URN to move it instead", label(old), why, old.URN, r.URN)}
+			"add pulumi.Aliases with the old URN to move it instead (on the topmost component that moved: its children inherit it)", label(old), why, old.URN, r.URN)}
 }
 
 // Report is the diff of several stacks, ready to render.

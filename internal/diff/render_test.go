@@ -146,7 +146,9 @@ func TestSecretsAndUnknownsPrintBare(t *testing.T) {
 		{nil, false, "null"},
 		{[]any{"1", "2"}, false, `["1","2"]`},
 		{map[string]any{"b": 1, "a": "<x>"}, false, `{"a":"<x>","b":1}`},
-		{strings.Repeat("x", 200), false, `"` + strings.Repeat("x", maxValue-2) + "…"},
+		// Long values keep their start and their end (a URN's type and name).
+		{"urn:pulumi:prod-aks::plinth::" + strings.Repeat("x", 200) + "$azure-native:network:Subnet::prod-aks-nodes", false,
+			`"urn:pulumi:prod-aks::plinth::xxxxxxxxx…` + strings.Repeat("x", 35) + `$azure-native:network:Subnet::prod-aks-nodes"`},
 	} {
 		if got := formatValue(tc.v, tc.absent); got != tc.want {
 			t.Errorf("formatValue(%v, %v) = %q, want %q", tc.v, tc.absent, got, tc.want)

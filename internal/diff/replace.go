@@ -76,6 +76,10 @@ func refusesWhen(path string, when func(old, new any) bool) replaceRule {
 
 // packageRules apply to every resource of a package.
 var packageRules = map[string][]replaceRule{
+	// A Kubernetes object is identified by its namespace and name: a change
+	// of either deletes it and creates another (pulumi-kubernetes plans a
+	// replacement). A Helm release is named by its own name and namespace.
+	"kubernetes": {replaces("metadata.name"), replaces("metadata.namespace"), replaces("name"), replaces("namespace")},
 	// [an-path] resourceGroupName is in the URL of every resource-group-scoped
 	// azure-native resource.
 	"azure-native": {replaces("resourceGroupName")},
@@ -184,6 +188,21 @@ var typeRules = map[string][]replaceRule{
 	"azure-native:managedidentity:UserAssignedIdentity": {
 		replaces("resourceName"), // [an-path]
 		replaces("location"),     // [an-mut]
+	},
+	// [an-path] the URL of an extension resource is <scope>/providers/.../<name>.
+	"azure-native:authorization:RoleAssignment": {
+		replaces("roleAssignmentName"), replaces("scope"),
+		replaces("principalId"),      // [an-mut] create-only
+		replaces("roleDefinitionId"), // [an-mut] create-only: ARM refuses RoleAssignmentUpdateNotPermitted
+	},
+	"azure-native:authorization:RoleDefinition": {
+		replaces("roleDefinitionId"), replaces("scope"), // [an-path]
+	},
+	"azure-native:authorization:ManagementLockByScope": {
+		replaces("lockName"), replaces("scope"), // [an-path]
+	},
+	"azure-native:managedidentity:FederatedIdentityCredential": {
+		replaces("resourceName"), replaces("federatedIdentityCredentialResourceName"), // [an-path]
 	},
 
 	// [tf-google] container/resource_container_cluster.go

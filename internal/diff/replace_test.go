@@ -166,6 +166,30 @@ func replaceCases() []replaceCase {
 		yes(anIdentity, "location"),
 		no(anIdentity, "tags.owner"),
 
+		// Extension resources: their scope and name are their ID.
+		yes("azure-native:authorization:RoleAssignment", "scope"),
+		yes("azure-native:authorization:RoleAssignment", "roleAssignmentName"),
+		yes("azure-native:authorization:RoleAssignment", "principalId"),
+		yes("azure-native:authorization:RoleAssignment", "roleDefinitionId"),
+		no("azure-native:authorization:RoleAssignment", "description"),
+		yes("azure-native:authorization:RoleDefinition", "roleDefinitionId"),
+		yes("azure-native:authorization:RoleDefinition", "scope"),
+		no("azure-native:authorization:RoleDefinition", "permissions[0].actions[1]"),
+		yes("azure-native:authorization:ManagementLockByScope", "lockName"),
+		yes("azure-native:authorization:ManagementLockByScope", "scope"),
+		no("azure-native:authorization:ManagementLockByScope", "notes"),
+		yes("azure-native:managedidentity:FederatedIdentityCredential", "resourceName"),
+		yes("azure-native:managedidentity:FederatedIdentityCredential", "federatedIdentityCredentialResourceName"),
+		no("azure-native:managedidentity:FederatedIdentityCredential", "subject"),
+
+		// Kubernetes objects and Helm releases are named by namespace and name.
+		yes("kubernetes:core/v1:Namespace", "metadata.name"),
+		yes("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "metadata.namespace"),
+		no("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "metadata.labels.team"),
+		yes("kubernetes:helm.sh/v3:Release", "name"),
+		yes("kubernetes:helm.sh/v3:Release", "namespace"),
+		no("kubernetes:helm.sh/v3:Release", "version"),
+
 		// GKE cluster.
 		yes(gkeCluster, "name"),
 		yes(gkeCluster, "location"),

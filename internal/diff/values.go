@@ -39,13 +39,16 @@ func formatValue(v any, absent bool) string {
 	return cut(compactJSON(v), maxValue)
 }
 
-// cut shortens s to at most n characters, marking the cut with "…".
+// cut shortens s to at most n characters, marking the cut with "…". It
+// keeps the start and the end, which for a URN or an ARM ID is what tells
+// two values apart: the resource's type and name.
 func cut(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	runes := []rune(s)
-	return string(runes[:n-1]) + "…"
+	head := (n - 1) / 3
+	return string(runes[:head]) + "…" + string(runes[len(runes)-(n-1-head):])
 }
 
 // changeNote explains a property change in parentheses, or returns "".
