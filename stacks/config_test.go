@@ -9,6 +9,7 @@ import (
 
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -96,3 +97,22 @@ func TestEnvironmentFromStackConfiguration(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestAStackRunsOnlyThePlinthReleaseItPins(t *testing.T) {
+	cfg := map[string]string{
+		"plinth:gcpProject": "acme-dev", "plinth:gcpRegion": "europe-west1",
+		"plinth:gcpCustomerId": "C01abcd2e", "plinth:gcpGroupDomain": "acme.example",
+		"plinth:dnsZoneName": "dev.acme.example", "plinth:dnsZoneId": "acme-dns",
+		"plinth:version": "v" + platform.Version,
+	}
+	if _, _, err := fromConfig(t, "dev-gke", cfg); err != nil {
+		t.Fatalf("pinned to this release: %v", err)
+	}
+	cfg["plinth:version"] = "0.0.9"
+	_, _, err := fromConfig(t, "dev-gke", cfg)
+	want := "stack dev-gke pins Plinth 0.0.9 (plinth:version) but this is Plinth " + platform.Version +
+		"; deploy it from the 0.0.9 release, or move the pin after reading docs/upgrading: pulumi config set plinth:version " + platform.Version + " -s dev-gke"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}

@@ -61,7 +61,8 @@ func PlaceholdersFor(env environment.Environment) Coordinates {
 }
 
 // ConfigNamespace is the Pulumi configuration namespace of the environment
-// (plinth:environment, optional) and of the coordinates:
+// (plinth:environment, optional), of the Plinth release a stack pins
+// (plinth:version, optional) and of the coordinates:
 // plinth:azureSubscriptionId, plinth:azureTenantId, plinth:azureLocation,
 // plinth:gcpProject, plinth:gcpRegion, plinth:gcpCustomerId,
 // plinth:gcpGroupDomain, plinth:dnsZoneName, plinth:dnsZoneId, and the
@@ -109,12 +110,28 @@ func CoordinatesFromConfig(ctx *pulumi.Context, env environment.Environment) (Co
 // Pulumi.<stack>.yaml, named after the stack) or else the stack of the same
 // name (Lookup); the coordinates from CoordinatesFromConfig.
 func FromConfig(ctx *pulumi.Context) (environment.Environment, Coordinates, error) {
+	if err := checkVersionPin(ctx); err != nil {
+		return environment.Environment{}, Coordinates{}, err
+	}
 	env, err := environmentFromConfig(ctx)
 	if err != nil {
 		return env, Coordinates{}, err
 	}
 	coords, err := CoordinatesFromConfig(ctx, env)
 	return env, coords, err
+}
+
+// checkVersionPin refuses to deploy a stack that pins another Plinth
+// release in plinth:version: a stack moves to a new release by changing its
+// pin, reviewed like any change, never because someone deployed from a
+// newer checkout.
+func checkVersionPin(ctx *pulumi.Context) error {
+	pin := config.New(ctx, ConfigNamespace).Get("version")
+	if pin == "" || strings.TrimPrefix(pin, "v") == platform.Version {
+		return nil
+	}
+	return fmt.Errorf("stack %s pins Plinth %s (%s:version) but this is Plinth %s; deploy it from the %s release, or move the pin after reading docs/upgrading: pulumi config set %s:version %s -s %s",
+		ctx.Stack(), pin, ConfigNamespace, platform.Version, pin, ConfigNamespace, platform.Version, ctx.Stack())
 }
 
 func environmentFromConfig(ctx *pulumi.Context) (environment.Environment, error) {
@@ -151,6 +168,8 @@ func Program(env environment.Environment, coords Coordinates) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		// Which release runs where: plinth rollout reports it.
+		ctx.Export("plinthVersion", pulumi.String(platform.Version))
 		ctx.Export("networkId", p.Network.ID)
 		ctx.Export("egressIps", p.Network.EgressIPs)
 		ctx.Export("clusterName", p.Cluster.Name)
