@@ -203,6 +203,20 @@ func newBackend(ctx *pulumi.Context, env environment.Environment, coords Coordin
 	return nil, fmt.Errorf("environment %s: cloud %q has no backend; use %q or %q", env.Name, env.Cloud, platform.CloudAzure, platform.CloudGCP)
 }
 
+// TagsProperty answers, for a resource type of either cloud, which input
+// carries its tags or labels, from the backend that registers it
+// (aks.TagsProperty, gke.TagsProperty); known is false for a type neither
+// registers.
+func TagsProperty(typeToken string) (property string, known bool) {
+	switch pkg, _, _ := strings.Cut(typeToken, ":"); pkg {
+	case "azure-native", "azuread":
+		return aks.TagsProperty(typeToken)
+	case "gcp":
+		return gke.TagsProperty(typeToken)
+	}
+	return "", false
+}
+
 // Render draws env offline, under mocks, at the placeholder coordinates.
 // An invalid environment is returned as its validation problems (a
 // *field.ErrorList, one per line, field path first) without running the

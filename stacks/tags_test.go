@@ -5,19 +5,9 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/platform"
-	"github.com/plinth-dev/plinth/platform/aks"
-	"github.com/plinth-dev/plinth/platform/gke"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/stacks"
 )
-
-// tagsProperty answers, per cloud package, which input of a resource type
-// carries its tags; the backends derive it from the SDK's Args types.
-var tagsProperty = map[string]func(string) (string, bool){
-	"azure-native": aks.TagsProperty,
-	"azuread":      aks.TagsProperty,
-	"gcp":          gke.TagsProperty,
-}
 
 // TestEveryTaggableResourceIsTagged walks every stack's snapshot and fails
 // on a cloud resource that accepts tags (Azure) or labels (GCP) but lacks
@@ -35,11 +25,11 @@ func TestEveryTaggableResourceIsTagged(t *testing.T) {
 		checked := 0
 		for _, r := range snap.Resources {
 			pkg, _, _ := strings.Cut(r.Type, ":")
-			lookup, cloud := tagsProperty[pkg]
+			cloud := pkg == "azure-native" || pkg == "azuread" || pkg == "gcp"
 			if !cloud || !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
-			prop, known := lookup(r.Type)
+			prop, known := stacks.TagsProperty(r.Type)
 			if !known {
 				t.Errorf("%s: %s is not in the %s backend's TagsProperty table; add it", env.Name, r.Type, pkg)
 				continue

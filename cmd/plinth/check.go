@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/internal/check"
-	"github.com/plinth-dev/plinth/platform/aks"
-	"github.com/plinth-dev/plinth/platform/gke"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -67,7 +65,7 @@ func runCheck(stdout io.Writer, names []string, o checkOptions) error {
 			Snapshot:     snap,
 			Class:        string(env.Class),
 			Cloud:        string(env.Cloud),
-			TagsProperty: tagsProperty,
+			TagsProperty: stacks.TagsProperty,
 		})...)
 	}
 	write := check.WriteText
@@ -81,18 +79,6 @@ func runCheck(stdout io.Writer, names []string, o checkOptions) error {
 		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", plural(errs, "readiness rule violation"), plural(len(envs), "stack"))}
 	}
 	return nil
-}
-
-// tagsProperty asks the backend of a type's package which input carries
-// its tags: the backends derive it from their SDKs' Args types.
-func tagsProperty(typeToken string) (string, bool) {
-	switch pkg, _, _ := strings.Cut(typeToken, ":"); pkg {
-	case "azure-native", "azuread":
-		return aks.TagsProperty(typeToken)
-	case "gcp":
-		return gke.TagsProperty(typeToken)
-	}
-	return "", false
 }
 
 func listRules(w io.Writer) error {
