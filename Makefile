@@ -5,7 +5,17 @@ GO      ?= go
 LINT    := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 PLINTH  := bin/plinth
 
-.PHONY: all plan test snapshots lint fmt build deps-check clean
+# The Pulumi CLI the real-engine runs (Automation API) drive, built from the
+# pinned module in tools/pulumi. Its version must equal the pulumi/sdk/v3
+# version in go.mod and tools/pulumi/go.mod and pulumicli.Version. The path
+# names the version, so a build of another version is never picked up.
+# Override with `make PULUMI=/path/to/pulumi` or PLINTH_PULUMI (the variable
+# the Go code reads, see internal/pulumicli).
+PULUMI_VERSION := 3.250.0
+PULUMI_BIN     := bin/pulumi-v$(PULUMI_VERSION)/pulumi
+PULUMI         ?= $(or $(PLINTH_PULUMI),$(PULUMI_BIN))
+
+.PHONY: all plan test snapshots lint fmt build deps-check clean tools
 
 all: lint test plan
 
@@ -33,6 +43,24 @@ fmt:
 ## build: build the plinth CLI into bin/
 build:
 	$(GO) build -o $(PLINTH) ./cmd/plinth
+
+## tools: build the Pulumi CLI into $(PULUMI_BIN); a no-op when it is there
+## and reports v$(PULUMI_VERSION). The first build compiles the whole CLI
+## (about 4 min on 2 cores); Go's build cache keeps the compiled packages, so
+## a rebuild after `make clean` is a relink of seconds. The version ldflag is
+## required: without it the CLI reports no version and the Automation API
+## refuses it. (`go install ...@v$(PULUMI_VERSION)` cannot be used: the
+## module has replace directives.)
+tools:
+	@if PULUMI_SKIP_UPDATE_CHECK=true $(PULUMI_BIN) version 2>/dev/null | grep -qx 'v$(PULUMI_VERSION)'; then \
+		echo "$(PULUMI_BIN) is v$(PULUMI_VERSION)"; \
+	else \
+		echo "building $(PULUMI_BIN) from tools/pulumi"; \
+		rm -f $(PULUMI_BIN); \
+		$(GO) build -C tools/pulumi -o ../../$(PULUMI_BIN) \
+			-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$(PULUMI_VERSION)" \
+			github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; \
+	fi
 
 clean:
 	rm -rf bin

@@ -1,0 +1,16 @@
+// Package pulumicli finds the Pulumi CLI that Plinth's real-engine runs
+// drive through the Automation API.
+//
+// The Automation API refuses a CLI older than the SDK it ships with, and a CLI
+// built without its version stamp reports no version at all, so every
+// candidate is asked `pulumi version` before it is used. Candidates, in order:
+//
+//  1. $PLINTH_PULUMI: an explicit choice, so a wrong one is an error rather
+//     than silently replaced by another CLI.
+//  2. `pulumi` on PATH, when it reports at least Version.
+//  3. <repo>/bin/pulumi-v<Version>/pulumi, built by `make tools` from the
+//     pinned module in tools/pulumi.
+//
+// When none fits, the error lists what was rejected and why, and how to get a
+// CLI that fits.
+package pulumicli

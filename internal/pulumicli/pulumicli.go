@@ -1,0 +1,200 @@
+package pulumicli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// Version is the Pulumi version Plinth builds and tests against: the
+// github.com/pulumi/pulumi/sdk/v3 version in go.mod, the pkg/v3 version in
+// tools/pulumi/go.mod and PULUMI_VERSION in the Makefile. A CLI must report
+// at least this version.
+const Version = "3.250.0"
+
+// EnvVar names the environment variable that chooses the CLI explicitly. Its
+// value is a path; a relative one is taken from the working directory. An
+// empty value counts as unset.
+const EnvVar = "PLINTH_PULUMI"
+
+// ErrNotFound is wrapped by Find's error when no candidate fits. A bad
+// PLINTH_PULUMI is a different error: it is a setting to fix, not a missing
+// tool, so a caller that skips work without a CLI still reports it.
+var ErrNotFound = errors.New("no Pulumi CLI found")
+
+// versionTimeout bounds `pulumi version`, which answers in well under a
+// second; a candidate that hangs is rejected instead of hanging its caller.
+var versionTimeout = 30 * time.Second
+
+// BinPath returns where `make tools` builds the CLI below repoRoot.
+func BinPath(repoRoot string) string {
+	return filepath.Join(repoRoot, "bin", "pulumi-v"+Version, "pulumi")
+}
+
+// Find returns the absolute path of a Pulumi CLI that reports Version or
+// later: $PLINTH_PULUMI when set, else `pulumi` on PATH, else BinPath(repoRoot).
+// The error says why each candidate was rejected and how to get a CLI.
+func Find(repoRoot string) (string, error) {
+	if p := os.Getenv(EnvVar); p != "" {
+		return fromEnv(p)
+	}
+	var rejected []string
+	if p, err := exec.LookPath("pulumi"); err != nil {
+		rejected = append(rejected, "PATH: no pulumi")
+	} else if reason := check(p); reason != "" {
+		rejected = append(rejected, fmt.Sprintf("PATH %q: %s", p, reason))
+	} else {
+		return filepath.Abs(p)
+	}
+	bin := BinPath(repoRoot)
+	if reason := executable(bin); reason != "" {
+		rejected = append(rejected, fmt.Sprintf("%s: %s", bin, reason))
+	} else if reason := check(bin); reason != "" {
+		rejected = append(rejected, fmt.Sprintf("%s: %s", bin, reason))
+	} else {
+		return filepath.Abs(bin)
+	}
+	return "", notFound(bin, rejected)
+}
+
+// fromEnv checks the CLI PLINTH_PULUMI names.
+func fromEnv(p string) (string, error) {
+	reason := executable(p)
+	if reason == "" {
+		reason = check(p)
+	}
+	if reason != "" {
+		return "", field.Invalid(field.NewPath(EnvVar), p,
+			"%s; point %s at a Pulumi CLI that reports v%s or later, or unset it to use `pulumi` on PATH or the one `make tools` builds",
+			reason, EnvVar, Version)
+	}
+	return filepath.Abs(p)
+}
+
+// executable says why path cannot be run, or "" when it can.
+func executable(path string) string {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "does not exist"
+	case err != nil:
+		return err.Error()
+	case info.IsDir():
+		return "is a directory"
+	case info.Mode().Perm()&0o111 == 0:
+		return "is not executable"
+	}
+	return ""
+}
+
+// check runs `path version` and says why the CLI does not fit, or "" when it
+// reports Version or later.
+func check(path string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, "version")
+	// The update check would reach for the network, which may not be there.
+	cmd.Env = append(os.Environ(), "PULUMI_SKIP_UPDATE_CHECK=true")
+	// Stop waiting for output a grandchild holds open after a timeout kill.
+	cmd.WaitDelay = time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Sprintf("`pulumi version` did not answer within %s", versionTimeout)
+	case err != nil:
+		return fmt.Sprintf("`pulumi version` failed: %v: %s", err, firstLine(stderr.String()))
+	}
+	reported := firstLine(string(out))
+	if !atLeast(reported, Version) {
+		return fmt.Sprintf("reports %q, need v%s or later", reported, Version)
+	}
+	return ""
+}
+
+// notFound explains how to get a CLI after every candidate was rejected.
+func notFound(bin string, rejected []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s that reports v%s or later:\n", ErrNotFound.Error(), Version)
+	for _, r := range rejected {
+		fmt.Fprintf(&b, "  %s\n", r)
+	}
+	b.WriteString("get one in any of these ways:\n")
+	fmt.Fprintf(&b, "  make tools                        builds %s from tools/pulumi (about 4 min the first time)\n", bin)
+	fmt.Fprintf(&b, "  install Pulumi %s or later   and put it on PATH\n", Version)
+	fmt.Fprintf(&b, "  %s=/path/to/pulumi     use that CLI (it must report v%s or later)", EnvVar, Version)
+	return &notFoundError{msg: b.String()}
+}
+
+// notFoundError carries the full explanation and matches ErrNotFound.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func (e *notFoundError) Unwrap() error { return ErrNotFound }
+
+// firstLine returns the first non-empty line of s, trimmed.
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if t := strings.TrimSpace(line); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// semver is a parsed MAJOR.MINOR.PATCH[-PRERELEASE] version.
+type semver struct {
+	core [3]int
+	pre  string
+}
+
+// parseSemver parses "v3.250.0", "3.250.0", "v3.251.0-alpha.1+abc". Build
+// metadata after "+" plays no part in ordering and is dropped.
+func parseSemver(s string) (semver, bool) {
+	s = strings.TrimPrefix(s, "v")
+	s, _, _ = strings.Cut(s, "+")
+	core, pre, _ := strings.Cut(s, "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return semver{}, false
+	}
+	var v semver
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		// Atoi takes a sign; semver numbers are bare digits.
+		if err != nil || p == "" || p[0] < '0' || p[0] > '9' {
+			return semver{}, false
+		}
+		v.core[i] = n
+	}
+	v.pre = pre
+	return v, true
+}
+
+// atLeast reports whether version reported is minimum or later. minimum is a
+// release (no prerelease part): a prerelease of the same core version comes
+// before it, as semver orders them, so v3.250.0-alpha is not enough.
+func atLeast(reported, minimum string) bool {
+	v, ok := parseSemver(reported)
+	m, okMin := parseSemver(minimum)
+	if !ok || !okMin {
+		return false
+	}
+	for i := range v.core {
+		if v.core[i] != m.core[i] {
+			return v.core[i] > m.core[i]
+		}
+	}
+	return v.pre == ""
+}
