@@ -5,6 +5,8 @@
 //	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format text|markdown|json] [--exit-code]
 //	plinth check [STACK...] [--format text|json] [--environment-file FILE] [--list]
 //	plinth graph STACK [--format mermaid|dot]
+//	plinth preview|up|refresh|destroy STACK [--backend URL | --local] [--yes]
+//	plinth rollout STACK... [--approve STACK] [--health-check CMD] [--backend URL | --local]
 //
 // Exit codes: 0 success; 1 a stack failed (invalid environment, program or
 // git error); 2 usage error (unknown stack, bad flag); 3 check found a
@@ -90,6 +92,15 @@ Exit codes:
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newPlanCommand(), newDiffCommand(), newCheckCommand(), newGraphCommand())
+	root.AddCommand(newPlanCommand(), newDiffCommand(), newCheckCommand(), newGraphCommand(),
+		newEngineCommand("preview", "Show what up would change in a stack, through the Pulumi engine",
+			"preview runs the stack's program through the Pulumi engine against its state and shows\nwhat an up would change."),
+		newEngineCommand("up", "Deploy a stack through the Pulumi engine",
+			"up previews the stack, asks for confirmation (--yes skips it), and deploys it. Prefer\nplinth rollout, which checks, approves and verifies."),
+		newEngineCommand("refresh", "Read a stack's resources back from the cloud into its state",
+			"refresh reads every resource of the stack from the cloud and records drift in the state."),
+		newEngineCommand("destroy", "Delete a stack's resources through the Pulumi engine",
+			"destroy deletes the stack's resources after confirmation. The engine refuses while any\nresource is protected, as production's stateful resources are."),
+		newRolloutCommand())
 	return root
 }

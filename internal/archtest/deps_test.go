@@ -23,9 +23,11 @@ var cloudSDKs = []string{
 }
 
 // mayUseCloudSDKs are the packages allowed to reach a cloud SDK: the
-// backends, and what composes them into deployable stacks.
+// backends, what composes them into deployable stacks, and what deploys
+// those stacks (internal/deploy) or tests that on the real engine
+// (internal/enginetest).
 func mayUseCloudSDKs(pkg string) bool {
-	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/"} {
+	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/", "internal/deploy", "internal/enginetest"} {
 		if strings.HasPrefix(pkg, module+"/"+p) {
 			return true
 		}

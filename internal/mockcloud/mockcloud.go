@@ -95,14 +95,10 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		m.providers[urn+"::"+id] = args.Inputs
 		m.mu.Unlock()
 	default:
-		shape, ok := shapes[args.TypeToken]
-		if !ok {
-			return "", nil, fmt.Errorf("mockcloud: no ID shape for resource type %q (%s); add one to internal/mockcloud/ids.go", args.TypeToken, args.Name)
-		}
 		var err error
-		id, err = shape(&call{name: args.Name, in: args.Inputs, out: outputs, provider: m.provider(args.Provider)})
+		id, outputs, err = Answer(args.TypeToken, args.Name, args.Inputs, m.provider(args.Provider))
 		if err != nil {
-			return "", nil, fmt.Errorf("mockcloud: %s %q: %w", args.TypeToken, args.Name, err)
+			return "", nil, err
 		}
 	}
 
@@ -116,22 +112,16 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 // kubernetesReads. Reads are not recorded in snapshots: they change
 // nothing.
 func (m *Mocks) read(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	answer, ok := kubernetesReads[args.TypeToken]
-	if !ok || args.ID == "" {
-		return "", nil, fmt.Errorf("mockcloud: %s %q was read, not registered; add an answer to kubernetesReads in internal/mockcloud/ids_kubernetes.go", args.TypeToken, args.Name)
+	out, err := ReadLive(args.TypeToken, args.ID, args.Name, args.Inputs, m.provider(args.Provider))
+	if err != nil {
+		return "", nil, err
 	}
-	c := &call{name: args.Name, in: args.Inputs, out: args.Inputs.Copy(), provider: m.provider(args.Provider)}
-	answer(args.ID, c)
-	return args.ID, c.out, nil
+	return args.ID, out, nil
 }
 
 // Call answers an invoke from the table in invokes.go.
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	answer, ok := invokes[args.Token]
-	if !ok {
-		return nil, fmt.Errorf("mockcloud: no answer for invoke %q; add one to internal/mockcloud/invokes.go", args.Token)
-	}
-	return answer(&call{in: args.Args, out: resource.PropertyMap{}, provider: m.provider(args.Provider)})
+	return Invoke(args.Token, args.Args, m.provider(args.Provider))
 }
 
 func (m *Mocks) provider(ref string) resource.PropertyMap {

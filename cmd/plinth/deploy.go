@@ -1,0 +1,281 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/internal/deploy"
+	"github.com/plinth-dev/plinth/internal/pulumicli"
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+// engineFlags are the flags every command that runs the engine shares.
+type engineFlags struct {
+	backend, pulumi, dir string
+	local                bool
+}
+
+func (f *engineFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.backend, "backend", "", "state backend URL (default: PULUMI_BACKEND_URL, else the Pulumi CLI's login)")
+	cmd.Flags().BoolVar(&f.local, "local", false, "keep state in a local file:// backend under <dir>/.plinth/state (this machine only)")
+	cmd.Flags().StringVar(&f.pulumi, "pulumi", "", "Pulumi CLI to use (default: $PLINTH_PULUMI, a pulumi >= "+pulumicli.Version+" on PATH, or bin/ from make tools)")
+	cmd.Flags().StringVar(&f.dir, "dir", ".", "repository root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
+}
+
+// options resolves the flags into engine options.
+func (f *engineFlags) options(progress io.Writer) (deploy.Options, error) {
+	o := deploy.Options{WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi}
+	if f.local {
+		if f.backend != "" {
+			return o, usageError{fmt.Errorf("--local and --backend name two backends; pick one")}
+		}
+		state, err := filepath.Abs(filepath.Join(f.dir, ".plinth", "state"))
+		if err != nil {
+			return o, err
+		}
+		if err := os.MkdirAll(state, 0o700); err != nil {
+			return o, err
+		}
+		o.BackendURL = "file://" + state
+	}
+	if o.Pulumi == "" {
+		path, err := pulumicli.Find(f.dir)
+		if err != nil {
+			return o, err
+		}
+		o.Pulumi = path
+	}
+	return o, nil
+}
+
+// newEngineCommand builds preview, up, refresh or destroy of one stack.
+func newEngineCommand(op, short, long string) *cobra.Command {
+	var (
+		f   engineFlags
+		yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   op + " STACK",
+		Short: short,
+		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. See docs/deploying.md.",
+		Args:  exactlyOneStack,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f, yes)
+		},
+	}
+	f.register(cmd)
+	if op == "up" || op == "destroy" {
+		cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation after the preview")
+	}
+	return cmd
+}
+
+func runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name string, f engineFlags, yes bool) error {
+	if _, err := stacks.Lookup(name); err != nil {
+		return usageError{err}
+	}
+	o, err := f.options(stdout)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	s, err := deploy.Open(ctx, name, o)
+	if err != nil {
+		return err
+	}
+	var changes deploy.Changes
+	switch op {
+	case "preview":
+		changes, err = s.Preview(ctx, "")
+	case "refresh":
+		changes, err = s.Refresh(ctx)
+	case "up", "destroy":
+		if !yes {
+			if err := confirm(ctx, stdin, stdout, s, op); err != nil {
+				return err
+			}
+		}
+		if op == "up" {
+			changes, _, err = s.Up(ctx, "")
+		} else {
+			changes, err = s.Destroy(ctx)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\n%s %s: %s (%s)\n", name, op, changes, time.Since(start).Round(100*time.Millisecond))
+	return err
+}
+
+// confirm previews what op would do and asks the person at the terminal.
+func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.Stack, op string) error {
+	if op == "up" {
+		changes, err := s.Preview(ctx, "")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(stdout, "\n%s would change: %s\n", s.Name, changes); err != nil {
+			return err
+		}
+	}
+	ok, err := ask(stdin, stdout, fmt.Sprintf("%s %s? Type the stack name to go on: ", op, s.Name), s.Name)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return exitError{code: exitFailed, err: fmt.Errorf("%s %s: not confirmed; nothing was done (in CI, pass --yes)", op, s.Name)}
+	}
+	return nil
+}
+
+// ask prints question and reports whether the answer is want.
+func ask(stdin io.Reader, stdout io.Writer, question, want string) (bool, error) {
+	if _, err := io.WriteString(stdout, question); err != nil {
+		return false, err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	return strings.TrimSpace(line) == want, nil
+}
+
+type rolloutFlags struct {
+	engineFlags
+	approve  []string
+	health   string
+	stateDir string
+}
+
+func newRolloutCommand() *cobra.Command {
+	var f rolloutFlags
+	cmd := &cobra.Command{
+		Use:   "rollout STACK...",
+		Short: "Deploy stacks one at a time, in order, each previewed, checked, approved, verified",
+		Long: `rollout deploys the named stacks in the order given (for example dev-aks
+staging-aks prod-aks). For each: preview with a saved plan, the readiness
+rules of its class (plinth check), approval where the class demands it
+(production: interactively, or --approve STACK in CI), a state export before
+production is touched, up with exactly the previewed plan, verification (the
+outputs are present, the stack runs this Plinth release, and the
+--health-check command passes), and a follow-up preview that must show no
+changes. It stops at the first failure, leaves the later stacks untouched,
+and says what to do next. The report shows which Plinth release each stack
+ran before and runs now.
+
+The health check is run with sh -c, with PLINTH_STACK set and the stack's
+non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
+		Example: "  plinth rollout dev-aks staging-aks prod-aks\n  plinth rollout dev-gke staging-gke prod-gke --approve prod-gke --health-check ./scripts/smoke.sh",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringArrayVar(&f.approve, "approve", nil, "approve this stack without asking (repeatable; for CI)")
+	cmd.Flags().StringVar(&f.health, "health-check", "", "command that verifies a deployed stack (exit 0 = healthy)")
+	cmd.Flags().StringVar(&f.stateDir, "state-dir", ".plinth/rollout", "where saved plans and production state exports go")
+	return cmd
+}
+
+func runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer, names []string, f rolloutFlags) error {
+	envs, err := selectEnvironments(names, nil)
+	if err != nil {
+		return err
+	}
+	o, err := f.options(stdout)
+	if err != nil {
+		return err
+	}
+	in := bufio.NewReader(stdin)
+	ro := deploy.RolloutOptions{
+		Options:  o,
+		StateDir: filepath.Join(f.dir, f.stateDir),
+		Approve: func(stack string, changes deploy.Changes) (bool, error) {
+			if slices.Contains(f.approve, stack) {
+				return true, nil
+			}
+			return ask(in, stdout, fmt.Sprintf("\n%s would change: %s\nApprove %s? Type the stack name to go on: ", stack, changes, stack), stack)
+		},
+	}
+	if f.health != "" {
+		ro.HealthCheck = healthCheck(f.health)
+	}
+	report := deploy.Rollout(ctx, envs, ro)
+	if err := writeRollout(stdout, report); err != nil {
+		return err
+	}
+	if err := report.Err(); err != nil {
+		return exitError{code: exitFailed, err: err}
+	}
+	return nil
+}
+
+// healthCheck runs command with the stack's name and outputs.
+func healthCheck(command string) func(context.Context, string, auto.OutputMap) error {
+	return func(ctx context.Context, stack string, out auto.OutputMap) error {
+		plain := map[string]any{}
+		for k, v := range out {
+			if !v.Secret {
+				plain[k] = v.Value
+			}
+		}
+		data, err := json.Marshal(plain)
+		if err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd.Env = append(os.Environ(), "PLINTH_STACK="+stack, "PLINTH_OUTPUTS="+string(data))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %w\n%s", command, err, out)
+		}
+		return nil
+	}
+}
+
+// writeRollout prints the rollout report: one line per stack, then what to
+// do next.
+func writeRollout(w io.Writer, r deploy.RolloutReport) error {
+	var b strings.Builder
+	b.WriteString("\nRollout:\n")
+	for _, s := range r.Stacks {
+		version := s.VersionAfter
+		if version == "" {
+			version = s.VersionBefore
+		}
+		if s.VersionBefore != "" && s.VersionAfter != "" && s.VersionBefore != s.VersionAfter {
+			version = s.VersionBefore + " → " + s.VersionAfter
+		}
+		if version == "" {
+			version = "-"
+		}
+		line := fmt.Sprintf("  %-12s %-8s %-10s Plinth %s", s.Stack, s.Class, s.Status, version)
+		if s.Status == deploy.Failed {
+			line += fmt.Sprintf("  at %s: %v", s.Step, s.Err)
+		}
+		if s.Export != "" {
+			line += "  (state exported to " + s.Export + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	for _, s := range r.Stacks {
+		if s.Status == deploy.Failed {
+			fmt.Fprintf(&b, "\nNext: %s\n", s.Next)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

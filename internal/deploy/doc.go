@@ -1,0 +1,14 @@
+// Package deploy runs Plinth stacks through the real Pulumi engine, with
+// the Automation API's inline programs: preview, up, refresh and destroy of
+// one stack, and a rollout over an ordered list of stacks (see Rollout).
+//
+// The program is the one cmd/plinth-stack runs (stacks.FromConfig and
+// stacks.Program), served in-process, so no Go toolchain or language
+// plugin is needed at deployment time; the Pulumi CLI is (see
+// internal/pulumicli). State lives where the user says: PULUMI_BACKEND_URL
+// or the CLI's login (Pulumi Cloud, Azure Blob, GCS, S3), or a local file://
+// backend when asked for explicitly. Stack configuration comes from
+// Pulumi.<stack>.yaml in the working directory, as with `pulumi up`.
+//
+// docs/deploying.md and docs/rollout.md describe how to use it.
+package deploy

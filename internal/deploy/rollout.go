@@ -1,0 +1,248 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/check"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+// Step is one stage of a stack's rollout, in this order.
+type Step string
+
+// The rollout steps.
+const (
+	StepPreview  Step = "preview"  // preview, saving the plan
+	StepCheck    Step = "check"    // the readiness rules of the stack's class
+	StepApprove  Step = "approve"  // a person approves, where the class demands it
+	StepExport   Step = "export"   // production state is exported before it is touched
+	StepUp       Step = "up"       // exactly the saved plan
+	StepVerify   Step = "verify"   // outputs present, the health hook passes
+	StepConverge Step = "converge" // a follow-up preview shows no changes
+)
+
+// Status is where a stack's rollout ended.
+type Status string
+
+// The statuses of a stack.
+const (
+	// Deployed: every step passed.
+	Deployed Status = "deployed"
+	// Failed: a step failed; later stacks are not touched.
+	Failed Status = "failed"
+	// Untouched: the rollout stopped before this stack.
+	Untouched Status = "untouched"
+)
+
+// RolloutOptions configure a rollout.
+type RolloutOptions struct {
+	Options
+	// StateDir receives the saved plans and production state exports.
+	StateDir string
+	// Approve asks a person to approve a stack's changes; it is called
+	// only for classes that need approval (NeedsApproval). Nil refuses
+	// every such stack: in CI, approve with an explicit flag.
+	Approve func(stack string, changes Changes) (bool, error)
+	// HealthCheck is the user's verification of a deployed stack, run
+	// after its outputs are checked; nil skips it.
+	HealthCheck func(ctx context.Context, stack string, outputs auto.OutputMap) error
+	// Now stamps state exports; nil is time.Now.
+	Now func() time.Time
+}
+
+// NeedsApproval reports whether a class's rollout waits for a person:
+// production always does.
+func NeedsApproval(c environment.Class) bool { return c == environment.Prod }
+
+// StackReport is what happened to one stack.
+type StackReport struct {
+	Stack string
+	Class environment.Class
+	// Status is where it ended; Step the step that failed (Failed only).
+	Status Status
+	Step   Step
+	// Err is the failure; Next says what to do about it.
+	Err  error
+	Next string
+	// Changes are the previewed changes; Export the state file written
+	// before a production up.
+	Changes Changes
+	Export  string
+	// VersionBefore and VersionAfter are the Plinth releases the stack ran
+	// before and after ("" when unknown: a new stack, or not deployed).
+	VersionBefore, VersionAfter string
+}
+
+// RolloutReport is the outcome of a rollout, one report per stack in order.
+type RolloutReport struct {
+	Stacks []StackReport
+}
+
+// Err is the first failure, or nil when every stack deployed.
+func (r RolloutReport) Err() error {
+	for _, s := range r.Stacks {
+		if s.Status == Failed {
+			return fmt.Errorf("%s failed at %s: %w", s.Stack, s.Step, s.Err)
+		}
+	}
+	return nil
+}
+
+// requiredOutputs are the outputs every deployed stack must have.
+var requiredOutputs = []string{"plinthVersion", "networkId", "clusterName", "clusterEndpoint", "oidcIssuerUrl", "kubeconfig"}
+
+// Rollout deploys envs in order, one at a time. For each it previews and
+// saves the plan, runs the readiness rules, asks for approval where the
+// class demands it, exports production state, runs up with exactly the
+// saved plan, verifies the outputs and the health hook, and confirms that a
+// second preview has nothing left to change. It stops at the first failure
+// and leaves the later stacks untouched; the report says what to do next.
+func Rollout(ctx context.Context, envs []environment.Environment, o RolloutOptions) RolloutReport {
+	var r RolloutReport
+	failed := false
+	for _, env := range envs {
+		if failed {
+			r.Stacks = append(r.Stacks, StackReport{Stack: env.Name, Class: env.Class, Status: Untouched,
+				Next: "not touched: the rollout stopped at an earlier stack"})
+			continue
+		}
+		rep := rollOne(ctx, env, o)
+		failed = rep.Status == Failed
+		r.Stacks = append(r.Stacks, rep)
+	}
+	return r
+}
+
+func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions) StackReport {
+	rep := StackReport{Stack: env.Name, Class: env.Class}
+	fail := func(step Step, err error, next string) StackReport {
+		rep.Status, rep.Step, rep.Err, rep.Next = Failed, step, err, next
+		return rep
+	}
+	s, err := Open(ctx, env.Name, o.Options)
+	if err != nil {
+		return fail(StepPreview, err, "check the backend and its credentials (docs/deploying.md), then run the rollout again")
+	}
+	if out, err := s.Outputs(ctx); err == nil {
+		rep.VersionBefore = outputString(out, "plinthVersion")
+	}
+
+	if err := ensureDir(o.StateDir); err != nil {
+		return fail(StepPreview, err, "give a writable --state-dir")
+	}
+	plan := filepath.Join(o.StateDir, env.Name+".plan.json")
+	if rep.Changes, err = s.Preview(ctx, plan); err != nil {
+		return fail(StepPreview, err, "fix the program or the configuration the preview names, and run the rollout again: nothing was deployed")
+	}
+
+	if findings := readiness(env); len(findings) > 0 {
+		return fail(StepCheck, fmt.Errorf("%d readiness rule violations, e.g. %s %s", len(findings), findings[0].Rule, findings[0].Message),
+			"run `plinth check "+env.Name+"`, fix what it reports, and run the rollout again: nothing was deployed")
+	}
+
+	if NeedsApproval(env.Class) {
+		if o.Approve == nil {
+			return fail(StepApprove, errors.New("the class needs approval and none was given"),
+				"review the preview, then approve interactively or with --approve "+env.Name+" in CI")
+		}
+		ok, err := o.Approve(env.Name, rep.Changes)
+		switch {
+		case err != nil:
+			return fail(StepApprove, err, "run the rollout again to be asked again")
+		case !ok:
+			return fail(StepApprove, errors.New("not approved"), "nothing was deployed; change the definition and run the rollout again")
+		}
+	}
+
+	if env.Production() {
+		now := time.Now
+		if o.Now != nil {
+			now = o.Now
+		}
+		rep.Export = filepath.Join(o.StateDir, fmt.Sprintf("%s.state.%s.json", env.Name, now().UTC().Format("20060102T150405Z")))
+		if err := s.Export(ctx, rep.Export); err != nil {
+			return fail(StepExport, err, "production is not touched without a state export: fix the export and run the rollout again")
+		}
+	}
+
+	if _, out, err := s.Up(ctx, plan); err != nil {
+		return fail(StepUp, err, upNext(env, rep.Export))
+	} else if err := verify(ctx, env.Name, out, o.HealthCheck); err != nil {
+		return fail(StepVerify, err, "the stack is deployed but not healthy: investigate, then roll forward with a fix or re-run the previous release's rollout (docs/rollout.md); later stacks were not touched")
+	} else {
+		rep.VersionAfter = outputString(out, "plinthVersion")
+	}
+
+	again, err := s.Preview(ctx, "")
+	if err != nil {
+		return fail(StepConverge, err, "the follow-up preview failed: run `plinth preview "+env.Name+"` and investigate")
+	}
+	if again.Changed() {
+		return fail(StepConverge, fmt.Errorf("a second preview still changes %s", again),
+			"the stack does not converge (a value changes on every run): find the resource in `plinth preview "+env.Name+"` and fix the program")
+	}
+	rep.Status = Deployed
+	return rep
+}
+
+// upNext says what to do when an up fails half-way.
+func upNext(env environment.Environment, export string) string {
+	next := "the up stopped part-way: read the error, fix forward and run the rollout again (the saved plan is no longer valid, a new preview is made); to go back, re-run the previous release's rollout (docs/rollout.md)"
+	if export != "" {
+		next += "; the state before the up is in " + export + " for recovery (state import is surgery: see docs/rollout.md)"
+	}
+	return next
+}
+
+// readiness runs the readiness rules of env's class over its rendered graph.
+func readiness(env environment.Environment) []check.Finding {
+	snap, err := stacks.Render(env)
+	if err != nil {
+		return []check.Finding{{Rule: "render", Severity: check.SeverityError, Stack: env.Name, Message: err.Error()}}
+	}
+	findings := check.Run(check.Target{Snapshot: snap, Class: string(env.Class), Cloud: string(env.Cloud), TagsProperty: stacks.TagsProperty})
+	return slices.DeleteFunc(findings, func(f check.Finding) bool { return f.Severity != check.SeverityError })
+}
+
+// verify checks that a deployed stack has every required output, runs this
+// release, and passes the user's health hook.
+func verify(ctx context.Context, stack string, out auto.OutputMap, hook func(context.Context, string, auto.OutputMap) error) error {
+	var missing []string
+	for _, k := range requiredOutputs {
+		if v, ok := out[k]; !ok || v.Value == nil || v.Value == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("outputs missing after up: %v", missing)
+	}
+	if v := outputString(out, "plinthVersion"); v != platform.Version {
+		return fmt.Errorf("the stack reports Plinth %q, not %s", v, platform.Version)
+	}
+	if hook != nil {
+		if err := hook(ctx, stack, out); err != nil {
+			return fmt.Errorf("health check: %w", err)
+		}
+	}
+	return nil
+}
+
+func outputString(out auto.OutputMap, key string) string {
+	if v, ok := out[key].Value.(string); ok {
+		return v
+	}
+	return ""
+}
+
+// ensureDir makes the rollout's state directory.
+func ensureDir(dir string) error { return os.MkdirAll(dir, 0o700) }

@@ -1,0 +1,233 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+// Options say how to reach the engine and where state lives.
+type Options struct {
+	// Pulumi is the path of the Pulumi CLI (pulumicli.Find).
+	Pulumi string
+	// WorkDir holds Pulumi.yaml and the stacks' Pulumi.<stack>.yaml
+	// configuration: the repository root.
+	WorkDir string
+	// BackendURL is where state lives. Empty: PULUMI_BACKEND_URL, or the
+	// CLI's current login (Pulumi Cloud unless `pulumi login` said
+	// otherwise). A file:// URL keeps state on this machine: callers set it
+	// only when the user asked for a local backend explicitly.
+	BackendURL string
+	// Env is added to the CLI's environment; credentials stay in the
+	// user's environment and are never written here.
+	Env map[string]string
+	// Config is set on the stack before every operation, over
+	// Pulumi.<stack>.yaml (tests and CI that pass coordinates directly).
+	Config map[string]string
+	// Progress receives the engine's output as it happens; nil discards it.
+	Progress io.Writer
+}
+
+// Stack is one Plinth stack opened through the Automation API.
+type Stack struct {
+	// Name is the stack's name, e.g. "prod-aks".
+	Name  string
+	stack auto.Stack
+	o     Options
+}
+
+// Program is what every Plinth stack runs: the environment and
+// coordinates from the stack's configuration (stacks.FromConfig), composed
+// by stacks.Program. cmd/plinth-stack runs the same.
+func Program(ctx *pulumi.Context) error {
+	env, coords, err := stacks.FromConfig(ctx)
+	if err != nil {
+		return err
+	}
+	return stacks.Program(env, coords)(ctx)
+}
+
+// Open selects (creating if needed) the stack name in the backend of o, with
+// the inline Program.
+func Open(ctx context.Context, name string, o Options) (*Stack, error) {
+	cmd, err := command(o.Pulumi)
+	if err != nil {
+		return nil, err
+	}
+	project := workspace.Project{Name: mockcloud.Project, Runtime: workspace.NewProjectRuntimeInfo("go", nil)}
+	if o.BackendURL != "" {
+		project.Backend = &workspace.ProjectBackend{URL: o.BackendURL}
+	}
+	wsOpts := []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.Project(project), auto.EnvVars(o.Env)}
+	if o.WorkDir != "" {
+		wsOpts = append(wsOpts, auto.WorkDir(o.WorkDir))
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, name, mockcloud.Project, Program, wsOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	st := &Stack{Name: name, stack: s, o: o}
+	for _, k := range slices.Sorted(maps.Keys(o.Config)) {
+		if err := s.SetConfig(ctx, k, auto.ConfigValue{Value: o.Config[k]}); err != nil {
+			return nil, fmt.Errorf("stack %s: config %s: %w", name, k, err)
+		}
+	}
+	return st, nil
+}
+
+// command wraps the CLI at path for the Automation API, which expects it at
+// <root>/bin/pulumi: a private root links to it.
+func command(path string) (auto.PulumiCommand, error) {
+	root, err := os.MkdirTemp("", "plinth-pulumi-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
+		return nil, err
+	}
+	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(MinimumCLI)})
+}
+
+// MinimumCLI is the oldest Pulumi CLI Plinth runs with: the release its
+// SDK is pinned to.
+const MinimumCLI = "3.250.0"
+
+// Changes counts resources per operation ("create", "update", "delete",
+// "replace", "same", ...), as the engine reports them.
+type Changes map[string]int
+
+// Changed reports whether anything but "same" has a count.
+func (c Changes) Changed() bool {
+	for op, n := range c {
+		if op != string(apitype.OpSame) && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// String writes the counts in a stable order: "2 create, 1 update, 40 same".
+func (c Changes) String() string {
+	var out string
+	for _, op := range slices.Sorted(maps.Keys(c)) {
+		if c[op] == 0 {
+			continue
+		}
+		if out != "" {
+			out += ", "
+		}
+		out += fmt.Sprintf("%d %s", c[op], op)
+	}
+	if out == "" {
+		return "no resources"
+	}
+	return out
+}
+
+func (s *Stack) progress() io.Writer {
+	if s.o.Progress == nil {
+		return io.Discard
+	}
+	return s.o.Progress
+}
+
+// Preview shows what an up would change; with plan set it saves the plan
+// there, for an up that must do exactly that (Up with the same plan).
+func (s *Stack) Preview(ctx context.Context, plan string) (Changes, error) {
+	opts := []optpreview.Option{optpreview.ProgressStreams(s.progress()), optpreview.Diff()}
+	if plan != "" {
+		opts = append(opts, optpreview.Plan(plan))
+	}
+	res, err := s.stack.Preview(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("preview %s: %w", s.Name, err)
+	}
+	return changesOf(res.ChangeSummary), nil
+}
+
+// Up deploys the stack; with plan set, exactly the plan a Preview saved,
+// failing if the program now wants anything else.
+func (s *Stack) Up(ctx context.Context, plan string) (Changes, auto.OutputMap, error) {
+	opts := []optup.Option{optup.ProgressStreams(s.progress())}
+	if plan != "" {
+		opts = append(opts, optup.Plan(plan))
+	}
+	res, err := s.stack.Up(ctx, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("up %s: %w", s.Name, err)
+	}
+	return summaryChanges(res.Summary), res.Outputs, nil
+}
+
+// Refresh reads the stack's resources back from the cloud into its state.
+func (s *Stack) Refresh(ctx context.Context) (Changes, error) {
+	res, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.progress()))
+	if err != nil {
+		return nil, fmt.Errorf("refresh %s: %w", s.Name, err)
+	}
+	return summaryChanges(res.Summary), nil
+}
+
+// Destroy deletes the stack's resources. The engine refuses while any is
+// protected, which production's stateful resources are.
+func (s *Stack) Destroy(ctx context.Context) (Changes, error) {
+	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(s.progress()))
+	if err != nil {
+		return nil, fmt.Errorf("destroy %s: %w", s.Name, err)
+	}
+	return summaryChanges(res.Summary), nil
+}
+
+// Outputs returns the outputs of the last deployment.
+func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
+	return s.stack.Outputs(ctx)
+}
+
+// Export writes the stack's state to path, for recovery.
+func (s *Stack) Export(ctx context.Context, path string) error {
+	state, err := s.stack.Export(ctx)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", s.Name, err)
+	}
+	return os.WriteFile(path, state.Deployment, 0o600)
+}
+
+func changesOf(m map[apitype.OpType]int) Changes {
+	out := Changes{}
+	for op, n := range m {
+		out[string(op)] = n
+	}
+	return out
+}
+
+func summaryChanges(s auto.UpdateSummary) Changes {
+	out := Changes{}
+	if s.ResourceChanges != nil {
+		maps.Copy(out, *s.ResourceChanges)
+	}
+	return out
+}

@@ -1,0 +1,502 @@
+//go:build integration
+
+package enginetest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/diff"
+	"github.com/plinth-dev/plinth/internal/enginetest"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/internal/pulumicli"
+	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/stacks"
+)
+
+// pulumiCommand returns the pinned Pulumi CLI for the Automation API, or
+// skips the test when there is none. The Automation API expects the CLI at
+// <root>/bin/pulumi, so a private root links to it.
+func pulumiCommand(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := pulumicli.Find(repo)
+	if errors.Is(err, pulumicli.ErrNotFound) {
+		t.Skipf("the real-engine test needs the Pulumi CLI v%s; build it with `make tools` (or set %s): %v",
+			pulumicli.Version, pulumicli.EnvVar, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(pulumicli.Version)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// TestStacksOnTheRealEngine runs each of the six stacks' programs on the
+// real engine against the test providers; see runStack. `make integration`
+// runs it (build tag integration).
+func TestStacksOnTheRealEngine(t *testing.T) {
+	packages := map[platform.Cloud][]string{
+		platform.CloudAzure: {"azure-native", "azuread", "kubernetes"},
+		platform.CloudGCP:   {"gcp", "kubernetes"},
+	}
+	for _, env := range stacks.All() {
+		t.Run(env.Name, func(t *testing.T) { runStack(t, env.Name, packages[env.Cloud]...) })
+	}
+}
+
+// runStack runs the named stack's program (at its placeholder coordinates)
+// on the real engine against test providers for packages, with state in a
+// local file backend: a preview of the empty stack, up, a preview, a
+// refresh, an up with the cost center changed, and a destroy. The engine
+// must accept every registration (unique URNs, parents, dependencies,
+// providers, secrets), create exactly the resources the offline render
+// draws, find nothing to change or drift afterwards, update a changed tag
+// in place, and delete every resource before the resources it depends on.
+func runStack(t *testing.T, name string, packages ...string) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi engine; skipped with -short")
+	}
+	cmd := pulumiCommand(t)
+	env, err := stacks.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	providers, err := enginetest.Start(packages...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer providers.Stop()
+
+	ctx := context.Background()
+	backend := t.TempDir()
+	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, mockcloud.Project, stacks.Program(env, stacks.PlaceholdersFor(env)),
+		auto.Pulumi(cmd),
+		auto.WorkDir(t.TempDir()),
+		auto.PulumiHome(t.TempDir()),
+		auto.Project(workspace.Project{
+			Name:    mockcloud.Project,
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.ToSlash(backend)},
+		}),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(map[string]string{
+			"PULUMI_CONFIG_PASSPHRASE": "enginetest",
+			"PULUMI_DEBUG_PROVIDERS":   providers.DebugEnv(),
+			// Fail at once, naming the plugin, if the engine ever wants a
+			// provider the test does not serve: nothing can be downloaded.
+			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A first preview sees every computed output unknown.
+	first := preview(ctx, t, stack, "first preview")
+	assertOnly(t, "first preview", first, apitype.OpCreate)
+
+	start := time.Now()
+	up, err := stack.Up(ctx, optup.ProgressStreams(logWriter(t)))
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	t.Logf("up in %v: %v", time.Since(start).Round(time.Millisecond), *up.Summary.ResourceChanges)
+	if got, want := (*up.Summary.ResourceChanges)[string(apitype.OpCreate)], first[apitype.OpCreate]; got != want {
+		t.Errorf("up created %d resources, the first preview planned %d", got, want)
+	}
+	// The ingress address comes from the live read of the controller's
+	// Service (mockcloud.ReadLive), the kubeconfig from an invoke.
+	if addr, _ := up.Outputs["ingressAddress"].Value.(string); !strings.HasPrefix(addr, "10.") {
+		t.Errorf("ingressAddress output = %v, want the load-balancer address the Service read answers", up.Outputs["ingressAddress"].Value)
+	}
+	if !up.Outputs["kubeconfig"].Secret {
+		t.Error("the kubeconfig output is not a secret")
+	}
+	state := readState(t, backend, mockcloud.Project, env.Name)
+	assertSameResourcesAsTheRender(t, env.Name, state)
+	assertUniqueURNs(t, state)
+	assertKubeconfigEncrypted(t, state)
+	created := assertOneCreatePerCustomResource(t, providers.Calls(), state)
+
+	providers.ResetCalls()
+	assertOnly(t, "second preview", preview(ctx, t, stack, "second preview"), apitype.OpSame)
+	start = time.Now()
+	refreshed, err := stack.Refresh(ctx)
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	t.Logf("refresh in %v: %v", time.Since(start).Round(time.Millisecond), *refreshed.Summary.ResourceChanges)
+	assertOnly(t, "refresh", *refreshed.Summary.ResourceChanges, apitype.OpSame)
+	if calls := providers.Calls(); len(calls) != 0 {
+		t.Errorf("the preview or the refresh changed resources: %v", calls)
+	}
+
+	// A new cost center retags resources in place: updates only, IDs kept,
+	// and exactly the resources the offline diff of the two renders says
+	// change.
+	before := render(t, env)
+	env.CostCenter = "cc-enginetest"
+	expected := changedURNs(diff.Compare(before, render(t, env)))
+	stack.Workspace().SetProgram(stacks.Program(env, stacks.PlaceholdersFor(env)))
+	planned := preview(ctx, t, stack, "preview of the new cost center")
+	assertOnly(t, "preview of the new cost center", planned, apitype.OpSame, apitype.OpUpdate)
+	start = time.Now()
+	retagged, err := stack.Up(ctx)
+	if err != nil {
+		t.Fatalf("up of the new cost center: %v", err)
+	}
+	t.Logf("up of the new cost center in %v: %v", time.Since(start).Round(time.Millisecond), *retagged.Summary.ResourceChanges)
+	if got := (*retagged.Summary.ResourceChanges)[string(apitype.OpUpdate)]; got == 0 || got != planned[apitype.OpUpdate] {
+		t.Errorf("up of the new cost center updated %d resources, its preview planned %d", got, planned[apitype.OpUpdate])
+	}
+	assertUpdatesKeepIDs(t, providers.Calls(), created)
+	assertUpdatedExactly(t, providers.Calls(), expected)
+	assertOnly(t, "preview after the new cost center", preview(ctx, t, stack, "preview after the new cost center"), apitype.OpSame)
+
+	state = readState(t, backend, mockcloud.Project, env.Name)
+	providers.ResetCalls()
+	start = time.Now()
+	destroyed, err := stack.Destroy(ctx)
+	if env.Protect {
+		// Production and staging protect their network and cluster: the
+		// engine refuses the destroy and deletes nothing protected.
+		if err == nil || !strings.Contains(err.Error(), "protected") {
+			t.Fatalf("destroy of protected %s: err = %v, want the engine's refusal", env.Name, err)
+		}
+		assertNothingProtectedDeleted(t, providers.Calls(), state)
+		return
+	}
+	if err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	t.Logf("destroy in %v: %v", time.Since(start).Round(time.Millisecond), *destroyed.Summary.ResourceChanges)
+	assertDeletesInDependencyOrder(t, providers.Calls(), created, state)
+}
+
+// preview runs a preview and returns its change summary.
+func preview(ctx context.Context, t *testing.T, stack auto.Stack, what string) map[apitype.OpType]int {
+	t.Helper()
+	start := time.Now()
+	res, err := stack.Preview(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	t.Logf("%s in %v: %v", what, time.Since(start).Round(time.Millisecond), res.ChangeSummary)
+	return res.ChangeSummary
+}
+
+// assertOnly fails when summary counts an operation other than ops.
+func assertOnly[Op ~string](t *testing.T, run string, summary map[Op]int, ops ...apitype.OpType) {
+	t.Helper()
+	for op, n := range summary {
+		if !slices.Contains(ops, apitype.OpType(op)) {
+			t.Errorf("%s: %d to %s, want only %v: %v", run, n, op, ops, summary)
+		}
+	}
+}
+
+// assertUpdatesKeepIDs checks that the providers were asked for updates
+// only, each of a created resource under the ID it was created with.
+func assertUpdatesKeepIDs(t *testing.T, calls []enginetest.Call, created map[string]string) {
+	t.Helper()
+	for _, c := range calls {
+		if c.Op != enginetest.OpUpdate || c.ID != created[c.URN] {
+			t.Errorf("retagging asked for %s of %s with ID %q, created with %q", c.Op, c.URN, c.ID, created[c.URN])
+		}
+	}
+}
+
+// logWriter sends the engine's progress to the test log, line by line.
+func logWriter(t *testing.T) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+			if strings.TrimSpace(line) != "" {
+				t.Log(line)
+			}
+		}
+		return len(p), nil
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// deployment is the stack's state as the backend stores it (secrets
+// encrypted), and its raw JSON.
+type deployment struct {
+	apitype.DeploymentV3
+	raw string
+}
+
+// readState reads the stack's checkpoint from the file backend in dir.
+// (stack.Export would decrypt the secrets: it runs `stack export
+// --show-secrets`.)
+func readState(t *testing.T, dir, project, stack string) deployment {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, ".pulumi", "stacks", project, stack+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checkpoint struct {
+		Checkpoint apitype.CheckpointV3 `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(raw, &checkpoint); err != nil {
+		t.Fatal(err)
+	}
+	if checkpoint.Checkpoint.Latest == nil {
+		t.Fatal("the checkpoint holds no deployment")
+	}
+	return deployment{DeploymentV3: *checkpoint.Checkpoint.Latest, raw: string(raw)}
+}
+
+// assertSameResourcesAsTheRender compares the URNs in the engine's state
+// with those of the offline render under mocks: the same program must
+// register the same resources in both.
+func assertSameResourcesAsTheRender(t *testing.T, stack string, state deployment) {
+	t.Helper()
+	env, _ := stacks.Lookup(stack)
+	snap, err := stacks.Render(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rendered, engine []string
+	for _, r := range snap.Resources {
+		rendered = append(rendered, r.URN)
+	}
+	for _, r := range state.Resources {
+		// The render records registrations only: not the stack itself,
+		// and not the live objects the program reads (External).
+		if r.Type != "pulumi:pulumi:Stack" && !r.External {
+			engine = append(engine, string(r.URN))
+		}
+	}
+	slices.Sort(rendered)
+	slices.Sort(engine)
+	for _, u := range rendered {
+		if _, found := slices.BinarySearch(engine, u); !found {
+			t.Errorf("rendered but not in the engine's state: %s", u)
+		}
+	}
+	for _, u := range engine {
+		if _, found := slices.BinarySearch(rendered, u); !found {
+			t.Errorf("in the engine's state but not rendered: %s", u)
+		}
+	}
+}
+
+func assertUniqueURNs(t *testing.T, state deployment) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, r := range state.Resources {
+		if seen[string(r.URN)] {
+			t.Errorf("URN twice in the state: %s", r.URN)
+		}
+		seen[string(r.URN)] = true
+	}
+}
+
+// assertKubeconfigEncrypted checks that the cluster credentials reach the
+// state only encrypted: the Kubernetes provider's kubeconfig input is a
+// secret, and no plaintext of it (its kubelogin exec block) is anywhere.
+func assertKubeconfigEncrypted(t *testing.T, state deployment) {
+	t.Helper()
+	if strings.Contains(state.raw, "kubelogin") {
+		t.Error("the state holds the kubeconfig in plaintext")
+	}
+	for _, r := range state.Resources {
+		if r.Type != "pulumi:providers:kubernetes" {
+			continue
+		}
+		secret, ok := r.Inputs["kubeconfig"].(map[string]any)
+		if !ok || secret["ciphertext"] == nil {
+			t.Errorf("%s: kubeconfig input = %v, want an encrypted secret", r.URN, r.Inputs["kubeconfig"])
+		}
+		return
+	}
+	t.Error("no Kubernetes provider in the state")
+}
+
+// assertOneCreatePerCustomResource checks that the providers were asked to
+// create each custom resource of the state once, with the ID the state
+// holds, and nothing else. Providers themselves are created by the engine,
+// components by nobody.
+func assertOneCreatePerCustomResource(t *testing.T, calls []enginetest.Call, state deployment) map[string]string {
+	t.Helper()
+	created := map[string]string{}
+	for _, c := range calls {
+		if c.Op != enginetest.OpCreate {
+			t.Errorf("up asked for %s of %s", c.Op, c.URN)
+			continue
+		}
+		if _, dup := created[c.URN]; dup {
+			t.Errorf("created twice: %s", c.URN)
+		}
+		created[c.URN] = c.ID
+	}
+	n := 0
+	for _, r := range state.Resources {
+		if !r.Custom || strings.HasPrefix(string(r.Type), "pulumi:providers:") || r.External {
+			continue
+		}
+		n++
+		if id, ok := created[string(r.URN)]; !ok || id != string(r.ID) {
+			t.Errorf("%s (ID %s in the state) was created with ID %q", r.URN, r.ID, id)
+		}
+	}
+	if n != len(created) {
+		t.Errorf("%d creates for %d custom resources", len(created), n)
+	}
+	return created
+}
+
+// assertDeletesInDependencyOrder checks that destroy deleted each created
+// resource once, with its ID, and each before every resource it depends
+// on (the engine starts a delete only once the dependents' deletes have
+// returned, and the providers record a delete before returning) — except
+// the resources deleted with another (pulumi.DeletedWith, e.g. the AKS
+// agent pools with their cluster), whose deletes the engine skips.
+func assertDeletesInDependencyOrder(t *testing.T, calls []enginetest.Call, created map[string]string, state deployment) {
+	t.Helper()
+	order := map[string]int{}
+	for i, c := range calls {
+		if c.Op != enginetest.OpDelete {
+			t.Errorf("destroy asked for %s of %s", c.Op, c.URN)
+			continue
+		}
+		if _, dup := order[c.URN]; dup {
+			t.Errorf("deleted twice: %s", c.URN)
+		}
+		if c.ID != created[c.URN] {
+			t.Errorf("%s deleted with ID %q, created with %q", c.URN, c.ID, created[c.URN])
+		}
+		order[c.URN] = i
+	}
+	for _, r := range state.Resources {
+		urn := string(r.URN)
+		if _, ok := created[urn]; !ok {
+			continue
+		}
+		i, deleted := order[urn]
+		switch {
+		case r.DeletedWith != "" && deleted:
+			t.Errorf("%s was deleted, though it goes with %s", urn, r.DeletedWith)
+		case r.DeletedWith != "":
+			if _, ok := order[string(r.DeletedWith)]; !ok {
+				t.Errorf("%s goes with %s, which was not deleted either", urn, r.DeletedWith)
+			}
+		case !deleted:
+			t.Errorf("created but not deleted: %s", urn)
+		}
+		for _, dep := range r.Dependencies {
+			if j, ok := order[string(dep)]; deleted && ok && j < i {
+				t.Errorf("%s was deleted before %s, which depends on it", dep, urn)
+			}
+		}
+	}
+}
+
+// render draws env offline, as plinth plan does.
+func render(t *testing.T, env environment.Environment) *snapshot.Snapshot {
+	t.Helper()
+	snap, err := stacks.Render(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// changedURNs are the custom resources a diff says change in place.
+func changedURNs(d diff.StackDiff) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range d.Changed {
+		out[c.URN] = true
+	}
+	return out
+}
+
+// assertUpdatedExactly checks that the engine updated exactly the
+// resources the offline diff predicted, no more and no fewer.
+func assertUpdatedExactly(t *testing.T, calls []enginetest.Call, expected map[string]bool) {
+	t.Helper()
+	updated := map[string]bool{}
+	for _, c := range calls {
+		if c.Op == enginetest.OpUpdate {
+			updated[c.URN] = true
+		}
+	}
+	for urn := range expected {
+		if !updated[urn] && !strings.Contains(urn, "::pulumi:providers:") && isCustom(urn) {
+			t.Errorf("the diff predicted an update of %s; the engine did not update it", urn)
+		}
+	}
+	for urn := range updated {
+		if !expected[urn] {
+			t.Errorf("the engine updated %s, which the diff did not predict", urn)
+		}
+	}
+	if len(updated) == 0 {
+		t.Error("nothing was updated")
+	}
+}
+
+// isCustom reports whether a URN names a cloud or Kubernetes resource, not
+// a component (whose type is plinth:...).
+func isCustom(urn string) bool {
+	typ := urn[strings.LastIndex(urn[:strings.LastIndex(urn, "::")], "::")+2 : strings.LastIndex(urn, "::")]
+	if i := strings.LastIndex(typ, "$"); i >= 0 {
+		typ = typ[i+1:]
+	}
+	return !strings.HasPrefix(typ, "plinth:")
+}
+
+// assertNothingProtectedDeleted checks that a refused destroy deleted no
+// protected resource.
+func assertNothingProtectedDeleted(t *testing.T, calls []enginetest.Call, state deployment) {
+	t.Helper()
+	protected := map[string]bool{}
+	for _, r := range state.Resources {
+		if r.Protect {
+			protected[string(r.URN)] = true
+		}
+	}
+	if len(protected) == 0 {
+		t.Fatal("nothing in the state is protected")
+	}
+	for _, c := range calls {
+		if c.Op == enginetest.OpDelete && protected[c.URN] {
+			t.Errorf("the refused destroy deleted protected %s", c.URN)
+		}
+	}
+}
