@@ -38,9 +38,10 @@ type Options struct {
 	// Env is added to the CLI's environment; credentials stay in the
 	// user's environment and are never written here.
 	Env map[string]string
-	// Config is set on the stack before every operation, over
-	// Pulumi.<stack>.yaml (tests and CI that pass coordinates directly).
-	Config map[string]string
+	// Config, when set, gives configuration to set on each stack when it
+	// is opened, over its Pulumi.<stack>.yaml (tests, and CI that passes
+	// coordinates directly).
+	Config func(stack string) map[string]string
 	// Progress receives the engine's output as it happens; nil discards it.
 	Progress io.Writer
 }
@@ -84,9 +85,12 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("stack %s: %w", name, err)
 	}
 	st := &Stack{Name: name, stack: s, o: o}
-	for _, k := range slices.Sorted(maps.Keys(o.Config)) {
-		if err := s.SetConfig(ctx, k, auto.ConfigValue{Value: o.Config[k]}); err != nil {
-			return nil, fmt.Errorf("stack %s: config %s: %w", name, k, err)
+	if o.Config != nil {
+		cfg := o.Config(name)
+		for _, k := range slices.Sorted(maps.Keys(cfg)) {
+			if err := s.SetConfig(ctx, k, auto.ConfigValue{Value: cfg[k]}); err != nil {
+				return nil, fmt.Errorf("stack %s: config %s: %w", name, k, err)
+			}
 		}
 	}
 	return st, nil

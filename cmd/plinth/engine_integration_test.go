@@ -1,0 +1,96 @@
+//go:build integration
+
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plinth-dev/plinth/internal/enginetest"
+	"github.com/plinth-dev/plinth/internal/pulumicli"
+)
+
+// TestEngineCommandsAsAUserRunsThem runs preview, up and rollout of dev-gke
+// as a user would, with a Pulumi.dev-gke.yaml in the project directory and
+// a local backend, on the real engine against the test providers.
+func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
+	if _, err := pulumicli.Find("../.."); errors.Is(err, pulumicli.ErrNotFound) {
+		t.Skipf("needs the Pulumi CLI: run `make tools`: %v", err)
+	}
+	providers, err := enginetest.Start("gcp", "kubernetes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer providers.Stop()
+	t.Setenv("PULUMI_DEBUG_PROVIDERS", providers.DebugEnv())
+	t.Setenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true")
+	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "cli-test")
+	t.Setenv("PULUMI_HOME", t.TempDir())
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PLINTH_PULUMI", mustFind(t, repo))
+
+	dir := t.TempDir()
+	config := `config:
+  plinth:gcpProject: acme-dev
+  plinth:gcpRegion: europe-west1
+  plinth:gcpCustomerId: C01abcd2e
+  plinth:gcpGroupDomain: acme.example
+  plinth:dnsZoneName: dev.acme.example
+  plinth:dnsZoneId: acme-dns
+`
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev-gke.yaml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := cli(t, "preview", "dev-gke", "--local", "--dir", dir)
+	if code != 0 || !strings.Contains(stdout, "dev-gke preview: ") || !strings.Contains(stdout, " create") {
+		t.Fatalf("preview: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	code, stdout, stderr = cli(t, "up", "dev-gke", "--local", "--dir", dir, "--yes")
+	if code != 0 || !strings.Contains(stdout, "dev-gke up: ") {
+		t.Fatalf("up: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	// Nothing left to do: the rollout previews, checks, deploys the same
+	// and confirms it converged.
+	code, stdout, stderr = cli(t, "rollout", "dev-gke", "--local", "--dir", dir, "--health-check", `test "$PLINTH_STACK" = dev-gke`)
+	if code != 0 || !strings.Contains(stdout, "dev-gke      dev      deployed   Plinth ") {
+		t.Fatalf("rollout: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".plinth", "state")); err != nil {
+		t.Errorf("the local backend is not under --dir: %v", err)
+	}
+	// A production stack is not rolled without approval: with no answer on
+	// stdin, the rollout stops at the approval, before anything is changed.
+	prodConfig := strings.ReplaceAll(config, "dev.acme.example", "prod.acme.example")
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod-gke.yaml"), []byte(prodConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = cli(t, "rollout", "prod-gke", "--local", "--dir", dir)
+	if code != exitFailed || !strings.Contains(stdout, "prod-gke     prod     failed     Plinth -  at approve: not approved") {
+		t.Errorf("rollout of prod-gke without approval: exit %d\n%s", code, tail(stdout))
+	}
+}
+
+func mustFind(t *testing.T, repo string) string {
+	t.Helper()
+	path, err := pulumicli.Find(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tail is the end of a long output.
+func tail(s string) string {
+	if len(s) > 3000 {
+		return "…" + s[len(s)-3000:]
+	}
+	return s
+}
