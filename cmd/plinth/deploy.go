@@ -101,17 +101,29 @@ func runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name 
 		changes, err = s.Preview(ctx, "")
 	case "refresh":
 		changes, err = s.Refresh(ctx)
-	case "up", "destroy":
+	case "up":
+		// The up does exactly what was previewed and confirmed: the
+		// preview saves its plan and the up runs it.
+		plan := ""
 		if !yes {
-			if err := confirm(ctx, stdin, stdout, s, op); err != nil {
+			dir, err := os.MkdirTemp("", "plinth-plan-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir) //nolint:errcheck // a temporary plan
+			plan = filepath.Join(dir, name+".plan.json")
+			if err := confirm(ctx, stdin, stdout, s, op, plan); err != nil {
 				return err
 			}
 		}
-		if op == "up" {
-			changes, _, err = s.Up(ctx, "")
-		} else {
-			changes, err = s.Destroy(ctx)
+		changes, _, err = s.Up(ctx, plan)
+	case "destroy":
+		if !yes {
+			if err := confirm(ctx, stdin, stdout, s, op, ""); err != nil {
+				return err
+			}
 		}
+		changes, err = s.Destroy(ctx)
 	}
 	if err != nil {
 		return err
@@ -120,10 +132,11 @@ func runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name 
 	return err
 }
 
-// confirm previews what op would do and asks the person at the terminal.
-func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.Stack, op string) error {
+// confirm previews what op would do (saving the plan of an up to plan) and
+// asks the person at the terminal.
+func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.Stack, op, plan string) error {
 	if op == "up" {
-		changes, err := s.Preview(ctx, "")
+		changes, err := s.Preview(ctx, plan)
 		if err != nil {
 			return err
 		}
@@ -141,13 +154,22 @@ func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.S
 	return nil
 }
 
-// ask prints question and reports whether the answer is want.
+// ask prints question and reports whether the answer is want. No answer
+// at all (stdin closed, as in CI) is an error that says how to confirm
+// without a terminal.
 func ask(stdin io.Reader, stdout io.Writer, question, want string) (bool, error) {
 	if _, err := io.WriteString(stdout, question); err != nil {
 		return false, err
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && err != io.EOF {
+	r, ok := stdin.(*bufio.Reader)
+	if !ok {
+		r = bufio.NewReader(stdin)
+	}
+	line, err := r.ReadString('\n')
+	switch {
+	case err == io.EOF && line == "":
+		return false, fmt.Errorf("no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve %s for a rollout)", want)
+	case err != nil && err != io.EOF:
 		return false, err
 	}
 	return strings.TrimSpace(line) == want, nil
@@ -179,7 +201,12 @@ ran before and runs now.
 The health check is run with sh -c, with PLINTH_STACK set and the stack's
 non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
 		Example: "  plinth rollout dev-aks staging-aks prod-aks\n  plinth rollout dev-gke staging-gke prod-gke --approve prod-gke --health-check ./scripts/smoke.sh",
-		Args:    cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{fmt.Errorf("name the stacks to roll out, in order, e.g. dev-aks staging-aks prod-aks")}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
 		},
@@ -201,9 +228,13 @@ func runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer, names []
 		return err
 	}
 	in := bufio.NewReader(stdin)
+	stateDir := f.stateDir
+	if !filepath.IsAbs(stateDir) {
+		stateDir = filepath.Join(f.dir, stateDir)
+	}
 	ro := deploy.RolloutOptions{
 		Options:  o,
-		StateDir: filepath.Join(f.dir, f.stateDir),
+		StateDir: stateDir,
 		Approve: func(stack string, changes deploy.Changes) (bool, error) {
 			if slices.Contains(f.approve, stack) {
 				return true, nil
@@ -264,7 +295,8 @@ func writeRollout(w io.Writer, r deploy.RolloutReport) error {
 		}
 		line := fmt.Sprintf("  %-12s %-8s %-10s Plinth %s", s.Stack, s.Class, s.Status, version)
 		if s.Status == deploy.Failed {
-			line += fmt.Sprintf("  at %s: %v", s.Step, s.Err)
+			first, _, _ := strings.Cut(s.Err.Error(), "\n")
+			line += fmt.Sprintf("  at %s: %s", s.Step, first)
 		}
 		if s.Export != "" {
 			line += "  (state exported to " + s.Export + ")"
@@ -273,6 +305,9 @@ func writeRollout(w io.Writer, r deploy.RolloutReport) error {
 	}
 	for _, s := range r.Stacks {
 		if s.Status == deploy.Failed {
+			if _, rest, more := strings.Cut(s.Err.Error(), "\n"); more {
+				fmt.Fprintf(&b, "\n%s %s failed:\n%s\n", s.Stack, s.Step, strings.TrimSpace(rest))
+			}
 			fmt.Fprintf(&b, "\nNext: %s\n", s.Next)
 		}
 	}

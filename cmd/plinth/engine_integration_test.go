@@ -36,7 +36,24 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	}
 	t.Setenv("PLINTH_PULUMI", mustFind(t, repo))
 
+	// The project directory holds the repository's Pulumi.yaml, which the
+	// engine commands must leave as it is; a backend in the environment
+	// must not win over --local.
 	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(repo, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The CLI checks that the project's main directory exists, even for an
+	// inline program.
+	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth-stack"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := t.TempDir()
+	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.ToSlash(elsewhere))
 	config := `config:
   plinth:gcpProject: acme-dev
   plinth:gcpRegion: europe-west1
@@ -63,8 +80,14 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "dev-gke      dev      deployed   Plinth ") {
 		t.Fatalf("rollout: exit %d\n%s\n%s", code, tail(stdout), stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".plinth", "state")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, ".plinth", "state", ".pulumi")); err != nil {
 		t.Errorf("the local backend is not under --dir: %v", err)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) > 0 {
+		t.Errorf("PULUMI_BACKEND_URL won over --local: %v", entries)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "Pulumi.yaml")); string(after) != string(project) {
+		t.Errorf("Pulumi.yaml was rewritten:\n%s", after)
 	}
 	// A production stack is not rolled without approval: with no answer on
 	// stdin, the rollout stops at the approval, before anything is changed.
@@ -73,7 +96,7 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ = cli(t, "rollout", "prod-gke", "--local", "--dir", dir)
-	if code != exitFailed || !strings.Contains(stdout, "prod-gke     prod     failed     Plinth -  at approve: not approved") {
+	if code != exitFailed || !strings.Contains(stdout, "prod-gke     prod     failed     Plinth -  at approve: no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve prod-gke for a rollout)") {
 		t.Errorf("rollout of prod-gke without approval: exit %d\n%s", code, tail(stdout))
 	}
 }

@@ -77,9 +77,11 @@ func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "plinth",
 		Short: "Render, check and compare Plinth platform stacks offline",
-		Long: `plinth works on the stacks defined in the stacks package, offline and
-without credentials: it renders each stack's resource graph under mocks
-that answer like the clouds.
+		Long: `plinth works on the stacks defined in the stacks package. plan, diff, check
+and graph run offline and without credentials: they render each stack's
+resource graph under mocks that answer like the clouds. preview, up,
+refresh, destroy and rollout run the stacks through the Pulumi engine
+against the stack's backend and its cloud.
 
 Exit codes:
   0  success

@@ -175,12 +175,13 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		}
 	}
 
-	if _, out, err := s.Up(ctx, plan); err != nil {
+	_, out, err := s.Up(ctx, plan)
+	if err != nil {
 		return fail(StepUp, err, upNext(env, rep.Export))
-	} else if err := verify(ctx, env.Name, out, o.HealthCheck); err != nil {
+	}
+	rep.VersionAfter = outputString(out, "plinthVersion")
+	if err := verify(ctx, env.Name, out, o.HealthCheck); err != nil {
 		return fail(StepVerify, err, "the stack is deployed but not healthy: investigate, then roll forward with a fix or re-run the previous release's rollout (docs/rollout.md); later stacks were not touched")
-	} else {
-		rep.VersionAfter = outputString(out, "plinthVersion")
 	}
 
 	again, err := s.Preview(ctx, "")

@@ -4,6 +4,7 @@ package deploy_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -116,8 +117,18 @@ func TestRolloutDeploysEachStackInOrder(t *testing.T) {
 	if prod.Export == "" {
 		t.Fatal("production state was not exported before up")
 	}
-	if _, err := os.Stat(prod.Export); err != nil {
-		t.Errorf("state export: %v", err)
+	// The export is what `pulumi stack import` reads: a versioned
+	// deployment (of a stack not deployed before: nothing in it yet).
+	data, err := os.ReadFile(prod.Export)
+	if err != nil {
+		t.Fatalf("state export: %v", err)
+	}
+	var export struct {
+		Version    int            `json:"version"`
+		Deployment map[string]any `json:"deployment"`
+	}
+	if err := json.Unmarshal(data, &export); err != nil || export.Version < 3 || export.Deployment == nil {
+		t.Errorf("state export is not an importable deployment: version %d, %v", export.Version, err)
 	}
 }
 

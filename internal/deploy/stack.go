@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -72,13 +73,24 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	project := workspace.Project{Name: mockcloud.Project, Runtime: workspace.NewProjectRuntimeInfo("go", nil)}
-	if o.BackendURL != "" {
-		project.Backend = &workspace.ProjectBackend{URL: o.BackendURL}
+	// The backend goes to the CLI as PULUMI_BACKEND_URL, which it reads
+	// before anything else: a backend the user names wins over one in the
+	// environment, and the project's Pulumi.yaml is never rewritten.
+	env := maps.Clone(o.Env)
+	if env == nil {
+		env = map[string]string{}
 	}
-	wsOpts := []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.Project(project), auto.EnvVars(o.Env)}
+	if o.BackendURL != "" {
+		env["PULUMI_BACKEND_URL"] = o.BackendURL
+	}
+	wsOpts := []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.EnvVars(env)}
 	if o.WorkDir != "" {
 		wsOpts = append(wsOpts, auto.WorkDir(o.WorkDir))
+	}
+	if _, err := os.Stat(filepath.Join(o.WorkDir, "Pulumi.yaml")); err != nil {
+		// No project here (a scratch directory): describe one, which the
+		// workspace writes.
+		wsOpts = append(wsOpts, auto.Project(workspace.Project{Name: mockcloud.Project, Runtime: workspace.NewProjectRuntimeInfo("go", nil)}))
 	}
 	s, err := auto.UpsertStackInlineSource(ctx, name, mockcloud.Project, Program, wsOpts...)
 	if err != nil {
@@ -211,13 +223,20 @@ func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
 	return s.stack.Outputs(ctx)
 }
 
-// Export writes the stack's state to path, for recovery.
+// Export writes the stack's state to path, in the format `pulumi stack
+// import` reads, for recovery. Secrets are in plain text in it (the
+// Automation API exports with --show-secrets): the file is written for the
+// user alone.
 func (s *Stack) Export(ctx context.Context, path string) error {
 	state, err := s.stack.Export(ctx)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", s.Name, err)
 	}
-	return os.WriteFile(path, state.Deployment, 0o600)
+	data, err := json.Marshal(state)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }
 
 func changesOf(m map[apitype.OpType]int) Changes {
