@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -109,24 +110,35 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 }
 
 // command wraps the CLI at path for the Automation API, which expects it at
-// <root>/bin/pulumi: a private root links to it.
+// <root>/bin/pulumi: a private root links to it, made once per CLI path.
 func command(path string) (auto.PulumiCommand, error) {
-	root, err := os.MkdirTemp("", "plinth-pulumi-")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
-		return nil, err
-	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
-		return nil, err
+	rootsMu.Lock()
+	defer rootsMu.Unlock()
+	root, ok := roots[abs]
+	if !ok {
+		if root, err = os.MkdirTemp("", "plinth-pulumi-"); err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
+			return nil, err
+		}
+		roots[abs] = root
 	}
 	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(MinimumCLI)})
 }
+
+// roots are the private CLI roots made by command, by CLI path.
+var (
+	rootsMu sync.Mutex
+	roots   = map[string]string{}
+)
 
 // MinimumCLI is the oldest Pulumi CLI Plinth runs with: the release its
 // SDK is pinned to.
