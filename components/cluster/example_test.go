@@ -1,0 +1,145 @@
+package cluster_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+// newNetwork creates the network the examples' clusters live in.
+func newNetwork(ctx *pulumi.Context, b *fake.Backend, name string) (*network.Network, error) {
+	return network.New(ctx, name, &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+}
+
+// A production cluster needs a backend, a network and one user pool for the
+// workloads; everything else defaults to the production settings: a system
+// pool over three zones, a private API server, the Standard tier, the stable
+// channel and a Sunday maintenance window.
+func ExampleNew() {
+	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
+		// In a real program: aks.New(ctx, "prod", aks.Config{...}) or
+		// gke.New(ctx, "prod", gke.Config{...}).
+		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		if err != nil {
+			return err
+		}
+		net, err := newNetwork(ctx, b, "prod")
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "prod", &cluster.Args{
+			Backend:    b,
+			Network:    net,
+			Production: true,
+			UserPools:  []cluster.NodePool{{Name: "apps", MachineType: "Standard_D8ds_v5"}},
+		})
+		if err != nil {
+			return err
+		}
+		s := c.Spec
+		for _, p := range s.Pools {
+			fmt.Println(p.Name, p.MachineType, "zones", p.Zones, "nodes", p.MinCount, "to", p.MaxCount)
+		}
+		fmt.Println("tier", s.Tier, "private API", s.PrivateAPI)
+		fmt.Printf("channel %s, window %s %02d:00 UTC for %d hours\n", s.Channel, s.Window.Day, s.Window.StartHour, s.Window.DurationHours)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// system Standard_D4ds_v5 zones [1 2 3] nodes 3 to 6
+	// apps Standard_D8ds_v5 zones [1 2 3] nodes 1 to 10
+	// tier standard private API true
+	// channel stable, window Sunday 02:00 UTC for 12 hours
+}
+
+// A development cluster opts out explicitly: the free tier, one zone, a user
+// pool on spot capacity and a public API server that only one office range
+// may reach.
+func ExampleNew_development() {
+	_, err := platformtest.Render("dev", func(ctx *pulumi.Context) error {
+		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		if err != nil {
+			return err
+		}
+		net, err := newNetwork(ctx, b, "dev")
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, "dev", &cluster.Args{
+			Backend:    b,
+			Network:    net,
+			Tier:       platform.TierFree,
+			SystemPool: cluster.NodePool{Zones: []string{"1"}, MinCount: 1, MaxCount: 2},
+			UserPools: []cluster.NodePool{
+				{Name: "spot", Zones: []string{"1"}, Spot: true, MinCount: 0, MaxCount: 3},
+			},
+			APIServer: cluster.APIServer{Public: true, AuthorizedCIDRs: []string{"203.0.113.0/24"}},
+		})
+		if err != nil {
+			return err
+		}
+		s := c.Spec
+		for _, p := range s.Pools {
+			fmt.Println(p.Name, "zones", p.Zones, "spot", p.Spot, "nodes", p.MinCount, "to", p.MaxCount)
+		}
+		fmt.Println("tier", s.Tier, "private API", s.PrivateAPI, "authorized", s.AuthorizedCIDRs)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// system zones [1] spot false nodes 1 to 2
+	// spot zones [1] spot true nodes 0 to 3
+	// tier free private API false authorized [203.0.113.0/24]
+}
+
+// A production cluster refuses the development opt-outs. Every problem is
+// reported at once, field path first, before anything is registered; the
+// error is a *field.ErrorList for programs that want the problems one by
+// one.
+func ExampleNew_invalid() {
+	var invalid error
+	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
+		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		if err != nil {
+			return err
+		}
+		net, err := newNetwork(ctx, b, "prod")
+		if err != nil {
+			return err
+		}
+		_, invalid = cluster.New(ctx, "prod", &cluster.Args{
+			Backend:    b,
+			Network:    net,
+			Production: true,
+			Tier:       platform.TierFree,
+			SystemPool: cluster.NodePool{Zones: []string{"1"}},
+			APIServer:  cluster.APIServer{Public: true},
+		})
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	var list *field.ErrorList
+	if errors.As(invalid, &list) {
+		for _, e := range list.Errors {
+			fmt.Println(e)
+		}
+	}
+	// Output:
+	// cluster.systemPool.zones "1": a production system pool spans at least 3 zones so one zone outage leaves add-ons running
+	// cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it
+	// cluster.tier "free": a production cluster needs the "standard" tier and its uptime SLA
+}
