@@ -23,9 +23,12 @@ all: lint test plan
 plan: build
 	$(PLINTH) plan
 
-## test: run the unit, conformance and snapshot tests
+## test: run the unit, conformance and snapshot tests, and the example
+## projects in examples/ (a module of their own that imports Plinth from
+## outside) under mocks
 test:
 	$(GO) test ./...
+	$(GO) -C examples test ./...
 
 ## integration: run the stacks on the real Pulumi engine (Automation API),
 ## offline: state in a temporary file backend, providers served in-process
