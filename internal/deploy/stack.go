@@ -70,7 +70,7 @@ func Program(ctx *pulumi.Context) error {
 // Open selects (creating if needed) the stack name in the backend of o, with
 // the inline Program.
 func Open(ctx context.Context, name string, o Options) (*Stack, error) {
-	cmd, err := command(o.Pulumi)
+	cmd, err := Command(o.Pulumi)
 	if err != nil {
 		return nil, err
 	}
@@ -109,9 +109,9 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 	return st, nil
 }
 
-// command wraps the CLI at path for the Automation API, which expects it at
+// Command wraps the CLI at path for the Automation API, which expects it at
 // <root>/bin/pulumi: a private root links to it, made once per CLI path.
-func command(path string) (auto.PulumiCommand, error) {
+func Command(path string) (auto.PulumiCommand, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func command(path string) (auto.PulumiCommand, error) {
 	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(MinimumCLI)})
 }
 
-// roots are the private CLI roots made by command, by CLI path.
+// roots are the private CLI roots made by Command, by CLI path.
 var (
 	rootsMu sync.Mutex
 	roots   = map[string]string{}

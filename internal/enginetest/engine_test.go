@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/diff"
 	"github.com/plinth-dev/plinth/internal/enginetest"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
@@ -31,8 +31,7 @@ import (
 )
 
 // pulumiCommand returns the pinned Pulumi CLI for the Automation API, or
-// skips the test when there is none. The Automation API expects the CLI at
-// <root>/bin/pulumi, so a private root links to it.
+// skips the test when there is none.
 func pulumiCommand(t *testing.T) auto.PulumiCommand {
 	t.Helper()
 	repo, err := filepath.Abs("../..")
@@ -47,14 +46,7 @@ func pulumiCommand(t *testing.T) auto.PulumiCommand {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := t.TempDir()
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Fatal(err)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(pulumicli.Version)})
+	cmd, err := deploy.Command(cli)
 	if err != nil {
 		t.Fatal(err)
 	}
