@@ -13,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platformref"
 )
 
 // TypeToken is the Pulumi type of the Platform component. It is part of
@@ -79,6 +80,38 @@ func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.R
 		outputs["backupBucket"] = p.Backup.Bucket
 	}
 	return p, ctx.RegisterResourceOutputs(p, outputs)
+}
+
+// Outputs are what a platform stack exports, under the names of the
+// platformref package, for stacks that reference it (platformref.Read):
+// the release, the environment, the cluster and its kubeconfig (a
+// secret), the ingress, the certificate issuer and each team's
+// namespaces.
+func (p *Platform) Outputs() pulumi.Map {
+	teams := pulumi.StringArrayMap{}
+	for _, t := range p.Teams {
+		teams[t.Spec.Team] = t.Namespaces
+	}
+	out := pulumi.Map{
+		platformref.OutputPlinthVersion:     pulumi.String(platform.Version),
+		platformref.OutputEnvironment:       pulumi.String(p.Environment.Name),
+		platformref.OutputClass:             pulumi.String(string(p.Environment.Class)),
+		platformref.OutputCloud:             pulumi.String(string(p.Environment.Cloud)),
+		platformref.OutputNetworkID:         p.Network.ID,
+		platformref.OutputEgressIPs:         p.Network.EgressIPs,
+		platformref.OutputClusterName:       p.Cluster.Name,
+		platformref.OutputClusterEndpoint:   p.Cluster.Endpoint,
+		platformref.OutputOIDCIssuerURL:     p.Cluster.OIDCIssuerURL,
+		platformref.OutputKubeconfig:        p.Cluster.Kubeconfig,
+		platformref.OutputIngressClassName:  p.Ingress.IngressClassName,
+		platformref.OutputIngressAddress:    p.Ingress.Address,
+		platformref.OutputCertificateIssuer: p.CertManager.ProductionIssuer,
+		platformref.OutputTeamNamespaces:    teams,
+	}
+	if p.Backup != nil {
+		out[platformref.OutputBackupBucket] = p.Backup.Bucket
+	}
+	return out
 }
 
 // compose creates the components in dependency order, each a child of p.

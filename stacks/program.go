@@ -168,18 +168,10 @@ func Program(env environment.Environment, coords Coordinates) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		// Which release runs where: plinth rollout reports it.
-		ctx.Export("plinthVersion", pulumi.String(platform.Version))
-		ctx.Export("networkId", p.Network.ID)
-		ctx.Export("egressIps", p.Network.EgressIPs)
-		ctx.Export("clusterName", p.Cluster.Name)
-		ctx.Export("clusterEndpoint", p.Cluster.Endpoint)
-		ctx.Export("oidcIssuerUrl", p.Cluster.OIDCIssuerURL)
-		ctx.Export("kubeconfig", p.Cluster.Kubeconfig)
-		ctx.Export("ingressClassName", p.Ingress.IngressClassName)
-		ctx.Export("ingressAddress", p.Ingress.Address)
-		if p.Backup != nil {
-			ctx.Export("backupBucket", p.Backup.Bucket)
+		// Which release runs where (plinth rollout reports it), and what
+		// application stacks read through platformref.
+		for name, v := range p.Outputs() {
+			ctx.Export(name, v)
 		}
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/check"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platformref"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -97,9 +98,6 @@ func (r RolloutReport) Err() error {
 	}
 	return nil
 }
-
-// requiredOutputs are the outputs every deployed stack must have.
-var requiredOutputs = []string{"plinthVersion", "networkId", "clusterName", "clusterEndpoint", "oidcIssuerUrl", "kubeconfig"}
 
 // Rollout deploys envs in order, one at a time. For each it previews and
 // saves the plan, runs the readiness rules, asks for approval where the
@@ -219,7 +217,7 @@ func readiness(env environment.Environment) []check.Finding {
 // release, and passes the user's health hook.
 func verify(ctx context.Context, stack string, out auto.OutputMap, hook func(context.Context, string, auto.OutputMap) error) error {
 	var missing []string
-	for _, k := range requiredOutputs {
+	for _, k := range platformref.RequiredOutputs() {
 		if v, ok := out[k]; !ok || v.Value == nil || v.Value == "" {
 			missing = append(missing, k)
 		}

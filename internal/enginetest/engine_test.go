@@ -14,10 +14,14 @@ import (
 	"testing"
 	"time"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/deploy"
@@ -27,6 +31,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platformref"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -66,6 +71,76 @@ func TestStacksOnTheRealEngine(t *testing.T) {
 	}
 }
 
+// workspaceOptions are the options of a stack of project on the file
+// backend, served by providers, with nothing downloadable.
+func workspaceOptions(t *testing.T, cmd auto.PulumiCommand, project, backend string, providers *enginetest.Providers) []auto.LocalWorkspaceOption {
+	return []auto.LocalWorkspaceOption{
+		auto.Pulumi(cmd),
+		auto.WorkDir(t.TempDir()),
+		auto.PulumiHome(t.TempDir()),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName(project),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.ToSlash(backend)},
+		}),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(map[string]string{
+			"PULUMI_CONFIG_PASSPHRASE": "enginetest",
+			"PULUMI_DEBUG_PROVIDERS":   providers.DebugEnv(),
+			// Fail at once, naming the plugin, if the engine ever wants a
+			// provider the test does not serve: nothing can be downloaded.
+			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		}),
+	}
+}
+
+// assertApplicationReadsThePlatform deploys a team's application stack,
+// a project of its own on the same backend, that reads the deployed
+// platform through a real stack reference (platformref.Read): the engine
+// resolves the reference from the platform's state, the kubeconfig stays a
+// secret, and the team's namespace resolves.
+func assertApplicationReadsThePlatform(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, backend string, providers *enginetest.Providers, env environment.Environment, platformOutputs auto.OutputMap) {
+	t.Helper()
+	team := env.Teams[0].Team
+	ref := "organization/" + mockcloud.Project + "/" + env.Name
+	app, err := auto.UpsertStackInlineSource(ctx, team+"-"+env.Name, "team-app", func(ctx *pulumi.Context) error {
+		p, err := platformref.Read(ctx, "platform", ref)
+		if err != nil {
+			return err
+		}
+		k8s, err := p.Provider(ctx, "platform")
+		if err != nil {
+			return err
+		}
+		ns := p.Namespace(team, team)
+		_, err = corev1.NewConfigMap(ctx, "app", &corev1.ConfigMapArgs{
+			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String("app"), Namespace: ns},
+			Data:     pulumi.StringMap{"ingressClass": p.IngressClassName, "issuer": p.CertificateIssuer},
+		}, pulumi.Provider(k8s))
+		ctx.Export("namespace", ns)
+		ctx.Export("clusterName", p.ClusterName)
+		ctx.Export("kubeconfig", p.Kubeconfig)
+		return err
+	}, workspaceOptions(t, cmd, "team-app", backend, providers)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := app.Up(ctx, optup.ProgressStreams(logWriter(t)))
+	if err != nil {
+		t.Fatalf("up of the application stack referencing %s: %v", ref, err)
+	}
+	if got := res.Outputs["namespace"].Value; got != team {
+		t.Errorf("the application's namespace = %v, want %s", got, team)
+	}
+	if got, want := res.Outputs["clusterName"].Value, platformOutputs["clusterName"].Value; got != want {
+		t.Errorf("the application read cluster %v, the platform exports %v", got, want)
+	}
+	if !res.Outputs["kubeconfig"].Secret {
+		t.Error("the kubeconfig read through the reference is not a secret")
+	}
+}
+
 // runStack runs the named stack's program (at its placeholder coordinates)
 // on the real engine against test providers for packages, with state in a
 // local file backend: a preview of the empty stack, up, a preview, a
@@ -92,24 +167,7 @@ func runStack(t *testing.T, name string, packages ...string) {
 	ctx := context.Background()
 	backend := t.TempDir()
 	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, mockcloud.Project, stacks.Program(env, stacks.PlaceholdersFor(env)),
-		auto.Pulumi(cmd),
-		auto.WorkDir(t.TempDir()),
-		auto.PulumiHome(t.TempDir()),
-		auto.Project(workspace.Project{
-			Name:    mockcloud.Project,
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.ToSlash(backend)},
-		}),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(map[string]string{
-			"PULUMI_CONFIG_PASSPHRASE": "enginetest",
-			"PULUMI_DEBUG_PROVIDERS":   providers.DebugEnv(),
-			// Fail at once, naming the plugin, if the engine ever wants a
-			// provider the test does not serve: nothing can be downloaded.
-			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		}),
-	)
+		workspaceOptions(t, cmd, mockcloud.Project, backend, providers)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,11 +193,18 @@ func runStack(t *testing.T, name string, packages ...string) {
 	if !up.Outputs["kubeconfig"].Secret {
 		t.Error("the kubeconfig output is not a secret")
 	}
+	// What application stacks read through platformref.
+	for _, k := range platformref.RequiredOutputs() {
+		if v, ok := up.Outputs[k]; !ok || v.Value == nil || v.Value == "" {
+			t.Errorf("output %s is missing after up: %v", k, v.Value)
+		}
+	}
 	state := readState(t, backend, mockcloud.Project, env.Name)
 	assertSameResourcesAsTheRender(t, env.Name, state)
 	assertUniqueURNs(t, state)
 	assertKubeconfigEncrypted(t, state)
 	created := assertOneCreatePerCustomResource(t, providers.Calls(), state)
+	assertApplicationReadsThePlatform(ctx, t, cmd, backend, providers, env, up.Outputs)
 
 	providers.ResetCalls()
 	assertOnly(t, "second preview", preview(ctx, t, stack, "second preview"), apitype.OpSame)

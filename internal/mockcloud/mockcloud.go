@@ -3,6 +3,7 @@ package mockcloud
 import (
 	"crypto/sha1"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -26,20 +27,41 @@ type Mocks struct {
 	mu        sync.Mutex
 	resources []snapshot.Resource
 	providers map[string]resource.PropertyMap // provider reference "urn::id" -> inputs
+	stacks    map[string]resource.PropertyMap // stack name -> outputs, for stack references
 }
 
 var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
 
 // New returns mocks for the named stack.
 func New(stack string) *Mocks {
-	return &Mocks{stack: stack, providers: map[string]resource.PropertyMap{}}
+	return &Mocks{stack: stack, providers: map[string]resource.PropertyMap{}, stacks: map[string]resource.PropertyMap{}}
 }
+
+// StackReferenceType is the type of a stack reference, which a program
+// reads rather than registers.
+const StackReferenceType = "pulumi:pulumi:StackReference"
+
+// SetStackOutputs makes a stack reference to stack (its fully qualified
+// name, "<organization>/<project>/<stack>") read outputs. Secret values
+// stay secret in the referencing program. A reference to a stack without
+// outputs fails the program.
+func (m *Mocks) SetStackOutputs(stack string, outputs resource.PropertyMap) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stacks[stack] = outputs
+}
+
+// Option configures Mocks before a Render, e.g. with SetStackOutputs.
+type Option = func(*Mocks)
 
 // Render runs program under mocks for the named stack and returns its
 // snapshot. Errors from the program, and any resource or invoke the mocks have
 // no answer for, are returned.
-func Render(stack string, program pulumi.RunFunc) (*snapshot.Snapshot, error) {
+func Render(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Snapshot, error) {
 	m := New(stack)
+	for _, o := range opts {
+		o(m)
+	}
 	if err := pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m)); err != nil {
 		return nil, err
 	}
@@ -108,10 +130,37 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return id, outputs, nil
 }
 
+// stackReference answers a reference to stack with the outputs
+// SetStackOutputs gave it, in the engine's shape: the name, the outputs
+// and the names of the secret ones.
+func (m *Mocks) stackReference(stack string) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	outputs, ok := m.stacks[stack]
+	known := slices.Sorted(maps.Keys(m.stacks))
+	m.mu.Unlock()
+	if !ok {
+		return "", nil, fmt.Errorf("stack reference to %q: the mocks have no outputs for it (they have: %s); give them with platformtest.WithStackOutputs", stack, strings.Join(known, ", "))
+	}
+	var secret []resource.PropertyValue
+	for _, k := range outputs.StableKeys() {
+		if outputs[k].ContainsSecrets() {
+			secret = append(secret, resource.NewProperty(string(k)))
+		}
+	}
+	return stack, resource.PropertyMap{
+		"name":              resource.NewProperty(stack),
+		"outputs":           resource.NewProperty(outputs.Copy()),
+		"secretOutputNames": resource.NewProperty(secret),
+	}, nil
+}
+
 // read answers a read of a live object (a pulumi Get function) from
 // kubernetesReads. Reads are not recorded in snapshots: they change
 // nothing.
 func (m *Mocks) read(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == StackReferenceType {
+		return m.stackReference(args.ID)
+	}
 	out, err := ReadLive(args.TypeToken, args.ID, args.Name, args.Inputs, m.provider(args.Provider))
 	if err != nil {
 		return "", nil, err

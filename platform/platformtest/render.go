@@ -1,8 +1,13 @@
 package platformtest
 
 import (
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/internal/mockcloud"
@@ -15,11 +20,101 @@ type Snapshot = snapshot.Snapshot
 // Resource is one resource of a Snapshot.
 type Resource = snapshot.Resource
 
+// SecretValue is what a snapshot shows in place of a secret input.
+const SecretValue = snapshot.SecretValue
+
 // Render runs program under mocks for the named stack (project "plinth") and
 // returns every resource it registered. The mocks answer with realistic cloud
-// IDs and fail on any resource type or invoke they do not know.
-func Render(stack string, program pulumi.RunFunc) (*Snapshot, error) {
-	return mockcloud.Render(stack, program)
+// IDs and fail on any resource type or invoke they do not know, and on a
+// stack reference no option answers.
+func Render(stack string, program pulumi.RunFunc, opts ...Option) (*Snapshot, error) {
+	return mockcloud.Render(stack, program, opts...)
+}
+
+// Option configures the mocks of a Render; WithStackOutputs makes one.
+type Option = mockcloud.Option
+
+// Outputs are a stack's outputs as another stack reads them.
+type Outputs struct {
+	// Values by output name: strings, numbers, bools, []any and
+	// map[string]any.
+	Values map[string]any
+	// Secret names the outputs that are secrets.
+	Secret []string
+}
+
+// WithStackOutputs answers a stack reference to stack (its fully
+// qualified name, "<organization>/<project>/<stack>") with outputs, as the
+// engine would after that stack was deployed.
+func WithStackOutputs(stack string, outputs Outputs) Option {
+	pm := resource.NewPropertyMapFromMap(outputs.Values)
+	for _, k := range outputs.Secret {
+		if v, ok := pm[resource.PropertyKey(k)]; ok {
+			pm[resource.PropertyKey(k)] = resource.MakeSecret(v)
+		}
+	}
+	return func(m *mockcloud.Mocks) { m.SetStackOutputs(stack, pm) }
+}
+
+// RenderOutputs runs program under mocks like Render and returns, besides
+// the snapshot, the values of the outputs program returns: what the stack
+// would export. Pass them to WithStackOutputs to render a stack that
+// references this one.
+func RenderOutputs(stack string, program func(*pulumi.Context) (pulumi.Map, error), opts ...Option) (Outputs, *Snapshot, error) {
+	outs := map[string]pulumi.Output{}
+	values := map[string]any{}
+	var mu sync.Mutex
+	snap, err := Render(stack, func(ctx *pulumi.Context) error {
+		m, err := program(ctx)
+		if err != nil {
+			return err
+		}
+		for k, v := range m {
+			o := pulumi.ToOutput(v)
+			outs[k] = o
+			o.ApplyT(func(x any) any {
+				mu.Lock()
+				defer mu.Unlock()
+				values[k] = x
+				return nil
+			})
+		}
+		return nil
+	}, opts...)
+	if err != nil {
+		return Outputs{}, nil, err
+	}
+	result := Outputs{Values: map[string]any{}}
+	for _, k := range slices.Sorted(maps.Keys(outs)) {
+		result.Values[k] = plainValue(values[k])
+		if pulumi.IsSecret(outs[k]) {
+			result.Secret = append(result.Secret, k)
+		}
+	}
+	return result, snap, nil
+}
+
+// plainValue turns the typed values outputs resolve to ([]string,
+// map[string][]string, ...) into the []any and map[string]any an engine
+// hands a stack reference.
+func plainValue(v any) any {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = plainValue(rv.Index(i).Interface())
+		}
+		return out
+	case reflect.Map:
+		out := make(map[string]any, rv.Len())
+		for _, k := range rv.MapKeys() {
+			out[k.String()] = plainValue(rv.MapIndex(k).Interface())
+		}
+		return out
+	default:
+		return v
+	}
 }
 
 // Input returns the input of r at a dotted path (see snapshot.Resource.Input)

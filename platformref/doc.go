@@ -1,0 +1,25 @@
+// Package platformref is how a team's own Pulumi project uses a shared
+// Plinth platform: it reads the platform stack's outputs through a Pulumi
+// stack reference, typed.
+//
+// A platform stack (stacks.Program, or any program that exports
+// environment.Platform.Outputs) exports the names below. An application
+// stack reads them with Read, deploys with the platform's kubeconfig
+// (Provider), and puts its workloads in a namespace the platform gave its
+// team (Namespace), exposed through the platform's ingress class with a
+// certificate from its issuer:
+//
+//	platform, err := platformref.Read(ctx, "platform", "acme/shop-platform/shop-staging")
+//	k8s, err := platform.Provider(ctx, "shop-staging")
+//	ns := platform.Namespace("storefront", "storefront")
+//
+// The kubeconfig authenticates whoever runs pulumi up with their own
+// identity (kubelogin on AKS, gke-gcloud-auth-plugin on GKE). That
+// identity holds the rights of its team's access package in the team's
+// namespaces and no others, so an application stack cannot change the
+// platform's namespaces, quotas or policies.
+//
+// A missing output, a team the platform does not know, or a namespace the
+// team was not given fails the deployment with an error naming the stack,
+// the value and what to ask the platform team for.
+package platformref

@@ -1,0 +1,199 @@
+package platformref
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The outputs a Plinth platform stack exports, by name. They are a
+// contract between the platform stack and the stacks that reference it:
+// renaming one breaks every application stack, so names are only ever
+// added.
+const (
+	// OutputPlinthVersion is the Plinth release the stack was deployed with.
+	OutputPlinthVersion = "plinthVersion"
+	// OutputEnvironment is the environment's name.
+	OutputEnvironment = "environment"
+	// OutputClass is the environment's class: dev, staging or prod.
+	OutputClass = "environmentClass"
+	// OutputCloud is the cloud: azure or gcp.
+	OutputCloud = "cloud"
+	// OutputNetworkID is the cloud ID of the network (VNet or VPC).
+	OutputNetworkID = "networkId"
+	// OutputEgressIPs are the addresses the cluster's outbound traffic
+	// leaves from, for allow lists elsewhere.
+	OutputEgressIPs = "egressIps"
+	// OutputClusterName is the Kubernetes cluster's name.
+	OutputClusterName = "clusterName"
+	// OutputClusterEndpoint is the API server's address.
+	OutputClusterEndpoint = "clusterEndpoint"
+	// OutputOIDCIssuerURL is the cluster's service account token issuer,
+	// for federating workload identities of the application's own.
+	OutputOIDCIssuerURL = "oidcIssuerUrl"
+	// OutputKubeconfig is an exec-based kubeconfig, a secret.
+	OutputKubeconfig = "kubeconfig"
+	// OutputIngressClassName is the ingress class of the platform's ingress
+	// controller.
+	OutputIngressClassName = "ingressClassName"
+	// OutputIngressAddress is the ingress load balancer's private address.
+	OutputIngressAddress = "ingressAddress"
+	// OutputCertificateIssuer is the ClusterIssuer of publicly trusted
+	// certificates (ACME), for the cert-manager.io/cluster-issuer
+	// annotation.
+	OutputCertificateIssuer = "certificateIssuer"
+	// OutputTeamNamespaces maps each team to the namespaces its access
+	// package gave it.
+	OutputTeamNamespaces = "teamNamespaces"
+	// OutputBackupBucket is the storage of cluster backups; absent when the
+	// environment has none.
+	OutputBackupBucket = "backupBucket"
+)
+
+// RequiredOutputs are the names of the outputs every platform stack
+// exports (all but OutputBackupBucket), in a fixed order. plinth rollout
+// verifies a deployed stack has each of them.
+func RequiredOutputs() []string {
+	return []string{
+		OutputPlinthVersion, OutputEnvironment, OutputClass, OutputCloud,
+		OutputNetworkID, OutputEgressIPs, OutputClusterName, OutputClusterEndpoint,
+		OutputOIDCIssuerURL, OutputKubeconfig, OutputIngressClassName,
+		OutputIngressAddress, OutputCertificateIssuer, OutputTeamNamespaces,
+	}
+}
+
+// Platform is a platform stack as another stack sees it. Every output
+// fails the deployment, naming the stack, when the stack does not export
+// it. Create it with Read.
+type Platform struct {
+	// Stack is the referenced stack's name, "<organization>/<project>/<stack>".
+	Stack string
+	// Reference is the underlying stack reference.
+	Reference *pulumi.StackReference
+
+	PlinthVersion     pulumi.StringOutput
+	Environment       pulumi.StringOutput
+	Class             pulumi.StringOutput
+	Cloud             pulumi.StringOutput
+	ClusterName       pulumi.StringOutput
+	ClusterEndpoint   pulumi.StringOutput
+	OIDCIssuerURL     pulumi.StringOutput
+	IngressClassName  pulumi.StringOutput
+	IngressAddress    pulumi.StringOutput
+	CertificateIssuer pulumi.StringOutput
+	// Kubeconfig is a secret.
+	Kubeconfig pulumi.StringOutput
+	// TeamNamespaces maps each team to its namespaces.
+	TeamNamespaces pulumi.StringArrayMapOutput
+}
+
+// Read references the platform stack named stack
+// ("<organization>/<project>/<stack>") as the resource name and returns
+// its outputs, typed. It fails at once on a malformed stack name; a
+// missing output fails when it is used.
+func Read(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption) (*Platform, error) {
+	if err := validStackName(stack); err != nil {
+		return nil, err
+	}
+	ref, err := pulumi.NewStackReference(ctx, name, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{Stack: stack, Reference: ref}
+	str := func(key string) pulumi.StringOutput {
+		return ref.GetOutput(pulumi.String(key)).ApplyT(func(v any) (string, error) {
+			s, ok := v.(string)
+			if !ok {
+				return "", p.missing(key, v)
+			}
+			return s, nil
+		}).(pulumi.StringOutput)
+	}
+	p.PlinthVersion = str(OutputPlinthVersion)
+	p.Environment = str(OutputEnvironment)
+	p.Class = str(OutputClass)
+	p.Cloud = str(OutputCloud)
+	p.ClusterName = str(OutputClusterName)
+	p.ClusterEndpoint = str(OutputClusterEndpoint)
+	p.OIDCIssuerURL = str(OutputOIDCIssuerURL)
+	p.IngressClassName = str(OutputIngressClassName)
+	p.IngressAddress = str(OutputIngressAddress)
+	p.CertificateIssuer = str(OutputCertificateIssuer)
+	p.Kubeconfig = str(OutputKubeconfig)
+	p.TeamNamespaces = ref.GetOutput(pulumi.String(OutputTeamNamespaces)).ApplyT(func(v any) (map[string][]string, error) {
+		teams, ok := v.(map[string]any)
+		if !ok {
+			return nil, p.missing(OutputTeamNamespaces, v)
+		}
+		out := make(map[string][]string, len(teams))
+		for team, list := range teams {
+			items, ok := list.([]any)
+			if !ok {
+				return nil, p.missing(OutputTeamNamespaces, v)
+			}
+			for _, ns := range items {
+				s, ok := ns.(string)
+				if !ok {
+					return nil, p.missing(OutputTeamNamespaces, v)
+				}
+				out[team] = append(out[team], s)
+			}
+		}
+		return out, nil
+	}).(pulumi.StringArrayMapOutput)
+	return p, nil
+}
+
+// missing is the error of an output the stack does not export (v is nil)
+// or exports in another shape.
+func (p *Platform) missing(key string, v any) error {
+	if v == nil {
+		return fmt.Errorf("platform stack %s exports no %q: it is not a Plinth platform stack, or one deployed with a Plinth release older than this one; deploy it with this release first", p.Stack, key)
+	}
+	return fmt.Errorf("platform stack %s exports %q as %T, not in the shape Plinth exports it", p.Stack, key, v)
+}
+
+// Namespace resolves to namespace when the platform gave it to team, and
+// otherwise fails the deployment with the team's namespaces, or the
+// platform's teams, and what to ask the platform team for. Depending on it
+// orders a workload after the check.
+func (p *Platform) Namespace(team, namespace string) pulumi.StringOutput {
+	return p.TeamNamespaces.ApplyT(func(teams map[string][]string) (string, error) {
+		nss, ok := teams[team]
+		if !ok {
+			return "", fmt.Errorf("platform stack %s has no team %q (its teams: %s); ask the platform team to add the team to the environment's teams", p.Stack, team, list(slices.Sorted(maps.Keys(teams))))
+		}
+		if !slices.Contains(nss, namespace) {
+			return "", fmt.Errorf("platform stack %s gives team %q no namespace %q (its namespaces: %s); use one of them, or ask the platform team to add %q to the team's access package", p.Stack, team, namespace, list(nss), namespace)
+		}
+		return namespace, nil
+	}).(pulumi.StringOutput)
+}
+
+// Provider returns a Kubernetes provider for the platform's cluster,
+// authenticated by the kubeconfig: whoever runs pulumi up deploys with
+// their own identity and its rights.
+func (p *Platform) Provider(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*kubernetes.Provider, error) {
+	return kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{Kubeconfig: p.Kubeconfig}, opts...)
+}
+
+// validStackName checks the fully qualified form a reference needs: a
+// short name would resolve against whichever organization is logged in.
+func validStackName(stack string) error {
+	parts := strings.Split(stack, "/")
+	if len(parts) != 3 || slices.Contains(parts, "") {
+		return fmt.Errorf("platform stack %q: want <organization>/<project>/<stack>, e.g. acme/shop-platform/shop-staging (on a file backend the organization is \"organization\")", stack)
+	}
+	return nil
+}
+
+func list(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
