@@ -35,9 +35,11 @@ test:
 ## by test doubles (internal/enginetest). Each of the six stacks goes up,
 ## previews and refreshes clean, updates exactly what the offline diff
 ## predicts, and is destroyed (refused while protected); rollouts stop at the
-## first failure; the CLI's engine commands run as a user runs them.
+## first failure; the CLI's engine commands run as a user runs them; and
+## docs/getting-started.md is followed as written in a new directory
+## (internal/docstest).
 integration: tools
-	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 ./internal/enginetest/ ./internal/deploy/ ./cmd/plinth/
+	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 ./internal/enginetest/ ./internal/deploy/ ./cmd/plinth/ ./internal/docstest/
 
 ## snapshots: regenerate stacks/snapshots/*.json after an intended change
 snapshots: build

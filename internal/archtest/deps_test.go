@@ -25,9 +25,10 @@ var cloudSDKs = []string{
 // mayUseCloudSDKs are the packages allowed to reach a cloud SDK: the
 // backends, what composes them into deployable stacks, and what deploys
 // those stacks (internal/deploy) or tests that on the real engine
-// (internal/enginetest).
+// (internal/enginetest), and the test that follows the getting-started
+// page (internal/docstest).
 func mayUseCloudSDKs(pkg string) bool {
-	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/", "internal/deploy", "internal/enginetest"} {
+	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/", "internal/deploy", "internal/enginetest", "internal/docstest"} {
 		if strings.HasPrefix(pkg, module+"/"+p) {
 			return true
 		}
