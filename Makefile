@@ -36,8 +36,9 @@ test:
 ## previews and refreshes clean, updates exactly what the offline diff
 ## predicts, and is destroyed (refused while protected); rollouts stop at the
 ## first failure; the CLI's engine commands run as a user runs them; and
-## docs/getting-started.md is followed as written in a new directory
-## (internal/docstest).
+## docs/getting-started.md's commands are run as written in a new
+## directory, its program rendered under mocks with the configuration they
+## set (internal/docstest).
 integration: tools
 	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 ./internal/enginetest/ ./internal/deploy/ ./cmd/plinth/ ./internal/docstest/
 

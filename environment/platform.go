@@ -69,15 +69,15 @@ func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.R
 		return nil, err
 	}
 	outputs := pulumi.Map{
-		"networkId":        p.Network.ID,
-		"clusterName":      p.Cluster.Name,
-		"clusterEndpoint":  p.Cluster.Endpoint,
-		"oidcIssuerUrl":    p.Cluster.OIDCIssuerURL,
-		"ingressClassName": p.Ingress.IngressClassName,
-		"ingressAddress":   p.Ingress.Address,
+		platformref.OutputNetworkID:        p.Network.ID,
+		platformref.OutputClusterName:      p.Cluster.Name,
+		platformref.OutputClusterEndpoint:  p.Cluster.Endpoint,
+		platformref.OutputOIDCIssuerURL:    p.Cluster.OIDCIssuerURL,
+		platformref.OutputIngressClassName: p.Ingress.IngressClassName,
+		platformref.OutputIngressAddress:   p.Ingress.Address,
 	}
 	if p.Backup != nil {
-		outputs["backupBucket"] = p.Backup.Bucket
+		outputs[platformref.OutputBackupBucket] = p.Backup.Bucket
 	}
 	return p, ctx.RegisterResourceOutputs(p, outputs)
 }
@@ -95,7 +95,7 @@ func (p *Platform) Outputs() pulumi.Map {
 	out := pulumi.Map{
 		platformref.OutputPlinthVersion:     pulumi.String(platform.Version),
 		platformref.OutputEnvironment:       pulumi.String(p.Environment.Name),
-		platformref.OutputClass:             pulumi.String(string(p.Environment.Class)),
+		platformref.OutputEnvironmentClass:  pulumi.String(string(p.Environment.Class)),
 		platformref.OutputCloud:             pulumi.String(string(p.Environment.Cloud)),
 		platformref.OutputNetworkID:         p.Network.ID,
 		platformref.OutputEgressIPs:         p.Network.EgressIPs,

@@ -9,9 +9,9 @@
 // team (Namespace), exposed through the platform's ingress class with a
 // certificate from its issuer:
 //
-//	platform, err := platformref.Read(ctx, "platform", "acme/shop-platform/shop-staging")
-//	k8s, err := platform.Provider(ctx, "shop-staging")
-//	ns := platform.Namespace("storefront", "storefront")
+//	shared, err := platformref.Read(ctx, "platform", "acme/shop-platform/shop-staging")
+//	k8s, err := shared.Provider(ctx, "shop-staging")
+//	ns := shared.Namespace("storefront", "storefront")
 //
 // The kubeconfig authenticates whoever runs pulumi up with their own
 // identity (kubelogin on AKS, gke-gcloud-auth-plugin on GKE). That
@@ -19,7 +19,12 @@
 // namespaces and no others, so an application stack cannot change the
 // platform's namespaces, quotas or policies.
 //
-// A missing output, a team the platform does not know, or a namespace the
-// team was not given fails the deployment with an error naming the stack,
-// the value and what to ask the platform team for.
+// A missing output fails Read, in previews too. A team the platform does
+// not know, or a namespace the team was not given, fails the deployment
+// before anything lands in the namespace. Each error names the stack, the
+// value and what to ask the platform team for.
+//
+// The referencing stack must live in the platform stack's backend and be
+// able to decrypt its secrets (the kubeconfig is one), and its deployer
+// must reach the cluster's API server.
 package platformref

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -19,8 +20,8 @@ const (
 	OutputPlinthVersion = "plinthVersion"
 	// OutputEnvironment is the environment's name.
 	OutputEnvironment = "environment"
-	// OutputClass is the environment's class: dev, staging or prod.
-	OutputClass = "environmentClass"
+	// OutputEnvironmentClass is the environment's class: dev, staging or prod.
+	OutputEnvironmentClass = "environmentClass"
 	// OutputCloud is the cloud: azure or gcp.
 	OutputCloud = "cloud"
 	// OutputNetworkID is the cloud ID of the network (VNet or VPC).
@@ -59,42 +60,59 @@ const (
 // verifies a deployed stack has each of them.
 func RequiredOutputs() []string {
 	return []string{
-		OutputPlinthVersion, OutputEnvironment, OutputClass, OutputCloud,
+		OutputPlinthVersion, OutputEnvironment, OutputEnvironmentClass, OutputCloud,
 		OutputNetworkID, OutputEgressIPs, OutputClusterName, OutputClusterEndpoint,
 		OutputOIDCIssuerURL, OutputKubeconfig, OutputIngressClassName,
 		OutputIngressAddress, OutputCertificateIssuer, OutputTeamNamespaces,
 	}
 }
 
-// Platform is a platform stack as another stack sees it. Every output
-// fails the deployment, naming the stack, when the stack does not export
-// it. Create it with Read.
+// Platform is a platform stack as another stack sees it. Create it with
+// Read, which fails when the stack lacks any of RequiredOutputs.
 type Platform struct {
 	// Stack is the referenced stack's name, "<organization>/<project>/<stack>".
 	Stack string
 	// Reference is the underlying stack reference.
 	Reference *pulumi.StackReference
 
-	PlinthVersion     pulumi.StringOutput
-	Environment       pulumi.StringOutput
-	Class             pulumi.StringOutput
-	Cloud             pulumi.StringOutput
-	ClusterName       pulumi.StringOutput
-	ClusterEndpoint   pulumi.StringOutput
-	OIDCIssuerURL     pulumi.StringOutput
-	IngressClassName  pulumi.StringOutput
-	IngressAddress    pulumi.StringOutput
+	// PlinthVersion is the Plinth release the platform was deployed with.
+	PlinthVersion pulumi.StringOutput
+	// Environment is the platform's environment name, e.g. "shop-staging".
+	Environment pulumi.StringOutput
+	// Class is the environment's class: "dev", "staging" or "prod".
+	Class pulumi.StringOutput
+	// Cloud is "azure" or "gcp".
+	Cloud pulumi.StringOutput
+	// NetworkID is the cloud ID of the platform's VNet or VPC.
+	NetworkID pulumi.StringOutput
+	// EgressIPs are the addresses the cluster's outbound traffic leaves
+	// from, for allow lists of the services the application calls.
+	EgressIPs pulumi.StringArrayOutput
+	// ClusterName is the Kubernetes cluster's name.
+	ClusterName pulumi.StringOutput
+	// ClusterEndpoint is the API server's address.
+	ClusterEndpoint pulumi.StringOutput
+	// OIDCIssuerURL is the cluster's service account token issuer, for the
+	// application's own workload identities.
+	OIDCIssuerURL pulumi.StringOutput
+	// IngressClassName is the class of the platform's ingress controller.
+	IngressClassName pulumi.StringOutput
+	// IngressAddress is the ingress load balancer's private address.
+	IngressAddress pulumi.StringOutput
+	// CertificateIssuer is the ClusterIssuer of publicly trusted
+	// certificates, for the cert-manager.io/cluster-issuer annotation.
 	CertificateIssuer pulumi.StringOutput
-	// Kubeconfig is a secret.
+	// Kubeconfig is the exec-based kubeconfig of the cluster, a secret.
 	Kubeconfig pulumi.StringOutput
 	// TeamNamespaces maps each team to its namespaces.
 	TeamNamespaces pulumi.StringArrayMapOutput
 }
 
-// Read references the platform stack named stack
-// ("<organization>/<project>/<stack>") as the resource name and returns
-// its outputs, typed. It fails at once on a malformed stack name; a
-// missing output fails when it is used.
+// Read reads the platform stack stack ("<organization>/<project>/<stack>")
+// through a stack reference whose resource name is name, and returns its
+// outputs, typed. It fails on a malformed stack name, and, in previews as
+// in updates, when the stack lacks any of RequiredOutputs, before the
+// caller registers anything on the platform.
 func Read(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption) (*Platform, error) {
 	if err := validStackName(stack); err != nil {
 		return nil, err
@@ -104,19 +122,23 @@ func Read(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption
 		return nil, err
 	}
 	p := &Platform{Stack: stack, Reference: ref}
+	if err := p.checkOutputs(); err != nil {
+		return nil, err
+	}
 	str := func(key string) pulumi.StringOutput {
 		return ref.GetOutput(pulumi.String(key)).ApplyT(func(v any) (string, error) {
 			s, ok := v.(string)
 			if !ok {
-				return "", p.missing(key, v)
+				return "", p.shape(key, v)
 			}
 			return s, nil
 		}).(pulumi.StringOutput)
 	}
 	p.PlinthVersion = str(OutputPlinthVersion)
 	p.Environment = str(OutputEnvironment)
-	p.Class = str(OutputClass)
+	p.Class = str(OutputEnvironmentClass)
 	p.Cloud = str(OutputCloud)
+	p.NetworkID = str(OutputNetworkID)
 	p.ClusterName = str(OutputClusterName)
 	p.ClusterEndpoint = str(OutputClusterEndpoint)
 	p.OIDCIssuerURL = str(OutputOIDCIssuerURL)
@@ -124,37 +146,69 @@ func Read(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption
 	p.IngressAddress = str(OutputIngressAddress)
 	p.CertificateIssuer = str(OutputCertificateIssuer)
 	p.Kubeconfig = str(OutputKubeconfig)
+	p.EgressIPs = ref.GetOutput(pulumi.String(OutputEgressIPs)).ApplyT(func(v any) ([]string, error) {
+		return p.strings(OutputEgressIPs, v)
+	}).(pulumi.StringArrayOutput)
 	p.TeamNamespaces = ref.GetOutput(pulumi.String(OutputTeamNamespaces)).ApplyT(func(v any) (map[string][]string, error) {
 		teams, ok := v.(map[string]any)
 		if !ok {
-			return nil, p.missing(OutputTeamNamespaces, v)
+			return nil, p.shape(OutputTeamNamespaces, v)
 		}
 		out := make(map[string][]string, len(teams))
 		for team, list := range teams {
-			items, ok := list.([]any)
-			if !ok {
-				return nil, p.missing(OutputTeamNamespaces, v)
+			nss, err := p.strings(OutputTeamNamespaces+"."+team, list)
+			if err != nil {
+				return nil, err
 			}
-			for _, ns := range items {
-				s, ok := ns.(string)
-				if !ok {
-					return nil, p.missing(OutputTeamNamespaces, v)
-				}
-				out[team] = append(out[team], s)
-			}
+			out[team] = nss
 		}
 		return out, nil
 	}).(pulumi.StringArrayMapOutput)
 	return p, nil
 }
 
-// missing is the error of an output the stack does not export (v is nil)
-// or exports in another shape.
-func (p *Platform) missing(key string, v any) error {
-	if v == nil {
-		return fmt.Errorf("platform stack %s exports no %q: it is not a Plinth platform stack, or one deployed with a Plinth release older than this one; deploy it with this release first", p.Stack, key)
+// checkOutputs fails, naming every missing output, when the stack lacks
+// any of RequiredOutputs. It waits for the reference, which the engine
+// reads in previews too: a missing output would otherwise be unknown in a
+// preview and fail only the update.
+func (p *Platform) checkOutputs() error {
+	var missing []string
+	for _, k := range RequiredOutputs() {
+		d, err := p.Reference.GetOutputDetails(k)
+		if err != nil {
+			return fmt.Errorf("platform stack %s: %w", p.Stack, err)
+		}
+		if d.Value == nil && d.SecretValue == nil {
+			missing = append(missing, k)
+		}
 	}
-	return fmt.Errorf("platform stack %s exports %q as %T, not in the shape Plinth exports it", p.Stack, key, v)
+	if len(missing) > 0 {
+		return fmt.Errorf("platform stack %s exports no %s: it is not a Plinth platform stack, or one deployed with a Plinth release older than this one; deploy it with this release first", p.Stack, quoted(missing))
+	}
+	return nil
+}
+
+// strings converts a list output, v, naming key in the error.
+func (p *Platform) strings(key string, v any) ([]string, error) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, p.shape(key, v)
+	}
+	out := make([]string, 0, len(items))
+	for i, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			return nil, p.shape(fmt.Sprintf("%s[%d]", key, i), item)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// shape is the error of an output, or an element of one at key, that is
+// not in the shape Plinth exports.
+func (p *Platform) shape(key string, v any) error {
+	return fmt.Errorf("platform stack %s: %s is %T (%v), not the shape Plinth exports; is the stack a Plinth platform stack?", p.Stack, key, v, v)
 }
 
 // Namespace resolves to namespace when the platform gave it to team, and
@@ -189,6 +243,14 @@ func validStackName(stack string) error {
 		return fmt.Errorf("platform stack %q: want <organization>/<project>/<stack>, e.g. acme/shop-platform/shop-staging (on a file backend the organization is \"organization\")", stack)
 	}
 	return nil
+}
+
+func quoted(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
 }
 
 func list(s []string) string {

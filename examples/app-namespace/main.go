@@ -39,7 +39,10 @@ type App struct {
 	Image string
 	// Port is the port the container serves HTTP on.
 	Port int
-	// Host is the public host name the ingress serves, with TLS.
+	// Host is the host name the ingress serves, with TLS. It must lie in
+	// the platform's DNS zone (plinth:dnsZoneName), where cert-manager
+	// solves its certificate by DNS01; its record, pointing at the
+	// platform's private ingress address, is yours to create.
 	Host string
 	// Replicas is the number of pods; with two or more, a disruption
 	// budget keeps one serving during node upgrades.

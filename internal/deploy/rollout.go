@@ -132,7 +132,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		return fail(StepPreview, err, "check the backend and its credentials (docs/deploying.md), then run the rollout again")
 	}
 	if out, err := s.Outputs(ctx); err == nil {
-		rep.VersionBefore = outputString(out, "plinthVersion")
+		rep.VersionBefore = outputString(out, platformref.OutputPlinthVersion)
 	}
 
 	if err := ensureDir(o.StateDir); err != nil {
@@ -177,7 +177,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 	if err != nil {
 		return fail(StepUp, err, upNext(env, rep.Export))
 	}
-	rep.VersionAfter = outputString(out, "plinthVersion")
+	rep.VersionAfter = outputString(out, platformref.OutputPlinthVersion)
 	if err := verify(ctx, env.Name, out, o.HealthCheck); err != nil {
 		return fail(StepVerify, err, "the stack is deployed but not healthy: investigate, then roll forward with a fix or re-run the previous release's rollout (docs/rollout.md); later stacks were not touched")
 	}
@@ -225,7 +225,7 @@ func verify(ctx context.Context, stack string, out auto.OutputMap, hook func(con
 	if len(missing) > 0 {
 		return fmt.Errorf("outputs missing after up: %v", missing)
 	}
-	if v := outputString(out, "plinthVersion"); v != platform.Version {
+	if v := outputString(out, platformref.OutputPlinthVersion); v != platform.Version {
 		return fmt.Errorf("the stack reports Plinth %q, not %s", v, platform.Version)
 	}
 	if hook != nil {

@@ -7,6 +7,7 @@
 // block runs in bash, stopping at the first failing command, with the
 // directory carried from one block to the next; a "sh skip=needs-cloud"
 // block is not run and may hold only the commands that need a cloud
-// account (signing in, pulumi up). Every other block (text, console, go
-// without a file) is prose.
+// account (signing in, pulumi up); a "text output" block shows lines the
+// "sh" block before it must have printed. Every other block (text,
+// console, go without a file) is prose.
 package docstest

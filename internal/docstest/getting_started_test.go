@@ -73,7 +73,11 @@ func blocks(t *testing.T, path string) []block {
 }
 
 // needsCloud are the only commands a "skip=needs-cloud" block may hold.
-var needsCloud = []string{"az login", "gcloud auth login", "gcloud auth application-default login", "pulumi up", "pulumi preview"}
+var needsCloud = []string{
+	"az login", "export AAD_LOGIN_METHOD=azurecli",
+	"gcloud auth login", "gcloud auth application-default login",
+	"pulumi up", "pulumi preview",
+}
 
 // TestGettingStarted follows docs/getting-started.md in a new directory,
 // as a new user on a machine with Go and the Pulumi CLI, then renders the
@@ -105,12 +109,19 @@ func TestGettingStarted(t *testing.T) {
 	cwd := filepath.Join(work, "home")
 	cwdFile := filepath.Join(work, "cwd")
 	ran := 0
+	var lastOutput string
 	for _, b := range blocks(t, page) {
 		where := fmt.Sprintf("docs/getting-started.md:%d", b.line)
 		switch {
 		case b.attrs["file"] != "":
 			if err := os.WriteFile(filepath.Join(cwd, b.attrs["file"]), []byte(b.body), 0o644); err != nil {
 				t.Fatalf("%s: %v", where, err)
+			}
+		case b.lang == "text" && hasAttr(b, "output"):
+			for _, l := range strings.Split(strings.TrimSpace(b.body), "\n") {
+				if !strings.Contains(lastOutput, l) {
+					t.Errorf("%s: the page shows %q, which the command before it did not print", where, l)
+				}
 			}
 		case b.lang == "sh" && b.attrs["skip"] == "needs-cloud":
 			for _, c := range commands(b.body) {
@@ -126,6 +137,7 @@ func TestGettingStarted(t *testing.T) {
 			cmd := exec.Command("bash", "-c", script)
 			cmd.Env = env
 			out, err := cmd.CombinedOutput()
+			lastOutput = string(out)
 			t.Logf("%s:\n%s", where, out)
 			if err != nil {
 				t.Fatalf("%s: %v", where, err)
@@ -145,11 +157,20 @@ func TestGettingStarted(t *testing.T) {
 	renderWithStackConfig(t, cli, cwd, env)
 }
 
-// commands returns the commands of a shell block, without comments.
+// hasAttr reports whether b's info string has the word key.
+func hasAttr(b block, key string) bool {
+	_, ok := b.attrs[key]
+	return ok
+}
+
+// commands returns the commands of a shell block, without comments (a '#'
+// that starts a line or follows a blank).
 func commands(body string) []string {
 	var out []string
 	for _, l := range strings.Split(body, "\n") {
-		l, _, _ = strings.Cut(l, "#")
+		if i := strings.Index(" "+l, " #"); i >= 0 {
+			l = l[:i]
+		}
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}

@@ -1,6 +1,7 @@
 package platformtest
 
 import (
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -28,11 +29,15 @@ const SecretValue = snapshot.SecretValue
 // IDs and fail on any resource type or invoke they do not know, and on a
 // stack reference no option answers.
 func Render(stack string, program pulumi.RunFunc, opts ...Option) (*Snapshot, error) {
-	return mockcloud.Render(stack, program, opts...)
+	setup := make([]mockcloud.Option, len(opts))
+	for i, o := range opts {
+		setup[i] = o.apply
+	}
+	return mockcloud.Render(stack, program, setup...)
 }
 
 // Option configures the mocks of a Render; WithStackOutputs makes one.
-type Option = mockcloud.Option
+type Option struct{ apply func(*mockcloud.Mocks) }
 
 // Outputs are a stack's outputs as another stack reads them.
 type Outputs struct {
@@ -53,7 +58,7 @@ func WithStackOutputs(stack string, outputs Outputs) Option {
 			pm[resource.PropertyKey(k)] = resource.MakeSecret(v)
 		}
 	}
-	return func(m *mockcloud.Mocks) { m.SetStackOutputs(stack, pm) }
+	return Option{apply: func(m *mockcloud.Mocks) { m.SetStackOutputs(stack, pm) }}
 }
 
 // RenderOutputs runs program under mocks like Render and returns, besides
@@ -61,22 +66,24 @@ func WithStackOutputs(stack string, outputs Outputs) Option {
 // would export. Pass them to WithStackOutputs to render a stack that
 // references this one.
 func RenderOutputs(stack string, program func(*pulumi.Context) (pulumi.Map, error), opts ...Option) (Outputs, *Snapshot, error) {
-	outs := map[string]pulumi.Output{}
-	values := map[string]any{}
-	var mu sync.Mutex
+	var (
+		mu     sync.Mutex
+		values = map[string]any{}
+		// seen resolves after the callback that stored the value ran, and
+		// is secret when the output is.
+		seen = map[string]pulumi.Output{}
+	)
 	snap, err := Render(stack, func(ctx *pulumi.Context) error {
 		m, err := program(ctx)
 		if err != nil {
 			return err
 		}
 		for k, v := range m {
-			o := pulumi.ToOutput(v)
-			outs[k] = o
-			o.ApplyT(func(x any) any {
+			seen[k] = pulumi.ToOutput(v).ApplyT(func(x any) any {
 				mu.Lock()
 				defer mu.Unlock()
 				values[k] = x
-				return nil
+				return x
 			})
 		}
 		return nil
@@ -85,9 +92,16 @@ func RenderOutputs(stack string, program func(*pulumi.Context) (pulumi.Map, erro
 		return Outputs{}, nil, err
 	}
 	result := Outputs{Values: map[string]any{}}
-	for _, k := range slices.Sorted(maps.Keys(outs)) {
-		result.Values[k] = plainValue(values[k])
-		if pulumi.IsSecret(outs[k]) {
+	for _, k := range slices.Sorted(maps.Keys(seen)) {
+		secret := pulumi.IsSecret(seen[k]) // waits for the callback
+		mu.Lock()
+		v, ok := values[k]
+		mu.Unlock()
+		if !ok {
+			return Outputs{}, nil, fmt.Errorf("output %q never resolved", k)
+		}
+		result.Values[k] = plainValue(v)
+		if secret {
 			result.Secret = append(result.Secret, k)
 		}
 	}
