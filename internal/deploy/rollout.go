@@ -213,16 +213,22 @@ func readiness(env environment.Environment) []check.Finding {
 	return slices.DeleteFunc(findings, func(f check.Finding) bool { return f.Severity != check.SeverityError })
 }
 
-// verify checks that a deployed stack has every required output, runs this
-// release, and passes the user's health hook.
-func verify(ctx context.Context, stack string, out auto.OutputMap, hook func(context.Context, string, auto.OutputMap) error) error {
+// MissingOutputs returns the outputs of platformref.RequiredOutputs that a
+// deployed stack's outputs lack, or hold as null or "", in that order.
+func MissingOutputs(out auto.OutputMap) []string {
 	var missing []string
 	for _, k := range platformref.RequiredOutputs() {
 		if v, ok := out[k]; !ok || v.Value == nil || v.Value == "" {
 			missing = append(missing, k)
 		}
 	}
-	if len(missing) > 0 {
+	return missing
+}
+
+// verify checks that a deployed stack has every required output, runs this
+// release, and passes the user's health hook.
+func verify(ctx context.Context, stack string, out auto.OutputMap, hook func(context.Context, string, auto.OutputMap) error) error {
+	if missing := MissingOutputs(out); len(missing) > 0 {
 		return fmt.Errorf("outputs missing after up: %v", missing)
 	}
 	if v := outputString(out, platformref.OutputPlinthVersion); v != platform.Version {

@@ -194,10 +194,8 @@ func runStack(t *testing.T, name string, packages ...string) {
 		t.Error("the kubeconfig output is not a secret")
 	}
 	// What application stacks read through platformref.
-	for _, k := range platformref.RequiredOutputs() {
-		if v, ok := up.Outputs[k]; !ok || v.Value == nil || v.Value == "" {
-			t.Errorf("output %s is missing after up: %v", k, v.Value)
-		}
+	if missing := deploy.MissingOutputs(up.Outputs); len(missing) > 0 {
+		t.Errorf("outputs missing after up: %v", missing)
 	}
 	state := readState(t, backend, mockcloud.Project, env.Name)
 	assertSameResourcesAsTheRender(t, env.Name, state)
