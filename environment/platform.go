@@ -41,7 +41,10 @@ type Platform struct {
 	Teams []*accesspackage.AccessPackage
 }
 
-// New validates env (Validate) and, only when it is valid, creates the
+// New validates env (Validate) and checks the stack's pins in its
+// configuration: plinth:version must be this release (platform.Version),
+// plinth:class the environment's class, and plinth:environment, which
+// earlier releases read, must be unset. Only then does it create the
 // platform on backend as one Platform component named env.Name: Network,
 // then Cluster, then on the cluster Ingress, CertManager, Backup, the
 // PowerSchedule, the access catalog and each team's access package. Every
@@ -53,6 +56,9 @@ type Platform struct {
 // gke.New for platform.CloudGCP.
 func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.ResourceOption) (*Platform, error) {
 	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckStackPins(ctx, env); err != nil {
 		return nil, err
 	}
 	if backend == nil {

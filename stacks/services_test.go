@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/platform/platformtest"
+	"github.com/plinth-dev/plinth/platform/aks"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -63,7 +64,7 @@ func TestCertManagerRunsOnItsOwnIdentity(t *testing.T) {
 		t.Errorf("%d Azure DNS solvers, want one per ACME issuer (production and staging)", solvers)
 	}
 
-	zone := stacks.PlaceholdersFor(env).DNSZoneID
+	zone := aks.Cloud{}.OfflineDNSZoneID("prod-aks.platform.example.com")
 	grant := snap.Find("azure-native:authorization:RoleAssignment", "prod-aks-cert-manager-dns-zone-contributor-1")
 	if got := platformtest.Input(t, grant, "scope"); got != zone {
 		t.Errorf("DNS grant at %v, want exactly the zone %s", got, zone)

@@ -28,5 +28,5 @@ func Lookup(name string) (environment.Environment, error) {
 			return e, nil
 		}
 	}
-	return environment.Environment{}, fmt.Errorf("no environment %q; the stacks are %v", name, Names())
+	return environment.Environment{}, fmt.Errorf("no environment %q; the reference stacks are %v", name, Names())
 }

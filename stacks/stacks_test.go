@@ -86,7 +86,7 @@ func TestEveryCustomResourceUsesTheStackProvider(t *testing.T) {
 
 func TestLookupUnknownStack(t *testing.T) {
 	_, err := stacks.Lookup("prod")
-	if err == nil || err.Error() != `no environment "prod"; the stacks are [dev-aks staging-aks prod-aks dev-gke staging-gke prod-gke]` {
+	if err == nil || err.Error() != `no environment "prod"; the reference stacks are [dev-aks staging-aks prod-aks dev-gke staging-gke prod-gke]` {
 		t.Errorf("error = %v", err)
 	}
 }

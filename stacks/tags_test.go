@@ -29,7 +29,7 @@ func TestEveryTaggableResourceIsTagged(t *testing.T) {
 			if !cloud || !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
-			prop, known := stacks.TagsProperty(r.Type)
+			prop, known := stacks.Project().TagsProperty(r.Type)
 			if !known {
 				t.Errorf("%s: %s is not in the %s backend's TagsProperty table; add it", env.Name, r.Type, pkg)
 				continue

@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -23,12 +24,24 @@ var cloudSDKs = []string{
 }
 
 // mayUseCloudSDKs are the packages allowed to reach a cloud SDK: the
-// backends, what composes them into deployable stacks, and what deploys
-// those stacks (internal/deploy) or tests that on the real engine
-// (internal/enginetest), and the test that follows the getting-started
-// page (internal/docstest).
+// backends, the reference project (stacks) and its program (cmd/), the
+// engine tests' providers (internal/enginetest), and the test that follows
+// the getting-started page (internal/docstest). The library a team links,
+// the command line (cli) and the project (project) included, is not among
+// them: a project links the SDK of the clouds it lists and no other.
 func mayUseCloudSDKs(pkg string) bool {
-	for _, p := range []string{"platform/aks", "platform/gke", "stacks", "cmd/", "internal/deploy", "internal/enginetest", "internal/docstest"} {
+	return hasPrefix(pkg, "platform/aks", "platform/gke", "stacks", "cmd/", "internal/enginetest", "internal/docstest")
+}
+
+// testsMayUseCloudSDKs are the packages whose tests (not their code) may
+// reach a cloud SDK: they run the reference project through the command
+// line and the engine.
+func testsMayUseCloudSDKs(pkg string) bool {
+	return hasPrefix(pkg, "cli", "internal/deploy")
+}
+
+func hasPrefix(pkg string, prefixes ...string) bool {
+	for _, p := range prefixes {
 		if strings.HasPrefix(pkg, module+"/"+p) {
 			return true
 		}
@@ -37,16 +50,32 @@ func mayUseCloudSDKs(pkg string) bool {
 }
 
 // importGraph parses the imports of every Go file of the module (tests
-// included) and returns package -> imported packages. It reads the files
+// included) and returns package -> imported packages; testGraph holds the
+// imports of the test files alone. It reads the files
 // itself, rather than running `go list`, so that `go test` caching notices
 // every change.
 func importGraph(t *testing.T) map[string][]string {
+	t.Helper()
+	code, tests := graphs(t)
+	for pkg, imports := range tests {
+		for _, ip := range imports {
+			if !slices.Contains(code[pkg], ip) {
+				code[pkg] = append(code[pkg], ip)
+			}
+		}
+	}
+	return code
+}
+
+// graphs returns the imports of each package's code and, apart, those of
+// its test files.
+func graphs(t *testing.T) (code, tests map[string][]string) {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	graph := map[string][]string{}
+	code, tests = map[string][]string{}, map[string][]string{}
 	fset := token.NewFileSet()
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -69,6 +98,10 @@ func importGraph(t *testing.T) map[string][]string {
 		}
 		rel, _ := filepath.Rel(root, filepath.Dir(p))
 		pkg := path.Join(module, filepath.ToSlash(rel))
+		graph := code
+		if strings.HasSuffix(p, "_test.go") {
+			graph = tests
+		}
 		for _, imp := range f.Imports {
 			ip, _ := strconv.Unquote(imp.Path.Value)
 			if !slices.Contains(graph[pkg], ip) {
@@ -80,14 +113,15 @@ func importGraph(t *testing.T) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return graph
+	return code, tests
 }
 
 // TestNoCloudSDKOutsideBackends checks the dependency rule on every package
-// and its tests, through the module's own packages: nothing but the backends
-// and what composes them reaches a cloud SDK.
+// and its tests, through the module's own packages (their code: the test
+// files of an imported package are not compiled in): nothing but the
+// backends and what composes them reaches a cloud SDK.
 func TestNoCloudSDKOutsideBackends(t *testing.T) {
-	graph := importGraph(t)
+	graph, tests := graphs(t)
 	checked := 0
 	for pkg := range graph {
 		if mayUseCloudSDKs(pkg) {
@@ -113,6 +147,11 @@ func TestNoCloudSDKOutsideBackends(t *testing.T) {
 			}
 			for _, next := range graph[p] {
 				walk(next, append(slices.Clone(chain), next))
+			}
+			if p == pkg && !testsMayUseCloudSDKs(pkg) {
+				for _, next := range tests[p] {
+					walk(next, append(slices.Clone(chain), next))
+				}
 			}
 		}
 		walk(pkg, []string{pkg})
@@ -153,6 +192,43 @@ func TestNoHeavyKubernetesPackages(t *testing.T) {
 					t.Errorf("%s imports %s, which compiles every Kubernetes API package; register the resource by its type token instead (see internal/helm.ReleaseResource)", pkg, imp)
 				}
 			}
+		}
+	}
+}
+
+// TestAProjectLinksOnlyItsCloud lists (go list -deps) what a team's
+// program links when it follows docs/getting-started.md: the command line
+// (cli), the project (project) and the one cloud it lists. An AKS project
+// links no Google Cloud SDK, a GKE project no Azure SDK.
+func TestAProjectLinksOnlyItsCloud(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list; skipped with -short")
+	}
+	for _, tc := range []struct {
+		cloud     string
+		forbidden []string
+	}{
+		{"platform/aks", []string{"github.com/pulumi/pulumi-gcp"}},
+		{"platform/gke", []string{"github.com/pulumi/pulumi-azure-native-sdk", "github.com/pulumi/pulumi-azuread"}},
+	} {
+		out, err := exec.Command("go", "list", "-deps", module+"/cli", module+"/project", module+"/"+tc.cloud).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		deps := strings.Fields(string(out))
+		own := 0
+		for _, d := range deps {
+			for _, f := range tc.forbidden {
+				if strings.HasPrefix(d, f) {
+					t.Errorf("a project on %s links %s", tc.cloud, d)
+				}
+			}
+			if strings.HasPrefix(d, "github.com/pulumi/pulumi-") && !strings.HasPrefix(d, "github.com/pulumi/pulumi-kubernetes") {
+				own++
+			}
+		}
+		if own == 0 {
+			t.Errorf("a project on %s links no cloud SDK at all; is the list right?", tc.cloud)
 		}
 	}
 }

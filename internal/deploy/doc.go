@@ -2,8 +2,8 @@
 // the Automation API's inline programs: preview, up, refresh and destroy of
 // one stack, and a rollout over an ordered list of stacks (see Rollout).
 //
-// The program is the one cmd/plinth-stack runs (stacks.FromConfig and
-// stacks.Program), served in-process, so no Go toolchain or language
+// The program is the project's (project.Project.Program), the one
+// `pulumi up` runs, served in-process, so no Go toolchain or language
 // plugin is needed at deployment time; the Pulumi CLI is (see
 // internal/pulumicli). State lives where the user says: PULUMI_BACKEND_URL
 // or the CLI's login (Pulumi Cloud, Azure Blob, GCS, S3), or a local file://

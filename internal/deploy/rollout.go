@@ -15,7 +15,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/check"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platformref"
-	"github.com/plinth-dev/plinth/stacks"
+	"github.com/plinth-dev/plinth/project"
 )
 
 // Step is one stage of a stack's rollout, in this order.
@@ -143,7 +143,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		return fail(StepPreview, err, "fix the program or the configuration the preview names, and run the rollout again: nothing was deployed")
 	}
 
-	if findings := readiness(env); len(findings) > 0 {
+	if findings := readiness(o.Project, env); len(findings) > 0 {
 		return fail(StepCheck, fmt.Errorf("%d readiness rule violations, e.g. %s %s", len(findings), findings[0].Rule, findings[0].Message),
 			"run `plinth check "+env.Name+"`, fix what it reports, and run the rollout again: nothing was deployed")
 	}
@@ -203,13 +203,15 @@ func upNext(env environment.Environment, export string) string {
 	return next
 }
 
-// readiness runs the readiness rules of env's class over its rendered graph.
-func readiness(env environment.Environment) []check.Finding {
-	snap, err := stacks.Render(env)
+// readiness runs the readiness rules of env's class over its rendered
+// graph: the environment the stack's program deploys, as plinth check
+// renders it.
+func readiness(p project.Project, env environment.Environment) []check.Finding {
+	snap, err := p.RenderEnvironment(env)
 	if err != nil {
 		return []check.Finding{{Rule: "render", Severity: check.SeverityError, Stack: env.Name, Message: err.Error()}}
 	}
-	findings := check.Run(check.Target{Snapshot: snap, Class: string(env.Class), Cloud: string(env.Cloud), TagsProperty: stacks.TagsProperty})
+	findings := check.Run(check.Target{Snapshot: snap, Class: string(env.Class), Cloud: string(env.Cloud), TagsProperty: p.TagsProperty})
 	return slices.DeleteFunc(findings, func(f check.Finding) bool { return f.Severity != check.SeverityError })
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/enginetest"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/gke"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -43,6 +44,7 @@ func options(t *testing.T, envs []environment.Environment) (deploy.Options, *eng
 	}
 	t.Cleanup(providers.Stop)
 	return deploy.Options{
+		Project:    stacks.Project(),
 		Pulumi:     cli,
 		WorkDir:    t.TempDir(),
 		BackendURL: "file://" + filepath.ToSlash(t.TempDir()),
@@ -57,23 +59,16 @@ func options(t *testing.T, envs []environment.Environment) (deploy.Options, *eng
 	}, providers
 }
 
-// placeholderConfig is the configuration of a stack's placeholder
-// coordinates, as its Pulumi.<stack>.yaml would hold real ones.
+// placeholderConfig is the configuration of a GKE stack at the stand-in
+// coordinates of offline renders, as its Pulumi.<stack>.yaml would hold
+// real ones.
 func placeholderConfig(stack string) map[string]string {
-	env, err := stacks.Lookup(stack)
-	if err != nil {
-		return nil
+	zone := stack + ".platform.example.com"
+	return map[string]string{
+		"plinth:gcpProject": "plinth-placeholder", "plinth:gcpRegion": "europe-west1",
+		"plinth:gcpCustomerId": "C00000000", "plinth:gcpGroupDomain": "acme.example",
+		"plinth:dnsZoneName": zone, "plinth:dnsZoneId": gke.Cloud{}.OfflineDNSZoneID(zone),
 	}
-	c := stacks.PlaceholdersFor(env)
-	cfg := map[string]string{"plinth:dnsZoneName": c.DNSZoneName, "plinth:dnsZoneId": c.DNSZoneID}
-	if env.Cloud == platform.CloudAzure {
-		cfg["plinth:azureSubscriptionId"], cfg["plinth:azureTenantId"] = c.Azure.SubscriptionID, c.Azure.TenantID
-		cfg["plinth:azureLocation"] = c.Azure.Location
-	} else {
-		cfg["plinth:gcpProject"], cfg["plinth:gcpRegion"] = c.GCP.Project, c.GCP.Region
-		cfg["plinth:gcpCustomerId"], cfg["plinth:gcpGroupDomain"] = c.GCP.CustomerID, c.GCP.GroupDomain
-	}
-	return cfg
 }
 
 func lookup(t *testing.T, names ...string) []environment.Environment {

@@ -18,15 +18,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/plinth-dev/plinth/internal/mockcloud"
-	"github.com/plinth-dev/plinth/stacks"
+	"github.com/plinth-dev/plinth/project"
 )
 
-// Options say how to reach the engine and where state lives.
+// Options say which project's stacks run, how to reach the engine and
+// where state lives.
 type Options struct {
+	// Project is the project whose stacks run: its name is the Pulumi
+	// project's and its Program the stacks' program. Required.
+	Project project.Project
 	// Pulumi is the path of the Pulumi CLI (pulumicli.Find).
 	Pulumi string
 	// WorkDir holds Pulumi.yaml and the stacks' Pulumi.<stack>.yaml
@@ -56,19 +59,8 @@ type Stack struct {
 	o     Options
 }
 
-// Program is what every Plinth stack runs: the environment and
-// coordinates from the stack's configuration (stacks.FromConfig), composed
-// by stacks.Program. cmd/plinth-stack runs the same.
-func Program(ctx *pulumi.Context) error {
-	env, coords, err := stacks.FromConfig(ctx)
-	if err != nil {
-		return err
-	}
-	return stacks.Program(env, coords)(ctx)
-}
-
 // Open selects (creating if needed) the stack name in the backend of o, with
-// the inline Program.
+// the project's program (project.Project.Program) served in-process.
 func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 	cmd, err := Command(o.Pulumi)
 	if err != nil {
@@ -91,9 +83,9 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 	if _, err := os.Stat(filepath.Join(o.WorkDir, "Pulumi.yaml")); err != nil {
 		// No project here (a scratch directory): describe one, which the
 		// workspace writes.
-		wsOpts = append(wsOpts, auto.Project(workspace.Project{Name: mockcloud.Project, Runtime: workspace.NewProjectRuntimeInfo("go", nil)}))
+		wsOpts = append(wsOpts, auto.Project(workspace.Project{Name: tokens.PackageName(o.Project.Name), Runtime: workspace.NewProjectRuntimeInfo("go", nil)}))
 	}
-	s, err := auto.UpsertStackInlineSource(ctx, name, mockcloud.Project, Program, wsOpts...)
+	s, err := auto.UpsertStackInlineSource(ctx, name, o.Project.Name, o.Project.Program(), wsOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", name, err)
 	}

@@ -27,7 +27,6 @@ import (
 	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/diff"
 	"github.com/plinth-dev/plinth/internal/enginetest"
-	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
@@ -103,7 +102,7 @@ func workspaceOptions(t *testing.T, cmd auto.PulumiCommand, project, backend str
 func assertApplicationReadsThePlatform(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, backend string, providers *enginetest.Providers, env environment.Environment, platformOutputs auto.OutputMap) {
 	t.Helper()
 	team := env.Teams[0].Team
-	ref := "organization/" + mockcloud.Project + "/" + env.Name
+	ref := "organization/" + stacks.ProjectName + "/" + env.Name
 	app, err := auto.UpsertStackInlineSource(ctx, team+"-"+env.Name, "team-app", func(ctx *pulumi.Context) error {
 		p, err := platformref.Read(ctx, "platform", ref)
 		if err != nil {
@@ -166,8 +165,8 @@ func runStack(t *testing.T, name string, packages ...string) {
 
 	ctx := context.Background()
 	backend := t.TempDir()
-	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, mockcloud.Project, stacks.Program(env, stacks.PlaceholdersFor(env)),
-		workspaceOptions(t, cmd, mockcloud.Project, backend, providers)...)
+	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, stacks.ProjectName, stacks.Project().OfflineProgram(env),
+		workspaceOptions(t, cmd, stacks.ProjectName, backend, providers)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +196,7 @@ func runStack(t *testing.T, name string, packages ...string) {
 	if missing := deploy.MissingOutputs(up.Outputs); len(missing) > 0 {
 		t.Errorf("outputs missing after up: %v", missing)
 	}
-	state := readState(t, backend, mockcloud.Project, env.Name)
+	state := readState(t, backend, stacks.ProjectName, env.Name)
 	assertSameResourcesAsTheRender(t, env.Name, state)
 	assertUniqueURNs(t, state)
 	assertKubeconfigEncrypted(t, state)
@@ -223,7 +222,7 @@ func runStack(t *testing.T, name string, packages ...string) {
 	before := render(t, env)
 	env.CostCenter = "cc-enginetest"
 	expected := changedURNs(diff.Compare(before, render(t, env)))
-	stack.Workspace().SetProgram(stacks.Program(env, stacks.PlaceholdersFor(env)))
+	stack.Workspace().SetProgram(stacks.Project().OfflineProgram(env))
 	planned := preview(ctx, t, stack, "preview of the new cost center")
 	assertOnly(t, "preview of the new cost center", planned, apitype.OpSame, apitype.OpUpdate)
 	start = time.Now()
@@ -239,7 +238,7 @@ func runStack(t *testing.T, name string, packages ...string) {
 	assertUpdatedExactly(t, providers.Calls(), expected)
 	assertOnly(t, "preview after the new cost center", preview(ctx, t, stack, "preview after the new cost center"), apitype.OpSame)
 
-	state = readState(t, backend, mockcloud.Project, env.Name)
+	state = readState(t, backend, stacks.ProjectName, env.Name)
 	providers.ResetCalls()
 	start = time.Now()
 	destroyed, err := stack.Destroy(ctx)

@@ -452,7 +452,7 @@ func TestCreateFailsWithMockcloudsError(t *testing.T) {
 	_, err := c.Create(context.Background(), &pulumirpc.CreateRequest{
 		Urn: "urn:pulumi:dev::plinth::azure-native:web:WebApp::app", Properties: props(t, resource.PropertyMap{}),
 	})
-	want := `mockcloud: no ID shape for resource type "azure-native:web:WebApp" (app); add one to internal/mockcloud/ids.go`
+	want := `no offline answer for resource type "azure-native:web:WebApp" (app): Plinth does not register it; answer it in the render (platformtest.WithResource, or project.Answers.Resources for plinth plan)`
 	if status.Convert(err).Message() != want {
 		t.Errorf("Create error = %v, want %q", err, want)
 	}
@@ -502,7 +502,7 @@ func TestInvokeAnswersFromTheConnectionsConfiguration(t *testing.T) {
 		t.Errorf("subscriptionId = %v, want the connection's %s", got, sub2)
 	}
 	_, err = c.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: "azure-native:web:getWebApp"})
-	if want := `mockcloud: no answer for invoke "azure-native:web:getWebApp"; add one to internal/mockcloud/invokes.go`; status.Convert(err).Message() != want {
+	if want := `no offline answer for invoke "azure-native:web:getWebApp": Plinth does not call it; answer it in the render (platformtest.WithInvoke, or project.Answers.Invokes for plinth plan)`; status.Convert(err).Message() != want {
 		t.Errorf("unknown Invoke error = %v, want %q", err, want)
 	}
 }

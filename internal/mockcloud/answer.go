@@ -20,7 +20,7 @@ import (
 func Answer(typ, name string, inputs, providerInputs resource.PropertyMap) (string, resource.PropertyMap, error) {
 	shape, ok := shapes[typ]
 	if !ok {
-		return "", nil, fmt.Errorf("mockcloud: no ID shape for resource type %q (%s); add one to internal/mockcloud/ids.go", typ, name)
+		return "", nil, fmt.Errorf("no offline answer for resource type %q (%s): Plinth does not register it; answer it in the render (platformtest.WithResource, or project.Answers.Resources for plinth plan)", typ, name)
 	}
 	c := &call{name: name, in: inputs, out: inputs.Copy(), provider: providerInputs}
 	id, err := shape(c)
@@ -35,7 +35,7 @@ func Answer(typ, name string, inputs, providerInputs resource.PropertyMap) (stri
 func Invoke(token string, args, providerInputs resource.PropertyMap) (resource.PropertyMap, error) {
 	answer, ok := invokes[token]
 	if !ok {
-		return nil, fmt.Errorf("mockcloud: no answer for invoke %q; add one to internal/mockcloud/invokes.go", token)
+		return nil, fmt.Errorf("no offline answer for invoke %q: Plinth does not call it; answer it in the render (platformtest.WithInvoke, or project.Answers.Invokes for plinth plan)", token)
 	}
 	return answer(&call{in: args, out: resource.PropertyMap{}, provider: providerInputs})
 }

@@ -42,7 +42,7 @@ func TestAnswerGivesTheARMIDUnderTheProvidersSubscription(t *testing.T) {
 
 func TestAnswerErrorsNameTheTypeAndTheFix(t *testing.T) {
 	_, _, err := Answer("azure-native:web:WebApp", "app", resource.PropertyMap{}, nil)
-	if err == nil || err.Error() != `mockcloud: no ID shape for resource type "azure-native:web:WebApp" (app); add one to internal/mockcloud/ids.go` {
+	if err == nil || err.Error() != `no offline answer for resource type "azure-native:web:WebApp" (app): Plinth does not register it; answer it in the render (platformtest.WithResource, or project.Answers.Resources for plinth plan)` {
 		t.Errorf("unknown type: error = %v", err)
 	}
 	_, _, err = Answer("azure-native:network/v20240501:Subnet", "nodes", resource.PropertyMap{}, nil)
@@ -63,7 +63,7 @@ func TestInvokeAnswersFromTheProvidersConfiguration(t *testing.T) {
 		t.Errorf("objectId = %v, want the deployer's stable object ID", got)
 	}
 	_, err = Invoke("azure-native:web:getWebApp", resource.PropertyMap{}, azureProvider)
-	if err == nil || err.Error() != `mockcloud: no answer for invoke "azure-native:web:getWebApp"; add one to internal/mockcloud/invokes.go` {
+	if err == nil || err.Error() != `no offline answer for invoke "azure-native:web:getWebApp": Plinth does not call it; answer it in the render (platformtest.WithInvoke, or project.Answers.Invokes for plinth plan)` {
 		t.Errorf("unknown invoke: error = %v", err)
 	}
 }

@@ -16,13 +16,31 @@ import (
 	"github.com/plinth-dev/plinth/internal/snapshot"
 )
 
-// Project is the Pulumi project name every snapshot uses.
+// Project is the Pulumi project name of a render that names none
+// (WithProject): the name of this repository's reference project.
 const Project = "plinth"
+
+// ResourceAnswer answers the registration of a resource type the shapes
+// table does not know: from the resource's logical name and its inputs
+// (plain values; secrets as snapshot.SecretValue), the ID and the outputs
+// the cloud would return. Outputs that are not returned keep their input
+// value.
+type ResourceAnswer func(name string, inputs map[string]any) (id string, outputs map[string]any, err error)
+
+// InvokeAnswer answers a function (data source) the invokes table does not
+// know, from its arguments as plain values.
+type InvokeAnswer func(args map[string]any) (map[string]any, error)
 
 // Mocks implements pulumi.MockResourceMonitor. Create it with New; it is
 // safe for the concurrent registrations a Pulumi program makes.
 type Mocks struct {
-	stack string
+	stack   string
+	project string
+	config  map[string]string
+	// answers and invokeAnswers are the caller's own, for types and
+	// invokes the tables do not know; the tables win where both answer.
+	answers       map[string]ResourceAnswer
+	invokeAnswers map[string]InvokeAnswer
 
 	mu        sync.Mutex
 	resources []snapshot.Resource
@@ -34,7 +52,47 @@ var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
 
 // New returns mocks for the named stack.
 func New(stack string) *Mocks {
-	return &Mocks{stack: stack, providers: map[string]resource.PropertyMap{}, stacks: map[string]resource.PropertyMap{}}
+	return &Mocks{
+		stack: stack, project: Project,
+		providers: map[string]resource.PropertyMap{}, stacks: map[string]resource.PropertyMap{},
+		answers: map[string]ResourceAnswer{}, invokeAnswers: map[string]InvokeAnswer{},
+	}
+}
+
+// WithProject names the Pulumi project of the render, which every URN
+// holds. Unset: Project.
+func WithProject(name string) Option { return func(m *Mocks) { m.project = name } }
+
+// WithConfig gives the program its stack configuration, keys in
+// "namespace:key" form, as Pulumi.<stack>.yaml would. It replaces
+// whatever PULUMI_CONFIG holds.
+func WithConfig(config map[string]string) Option {
+	return func(m *Mocks) { m.config = maps.Clone(config) }
+}
+
+// WithResource answers registrations of typeToken, a type the shapes table
+// does not know, with answer.
+func WithResource(typeToken string, answer ResourceAnswer) Option {
+	return func(m *Mocks) { m.answers[typeToken] = answer }
+}
+
+// WithInvoke answers calls of token, a function the invokes table does not
+// know, with answer.
+func WithInvoke(token string, answer InvokeAnswer) Option {
+	return func(m *Mocks) { m.invokeAnswers[token] = answer }
+}
+
+// ProjectName returns the Pulumi project name of the render.
+func (m *Mocks) ProjectName() string { return m.project }
+
+// RunOptions are the options that run a program under m: the mocks, and
+// the configuration of WithConfig when it was given.
+func (m *Mocks) RunOptions() []pulumi.RunOption {
+	opts := []pulumi.RunOption{pulumi.WithMocks(m.project, m.stack, m)}
+	if m.config != nil {
+		opts = append(opts, func(info *pulumi.RunInfo) { info.Config = maps.Clone(m.config) })
+	}
+	return opts
 }
 
 // StackReferenceType is the type of a stack reference, which a program
@@ -62,7 +120,7 @@ func Render(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Sna
 	for _, o := range opts {
 		o(m)
 	}
-	if err := pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m)); err != nil {
+	if err := pulumi.RunErr(program, m.RunOptions()...); err != nil {
 		return nil, err
 	}
 	return m.Snapshot(), nil
@@ -118,7 +176,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		m.mu.Unlock()
 	default:
 		var err error
-		id, outputs, err = Answer(args.TypeToken, args.Name, args.Inputs, m.provider(args.Provider))
+		id, outputs, err = m.answer(args)
 		if err != nil {
 			return "", nil, err
 		}
@@ -168,9 +226,36 @@ func (m *Mocks) read(args pulumi.MockResourceArgs) (string, resource.PropertyMap
 	return args.ID, out, nil
 }
 
-// Call answers an invoke from the table in invokes.go.
+// answer answers a custom resource from the shapes table, or else from the
+// caller's own answer for its type.
+func (m *Mocks) answer(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	own, ok := m.answers[args.TypeToken]
+	if _, known := shapes[args.TypeToken]; known || !ok {
+		return Answer(args.TypeToken, args.Name, args.Inputs, m.provider(args.Provider))
+	}
+	id, outputs, err := own(args.Name, plain(args.Inputs))
+	if err != nil {
+		return "", nil, fmt.Errorf("%s %q: %w", args.TypeToken, args.Name, err)
+	}
+	out := args.Inputs.Copy()
+	for k, v := range resource.NewPropertyMapFromMap(outputs) {
+		out[k] = v
+	}
+	return id, out, nil
+}
+
+// Call answers an invoke from the table in invokes.go, or else from the
+// caller's own answer for its token.
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return Invoke(args.Token, args.Args, m.provider(args.Provider))
+	own, ok := m.invokeAnswers[args.Token]
+	if _, known := invokes[args.Token]; known || !ok {
+		return Invoke(args.Token, args.Args, m.provider(args.Provider))
+	}
+	out, err := own(plain(args.Args))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", args.Token, err)
+	}
+	return resource.NewPropertyMapFromMap(out), nil
 }
 
 func (m *Mocks) provider(ref string) resource.PropertyMap {
@@ -186,7 +271,7 @@ func (m *Mocks) urn(parent, typ, name string) string {
 	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
 		parentType = p.QualifiedType()
 	}
-	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(Project), parentType, tokens.Type(typ), name))
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
 }
 
 // aliases returns the URNs a registration declares as its former ones:

@@ -63,7 +63,7 @@ func TestUnknownTypeFailsLoudly(t *testing.T) {
 		var r res
 		return ctx.RegisterResource("azure-native:web:WebApp", "app", pulumi.Map{}, &r)
 	})
-	if err == nil || !strings.Contains(err.Error(), `mockcloud: no ID shape for resource type "azure-native:web:WebApp" (app); add one to internal/mockcloud/ids.go`) {
+	if err == nil || !strings.Contains(err.Error(), `no offline answer for resource type "azure-native:web:WebApp" (app): Plinth does not register it; answer it in the render (platformtest.WithResource, or project.Answers.Resources for plinth plan)`) {
 		t.Errorf("error = %v", err)
 	}
 }
@@ -73,7 +73,7 @@ func TestUnknownInvokeFailsLoudly(t *testing.T) {
 		var out map[string]any
 		return ctx.Invoke("azure-native:web:getWebApp", map[string]any{}, &out)
 	})
-	if err == nil || !strings.Contains(err.Error(), `mockcloud: no answer for invoke "azure-native:web:getWebApp"`) {
+	if err == nil || !strings.Contains(err.Error(), `no offline answer for invoke "azure-native:web:getWebApp"`) {
 		t.Errorf("error = %v", err)
 	}
 }

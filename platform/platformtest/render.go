@@ -24,10 +24,12 @@ type Resource = snapshot.Resource
 // SecretValue is what a snapshot shows in place of a secret input.
 const SecretValue = snapshot.SecretValue
 
-// Render runs program under mocks for the named stack (project "plinth") and
-// returns every resource it registered. The mocks answer with realistic cloud
-// IDs and fail on any resource type or invoke they do not know, and on a
-// stack reference no option answers.
+// Render runs program under mocks for the named stack and returns every
+// resource it registered. The mocks answer with realistic cloud IDs for
+// everything Plinth registers and calls; they fail on a resource type or
+// invoke they do not know unless WithResource or WithInvoke answers it, and
+// on a stack reference no WithStackOutputs answers. The project is "plinth"
+// unless WithProject names yours.
 func Render(stack string, program pulumi.RunFunc, opts ...Option) (*Snapshot, error) {
 	setup := make([]mockcloud.Option, len(opts))
 	for i, o := range opts {
@@ -36,8 +38,35 @@ func Render(stack string, program pulumi.RunFunc, opts ...Option) (*Snapshot, er
 	return mockcloud.Render(stack, program, setup...)
 }
 
-// Option configures the mocks of a Render; WithStackOutputs makes one.
+// Option configures the mocks of a Render: WithProject, WithConfig,
+// WithResource, WithInvoke and WithStackOutputs make one.
 type Option struct{ apply func(*mockcloud.Mocks) }
+
+// WithProject names the Pulumi project of the render, as in your
+// Pulumi.yaml: every URN holds it, so the URNs a test sees are the ones
+// your stacks get.
+func WithProject(name string) Option { return Option{apply: mockcloud.WithProject(name)} }
+
+// WithConfig gives the program its stack configuration, keys in
+// "namespace:key" form as in Pulumi.<stack>.yaml (for example
+// "plinth:azureLocation"), so that a test runs the program as `pulumi up`
+// would with that configuration.
+func WithConfig(config map[string]string) Option { return Option{apply: mockcloud.WithConfig(config)} }
+
+// WithResource answers the registration of typeToken, a resource type
+// Plinth does not register (your own Key Vault, a CronJob): from the
+// resource's logical name and inputs (plain values; secrets as
+// SecretValue), the ID the cloud would give it and the outputs it adds to
+// the inputs. Types Plinth registers keep Plinth's answers.
+func WithResource(typeToken string, answer func(name string, inputs map[string]any) (id string, outputs map[string]any, err error)) Option {
+	return Option{apply: mockcloud.WithResource(typeToken, answer)}
+}
+
+// WithInvoke answers calls of the function token that Plinth does not call,
+// from its arguments as plain values.
+func WithInvoke(token string, answer func(args map[string]any) (map[string]any, error)) Option {
+	return Option{apply: mockcloud.WithInvoke(token, answer)}
+}
 
 // Outputs are a stack's outputs as another stack reads them.
 type Outputs struct {

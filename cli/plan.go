@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -12,16 +12,18 @@ import (
 
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform/field"
-	"github.com/plinth-dev/plinth/stacks"
 )
 
 type planOptions struct {
 	json, write bool
 	dir         string
 	files       []string
+	// snapshotDir, when set, is where each snapshot is written as
+	// <stack>.json: how diff --base renders a commit's stacks.
+	snapshotDir string
 }
 
-func newPlanCommand() *cobra.Command {
+func (a *app) newPlanCommand() *cobra.Command {
 	var o planOptions
 	cmd := &cobra.Command{
 		Use:   "plan [STACK...]",
@@ -29,34 +31,37 @@ func newPlanCommand() *cobra.Command {
 		Long: `plan renders each named stack (all stacks when none is named) under mocks,
 with placeholder cloud coordinates, and prints its resource tree with counts
 by type. --json prints the snapshot format instead; --write updates the
-golden snapshots under stacks/snapshots/ that make test compares against.
---environment-file renders an environment loaded from YAML (see
-docs/stacks.md) instead of a named stack. An invalid environment prints
+stacks' snapshots in the project's snapshot directory (project.SnapshotDir),
+which reviewers read and tests can compare against. --environment-file
+renders an environment loaded from YAML (see docs/stacks.md) as a stack of
+the project instead of a named stack. An invalid environment prints
 every problem, one per line, field path first, and plan exits non-zero.`,
 		Example: `  plinth plan
-  plinth plan prod-aks --json
+  plinth plan STACK --json
   plinth plan --write
   plinth plan --environment-file team-dev.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPlan(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
+			return a.runPlan(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print each stack's snapshot as JSON")
-	cmd.Flags().BoolVar(&o.write, "write", false, "write snapshots to DIR/stacks/snapshots/<stack>.json")
-	cmd.Flags().StringVar(&o.dir, "dir", ".", "repository root that --write writes under")
+	cmd.Flags().BoolVar(&o.write, "write", false, "write each snapshot to DIR/"+a.project.SnapshotPath("<stack>"))
+	cmd.Flags().StringVar(&o.dir, "dir", ".", "the project's root, which --write writes under")
 	cmd.Flags().StringArrayVar(&o.files, "environment-file", nil, "render the environment in this YAML file (repeatable)")
+	cmd.Flags().StringVar(&o.snapshotDir, "snapshot-dir", "", "write each snapshot to DIR/<stack>.json (what diff --base runs)")
+	_ = cmd.Flags().MarkHidden("snapshot-dir")
 	return cmd
 }
 
-func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
-	envs, err := selectEnvironments(names, o.files)
+func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
+	envs, err := a.selectEnvironments(names, o.files)
 	if err != nil {
 		return err
 	}
 	failed := 0
 	for _, env := range envs {
 		start := time.Now()
-		snap, err := stacks.Render(env)
+		snap, err := a.project.RenderEnvironment(env)
 		if err != nil {
 			failed++
 			what := "render failed"
@@ -73,8 +78,14 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 			return err
 		}
 		switch {
-		case o.write:
-			path := filepath.Join(o.dir, stacks.SnapshotPath(env.Name))
+		case o.write || o.snapshotDir != "":
+			path := filepath.Join(o.dir, filepath.FromSlash(a.project.SnapshotPath(env.Name)))
+			if o.snapshotDir != "" {
+				path = filepath.Join(o.snapshotDir, env.Name+".json")
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
 			if err := os.WriteFile(path, data, 0o644); err != nil {
 				return err
 			}
@@ -101,10 +112,10 @@ func runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
 }
 
 // selectEnvironments returns the named stacks and the environments in
-// files; all stacks when neither is given.
-func selectEnvironments(names, files []string) ([]environment.Environment, error) {
+// files; all the project's stacks when neither is given.
+func (a *app) selectEnvironments(names, files []string) ([]environment.Environment, error) {
 	if len(names) == 0 && len(files) == 0 {
-		return stacks.All(), nil
+		return a.environments()
 	}
 	var out []environment.Environment
 	var errs []error
@@ -116,8 +127,13 @@ func selectEnvironments(names, files []string) ([]environment.Environment, error
 		}
 		out = append(out, env)
 	}
+	if len(names) > 0 {
+		if _, err := a.environments(); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range names {
-		env, err := stacks.Lookup(n)
+		env, err := a.lookup(n)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/stacks"
 )
 
 // cli runs plinth with args and returns its exit code and output.
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut strings.Builder
-	code = run(args, strings.NewReader(""), &out, &errOut)
+	code = Run(stacks.Project(), args, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -98,7 +99,7 @@ func TestGraphDrawsTheComponents(t *testing.T) {
 // file in dir and returns its path.
 func mutated(t *testing.T, dir, name string, mutate func(s *snapshot.Snapshot)) string {
 	t.Helper()
-	f, err := os.Open("../../stacks/snapshots/prod-aks.json")
+	f, err := os.Open("../stacks/snapshots/prod-aks.json")
 	if err != nil {
 		t.Fatal(err)
 	}

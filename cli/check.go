@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/internal/check"
-	"github.com/plinth-dev/plinth/stacks"
 )
 
 type checkOptions struct {
@@ -17,13 +16,13 @@ type checkOptions struct {
 	list   bool
 }
 
-func newCheckCommand() *cobra.Command {
+func (a *app) newCheckCommand() *cobra.Command {
 	var o checkOptions
 	cmd := &cobra.Command{
 		Use:   "check [STACK...]",
 		Short: "Run the production-readiness rules over rendered stacks",
-		Long: `check renders each named stack (all stacks when none is named, or the
-environments in --environment-file) and runs the readiness rules of its
+		Long: `check renders each named stack (all the project's stacks when none is
+named, or the environments in --environment-file) and runs the readiness rules of its
 environment class over the resource graph: private API server, workload
 identity, no local accounts, separate node pools, scheduled and protected
 backups, internal ingress, subnet rights for the cluster identity,
@@ -33,12 +32,12 @@ severity, classes and rationale.
 
 It exits 3 when any rule of severity error is violated; warnings are printed
 but do not fail.`,
-		Example: "  plinth check\n  plinth check prod-aks prod-gke --format json\n  plinth check --list",
+		Example: "  plinth check\n  plinth check STACK... --format json\n  plinth check --list",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.list {
 				return listRules(cmd.OutOrStdout())
 			}
-			return runCheck(cmd.OutOrStdout(), args, o)
+			return a.runCheck(cmd.OutOrStdout(), args, o)
 		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
@@ -47,17 +46,17 @@ but do not fail.`,
 	return cmd
 }
 
-func runCheck(stdout io.Writer, names []string, o checkOptions) error {
+func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
 	if o.format != "text" && o.format != "json" {
 		return usageError{fmt.Errorf("--format %q: use text or json", o.format)}
 	}
-	envs, err := selectEnvironments(names, o.files)
+	envs, err := a.selectEnvironments(names, o.files)
 	if err != nil {
 		return err
 	}
 	var findings []check.Finding
 	for _, env := range envs {
-		snap, err := stacks.Render(env)
+		snap, err := a.project.RenderEnvironment(env)
 		if err != nil {
 			return fmt.Errorf("%s: %w", env.Name, err)
 		}
@@ -65,7 +64,7 @@ func runCheck(stdout io.Writer, names []string, o checkOptions) error {
 			Snapshot:     snap,
 			Class:        string(env.Class),
 			Cloud:        string(env.Cloud),
-			TagsProperty: stacks.TagsProperty,
+			TagsProperty: a.project.TagsProperty,
 		})...)
 	}
 	write := check.WriteText

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 
 	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
-	"github.com/plinth-dev/plinth/stacks"
+	"github.com/plinth-dev/plinth/project"
 )
 
 // engineFlags are the flags every command that runs the engine shares.
@@ -34,9 +34,9 @@ func (f *engineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.dir, "dir", ".", "repository root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
 }
 
-// options resolves the flags into engine options.
-func (f *engineFlags) options(progress io.Writer) (deploy.Options, error) {
-	o := deploy.Options{WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi}
+// options resolves the flags into engine options for the project p.
+func (f *engineFlags) options(p project.Project, progress io.Writer) (deploy.Options, error) {
+	o := deploy.Options{Project: p, WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi}
 	if f.local {
 		if f.backend != "" {
 			return o, usageError{fmt.Errorf("--local and --backend name two backends; pick one")}
@@ -61,7 +61,7 @@ func (f *engineFlags) options(progress io.Writer) (deploy.Options, error) {
 }
 
 // newEngineCommand builds preview, up, refresh or destroy of one stack.
-func newEngineCommand(op, short, long string) *cobra.Command {
+func (a *app) newEngineCommand(op, short, long string) *cobra.Command {
 	var (
 		f   engineFlags
 		yes bool
@@ -70,9 +70,9 @@ func newEngineCommand(op, short, long string) *cobra.Command {
 		Use:   op + " STACK",
 		Short: short,
 		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. See docs/deploying.md.",
-		Args:  exactlyOneStack,
+		Args:  a.exactlyOneStack,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f, yes)
+			return a.runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f, yes)
 		},
 	}
 	f.register(cmd)
@@ -82,11 +82,11 @@ func newEngineCommand(op, short, long string) *cobra.Command {
 	return cmd
 }
 
-func runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name string, f engineFlags, yes bool) error {
-	if _, err := stacks.Lookup(name); err != nil {
-		return usageError{err}
+func (a *app) runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name string, f engineFlags, yes bool) error {
+	if _, err := a.lookup(name); err != nil {
+		return err
 	}
-	o, err := f.options(stdout)
+	o, err := f.options(a.project, stdout)
 	if err != nil {
 		return err
 	}
@@ -182,13 +182,13 @@ type rolloutFlags struct {
 	stateDir string
 }
 
-func newRolloutCommand() *cobra.Command {
+func (a *app) newRolloutCommand() *cobra.Command {
 	var f rolloutFlags
 	cmd := &cobra.Command{
 		Use:   "rollout STACK...",
 		Short: "Deploy stacks one at a time, in order, each previewed, checked, approved, verified",
-		Long: `rollout deploys the named stacks in the order given (for example dev-aks
-staging-aks prod-aks). For each: preview with a saved plan, the readiness
+		Long: `rollout deploys the named stacks of the project in the order given (for
+example dev, then staging, then prod). For each: preview with a saved plan, the readiness
 rules of its class (plinth check), approval where the class demands it
 (production: interactively, or --approve STACK in CI), a state export before
 production is touched, up with exactly the previewed plan, verification (the
@@ -200,15 +200,15 @@ ran before and runs now.
 
 The health check is run with sh -c, with PLINTH_STACK set and the stack's
 non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
-		Example: "  plinth rollout dev-aks staging-aks prod-aks\n  plinth rollout dev-gke staging-gke prod-gke --approve prod-gke --health-check ./scripts/smoke.sh",
+		Example: "  plinth rollout DEV STAGING PROD\n  plinth rollout DEV PROD --approve PROD --health-check ./scripts/smoke.sh",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError{fmt.Errorf("name the stacks to roll out, in order, e.g. dev-aks staging-aks prod-aks")}
+				return usageError{fmt.Errorf("name the stacks to roll out, in order; the stacks of project %s are %s", a.project.Name, a.stackList())}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
+			return a.runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
 		},
 	}
 	f.register(cmd)
@@ -218,12 +218,17 @@ non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
 	return cmd
 }
 
-func runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer, names []string, f rolloutFlags) error {
-	envs, err := selectEnvironments(names, nil)
+func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer, names []string, f rolloutFlags) error {
+	envs, err := a.selectEnvironments(names, nil)
 	if err != nil {
 		return err
 	}
-	o, err := f.options(stdout)
+	for _, name := range f.approve {
+		if _, err := a.lookup(name); err != nil {
+			return fmt.Errorf("--approve: %w", err)
+		}
+	}
+	o, err := f.options(a.project, stdout)
 	if err != nil {
 		return err
 	}

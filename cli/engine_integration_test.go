@@ -1,6 +1,6 @@
 //go:build integration
 
-package main
+package cli
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 // as a user would, with a Pulumi.dev-gke.yaml in the project directory and
 // a local backend, on the real engine against the test providers.
 func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
-	if _, err := pulumicli.Find("../.."); errors.Is(err, pulumicli.ErrNotFound) {
+	if _, err := pulumicli.Find(".."); errors.Is(err, pulumicli.ErrNotFound) {
 		t.Skipf("needs the Pulumi CLI: run `make tools`: %v", err)
 	}
 	providers, err := enginetest.Start("gcp", "kubernetes")
@@ -30,7 +30,7 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "cli-test")
 	t.Setenv("PULUMI_HOME", t.TempDir())
-	repo, err := filepath.Abs("../..")
+	repo, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	}
 	// The CLI checks that the project's main directory exists, even for an
 	// inline program.
-	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth-stack"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	elsewhere := t.TempDir()

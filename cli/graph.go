@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -6,10 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/plinth-dev/plinth/stacks"
 )
 
-func newGraphCommand() *cobra.Command {
+func (a *app) newGraphCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "graph STACK",
@@ -18,25 +17,25 @@ func newGraphCommand() *cobra.Command {
 component to the components it contains, dashed arrows where a component's
 resources depend on another component's. Mermaid (the default) renders in
 GitHub pull requests and Markdown docs; dot is for Graphviz.`,
-		Example: "  plinth graph prod-aks\n  plinth graph prod-gke --format dot | dot -Tsvg > prod-gke.svg",
-		Args:    exactlyOneStack,
+		Example: "  plinth graph STACK\n  plinth graph STACK --format dot | dot -Tsvg > STACK.svg",
+		Args:    a.exactlyOneStack,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGraph(cmd.OutOrStdout(), args[0], format)
+			return a.runGraph(cmd.OutOrStdout(), args[0], format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "mermaid", "output format: mermaid or dot")
 	return cmd
 }
 
-func runGraph(stdout io.Writer, stack, format string) error {
+func (a *app) runGraph(stdout io.Writer, stack, format string) error {
 	if format != "mermaid" && format != "dot" {
 		return usageError{fmt.Errorf("--format %q: use mermaid or dot", format)}
 	}
-	env, err := stacks.Lookup(stack)
+	env, err := a.lookup(stack)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	snap, err := stacks.Render(env)
+	snap, err := a.project.RenderEnvironment(env)
 	if err != nil {
 		return fmt.Errorf("%s: %w", stack, err)
 	}
@@ -48,9 +47,9 @@ func runGraph(stdout io.Writer, stack, format string) error {
 }
 
 // exactlyOneStack is a cobra argument check whose error exits with code 2.
-func exactlyOneStack(_ *cobra.Command, args []string) error {
+func (a *app) exactlyOneStack(_ *cobra.Command, args []string) error {
 	if len(args) != 1 {
-		return usageError{fmt.Errorf("name one stack; the stacks are %v", stacks.Names())}
+		return usageError{fmt.Errorf("name one stack; the stacks of project %s are %s", a.project.Name, a.stackList())}
 	}
 	return nil
 }

@@ -1,16 +1,19 @@
-package main
+package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/internal/diff"
 	"github.com/plinth-dev/plinth/internal/snapshot"
-	"github.com/plinth-dev/plinth/stacks"
+	"github.com/plinth-dev/plinth/project"
 )
 
 type diffOptions struct {
@@ -18,16 +21,21 @@ type diffOptions struct {
 	exitCode                    bool
 }
 
-func newDiffCommand() *cobra.Command {
+func (a *app) newDiffCommand() *cobra.Command {
 	var o diffOptions
 	cmd := &cobra.Command{
 		Use:   "diff [STACK...]",
 		Short: "Compare stacks' resource graphs and flag what reviewers must not miss",
-		Long: `diff renders each named stack (all stacks when none is named) from the
-working tree and compares it with the stack's snapshot committed at --base
-(default HEAD): resources added, removed, changed and moved, with every
-changed property as a typed path. --from and --to compare two snapshot
-files instead.
+		Long: `diff renders each named stack (all the project's stacks when none is named)
+from the working tree and compares it with the same stack as the project
+defined it at the git ref --base (default HEAD): resources added, removed,
+changed and moved, with every changed property as a typed path. The base side
+is rendered by the project's own plinth program as committed at --base (go
+run, in a temporary copy; the working tree is not touched), so the comparison
+needs no committed snapshots. Where the base has no such program (a commit
+before the project used Plinth, or a binary that is not a project's main
+package), the snapshots committed at --base in the project's snapshot
+directory are the base. --from and --to compare two snapshot files instead.
 
 It flags what a reviewer must not miss: changes that force a replacement
 (REPLACE), the deletion or replacement of a stateful resource (STATEFUL) or
@@ -38,24 +46,24 @@ production together with other environments (PROD-WITH-OTHERS).
 --format markdown prints a pull-request comment. With --exit-code, diff
 exits 3 when there are changes and 4 when a change is flagged STATEFUL,
 PROTECTED or NO-ALIAS.`,
-		Example: `  plinth diff
-  plinth diff prod-aks --base origin/main --format markdown
-  plinth diff --from old/prod-aks.json --to stacks/snapshots/prod-aks.json`,
+		Example: `  plinth diff --base origin/main --format markdown
+  plinth diff STACK --base HEAD~1
+  plinth diff --from old/STACK.json --to new/STACK.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDiff(cmd.OutOrStdout(), args, o)
+			return a.runDiff(cmd.Context(), cmd.OutOrStdout(), args, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.base, "base", "HEAD", "git ref whose committed snapshots are the old side")
+	f.StringVar(&o.base, "base", "HEAD", "git ref whose definition of the stacks is the old side")
 	f.StringVar(&o.from, "from", "", "old snapshot file (with --to, instead of --base)")
 	f.StringVar(&o.to, "to", "", "new snapshot file (with --from)")
 	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
-	f.StringVar(&o.dir, "dir", ".", "repository root the snapshots are committed under")
+	f.StringVar(&o.dir, "dir", ".", "the project's root (the directory of its go.mod and Pulumi.yaml)")
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 3 when there are changes, 4 when one is flagged danger")
 	return cmd
 }
 
-func runDiff(stdout io.Writer, names []string, o diffOptions) error {
+func (a *app) runDiff(ctx context.Context, stdout io.Writer, names []string, o diffOptions) error {
 	write, err := diffWriter(o.format)
 	if err != nil {
 		return err
@@ -78,29 +86,30 @@ func runDiff(stdout io.Writer, names []string, o diffOptions) error {
 		}
 		stackDiffs = append(stackDiffs, diff.Compare(from, to))
 	default:
-		envs, err := selectEnvironments(names, nil)
+		envs, err := a.selectEnvironments(names, nil)
+		if err != nil {
+			return err
+		}
+		base, err := a.baseSnapshots(ctx, o.dir, o.base)
 		if err != nil {
 			return err
 		}
 		for _, env := range envs {
-			from, err := snapshotAt(o.dir, o.base, stacks.SnapshotPath(env.Name))
-			if err != nil {
-				return err
-			}
-			to, err := stacks.Render(env)
+			to, err := a.project.RenderEnvironment(env)
 			if err != nil {
 				return fmt.Errorf("%s: %w", env.Name, err)
 			}
-			stackDiffs = append(stackDiffs, diff.Compare(from, to))
+			stackDiffs = append(stackDiffs, diff.Compare(base[env.Name], to))
 		}
 		if len(names) == 0 {
 			// Stacks the base has and the working tree no longer defines
 			// are deleted whole.
-			gone, err := removedStacks(o.dir, o.base)
-			if err != nil {
-				return err
+			defined := project.Names(envs)
+			for _, name := range slices.Sorted(maps.Keys(base)) {
+				if !slices.Contains(defined, name) {
+					stackDiffs = append(stackDiffs, diff.Compare(base[name], nil))
+				}
 			}
-			stackDiffs = append(stackDiffs, gone...)
 		}
 	}
 	report := diff.Summarize(stackDiffs)
@@ -118,25 +127,32 @@ func runDiff(stdout io.Writer, names []string, o diffOptions) error {
 	return nil
 }
 
-// removedStacks compares the snapshots committed at base of stacks the
-// working tree no longer defines with nothing.
-func removedStacks(dir, base string) ([]diff.StackDiff, error) {
-	committed, err := stacksAt(dir, base)
+// baseSnapshots returns the stacks as the project defined them at ref, by
+// stack name: rendered by the project's program as committed at ref when
+// the commit has it, else the snapshots committed at ref.
+func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*snapshot.Snapshot, error) {
+	commit, err := resolveRef(ctx, dir, ref)
 	if err != nil {
 		return nil, err
 	}
-	var out []diff.StackDiff
-	for _, name := range committed {
-		if slices.Contains(stacks.Names(), name) {
-			continue
-		}
-		from, err := snapshotAt(dir, base, stacks.SnapshotPath(name))
+	if a.renderBase != nil {
+		return a.renderBase(ctx, dir, commit)
+	}
+	module, pkg, ok := program()
+	if ok {
+		root, err := moduleRoot(dir, module)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, diff.Compare(from, nil))
+		prefix, err := repoPath(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		if exists(ctx, root, commit, path.Join(prefix, pkg)) {
+			return renderAt(ctx, root, pkg, commit)
+		}
 	}
-	return out, nil
+	return committedSnapshots(ctx, dir, commit, path.Dir(a.project.SnapshotPath("stack")))
 }
 
 // diffWriter returns the report writer of format.

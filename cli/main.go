@@ -1,0 +1,182 @@
+// Package cli is the plinth command, for a team's own Plinth project. A
+// team's program hands its project to Main and is then both the project's
+// Pulumi program and its plinth command:
+//
+//	func main() { cli.Main(shop.Project) }
+//
+//	go run . plan                     # every stack of the project, offline
+//	go run . check                    # the readiness rules over every stack
+//	go run . diff --base origin/main  # what the branch changes, stack by stack
+//	go run . rollout shop-dev shop-prod
+//	pulumi up -s shop-dev             # the Pulumi CLI runs the same program
+//
+// The commands:
+//
+//	plinth plan  [STACK...] [--json] [--write] [--environment-file FILE]
+//	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format text|markdown|json] [--exit-code]
+//	plinth check [STACK...] [--format text|json] [--environment-file FILE] [--list]
+//	plinth graph STACK [--format mermaid|dot]
+//	plinth preview|up|refresh|destroy STACK [--backend URL | --local] [--yes]
+//	plinth rollout STACK... [--approve STACK] [--health-check CMD] [--backend URL | --local]
+//
+// Exit codes: 0 success; 1 a stack failed (invalid environment, program or
+// git error); 2 usage error (unknown stack, bad flag); 3 check found a
+// violated rule, or diff --exit-code found changes; 4 diff --exit-code
+// found a change reviewers must not miss (a replacement or deletion of a
+// stateful or protected resource, a URN changed without an alias).
+package cli
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/project"
+)
+
+// The exit codes, documented in the root command's help.
+const (
+	exitFailed   = 1
+	exitUsage    = 2
+	exitFindings = 3
+	exitDanger   = 4
+)
+
+// usageError marks errors that exit with code 2.
+type usageError struct{ error }
+
+// exitError is an outcome with its own exit code: findings, changes.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+// Main is the main function of a team's Plinth program. Started by the
+// Pulumi engine (`pulumi up`, which runs the program with no arguments and
+// PULUMI_MONITOR set), it runs the project's Pulumi program
+// (project.Run); otherwise it is the plinth command on the project, with
+// the process's arguments, and exits with the command's exit code.
+func Main(p project.Project) {
+	if len(os.Args) == 1 && os.Getenv("PULUMI_MONITOR") != "" {
+		project.Run(p)
+		return
+	}
+	os.Exit(Run(p, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Run executes the plinth command line args on the project p and returns
+// the exit code.
+func Run(p project.Project, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand(&app{project: p})
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	_, _ = fmt.Fprintln(stderr, "plinth:", err)
+	var (
+		ue usageError
+		ee exitError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ee):
+		return ee.code
+	}
+	return exitFailed
+}
+
+func newRootCommand(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "plinth",
+		Short: "Render, check, compare and deploy the stacks of a Plinth project",
+		Long: `plinth works on the stacks of the project its program defines (project.Project),
+one stack per environment. plan, diff, check and graph run offline and without
+credentials: they render each stack's resource graph under mocks that answer
+like the clouds. preview, up, refresh, destroy and rollout run the same program
+through the Pulumi engine against the stack's backend and its cloud.
+
+Exit codes:
+  0  success
+  1  a stack failed (invalid environment, program or git error)
+  2  usage error (unknown stack, bad flag)
+  3  check: a rule of severity error is violated;
+     diff --exit-code: there are changes
+  4  diff --exit-code: a change reviewers must not miss (replacement or
+     deletion of a stateful or protected resource, URN changed without alias)`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.newPlanCommand(), a.newDiffCommand(), a.newCheckCommand(), a.newGraphCommand(),
+		a.newEngineCommand("preview", "Show what up would change in a stack, through the Pulumi engine",
+			"preview runs the stack's program through the Pulumi engine against its state and shows\nwhat an up would change."),
+		a.newEngineCommand("up", "Deploy a stack through the Pulumi engine",
+			"up previews the stack, asks for confirmation (--yes skips it), and deploys it. Prefer\nplinth rollout, which checks, approves and verifies."),
+		a.newEngineCommand("refresh", "Read a stack's resources back from the cloud into its state",
+			"refresh reads every resource of the stack from the cloud and records drift in the state."),
+		a.newEngineCommand("destroy", "Delete a stack's resources through the Pulumi engine",
+			"destroy deletes the stack's resources after confirmation. The engine refuses while any\nresource is protected, as production's stateful resources are."),
+		a.newRolloutCommand())
+	return root
+}
+
+// app is the command line's view of the project: its environments, loaded
+// once, on first use.
+type app struct {
+	project project.Project
+	envs    []environment.Environment
+	loaded  bool
+	err     error
+	// renderBase, when set, replaces how diff --base finds the base
+	// side (tests).
+	renderBase func(ctx context.Context, dir, commit string) (map[string]*snapshot.Snapshot, error)
+}
+
+// environments returns the project's environments; a project that does
+// not load is an error of exit code 1, with every problem.
+func (a *app) environments() ([]environment.Environment, error) {
+	if !a.loaded {
+		a.envs, a.err = a.project.Environments()
+		a.loaded = true
+	}
+	return a.envs, a.err
+}
+
+// lookup returns the environment of the named stack; an unknown stack is
+// a usage error that lists the project's stacks.
+func (a *app) lookup(name string) (environment.Environment, error) {
+	envs, err := a.environments()
+	if err != nil {
+		return environment.Environment{}, err
+	}
+	for _, e := range envs {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	return environment.Environment{}, usageError{&project.StackNotFoundError{Project: a.project.Name, Stack: name, Stacks: project.Names(envs)}}
+}
+
+// stackList names the project's stacks for help texts and errors.
+func (a *app) stackList() string {
+	envs, err := a.environments()
+	if err != nil || len(envs) == 0 {
+		return "(none)"
+	}
+	return strings.Join(project.Names(envs), ", ")
+}

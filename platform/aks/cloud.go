@@ -1,0 +1,68 @@
+package aks
+
+import (
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// Cloud is Azure as a cloud of a Plinth project (project.Project.Clouds):
+// it reads an AKS stack's coordinates from the stack's configuration and
+// creates the backend. A project that lists only Cloud links only the
+// Azure SDKs.
+//
+// The configuration keys, in namespace plinth: azureSubscriptionId and
+// azureLocation (required), azureTenantId (required: clusters and access
+// need it), azureRunbookBaseUrl (optional, Config.RunbookBaseURL).
+type Cloud struct{}
+
+// The configuration keys Cloud reads.
+const (
+	ConfigSubscriptionID = "azureSubscriptionId"
+	ConfigTenantID       = "azureTenantId"
+	ConfigLocation       = "azureLocation"
+	ConfigRunbookBaseURL = "azureRunbookBaseUrl"
+)
+
+// Offline coordinates: obviously fake, stable, and valid.
+const (
+	offlineSubscription = "00000000-0000-0000-0000-000000000000"
+	offlineTenant       = "00000000-0000-0000-0000-000000000001"
+	offlineLocation     = "westeurope"
+)
+
+// offlineNow is the clock of offline renders: schedules start at the next
+// occurrence of their time after it, so that renders are deterministic.
+var offlineNow = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
+
+// Name returns platform.CloudAzure.
+func (Cloud) Name() platform.Cloud { return platform.CloudAzure }
+
+// Backend creates the backend of stack at the coordinates in config.
+func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {
+	return New(ctx, stack, Config{
+		SubscriptionID: config.Require(ConfigSubscriptionID),
+		TenantID:       config.Require(ConfigTenantID),
+		Location:       config.Require(ConfigLocation),
+		RunbookBaseURL: config.Get(ConfigRunbookBaseURL),
+	})
+}
+
+// Offline creates the backend of stack at stand-in coordinates, with a
+// fixed clock: what plinth plan and tests render under mocks.
+func (Cloud) Offline(ctx *pulumi.Context, stack string) (platform.Backend, error) {
+	return New(ctx, stack, Config{
+		SubscriptionID: offlineSubscription, TenantID: offlineTenant, Location: offlineLocation,
+		Now: func() time.Time { return offlineNow },
+	})
+}
+
+// OfflineDNSZoneID returns the stand-in ARM ID of the DNS zone named zone.
+func (Cloud) OfflineDNSZoneID(zone string) string {
+	return "/subscriptions/" + offlineSubscription + "/resourceGroups/plinth-dns/providers/Microsoft.Network/dnszones/" + zone
+}
+
+// TagsProperty is the package's TagsProperty.
+func (Cloud) TagsProperty(typeToken string) (string, bool) { return TagsProperty(typeToken) }

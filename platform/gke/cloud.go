@@ -1,0 +1,55 @@
+package gke
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// Cloud is Google Cloud as a cloud of a Plinth project
+// (project.Project.Clouds): it reads a GKE stack's coordinates from the
+// stack's configuration and creates the backend. A project that lists only
+// Cloud links only the Google Cloud SDK.
+//
+// The configuration keys, in namespace plinth: gcpProject and gcpRegion
+// (required), gcpCustomerId and gcpGroupDomain (required: the teams'
+// access groups are created under them).
+type Cloud struct{}
+
+// The configuration keys Cloud reads.
+const (
+	ConfigProject     = "gcpProject"
+	ConfigRegion      = "gcpRegion"
+	ConfigCustomerID  = "gcpCustomerId"
+	ConfigGroupDomain = "gcpGroupDomain"
+)
+
+// offlineConfig are the stand-in coordinates of offline renders.
+var offlineConfig = Config{
+	Project: "plinth-placeholder", Region: "europe-west1",
+	CustomerID: "C00000000", GroupDomain: "acme.example",
+}
+
+// Name returns platform.CloudGCP.
+func (Cloud) Name() platform.Cloud { return platform.CloudGCP }
+
+// Backend creates the backend of stack at the coordinates in config.
+func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {
+	return New(ctx, stack, Config{
+		Project: config.Require(ConfigProject), Region: config.Require(ConfigRegion),
+		CustomerID: config.Require(ConfigCustomerID), GroupDomain: config.Require(ConfigGroupDomain),
+	})
+}
+
+// Offline creates the backend of stack at stand-in coordinates: what
+// plinth plan and tests render under mocks.
+func (Cloud) Offline(ctx *pulumi.Context, stack string) (platform.Backend, error) {
+	return New(ctx, stack, offlineConfig)
+}
+
+// OfflineDNSZoneID returns the stand-in ID of the project that hosts the
+// Cloud DNS zone.
+func (Cloud) OfflineDNSZoneID(string) string { return "plinth-placeholder-dns" }
+
+// TagsProperty is the package's TagsProperty.
+func (Cloud) TagsProperty(typeToken string) (string, bool) { return TagsProperty(typeToken) }

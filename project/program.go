@@ -1,0 +1,201 @@
+package project
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
+	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/platform"
+)
+
+// The configuration keys of the DNS zone cert-manager solves ACME DNS01
+// challenges in, read for every stack (namespace plinth): its name, and
+// its cloud ID (on Azure the zone's ARM ID, on Google Cloud the ID of the
+// project that hosts the Cloud DNS zone).
+const (
+	ConfigDNSZoneName = "dnsZoneName"
+	ConfigDNSZoneID   = "dnsZoneId"
+)
+
+// Run runs p's program (Program) as the Pulumi program of the process:
+// what a team's main function calls when the Pulumi CLI runs it. cli.Main
+// does the same when the engine starts it, and is the plinth command
+// otherwise.
+func Run(p Project) { pulumi.Run(p.Program()) }
+
+// Program is the Pulumi program of every stack of the project. It deploys
+// the environment named after the selected stack, exactly as the project
+// defines it (what plinth plan, diff, check and rollout's approval
+// render), on the backend of its cloud at the coordinates in the stack's
+// configuration. It fails before registering anything when the stack is
+// not one of the project's, when Pulumi.yaml names another project, when a
+// configuration key is missing (each named with the command that sets
+// it), or when the stack's pins (plinth:version, plinth:class; see
+// environment.New) refuse the environment.
+func (p Project) Program() pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		env, err := p.stackEnvironment(ctx)
+		if err != nil {
+			return err
+		}
+		if err := environment.CheckStackPins(ctx, env); err != nil {
+			return err
+		}
+		cloud, err := p.cloud(env.Cloud)
+		if err != nil {
+			return err
+		}
+		cfg := newStackConfig(ctx)
+		zone := certmanager.DNSZone{Name: cfg.Require(ConfigDNSZoneName), ID: pulumi.String(cfg.Require(ConfigDNSZoneID))}
+		backend, err := cloud.Backend(ctx, env.Name, cfg)
+		if missing := cfg.missingError(); missing != nil {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		return p.deploy(ctx, env, zone, backend)
+	}
+}
+
+// stackEnvironment returns the environment of the selected stack, after
+// checking that the stack and the Pulumi project are the project's.
+func (p Project) stackEnvironment(ctx *pulumi.Context) (environment.Environment, error) {
+	if ctx.Project() != p.Name {
+		return environment.Environment{}, fmt.Errorf("Pulumi.yaml names the project %q, but this program deploys the Plinth project %q; name them the same (the name is in every resource's URN)", ctx.Project(), p.Name)
+	}
+	envs, err := p.Environments()
+	if err != nil {
+		return environment.Environment{}, err
+	}
+	return lookup(p.Name, envs, ctx.Stack())
+}
+
+// deploy validates env with the DNS zone and creates the platform on
+// backend, then the team's own resources, and exports the platform's
+// outputs (what application stacks read through platformref).
+func (p Project) deploy(ctx *pulumi.Context, env environment.Environment, zone certmanager.DNSZone, backend platform.Backend) error {
+	env.CertManager.DNSZone = &zone
+	if err := env.Validate(); err != nil {
+		return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
+	}
+	b, ok := backend.(environment.Backend)
+	if !ok {
+		return fmt.Errorf("environment %s: the %s backend (%T) does not implement environment.Backend", env.Name, backend.Cloud(), backend)
+	}
+	platform, err := environment.New(ctx, env, b)
+	if err != nil {
+		return err
+	}
+	if p.Extend != nil {
+		if err := p.Extend(ctx, platform); err != nil {
+			return fmt.Errorf("environment %s: Extend: %w", env.Name, err)
+		}
+	}
+	for name, v := range platform.Outputs() {
+		ctx.Export(name, v)
+	}
+	return nil
+}
+
+// Render draws the stack named stack offline, under mocks, at the cloud's
+// stand-in coordinates: the same environment and the same composition as
+// Program deploys. Use it in tests, with the snapshot's Find and
+// platformtest.Input.
+func (p Project) Render(stack string) (*snapshot.Snapshot, error) {
+	env, err := p.Lookup(stack)
+	if err != nil {
+		return nil, err
+	}
+	return p.RenderEnvironment(env)
+}
+
+// RenderEnvironment draws env offline as a stack of the project, under
+// mocks: OfflineProgram, whose URNs carry the project's name. An invalid
+// environment is returned as its validation problems (a *field.ErrorList,
+// one per line, field path first) without running the program. opts add
+// to the mocks (tests).
+func (p Project) RenderEnvironment(env environment.Environment, opts ...mockcloud.Option) (*snapshot.Snapshot, error) {
+	cloud, err := p.cloud(env.Cloud)
+	if err != nil {
+		return nil, err
+	}
+	withZone := env
+	withZone.CertManager.DNSZone = offlineZone(cloud, env.Name)
+	if err := withZone.Validate(); err != nil {
+		return nil, err
+	}
+	setup := []mockcloud.Option{mockcloud.WithProject(p.Name)}
+	for typ, answer := range p.Answers.Resources {
+		setup = append(setup, mockcloud.WithResource(typ, answer))
+	}
+	for token, answer := range p.Answers.Invokes {
+		setup = append(setup, mockcloud.WithInvoke(token, answer))
+	}
+	return mockcloud.Render(env.Name, p.OfflineProgram(env), append(setup, opts...)...)
+}
+
+// OfflineProgram is the program of env at its cloud's stand-in
+// coordinates (Cloud.Offline) and a stand-in DNS zone, reading no
+// configuration: what RenderEnvironment runs under mocks, and what tests
+// run on the real engine against test providers. Apart from the
+// coordinates it is Program's composition, unchanged.
+func (p Project) OfflineProgram(env environment.Environment) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cloud, err := p.cloud(env.Cloud)
+		if err != nil {
+			return err
+		}
+		backend, err := cloud.Offline(ctx, env.Name)
+		if err != nil {
+			return err
+		}
+		return p.deploy(ctx, env, *offlineZone(cloud, env.Name), backend)
+	}
+}
+
+// offlineZone is the stand-in DNS zone of an offline render of stack.
+func offlineZone(cloud Cloud, stack string) *certmanager.DNSZone {
+	name := stack + ".platform.example.com"
+	return &certmanager.DNSZone{Name: name, ID: pulumi.String(cloud.OfflineDNSZoneID(name))}
+}
+
+// stackConfig reads the stack's configuration in the plinth namespace and
+// records the required keys that are unset.
+type stackConfig struct {
+	ctx     *pulumi.Context
+	cfg     *config.Config
+	missing []string
+}
+
+var _ platform.StackConfig = (*stackConfig)(nil)
+
+func newStackConfig(ctx *pulumi.Context) *stackConfig {
+	return &stackConfig{ctx: ctx, cfg: config.New(ctx, platform.ConfigNamespace)}
+}
+
+func (c *stackConfig) Get(key string) string { return c.cfg.Get(key) }
+
+func (c *stackConfig) Require(key string) string {
+	v := c.cfg.Get(key)
+	if v == "" {
+		c.missing = append(c.missing, fmt.Sprintf("%s:%s is not set; run: pulumi config set %s:%s <value> -s %s",
+			platform.ConfigNamespace, key, platform.ConfigNamespace, key, c.ctx.Stack()))
+	}
+	return v
+}
+
+// missingError names every required key that was unset.
+func (c *stackConfig) missingError() error {
+	if len(c.missing) == 0 {
+		return nil
+	}
+	return errors.New("stack " + c.ctx.Stack() + ": missing configuration:\n  " + strings.Join(c.missing, "\n  "))
+}
