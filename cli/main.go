@@ -29,10 +29,10 @@ package cli
 import (
 	"context"
 	"errors"
-	"strings"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 

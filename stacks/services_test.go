@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
