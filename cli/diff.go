@@ -129,7 +129,8 @@ func (a *app) runDiff(ctx context.Context, stdout io.Writer, names []string, o d
 
 // baseSnapshots returns the stacks as the project defined them at ref, by
 // stack name: rendered by the project's program as committed at ref when
-// the commit has it, else the snapshots committed at ref.
+// the commit has it (its module requires Plinth), else the snapshots
+// committed at ref.
 func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*snapshot.Snapshot, error) {
 	commit, err := resolveRef(ctx, dir, ref)
 	if err != nil {
@@ -138,8 +139,7 @@ func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*s
 	if a.renderBase != nil {
 		return a.renderBase(ctx, dir, commit)
 	}
-	module, pkg, ok := program()
-	if ok {
+	if module, pkg, ok := program(); ok {
 		root, err := moduleRoot(dir, module)
 		if err != nil {
 			return nil, err
@@ -148,7 +148,11 @@ func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*s
 		if err != nil {
 			return nil, err
 		}
-		if exists(ctx, root, commit, path.Join(prefix, pkg)) {
+		pkgDir := path.Join(prefix, pkg)
+		if pkgDir == "." {
+			pkgDir = "" // the root tree
+		}
+		if usesPlinth(ctx, root, commit, path.Join(prefix, "go.mod")) && exists(ctx, root, commit, pkgDir) {
 			return renderAt(ctx, root, pkg, commit)
 		}
 	}

@@ -56,6 +56,13 @@ func exists(ctx context.Context, dir, commit, path string) bool {
 	return err == nil
 }
 
+// usesPlinth reports whether the go.mod at gomod (a path in the repository)
+// in commit requires Plinth: whether the project had a Plinth program then.
+func usesPlinth(ctx context.Context, dir, commit, gomod string) bool {
+	data, err := git(ctx, dir, "show", commit+":"+gomod)
+	return err == nil && bytes.Contains(data, []byte("github.com/plinth-dev/plinth "))
+}
+
 // repoPath returns the path of dir relative to the root of its git
 // repository, with slashes ("" at the root).
 func repoPath(ctx context.Context, dir string) (string, error) {
