@@ -229,11 +229,15 @@ func fileExists(p string) bool {
 // extract writes the tree of commit under prefix into dst, through git
 // archive: no worktree is created and the repository is not changed.
 func extract(ctx context.Context, dir, commit, prefix, dst string) error {
+	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return err
+	}
 	args := []string{"archive", "--format=tar", commit}
 	if prefix != "" {
 		args = append(args, "--", prefix)
 	}
-	data, err := git(ctx, dir, args...)
+	data, err := git(ctx, strings.TrimSpace(string(top)), args...)
 	if err != nil {
 		return err
 	}

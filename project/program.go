@@ -54,6 +54,17 @@ func (p Project) Program() pulumi.RunFunc {
 		}
 		cfg := newStackConfig(ctx)
 		zone := certmanager.DNSZone{Name: cfg.Require(ConfigDNSZoneName), ID: pulumi.String(cfg.Require(ConfigDNSZoneID))}
+		if cfg.missingError() != nil {
+			// Name the cloud's missing keys too, without creating its
+			// backend: with every value blank, a backend refuses before
+			// it registers anything.
+			_, _ = cloud.Backend(ctx, env.Name, blankConfig{cfg})
+			return cfg.missingError()
+		}
+		env.CertManager.DNSZone = &zone
+		if err := env.Validate(); err != nil {
+			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
+		}
 		backend, err := cloud.Backend(ctx, env.Name, cfg)
 		if missing := cfg.missingError(); missing != nil {
 			return missing
@@ -61,7 +72,7 @@ func (p Project) Program() pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		return p.deploy(ctx, env, zone, backend)
+		return p.deploy(ctx, env, backend)
 	}
 }
 
@@ -78,14 +89,10 @@ func (p Project) stackEnvironment(ctx *pulumi.Context) (environment.Environment,
 	return lookup(p.Name, envs, ctx.Stack())
 }
 
-// deploy validates env with the DNS zone and creates the platform on
+// deploy creates the platform of env, validated with its DNS zone, on
 // backend, then the team's own resources, and exports the platform's
 // outputs (what application stacks read through platformref).
-func (p Project) deploy(ctx *pulumi.Context, env environment.Environment, zone certmanager.DNSZone, backend platform.Backend) error {
-	env.CertManager.DNSZone = &zone
-	if err := env.Validate(); err != nil {
-		return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
-	}
+func (p Project) deploy(ctx *pulumi.Context, env environment.Environment, backend platform.Backend) error {
 	b, ok := backend.(environment.Backend)
 	if !ok {
 		return fmt.Errorf("environment %s: the %s backend (%T) does not implement environment.Backend", env.Name, backend.Cloud(), backend)
@@ -127,9 +134,8 @@ func (p Project) RenderEnvironment(env environment.Environment, opts ...mockclou
 	if err != nil {
 		return nil, err
 	}
-	withZone := env
-	withZone.CertManager.DNSZone = offlineZone(cloud, env.Name)
-	if err := withZone.Validate(); err != nil {
+	env.CertManager.DNSZone = offlineZone(cloud, env.Name)
+	if err := env.Validate(); err != nil {
 		return nil, err
 	}
 	setup := []mockcloud.Option{mockcloud.WithProject(p.Name)}
@@ -139,7 +145,7 @@ func (p Project) RenderEnvironment(env environment.Environment, opts ...mockclou
 	for token, answer := range p.Answers.Invokes {
 		setup = append(setup, mockcloud.WithInvoke(token, answer))
 	}
-	return mockcloud.Render(env.Name, p.OfflineProgram(env), append(setup, opts...)...)
+	return mockcloud.Render(env.Name, p.offlineProgram(cloud, env), append(setup, opts...)...)
 }
 
 // OfflineProgram is the program of env at its cloud's stand-in
@@ -153,11 +159,23 @@ func (p Project) OfflineProgram(env environment.Environment) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		env.CertManager.DNSZone = offlineZone(cloud, env.Name)
+		if err := env.Validate(); err != nil {
+			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
+		}
+		return p.offlineProgram(cloud, env)(ctx)
+	}
+}
+
+// offlineProgram is OfflineProgram of env, validated with its stand-in
+// DNS zone, on cloud.
+func (p Project) offlineProgram(cloud Cloud, env environment.Environment) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
 		backend, err := cloud.Offline(ctx, env.Name)
 		if err != nil {
 			return err
 		}
-		return p.deploy(ctx, env, *offlineZone(cloud, env.Name), backend)
+		return p.deploy(ctx, env, backend)
 	}
 }
 
@@ -182,6 +200,13 @@ func newStackConfig(ctx *pulumi.Context) *stackConfig {
 }
 
 func (c *stackConfig) Get(key string) string { return c.cfg.Get(key) }
+
+// blankConfig records the required keys that are unset, like its
+// stackConfig, and answers every key with "".
+type blankConfig struct{ c *stackConfig }
+
+func (b blankConfig) Require(key string) string { b.c.Require(key); return "" }
+func (blankConfig) Get(string) string           { return "" }
 
 func (c *stackConfig) Require(key string) string {
 	v := c.cfg.Get(key)

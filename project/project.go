@@ -110,7 +110,9 @@ type Cloud interface {
 	// Name is the cloud an environment names in its cloud field.
 	Name() platform.Cloud
 	// Backend creates the backend of stack at the coordinates in the
-	// stack's configuration.
+	// stack's configuration. It validates them first: with a required
+	// key unset or a value invalid, it returns an error and registers
+	// nothing.
 	Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error)
 	// Offline creates the backend of stack at stand-in coordinates, the
 	// same on every run: what offline renders use.

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/platformtest"
@@ -141,9 +142,14 @@ func TestSnapshotPath(t *testing.T) {
 }
 
 // deploy runs the project's program as `pulumi up -s stack` would, under
-// mocks, with the stack's configuration.
+// mocks, with the stack's configuration, and returns what it registered,
+// whether or not it failed.
 func deploy(p project.Project, project, stack string, cfg map[string]string) (*platformtest.Snapshot, error) {
-	return platformtest.Render(stack, p.Program(), platformtest.WithProject(project), platformtest.WithConfig(cfg))
+	m := mockcloud.New(stack)
+	mockcloud.WithProject(project)(m)
+	mockcloud.WithConfig(cfg)(m)
+	err := pulumi.RunErr(p.Program(), m.RunOptions()...)
+	return m.Snapshot(), err
 }
 
 var shopDevConfig = map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example", "plinth:dnsZoneId": zoneID("dev.shop.example")}
@@ -178,15 +184,19 @@ func TestTheProgramRefusesWhatIsNotTheProjects(t *testing.T) {
 			"stack shop-dev: missing configuration:\n" +
 				"  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s shop-dev\n" +
 				"  plinth:fakeAccount is not set; run: pulumi config set plinth:fakeAccount <value> -s shop-dev"},
+		{"missing DNS zone", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example"},
+			"stack shop-dev: missing configuration:\n  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s shop-dev"},
 		{"class pin", "shop-platform", "shop-dev", map[string]string{"plinth:class": "prod"}, `plinth:class "prod": the stack is pinned to class prod but environment shop-dev is class dev`},
+		{"invalid environment", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev shop", "plinth:dnsZoneId": zoneID("dev.shop.example")},
+			`certManager.dnsZone.name "dev shop"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			snap, err := deploy(shop(), tc.project, tc.stack, tc.cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v\nwant %s", err, tc.want)
 			}
-			if snap != nil {
-				t.Errorf("%d resources registered", len(snap.Resources))
+			if len(snap.Resources) > 0 {
+				t.Errorf("%d resources registered, the first %s", len(snap.Resources), snap.Resources[0].URN)
 			}
 		})
 	}

@@ -72,7 +72,7 @@ type Target struct {
 	// TagsProperty answers which input of a resource type carries its
 	// tags: the property ("tags", "labels", "nodeConfig.resourceLabels"),
 	// "" for a type that takes none, and known=false for a type the table
-	// does not list. The CLI passes aks.TagsProperty or gke.TagsProperty.
+	// does not list. The CLI passes its project's (project.Project.TagsProperty).
 	TagsProperty func(typeToken string) (property string, known bool)
 }
 

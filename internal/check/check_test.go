@@ -115,7 +115,7 @@ func TestTagsWithoutTable(t *testing.T) {
 	tg := target(t, "dev-gke")
 	tg.TagsProperty = nil
 	got := lines(Run(tg))
-	want := []string{"PLN010 warning - | tags cannot be checked: no TagsProperty table was given (pass the backend's, aks.TagsProperty or gke.TagsProperty)"}
+	want := []string{"PLN010 warning - | tags cannot be checked: no TagsProperty table was given (pass the project's, project.Project.TagsProperty, or a backend's, aks.TagsProperty or gke.TagsProperty)"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -31,7 +31,7 @@ var taggedPackages = []string{"azure-native", "azuread", "gcp"}
 
 func checkTags(t Target) []Finding {
 	if t.TagsProperty == nil {
-		return []Finding{{Message: "tags cannot be checked: no TagsProperty table was given (pass the backend's, aks.TagsProperty or gke.TagsProperty)"}}
+		return []Finding{{Message: "tags cannot be checked: no TagsProperty table was given (pass the project's, project.Project.TagsProperty, or a backend's, aks.TagsProperty or gke.TagsProperty)"}}
 	}
 	var out []Finding
 	unknown := map[string][]*snapshot.Resource{}

@@ -11,13 +11,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/enginetest"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
-	"github.com/plinth-dev/plinth/platform/platformtest"
-	"github.com/plinth-dev/plinth/stacks"
 )
 
 // block is one fenced block of a Markdown page.
@@ -76,13 +73,25 @@ func blocks(t *testing.T, path string) []block {
 var needsCloud = []string{
 	"az login", "export AAD_LOGIN_METHOD=azurecli",
 	"gcloud auth login", "gcloud auth application-default login",
-	"pulumi up", "pulumi preview",
+	"pulumi up", "pulumi up -s shop-dev", "pulumi preview",
 }
 
-// TestGettingStarted follows docs/getting-started.md in a new directory,
-// as a new user on a machine with Go and the Pulumi CLI, then renders the
-// program with the configuration the page's commands set: everything up to
-// the cloud calls of `pulumi up`.
+// pages are the pages that walk through a team's project, in order: the
+// commands of each run in the directory and shell state the one before
+// left.
+var pages = []string{"getting-started.md", "review.md"}
+
+// TestTeamJourney follows docs/getting-started.md and then docs/review.md
+// in a new directory outside this repository, as a new user on a machine
+// with Go, git and the Pulumi CLI: it writes every file the pages show,
+// runs every command in order in one shell session (the directory and
+// exported variables carry from block to block), compares every output
+// excerpt with what the command before it printed, and runs the blocks
+// marked "engine" (plinth rollout) on the real Pulumi engine against the
+// in-process test providers of internal/enginetest. Only the commands that
+// need a cloud account (needsCloud) are skipped. It then checks what the
+// pages promise: the deployed stacks hold the configured coordinates, and
+// the AKS program links no Google Cloud SDK.
 //
 // Two things differ from a user's machine, both because this one reaches
 // only a filtered module proxy and no checksum database: Plinth v0.1.0 is
@@ -90,7 +99,7 @@ var needsCloud = []string{
 // (a replace directive) before its first `go get`; and there is no
 // checksum database (GOSUMDB=off: go.sum is written from the downloaded
 // modules' own hashes).
-func TestGettingStarted(t *testing.T) {
+func TestTeamJourney(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a new module against the cloud SDKs; skipped with -short")
 	}
@@ -102,59 +111,95 @@ func TestGettingStarted(t *testing.T) {
 	if err != nil {
 		t.Skipf("needs the Pulumi CLI v%s (make tools): %v", pulumicli.Version, err)
 	}
-	page := filepath.Join(repo, "docs", "getting-started.md")
+	providers, err := enginetest.Start("azure-native", "azuread", "kubernetes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer providers.Stop()
 	work := t.TempDir()
 	env := userEnv(t, repo, cli, work)
+	sh := &session{t: t, cwd: filepath.Join(work, "home"), state: filepath.Join(work, "shell"), env: env,
+		engineEnv: []string{"PULUMI_DEBUG_PROVIDERS=" + providers.DebugEnv()}}
 
-	cwd := filepath.Join(work, "home")
-	cwdFile := filepath.Join(work, "cwd")
 	ran := 0
-	var lastOutput string
-	for _, b := range blocks(t, page) {
-		where := fmt.Sprintf("docs/getting-started.md:%d", b.line)
-		switch {
-		case b.attrs["file"] != "":
-			if err := os.WriteFile(filepath.Join(cwd, b.attrs["file"]), []byte(b.body), 0o644); err != nil {
-				t.Fatalf("%s: %v", where, err)
-			}
-		case b.lang == "text" && hasAttr(b, "output"):
-			for _, l := range strings.Split(strings.TrimSpace(b.body), "\n") {
-				if !strings.Contains(lastOutput, l) {
-					t.Errorf("%s: the page shows %q, which the command before it did not print", where, l)
+	for _, page := range pages {
+		var lastOutput string
+		for _, b := range blocks(t, filepath.Join(repo, "docs", page)) {
+			where := fmt.Sprintf("docs/%s:%d", page, b.line)
+			switch {
+			case b.attrs["file"] != "":
+				path := filepath.Join(sh.cwd, filepath.FromSlash(b.attrs["file"]))
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
 				}
-			}
-		case b.lang == "sh" && b.attrs["skip"] == "needs-cloud":
-			for _, c := range commands(b.body) {
-				if !slices.Contains(needsCloud, c) {
-					t.Errorf("%s: %q is not run by this test; only %v may be skipped", where, c, needsCloud)
+				if err := os.WriteFile(path, []byte(b.body), 0o644); err != nil {
+					t.Fatalf("%s: %v", where, err)
 				}
+			case b.lang == "text" && hasAttr(b, "output"):
+				for _, l := range strings.Split(strings.TrimSpace(b.body), "\n") {
+					if !strings.Contains(lastOutput, l) {
+						t.Errorf("%s: the page shows %q, which the command before it did not print", where, l)
+					}
+				}
+			case b.lang == "sh" && b.attrs["skip"] == "needs-cloud":
+				for _, c := range commands(b.body) {
+					if !slices.Contains(needsCloud, c) {
+						t.Errorf("%s: %q is not run by this test; only %v may be skipped", where, c, needsCloud)
+					}
+				}
+			case b.lang == "sh":
+				engine := hasAttr(b, "engine")
+				if len(b.attrs) > 1 || (len(b.attrs) == 1 && !engine) {
+					t.Fatalf("%s: unknown attributes %v", where, b.attrs)
+				}
+				start := time.Now()
+				lastOutput = sh.run(where, b.body, engine)
+				t.Logf("%s took %s", where, time.Since(start).Round(100*time.Millisecond))
+				ran += len(commands(b.body))
 			}
-		case b.lang == "sh":
-			if len(b.attrs) > 0 {
-				t.Fatalf("%s: unknown attributes %v", where, b.attrs)
-			}
-			script := fmt.Sprintf("set -euxo pipefail\ncd %q\n%s\npwd > %q\n", cwd, b.body, cwdFile)
-			cmd := exec.Command("bash", "-c", script)
-			cmd.Env = env
-			out, err := cmd.CombinedOutput()
-			lastOutput = string(out)
-			t.Logf("%s:\n%s", where, out)
-			if err != nil {
-				t.Fatalf("%s: %v", where, err)
-			}
-			dir, err := os.ReadFile(cwdFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cwd = strings.TrimSpace(string(dir))
-			ran += len(commands(b.body))
 		}
 	}
 	if ran == 0 {
-		t.Fatal("the page has no commands")
+		t.Fatal("the pages have no commands")
 	}
+	assertConfiguredCoordinates(t, cli, sh)
+	assertLinksOneCloud(t, sh)
+}
 
-	renderWithStackConfig(t, cli, cwd, env)
+// session is a shell session across the pages' blocks: each block runs
+// in the directory the one before ended in, with the variables it
+// exported.
+type session struct {
+	t          *testing.T
+	cwd, state string
+	env        []string
+	engineEnv  []string
+}
+
+// run runs one block with bash (set -euo pipefail) and returns what it
+// printed; a failing command fails the test. With engine, the engine's
+// providers are the test providers.
+func (s *session) run(where, body string, engine bool) string {
+	s.t.Helper()
+	exports, cwdFile := s.state+".env", s.state+".cwd"
+	script := fmt.Sprintf("set -euxo pipefail\ncd %q\nif [ -f %q ]; then . %q; fi\n%s\npwd > %q\nexport -p > %q\n",
+		s.cwd, exports, exports, body, cwdFile, exports)
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Env = s.env
+	if engine {
+		cmd.Env = append(slices.Clone(s.env), s.engineEnv...)
+	}
+	out, err := cmd.CombinedOutput()
+	s.t.Logf("%s:\n%s", where, out)
+	if err != nil {
+		s.t.Fatalf("%s: %v", where, err)
+	}
+	dir, err := os.ReadFile(cwdFile)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.cwd = strings.TrimSpace(string(dir))
+	return string(out)
 }
 
 // hasAttr reports whether b's info string has the word key.
@@ -238,54 +283,67 @@ exec %q "$@"
 	return env
 }
 
-// renderWithStackConfig renders the project's environment with the
-// configuration the page set on its stack, the way main.go does: every key
-// the program needs is there and the platform renders with those values.
-func renderWithStackConfig(t *testing.T, cli, dir string, env []string) {
+// assertConfiguredCoordinates reads the state of the stack the pages
+// deployed: its Azure provider holds the subscription and region its
+// configuration set, not stand-ins.
+func assertConfiguredCoordinates(t *testing.T, cli string, sh *session) {
 	t.Helper()
-	cmd := exec.Command(cli, "config", "--json", "--stack", "shop-dev")
-	cmd.Dir, cmd.Env = dir, env
+	cmd := exec.Command("bash", "-c", fmt.Sprintf(". %q && %q stack export --stack shop-dev", sh.state+".env", cli))
+	cmd.Dir, cmd.Env = sh.cwd, sh.env
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("pulumi config: %v", err)
+		t.Fatalf("pulumi stack export: %v", err)
 	}
-	var cfg map[string]struct {
-		Value string `json:"value"`
+	var state struct {
+		Deployment struct {
+			Resources []struct {
+				Type   string         `json:"type"`
+				URN    string         `json:"urn"`
+				Inputs map[string]any `json:"inputs"`
+			} `json:"resources"`
+		} `json:"deployment"`
 	}
-	if err := json.Unmarshal(out, &cfg); err != nil {
-		t.Fatalf("pulumi config --json: %v\n%s", err, out)
+	if err := json.Unmarshal(out, &state); err != nil {
+		t.Fatalf("stack export: %v", err)
 	}
-	values := map[string]string{}
-	for k, v := range cfg {
-		values[k] = v.Value
-	}
-	raw, err := json.Marshal(values)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(pulumi.EnvConfig, string(raw))
-
-	definition, err := os.ReadFile(filepath.Join(dir, "environment.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := environment.Load(definition)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := platformtest.Render("shop-dev", func(ctx *pulumi.Context) error {
-		coords, err := stacks.CoordinatesFromConfig(ctx, e)
-		if err != nil {
-			return err
+	found := false
+	for _, r := range state.Deployment.Resources {
+		if r.Type != "pulumi:providers:azure-native" {
+			continue
 		}
-		return stacks.Program(e, coords)(ctx)
-	})
-	if err != nil {
-		t.Fatalf("the program with the stack's configuration: %v", err)
+		found = true
+		if got := r.Inputs["subscriptionId"]; got != "11111111-2222-4333-8444-555555555555" {
+			t.Errorf("%s: subscription %v, want the configured one", r.URN, got)
+		}
+		if got := r.Inputs["location"]; got != "westeurope" {
+			t.Errorf("%s: location %v, want the configured one", r.URN, got)
+		}
 	}
-	// The configured coordinates, not placeholders, reach the resources.
-	rg := snap.Find("azure-native:resources:ResourceGroup", "shop-dev-rg")
-	if got := platformtest.Input(t, rg, "location"); got != values["plinth:azureLocation"] {
-		t.Errorf("resource group location = %v, want the configured %s", got, values["plinth:azureLocation"])
+	if !found {
+		t.Error("the shop-dev state has no azure-native provider")
+	}
+}
+
+// assertLinksOneCloud lists what the team's AKS program links: no Google
+// Cloud SDK package.
+func assertLinksOneCloud(t *testing.T, sh *session) {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", ".")
+	cmd.Dir, cmd.Env = sh.cwd, sh.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	azure := 0
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/pulumi/pulumi-gcp") {
+			t.Errorf("the AKS program links %s", pkg)
+		}
+		if strings.HasPrefix(pkg, "github.com/pulumi/pulumi-azure-native-sdk") {
+			azure++
+		}
+	}
+	if azure == 0 {
+		t.Error("the AKS program links no Azure SDK package; is go list looking at it?")
 	}
 }
