@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -121,6 +122,9 @@ Exit codes:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	if envs, err := a.environments(); err == nil {
+		root.Long += fmt.Sprintf("\n\nThe stacks of project %s: %s.", a.project.Name, strings.Join(project.Names(envs), ", "))
+	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.newPlanCommand(), a.newDiffCommand(), a.newCheckCommand(), a.newGraphCommand(),
 		a.newEngineCommand("preview", "Show what up would change in a stack, through the Pulumi engine",
@@ -132,6 +136,11 @@ Exit codes:
 		a.newEngineCommand("destroy", "Delete a stack's resources through the Pulumi engine",
 			"destroy deletes the stack's resources after confirmation. The engine refuses while any\nresource is protected, as production's stateful resources are."),
 		a.newRolloutCommand())
+	for _, c := range root.Commands() {
+		if strings.Contains(c.Use, "STACK") {
+			c.ValidArgsFunction = a.completeStacks
+		}
+	}
 	return root
 }
 
@@ -170,6 +179,22 @@ func (a *app) lookup(name string) (environment.Environment, error) {
 		}
 	}
 	return environment.Environment{}, usageError{&project.StackNotFoundError{Project: a.project.Name, Stack: name, Stacks: project.Names(envs)}}
+}
+
+// completeStacks offers the project's stacks not yet on the command line
+// (shell completion: plinth completion bash|zsh|fish|powershell).
+func (a *app) completeStacks(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	envs, err := a.environments()
+	if err != nil || (strings.HasSuffix(cmd.Use, " STACK") && len(args) > 0) {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, name := range project.Names(envs) {
+		if !slices.Contains(args, name) {
+			out = append(out, name)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // stackList names the project's stacks for help texts and errors.

@@ -148,3 +148,19 @@ func mustLookup(t *testing.T, p project.Project, stack string) environment.Envir
 	}
 	return env
 }
+
+// Shell completion and the help offer the project's stacks.
+func TestCompletionAndHelpOfferTheProjectsStacks(t *testing.T) {
+	code, stdout, _ := runShop(t, shop(false), "__complete", "rollout", "shop-dev", "")
+	if code != 0 || !strings.HasPrefix(stdout, "shop-prod\n:4\n") {
+		t.Errorf("rollout completion: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runShop(t, shop(false), "__complete", "graph", "shop-dev", "")
+	if code != 0 || strings.Contains(stdout, "shop-prod") {
+		t.Errorf("graph takes one stack: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runShop(t, shop(false), "--help")
+	if code != 0 || !strings.Contains(stdout, "The stacks of project shop-platform: shop-dev, shop-prod.") {
+		t.Errorf("help: exit %d\n%s", code, stdout)
+	}
+}

@@ -62,6 +62,9 @@ type Stack struct {
 // Open selects (creating if needed) the stack name in the backend of o, with
 // the project's program (project.Project.Program) served in-process.
 func Open(ctx context.Context, name string, o Options) (*Stack, error) {
+	if o.Project.Name == "" || o.Project.Stacks == nil {
+		return nil, fmt.Errorf("stack %s: deploy.Options.Project is not set; pass the project whose program the stack runs", name)
+	}
 	cmd, err := Command(o.Pulumi)
 	if err != nil {
 		return nil, err
