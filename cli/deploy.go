@@ -31,7 +31,7 @@ func (f *engineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.backend, "backend", "", "state backend URL (default: PULUMI_BACKEND_URL, else the Pulumi CLI's login)")
 	cmd.Flags().BoolVar(&f.local, "local", false, "keep state in a local file:// backend under <dir>/.plinth/state (this machine only)")
 	cmd.Flags().StringVar(&f.pulumi, "pulumi", "", "Pulumi CLI to use (default: $PLINTH_PULUMI, a pulumi >= "+pulumicli.Version+" on PATH, or bin/ from make tools)")
-	cmd.Flags().StringVar(&f.dir, "dir", ".", "repository root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
+	cmd.Flags().StringVar(&f.dir, "dir", ".", "the project's root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
 }
 
 // options resolves the flags into engine options for the project p.

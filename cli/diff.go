@@ -27,12 +27,14 @@ func (a *app) newDiffCommand() *cobra.Command {
 		Use:   "diff [STACK...]",
 		Short: "Compare stacks' resource graphs and flag what reviewers must not miss",
 		Long: `diff renders each named stack (all the project's stacks when none is named)
-from the working tree and compares it with the same stack as the project
-defined it at the git ref --base (default HEAD): resources added, removed,
+as this program defines it (the code it was built from: go run . builds the
+working tree) and compares it with the same stack as the project defined it
+at the git ref --base (default HEAD): resources added, removed,
 changed and moved, with every changed property as a typed path. The base side
 is rendered by the project's own plinth program as committed at --base (go
-run, in a temporary copy; the working tree is not touched), so the comparison
-needs no committed snapshots. Where the base has no such program (a commit
+run, in a temporary checkout; the working tree is not touched), so the
+comparison needs no committed snapshots. diff says on stderr which base it
+used. Where the base has no such program (a commit
 before the project used Plinth, or a binary that is not a project's main
 package), the snapshots committed at --base in the project's snapshot
 directory are the base. --from and --to compare two snapshot files instead.
@@ -50,7 +52,7 @@ PROTECTED or NO-ALIAS.`,
   plinth diff STACK --base HEAD~1
   plinth diff --from old/STACK.json --to new/STACK.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runDiff(cmd.Context(), cmd.OutOrStdout(), args, o)
+			return a.runDiff(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
 		},
 	}
 	f := cmd.Flags()
@@ -63,7 +65,7 @@ PROTECTED or NO-ALIAS.`,
 	return cmd
 }
 
-func (a *app) runDiff(ctx context.Context, stdout io.Writer, names []string, o diffOptions) error {
+func (a *app) runDiff(ctx context.Context, stdout, notes io.Writer, names []string, o diffOptions) error {
 	write, err := diffWriter(o.format)
 	if err != nil {
 		return err
@@ -90,7 +92,7 @@ func (a *app) runDiff(ctx context.Context, stdout io.Writer, names []string, o d
 		if err != nil {
 			return err
 		}
-		base, err := a.baseSnapshots(ctx, o.dir, o.base)
+		base, err := a.baseSnapshots(ctx, notes, o.dir, o.base)
 		if err != nil {
 			return err
 		}
@@ -129,9 +131,9 @@ func (a *app) runDiff(ctx context.Context, stdout io.Writer, names []string, o d
 
 // baseSnapshots returns the stacks as the project defined them at ref, by
 // stack name: rendered by the project's program as committed at ref when
-// the commit has it (its module requires Plinth), else the snapshots
-// committed at ref.
-func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*snapshot.Snapshot, error) {
+// the commit has it (its module is Plinth's or requires it), else the
+// snapshots committed at ref. It says on notes which base it used.
+func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref string) (map[string]*snapshot.Snapshot, error) {
 	commit, err := resolveRef(ctx, dir, ref)
 	if err != nil {
 		return nil, err
@@ -139,9 +141,9 @@ func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*s
 	if a.renderBase != nil {
 		return a.renderBase(ctx, dir, commit)
 	}
-	if module, pkg, ok := program(); ok {
-		root, err := moduleRoot(dir, module)
-		if err != nil {
+	root, why := dir, "this plinth is not the main package of a module (go run main.go?), so it cannot run the base's program"
+	if module, pkg, ok := runningProgram(); ok {
+		if root, err = moduleRoot(dir, module); err != nil {
 			return nil, err
 		}
 		prefix, err := repoPath(ctx, root)
@@ -152,11 +154,23 @@ func (a *app) baseSnapshots(ctx context.Context, dir, ref string) (map[string]*s
 		if pkgDir == "." {
 			pkgDir = "" // the root tree
 		}
-		if usesPlinth(ctx, root, commit, path.Join(prefix, "go.mod")) && exists(ctx, root, commit, pkgDir) {
+		switch {
+		case !usesPlinth(ctx, root, commit, path.Join(prefix, "go.mod")):
+			why = "its go.mod does not require Plinth"
+		case !exists(ctx, root, commit, pkgDir):
+			why = "it has no " + pkg
+		default:
+			fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its %s\n", ref, short(commit), pkg)
 			return renderAt(ctx, root, pkg, commit)
 		}
 	}
-	return committedSnapshots(ctx, dir, commit, path.Dir(a.project.SnapshotPath("stack")))
+	snapshotDir := path.Dir(a.project.SnapshotPath("stack"))
+	snaps, err := committedSnapshots(ctx, root, commit, snapshotDir)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(notes, "base: the %d snapshots committed in %s at %s (%s), since %s\n", len(snaps), snapshotDir, ref, short(commit), why)
+	return snaps, nil
 }
 
 // diffWriter returns the report writer of format.

@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"archive/tar"
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -16,14 +12,31 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/plinth-dev/plinth/internal/snapshot"
 )
 
+// plinthModule is the module path of Plinth itself.
+const plinthModule = "github.com/plinth-dev/plinth"
+
+// gitError is a git command that exited with a status.
+type gitError struct {
+	args   []string
+	code   int
+	stderr string
+}
+
+func (e *gitError) Error() string {
+	return fmt.Sprintf("git %s: %s", strings.Join(e.args, " "), e.stderr)
+}
+
 // git runs git in dir with a fixed locale, so that nothing depends on the
-// language of the user's messages, and returns its standard output.
-func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+// language of the user's messages, with extra environment variables env,
+// and returns its standard output.
+func git(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "LANGUAGE=C", "GIT_TERMINAL_PROMPT=0")
+	cmd.Env = append(append(os.Environ(), "LC_ALL=C", "LANG=C", "LANGUAGE=C", "GIT_TERMINAL_PROMPT=0"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -31,42 +44,66 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 		if !errors.As(err, &exit) {
 			return nil, fmt.Errorf("git: %w", err)
 		}
-		return nil, fmt.Errorf("git %s: %s", strings.Join(args, " "), strings.TrimSpace(stderr.String()))
+		return nil, &gitError{args: args, code: exit.ExitCode(), stderr: strings.TrimSpace(stderr.String())}
 	}
 	return stdout.Bytes(), nil
 }
 
-// resolveRef returns the commit ref names in the repository of dir; an
-// unknown ref is a usage error.
+// resolveRef returns the commit ref names in the repository of dir. A ref
+// git does not know is a usage error that says how to make it known.
 func resolveRef(ctx context.Context, dir, ref string) (string, error) {
-	if _, err := git(ctx, dir, "rev-parse", "--show-toplevel"); err != nil {
+	if _, err := git(ctx, dir, nil, "rev-parse", "--show-toplevel"); err != nil {
 		return "", fmt.Errorf("--base needs a git repository: %s is not in one (%w)", dir, err)
 	}
-	out, err := git(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
-	if err != nil {
-		return "", usageError{fmt.Errorf("--base %q: no such git ref", ref)}
+	out, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	var ge *gitError
+	switch {
+	case errors.As(err, &ge) && ge.code == 1:
+		hint := "name a branch, tag or commit"
+		if strings.Contains(ref, "/") {
+			hint = "fetch it first (git fetch " + strings.Replace(ref, "/", " ", 1) + "; in GitHub Actions, actions/checkout with fetch-depth: 0)"
+		}
+		return "", usageError{fmt.Errorf("--base %q: no such git ref; %s", ref, hint)}
+	case err != nil:
+		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
 }
 
 // exists reports whether the commit has a file or directory at path
-// (relative to the repository's root, with slashes).
+// (relative to the repository's root, with slashes; "" is the root).
 func exists(ctx context.Context, dir, commit, path string) bool {
-	_, err := git(ctx, dir, "cat-file", "-e", commit+":"+path)
+	_, err := git(ctx, dir, nil, "cat-file", "-e", commit+":"+path)
 	return err == nil
 }
 
 // usesPlinth reports whether the go.mod at gomod (a path in the repository)
-// in commit requires Plinth: whether the project had a Plinth program then.
+// in commit is Plinth's or requires it: whether the project had a Plinth
+// program then.
 func usesPlinth(ctx context.Context, dir, commit, gomod string) bool {
-	data, err := git(ctx, dir, "show", commit+":"+gomod)
-	return err == nil && bytes.Contains(data, []byte("github.com/plinth-dev/plinth "))
+	data, err := git(ctx, dir, nil, "show", commit+":"+gomod)
+	if err != nil {
+		return false
+	}
+	f, err := modfile.ParseLax(gomod, data, nil)
+	if err != nil || f.Module == nil {
+		return false
+	}
+	if f.Module.Mod.Path == plinthModule {
+		return true
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == plinthModule {
+			return true
+		}
+	}
+	return false
 }
 
 // repoPath returns the path of dir relative to the root of its git
 // repository, with slashes ("" at the root).
 func repoPath(ctx context.Context, dir string) (string, error) {
-	out, err := git(ctx, dir, "rev-parse", "--show-prefix")
+	out, err := git(ctx, dir, nil, "rev-parse", "--show-prefix")
 	if err != nil {
 		return "", err
 	}
@@ -74,8 +111,9 @@ func repoPath(ctx context.Context, dir string) (string, error) {
 }
 
 // committedSnapshots reads the snapshots committed at commit in the
-// project's snapshot directory (snapshotDir, relative to dir): stack name
-// to snapshot. A commit without the directory has none.
+// project's snapshot directory (snapshotDir, relative to the project's
+// root dir): stack name to snapshot. A commit without the directory has
+// none.
 func committedSnapshots(ctx context.Context, dir, commit, snapshotDir string) (map[string]*snapshot.Snapshot, error) {
 	prefix, err := repoPath(ctx, dir)
 	if err != nil {
@@ -86,7 +124,7 @@ func committedSnapshots(ctx context.Context, dir, commit, snapshotDir string) (m
 	if !exists(ctx, dir, commit, where) {
 		return out, nil
 	}
-	list, err := git(ctx, dir, "ls-tree", "--name-only", "-z", commit, "--", where+"/")
+	list, err := git(ctx, dir, nil, "ls-tree", "--name-only", "-z", "--full-tree", commit, "--", where+"/")
 	if err != nil {
 		return nil, err
 	}
@@ -95,23 +133,30 @@ func committedSnapshots(ctx context.Context, dir, commit, snapshotDir string) (m
 		if !ok || stack == "" {
 			continue
 		}
-		data, err := git(ctx, dir, "show", commit+":"+file)
+		data, err := git(ctx, dir, nil, "show", commit+":"+file)
 		if err != nil {
 			return nil, err
 		}
 		s, err := snapshot.Read(bytes.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("%s at %s: %w", file, commit[:min(12, len(commit))], err)
+			return nil, fmt.Errorf("%s at %s: %w", file, short(commit), err)
 		}
 		out[stack] = s
 	}
 	return out, nil
 }
 
+// short is the abbreviation of a commit in messages.
+func short(commit string) string { return commit[:min(12, len(commit))] }
+
+// runningProgram is program; tests replace it.
+var runningProgram = program
+
 // program locates the running plinth program in its module, from the
 // binary's build information: the module's path and the main package's
 // directory within the module ("." at its root). ok is false for a binary
-// that is not a main package of a module (a test binary).
+// that is not the main package of a module (a test binary, `go run
+// main.go`).
 func program() (module, pkg string, ok bool) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok || bi.Main.Path == "" || bi.Path == "" || strings.HasSuffix(bi.Path, ".test") {
@@ -134,7 +179,7 @@ func moduleRoot(dir, module string) (string, error) {
 		return "", err
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		if modulePath(filepath.Join(d, "go.mod")) == module {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && modfile.ModulePath(data) == module {
 			return d, nil
 		}
 		if filepath.Dir(d) == d {
@@ -143,30 +188,19 @@ func moduleRoot(dir, module string) (string, error) {
 	}
 }
 
-// modulePath returns the module path a go.mod declares, or "".
-func modulePath(gomod string) string {
-	f, err := os.Open(gomod)
-	if err != nil {
-		return ""
-	}
-	defer f.Close() //nolint:errcheck // read-only file
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(s.Text()), "module"); ok {
-			return strings.Trim(strings.TrimSpace(rest), `"`)
-		}
-	}
-	return ""
-}
-
 // renderAt renders every stack of the project as the commit defines it:
-// it extracts the module at commit into a temporary directory (the
-// working tree is not touched), points the module's relative replace
-// directives at what they name from the project's root, and runs the
-// commit's plinth program (`go run PKG plan --snapshot-dir`). It returns
-// the snapshots by stack name.
+// it checks the commit's tree out into a temporary directory (the working
+// tree, the index and HEAD are not touched), points the module's relative
+// replace directives that lead out of the repository at what they name
+// from the project's root, and runs the commit's plinth program (`go run
+// PKG plan --snapshot-dir`) with workspaces off. It returns the snapshots
+// by stack name.
 func renderAt(ctx context.Context, root, pkg, commit string) (map[string]*snapshot.Snapshot, error) {
 	prefix, err := repoPath(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	top, err := git(ctx, root, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, err
 	}
@@ -176,20 +210,21 @@ func renderAt(ctx context.Context, root, pkg, commit string) (map[string]*snapsh
 	}
 	defer os.RemoveAll(tmp) //nolint:errcheck // a temporary checkout
 	src := filepath.Join(tmp, "src")
-	if err := extract(ctx, root, commit, prefix, src); err != nil {
+	if err := checkout(ctx, root, commit, tmp, src); err != nil {
 		return nil, err
 	}
 	module := filepath.Join(src, filepath.FromSlash(prefix))
-	if err := absoluteReplaces(ctx, module, root); err != nil {
+	if err := absoluteReplaces(module, root, strings.TrimSpace(string(top))); err != nil {
 		return nil, err
 	}
 	out := filepath.Join(tmp, "snapshots")
 	cmd := exec.CommandContext(ctx, goCommand(), "run", pkg, "plan", "--snapshot-dir", out)
 	cmd.Dir = module
+	cmd.Env = append(os.Environ(), "GOWORK=off")
 	var errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &errOut
+	cmd.Stderr = &errOut
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("rendering the stacks at %s (go run %s plan): %w\n%s", commit[:min(12, len(commit))], pkg, err, strings.TrimSpace(errOut.String()))
+		return nil, fmt.Errorf("rendering the stacks at %s (go run %s plan): %w\n%s", short(commit), pkg, err, strings.TrimSpace(errOut.String()))
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -214,110 +249,66 @@ func renderAt(ctx context.Context, root, pkg, commit string) (map[string]*snapsh
 // GOROOT is set, else go from PATH.
 func goCommand() string {
 	if root := os.Getenv("GOROOT"); root != "" {
-		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
+		p := filepath.Join(root, "bin", "go")
+		if _, err := os.Stat(p); err == nil {
 			return p
 		}
 	}
 	return "go"
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+// checkout writes the whole tree of commit into dst through a private
+// index in scratch: files as git checks them out on this system
+// (symbolic links included), without the export attributes git archive
+// applies, and without touching the repository's index or HEAD.
+func checkout(ctx context.Context, dir, commit, scratch, dst string) error {
+	index := []string{"GIT_INDEX_FILE=" + filepath.Join(scratch, "index")}
+	if _, err := git(ctx, dir, index, "read-tree", commit); err != nil {
+		return err
+	}
+	top, err := git(ctx, dir, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return err
+	}
+	_, err = git(ctx, strings.TrimSpace(string(top)), index, "checkout-index", "--all", "--force", "--prefix="+dst+string(filepath.Separator))
+	return err
 }
 
-// extract writes the tree of commit under prefix into dst, through git
-// archive: no worktree is created and the repository is not changed.
-func extract(ctx context.Context, dir, commit, prefix, dst string) error {
-	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+// absoluteReplaces rewrites the replace directives of the go.mod in
+// module that name a local directory outside the repository (top) by a
+// relative path, so that they name the same directory as from root, where
+// the project lives. Directories inside the repository stay relative: the
+// checkout holds them as the commit had them.
+func absoluteReplaces(module, root, top string) error {
+	gomod := filepath.Join(module, "go.mod")
+	data, err := os.ReadFile(gomod)
 	if err != nil {
 		return err
 	}
-	args := []string{"archive", "--format=tar", commit}
-	if prefix != "" {
-		args = append(args, "--", prefix)
-	}
-	data, err := git(ctx, strings.TrimSpace(string(top)), args...)
+	f, err := modfile.Parse(gomod, data, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("the base commit's go.mod: %w", err)
 	}
-	tr := tar.NewReader(bytes.NewReader(data))
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, filepath.FromSlash(h.Name))
-		if !strings.HasPrefix(target, filepath.Clean(dst)+string(filepath.Separator)) {
-			return fmt.Errorf("git archive: %q leaves the checkout", h.Name)
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			data, err := io.ReadAll(tr)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(target, data, os.FileMode(h.Mode)&0o755|0o600); err != nil {
-				return err
-			}
-		case tar.TypeSymlink:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			if err := os.Symlink(h.Linkname, target); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-// absoluteReplaces rewrites the replace directives of the go.mod in module
-// that name a local directory by a relative path, so that they name the
-// same directory as from root, where the project lives.
-func absoluteReplaces(ctx context.Context, module, root string) error {
-	cmd := exec.CommandContext(ctx, goCommand(), "mod", "edit", "-json")
-	cmd.Dir = module
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("go mod edit -json in the base checkout: %w", err)
-	}
-	var mod struct {
-		Replace []struct {
-			Old struct{ Path, Version string }
-			New struct{ Path, Version string }
-		}
-	}
-	if err := json.Unmarshal(out, &mod); err != nil {
-		return err
-	}
-	var edits []string
-	for _, r := range mod.Replace {
-		if r.New.Version != "" || filepath.IsAbs(r.New.Path) || !(strings.HasPrefix(r.New.Path, "./") || strings.HasPrefix(r.New.Path, "../")) {
+	changed := false
+	for _, r := range f.Replace {
+		if r.New.Version != "" || !modfile.IsDirectoryPath(r.New.Path) || filepath.IsAbs(r.New.Path) {
 			continue
 		}
-		old := r.Old.Path
-		if r.Old.Version != "" {
-			old += "@" + r.Old.Version
+		target := filepath.Join(root, filepath.FromSlash(r.New.Path))
+		if rel, err := filepath.Rel(top, target); err == nil && filepath.IsLocal(rel) {
+			continue
 		}
-		edits = append(edits, "-replace="+old+"="+filepath.Join(root, filepath.FromSlash(r.New.Path)))
+		if err := f.AddReplace(r.Old.Path, r.Old.Version, target, ""); err != nil {
+			return err
+		}
+		changed = true
 	}
-	if len(edits) == 0 {
+	if !changed {
 		return nil
 	}
-	cmd = exec.CommandContext(ctx, goCommand(), append([]string{"mod", "edit"}, edits...)...)
-	cmd.Dir = module
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go mod edit in the base checkout: %w\n%s", err, out)
+	out, err := f.Format()
+	if err != nil {
+		return err
 	}
-	return nil
+	return os.WriteFile(gomod, out, 0o644)
 }

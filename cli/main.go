@@ -173,12 +173,11 @@ func (a *app) lookup(name string) (environment.Environment, error) {
 	if err != nil {
 		return environment.Environment{}, err
 	}
-	for _, e := range envs {
-		if e.Name == name {
-			return e, nil
-		}
+	env, err := project.Find(a.project.Name, envs, name)
+	if err != nil {
+		return env, usageError{err}
 	}
-	return environment.Environment{}, usageError{&project.StackNotFoundError{Project: a.project.Name, Stack: name, Stacks: project.Names(envs)}}
+	return env, nil
 }
 
 // completeStacks offers the project's stacks not yet on the command line

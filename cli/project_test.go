@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,7 +127,7 @@ func TestDiffComparesWithTheBasesDefinition(t *testing.T) {
 	gitIn(t, repo, "init", "-q")
 	gitIn(t, repo, "commit", "-q", "--allow-empty", "-m", "base")
 	var out strings.Builder
-	if err := a.runDiff(context.Background(), &out, nil, diffOptions{base: "HEAD", dir: repo, format: "text"}); err != nil {
+	if err := a.runDiff(context.Background(), &out, io.Discard, nil, diffOptions{base: "HEAD", dir: repo, format: "text"}); err != nil {
 		t.Fatal(err)
 	}
 	prod, err := p.Render("shop-prod")

@@ -86,7 +86,7 @@ func (p Project) stackEnvironment(ctx *pulumi.Context) (environment.Environment,
 	if err != nil {
 		return environment.Environment{}, err
 	}
-	return lookup(p.Name, envs, ctx.Stack())
+	return Find(p.Name, envs, ctx.Stack())
 }
 
 // deploy creates the platform of env, validated with its DNS zone, on
@@ -127,9 +127,8 @@ func (p Project) Render(stack string) (*snapshot.Snapshot, error) {
 // RenderEnvironment draws env offline as a stack of the project, under
 // mocks: OfflineProgram, whose URNs carry the project's name. An invalid
 // environment is returned as its validation problems (a *field.ErrorList,
-// one per line, field path first) without running the program. opts add
-// to the mocks (tests).
-func (p Project) RenderEnvironment(env environment.Environment, opts ...mockcloud.Option) (*snapshot.Snapshot, error) {
+// one per line, field path first) without running the program.
+func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snapshot, error) {
 	cloud, err := p.cloud(env.Cloud)
 	if err != nil {
 		return nil, err
@@ -145,7 +144,7 @@ func (p Project) RenderEnvironment(env environment.Environment, opts ...mockclou
 	for token, answer := range p.Answers.Invokes {
 		setup = append(setup, mockcloud.WithInvoke(token, answer))
 	}
-	return mockcloud.Render(env.Name, p.offlineProgram(cloud, env), append(setup, opts...)...)
+	return mockcloud.Render(env.Name, p.offlineProgram(cloud, env), setup...)
 }
 
 // OfflineProgram is the program of env at its cloud's stand-in

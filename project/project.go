@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -142,8 +143,10 @@ var projectName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 // Environments loads the project's environments and checks the project:
 // its name, its clouds, and what lies between the environments (unique
 // stack names, address spaces that do not overlap, a cloud for each).
-// Each environment's own validation happens when it is rendered or
-// deployed, so that one invalid environment does not hide the others.
+// A Source that fails (a YAML file that does not read) fails the project
+// as a whole: the project is its files. Each environment's own validation
+// happens when it is rendered or deployed, so that one invalid environment
+// does not hide the others' renders.
 func (p Project) Environments() ([]environment.Environment, error) {
 	var errs field.List
 	switch {
@@ -157,7 +160,7 @@ func (p Project) Environments() ([]environment.Environment, error) {
 	}
 	clouds := map[platform.Cloud]int{}
 	for i, c := range p.Clouds {
-		if c == nil {
+		if isNil(c) {
 			errs.Add(field.Invalid(field.Path("project.clouds").Index(i), nil, "nil; list a cloud such as aks.Cloud{} or gke.Cloud{}"))
 			continue
 		}
@@ -188,10 +191,11 @@ func (p Project) Environments() ([]environment.Environment, error) {
 	}
 	if err := environment.ValidateSet(envs); err != nil {
 		var list *field.ErrorList
-		if errors.As(err, &list) {
-			for _, e := range list.Errors {
-				errs.Add(&field.Error{Path: "stacks" + e.Path, Value: e.Value, Detail: e.Detail})
-			}
+		if !errors.As(err, &list) {
+			return nil, fmt.Errorf("project %s: %w", p.Name, err)
+		}
+		for _, e := range list.Errors {
+			errs.Add(&field.Error{Path: "stacks" + e.Path, Value: e.Value, Detail: e.Detail})
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -200,15 +204,25 @@ func (p Project) Environments() ([]environment.Environment, error) {
 	return envs, nil
 }
 
-// cloudHint names the Cloud value of a cloud.
-func cloudHint(c platform.Cloud) string {
-	switch c {
-	case platform.CloudAzure:
-		return "aks.Cloud{}"
-	case platform.CloudGCP:
-		return "gke.Cloud{}"
+// isNil reports whether c is nil, or a nil pointer in the interface.
+func isNil(c Cloud) bool {
+	if c == nil {
+		return true
 	}
-	return "its Cloud"
+	v := reflect.ValueOf(c)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// cloudValues name, for the error that asks for a missing cloud, the
+// Cloud value of each cloud Plinth has a backend for.
+var cloudValues = map[platform.Cloud]string{platform.CloudAzure: "aks.Cloud{}", platform.CloudGCP: "gke.Cloud{}"}
+
+// cloudHint names the Cloud value of c.
+func cloudHint(c platform.Cloud) string {
+	if v, ok := cloudValues[c]; ok {
+		return v
+	}
+	return fmt.Sprintf("the Cloud of %q", c)
 }
 
 // Lookup returns the environment of the stack named stack.
@@ -217,7 +231,7 @@ func (p Project) Lookup(stack string) (environment.Environment, error) {
 	if err != nil {
 		return environment.Environment{}, err
 	}
-	return lookup(p.Name, envs, stack)
+	return Find(p.Name, envs, stack)
 }
 
 // StackNotFoundError is the error of a stack the project does not define.
@@ -228,11 +242,15 @@ type StackNotFoundError struct {
 	Stacks         []string
 }
 
+// Error names the stack asked for and the project's stacks.
 func (e *StackNotFoundError) Error() string {
 	return fmt.Sprintf("project %s has no stack %q; its stacks are %s", e.Project, e.Stack, strings.Join(e.Stacks, ", "))
 }
 
-func lookup(project string, envs []environment.Environment, stack string) (environment.Environment, error) {
+// Find returns the environment of stack among envs, the environments of
+// the project named project; a *StackNotFoundError names the stacks there
+// are.
+func Find(project string, envs []environment.Environment, stack string) (environment.Environment, error) {
 	for _, e := range envs {
 		if e.Name == stack {
 			return e, nil
@@ -266,7 +284,7 @@ func (p Project) SnapshotPath(stack string) string {
 // type none of them registers.
 func (p Project) TagsProperty(typeToken string) (property string, known bool) {
 	for _, c := range p.Clouds {
-		if c == nil {
+		if isNil(c) {
 			continue
 		}
 		if property, known = c.TagsProperty(typeToken); known {
@@ -279,7 +297,7 @@ func (p Project) TagsProperty(typeToken string) (property string, known bool) {
 // cloud returns the project's Cloud for c.
 func (p Project) cloud(c platform.Cloud) (Cloud, error) {
 	for _, cl := range p.Clouds {
-		if cl != nil && cl.Name() == c {
+		if !isNil(cl) && cl.Name() == c {
 			return cl, nil
 		}
 	}

@@ -2,6 +2,7 @@ package project_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -163,12 +164,21 @@ func TestTheProgramDeploysTheStacksEnvironment(t *testing.T) {
 	if platform == nil || !strings.HasPrefix(platform.URN, "urn:pulumi:shop-staging::shop-platform::") {
 		t.Fatalf("no platform shop-staging in project shop-platform: %+v", platform)
 	}
+	// The deployed program and the offline render register the same
+	// resources: one composition, two sets of coordinates.
 	offline, err := shop().Render("shop-staging")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(offline.Resources) != len(snap.Resources) {
-		t.Errorf("the offline render has %d resources, the deployed program %d", len(offline.Resources), len(snap.Resources))
+	urns := func(s *platformtest.Snapshot) []string {
+		var out []string
+		for _, r := range s.Resources {
+			out = append(out, r.URN)
+		}
+		return out
+	}
+	if got, want := urns(snap), urns(offline); !slices.Equal(got, want) {
+		t.Errorf("the deployed program registers\n%v\nthe offline render\n%v", got, want)
 	}
 }
 

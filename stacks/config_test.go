@@ -146,3 +146,34 @@ func TestAStackRunsOnlyTheClassItPins(t *testing.T) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
+
+// A configured value the cloud refuses is named by its configuration key,
+// with the command that sets it, before anything is registered.
+func TestAnInvalidCoordinateNamesItsKey(t *testing.T) {
+	cfg := gcpDev()
+	cfg["plinth:gcpRegion"] = "europe-west1-b"
+	snap, err := deployed(t, "dev-gke", cfg)
+	want := `plinth:gcpRegion "europe-west1-b": not a region; write it as GCP does, e.g. "europe-west1" (a region, not a zone); set it with: pulumi config set plinth:gcpRegion <value> -s dev-gke`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	if len(snap.Resources) > 0 {
+		t.Errorf("%d resources registered", len(snap.Resources))
+	}
+	snap, err = deployed(t, "dev-aks", map[string]string{
+		"plinth:azureSubscriptionId": "acme-dev", "plinth:azureTenantId": "6a2d7c3f-4e5b-4d9f-8c0a-3b2e1f0d9c8b",
+		"plinth:azureLocation": "West Europe", "plinth:dnsZoneName": "dev.acme.example",
+		"plinth:dnsZoneId": "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns/providers/Microsoft.Network/dnszones/dev.acme.example",
+	})
+	for _, want := range []string{
+		`plinth:azureSubscriptionId "acme-dev": not a UUID; use the subscription ID, not its name; set it with: pulumi config set plinth:azureSubscriptionId <value> -s dev-aks`,
+		`plinth:azureLocation "West Europe": write the region's name as Azure does`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v\nwant %s", err, want)
+		}
+	}
+	if len(snap.Resources) > 0 {
+		t.Errorf("%d resources registered", len(snap.Resources))
+	}
+}

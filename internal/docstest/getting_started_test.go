@@ -182,7 +182,9 @@ type session struct {
 func (s *session) run(where, body string, engine bool) string {
 	s.t.Helper()
 	exports, cwdFile := s.state+".env", s.state+".cwd"
-	script := fmt.Sprintf("set -euxo pipefail\ncd %q\nif [ -f %q ]; then . %q; fi\n%s\npwd > %q\nexport -p > %q\n",
+	// No set -x: a "text output" line must be printed by a command, not
+	// echoed with it.
+	script := fmt.Sprintf("set -euo pipefail\ncd %q\nif [ -f %q ]; then . %q; fi\n%s\npwd > %q\nexport -p > %q\n",
 		s.cwd, exports, exports, body, cwdFile, exports)
 	cmd := exec.Command("bash", "-c", script)
 	cmd.Env = s.env
@@ -190,7 +192,7 @@ func (s *session) run(where, body string, engine bool) string {
 		cmd.Env = append(slices.Clone(s.env), s.engineEnv...)
 	}
 	out, err := cmd.CombinedOutput()
-	s.t.Logf("%s:\n%s", where, out)
+	s.t.Logf("%s:\n%s\n%s", where, body, out)
 	if err != nil {
 		s.t.Fatalf("%s: %v", where, err)
 	}
@@ -225,7 +227,7 @@ func commands(body string) []string {
 
 // userEnv is the environment of a new user: a fresh home, the pinned
 // Pulumi CLI as `pulumi`, no backend or token from this machine, and the
-// module substitutions described at TestGettingStarted.
+// module substitutions described at TestTeamJourney.
 func userEnv(t *testing.T, repo, cli, work string) []string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
@@ -315,7 +317,7 @@ func assertConfiguredCoordinates(t *testing.T, cli string, sh *session) {
 		if got := r.Inputs["subscriptionId"]; got != "11111111-2222-4333-8444-555555555555" {
 			t.Errorf("%s: subscription %v, want the configured one", r.URN, got)
 		}
-		if got := r.Inputs["location"]; got != "westeurope" {
+		if got := r.Inputs["location"]; got != "swedencentral" {
 			t.Errorf("%s: location %v, want the configured one", r.URN, got)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // Cloud is Azure as a cloud of a Plinth project (project.Project.Clouds):
@@ -41,13 +42,21 @@ var offlineNow = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
 func (Cloud) Name() platform.Cloud { return platform.CloudAzure }
 
 // Backend creates the backend of stack at the coordinates in config.
+// An invalid value is an error that names its configuration key.
 func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {
-	return New(ctx, stack, Config{
+	b, err := New(ctx, stack, Config{
 		SubscriptionID: config.Require(ConfigSubscriptionID),
 		TenantID:       config.Require(ConfigTenantID),
 		Location:       config.Require(ConfigLocation),
 		RunbookBaseURL: config.Get(ConfigRunbookBaseURL),
 	})
+	if err != nil {
+		return nil, platform.ConfigErrors(err, stack, map[field.Path]string{
+			"aks.subscriptionID": ConfigSubscriptionID, "aks.tenantID": ConfigTenantID,
+			"aks.location": ConfigLocation, "aks.runbookBaseURL": ConfigRunbookBaseURL,
+		})
+	}
+	return b, nil
 }
 
 // Offline creates the backend of stack at stand-in coordinates, with a

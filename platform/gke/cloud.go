@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // Cloud is Google Cloud as a cloud of a Plinth project
@@ -34,11 +35,19 @@ var offlineConfig = Config{
 func (Cloud) Name() platform.Cloud { return platform.CloudGCP }
 
 // Backend creates the backend of stack at the coordinates in config.
+// An invalid value is an error that names its configuration key.
 func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {
-	return New(ctx, stack, Config{
+	b, err := New(ctx, stack, Config{
 		Project: config.Require(ConfigProject), Region: config.Require(ConfigRegion),
 		CustomerID: config.Require(ConfigCustomerID), GroupDomain: config.Require(ConfigGroupDomain),
 	})
+	if err != nil {
+		return nil, platform.ConfigErrors(err, stack, map[field.Path]string{
+			"gke.project": ConfigProject, "gke.region": ConfigRegion,
+			"gke.customerID": ConfigCustomerID, "gke.groupDomain": ConfigGroupDomain,
+		})
+	}
+	return b, nil
 }
 
 // Offline creates the backend of stack at stand-in coordinates: what
