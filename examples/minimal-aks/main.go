@@ -1,23 +1,32 @@
 // Command minimal-aks is the smallest production platform on AKS: the prod
-// profile, a name, a cost center, an address range and an ACME contact.
-// Every other setting is the profile's (docs/stacks.md).
+// profile with a name, a cost center, an address range and an ACME
+// contact. Every other setting is the profile's (docs/stacks.md). The
+// environment is a Go value (project.Environments), and the program is
+// both the stack's Pulumi program and the plinth command on it:
 //
+//	go run . plan shop-prod
+//	go run . check
+//
+//	pulumi stack init shop-prod
 //	pulumi config set plinth:azureSubscriptionId <uuid>
 //	pulumi config set plinth:azureTenantId <uuid>
-//	pulumi up
+//	pulumi config set plinth:azureLocation westeurope
+//	pulumi config set plinth:dnsZoneName shop.example
+//	pulumi config set plinth:dnsZoneId <ARM ID of the zone>
+//	pulumi up -s shop-prod
 package main
 
 import (
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-
+	"github.com/plinth-dev/plinth/cli"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/project"
 )
 
-// Platform is the environment this program deploys.
-func Platform() environment.Environment {
+// Production is the shop's production platform, deployed by the stack
+// shop-prod.
+func Production() environment.Environment {
 	env := environment.Profile(environment.Prod, platform.CloudAzure)
 	env.Name, env.CostCenter = "shop-prod", "cc-1200"
 	env.Network.AddressSpace = "10.60.0.0/16"
@@ -25,32 +34,12 @@ func Platform() environment.Environment {
 	return env
 }
 
-// Program deploys Platform with the given coordinates: no DNS zone here,
-// so certificates are solved over HTTP01 through the ingress class.
-func Program(cfg aks.Config) pulumi.RunFunc {
-	return func(ctx *pulumi.Context) error {
-		env := Platform()
-		env.CertManager.IngressClass = "traefik"
-		b, err := aks.New(ctx, env.Name, cfg)
-		if err != nil {
-			return err
-		}
-		p, err := environment.New(ctx, env, b)
-		if err != nil {
-			return err
-		}
-		ctx.Export("kubeconfig", p.Cluster.Kubeconfig)
-		return nil
-	}
+// Project is the Pulumi project minimal-aks (as in Pulumi.yaml): one
+// stack, on AKS.
+var Project = project.Project{
+	Name:   "minimal-aks",
+	Stacks: project.Environments(Production()),
+	Clouds: []project.Cloud{aks.Cloud{}},
 }
 
-func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		c := config.New(ctx, "plinth")
-		return Program(aks.Config{
-			SubscriptionID: c.Require("azureSubscriptionId"),
-			TenantID:       c.Require("azureTenantId"),
-			Location:       "westeurope",
-		})(ctx)
-	})
-}
+func main() { cli.Main(Project) }

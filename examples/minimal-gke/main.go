@@ -1,50 +1,46 @@
 // Command minimal-gke is the smallest development platform on GKE: the dev
-// profile (one zone, spot pool, stopped at night), a name, a cost center,
-// an address range and an ACME contact.
+// profile (one zone, spot pool, stopped at night) with a name, a cost
+// center, an address range, an ACME contact and the power schedule's time
+// zone. The project lists gke.Cloud only, so the program links the Google
+// Cloud SDK and no Azure one.
 //
+//	go run . plan shop-dev
+//
+//	pulumi stack init shop-dev
 //	pulumi config set plinth:gcpProject <project>
-//	pulumi up
+//	pulumi config set plinth:gcpRegion europe-west1
+//	pulumi config set plinth:gcpCustomerId <Cloud Identity customer ID>
+//	pulumi config set plinth:gcpGroupDomain shop.example
+//	pulumi config set plinth:dnsZoneName dev.shop.example
+//	pulumi config set plinth:dnsZoneId <project of the Cloud DNS zone>
+//	pulumi up -s shop-dev
 package main
 
 import (
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-
+	"github.com/plinth-dev/plinth/cli"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/gke"
+	"github.com/plinth-dev/plinth/project"
 )
 
-// Platform is the environment this program deploys.
-func Platform() environment.Environment {
+// Development is the shop's development platform, deployed by the stack
+// shop-dev.
+func Development() environment.Environment {
 	env := environment.Profile(environment.Dev, platform.CloudGCP)
 	env.Name, env.CostCenter = "shop-dev", "cc-1200"
 	env.Network.AddressSpace = "10.70.0.0/16"
 	env.CertManager.Email = "platform@shop.example"
-	env.CertManager.IngressClass = "traefik" // no DNS zone: HTTP01
 	env.PowerSchedule.TimeZone = "Europe/Paris"
 	return env
 }
 
-// Program deploys Platform in the given project and region.
-func Program(cfg gke.Config) pulumi.RunFunc {
-	return func(ctx *pulumi.Context) error {
-		env := Platform()
-		b, err := gke.New(ctx, env.Name, cfg)
-		if err != nil {
-			return err
-		}
-		p, err := environment.New(ctx, env, b)
-		if err != nil {
-			return err
-		}
-		ctx.Export("kubeconfig", p.Cluster.Kubeconfig)
-		return nil
-	}
+// Project is the Pulumi project minimal-gke (as in Pulumi.yaml): one
+// stack, on GKE.
+var Project = project.Project{
+	Name:   "minimal-gke",
+	Stacks: project.Environments(Development()),
+	Clouds: []project.Cloud{gke.Cloud{}},
 }
 
-func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		return Program(gke.Config{Project: config.New(ctx, "plinth").Require("gcpProject"), Region: "europe-west1"})(ctx)
-	})
-}
+func main() { cli.Main(Project) }

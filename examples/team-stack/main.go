@@ -1,54 +1,44 @@
-// Command team-stack is a team's own Pulumi project that imports Plinth
-// from outside: its environment lives in environments.yaml (the YAML form
-// of environment.Environment, strict), and the program deploys it on AKS.
+// Command team-stack is a team's own Plinth project, importing Plinth from
+// outside: its environments are YAML files under environments/ (the strict
+// YAML form of environment.Environment, one environment per file, each
+// deployed by the stack of its name), and it deploys them on AKS.
 //
+// The one program is both the Pulumi program of every stack and the plinth
+// command on them:
+//
+//	go run . plan                 # every stack, offline, as a tree
+//	go run . check                # the readiness rules of each class
+//	go run . diff --base main     # what a branch changes, stack by stack
+//	go run . rollout shop-staging shop-prod --approve shop-prod
+//
+// A stack's configuration holds only where it lands (namespace plinth):
+//
+//	pulumi stack init shop-staging
 //	pulumi config set plinth:azureSubscriptionId <uuid>
 //	pulumi config set plinth:azureTenantId <uuid>
+//	pulumi config set plinth:azureLocation francecentral
+//	pulumi config set plinth:dnsZoneName staging.shop.example
+//	pulumi config set plinth:dnsZoneId <ARM ID of the zone>
 //	pulumi up -s shop-staging
 package main
 
 import (
-	_ "embed"
+	"embed"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-
-	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/cli"
 	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/project"
 )
 
-//go:embed environments.yaml
-var definition []byte
+//go:embed environments/*.yaml
+var environments embed.FS
 
-// Environment loads the team's environment.
-func Environment() (environment.Environment, error) { return environment.Load(definition) }
-
-// Program deploys the environment with the given coordinates.
-func Program(cfg aks.Config) pulumi.RunFunc {
-	return func(ctx *pulumi.Context) error {
-		env, err := Environment()
-		if err != nil {
-			return err
-		}
-		if err := env.Validate(); err != nil {
-			return err
-		}
-		b, err := aks.New(ctx, env.Name, cfg)
-		if err != nil {
-			return err
-		}
-		_, err = environment.New(ctx, env, b)
-		return err
-	}
+// Project is the shop team's platform: one stack per file under
+// environments/, on AKS only (the program links no Google Cloud SDK).
+var Project = project.Project{
+	Name:   "shop-platform", // as in Pulumi.yaml
+	Stacks: project.YAML(environments, "environments/*.yaml"),
+	Clouds: []project.Cloud{aks.Cloud{}},
 }
 
-func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		c := config.New(ctx, "plinth")
-		return Program(aks.Config{
-			SubscriptionID: c.Require("azureSubscriptionId"),
-			TenantID:       c.Require("azureTenantId"),
-			Location:       "francecentral",
-		})(ctx)
-	})
-}
+func main() { cli.Main(Project) }
