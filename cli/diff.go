@@ -160,7 +160,7 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 		case !exists(ctx, root, commit, pkgDir):
 			why = "it has no " + pkg
 		default:
-			fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its %s\n", ref, short(commit), pkg)
+			fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its own program (go run %s)\n", ref, short(commit), pkg)
 			return renderAt(ctx, root, pkg, commit)
 		}
 	}

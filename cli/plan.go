@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,6 +55,11 @@ every problem, one per line, field path first, and plan exits non-zero.`,
 }
 
 func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) error {
+	if o.write {
+		if info, err := os.Stat(o.dir); err != nil || !info.IsDir() {
+			return usageError{fmt.Errorf("--dir %q: not a directory; name the project's root (the directory of Pulumi.yaml)", o.dir)}
+		}
+	}
 	envs, err := a.selectEnvironments(names, o.files)
 	if err != nil {
 		return err
@@ -132,7 +138,11 @@ func (a *app) selectEnvironments(names, files []string) ([]environment.Environme
 			return nil, err
 		}
 	}
-	for _, n := range names {
+	for i, n := range names {
+		if slices.Contains(names[:i], n) {
+			errs = append(errs, fmt.Errorf("stack %s is named twice; name each stack once", n))
+			continue
+		}
 		env, err := a.lookup(n)
 		if err != nil {
 			errs = append(errs, err)

@@ -78,6 +78,20 @@ func TestCommandsNameTheProjectsStacks(t *testing.T) {
 	}
 }
 
+// A stack named twice is a usage error, not two renders or two rollouts.
+func TestAStackNamedTwiceIsRefused(t *testing.T) {
+	for _, args := range [][]string{{"plan", "shop-dev", "shop-dev"}, {"rollout", "shop-dev", "shop-prod", "shop-dev"}} {
+		code, _, stderr := runShop(t, shop(false), args...)
+		if code != exitUsage || !strings.Contains(stderr, "stack shop-dev is named twice; name each stack once") {
+			t.Errorf("plinth %s: exit %d, %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+	code, _, stderr := runShop(t, shop(false), "plan", "--write", "--dir", filepath.Join(t.TempDir(), "nowhere"))
+	if code != exitUsage || !strings.Contains(stderr, "not a directory; name the project's root") {
+		t.Errorf("plan --write --dir nowhere: exit %d, %q", code, stderr)
+	}
+}
+
 // A project that does not load is one error with every problem, for every
 // command.
 func TestABrokenProjectIsReported(t *testing.T) {

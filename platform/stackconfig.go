@@ -26,11 +26,12 @@ type StackConfig interface {
 	Get(key string) string
 }
 
-// ConfigErrors rewrites the field errors err holds for a backend
-// configuration built from stack's configuration so that each names the
-// configuration key its value came from, with the command that sets it:
-// keys maps a field path ("aks.subscriptionID") to its key without the
-// namespace ("azureSubscriptionId"). Other errors pass unchanged.
+// ConfigErrors rewrites the field errors err holds for values that came
+// from stack's configuration so that each names the configuration key its
+// value came from, with the command that sets it: keys maps a field path
+// ("aks.subscriptionID") to its key without the namespace
+// ("azureSubscriptionId"). The errors at other paths are kept as they
+// are, and an error that holds no field errors is returned unchanged.
 func ConfigErrors(err error, stack string, keys map[field.Path]string) error {
 	var list *field.ErrorList
 	if !errors.As(err, &list) {
@@ -49,5 +50,5 @@ func ConfigErrors(err error, stack string, keys map[field.Path]string) error {
 			Detail: fmt.Sprintf("%s; set it with: pulumi config set %s:%s <value> -s %s", e.Detail, ConfigNamespace, key, stack),
 		})
 	}
-	return fmt.Errorf("stack %s: invalid configuration:\n%w", stack, out.Err())
+	return out.Err()
 }

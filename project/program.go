@@ -13,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // The configuration keys of the DNS zone cert-manager solves ACME DNS01
@@ -63,14 +64,18 @@ func (p Project) Program() pulumi.RunFunc {
 		}
 		env.CertManager.DNSZone = &zone
 		if err := env.Validate(); err != nil {
-			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
+			// The zone is the stack's configuration: name its keys.
+			err = platform.ConfigErrors(err, env.Name, map[field.Path]string{
+				"certManager.dnsZone.name": ConfigDNSZoneName, "certManager.dnsZone.id": ConfigDNSZoneID,
+			})
+			return fmt.Errorf("stack %s: environment %s is invalid:\n%w", env.Name, env.Name, err)
 		}
 		backend, err := cloud.Backend(ctx, env.Name, cfg)
 		if missing := cfg.missingError(); missing != nil {
 			return missing
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("stack %s: invalid configuration:\n%w", env.Name, err)
 		}
 		return p.deploy(ctx, env, backend)
 	}

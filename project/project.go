@@ -172,12 +172,12 @@ func (p Project) Environments() ([]environment.Environment, error) {
 	}
 	if p.Stacks == nil {
 		errs.Add(field.Required("project.stacks", "the project's environments: project.Environments(dev, prod) or project.YAML(files, \"environments/*.yaml\")"))
-		return nil, errs.Err()
+		return nil, fmt.Errorf("project %s:\n%w", p.displayName(), errs.Err())
 	}
 	envs, err := p.Stacks()
 	if err != nil {
 		if len(errs) > 0 {
-			return nil, errors.Join(errs.Err(), err)
+			return nil, fmt.Errorf("project %s:\n%w", p.displayName(), errors.Join(errs.Err(), err))
 		}
 		return nil, err
 	}
@@ -185,8 +185,17 @@ func (p Project) Environments() ([]environment.Environment, error) {
 		errs.Add(field.Required("project.stacks", "the project defines no environment; add one"))
 	}
 	for i, env := range envs {
-		if _, ok := clouds[env.Cloud]; !ok && env.Cloud != "" {
-			errs.Addf(field.Path("stacks").Index(i).Child("cloud"), string(env.Cloud), "stack %s deploys to %s, which the project does not list; add %s to project.clouds", env.Name, env.Cloud, cloudHint(env.Cloud))
+		path := field.Path("stacks").Index(i)
+		if err := platform.ValidateName(path.Child("name"), env.Name); err != nil {
+			err.Detail = strings.Replace(err.Detail, "give the component a logical name such as \"core\"", "the stack's name, e.g. \"shop-dev\"", 1)
+			errs.Add(err)
+		}
+		if env.Cloud == "" {
+			errs.Add(field.Required(path.Child("cloud"), "the cloud stack %s deploys to, %q or %q", env.Name, platform.CloudAzure, platform.CloudGCP))
+			continue
+		}
+		if _, ok := clouds[env.Cloud]; !ok {
+			errs.Addf(path.Child("cloud"), string(env.Cloud), "stack %s deploys to %s, which the project does not list; add %s to project.clouds", env.Name, env.Cloud, cloudHint(env.Cloud))
 		}
 	}
 	if err := environment.ValidateSet(envs); err != nil {
@@ -199,7 +208,7 @@ func (p Project) Environments() ([]environment.Environment, error) {
 		}
 	}
 	if err := errs.Err(); err != nil {
-		return nil, fmt.Errorf("project %s:\n%w", p.Name, err)
+		return nil, fmt.Errorf("project %s:\n%w", p.displayName(), err)
 	}
 	return envs, nil
 }
@@ -211,6 +220,14 @@ func isNil(c Cloud) bool {
 	}
 	v := reflect.ValueOf(c)
 	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// displayName is the project's name for messages.
+func (p Project) displayName() string {
+	if p.Name == "" {
+		return "(unnamed)"
+	}
+	return p.Name
 }
 
 // cloudValues name, for the error that asks for a missing cloud, the

@@ -71,7 +71,7 @@ func TestAProjectIsCheckedAsAWhole(t *testing.T) {
 		change func(p *project.Project)
 		want   []string
 	}{
-		{"no name", func(p *project.Project) { p.Name = "" }, []string{`project.name: required: the Pulumi project's name, as in Pulumi.yaml's name`}},
+		{"no name", func(p *project.Project) { p.Name = "" }, []string{"project (unnamed):\n", `project.name: required: the Pulumi project's name, as in Pulumi.yaml's name`}},
 		{"bad name", func(p *project.Project) { p.Name = "shop platform" }, []string{`project.name "shop platform": a Pulumi project name is letters, digits`}},
 		{"no stacks", func(p *project.Project) { p.Stacks = nil }, []string{"project.stacks: required: the project's environments"}},
 		{"empty", func(p *project.Project) { p.Stacks = project.Environments() }, []string{"project.stacks: required: the project defines no environment; add one"}},
@@ -88,6 +88,14 @@ func TestAProjectIsCheckedAsAWhole(t *testing.T) {
 		{"overlapping networks", func(p *project.Project) {
 			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), env("shop-prod", "10.70.128.0/17"))
 		}, []string{`stacks[1].network.addressSpace "10.70.128.0/17": overlaps the address space "10.70.0.0/16" of shop-dev`}},
+		{"unnamed stack", func(p *project.Project) {
+			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), env("", "10.71.0.0/16"))
+		}, []string{`stacks[1].name: required: the stack's name, e.g. "shop-dev"`}},
+		{"no cloud", func(p *project.Project) {
+			e := env("shop-qa", "10.72.0.0/16")
+			e.Cloud = ""
+			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), e)
+		}, []string{`stacks[1].cloud: required: the cloud stack shop-qa deploys to, "azure" or "gcp"`}},
 		{"snapshots outside", func(p *project.Project) { p.SnapshotDir = "../snapshots" }, []string{`project.snapshotDir "../snapshots": a directory inside the project`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,7 +206,7 @@ func TestTheProgramRefusesWhatIsNotTheProjects(t *testing.T) {
 			"stack shop-dev: missing configuration:\n  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s shop-dev"},
 		{"class pin", "shop-platform", "shop-dev", map[string]string{"plinth:class": "prod"}, `plinth:class "prod": the stack is pinned to class prod but environment shop-dev is class dev`},
 		{"invalid environment", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev shop", "plinth:dnsZoneId": zoneID("dev.shop.example")},
-			`certManager.dnsZone.name "dev shop"`},
+			`plinth:dnsZoneName "dev shop": `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			snap, err := deploy(shop(), tc.project, tc.stack, tc.cfg)

@@ -130,8 +130,8 @@ func notFound(bin string, rejected []string) error {
 		fmt.Fprintf(&b, "  %s\n", r)
 	}
 	b.WriteString("get one in any of these ways:\n")
-	fmt.Fprintf(&b, "  make tools                        builds %s from tools/pulumi (about 4 min the first time)\n", bin)
-	fmt.Fprintf(&b, "  install Pulumi %s or later   and put it on PATH\n", Version)
+	fmt.Fprintf(&b, "  install Pulumi %s or later   and put it on PATH (https://www.pulumi.com/docs/install/)\n", Version)
+	fmt.Fprintf(&b, "  make tools                        in Plinth's own repository: builds %s from tools/pulumi (about 4 min the first time)\n", bin)
 	fmt.Fprintf(&b, "  %s=/path/to/pulumi     use that CLI (it must report v%s or later)", EnvVar, Version)
 	return &notFoundError{msg: b.String()}
 }

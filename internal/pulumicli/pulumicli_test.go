@@ -155,8 +155,8 @@ func TestFindNothingFits(t *testing.T) {
 		`  PATH "` + onPath + `": reports "v3.250.0-rc.1", need v3.250.0 or later` + "\n" +
 		"  " + bin + ": does not exist\n" +
 		"get one in any of these ways:\n" +
-		"  make tools                        builds " + bin + " from tools/pulumi (about 4 min the first time)\n" +
-		"  install Pulumi 3.250.0 or later   and put it on PATH\n" +
+		"  install Pulumi 3.250.0 or later   and put it on PATH (https://www.pulumi.com/docs/install/)\n" +
+		"  make tools                        in Plinth's own repository: builds " + bin + " from tools/pulumi (about 4 min the first time)\n" +
 		"  PLINTH_PULUMI=/path/to/pulumi     use that CLI (it must report v3.250.0 or later)"
 	if err.Error() != want {
 		t.Errorf("Find error:\n%s\nwant:\n%s", err, want)
