@@ -27,6 +27,12 @@ type Platform struct {
 
 	// Environment is the environment as validated.
 	Environment Environment
+	// Provider is the cloud provider the platform deploys through, for
+	// resources a team adds beside it (project.Project.Extend): pass
+	// pulumi.Provider(p.Provider). Nil when the backend has no single
+	// provider (platform.ProviderBackend). Kubernetes objects take
+	// Cluster.Provider.
+	Provider pulumi.ProviderResource
 
 	Network     *network.Network
 	Cluster     *cluster.Cluster
@@ -68,6 +74,9 @@ func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.R
 		return nil, fmt.Errorf("environment %s: cloud is %q but the backend deploys to %q; pass the backend of %q", env.Name, env.Cloud, got, env.Cloud)
 	}
 	p := &Platform{Environment: env}
+	if pb, ok := backend.(platform.ProviderBackend); ok {
+		p.Provider = pb.Provider()
+	}
 	if err := ctx.RegisterComponentResource(TypeToken, env.Name, p, opts...); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
@@ -28,6 +30,16 @@ const (
 type Backend interface {
 	// Cloud returns the cloud this backend deploys to.
 	Cloud() Cloud
+}
+
+// ProviderBackend is a backend that deploys through one explicit provider
+// of its cloud (azure-native on Azure, gcp on Google Cloud). Resources a
+// team adds beside the platform take it too (project.Project.Extend):
+// default providers are disabled, so nothing lands in whatever account the
+// shell points at.
+type ProviderBackend interface {
+	// Provider returns the backend's cloud provider.
+	Provider() pulumi.ProviderResource
 }
 
 // Tags are the key/value pairs a backend puts on every cloud resource that

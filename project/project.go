@@ -42,8 +42,10 @@ type Project struct {
 	// Extend, when set, adds the team's own resources to every stack,
 	// after the platform: it is called with the created platform, in
 	// deployments and offline renders alike. Give what it registers
-	// pulumi.Parent(p) so that it shows in the platform's tree. Unset:
-	// the stacks hold the platform only.
+	// pulumi.Parent(p), so that it shows in the platform's tree, and
+	// pulumi.Provider(p.Provider) (the cloud's) or
+	// pulumi.Provider(p.Cluster.Provider) (the cluster's): default
+	// providers are disabled. Unset: the stacks hold the platform only.
 	Extend func(ctx *pulumi.Context, p *environment.Platform) error
 	// Answers tell offline renders what the cloud returns for the
 	// resource types and functions Extend uses that Plinth does not

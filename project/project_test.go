@@ -220,21 +220,22 @@ func TestTheProgramRefusesWhatIsNotTheProjects(t *testing.T) {
 	}
 }
 
-// A team's own resources join every stack through Extend, and offline
-// renders answer their types through Answers.
+// A team's own resources join every stack through Extend, on the
+// platform's provider (here the fake cloud's, so the vault is a plinthfake
+// type), and offline renders answer their types through Answers.
 func TestExtendAddsTheTeamsResources(t *testing.T) {
 	p := shop()
 	p.Extend = func(ctx *pulumi.Context, pl *environment.Platform) error {
 		var vault pulumi.CustomResourceState
-		return ctx.RegisterResource("azure-native:keyvault:Vault", pl.Environment.Name+"-vault",
-			pulumi.Map{"vaultName": pulumi.String(pl.Environment.Name + "-kv")}, &vault, pulumi.Parent(pl))
+		return ctx.RegisterResource("plinthfake:index:Vault", pl.Environment.Name+"-vault",
+			pulumi.Map{"vaultName": pulumi.String(pl.Environment.Name + "-kv")}, &vault, pulumi.Parent(pl), pulumi.Provider(pl.Provider))
 	}
 	_, err := p.Render("shop-dev")
-	if err == nil || !strings.Contains(err.Error(), `no offline answer for resource type "azure-native:keyvault:Vault" (shop-dev-vault)`) {
+	if err == nil || !strings.Contains(err.Error(), `no offline answer for resource type "plinthfake:index:Vault" (shop-dev-vault)`) {
 		t.Errorf("without an answer: err = %v", err)
 	}
 	p.Answers.Resources = map[string]func(string, map[string]any) (string, map[string]any, error){
-		"azure-native:keyvault:Vault": func(name string, in map[string]any) (string, map[string]any, error) {
+		"plinthfake:index:Vault": func(name string, in map[string]any) (string, map[string]any, error) {
 			return "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/" + in["vaultName"].(string), map[string]any{"vaultUri": "https://x"}, nil
 		},
 	}
@@ -242,9 +243,13 @@ func TestExtendAddsTheTeamsResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vault := snap.Find("azure-native:keyvault:Vault", "shop-dev-vault")
+	vault := snap.Find("plinthfake:index:Vault", "shop-dev-vault")
 	if vault == nil || !strings.HasSuffix(vault.Parent, "plinth:environment:Platform::shop-dev") {
-		t.Errorf("vault = %+v", vault)
+		t.Fatalf("vault = %+v", vault)
+	}
+	// It deploys through the platform's own provider, as everything else.
+	if !strings.HasPrefix(vault.Provider, "urn:pulumi:shop-dev::shop-platform::pulumi:providers:plinthfake::shop-dev::") {
+		t.Errorf("vault provider %q, want the platform's", vault.Provider)
 	}
 }
 

@@ -222,9 +222,9 @@ func TestAMissingKeyIsNamed(t *testing.T) {
 //
 // The vault is registered untyped here to keep the example free of the
 // keyvault SDK; a team would use keyvault.NewVault from
-// github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2, and, since
-// Pulumi.yaml disables default providers, give it an explicit azure-native
-// provider of its own.
+// github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2. Default providers
+// are disabled (Pulumi.yaml), so it deploys through the platform's own
+// azure-native provider, pl.Provider.
 func withVault() project.Project {
 	p := Project
 	p.Extend = func(ctx *pulumi.Context, pl *environment.Platform) error {
@@ -245,7 +245,7 @@ func withVault() project.Project {
 				"enablePurgeProtection":   pulumi.Bool(env.Production()),
 			},
 			"tags": pulumi.ToStringMap(env.BaseTags()),
-		}, &vault, pulumi.Parent(pl))
+		}, &vault, pulumi.Parent(pl), pulumi.Provider(pl.Provider))
 	}
 	p.Answers.Resources = map[string]func(string, map[string]any) (string, map[string]any, error){
 		"azure-native:keyvault:Vault": func(_ string, in map[string]any) (string, map[string]any, error) {
@@ -271,6 +271,9 @@ func TestExtendAddsTheTeamsVault(t *testing.T) {
 		vault := snap.Find("azure-native:keyvault:Vault", stack+"-vault")
 		if vault == nil || platform == nil || vault.Parent != platform.URN {
 			t.Fatalf("%s: vault %+v, want it under the platform", stack, vault)
+		}
+		if provider := snap.Find("pulumi:providers:azure-native", stack); provider == nil || !strings.HasPrefix(vault.Provider, provider.URN+"::") {
+			t.Errorf("%s: vault provider %q, want the platform's azure-native provider", stack, vault.Provider)
 		}
 		if got := platformtest.Input(t, vault, "resourceGroupName"); got != stack+"-rg" {
 			t.Errorf("%s: vault in resource group %v", stack, got)

@@ -93,6 +93,7 @@ var (
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 
 var (
@@ -124,6 +125,10 @@ func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOp
 
 // Cloud returns platform.CloudAzure.
 func (b *Backend) Cloud() platform.Cloud { return platform.CloudAzure }
+
+// Provider returns the backend's azure-native provider
+// (platform.ProviderBackend).
+func (b *Backend) Provider() pulumi.ProviderResource { return b.provider }
 
 // Config returns the backend's configuration with defaults applied.
 func (b *Backend) Config() Config { return b.cfg }

@@ -51,6 +51,7 @@ var (
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 
 type providerState struct{ pulumi.ProviderResourceState }
@@ -88,6 +89,9 @@ func NewAs(ctx *pulumi.Context, name string, cloud platform.Cloud, opts ...pulum
 
 // Cloud returns platform.CloudFake, or the cloud given to NewAs.
 func (b *Backend) Cloud() platform.Cloud { return b.cloud }
+
+// Provider returns the fake's provider (platform.ProviderBackend).
+func (b *Backend) Provider() pulumi.ProviderResource { return b.provider }
 
 // Networks returns the specs NewNetwork received, in call order.
 func (b *Backend) Networks() []platform.NetworkSpec {

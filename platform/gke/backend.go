@@ -69,6 +69,7 @@ var (
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 
 var (
@@ -98,6 +99,9 @@ func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOp
 
 // Cloud returns platform.CloudGCP.
 func (b *Backend) Cloud() platform.Cloud { return platform.CloudGCP }
+
+// Provider returns the backend's gcp provider (platform.ProviderBackend).
+func (b *Backend) Provider() pulumi.ProviderResource { return b.provider }
 
 // Config returns the backend's configuration.
 func (b *Backend) Config() Config { return b.cfg }
