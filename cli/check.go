@@ -75,7 +75,7 @@ func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
 		return err
 	}
 	if errs, _ := check.Count(findings); errs > 0 {
-		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", plural(errs, "readiness rule violation"), plural(len(envs), "stack"))}
+		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", check.Plural(errs, "readiness rule violation"), check.Plural(len(envs), "stack"))}
 	}
 	return nil
 }
@@ -89,10 +89,3 @@ func listRules(w io.Writer) error {
 	return err
 }
 
-// plural writes n and noun, with an "s" unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -99,12 +99,7 @@ func TestGraphDrawsTheComponents(t *testing.T) {
 // file in dir and returns its path.
 func mutated(t *testing.T, dir, name string, mutate func(s *snapshot.Snapshot)) string {
 	t.Helper()
-	f, err := os.Open("../stacks/snapshots/prod-aks.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close() //nolint:errcheck // read-only file
-	s, err := snapshot.Read(f)
+	s, err := readSnapshot("../stacks/snapshots/prod-aks.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,13 +30,15 @@ func WriteText(w io.Writer, findings []Finding) error {
 	case 0:
 		b.WriteString("no findings\n")
 	default:
-		fmt.Fprintf(&b, "%s: %s, %s\n", plural(len(findings), "finding"), plural(errs, "error"), plural(warns, "warning"))
+		fmt.Fprintf(&b, "%s: %s, %s\n", Plural(len(findings), "finding"), Plural(errs, "error"), Plural(warns, "warning"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func plural(n int, noun string) string {
+// Plural writes n and noun, with an "s" unless n is 1: "1 error",
+// "3 findings".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
