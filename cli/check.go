@@ -88,4 +88,3 @@ func listRules(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
