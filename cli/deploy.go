@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
@@ -37,6 +39,9 @@ func (f *engineFlags) register(cmd *cobra.Command) {
 // options resolves the flags into engine options for the project p.
 func (f *engineFlags) options(p project.Project, progress io.Writer) (deploy.Options, error) {
 	o := deploy.Options{Project: p, WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi}
+	if err := checkPulumiYAML(f.dir, p.Name); err != nil {
+		return o, err
+	}
 	if f.local {
 		if f.backend != "" {
 			return o, usageError{fmt.Errorf("--local and --backend name two backends; pick one")}
@@ -58,6 +63,30 @@ func (f *engineFlags) options(p project.Project, progress io.Writer) (deploy.Opt
 		o.Pulumi = path
 	}
 	return o, nil
+}
+
+// checkPulumiYAML requires the Pulumi project file in dir, naming the
+// project: the engine reads the project's settings from it (default
+// providers disabled, the backend), and the stacks' configuration lies
+// beside it.
+func checkPulumiYAML(dir, name string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
+	if errors.Is(err, os.ErrNotExist) {
+		return usageError{fmt.Errorf("no Pulumi.yaml in %s: run plinth from the project's root, or pass --dir (docs/getting-started.md shows the file)", dir)}
+	}
+	if err != nil {
+		return err
+	}
+	var file struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "Pulumi.yaml"), err)
+	}
+	if file.Name != name {
+		return usageError{fmt.Errorf("%s names the project %q, but this program is the Plinth project %q; name them the same (the name is in every resource's URN)", filepath.Join(dir, "Pulumi.yaml"), file.Name, name)}
+	}
+	return nil
 }
 
 // newEngineCommand builds preview, up, refresh or destroy of one stack.

@@ -77,6 +77,21 @@ func TestCommandsNameTheProjectsStacks(t *testing.T) {
 	}
 }
 
+// The engine commands run from the project's root: its Pulumi.yaml must be
+// there and name the project.
+func TestEngineCommandsNeedTheProjectsPulumiYAML(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runShop(t, shop(false), "preview", "shop-dev", "--local", "--dir", dir)
+	if code != exitUsage || !strings.Contains(stderr, "no Pulumi.yaml in "+dir+": run plinth from the project's root, or pass --dir") {
+		t.Errorf("no Pulumi.yaml: exit %d, %q", code, stderr)
+	}
+	writeFiles(t, dir, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n"})
+	code, _, stderr = runShop(t, shop(false), "rollout", "shop-dev", "--local", "--dir", dir)
+	if code != exitUsage || !strings.Contains(stderr, `names the project "shop", but this program is the Plinth project "shop-platform"`) {
+		t.Errorf("another project: exit %d, %q", code, stderr)
+	}
+}
+
 // A stack named twice is a usage error, not two renders or two rollouts.
 func TestAStackNamedTwiceIsRefused(t *testing.T) {
 	for _, args := range [][]string{{"plan", "shop-dev", "shop-dev"}, {"rollout", "shop-dev", "shop-prod", "shop-dev"}} {
