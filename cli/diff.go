@@ -160,7 +160,9 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 		case !exists(ctx, root, commit, pkgDir):
 			why = "it has no " + pkg
 		default:
-			fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its own program (go run %s)\n", ref, short(commit), pkg)
+			if _, err := fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its own program (go run %s)\n", ref, short(commit), pkg); err != nil {
+				return nil, err
+			}
 			return renderAt(ctx, root, pkg, commit)
 		}
 	}
@@ -169,8 +171,8 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(notes, "base: the %d snapshots committed in %s at %s (%s), since %s\n", len(snaps), snapshotDir, ref, short(commit), why)
-	return snaps, nil
+	_, err = fmt.Fprintf(notes, "base: the %d snapshots committed in %s at %s (%s), since %s\n", len(snaps), snapshotDir, ref, short(commit), why)
+	return snaps, err
 }
 
 // diffWriter returns the report writer of format.

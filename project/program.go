@@ -85,7 +85,7 @@ func (p Project) Program() pulumi.RunFunc {
 // checking that the stack and the Pulumi project are the project's.
 func (p Project) stackEnvironment(ctx *pulumi.Context) (environment.Environment, error) {
 	if ctx.Project() != p.Name {
-		return environment.Environment{}, fmt.Errorf("Pulumi.yaml names the project %q, but this program deploys the Plinth project %q; name them the same (the name is in every resource's URN)", ctx.Project(), p.Name)
+		return environment.Environment{}, fmt.Errorf("stack %s: Pulumi.yaml names the project %q, but this program deploys the Plinth project %q; name them the same (the name is in every resource's URN)", ctx.Stack(), ctx.Project(), p.Name)
 	}
 	envs, err := p.Environments()
 	if err != nil {
