@@ -18,7 +18,6 @@ import (
 	"github.com/plinth-dev/plinth/internal/enginetest"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/platform"
-	"github.com/plinth-dev/plinth/platform/gke"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -59,15 +58,25 @@ func options(t *testing.T, envs []environment.Environment) (deploy.Options, *eng
 	}, providers
 }
 
-// placeholderConfig is the configuration of a GKE stack at the stand-in
-// coordinates of offline renders, as its Pulumi.<stack>.yaml would hold
-// real ones.
+// placeholderConfig is the configuration of a stack at stand-in
+// coordinates, as its Pulumi.<stack>.yaml would hold real ones.
 func placeholderConfig(stack string) map[string]string {
-	zone := stack + ".platform.example.com"
+	env, err := stacks.Lookup(stack)
+	if err != nil {
+		return nil
+	}
+	zone := stack + ".example.com"
+	if env.Cloud == platform.CloudAzure {
+		return map[string]string{
+			"plinth:azureSubscriptionId": "11111111-2222-4333-8444-555555555555", "plinth:azureTenantId": "66666666-7777-4888-9999-000000000000",
+			"plinth:azureLocation": "westeurope",
+			"plinth:dnsZoneName":   zone, "plinth:dnsZoneId": "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/dns/providers/Microsoft.Network/dnszones/" + zone,
+		}
+	}
 	return map[string]string{
-		"plinth:gcpProject": "plinth-placeholder", "plinth:gcpRegion": "europe-west1",
-		"plinth:gcpCustomerId": "C00000000", "plinth:gcpGroupDomain": "acme.example",
-		"plinth:dnsZoneName": zone, "plinth:dnsZoneId": gke.Cloud{}.OfflineDNSZoneID(zone),
+		"plinth:gcpProject": "acme-rollout", "plinth:gcpRegion": "europe-west1",
+		"plinth:gcpCustomerId": "C01abcd2e", "plinth:gcpGroupDomain": "acme.example",
+		"plinth:dnsZoneName": zone, "plinth:dnsZoneId": "acme-dns",
 	}
 }
 
