@@ -38,8 +38,9 @@ func Run(p Project) { pulumi.Run(p.Program()) }
 // configuration. It fails before registering anything when the stack is
 // not one of the project's, when Pulumi.yaml names another project, when a
 // configuration key is missing (each named with the command that sets
-// it), or when the stack's pins (plinth:version, plinth:class; see
-// environment.New) refuse the environment.
+// it) or holds a value the cloud refuses (named by its key), when the
+// stack's pins (plinth:version, plinth:class; see environment.New) refuse
+// the environment, or when the environment is invalid.
 func (p Project) Program() pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		env, err := p.stackEnvironment(ctx)
@@ -102,16 +103,16 @@ func (p Project) deploy(ctx *pulumi.Context, env environment.Environment, backen
 	if !ok {
 		return fmt.Errorf("environment %s: the %s backend (%T) does not implement environment.Backend", env.Name, backend.Cloud(), backend)
 	}
-	platform, err := environment.New(ctx, env, b)
+	created, err := environment.New(ctx, env, b)
 	if err != nil {
 		return err
 	}
 	if p.Extend != nil {
-		if err := p.Extend(ctx, platform); err != nil {
+		if err := p.Extend(ctx, created); err != nil {
 			return fmt.Errorf("environment %s: Extend: %w", env.Name, err)
 		}
 	}
-	for name, v := range platform.Outputs() {
+	for name, v := range created.Outputs() {
 		ctx.Export(name, v)
 	}
 	return nil
