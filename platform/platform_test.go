@@ -177,7 +177,7 @@ func TestConfigErrorsNameTheKeys(t *testing.T) {
 		t.Errorf("ConfigErrors = %v\nwant %s", err, want)
 	}
 	other := errors.New("provider registration failed")
-	if got := platform.ConfigErrors(other, "dev-aks", nil); got != other {
+	if got := platform.ConfigErrors(other, "dev-aks", nil); !errors.Is(got, other) || got.Error() != other.Error() {
 		t.Errorf("a non-field error = %v, want it unchanged", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Name limits enforced by validate.
@@ -26,8 +27,6 @@ var (
 	// labelValuePattern is a value both a Kubernetes label and a GCP label
 	// accept, not empty.
 	labelValuePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
-	objectIDPattern   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	emailPattern      = regexp.MustCompile(`^[^@\s:]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$`)
 	quantityPattern   = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
 )
 
@@ -363,11 +362,11 @@ func checkPrincipal(p field.Path, s string, cloud platform.Cloud) *field.Error {
 	}
 	switch cloud {
 	case platform.CloudAzure:
-		if !objectIDPattern.MatchString(id) {
+		if !format.UUID(id) {
 			return field.Invalid(p, s, "on Azure the id is an Entra object ID, e.g. %q", kind+":0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e")
 		}
 	case platform.CloudGCP:
-		if !emailPattern.MatchString(id) {
+		if !format.Email(id) {
 			return field.Invalid(p, s, "on GCP the id is an email address, e.g. %q", kind+":payments-leads@example.com")
 		}
 	default:
@@ -381,9 +380,9 @@ func checkPrincipal(p field.Path, s string, cloud platform.Cloud) *field.Error {
 func groupIDOK(cloud platform.Cloud, id string) bool {
 	switch cloud {
 	case platform.CloudAzure:
-		return objectIDPattern.MatchString(id)
+		return format.UUID(id)
 	case platform.CloudGCP:
-		return emailPattern.MatchString(id)
+		return format.Email(id)
 	}
 	return !strings.ContainsAny(id, " \t\n")
 }

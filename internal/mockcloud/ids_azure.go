@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // aksAPI is the type prefix of the AKS resources (API 2024-10-01).
@@ -65,7 +67,6 @@ var (
 	// blobContainerPattern is what Azure accepts as a container name: 3-63
 	// lowercase letters, digits and single '-' between them.
 	blobContainerPattern = regexp.MustCompile(`^[a-z0-9](-?[a-z0-9])+$`)
-	guidPattern          = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	// roleDefinitionPattern is a subscription-level built-in role
 	// definition ID.
 	roleDefinitionPattern = regexp.MustCompile(`^/subscriptions/[0-9a-fA-F-]{36}/providers/Microsoft\.Authorization/roleDefinitions/[0-9a-fA-F-]{36}$`)
@@ -106,7 +107,7 @@ func roleAssignment(c *call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !guidPattern.MatchString(name) {
+	if !format.UUID(name) {
 		return "", fmt.Errorf("roleAssignmentName %q is not a GUID", name)
 	}
 	scope, err := c.need("scope")
@@ -119,7 +120,7 @@ func roleAssignment(c *call) (string, error) {
 	if role := c.str("roleDefinitionId"); !roleDefinitionPattern.MatchString(role) {
 		return "", fmt.Errorf("roleDefinitionId %q is not /subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>", role)
 	}
-	if principal := c.str("principalId"); !guidPattern.MatchString(principal) {
+	if principal := c.str("principalId"); !format.UUID(principal) {
 		return "", fmt.Errorf("principalId %q is not a GUID", principal)
 	}
 	c.set("name", name)
@@ -137,7 +138,7 @@ func roleDefinition(c *call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !guidPattern.MatchString(name) {
+	if !format.UUID(name) {
 		return "", fmt.Errorf("roleDefinitionId %q is not a GUID", name)
 	}
 	scope, err := c.need("scope")
@@ -412,7 +413,7 @@ func stringsIn(pm resource.PropertyMap, key string) []string {
 // sets it.
 func entraTenant(c *call) (string, error) {
 	t := c.fromProvider("tenantId")
-	if !guidPattern.MatchString(t) {
+	if !format.UUID(t) {
 		return "", fmt.Errorf("no tenantId on the resource's azuread provider; create Entra ID resources with the backend's explicit azuread provider")
 	}
 	return t, nil
@@ -425,7 +426,7 @@ func needUUID(c *call, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !guidPattern.MatchString(v) {
+	if !format.UUID(v) {
 		return "", fmt.Errorf("%s %q is not an object ID (a UUID)", key, v)
 	}
 	return v, nil
@@ -532,7 +533,7 @@ func packageResourceAssociation(c *call) (string, error) {
 		return "", err
 	}
 	catalog, origin, ok := strings.Cut(assoc, "/")
-	if !ok || !guidPattern.MatchString(catalog) || !guidPattern.MatchString(origin) {
+	if !ok || !format.UUID(catalog) || !format.UUID(origin) {
 		return "", fmt.Errorf("catalogResourceAssociationId %q is not <catalogId>/<originId>", assoc)
 	}
 	accessType := c.str("accessType")
@@ -566,7 +567,7 @@ func checkUserSets(pm resource.PropertyMap, key string) (int, error) {
 		if !entraSubjectTypes[typ] {
 			return 0, fmt.Errorf("%s[%d].subjectType %q is not a subject type", key, i, typ)
 		}
-		if id := strIn(set, "objectId"); (typ == "singleUser" || typ == "groupMembers") && !guidPattern.MatchString(id) {
+		if id := strIn(set, "objectId"); (typ == "singleUser" || typ == "groupMembers") && !format.UUID(id) {
 			return 0, fmt.Errorf("%s[%d].objectId %q is not an object ID", key, i, id)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // automationAPI is the type prefix of the Azure Automation resources the
@@ -99,7 +101,7 @@ func jobSchedule(c *call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !guidPattern.MatchString(jobID) {
+	if !format.UUID(jobID) {
 		return "", fmt.Errorf("jobScheduleId %q is not a GUID", jobID)
 	}
 	return armChild("Microsoft.Automation/automationAccounts", "automationAccountName", "jobSchedules", "jobScheduleId")(c)

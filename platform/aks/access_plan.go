@@ -8,6 +8,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Access settings that are not spec fields: each is what Entra ID
@@ -311,7 +312,7 @@ func planAccessPackage(cfg Config, spec platform.AccessPackageSpec) (accessPlan,
 				errs.Add(err)
 			}
 		}
-		if g := l.ExistingGroup; g != "" && !uuidPattern.MatchString(g) {
+		if g := l.ExistingGroup; g != "" && !format.UUID(g) {
 			detail := "not an Entra group object ID (a UUID); find it with az ad group show --group <name> --query id"
 			if strings.HasPrefix(g, "group:") {
 				detail = "give the bare object ID, without \"group:\""
@@ -441,7 +442,7 @@ func parseAccessPrincipal(path field.Path, principal string) (accessSubject, *fi
 	case "group":
 		s.SubjectType = subjectGroupMembers
 	}
-	if s.SubjectType == "" || !uuidPattern.MatchString(id) {
+	if s.SubjectType == "" || !format.UUID(id) {
 		return accessSubject{}, field.Invalid(path, principal, "want \"user:<object ID>\" or \"group:<object ID>\" with the Entra object ID, a UUID "+
 			"(az ad user show --id <upn> --query id; az ad group show --group <name> --query id)")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Defaults for the optional fields of Config.
@@ -97,7 +98,6 @@ var (
 )
 
 var (
-	uuidPattern     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	locationPattern = regexp.MustCompile(`^[a-z][a-z0-9]+$`)
 )
 
@@ -155,10 +155,10 @@ func (c Config) validate(path field.Path) error {
 	switch {
 	case c.SubscriptionID == "":
 		errs.Add(field.Required(path.Child("subscriptionID"), "the Azure subscription ID (az account show --query id)"))
-	case !uuidPattern.MatchString(c.SubscriptionID):
+	case !format.UUID(c.SubscriptionID):
 		errs.Addf(path.Child("subscriptionID"), c.SubscriptionID, "not a UUID; use the subscription ID, not its name")
 	}
-	if c.TenantID != "" && !uuidPattern.MatchString(c.TenantID) {
+	if c.TenantID != "" && !format.UUID(c.TenantID) {
 		errs.Addf(path.Child("tenantID"), c.TenantID, "not a UUID; use the tenant ID (az account show --query tenantId)")
 	}
 	switch {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // IAM roles the access entitlements grant.
@@ -72,10 +73,6 @@ var (
 	// entitlement ID: 4-63 lowercase letters, digits and '-', a letter
 	// first.
 	entitlementID = regexp.MustCompile(`^[a-z][a-z0-9-]{3,62}$`)
-	// principal is a v1 IAM principal of a Google user or group.
-	principal = regexp.MustCompile(`^(user|group):[^@\s:]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$`)
-	// groupEmail is a Google group's email address.
-	groupEmail = regexp.MustCompile(`^[^@\s:]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$`)
 )
 
 // accessPlan is the cloud-side shape of an AccessPackageSpec on GKE.
@@ -262,7 +259,7 @@ func validateAccessSpec(cfg Config, spec platform.AccessPackageSpec, path field.
 			creates = append(creates, lp.String())
 		case strings.HasPrefix(g, "group:"):
 			errs.Addf(lp.Child("existingGroup"), g, "give the group's email alone, without \"group:\"")
-		case !groupEmail.MatchString(g):
+		case !format.Email(g):
 			errs.Addf(lp.Child("existingGroup"), g, "not a Google group email; on GKE an existing group is named by its email, e.g. \"payments-devs@acme.example\" (Entra object IDs are Azure's)")
 		}
 	}
@@ -284,11 +281,18 @@ func checkPrincipals(errs *field.List, path field.Path, list []string) {
 	seen := map[string]bool{}
 	for i, p := range list {
 		switch {
-		case !principal.MatchString(p):
+		case !googlePrincipal(p):
 			errs.Addf(path.Index(i), p, "not a Google principal; on GKE write \"user:<email>\" or \"group:<email>\" (Entra object IDs are Azure's)")
 		case seen[strings.ToLower(p)]:
 			errs.Addf(path.Index(i), p, "listed twice")
 		}
 		seen[strings.ToLower(p)] = true
 	}
+}
+
+// googlePrincipal reports whether p is a v1 IAM principal of a Google user
+// or group: "user:<email>" or "group:<email>".
+func googlePrincipal(p string) bool {
+	kind, email, ok := strings.Cut(p, ":")
+	return ok && (kind == "user" || kind == "group") && format.Email(email)
 }

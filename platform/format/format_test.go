@@ -1,0 +1,44 @@
+package format_test
+
+import (
+	"testing"
+
+	"github.com/plinth-dev/plinth/platform/format"
+)
+
+func TestUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f":   true,
+		"7C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F":   true,
+		"7c1d2e3f4a5b4c6d8e7f9a0b1c2d3e4f":       false,
+		"7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4":    false,
+		"7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f0":  false,
+		"{7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f}": false,
+		"7c1d2e3g-4a5b-4c6d-8e7f-9a0b1c2d3e4f":   false,
+		"acme-dev":                               false,
+		"":                                       false,
+	} {
+		if got := format.UUID(s); got != want {
+			t.Errorf("UUID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestEmail(t *testing.T) {
+	for s, want := range map[string]bool{
+		"storefront@shop.example":          true,
+		"first.last+tag@mail.shop.co.uk":   true,
+		"gke-security-groups@acme.example": true,
+		"storefront@localhost":             false,
+		"group:storefront@shop.example":    false,
+		"store front@shop.example":         false,
+		"storefront@shop..example":         false,
+		"@shop.example":                    false,
+		"storefront":                       false,
+		"":                                 false,
+	} {
+		if got := format.Email(s); got != want {
+			t.Errorf("Email(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
