@@ -17,13 +17,12 @@ import (
 const (
 	maxTeamLength      = 30
 	maxLevelNameLength = 20
-	maxNamespaceLength = 63
+	maxNamespaceLength = format.MaxDNSLabel
 )
 
 var (
-	teamPattern      = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$`)
-	levelPattern     = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$`)
-	namespacePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	teamPattern  = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$`)
+	levelPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$`)
 	// labelValuePattern is a value both a Kubernetes label and a GCP label
 	// accept, not empty.
 	labelValuePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -390,7 +389,7 @@ func groupIDOK(cloud platform.Cloud, id string) bool {
 // checkNamespaceName checks a DNS-1123 label, the form Kubernetes requires
 // of namespace names.
 func checkNamespaceName(p field.Path, name string) *field.Error {
-	if len(name) > maxNamespaceLength || !namespacePattern.MatchString(name) {
+	if !format.DNSLabel(name) {
 		return field.Invalid(p, name, "not a namespace name Kubernetes accepts; use 1-%d lowercase letters, digits and '-', starting and ending with a letter or digit", maxNamespaceLength)
 	}
 	return nil

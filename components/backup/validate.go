@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/cron"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // managedByKey and managedByValue label every Kubernetes object the
@@ -17,9 +17,7 @@ const managedByKey, managedByValue = "managed-by", "plinth"
 
 // maxLabel is the longest DNS label: schedule, namespace and Backup for
 // GKE plan names.
-const maxLabel = 63
-
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+const maxLabel = format.MaxDNSLabel
 
 // validate checks a copy of Args with defaults applied and returns every
 // problem, in field order.
@@ -76,7 +74,7 @@ func (a Args) checkSchedules(name string, path field.Path, errs *field.List) {
 		p := path.Index(i)
 		np := p.Child("name")
 		switch {
-		case len(s.Name) > maxLabel || !dnsLabel.MatchString(s.Name):
+		case !format.DNSLabel(s.Name):
 			errs.Addf(np, s.Name, "schedule names are 1-%d lowercase letters, digits and '-', starting and ending with a letter or digit", maxLabel)
 		case names[s.Name] != "":
 			errs.Addf(np, s.Name, "duplicate schedule name: %s has it already", names[s.Name])
@@ -129,7 +127,7 @@ func checkNamespaces(path field.Path, list []string, errs *field.List) map[strin
 		switch {
 		case ns == "*":
 			errs.Addf(p, ns, "wildcards are not accepted; list namespaces by name (an empty includedNamespaces backs up every namespace)")
-		case len(ns) > maxLabel || !dnsLabel.MatchString(ns):
+		case !format.DNSLabel(ns):
 			errs.Addf(p, ns, "not a namespace name: 1-%d lowercase letters, digits and '-', starting and ending with a letter or digit", maxLabel)
 		case seen[ns] != "":
 			errs.Addf(p, ns, "listed twice; %s has it already", seen[ns])

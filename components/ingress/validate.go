@@ -8,6 +8,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Limits enforced by validate.
@@ -18,8 +19,6 @@ const (
 )
 
 var (
-	// dnsLabel is a Kubernetes DNS-1123 label (namespace names).
-	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	// dnsSubdomain is a Kubernetes DNS-1123 subdomain (IngressClass and
 	// GatewayClass names).
 	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
@@ -68,7 +67,7 @@ func (a Args) validate(path field.Path) field.List {
 
 	ns := path.Child("namespace")
 	switch {
-	case len(a.Namespace) > maxLabelLength || !dnsLabel.MatchString(a.Namespace):
+	case !format.DNSLabel(a.Namespace):
 		errs.Addf(ns, a.Namespace, "a namespace name is a DNS label: 1-%d lowercase letters, digits and '-', starting and ending with a letter or digit", maxLabelLength)
 	case slices.Contains(reservedNamespaces, a.Namespace):
 		errs.Addf(ns, a.Namespace, "exists in every cluster; the component creates its own namespace and enforces a Pod Security level on it, so pick another name, e.g. %q", DefaultNamespace)

@@ -74,9 +74,6 @@ var (
 	// accessLevelPattern is a level name: it becomes part of display
 	// names, the group's mail nickname and Pulumi names.
 	accessLevelPattern = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-	// namespacePattern is a Kubernetes namespace name (an RFC 1123 label),
-	// the last segment of a namespace-scoped role assignment's scope.
-	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 )
 
 // accessCatalogPlan is the cloud-side shape of an AccessCatalogSpec.
@@ -239,7 +236,7 @@ func planAccessPackage(cfg Config, spec platform.AccessPackageSpec) (accessPlan,
 	for i, ns := range spec.Namespaces {
 		p := path.Child("namespaces").Index(i)
 		switch {
-		case len(ns) > 63 || !namespacePattern.MatchString(ns):
+		case !format.DNSLabel(ns):
 			errs.Addf(p, ns, "not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)")
 		case seenNS[ns]:
 			errs.Addf(p, ns, "listed twice")

@@ -15,3 +15,14 @@ func UUID(s string) bool { return uuid.MatchString(s) }
 // no whitespace or ':' (so that "group:" prefixes are never taken for
 // part of it): a Google user's or group's address.
 func Email(s string) bool { return email.MatchString(s) }
+
+// MaxDNSLabel is the longest DNS label (RFC 1123): a Kubernetes namespace
+// or object name of that kind.
+const MaxDNSLabel = 63
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// DNSLabel reports whether s is an RFC 1123 label as Kubernetes takes it
+// for namespace names: 1-63 lowercase letters, digits and '-', starting
+// and ending with a letter or digit.
+func DNSLabel(s string) bool { return len(s) <= MaxDNSLabel && dnsLabel.MatchString(s) }

@@ -1,6 +1,7 @@
 package format_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/platform/format"
@@ -39,6 +40,27 @@ func TestEmail(t *testing.T) {
 	} {
 		if got := format.Email(s); got != want {
 			t.Errorf("Email(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestDNSLabel(t *testing.T) {
+	for s, want := range map[string]bool{
+		"storefront":            true,
+		"a":                     true,
+		"0day":                  true,
+		"team-1":                true,
+		strings.Repeat("a", 63): true,
+		strings.Repeat("a", 64): false,
+		"":                      false,
+		"-team":                 false,
+		"team-":                 false,
+		"Team":                  false,
+		"team.one":              false,
+		"team_one":              false,
+	} {
+		if got := format.DNSLabel(s); got != want {
+			t.Errorf("DNSLabel(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
