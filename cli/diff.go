@@ -142,20 +142,23 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 		return a.renderBase(ctx, dir, commit)
 	}
 	root, why := dir, "this plinth is not the main package of a module (go run main.go?), so it cannot run the base's program"
-	if module, pkg, ok := runningProgram(); ok {
+	module, pkg, ok := runningProgram()
+	if ok {
 		if root, err = moduleRoot(dir, module); err != nil {
 			return nil, err
 		}
-		prefix, err := repoPath(ctx, root)
-		if err != nil {
-			return nil, err
-		}
-		pkgDir := path.Join(prefix, pkg)
+	}
+	r, err := locate(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		pkgDir := path.Join(r.prefix, pkg)
 		if pkgDir == "." {
 			pkgDir = "" // the root tree
 		}
 		switch {
-		case !usesPlinth(ctx, root, commit, path.Join(prefix, "go.mod")):
+		case !usesPlinth(ctx, root, commit, path.Join(r.prefix, "go.mod")):
 			why = "its go.mod does not require Plinth"
 		case !exists(ctx, root, commit, pkgDir):
 			why = "it has no " + pkg
@@ -163,11 +166,11 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 			if _, err := fmt.Fprintf(notes, "base: the stacks as %s (%s) defines them, rendered by its own program (go run %s)\n", ref, short(commit), pkg); err != nil {
 				return nil, err
 			}
-			return renderAt(ctx, root, pkg, commit)
+			return renderAt(ctx, r, pkg, commit)
 		}
 	}
 	snapshotDir := path.Dir(a.project.SnapshotPath("stack"))
-	snaps, err := committedSnapshots(ctx, root, commit, snapshotDir)
+	snaps, err := committedSnapshots(ctx, r, commit, snapshotDir)
 	if err != nil {
 		return nil, err
 	}

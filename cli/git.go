@@ -100,26 +100,30 @@ func usesPlinth(ctx context.Context, dir, commit, gomod string) bool {
 	return false
 }
 
-// repoPath returns the path of dir relative to the root of its git
-// repository, with slashes ("" at the root).
-func repoPath(ctx context.Context, dir string) (string, error) {
-	out, err := git(ctx, dir, nil, "rev-parse", "--show-prefix")
+// repo is where a project lies in its git repository.
+type repo struct {
+	// root is the project's root; top the repository's.
+	root, top string
+	// prefix is root relative to top, with slashes ("" at the top).
+	prefix string
+}
+
+// locate finds the repository of the project at root, with one git call.
+func locate(ctx context.Context, root string) (repo, error) {
+	out, err := git(ctx, root, nil, "rev-parse", "--show-toplevel", "--show-prefix")
 	if err != nil {
-		return "", err
+		return repo{}, err
 	}
-	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/"), nil
+	top, prefix, _ := strings.Cut(strings.TrimRight(string(out), "\n"), "\n")
+	return repo{root: root, top: top, prefix: strings.TrimSuffix(prefix, "/")}, nil
 }
 
 // committedSnapshots reads the snapshots committed at commit in the
 // project's snapshot directory (snapshotDir, relative to the project's
-// root dir): stack name to snapshot. A commit without the directory has
-// none.
-func committedSnapshots(ctx context.Context, dir, commit, snapshotDir string) (map[string]*snapshot.Snapshot, error) {
-	prefix, err := repoPath(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	where := path.Join(prefix, snapshotDir)
+// root): stack name to snapshot. A commit without the directory has none.
+func committedSnapshots(ctx context.Context, r repo, commit, snapshotDir string) (map[string]*snapshot.Snapshot, error) {
+	dir := r.root
+	where := path.Join(r.prefix, snapshotDir)
 	out := map[string]*snapshot.Snapshot{}
 	if !exists(ctx, dir, commit, where) {
 		return out, nil
@@ -195,26 +199,18 @@ func moduleRoot(dir, module string) (string, error) {
 // from the project's root, and runs the commit's plinth program (`go run
 // PKG plan --snapshot-dir`) with workspaces off. It returns the snapshots
 // by stack name.
-func renderAt(ctx context.Context, root, pkg, commit string) (map[string]*snapshot.Snapshot, error) {
-	prefix, err := repoPath(ctx, root)
-	if err != nil {
-		return nil, err
-	}
-	top, err := git(ctx, root, nil, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return nil, err
-	}
+func renderAt(ctx context.Context, r repo, pkg, commit string) (map[string]*snapshot.Snapshot, error) {
 	tmp, err := os.MkdirTemp("", "plinth-base-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) //nolint:errcheck // a temporary checkout
 	src := filepath.Join(tmp, "src")
-	if err := checkout(ctx, root, commit, tmp, src); err != nil {
+	if err := checkout(ctx, r.top, commit, tmp, src); err != nil {
 		return nil, err
 	}
-	module := filepath.Join(src, filepath.FromSlash(prefix))
-	if err := absoluteReplaces(module, root, strings.TrimSpace(string(top))); err != nil {
+	module := filepath.Join(src, filepath.FromSlash(r.prefix))
+	if err := absoluteReplaces(module, r.root, r.top); err != nil {
 		return nil, err
 	}
 	out := filepath.Join(tmp, "snapshots")
@@ -257,20 +253,17 @@ func goCommand() string {
 	return "go"
 }
 
-// checkout writes the whole tree of commit into dst through a private
-// index in scratch: files as git checks them out on this system
-// (symbolic links included), without the export attributes git archive
-// applies, and without touching the repository's index or HEAD.
-func checkout(ctx context.Context, dir, commit, scratch, dst string) error {
+// checkout writes the whole tree of commit, in the repository whose root
+// is top, into dst through a private index in scratch: files as git checks
+// them out on this system (symbolic links included), without the export
+// attributes git archive applies, and without touching the repository's
+// index or HEAD.
+func checkout(ctx context.Context, top, commit, scratch, dst string) error {
 	index := []string{"GIT_INDEX_FILE=" + filepath.Join(scratch, "index")}
-	if _, err := git(ctx, dir, index, "read-tree", commit); err != nil {
+	if _, err := git(ctx, top, index, "read-tree", commit); err != nil {
 		return err
 	}
-	top, err := git(ctx, dir, nil, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return err
-	}
-	_, err = git(ctx, strings.TrimSpace(string(top)), index, "checkout-index", "--all", "--force", "--prefix="+dst+string(filepath.Separator))
+	_, err := git(ctx, top, index, "checkout-index", "--all", "--force", "--prefix="+dst+string(filepath.Separator))
 	return err
 }
 

@@ -94,7 +94,14 @@ func main() {
 	writeFiles(t, repo, map[string]string{"platform/cmd/plinth/main.go": program("working-tree"), "libs/inner/inner.go": inner("in-working-tree")})
 
 	root := filepath.Join(repo, "platform")
-	snaps, err := renderAt(context.Background(), root, "./cmd/plinth", base)
+	r, err := locate(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.prefix != "platform" || r.root != root {
+		t.Fatalf("locate = %+v", r)
+	}
+	snaps, err := renderAt(context.Background(), r, "./cmd/plinth", base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +123,7 @@ func main() {
 	writeFiles(t, repo, map[string]string{"platform/cmd/plinth/main.go": "package main\n\nfunc main() { undefined() }\n"})
 	gitIn(t, repo, "commit", "-q", "-am", "broken")
 	broken := gitIn(t, repo, "rev-parse", "HEAD")
-	_, err = renderAt(context.Background(), root, "./cmd/plinth", broken)
+	_, err = renderAt(context.Background(), r, "./cmd/plinth", broken)
 	if err == nil || !strings.Contains(err.Error(), "rendering the stacks at "+broken[:12]) || !strings.Contains(err.Error(), "undefined: undefined") {
 		t.Errorf("err = %v", err)
 	}
