@@ -154,11 +154,7 @@ func TestSnapshotPath(t *testing.T) {
 // mocks, with the stack's configuration, and returns what it registered,
 // whether or not it failed.
 func deploy(p project.Project, project, stack string, cfg map[string]string) (*platformtest.Snapshot, error) {
-	m := mockcloud.New(stack)
-	mockcloud.WithProject(project)(m)
-	mockcloud.WithConfig(cfg)(m)
-	err := pulumi.RunErr(p.Program(), m.RunOptions()...)
-	return m.Snapshot(), err
+	return mockcloud.Attempt(stack, p.Program(), mockcloud.WithProject(project), mockcloud.WithConfig(cfg))
 }
 
 var shopDevConfig = map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example", "plinth:dnsZoneId": zoneID("dev.shop.example")}

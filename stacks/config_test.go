@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
@@ -18,11 +16,7 @@ import (
 // it registered, whether or not it failed.
 func deployed(t *testing.T, stack string, cfg map[string]string) (*snapshot.Snapshot, error) {
 	t.Helper()
-	m := mockcloud.New(stack)
-	mockcloud.WithProject(stacks.ProjectName)(m)
-	mockcloud.WithConfig(cfg)(m)
-	err := pulumi.RunErr(stacks.Project().Program(), m.RunOptions()...)
-	return m.Snapshot(), err
+	return mockcloud.Attempt(stack, stacks.Project().Program(), mockcloud.WithProject(stacks.ProjectName), mockcloud.WithConfig(cfg))
 }
 
 // gcpDev is a complete configuration of the dev-gke stack.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/project"
 )
 
 // All returns every environment, in rollout order per cloud: dev, staging,
@@ -13,13 +14,7 @@ func All() []environment.Environment {
 }
 
 // Names returns the names of All, in order.
-func Names() []string {
-	var names []string
-	for _, e := range All() {
-		names = append(names, e.Name)
-	}
-	return names
-}
+func Names() []string { return project.Names(All()) }
 
 // Lookup returns the environment with the given stack name.
 func Lookup(name string) (environment.Environment, error) {

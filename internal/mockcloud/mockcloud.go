@@ -116,14 +116,23 @@ type Option = func(*Mocks)
 // snapshot. Errors from the program, and any resource or invoke the mocks have
 // no answer for, are returned.
 func Render(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Snapshot, error) {
+	snap, err := Attempt(stack, program, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// Attempt runs program like Render and returns what it registered whether
+// or not it failed, with its error: for tests that a refused program
+// registered nothing.
+func Attempt(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Snapshot, error) {
 	m := New(stack)
 	for _, o := range opts {
 		o(m)
 	}
-	if err := pulumi.RunErr(program, m.RunOptions()...); err != nil {
-		return nil, err
-	}
-	return m.Snapshot(), nil
+	err := pulumi.RunErr(program, m.RunOptions()...)
+	return m.Snapshot(), err
 }
 
 // Snapshot returns what has been registered so far, sorted.
