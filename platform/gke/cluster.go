@@ -1,8 +1,6 @@
 package gke
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
@@ -306,34 +304,4 @@ func poolArgs(cfg Config, plan clusterPlan, pp poolPlan, cluster *container.Clus
 		args.NodeLocations = pulumi.ToStringArray(pp.Locations)
 	}
 	return args
-}
-
-// renderKubeconfig returns a kubeconfig for one cluster that authenticates
-// through AuthPlugin: no token, no client certificate, nothing that expires
-// or leaks. context names the cluster, context and user alike.
-func renderKubeconfig(context, server, caData string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters:
-- name: %[1]s
-  cluster:
-    server: %[2]s
-    certificate-authority-data: %[3]s
-contexts:
-- name: %[1]s
-  context:
-    cluster: %[1]s
-    user: %[1]s
-current-context: %[1]s
-preferences: {}
-users:
-- name: %[1]s
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: %[4]s
-      provideClusterInfo: true
-      interactiveMode: IfAvailable
-      installHint: Install %[4]s for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin
-`, context, server, caData, AuthPlugin)
 }
