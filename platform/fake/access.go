@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
 )
 
 // Access resource types the fake registers; internal/mockcloud answers them
@@ -80,7 +81,8 @@ func (b *Backend) NewAccessCatalog(ctx *pulumi.Context, spec platform.AccessCata
 	return &platform.AccessCatalog{ID: cat.ID().ToStringOutput()}, nil
 }
 
-// NewAccessPackage registers, per level, a group "<spec.Name>-<level>-group"
+// NewAccessPackage refuses, registering nothing, levels without a name, with
+// another level's name or without a MaxDuration. It registers, per level, a group "<spec.Name>-<level>-group"
 // (none when the level names an ExistingGroup, whose ID is then used) and
 // an access package "<spec.Name>-<level>" in the catalog whose inputs are
 // the level's request policy. A group's Subject is its ID.
@@ -91,6 +93,9 @@ func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPack
 	case spec.Cluster == nil:
 		return nil, fmt.Errorf("fake: access package %q: no cluster", spec.Name)
 	}
+	if err := validateAccessLevels(spec.Levels, field.NewPath("accessPackage").Child("levels")); err != nil {
+		return nil, fmt.Errorf("fake: access package %q: %w", spec.Name, err)
+	}
 	b.mu.Lock()
 	log := b.accessLog()
 	log.packages = append(log.packages, spec)
@@ -98,12 +103,7 @@ func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPack
 
 	opts = append(opts, pulumi.Provider(b.provider))
 	out := &platform.AccessPackageOutputs{Groups: map[string]platform.AccessGroup{}}
-	seen := map[string]bool{}
 	for _, lvl := range spec.Levels {
-		if seen[lvl.Name] || lvl.Name == "" {
-			return nil, fmt.Errorf("fake: access package %q: level name %q is empty or repeated", spec.Name, lvl.Name)
-		}
-		seen[lvl.Name] = true
 		var groupID pulumi.StringInput = pulumi.String(lvl.ExistingGroup)
 		if lvl.ExistingGroup == "" {
 			name := platform.ChildName(spec.Name, lvl.Name+"-group")
@@ -151,6 +151,22 @@ func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPack
 		out.Groups[lvl.Name] = platform.AccessGroup{ID: pkg.Group, Subject: pkg.Group}
 	}
 	return out, nil
+}
+
+// validateAccessLevels checks what every backend refuses, before anything
+// is registered (rule C8): a level without a name or with another's, and a
+// grant that never expires.
+func validateAccessLevels(levels []platform.AccessLevelSpec, path field.Path) error {
+	var errs field.List
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = l.Name
+		if l.MaxDuration <= 0 {
+			errs.Addf(path.Index(i).Child("maxDuration"), l.MaxDuration.String(), "every grant must end: give how long it lasts")
+		}
+	}
+	checkNames(&errs, path, names, "level")
+	return errs.Err()
 }
 
 // accessPackageState is an access package's outputs.

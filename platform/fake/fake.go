@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -333,8 +334,17 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 	}, nil
 }
 
-// NewManagedBackup registers one backup plan per schedule.
+// NewManagedBackup registers one backup plan "<name>-<schedule>" per
+// schedule, naming the cluster, the cron, the TTL in days, the namespaces
+// (none: all), how volumes are captured and, when spec.Locked, the TTL as
+// the days no backup can be deleted (deleteLockDays; 0 unlocked). It
+// refuses, registering nothing, a spec without a cluster or schedules, a
+// schedule without a name or with another's, a cron that is not five
+// fields and a TTL that is not positive.
 func (b *Backend) NewManagedBackup(ctx *pulumi.Context, spec platform.ManagedBackupSpec, opts ...pulumi.ResourceOption) error {
+	if err := validateManagedBackup(spec, field.NewPath("managedBackup")); err != nil {
+		return fmt.Errorf("fake: managed backup %q: %w", spec.Name, err)
+	}
 	b.mu.Lock()
 	b.managed = append(b.managed, spec)
 	b.mu.Unlock()
@@ -342,20 +352,68 @@ func (b *Backend) NewManagedBackup(ctx *pulumi.Context, spec platform.ManagedBac
 	opts = append(opts, pulumi.Provider(b.provider))
 	for _, s := range spec.Schedules {
 		name := platform.ChildName(spec.Name, s.Name)
+		ttlDays, lockDays := int(s.TTL.Hours()/24), 0
+		if spec.Locked {
+			lockDays = ttlDays
+		}
 		var plan resourceState
 		err := ctx.RegisterResource(BackupPlanType, name, pulumi.Map{
-			"name":    pulumi.String(name),
-			"cluster": spec.Cluster.ID,
-			"cron":    pulumi.String(s.Cron),
-			"ttlDays": pulumi.Int(int(s.TTL.Hours() / 24)),
-			"locked":  pulumi.Bool(spec.Locked),
-			"tags":    pulumi.ToStringMap(spec.Tags),
+			"name":               pulumi.String(name),
+			"cluster":            spec.Cluster.ID,
+			"cron":               pulumi.String(s.Cron),
+			"ttlDays":            pulumi.Int(ttlDays),
+			"locked":             pulumi.Bool(spec.Locked),
+			"deleteLockDays":     pulumi.Int(lockDays),
+			"includedNamespaces": pulumi.ToStringArray(s.IncludedNamespaces),
+			"volumes":            pulumi.String(string(s.Volumes)),
+			"tags":               pulumi.ToStringMap(spec.Tags),
 		}, &plan, opts...)
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// validateManagedBackup checks what every backend refuses, before anything
+// is registered (rule C8).
+func validateManagedBackup(spec platform.ManagedBackupSpec, path field.Path) error {
+	var errs field.List
+	if spec.Cluster == nil {
+		errs.Add(field.Required(path.Child("cluster"), "the cluster to back up"))
+	}
+	if len(spec.Schedules) == 0 {
+		errs.Add(field.Required(path.Child("schedules"), "at least one schedule; each becomes a backup plan"))
+	}
+	names := make([]string, len(spec.Schedules))
+	for i, s := range spec.Schedules {
+		sp := path.Child("schedules").Index(i)
+		names[i] = s.Name
+		if len(strings.Fields(s.Cron)) != 5 {
+			errs.Addf(sp.Child("cron"), s.Cron, "not a five-field cron expression, e.g. \"0 1 * * *\"")
+		}
+		if s.TTL <= 0 {
+			errs.Addf(sp.Child("ttl"), s.TTL.String(), "must be positive: how long each backup is kept")
+		}
+	}
+	checkNames(&errs, path.Child("schedules"), names, "schedule")
+	return errs.Err()
+}
+
+// checkNames adds an error at path[i].name for each of names, the names of
+// the items (what) at path, that is empty or repeats an earlier one: each
+// item becomes resources named after it.
+func checkNames(errs *field.List, path field.Path, names []string, what string) {
+	seen := map[string]bool{}
+	for i, n := range names {
+		switch p := path.Index(i).Child("name"); {
+		case n == "":
+			errs.Add(field.Required(p, "the %s's name", what))
+		case seen[n]:
+			errs.Addf(p, n, "another %s has this name", what)
+		}
+		seen[n] = true
+	}
 }
 
 // PowerSchedules returns the specs NewPowerSchedule received, in call order.

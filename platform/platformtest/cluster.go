@@ -103,15 +103,7 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 	t.Helper()
 	res := &clusterResult{}
 	var scope string
-	snap, err := Render("conformance", func(ctx *pulumi.Context) error {
-		b, err := newBackend(ctx)
-		if err != nil {
-			return err
-		}
-		sc, err := newSuiteCluster(ctx, b)
-		if err != nil {
-			return err
-		}
+	snap, err := renderOnCluster(newBackend, func(ctx *pulumi.Context, b ClusterTestBackend, sc *suiteCluster) error {
 		spec, out := sc.spec, sc.outputs
 		res.kubecfgSecret = pulumi.IsSecret(out.Kubeconfig)
 		out.Name.ApplyT(res.set(&res.name))
@@ -244,11 +236,33 @@ type suiteCluster struct {
 	outputs *platform.ClusterOutputs
 }
 
-// newSuiteCluster creates the suites' network and cluster through b.
-func newSuiteCluster(ctx *pulumi.Context, b interface {
+// clusterBackend is what the backend of every suite that builds on the
+// suites' cluster implements.
+type clusterBackend interface {
 	platform.NetworkBackend
 	platform.ClusterBackend
-}) (*suiteCluster, error) {
+}
+
+// renderOnCluster renders, in the stack "conformance" and through the
+// backend newBackend makes, the suites' network and cluster (each of
+// mutate changing the cluster's spec first), then body with them.
+func renderOnCluster[B clusterBackend](newBackend func(*pulumi.Context) (B, error), body func(ctx *pulumi.Context, b B, sc *suiteCluster) error, mutate ...func(*platform.ClusterSpec)) (*Snapshot, error) {
+	return Render("conformance", func(ctx *pulumi.Context) error {
+		b, err := newBackend(ctx)
+		if err != nil {
+			return err
+		}
+		sc, err := newSuiteCluster(ctx, b, mutate...)
+		if err != nil {
+			return err
+		}
+		return body(ctx, b, sc)
+	})
+}
+
+// newSuiteCluster creates the suites' network and cluster through b; each
+// of mutate changes the cluster's spec first.
+func newSuiteCluster(ctx *pulumi.Context, b clusterBackend, mutate ...func(*platform.ClusterSpec)) (*suiteCluster, error) {
 	netSpec := NetworkSpecs()[1]
 	netSpec.Name = "prodnet"
 	np := &parent{}
@@ -261,6 +275,9 @@ func newSuiteCluster(ctx *pulumi.Context, b interface {
 	}
 	network := platform.ClusterNetwork{Spec: netSpec, Outputs: *netOut}
 	spec := ClusterSpec(b.Cloud(), "prod", network)
+	for _, m := range mutate {
+		m(&spec)
+	}
 	cp := &parent{}
 	if err := ctx.RegisterComponentResource(parentType, spec.Name, cp); err != nil {
 		return nil, err

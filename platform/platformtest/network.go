@@ -122,13 +122,7 @@ func NetworkConformance(t *testing.T, newBackend NewNetworkBackend) {
 		if err != nil {
 			t.Fatalf("two networks: %v", err)
 		}
-		seen := map[string]bool{}
-		for _, r := range snap.Resources {
-			if seen[r.URN] {
-				t.Errorf("C5: URN %s registered twice", r.URN)
-			}
-			seen[r.URN] = true
-		}
+		checkUniqueURNs(t, snap)
 	})
 
 	t.Run("deterministic", func(t *testing.T) {

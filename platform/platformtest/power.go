@@ -71,15 +71,7 @@ func (r *powerResult) set(dst *string) func(string) string {
 // changed by mutate. NewPowerSchedule's error goes into res, not into the
 // render, so that a rejected spec still yields its snapshot.
 func renderPower(newBackend NewPowerScheduleBackend, mutate func(*platform.PowerScheduleSpec), res *powerResult) (*Snapshot, error) {
-	return Render("conformance", func(ctx *pulumi.Context) error {
-		b, err := newBackend(ctx)
-		if err != nil {
-			return err
-		}
-		sc, err := newSuiteCluster(ctx, b)
-		if err != nil {
-			return err
-		}
+	return renderOnCluster(newBackend, func(ctx *pulumi.Context, b PowerScheduleTestBackend, sc *suiteCluster) error {
 		clusterSpec, cluster := sc.spec, sc.outputs
 		cluster.ID.ApplyT(res.set(&res.clusterID))
 		cluster.NodeIdentity.ApplyT(res.set(&res.nodeIdentity))
@@ -164,7 +156,7 @@ func PowerScheduleConformance(t *testing.T, newBackend NewPowerScheduleBackend) 
 		res.mu.Lock()
 		defer res.mu.Unlock()
 		checkPowerOutputs(t, res)
-		checkPowerTags(t, children, powerTags)
+		checkTags(t, children, powerTags, nil, true)
 		checkPowerTarget(t, children, res)
 	})
 
@@ -174,12 +166,7 @@ func PowerScheduleConformance(t *testing.T, newBackend NewPowerScheduleBackend) 
 		if err != nil {
 			t.Fatalf("power schedule suite: %v", err)
 		}
-		if res.err == nil || !strings.Contains(res.err.Error(), `powerSchedule.timeZone "Mars/Olympus"`) {
-			t.Errorf("C8: NewPowerSchedule with time zone \"Mars/Olympus\" returned %v; want an error naming powerSchedule.timeZone \"Mars/Olympus\"", res.err)
-		}
-		for _, r := range descendants(snap, powerName) {
-			t.Errorf("C8: %s %s registered for a power schedule with an invalid time zone", r.Type, r.Name)
-		}
+		checkRejected(t, res.err, `powerSchedule.timeZone "Mars/Olympus"`, `a power schedule with the time zone "Mars/Olympus"`, descendants(snap, powerName))
 	})
 }
 
@@ -192,31 +179,6 @@ func checkPowerOutputs(t *testing.T, res *powerResult) {
 	}
 	if res.stop != "" && res.stop == res.start {
 		t.Errorf("C4: stop and start are the same schedule %q", res.stop)
-	}
-}
-
-// checkPowerTags holds the schedule's children to C7: the spec's tags on
-// every child that takes tags or labels.
-func checkPowerTags(t *testing.T, children []*Resource, want platform.Tags) {
-	t.Helper()
-	tagged := 0
-	for _, r := range children {
-		for _, prop := range []string{"tags", "labels"} {
-			v, ok := r.Inputs[prop]
-			if !ok {
-				continue
-			}
-			got, _ := v.(map[string]any)
-			tagged++
-			for k, w := range want {
-				if got[k] != w {
-					t.Errorf("C7: %s %s: %s[%q] = %v, want %q (all of the spec's tags: %v)", r.Type, r.Name, prop, k, got[k], w, want)
-				}
-			}
-		}
-	}
-	if tagged == 0 {
-		t.Errorf("C7: no child of the power schedule carries tags or labels; want %v on every child that accepts them", want)
 	}
 }
 

@@ -51,14 +51,9 @@ func (r *servicesResult) resolve(anchor pulumi.StringOutput, m pulumi.StringMapI
 // withServices, the load-balancer annotations and a backup storage
 // (locked or not) for the cluster.
 func renderServices(newBackend NewServicesBackend, withServices, locked bool, res *servicesResult) (*Snapshot, error) {
-	return Render("conformance", func(ctx *pulumi.Context) error {
-		b, err := newBackend(ctx)
-		if err != nil {
-			return err
-		}
-		sc, err := newSuiteCluster(ctx, b)
-		if err != nil || !withServices {
-			return err
+	return renderOnCluster(newBackend, func(ctx *pulumi.Context, b ServicesTestBackend, sc *suiteCluster) error {
+		if !withServices {
+			return nil
 		}
 		network, spec, cluster := sc.network, sc.spec, sc.outputs
 
