@@ -1,0 +1,280 @@
+package akstypes
+
+import (
+	"strings"
+
+	rt "github.com/plinth-dev/plinth/platform/resourcetype"
+)
+
+// API-versioned modules: the backend pins these API versions.
+const (
+	automation       = "azure-native:automation/v20231101:"
+	containerservice = "azure-native:containerservice/v20241001:"
+	network          = "azure-native:network/v20240501:"
+)
+
+// Sources of the replace rules. Plinth pins azure-native v2.90; re-check
+// the rules when the pin moves (see ManagedCluster's networkProfile).
+const (
+	// anForce is pulumi-azure-native provider/pkg/gen/replacement.go,
+	// forceNewMap:
+	// https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/gen/replacement.go
+	anForce = "[an-force] azure-native replacement.go forceNewMap"
+	// anPath: azure-native marks every URL path parameter of a resource's
+	// PUT as willReplaceOnChanges ("Changes to this property will trigger
+	// replacement" in https://www.pulumi.com/registry/packages/azure-native/),
+	// e.g. resourceGroupName, resourceName.
+	anPath = "[an-path] a URL path parameter of the resource's PUT"
+	// anMut: azure-native also replaces on properties whose
+	// x-ms-mutability lacks "update"; ARM common-types
+	// TrackedResource.location is [read, create].
+	anMut = "[an-mut] x-ms-mutability without update"
+	// aksPool is https://learn.microsoft.com/azure/aks/manage-node-pools#limitations
+	// and terraform-provider-azurerm internal/services/containers/
+	// kubernetes_cluster_node_pool_resource.go: cycleNodePoolProperties
+	// and ForceNew fields (the API cannot change them on an existing pool).
+	aksPool = "[aks-pool] AKS node pool limitations; azurerm kubernetes_cluster_node_pool_resource.go"
+	// aksMC is terraform-provider-azurerm internal/services/containers/
+	// kubernetes_cluster_resource.go: ForceNew / ForceNewIfChange.
+	aksMC = "[aks-mc] azurerm kubernetes_cluster_resource.go"
+	// azSA is terraform-provider-azurerm internal/services/storage/
+	// storage_account_resource.go and storage_container_resource.go.
+	azSA = "[az-sa] azurerm storage_account_resource.go, storage_container_resource.go"
+)
+
+// Registry holds every type the AKS backend registers.
+var Registry = rt.NewRegistry(rt.WithPackageRules("azure-native", []rt.Replace{
+	// resourceGroupName is in the URL of every resource-group-scoped
+	// azure-native resource.
+	rt.Replaced("resourceGroupName", anPath),
+}, types...)...)
+
+// types are the backend's types, providers first, then sorted by token.
+// Stateful types hold data or everything inside them.
+var types = []rt.Type{
+	{Token: "pulumi:providers:azure-native"},
+	{Token: "pulumi:providers:azuread"},
+
+	{
+		Token:  "azure-native:authorization:ManagementLockByScope",
+		MockID: rt.ID("managementLock"),
+		Replaces: []rt.Replace{
+			rt.Replaced("lockName", anPath), rt.Replaced("scope", anPath),
+		},
+	},
+	{
+		// An extension resource: its URL is <scope>/providers/.../<name>.
+		Token:  "azure-native:authorization:RoleAssignment",
+		MockID: rt.ID("roleAssignment"),
+		Replaces: []rt.Replace{
+			rt.Replaced("roleAssignmentName", anPath), rt.Replaced("scope", anPath),
+			rt.Replaced("principalId", anMut+": create-only"),
+			rt.Replaced("roleDefinitionId", anMut+": create-only; ARM refuses RoleAssignmentUpdateNotPermitted"),
+		},
+	},
+	{
+		Token:  "azure-native:authorization:RoleDefinition",
+		MockID: rt.ID("roleDefinition"),
+		Replaces: []rt.Replace{
+			rt.Replaced("roleDefinitionId", anPath), rt.Replaced("scope", anPath),
+		},
+	},
+
+	{Token: automation + "AutomationAccount", Tags: "tags", MockID: rt.ID("automationAccount")},
+	{Token: automation + "JobSchedule", MockID: rt.ID("jobSchedule")},
+	{Token: automation + "Runbook", Tags: "tags", MockID: rt.ID("runbook")},
+	{Token: automation + "Schedule", MockID: rt.ID("automationSchedule")},
+
+	{
+		Token: containerservice + "AgentPool", Stateful: true, Tags: "tags",
+		MockID: rt.ID("armChild", "Microsoft.ContainerService/managedClusters", "resourceName", "agentPools", "agentPoolName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("agentPoolName", anPath),
+			rt.Replaced("resourceName", anPath+": the cluster's name"),
+			rt.Replaced("vmSize", anForce+" (pulumi-azure-native PR #3655); "+aksPool),
+			rt.Replaced("gpuInstanceProfile", anForce+" (pulumi-azure-native PR #3655)"),
+			// cycleNodePoolProperties: the pool must be recreated.
+			rt.Refused("availabilityZones", aksPool),
+			rt.Refused("creationData", aksPool),
+			rt.Refused("enableEncryptionAtHost", aksPool),
+			rt.Refused("enableFIPS", aksPool),
+			rt.Refused("enableNodePublicIP", aksPool),
+			rt.Refused("enableUltraSSD", aksPool),
+			rt.Refused("kubeletConfig", aksPool),
+			rt.Refused("kubeletDiskType", aksPool),
+			rt.Refused("linuxOSConfig", aksPool),
+			rt.Refused("maxPods", aksPool),
+			rt.Refused("osDiskSizeGB", aksPool),
+			rt.Refused("osDiskType", aksPool),
+			rt.Refused("podSubnetID", aksPool),
+			rt.Refused("vnetSubnetID", aksPool),
+			// ForceNew in azurerm.
+			rt.Refused("capacityReservationGroupID", aksPool),
+			rt.Refused("hostGroupID", aksPool),
+			rt.Refused("nodePublicIPPrefixID", aksPool),
+			rt.Refused("osType", aksPool),
+			rt.Refused("proximityPlacementGroupID", aksPool),
+			rt.Refused("scaleSetEvictionPolicy", aksPool),
+			rt.Refused("scaleSetPriority", aksPool),
+			rt.Refused("spotMaxPrice", aksPool),
+			// Only Ubuntu <-> AzureLinux migrates in place.
+			rt.Refused("osSKU", aksPool).If(osSKUNotMigratable),
+		},
+	},
+	{
+		Token:  containerservice + "MaintenanceConfiguration",
+		MockID: rt.ID("armChild", "Microsoft.ContainerService/managedClusters", "resourceName", "maintenanceConfigurations", "configName"),
+	},
+	{
+		Token: containerservice + "ManagedCluster", Stateful: true, Tags: "tags",
+		MockID: rt.ID("managedCluster"),
+		Replaces: []rt.Replace{
+			rt.Replaced("resourceName", anPath),
+			rt.Replaced("location", anForce),
+			rt.Replaced("dnsPrefix", anForce+`; API: "cannot be updated once the Managed Cluster has been created"`),
+			rt.Replaced("fqdnSubdomain", anForce),
+			rt.Replaced("diskEncryptionSetID", anForce),
+			rt.Replaced("nodeResourceGroup", anForce),
+			rt.Replaced("linuxProfile", anForce),
+			rt.Replaced("windowsProfile", anForce),
+			// In v2.x the whole networkProfile is force-new; v3.21+ narrows
+			// it to podCidr, serviceCidr(s), dnsServiceIP, networkPlugin,
+			// networkPluginMode, networkDataplane, networkPolicy,
+			// networkMode and outboundType (pulumi-azure-native#4756, PR
+			// #4771).
+			rt.Replaced("networkProfile", anForce+" (v2.x: the whole block)"),
+			rt.Refused("apiServerAccessProfile.enablePrivateCluster", aksMC+": private_cluster_enabled"),
+			rt.Refused("apiServerAccessProfile.privateDNSZone", aksMC+": private_dns_zone_id"),
+			rt.Refused("enableRBAC", aksMC+": role_based_access_control_enabled"),
+			rt.Refused("oidcIssuerProfile.enabled", aksMC+": the API cannot disable the OIDC issuer").If(rt.TurnedOff),
+		},
+	},
+
+	{Token: "azure-native:insights:DataCollectionRule", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName")},
+	{Token: "azure-native:insights:DataCollectionRuleAssociation", MockID: rt.ID("extension", "Microsoft.Insights/dataCollectionRuleAssociations", "associationName")},
+	{Token: "azure-native:insights:DiagnosticSetting", MockID: rt.ID("extension", "Microsoft.Insights/diagnosticSettings", "name")},
+
+	{
+		Token:  "azure-native:managedidentity:FederatedIdentityCredential",
+		MockID: rt.ID("armChild", "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", "federatedIdentityCredentials", "federatedIdentityCredentialResourceName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("resourceName", anPath), rt.Replaced("federatedIdentityCredentialResourceName", anPath),
+		},
+	},
+	{
+		Token: "azure-native:managedidentity:UserAssignedIdentity", Tags: "tags",
+		MockID: rt.ID("userAssignedIdentity"),
+		Replaces: []rt.Replace{
+			rt.Replaced("resourceName", anPath), rt.Replaced("location", anMut),
+		},
+	},
+
+	{Token: network + "FlowLog", Tags: "tags", MockID: rt.ID("armChild", "Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName")},
+	{Token: network + "NatGateway", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/natGateways", "natGatewayName")},
+	{Token: network + "NetworkSecurityGroup", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName")},
+	{Token: network + "PublicIPAddress", Tags: "tags", MockID: rt.ID("publicIPAddress")},
+	{
+		Token: network + "Subnet", Stateful: true,
+		MockID: rt.ID("armChild", "Microsoft.Network/virtualNetworks", "virtualNetworkName", "subnets", "subnetName"),
+		// [an-force] lists no other force-new property for Subnet.
+		Replaces: []rt.Replace{
+			rt.Replaced("subnetName", anPath), rt.Replaced("virtualNetworkName", anPath),
+		},
+	},
+	{
+		Token: network + "VirtualNetwork", Stateful: true, Tags: "tags",
+		MockID: rt.ID("arm", "Microsoft.Network/virtualNetworks", "virtualNetworkName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("virtualNetworkName", anPath), rt.Replaced("location", anForce),
+		},
+	},
+
+	{Token: "azure-native:operationalinsights:Workspace", Stateful: true, Tags: "tags", MockID: rt.ID("logAnalyticsWorkspace")},
+
+	{
+		Token: "azure-native:resources:ResourceGroup", Stateful: true, Tags: "tags",
+		MockID: rt.ID("resourceGroup"),
+		// resourceGroupName is the package rule.
+		Replaces: []rt.Replace{rt.Replaced("location", anForce)},
+	},
+
+	{
+		Token: "azure-native:storage:BlobContainer", Stateful: true,
+		MockID: rt.ID("blobContainer"),
+		// [an-force] lists no other force-new property for BlobContainer.
+		Replaces: []rt.Replace{
+			rt.Replaced("accountName", anPath),
+			rt.Replaced("containerName", anPath),
+			rt.Refused("defaultEncryptionScope", azSA+": default_encryption_scope"),
+			rt.Refused("denyEncryptionScopeOverride", azSA+": encryption_scope_override_enabled"),
+		},
+	},
+	{Token: "azure-native:storage:BlobServiceProperties", MockID: rt.ID("blobServiceProperties")},
+	{Token: "azure-native:storage:ManagementPolicy", MockID: rt.ID("storageManagementPolicy")},
+	{
+		Token: "azure-native:storage:StorageAccount", Stateful: true, Tags: "tags",
+		MockID: rt.ID("storageAccount"),
+		Replaces: []rt.Replace{
+			rt.Replaced("accountName", anPath),
+			rt.Replaced("location", anForce),
+			rt.Replaced("isHnsEnabled", anForce),
+			// account_kind: only an upgrade to StorageV2 (or from Storage)
+			// happens in place.
+			rt.Refused("kind", azSA+": account_kind").If(storageKindNotUpgradable),
+			// account_tier is ForceNew, and account_replication_type cannot
+			// move between zonal and non-zonal redundancy in place.
+			rt.Refused("sku.name", azSA+": account_tier, account_replication_type").If(storageSkuNotConvertible),
+			rt.Refused("dnsEndpointType", azSA+": dns_endpoint_type"),
+			rt.Refused("enableNfsV3", azSA+": nfsv3_enabled"),
+			rt.Refused("encryption.requireInfrastructureEncryption", azSA+": infrastructure_encryption_enabled"),
+			rt.Refused("encryption.services.queue.keyType", azSA+": queue_encryption_key_type"),
+			rt.Refused("encryption.services.table.keyType", azSA+": table_encryption_key_type"),
+		},
+	},
+
+	// Entra ID (pulumi-azuread v5). IDs are what the provider reports:
+	// object IDs (UUIDs) for groups, catalogs, access packages and
+	// policies, and compound IDs for the associations.
+	{Token: "azuread:index/accessPackage:AccessPackage", MockID: rt.ID("accessPackage")},
+	{Token: "azuread:index/accessPackageAssignmentPolicy:AccessPackageAssignmentPolicy", MockID: rt.ID("accessPackageAssignmentPolicy")},
+	{Token: "azuread:index/accessPackageCatalog:AccessPackageCatalog", MockID: rt.ID("accessPackageCatalog")},
+	{Token: "azuread:index/accessPackageResourceCatalogAssociation:AccessPackageResourceCatalogAssociation", MockID: rt.ID("catalogResourceAssociation")},
+	{Token: "azuread:index/accessPackageResourcePackageAssociation:AccessPackageResourcePackageAssociation", MockID: rt.ID("packageResourceAssociation")},
+	{
+		// A directory group holds its members, who are not in the stack:
+		// recreating one empties it and drops every assignment to it.
+		Token: "azuread:index/group:Group", Stateful: true,
+		MockID: rt.ID("entraGroup"),
+	},
+}
+
+// osSKUNotMigratable is true unless both SKUs are Ubuntu or AzureLinux
+// variants, between which AKS migrates a pool in place.
+func osSKUNotMigratable(old, new any) bool {
+	return !migratableOSSKU(old) || !migratableOSSKU(new)
+}
+
+func migratableOSSKU(v any) bool {
+	s, ok := v.(string)
+	return ok && (strings.HasPrefix(s, "Ubuntu") || strings.HasPrefix(s, "AzureLinux"))
+}
+
+// storageKindNotUpgradable is true unless the account is upgraded to
+// StorageV2 or from a general-purpose v1 ("Storage") account.
+func storageKindNotUpgradable(old, new any) bool {
+	return old != "Storage" && new != "StorageV2"
+}
+
+// storageSkuNotConvertible is true when a storage SKU such as
+// "Standard_GRS" changes tier (Standard/Premium) or moves between zonal
+// (ZRS, GZRS, RAGZRS) and non-zonal (LRS, GRS, RAGRS) redundancy.
+func storageSkuNotConvertible(old, new any) bool {
+	o, okOld := old.(string)
+	n, okNew := new.(string)
+	if !okOld || !okNew {
+		return true
+	}
+	oTier, oRep, _ := strings.Cut(o, "_")
+	nTier, nRep, _ := strings.Cut(n, "_")
+	return oTier != nTier || strings.Contains(oRep, "ZRS") != strings.Contains(nRep, "ZRS")
+}

@@ -1,0 +1,33 @@
+package faketypes
+
+import rt "github.com/plinth-dev/plinth/platform/resourcetype"
+
+// Registry holds every type the fake backend registers.
+var Registry = rt.NewRegistry(
+	rt.Type{Token: "pulumi:providers:plinthfake"},
+	fake("AccessCatalog", rt.ID("fake", "access-catalogs")),
+	fake("AccessPackage", rt.ID("fake", "access-packages")),
+	fake("BackupPlan", rt.ID("fake", "backup-plans")),
+	fake("Bucket", rt.ID("fake", "buckets")),
+	fake("Cluster", rt.ID("fakeCluster")),
+	fake("EgressIP", rt.ID("fakeEgressIP")),
+	untagged(fake("Grant", rt.ID("fake", "grants"))),
+	fake("Group", rt.ID("fake", "groups")),
+	fake("Identity", rt.ID("fakeIdentity")),
+	fake("Network", rt.ID("fake", "networks")),
+	fake("NodePool", rt.ID("fake", "node-pools")),
+	fake("Schedule", rt.ID("fakeSchedule")),
+	untagged(fake("Subnet", rt.ID("fake", "subnets"))),
+)
+
+// fake is the entry of plinthfake:index:<name>.
+func fake(name string, id rt.MockID) rt.Type {
+	return rt.Type{Token: "plinthfake:index:" + name, Tags: "tags", MockID: id}
+}
+
+// untagged is t without tags: as in the clouds, a subnet and a role
+// grant take none.
+func untagged(t rt.Type) rt.Type {
+	t.Tags = ""
+	return t
+}

@@ -1,0 +1,111 @@
+package faketypes_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/fake/faketypes"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+// renderEverything renders every capability of the fake backend, options
+// on, each spec tagged: a network with NAT, a cluster with its pools, a
+// workload identity with a grant, backup storage, managed backup, a power
+// schedule, and an access catalog and package that creates a group.
+func renderEverything(t *testing.T) *platformtest.Snapshot {
+	t.Helper()
+	tags := platform.Tags{"team": "platform"}
+	snap, err := platformtest.Render("dev", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		netSpec := platformtest.NetworkSpecs()[0]
+		netSpec.NAT.Enabled, netSpec.Tags = true, tags
+		network, err := b.NewNetwork(ctx, netSpec)
+		if err != nil {
+			return err
+		}
+		clusterSpec := platformtest.ClusterSpec(platform.CloudFake, "dev", platform.ClusterNetwork{Spec: netSpec, Outputs: *network})
+		clusterSpec.Tags = tags
+		cluster, err := b.NewCluster(ctx, clusterSpec)
+		if err != nil {
+			return err
+		}
+		storage, err := b.NewBackupStorage(ctx, platform.BackupStorageSpec{Name: "backups", Cluster: cluster, SoftDeleteDays: 14, Tags: tags})
+		if err != nil {
+			return err
+		}
+		if _, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
+			Name: "velero", Cluster: cluster, Namespace: "velero", ServiceAccount: "velero", Grants: storage.Grants, Tags: tags,
+		}); err != nil {
+			return err
+		}
+		if err := b.NewManagedBackup(ctx, platform.ManagedBackupSpec{
+			Name: "backup", Cluster: cluster, Tags: tags,
+			Schedules: []platform.BackupSchedule{{Name: "daily", Cron: "0 3 * * *", TTL: 7 * 24 * time.Hour}},
+		}); err != nil {
+			return err
+		}
+		if _, err := b.NewPowerSchedule(ctx, platform.PowerScheduleSpec{
+			Name: "office-hours", Cluster: clusterSpec, Outputs: cluster,
+			Days:  []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+			Start: "07:00", Stop: "19:00", TimeZone: "Europe/Berlin", Tags: tags,
+		}); err != nil {
+			return err
+		}
+		catalog, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev", Description: "d", Tags: tags})
+		if err != nil {
+			return err
+		}
+		_, err = b.NewAccessPackage(ctx, platform.AccessPackageSpec{
+			Name: "payments", Team: "payments", Namespaces: []string{"payments"},
+			Levels: []platform.AccessLevelSpec{{
+				Name: "reader", Role: platform.AccessView, Requestors: []string{"group:members"}, MaxDuration: 90 * 24 * time.Hour,
+			}},
+			Cluster: cluster, Catalog: catalog, Tags: tags,
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// TestRegistryListsExactlyTheRegisteredTypes checks the registry against a
+// render of every capability of the fake: every registered type is in it,
+// carrying the spec's tags where it takes tags and none where it takes
+// none, and every type in it is registered by the render.
+func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
+	snap := renderEverything(t)
+	registered := map[string]bool{}
+	for i := range snap.Resources {
+		r := &snap.Resources[i]
+		if !r.Custom {
+			continue
+		}
+		registered[r.Type] = true
+		typ, known := faketypes.Registry.Lookup(r.Type)
+		if !known {
+			t.Errorf("%s %s: not in the registry; add it to platform/fake/faketypes", r.Type, r.Name)
+			continue
+		}
+		tags, tagged := r.Input("tags")
+		switch {
+		case typ.Tags == "" && tagged:
+			t.Errorf("%s %s has tags %v, but the registry says the type takes none", r.Type, r.Name, tags)
+		case typ.Tags != "" && platformtest.StringMap(t, tags)["team"] != "platform":
+			t.Errorf("%s %s: tags %v, want the spec's", r.Type, r.Name, tags)
+		}
+	}
+	for _, typ := range faketypes.Registry.Tokens() {
+		if !registered[typ] {
+			t.Errorf("the registry lists %s, which the render does not register: a typo, or a type the fake no longer uses", typ)
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package gketypes
+
+import (
+	"net/netip"
+
+	rt "github.com/plinth-dev/plinth/platform/resourcetype"
+)
+
+// tfGoogle is the source of every replace rule here: terraform-provider-google
+// v5.42.0 (which pulumi-gcp v7.38 bridges), the ForceNew fields (and
+// CustomizeDiff ForceNewIfChange) of the file named with the rule, under
+// google/services/; pulumi-gcp renames snake_case to camelCase and
+// pluralizes lists (guest_accelerator -> guestAccelerators). Re-check the
+// rules when the pin moves.
+const tfGoogle = "[tf-google] terraform-provider-google v5.42.0 "
+
+// Sources by file.
+const (
+	tfCluster    = tfGoogle + "container/resource_container_cluster.go"
+	tfNodePool   = tfGoogle + "container/resource_container_node_pool.go"
+	tfNodeConfig = tfGoogle + "container/node_config.go"
+	tfNetwork    = tfGoogle + "compute/resource_compute_network.go"
+	tfSubnetwork = tfGoogle + "compute/resource_compute_subnetwork.go"
+	tfBucket     = tfGoogle + "storage/resource_storage_bucket.go"
+	tfAccount    = tfGoogle + "resourcemanager/resource_google_service_account.go"
+)
+
+// Registry holds every type the GKE backend registers.
+var Registry = rt.NewRegistry(rt.WithPackageRules("gcp", []rt.Replace{
+	// Every google resource Plinth creates has project ForceNew.
+	rt.Replaced("project", tfGoogle+"(project is ForceNew on every resource)"),
+}, types...)...)
+
+// types are the backend's types, the provider first, then sorted by
+// token. Stateful types hold data or everything inside them.
+var types = []rt.Type{
+	{Token: "pulumi:providers:gcp"},
+
+	{
+		// A directory group holds its members, who are not in the stack:
+		// recreating one empties it and drops every assignment to it. Its
+		// labels say what kind of group it is
+		// ("cloudidentity.googleapis.com/groups.discussion_forum",
+		// "...security"); the API rejects any other key, so it takes no
+		// tags.
+		Token: "gcp:cloudidentity/group:Group", Stateful: true,
+		MockID: rt.ID("cloudIdentityGroup"),
+	},
+	{Token: "gcp:cloudidentity/groupMembership:GroupMembership", MockID: rt.ID("cloudIdentityMembership")},
+	{Token: "gcp:cloudscheduler/job:Job", MockID: rt.ID("gcpLocated", "jobs", "ENABLED")},
+	{Token: "gcp:compute/address:Address", Tags: "labels", MockID: rt.ID("gcpAddress")},
+	{Token: "gcp:compute/firewall:Firewall", MockID: rt.ID("gcpGlobal", "firewalls")},
+	{
+		Token: "gcp:compute/network:Network", Stateful: true,
+		MockID: rt.ID("gcpGlobal", "networks"),
+		Replaces: []rt.Replace{
+			rt.Replaced("name", tfNetwork),
+			rt.Replaced("autoCreateSubnetworks", tfNetwork),
+			rt.Replaced("description", tfNetwork),
+			rt.Replaced("enableUlaInternalIpv6", tfNetwork),
+			rt.Replaced("internalIpv6Range", tfNetwork),
+			rt.Replaced("mtu", tfNetwork),
+		},
+	},
+	{Token: "gcp:compute/router:Router", MockID: rt.ID("gcpRegional", "routers")},
+	{Token: "gcp:compute/routerNat:RouterNat", MockID: rt.ID("routerNat")},
+	{
+		Token: "gcp:compute/subnetwork:Subnetwork", Stateful: true,
+		MockID: rt.ID("gcpRegional", "subnetworks"),
+		Replaces: []rt.Replace{
+			rt.Replaced("name", tfSubnetwork),
+			rt.Replaced("network", tfSubnetwork),
+			rt.Replaced("region", tfSubnetwork),
+			rt.Replaced("description", tfSubnetwork),
+			rt.Replaced("purpose", tfSubnetwork),
+			rt.Replaced("externalIpv6Prefix", tfSubnetwork),
+			// ForceNewIfChange(IsShrinkageIpCidr): widening is an update.
+			rt.Replaced("ipCidrRange", tfSubnetwork+" ForceNewIfChange(IsShrinkageIpCidr)").If(cidrNotWidened),
+		},
+	},
+	{
+		Token: "gcp:container/cluster:Cluster", Stateful: true, Tags: "resourceLabels",
+		MockID: rt.ID("gkeCluster"),
+		Replaces: append(replacedBy(tfCluster,
+			"name",
+			"location",
+			"description",
+			"network",
+			"subnetwork",
+			"networkingMode",
+			"datapathProvider",
+			"defaultMaxPodsPerNode",
+			"clusterIpv4Cidr",
+			"enableAutopilot",
+			"enableKubernetesAlpha",
+			"enableMultiNetworking",
+			"enableTpu",
+			"initialNodeCount",
+			"nodePools",
+			"confidentialNodes",
+			"masterAuth.clientCertificateConfig",
+			"clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey",
+			"ipAllocationPolicy.clusterIpv4CidrBlock",
+			"ipAllocationPolicy.clusterSecondaryRangeName",
+			"ipAllocationPolicy.podCidrOverprovisionConfig",
+			"ipAllocationPolicy.servicesIpv4CidrBlock",
+			"ipAllocationPolicy.servicesSecondaryRangeName",
+			"ipAllocationPolicy.stackType",
+			// enablePrivateEndpoint is updatable in v5.42; these are not.
+			"privateClusterConfig.enablePrivateNodes",
+			"privateClusterConfig.masterIpv4CidrBlock",
+			"privateClusterConfig.privateEndpointSubnetwork",
+		), nodeConfigRules...),
+	},
+	{
+		// Its labels go on the nodes' VMs: nodeConfig.resourceLabels (the
+		// NodeConfig's labels are Kubernetes node labels, not GCP labels).
+		Token: "gcp:container/nodePool:NodePool", Stateful: true, Tags: "nodeConfig.resourceLabels",
+		MockID: rt.ID("gkeNodePool"),
+		Replaces: append(replacedBy(tfNodePool,
+			"name",
+			"namePrefix",
+			"cluster",
+			"location",
+			"initialNodeCount",
+			"maxPodsPerNode",
+			"placementPolicy",
+			"queuedProvisioning",
+			"networkConfig.additionalNodeNetworkConfigs",
+			"networkConfig.additionalPodNetworkConfigs",
+			"networkConfig.createPodRange",
+			"networkConfig.podCidrOverprovisionConfig",
+			"networkConfig.podIpv4CidrBlock",
+			"networkConfig.podRange",
+		), nodeConfigRules...),
+	},
+	{Token: "gcp:gkebackup/backupPlan:BackupPlan", Tags: "labels", MockID: rt.ID("gkeBackupPlan")},
+	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
+	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
+	{Token: "gcp:projects/iAMMember:IAMMember", MockID: rt.ID("iamMember", "project", "")},
+	{
+		Token:    "gcp:serviceaccount/account:Account",
+		MockID:   rt.ID("serviceAccount"),
+		Replaces: []rt.Replace{rt.Replaced("accountId", tfAccount)},
+	},
+	{Token: "gcp:serviceaccount/iAMMember:IAMMember", MockID: rt.ID("iamMember", "serviceAccountId", "")},
+	{
+		Token: "gcp:storage/bucket:Bucket", Stateful: true, Tags: "labels",
+		MockID: rt.ID("storageBucket"),
+		Replaces: replacedBy(tfBucket,
+			"name",
+			"location",
+			"enableObjectRetention",
+			"customPlacementConfig.dataLocations",
+		),
+	},
+	{Token: "gcp:storage/bucketIAMMember:BucketIAMMember", MockID: rt.ID("iamMember", "bucket", "b/")},
+	{Token: "gcp:workflows/workflow:Workflow", Tags: "labels", MockID: rt.ID("gcpLocated", "workflows", "ACTIVE")},
+}
+
+// nodeConfigRules are the ForceNew fields of the node configuration block
+// GKE clusters and node pools share. machineType, diskSizeGb and diskType
+// are not among them: since v5 the provider updates them in place, and GKE
+// recreates the nodes one surge at a time.
+var nodeConfigRules = replacedBy(tfNodeConfig,
+	"nodeConfig.advancedMachineFeatures",
+	"nodeConfig.bootDiskKmsKey",
+	"nodeConfig.confidentialNodes",
+	"nodeConfig.enableConfidentialStorage",
+	"nodeConfig.ephemeralStorageLocalSsdConfig",
+	"nodeConfig.guestAccelerators",
+	"nodeConfig.gvnic",
+	"nodeConfig.hostMaintenancePolicy",
+	"nodeConfig.localNvmeSsdBlockConfig",
+	"nodeConfig.localSsdCount",
+	"nodeConfig.metadata",
+	"nodeConfig.minCpuPlatform",
+	"nodeConfig.nodeGroup",
+	"nodeConfig.oauthScopes",
+	"nodeConfig.preemptible",
+	"nodeConfig.reservationAffinity",
+	"nodeConfig.secondaryBootDisks",
+	"nodeConfig.serviceAccount",
+	"nodeConfig.shieldedInstanceConfig",
+	"nodeConfig.soleTenantConfig",
+	"nodeConfig.spot",
+)
+
+// replacedBy returns one Replaced rule per path, all from source.
+func replacedBy(source string, paths ...string) []rt.Replace {
+	out := make([]rt.Replace, len(paths))
+	for i, p := range paths {
+		out[i] = rt.Replaced(p, source)
+	}
+	return out
+}
+
+// cidrNotWidened is true unless the new range contains the whole old one.
+func cidrNotWidened(old, new any) bool {
+	o, okOld := prefixOf(old)
+	n, okNew := prefixOf(new)
+	if !okOld || !okNew {
+		return true
+	}
+	return n.Bits() > o.Bits() || !n.Contains(o.Addr())
+}
+
+func prefixOf(v any) (netip.Prefix, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	return p.Masked(), true
+}
