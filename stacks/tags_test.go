@@ -31,7 +31,7 @@ func TestEveryTaggableResourceIsTagged(t *testing.T) {
 			}
 			prop, known := stacks.Project().TagsProperty(r.Type)
 			if !known {
-				t.Errorf("%s: %s is not in the %s backend's TagsProperty table; add it", env.Name, r.Type, pkg)
+				t.Errorf("%s: %s is not in the %s backend's registry of resource types (akstypes, gketypes); add it", env.Name, r.Type, pkg)
 				continue
 			}
 			if prop == "" {

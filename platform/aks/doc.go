@@ -25,8 +25,8 @@
 // Schedules start at the next occurrence of their time of day after
 // Config.Now, which offline renders fix so that snapshots are stable.
 //
-// TagsProperty says, for each resource type the backend registers, which
-// input carries tags, read by reflection from the SDKs' Args types, so that
-// a test walking a snapshot can hold every taggable resource to the
-// required tags.
+// Every resource type the backend registers is in its registry,
+// platform/aks/akstypes, which imports no SDK: whether it is stateful, the
+// inputs whose change replaces it, the input that carries its tags
+// (TagsProperty) and its ID under the mocks.
 package aks

@@ -2,22 +2,36 @@ package aks_test
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	automation "github.com/pulumi/pulumi-azure-native-sdk/automation/v2/v20231101"
+	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
+	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
+	"github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
+	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
+	"github.com/pulumi/pulumi-azuread/sdk/v5/go/azuread"
+
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks"
+	"github.com/plinth-dev/plinth/platform/aks/akstypes"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// TestTagsPropertyKnowsEveryRegisteredType renders every capability of
+// TestRegistryListsExactlyTheRegisteredTypes renders every capability of
 // the backend (a locked network, a cluster with monitoring, workload
 // identities, locked backup storage, access packages and a power schedule)
-// and checks each registered type against TagsProperty: known, carrying
-// the spec's tags where it takes tags and no tags where it takes none. The
-// table holds nothing the backend does not register.
-func TestTagsPropertyKnowsEveryRegisteredType(t *testing.T) {
+// and checks the registry (akstypes) against it: every registered type is
+// in it, carrying the spec's tags where it takes tags and no tags where it
+// takes none, and every type in it is registered by some render.
+func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	backupSnap, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.Locked = true })
 	clusterSnap, _ := renderCluster(t, nil)
 	accessSnap, _ := renderAccess(t, nil)
@@ -34,13 +48,13 @@ func TestTagsPropertyKnowsEveryRegisteredType(t *testing.T) {
 			registered[r.Type] = true
 			property, known := aks.TagsProperty(r.Type)
 			if !known {
-				t.Errorf("%s %s: TagsProperty does not know the type; add it to registeredTypes", r.Type, r.Name)
+				t.Errorf("%s %s: not in the registry; add it to platform/aks/akstypes", r.Type, r.Name)
 				continue
 			}
 			tags, tagged := r.Input("tags")
 			switch {
 			case property == "" && tagged:
-				t.Errorf("%s %s has tags %v, but TagsProperty says the type takes none", r.Type, r.Name, tags)
+				t.Errorf("%s %s has tags %v, but the registry says the type takes none", r.Type, r.Name, tags)
 			case property != "" && strings.HasPrefix(r.Type, "pulumi:providers:"):
 				t.Errorf("%s: a provider with tags %q", r.Type, property)
 			case property != "" && !tagged:
@@ -48,11 +62,78 @@ func TestTagsPropertyKnowsEveryRegisteredType(t *testing.T) {
 			}
 		}
 	}
-	if known := aks.RegisteredTypeTokens(); !slices.Equal(known, slices.Sorted(maps.Keys(registered))) {
-		for _, typ := range known {
-			if !registered[typ] {
-				t.Errorf("TagsProperty knows %s, which no test render registers: a typo, or a type the backend no longer uses", typ)
-			}
+	for _, typ := range akstypes.Registry.Tokens() {
+		if !registered[typ] {
+			t.Errorf("the registry lists %s, which no test render registers: a typo, or a type the backend no longer uses", typ)
+		}
+	}
+}
+
+// sdkArgs maps each type of the registry to the zero value of its SDK
+// Args, whose Tags field says whether the type takes tags.
+var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
+	"pulumi:providers:azure-native": azurenative.ProviderArgs{},
+	"pulumi:providers:azuread":      azuread.ProviderArgs{},
+
+	"azure-native:authorization:ManagementLockByScope": authorization.ManagementLockByScopeArgs{},
+	"azure-native:authorization:RoleAssignment":        authorization.RoleAssignmentArgs{},
+	"azure-native:authorization:RoleDefinition":        authorization.RoleDefinitionArgs{},
+
+	"azure-native:automation/v20231101:AutomationAccount": automation.AutomationAccountArgs{},
+	"azure-native:automation/v20231101:JobSchedule":       automation.JobScheduleArgs{},
+	"azure-native:automation/v20231101:Runbook":           automation.RunbookArgs{},
+	"azure-native:automation/v20231101:Schedule":          automation.ScheduleArgs{},
+
+	"azure-native:containerservice/v20241001:AgentPool":                containerservice.AgentPoolArgs{},
+	"azure-native:containerservice/v20241001:MaintenanceConfiguration": containerservice.MaintenanceConfigurationArgs{},
+	"azure-native:containerservice/v20241001:ManagedCluster":           containerservice.ManagedClusterArgs{},
+
+	"azure-native:insights:DataCollectionRule":            insights.DataCollectionRuleArgs{},
+	"azure-native:insights:DataCollectionRuleAssociation": insights.DataCollectionRuleAssociationArgs{},
+	"azure-native:insights:DiagnosticSetting":             insights.DiagnosticSettingArgs{},
+
+	"azure-native:managedidentity:FederatedIdentityCredential": managedidentity.FederatedIdentityCredentialArgs{},
+	"azure-native:managedidentity:UserAssignedIdentity":        managedidentity.UserAssignedIdentityArgs{},
+
+	"azure-native:network/v20240501:FlowLog":              network.FlowLogArgs{},
+	"azure-native:network/v20240501:NatGateway":           network.NatGatewayArgs{},
+	"azure-native:network/v20240501:NetworkSecurityGroup": network.NetworkSecurityGroupArgs{},
+	"azure-native:network/v20240501:PublicIPAddress":      network.PublicIPAddressArgs{},
+	"azure-native:network/v20240501:Subnet":               network.SubnetArgs{},
+	"azure-native:network/v20240501:VirtualNetwork":       network.VirtualNetworkArgs{},
+
+	"azure-native:operationalinsights:Workspace": operationalinsights.WorkspaceArgs{},
+
+	"azure-native:resources:ResourceGroup": resources.ResourceGroupArgs{},
+
+	"azure-native:storage:BlobContainer":         storage.BlobContainerArgs{},
+	"azure-native:storage:BlobServiceProperties": storage.BlobServicePropertiesArgs{},
+	"azure-native:storage:ManagementPolicy":      storage.ManagementPolicyArgs{},
+	"azure-native:storage:StorageAccount":        storage.StorageAccountArgs{},
+
+	"azuread:index/accessPackage:AccessPackage":                                                     azuread.AccessPackageArgs{},
+	"azuread:index/accessPackageAssignmentPolicy:AccessPackageAssignmentPolicy":                     azuread.AccessPackageAssignmentPolicyArgs{},
+	"azuread:index/accessPackageCatalog:AccessPackageCatalog":                                       azuread.AccessPackageCatalogArgs{},
+	"azuread:index/accessPackageResourceCatalogAssociation:AccessPackageResourceCatalogAssociation": azuread.AccessPackageResourceCatalogAssociationArgs{},
+	"azuread:index/accessPackageResourcePackageAssociation:AccessPackageResourcePackageAssociation": azuread.AccessPackageResourcePackageAssociationArgs{},
+	"azuread:index/group:Group": azuread.GroupArgs{},
+}
+
+// TestRegistryTagsFollowTheSDK checks each type's Tags in the registry
+// against its SDK Args: "tags" exactly when the Args have a Tags field of
+// key/value strings. A Tags field of another shape (a list of labels, as
+// some Entra ID objects have) is not where Plinth's tags go.
+func TestRegistryTagsFollowTheSDK(t *testing.T) {
+	if got, want := slices.Sorted(maps.Keys(sdkArgs)), akstypes.Registry.Tokens(); !slices.Equal(got, want) {
+		t.Fatalf("sdkArgs has %v,\nthe registry %v", got, want)
+	}
+	for token, args := range sdkArgs {
+		want := ""
+		if f, ok := args.ElementType().FieldByName("Tags"); ok && f.Type == reflect.TypeFor[map[string]string]() {
+			want, _, _ = strings.Cut(f.Tag.Get("pulumi"), ",")
+		}
+		if got, _ := aks.TagsProperty(token); got != want {
+			t.Errorf("%s: the registry says tags %q, the SDK's Args %q", token, got, want)
 		}
 	}
 }

@@ -17,8 +17,8 @@
 // the workflows' service account holds only a custom role to resize node
 // pools, the scheduler's only roles/workflows.invoker.
 //
-// TagsProperty says, for every resource type the backend registers, which
-// input carries the spec's tags as GCP labels ("" for types without
-// labels), so that tests and tools can check that every labeled resource
-// carries the required tags.
+// Every resource type the backend registers is in its registry,
+// platform/gke/gketypes, which imports no SDK: whether it is stateful, the
+// inputs whose change replaces it, the input that carries the spec's tags
+// as GCP labels (TagsProperty) and its ID under the mocks.
 package gke

@@ -1,12 +1,28 @@
 package gke_test
 
 import (
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudidentity"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudscheduler"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/gkebackup"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/privilegedaccessmanager"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/workflows"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/gke"
+	"github.com/plinth-dev/plinth/platform/gke/gketypes"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -52,30 +68,115 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 	})
 }
 
-// Every type the backend registers is known to TagsProperty, and every
-// resource whose type takes labels carries the spec's tags at exactly the
-// property TagsProperty names (C7).
-func TestTagsPropertyCoversTheBackend(t *testing.T) {
+// TestRegistryListsExactlyTheRegisteredTypes renders every capability of
+// the backend and checks the registry (gketypes) against it: every
+// registered type is in it, every resource whose type takes labels carries
+// the spec's tags at exactly the property it names (C7), and every type in
+// it is registered by the render.
+func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	snap := renderEverything(t)
-	types := map[string]int{}
+	registered := map[string]bool{}
 	for i := range snap.Resources {
 		r := &snap.Resources[i]
-		if !r.Custom || r.Type == "pulumi:providers:gcp" {
-			continue
+		if !r.Custom {
+			continue // the tests' components
 		}
-		types[r.Type]++
+		registered[r.Type] = true
 		prop, known := gke.TagsProperty(r.Type)
 		switch {
 		case !known:
-			t.Errorf("%s (%s): TagsProperty does not know the type; add it to registeredTypes", r.Type, r.Name)
+			t.Errorf("%s (%s): not in the registry; add it to platform/gke/gketypes", r.Type, r.Name)
 		case prop != "":
 			expect(t, r, prop, networkTags)
 		}
 	}
-	// The render reaches every kind of resource the backend creates.
-	if len(types) != 20 {
-		t.Errorf("%d types rendered, want the 20 the backend registers: %v", len(types), types)
+	for _, typ := range gketypes.Registry.Tokens() {
+		if !registered[typ] {
+			t.Errorf("the registry lists %s, which the render does not register: a typo, or a type the backend no longer uses", typ)
+		}
 	}
+}
+
+// sdkArgs maps each type of the registry to the zero value of its SDK
+// Args, whose label fields say where the type takes labels.
+var sdkArgs = map[string]pulumi.Input{
+	"pulumi:providers:gcp":                                gcp.ProviderArgs{},
+	"gcp:cloudidentity/group:Group":                       cloudidentity.GroupArgs{},
+	"gcp:cloudidentity/groupMembership:GroupMembership":   cloudidentity.GroupMembershipArgs{},
+	"gcp:cloudscheduler/job:Job":                          cloudscheduler.JobArgs{},
+	"gcp:compute/address:Address":                         compute.AddressArgs{},
+	"gcp:compute/firewall:Firewall":                       compute.FirewallArgs{},
+	"gcp:compute/network:Network":                         compute.NetworkArgs{},
+	"gcp:compute/router:Router":                           compute.RouterArgs{},
+	"gcp:compute/routerNat:RouterNat":                     compute.RouterNatArgs{},
+	"gcp:compute/subnetwork:Subnetwork":                   compute.SubnetworkArgs{},
+	"gcp:container/cluster:Cluster":                       container.ClusterArgs{},
+	"gcp:container/nodePool:NodePool":                     container.NodePoolArgs{},
+	"gcp:gkebackup/backupPlan:BackupPlan":                 gkebackup.BackupPlanArgs{},
+	"gcp:privilegedaccessmanager/entitlement:entitlement": privilegedaccessmanager.EntitlementArgs{},
+	"gcp:projects/iAMCustomRole:IAMCustomRole":            projects.IAMCustomRoleArgs{},
+	"gcp:projects/iAMMember:IAMMember":                    projects.IAMMemberArgs{},
+	"gcp:serviceaccount/account:Account":                  serviceaccount.AccountArgs{},
+	"gcp:serviceaccount/iAMMember:IAMMember":              serviceaccount.IAMMemberArgs{},
+	"gcp:storage/bucket:Bucket":                           storage.BucketArgs{},
+	"gcp:storage/bucketIAMMember:BucketIAMMember":         storage.BucketIAMMemberArgs{},
+	"gcp:workflows/workflow:Workflow":                     workflows.WorkflowArgs{},
+}
+
+// notCostLabels are the types whose labels field carries something other
+// than the spec's tags, so that they take none: Cloud Identity group labels
+// say what kind of group it is, and the API rejects any other key.
+var notCostLabels = []string{"gcp:cloudidentity/group:Group"}
+
+// TestRegistryTagsFollowTheSDK checks each type's Tags in the registry
+// against its SDK Args: a top-level Labels field, else a top-level
+// ResourceLabels field (GKE clusters), else the ResourceLabels of its
+// NodeConfig (GKE node pools, whose labels go on the nodes' VMs; the
+// NodeConfig's Labels are Kubernetes node labels, not GCP labels).
+func TestRegistryTagsFollowTheSDK(t *testing.T) {
+	if got, want := slices.Sorted(maps.Keys(sdkArgs)), gketypes.Registry.Tokens(); !slices.Equal(got, want) {
+		t.Fatalf("sdkArgs has %v,\nthe registry %v", got, want)
+	}
+	for token, args := range sdkArgs {
+		want := labelProperty(args.ElementType())
+		if slices.Contains(notCostLabels, token) {
+			want = ""
+		}
+		if got, _ := gke.TagsProperty(token); got != want {
+			t.Errorf("%s: the registry says labels %q, the SDK's Args %q", token, got, want)
+		}
+	}
+}
+
+var stringMap = reflect.TypeFor[map[string]string]()
+
+// labelProperty reads the label property of a resource from t, the input
+// struct its Args stand for.
+func labelProperty(t reflect.Type) string {
+	for _, name := range []string{"Labels", "ResourceLabels"} {
+		if f, ok := t.FieldByName(name); ok && f.Type == stringMap {
+			return propertyName(f)
+		}
+	}
+	if nc, ok := t.FieldByName("NodeConfig"); ok {
+		inner := nc.Type
+		if inner.Kind() == reflect.Pointer {
+			inner = inner.Elem()
+		}
+		if inner.Kind() == reflect.Struct {
+			if f, ok := inner.FieldByName("ResourceLabels"); ok && f.Type == stringMap {
+				return propertyName(nc) + "." + propertyName(f)
+			}
+		}
+	}
+	return ""
+}
+
+// propertyName is a struct field's Pulumi property name, from its pulumi
+// tag.
+func propertyName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("pulumi"), ",")
+	return name
 }
 
 func TestTagsProperty(t *testing.T) {
@@ -98,7 +199,7 @@ func TestTagsProperty(t *testing.T) {
 		{"gcp:privilegedaccessmanager/entitlement:entitlement", "", true},
 		{"gcp:compute/instance:Instance", "", false},
 		{"azure-native:resources:ResourceGroup", "", false},
-		{"pulumi:providers:gcp", "", false},
+		{"pulumi:providers:gcp", "", true},
 	} {
 		prop, known := gke.TagsProperty(tt.token)
 		if prop != tt.property || known != tt.known {
