@@ -15,10 +15,13 @@ import (
 // of type typ whose logical name is name, created with inputs through a
 // provider configured with providerInputs. The outputs are the inputs
 // (secrets kept) plus what the cloud computes, as a provider reports them.
-// A type without an answer in the shapes table is an error naming the file
-// to add it to: a made-up ID would prove nothing.
+// A type no registry lists (internal/typeregistry) is an error naming the
+// fix: a made-up ID would prove nothing.
 func Answer(typ, name string, inputs, providerInputs resource.PropertyMap) (string, resource.PropertyMap, error) {
 	shape, ok := shapes[typ]
+	if err := shapeErrors[typ]; err != nil {
+		return "", nil, fmt.Errorf("mockcloud: %s %q: %w", typ, name, err)
+	}
 	if !ok {
 		return "", nil, fmt.Errorf("no offline answer for resource type %q (%s): Plinth does not register it; answer it in the render (platformtest.WithResource, or project.Answers.Resources for plinth plan)", typ, name)
 	}

@@ -6,6 +6,9 @@
 //
 // It fails loudly on a resource type or invoke it has no answer for, rather
 // than inventing a shape: a test that passes against a made-up ID proves
-// nothing about a role assignment's scope. Add the type to ids.go or the
-// invoke to invokes.go.
+// nothing about a role assignment's scope. A type is answered when its
+// backend's registry (platform/aks/akstypes, platform/gke/gketypes,
+// platform/fake/faketypes, internal/kubetypes) lists it, with the name of
+// one of the ID shapes of ids_*.go; an invoke when invokes_*.go answers
+// it.
 package mockcloud

@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/plinth-dev/plinth/internal/typeregistry"
+	"github.com/plinth-dev/plinth/platform/resourcetype"
 )
 
 // call is one resource registration or invoke being answered: its inputs, the
@@ -76,10 +79,48 @@ func (c *call) fromProvider(key string) string {
 // shape computes a resource's ID and fills its computed outputs.
 type shape func(c *call) (string, error)
 
-// shapes answers each resource type Plinth creates with the ID the cloud
-// would return: the union of the per-cloud tables in ids_azure.go,
-// ids_gcp.go, ids_kubernetes.go and ids_fake.go.
-var shapes = merge(azureShapes, automationShapes, gcpShapes, kubernetesShapes, fakeShapes)
+// shapeKind is one ID shape a registry entry can name (its
+// resourcetype.MockID): how many parameters it takes, and how it builds
+// the shape from them.
+type shapeKind struct {
+	args  int
+	build func(args []string) shape
+}
+
+// fixed is a shape without parameters.
+func fixed(s shape) shapeKind { return shapeKind{build: func([]string) shape { return s }} }
+
+// shapeKinds are the ID shapes by name: the union of the per-cloud tables
+// in ids_azure.go, ids_azure_automation.go, ids_gcp.go, ids_kubernetes.go
+// and ids_fake.go.
+var shapeKinds = merge(azureShapes, automationShapes, gcpShapes, kubernetesShapes, fakeShapes)
+
+// shapes answers each resource type of the registries
+// (internal/typeregistry) with the ID the cloud would return, built from
+// the shape its entry names; shapeErrors holds the entries that name no
+// shape of shapeKinds, or give it the wrong number of parameters. Providers
+// name none: NewResource answers them all alike.
+var shapes, shapeErrors = buildShapes(typeregistry.All.Types())
+
+func buildShapes(types []resourcetype.Type) (map[string]shape, map[string]error) {
+	out, errs := map[string]shape{}, map[string]error{}
+	for _, t := range types {
+		id := t.MockID
+		if id.Shape == "" {
+			continue
+		}
+		kind, ok := shapeKinds[id.Shape]
+		switch {
+		case !ok:
+			errs[t.Token] = fmt.Errorf("its registry entry names the mock ID shape %q, which mockcloud does not have", id.Shape)
+		case len(id.Args) != kind.args:
+			errs[t.Token] = fmt.Errorf("its registry entry gives the mock ID shape %q %d parameters; it takes %d", id.Shape, len(id.Args), kind.args)
+		default:
+			out[t.Token] = kind.build(id.Args)
+		}
+	}
+	return out, errs
+}
 
 // merge joins tables that must not overlap.
 func merge[V any](tables ...map[string]V) map[string]V {

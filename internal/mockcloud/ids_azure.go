@@ -10,54 +10,46 @@ import (
 	"github.com/plinth-dev/plinth/platform/format"
 )
 
-// aksAPI is the type prefix of the AKS resources (API 2024-10-01).
-const aksAPI = "azure-native:containerservice/v20241001:"
-
-// azureShapes answers the azure-native and azuread types. Keep it sorted by
-// type.
-var azureShapes = map[string]shape{
-	"azure-native:authorization:ManagementLockByScope":    managementLock,
-	"azure-native:authorization:RoleAssignment":           roleAssignment,
-	"azure-native:authorization:RoleDefinition":           roleDefinition,
-	aksAPI + "AgentPool":                                  armChild("Microsoft.ContainerService/managedClusters", "resourceName", "agentPools", "agentPoolName"),
-	aksAPI + "MaintenanceConfiguration":                   armChild("Microsoft.ContainerService/managedClusters", "resourceName", "maintenanceConfigurations", "configName"),
-	aksAPI + "ManagedCluster":                             withOutputs(arm("Microsoft.ContainerService/managedClusters", "resourceName"), managedClusterOutputs),
-	"azure-native:insights:DataCollectionRule":            arm("Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName"),
-	"azure-native:insights:DataCollectionRuleAssociation": extension("Microsoft.Insights/dataCollectionRuleAssociations", "associationName"),
-	"azure-native:insights:DiagnosticSetting":             extension("Microsoft.Insights/diagnosticSettings", "name"),
-	"azure-native:managedidentity:FederatedIdentityCredential": armChild("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName",
-		"federatedIdentityCredentials", "federatedIdentityCredentialResourceName"),
-	"azure-native:managedidentity:UserAssignedIdentity":   userAssignedIdentity,
-	"azure-native:network/v20240501:FlowLog":              armChild("Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName"),
-	"azure-native:network/v20240501:NatGateway":           arm("Microsoft.Network/natGateways", "natGatewayName"),
-	"azure-native:network/v20240501:NetworkSecurityGroup": arm("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"),
-	"azure-native:network/v20240501:PublicIPAddress": withOutputs(arm("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), func(c *call) {
-		c.set("ipAddress", ipFrom(20, c.str("publicIpAddressName")))
-	}),
-	"azure-native:network/v20240501:Subnet":         armChild("Microsoft.Network/virtualNetworks", "virtualNetworkName", "subnets", "subnetName"),
-	"azure-native:network/v20240501:VirtualNetwork": arm("Microsoft.Network/virtualNetworks", "virtualNetworkName"),
-	"azure-native:operationalinsights:Workspace": withOutputs(arm("Microsoft.OperationalInsights/workspaces", "workspaceName"), func(c *call) {
-		c.set("customerId", uuidFrom("workspace-customer", c.str("workspaceName")))
-	}),
-	"azure-native:resources:ResourceGroup": resourceGroup,
-	"azure-native:storage:BlobContainer":   blobContainer,
-	"azure-native:storage:BlobServiceProperties": storageAccountChild("blobServices", "blobServicesName", func(c *call) {
-		c.set("type", "Microsoft.Storage/storageAccounts/blobServices")
-	}),
-	"azure-native:storage:ManagementPolicy": storageAccountChild("managementPolicies", "managementPolicyName", func(c *call) {
-		c.set("type", "Microsoft.Storage/storageAccounts/managementPolicies")
-		c.set("lastModifiedTime", "2026-01-01T00:00:00.0000000Z")
-	}),
-	"azure-native:storage:StorageAccount": storageAccount,
+// azureShapes are the ID shapes of azure-native and azuread types
+// (platform/aks/akstypes names them). Keep it sorted by name.
+var azureShapes = map[string]shapeKind{
 	// Entra ID (pulumi-azuread v5). IDs are what the provider reports:
 	// object IDs (UUIDs) for groups, catalogs, access packages and
 	// policies, and compound IDs for the associations.
-	"azuread:index/accessPackage:AccessPackage":                                                     accessPackage,
-	"azuread:index/accessPackageAssignmentPolicy:AccessPackageAssignmentPolicy":                     accessPackageAssignmentPolicy,
-	"azuread:index/accessPackageCatalog:AccessPackageCatalog":                                       accessPackageCatalog,
-	"azuread:index/accessPackageResourceCatalogAssociation:AccessPackageResourceCatalogAssociation": catalogResourceAssociation,
-	"azuread:index/accessPackageResourcePackageAssociation:AccessPackageResourcePackageAssociation": packageResourceAssociation,
-	"azuread:index/group:Group": entraGroup,
+	"accessPackage":                 fixed(accessPackage),
+	"accessPackageAssignmentPolicy": fixed(accessPackageAssignmentPolicy),
+	"accessPackageCatalog":          fixed(accessPackageCatalog),
+	// arm(typePath, nameKey) and armChild(typePath, parentKey, childType,
+	// nameKey): see their functions.
+	"arm":           {2, func(a []string) shape { return arm(a[0], a[1]) }},
+	"armChild":      {4, func(a []string) shape { return armChild(a[0], a[1], a[2], a[3]) }},
+	"blobContainer": fixed(blobContainer),
+	"blobServiceProperties": fixed(storageAccountChild("blobServices", "blobServicesName", func(c *call) {
+		c.set("type", "Microsoft.Storage/storageAccounts/blobServices")
+	})),
+	"catalogResourceAssociation": fixed(catalogResourceAssociation),
+	"entraGroup":                 fixed(entraGroup),
+	// extension(typePath, nameKey): an extension resource on the input
+	// resourceUri.
+	"extension": {2, func(a []string) shape { return extension(a[0], a[1]) }},
+	"logAnalyticsWorkspace": fixed(withOutputs(arm("Microsoft.OperationalInsights/workspaces", "workspaceName"), func(c *call) {
+		c.set("customerId", uuidFrom("workspace-customer", c.str("workspaceName")))
+	})),
+	"managedCluster":             fixed(withOutputs(arm("Microsoft.ContainerService/managedClusters", "resourceName"), managedClusterOutputs)),
+	"managementLock":             fixed(managementLock),
+	"packageResourceAssociation": fixed(packageResourceAssociation),
+	"publicIPAddress": fixed(withOutputs(arm("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), func(c *call) {
+		c.set("ipAddress", ipFrom(20, c.str("publicIpAddressName")))
+	})),
+	"resourceGroup":  fixed(resourceGroup),
+	"roleAssignment": fixed(roleAssignment),
+	"roleDefinition": fixed(roleDefinition),
+	"storageAccount": fixed(storageAccount),
+	"storageManagementPolicy": fixed(storageAccountChild("managementPolicies", "managementPolicyName", func(c *call) {
+		c.set("type", "Microsoft.Storage/storageAccounts/managementPolicies")
+		c.set("lastModifiedTime", "2026-01-01T00:00:00.0000000Z")
+	})),
+	"userAssignedIdentity": fixed(userAssignedIdentity),
 }
 
 var (

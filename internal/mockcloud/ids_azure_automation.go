@@ -9,17 +9,13 @@ import (
 	"github.com/plinth-dev/plinth/platform/format"
 )
 
-// automationAPI is the type prefix of the Azure Automation resources the
-// AKS power schedule registers (API 2023-11-01).
-const automationAPI = "azure-native:automation/v20231101:"
-
-// automationShapes answers the Automation types; merge it into
-// azureShapes (or list the four entries there).
-var automationShapes = map[string]shape{
-	automationAPI + "AutomationAccount": automationAccount,
-	automationAPI + "JobSchedule":       jobSchedule,
-	automationAPI + "Runbook":           runbook,
-	automationAPI + "Schedule":          automationSchedule,
+// automationShapes are the ID shapes of the Azure Automation resources
+// the AKS power schedule registers (API 2023-11-01).
+var automationShapes = map[string]shapeKind{
+	"automationAccount":  fixed(automationAccount),
+	"automationSchedule": fixed(automationSchedule),
+	"jobSchedule":        fixed(jobSchedule),
+	"runbook":            fixed(runbook),
 }
 
 var (

@@ -10,35 +10,38 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// gcpShapes answers the pulumi-gcp types. Keep it sorted by type.
-var gcpShapes = map[string]shape{
-	"gcp:cloudscheduler/job:Job":                        gcpLocated("jobs", "ENABLED"),
-	"gcp:cloudidentity/group:Group":                     cloudIdentityGroup,
-	"gcp:cloudidentity/groupMembership:GroupMembership": cloudIdentityMembership,
-	"gcp:compute/address:Address": withOutputs(gcpRegional("addresses"), func(c *call) {
+// gcpShapes are the ID shapes of pulumi-gcp types (platform/gke/gketypes
+// names them). Keep it sorted by name.
+var gcpShapes = map[string]shapeKind{
+	"cloudIdentityGroup":      fixed(cloudIdentityGroup),
+	"cloudIdentityMembership": fixed(cloudIdentityMembership),
+	"gcpAddress": fixed(withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
-	}),
-	"gcp:compute/firewall:Firewall":                       gcpGlobal("firewalls"),
-	"gcp:compute/network:Network":                         gcpGlobal("networks"),
-	"gcp:compute/router:Router":                           gcpRegional("routers"),
-	"gcp:compute/routerNat:RouterNat":                     routerNat,
-	"gcp:compute/subnetwork:Subnetwork":                   gcpRegional("subnetworks"),
-	"gcp:container/cluster:Cluster":                       gkeCluster,
-	"gcp:container/nodePool:NodePool":                     gkeNodePool,
-	"gcp:gkebackup/backupPlan:BackupPlan":                 gkeBackupPlan,
-	"gcp:privilegedaccessmanager/entitlement:entitlement": pamEntitlement,
-	"gcp:projects/iAMCustomRole:IAMCustomRole":            projectCustomRole,
-	"gcp:projects/iAMMember:IAMMember":                    iamMember(func(c *call) (string, error) { return c.need("project") }),
-	"gcp:serviceaccount/account:Account":                  serviceAccount,
-	"gcp:serviceaccount/iAMMember:IAMMember": iamMember(func(c *call) (string, error) {
-		return c.need("serviceAccountId")
-	}),
-	"gcp:storage/bucket:Bucket":       storageBucket,
-	"gcp:workflows/workflow:Workflow": gcpLocated("workflows", "ACTIVE"),
-	"gcp:storage/bucketIAMMember:BucketIAMMember": iamMember(func(c *call) (string, error) {
-		bucket, err := c.need("bucket")
-		return "b/" + bucket, err
-	}),
+	})),
+	// gcpGlobal(collection), gcpLocated(collection, state) and
+	// gcpRegional(collection): see their functions.
+	"gcpGlobal":     {1, func(a []string) shape { return gcpGlobal(a[0]) }},
+	"gcpLocated":    {2, func(a []string) shape { return gcpLocated(a[0], a[1]) }},
+	"gcpRegional":   {1, func(a []string) shape { return gcpRegional(a[0]) }},
+	"gkeBackupPlan": fixed(gkeBackupPlan),
+	"gkeCluster":    fixed(gkeCluster),
+	"gkeNodePool":   fixed(gkeNodePool),
+	// iamMember(key, prefix): a binding on the resource named by input key,
+	// written prefix+value ("b/<bucket>").
+	"iamMember": {2, func(a []string) shape {
+		return iamMember(func(c *call) (string, error) {
+			v, err := c.need(a[0])
+			if err != nil {
+				return "", err
+			}
+			return a[1] + v, nil
+		})
+	}},
+	"pamEntitlement":    fixed(pamEntitlement),
+	"projectCustomRole": fixed(projectCustomRole),
+	"routerNat":         fixed(routerNat),
+	"serviceAccount":    fixed(serviceAccount),
+	"storageBucket":     fixed(storageBucket),
 }
 
 // cloudIdentityGroup shapes groups/<id>, the Cloud Identity resource name

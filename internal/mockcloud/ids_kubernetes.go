@@ -6,30 +6,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// kubernetesShapes answers the pulumi-kubernetes types Plinth creates, and
-// the workload types application stacks on a platform create
-// (examples/app-namespace). The ID is what the provider uses:
+// kubernetesShapes are the ID shapes of pulumi-kubernetes types
+// (internal/kubetypes names them): the ID the provider uses,
 // "<namespace>/<name>" for namespaced objects, "<name>" for cluster-scoped
-// ones. Keep it sorted by type.
-var kubernetesShapes = map[string]shape{
-	"kubernetes:apps/v1:Deployment":                              namespaced,
-	"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":          namespaced,
-	"kubernetes:cert-manager.io/v1:Certificate":                  namespaced,
-	"kubernetes:cert-manager.io/v1:ClusterIssuer":                clusterScoped,
-	"kubernetes:core/v1:ConfigMap":                               namespaced,
-	"kubernetes:core/v1:LimitRange":                              namespaced,
-	"kubernetes:core/v1:Namespace":                               clusterScoped,
-	"kubernetes:core/v1:ResourceQuota":                           namespaced,
-	"kubernetes:core/v1:Service":                                 namespaced,
-	"kubernetes:core/v1:ServiceAccount":                          namespaced,
-	"kubernetes:helm.sh/v3:Release":                              helmRelease,
-	"kubernetes:networking.k8s.io/v1:Ingress":                    namespaced,
-	"kubernetes:networking.k8s.io/v1:NetworkPolicy":              namespaced,
-	"kubernetes:policy/v1:PodDisruptionBudget":                   namespaced,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRole":        clusterScoped,
-	"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": clusterScoped,
-	"kubernetes:rbac.authorization.k8s.io/v1:Role":               namespaced,
-	"kubernetes:rbac.authorization.k8s.io/v1:RoleBinding":        namespaced,
+// ones, and a Helm release's.
+var kubernetesShapes = map[string]shapeKind{
+	"clusterScoped": fixed(clusterScoped),
+	"helmRelease":   fixed(helmRelease),
+	"namespaced":    fixed(namespaced),
 }
 
 // kubernetesReads answers reads of live objects (pulumi Get functions): the

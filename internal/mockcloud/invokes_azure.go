@@ -18,7 +18,7 @@ var azureInvokes = map[string]invoke{
 			"tenantId":       c.fromProvider("tenantId"),
 		}), nil
 	},
-	aksAPI + "listManagedClusterUserCredentials": listManagedClusterUserCredentials,
+	"azure-native:containerservice/v20241001:listManagedClusterUserCredentials": listManagedClusterUserCredentials,
 }
 
 // The Entra ID applications an AKS exec kubeconfig names: the AKS AAD

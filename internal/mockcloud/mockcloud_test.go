@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 )
 
 type res struct {
@@ -109,5 +110,26 @@ func TestAliasesAreRecordedAsURNs(t *testing.T) {
 	}
 	if r == nil || !slices.Equal(r.Aliases, want) {
 		t.Errorf("aliases = %v, want %v", r, want)
+	}
+}
+
+// TestEveryRegistryEntryNamesAShape checks that each type of the
+// registries names an ID shape mockcloud has, with the right number of
+// parameters, and that every shape is named by some type.
+func TestEveryRegistryEntryNamesAShape(t *testing.T) {
+	for typ, err := range shapeErrors {
+		t.Errorf("%s: %v", typ, err)
+	}
+	used := map[string]bool{}
+	for _, typ := range typeregistry.All.Types() {
+		used[typ.MockID.Shape] = true
+		if typ.MockID.Shape == "" && !strings.HasPrefix(typ.Token, "pulumi:providers:") {
+			t.Errorf("%s names no mock ID shape", typ.Token)
+		}
+	}
+	for name := range shapeKinds {
+		if !used[name] {
+			t.Errorf("the mock ID shape %q is named by no registry entry", name)
+		}
 	}
 }
