@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/platform/resourcetype"
 )
 
 // Severity says how much a flag matters. HasFlags counts only Danger.
@@ -284,7 +285,7 @@ func pairRecreated(removed, added []*snapshot.Resource) map[string]*snapshot.Res
 	used := map[string]bool{}
 	for _, old := range removed {
 		for _, r := range added {
-			if used[r.URN] || r.Name != old.Name || baseType(r.Type) != baseType(old.Type) {
+			if used[r.URN] || r.Name != old.Name || resourcetype.BaseType(r.Type) != resourcetype.BaseType(old.Type) {
 				continue
 			}
 			out[old.URN] = r

@@ -18,8 +18,10 @@
 // snapshot already masks them. Changes covered by the resource's
 // ignoreChanges are marked ignored and alone do not make a resource changed.
 //
-// Whether a change forces replacement comes from a curated table of input
-// paths per type token (replace.go), with the source of every entry.
+// Whether a change forces replacement, and whether a type is stateful,
+// comes from the resource-type registries (internal/typeregistry): per
+// type token, the input paths whose change replaces it, with the source of
+// every rule.
 //
 // # Flags
 //
@@ -27,8 +29,8 @@
 //
 //	REPLACE           warning  a change forces replacement (the properties are named)
 //	STATEFUL          danger   a stateful resource (cluster, node pool, network, subnet,
-//	                           storage, resource group, key vault, DNS zone, disk,
-//	                           namespace...) is deleted or replaced
+//	                           storage, resource group, log workspace, directory group,
+//	                           namespace) is deleted or replaced
 //	PROTECTED         danger   a resource protected in the old snapshot (protect option or
 //	                           deletionProtection input) is deleted or replaced
 //	NO-ALIAS          danger   a resource is removed and one of the same type and name added

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 )
 
 // ProductionClass is the class of production stacks (see Class).
@@ -43,44 +44,13 @@ func Class(s *snapshot.Snapshot) string {
 	return best
 }
 
-// statefulTypes hold data or everything inside them: deleting or replacing
-// one loses what it holds. Keys are type tokens without API versions.
-var statefulTypes = map[string]bool{
-	"azure-native:containerservice:ManagedCluster": true,
-	"azure-native:containerservice:AgentPool":      true,
-	"azure-native:network:VirtualNetwork":          true,
-	"azure-native:network:Subnet":                  true,
-	"azure-native:network:Zone":                    true,
-	"azure-native:network:PrivateZone":             true,
-	"azure-native:storage:StorageAccount":          true,
-	"azure-native:storage:BlobContainer":           true,
-	"azure-native:resources:ResourceGroup":         true,
-	"azure-native:keyvault:Vault":                  true,
-	"azure-native:operationalinsights:Workspace":   true,
-	"azure-native:compute:Disk":                    true,
-	"azure-native:compute:Snapshot":                true,
-	"gcp:container/cluster:Cluster":                true,
-	"gcp:container/nodePool:NodePool":              true,
-	"gcp:compute/network:Network":                  true,
-	"gcp:compute/subnetwork:Subnetwork":            true,
-	"gcp:storage/bucket:Bucket":                    true,
-	"gcp:dns/managedZone:ManagedZone":              true,
-	"gcp:kms/keyRing:KeyRing":                      true,
-	"gcp:kms/cryptoKey:CryptoKey":                  true,
-	"gcp:secretmanager/secret:Secret":              true,
-	"gcp:compute/disk:Disk":                        true,
-	"gcp:compute/regionDisk:RegionDisk":            true,
-	"gcp:compute/snapshot:Snapshot":                true,
-	// Directory groups hold their members, who are not in the stack:
-	// recreating one empties it and drops every assignment to it.
-	"azuread:index/group:Group":     true,
-	"gcp:cloudidentity/group:Group": true,
-	// Deleting a namespace deletes everything in it, volumes included.
-	"kubernetes:core/v1:Namespace":             true,
-	"kubernetes:core/v1:PersistentVolumeClaim": true,
+// isStateful reports whether a resource of type typ (whatever its API
+// version) holds data, or everything inside it, as its registry says:
+// deleting or replacing one loses what it holds.
+func isStateful(typ string) bool {
+	t, ok := typeregistry.All.LookupAnyVersion(typ)
+	return ok && t.Stateful
 }
-
-func isStateful(typ string) bool { return statefulTypes[baseType(typ)] }
 
 // label names a resource in messages: "AgentPool prod-aks-pool-apps".
 func label(r *snapshot.Resource) string {

@@ -1,12 +1,15 @@
 package diff
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
+	"github.com/plinth-dev/plinth/platform/resourcetype"
 )
 
 const (
@@ -17,16 +20,12 @@ const (
 	anAccount  = "azure-native:storage:StorageAccount"
 	anBlob     = "azure-native:storage:BlobContainer"
 	anGroup    = "azure-native:resources:ResourceGroup"
-	anZone     = "azure-native:network:Zone"
-	anRecord   = "azure-native:network:RecordSet"
 	anIdentity = "azure-native:managedidentity:UserAssignedIdentity"
 	gkeCluster = "gcp:container/cluster:Cluster"
 	gkePool    = "gcp:container/nodePool:NodePool"
 	gcpNetwork = "gcp:compute/network:Network"
 	gcpSubnet  = "gcp:compute/subnetwork:Subnetwork"
 	gcpBucket  = "gcp:storage/bucket:Bucket"
-	gcpZone    = "gcp:dns/managedZone:ManagedZone"
-	gcpRecord  = "gcp:dns/recordSet:RecordSet"
 	gcpAccount = "gcp:serviceaccount/account:Account"
 )
 
@@ -151,17 +150,10 @@ func replaceCases() []replaceCase {
 		refused(anBlob, "denyEncryptionScopeOverride"),
 		no(anBlob, "publicAccess"),
 
-		// Resource group, DNS, identity.
+		// Resource group, identity.
 		yes(anGroup, "location"),
 		yes(anGroup, "resourceGroupName"),
 		no(anGroup, "tags.class"),
-		yes(anZone, "zoneName"),
-		yes(anZone, "location"),
-		yes(anRecord, "zoneName"),
-		yes(anRecord, "relativeRecordSetName"),
-		yes(anRecord, "recordType"),
-		no(anRecord, "ttl"),
-		no(anRecord, "aRecords[0].ipv4Address"),
 		yes(anIdentity, "resourceName"),
 		yes(anIdentity, "location"),
 		no(anIdentity, "tags.owner"),
@@ -252,7 +244,7 @@ func replaceCases() []replaceCase {
 		no(gkePool, "autoscaling.totalMaxNodeCount"),
 		no(gkePool, "upgradeSettings.maxSurge"),
 
-		// GCP network, subnetwork, bucket, DNS, service account.
+		// GCP network, subnetwork, bucket, service account.
 		yes(gcpNetwork, "name"),
 		yes(gcpNetwork, "autoCreateSubnetworks"),
 		yes(gcpNetwork, "description"),
@@ -280,14 +272,9 @@ func replaceCases() []replaceCase {
 		no(gcpBucket, "storageClass"),
 		no(gcpBucket, "versioning.enabled"),
 		no(gcpBucket, "lifecycleRules[0].condition.age"),
-		yes(gcpZone, "name"),
-		yes(gcpZone, "dnsName"),
-		yes(gcpZone, "visibility"),
-		no(gcpZone, "description"),
-		yes(gcpRecord, "managedZone"),
-		yes(gcpRecord, "name"),
-		no(gcpRecord, "rrdatas[0]"),
-		no(gcpRecord, "ttl"),
+		// Types no registry lists have no rules: Plinth creates no DNS zone.
+		no("azure-native:network:Zone", "zoneName"),
+		no("gcp:dns/managedZone:ManagedZone", "name"),
 		yes(gcpAccount, "accountId"),
 		no(gcpAccount, "displayName"),
 		no(gcpAccount, "description"),
@@ -337,42 +324,76 @@ func TestReplaceTable(t *testing.T) {
 	}
 }
 
-// TestEveryReplaceRuleIsTested checks that each entry of the table makes at
-// least one case of TestReplaceTable force replacement, so an entry cannot
-// be added (or mistyped) without a test.
+// TestEveryReplaceRuleIsTested checks that each rule of the registries
+// makes at least one case of TestReplaceTable force replacement, so a rule
+// cannot be added (or mistyped) without a test. A rule every type of a
+// package shares (resourcetype.WithPackageRules) needs one case in the
+// package; any other, one case of its type.
 func TestEveryReplaceRuleIsTested(t *testing.T) {
+	shared := packageRules()
+	key := func(token string, r resourcetype.Replace) string {
+		if pkg := packageOf(token); shared[pkg][ruleID(r)] {
+			return pkg + " " + r.Path
+		}
+		return token + " " + r.Path
+	}
 	hit := map[string]bool{}
 	for _, tc := range replaceCases() {
+		typ, ok := typeregistry.All.LookupAnyVersion(tc.typ)
+		if !ok || !tc.want {
+			continue
+		}
 		path := mustParsePath(tc.path)
-		for key, rules := range ruleSets() {
-			if key != packageOf(tc.typ) && key != baseType(tc.typ) {
-				continue
-			}
-			for _, r := range rules {
-				if overlaps(path, r.path) && (r.when == nil || r.when(tc.old, tc.new)) && tc.want {
-					hit[key+" "+formatPath(r.path)] = true
-				}
+		for _, r := range typ.Replaces {
+			if overlaps(path, mustParsePath(r.Path)) && (r.When == nil || r.When(tc.old, tc.new)) {
+				hit[key(typ.Token, r)] = true
 			}
 		}
 	}
-	for key, rules := range ruleSets() {
-		for _, r := range rules {
-			if id := key + " " + formatPath(r.path); !hit[id] {
-				t.Errorf("replace-table entry %s has no case that forces replacement", id)
+	for _, typ := range typeregistry.All.Types() {
+		for _, r := range typ.Replaces {
+			if id := key(typ.Token, r); !hit[id] {
+				t.Errorf("replace rule %s has no case that forces replacement", id)
+				hit[id] = true // once
 			}
 		}
 	}
 }
 
-func ruleSets() map[string][]replaceRule {
-	out := map[string][]replaceRule{}
-	for k, v := range packageRules {
-		out[k] = v
-	}
-	for k, v := range typeRules {
-		out[k] = v
+// packageRules returns, per package, the rules (ruleID) that every
+// registered type of the package has.
+func packageRules() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, typ := range typeregistry.All.Types() {
+		if strings.HasPrefix(typ.Token, "pulumi:providers:") {
+			continue
+		}
+		own := map[string]bool{}
+		for _, r := range typ.Replaces {
+			own[ruleID(r)] = true
+		}
+		pkg := packageOf(typ.Token)
+		common, seen := out[pkg]
+		if !seen {
+			out[pkg] = own
+			continue
+		}
+		for id := range common {
+			if !own[id] {
+				delete(common, id)
+			}
+		}
 	}
 	return out
+}
+
+func ruleID(r resourcetype.Replace) string { return fmt.Sprintf("%s %v %s", r.Path, r.Refused, r.Source) }
+
+// packageOf returns the package of a type token: "azure-native" for
+// "azure-native:network:Subnet".
+func packageOf(typ string) string {
+	pkg, _, _ := strings.Cut(typ, ":")
+	return pkg
 }
 
 // TestReplaceTableNamesRealInputs checks table paths against the inputs the
@@ -405,11 +426,11 @@ func TestReplaceTableNamesRealInputs(t *testing.T) {
 	for _, stack := range []string{"prod-aks", "prod-gke"} {
 		s := readSnapshot(t, stack)
 		for _, r := range s.Resources {
-			resources[baseType(r.Type)] = append(resources[baseType(r.Type)], r)
+			resources[resourcetype.BaseType(r.Type)] = append(resources[resourcetype.BaseType(r.Type)], r)
 		}
 	}
 	for typ, paths := range want {
-		rs := resources[baseType(typ)]
+		rs := resources[resourcetype.BaseType(typ)]
 		if len(rs) == 0 {
 			t.Errorf("no %s in the committed snapshots", typ)
 			continue
@@ -428,7 +449,7 @@ func TestReplaceTableNamesRealInputs(t *testing.T) {
 // inTable reports whether some entry for typ covers path, whatever its
 // condition.
 func inTable(typ string, path []step) bool {
-	for _, r := range slices.Concat(packageRules[packageOf(typ)], typeRules[baseType(typ)]) {
+	for _, r := range rulesOf(typ) {
 		if overlaps(path, r.path) {
 			return true
 		}
@@ -448,19 +469,4 @@ func readSnapshot(t *testing.T, stack string) *snapshot.Snapshot {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func TestBaseType(t *testing.T) {
-	for in, want := range map[string]string{
-		"azure-native:network/v20240501:Subnet":                    "azure-native:network:Subnet",
-		"azure-native:containerservice/v20241002preview:AgentPool": "azure-native:containerservice:AgentPool",
-		"azure-native:storage:StorageAccount":                      "azure-native:storage:StorageAccount",
-		"gcp:container/nodePool:NodePool":                          "gcp:container/nodePool:NodePool",
-		"kubernetes:networking.k8s.io/v1:NetworkPolicy":            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-		"plinth:components:Cluster":                                "plinth:components:Cluster",
-	} {
-		if got := baseType(in); got != want {
-			t.Errorf("baseType(%q) = %q, want %q", in, got, want)
-		}
-	}
 }
