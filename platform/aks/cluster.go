@@ -66,107 +66,142 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		return nil, err
 	}
 	plan := planCluster(b.cfg, spec)
-	n := spec.Name
-	tags := pulumi.ToStringMap(plan.Tags)
-	location := pulumi.String(b.cfg.Location)
-
-	rg := pulumi.String(plan.ResourceGroup).ToStringOutput()
+	c := clusterWiring{
+		name:       spec.Name,
+		rg:         pulumi.String(plan.ResourceGroup).ToStringOutput(),
+		location:   pulumi.String(b.cfg.Location),
+		tags:       pulumi.ToStringMap(plan.Tags),
+		nodeSubnet: spec.Network.Outputs.Subnets[platform.SubnetNodes].ID,
+		opts:       opts,
+	}
 	if plan.ResourceGroup == "" {
-		rg = spec.Network.Outputs.ID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
+		c.rg = spec.Network.Outputs.ID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
 	}
 
-	controlPlane, err := managedidentity.NewUserAssignedIdentity(ctx, platform.ChildName(n, "control-plane-identity"), &managedidentity.UserAssignedIdentityArgs{
-		ResourceName:      pulumi.String(plan.ControlPlaneIdentity),
-		ResourceGroupName: rg,
-		Location:          location,
-		Tags:              tags,
-	}, b.opts(opts)...)
+	ids, err := b.newClusterIdentities(ctx, c, plan, spec.Network.Outputs.Subnets)
 	if err != nil {
 		return nil, err
 	}
-	kubelet, err := managedidentity.NewUserAssignedIdentity(ctx, platform.ChildName(n, "kubelet-identity"), &managedidentity.UserAssignedIdentityArgs{
-		ResourceName:      pulumi.String(plan.KubeletIdentity),
-		ResourceGroupName: rg,
-		Location:          location,
-		Tags:              tags,
-	}, b.opts(opts)...)
+	workspace, err := b.newLogWorkspace(ctx, c, plan.Monitoring)
 	if err != nil {
 		return nil, err
+	}
+	// The autoscaler owns the node counts.
+	ignore := []string{"agentPoolProfiles[*].count"}
+	if plan.ChannelTakesMinors {
+		// The channel moves the minor; fighting it would try a downgrade.
+		ignore = append(ignore, "kubernetesVersion")
+	}
+	cluster, err := containerservice.NewManagedCluster(ctx, platform.ChildName(c.name, "aks"), managedClusterArgs(plan, c, ids, workspace),
+		b.opts(opts, pulumi.DependsOn(ids.grants), pulumi.IgnoreChanges(ignore))...)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.newUserPools(ctx, c, plan.Pools, cluster); err != nil {
+		return nil, err
+	}
+	if err := b.newMaintenanceConfigurations(ctx, c, plan.Maintenance, cluster); err != nil {
+		return nil, err
+	}
+	if plan.Monitoring != nil {
+		if err := b.newClusterMonitoring(ctx, c, plan.Monitoring, cluster, workspace); err != nil {
+			return nil, err
+		}
+	}
+	return b.clusterOutputs(ctx, cluster, c.rg, ids), nil
+}
+
+// clusterWiring is what every child of one cluster is registered with:
+// the logical name the children are named after, the resource group (an
+// output when it is read from the network's ARM ID), the location, the
+// tags, the node subnet's ID and the caller's options.
+type clusterWiring struct {
+	name       string
+	rg         pulumi.StringOutput
+	location   pulumi.StringInput
+	tags       pulumi.StringMap
+	nodeSubnet pulumi.StringOutput
+	opts       []pulumi.ResourceOption
+}
+
+// clusterIdentities are the cluster's two user-assigned identities and the
+// control plane's role assignments, which the cluster waits for.
+type clusterIdentities struct {
+	controlPlane, kubelet *managedidentity.UserAssignedIdentity
+	grants                []pulumi.Resource
+}
+
+// newClusterIdentities registers the control-plane and kubelet identities
+// and the control plane's rights: Managed Identity Operator on the kubelet
+// identity and Network Contributor on each subnet in
+// plan.NetworkContributorOn.
+func (b *Backend) newClusterIdentities(ctx *pulumi.Context, c clusterWiring, plan clusterPlan, subnets map[platform.SubnetRole]platform.SubnetOutputs) (clusterIdentities, error) {
+	var ids clusterIdentities
+	var err error
+	ids.controlPlane, err = b.newUserAssignedIdentity(ctx, plan.ControlPlaneIdentity, c.rg, c.tags, c.opts)
+	if err != nil {
+		return ids, err
+	}
+	ids.kubelet, err = b.newUserAssignedIdentity(ctx, plan.KubeletIdentity, c.rg, c.tags, c.opts)
+	if err != nil {
+		return ids, err
 	}
 
 	// The control plane attaches the kubelet identity to the node scale
 	// sets, and manages load balancers and NICs in the subnets. Each right
 	// is on exactly the resource it is for.
-	var grants []pulumi.Resource
-	operator, err := b.assignRole(ctx, platform.ChildName(n, "control-plane-identity-operator"), roleManagedIdentityOperator,
-		kubelet.ID().ToStringOutput(), controlPlane.PrincipalId, opts)
+	operator, err := b.assignRole(ctx, platform.ChildName(c.name, "control-plane-identity-operator"), roleManagedIdentityOperator,
+		ids.kubelet.ID().ToStringOutput(), ids.controlPlane.PrincipalId, c.opts)
 	if err != nil {
-		return nil, err
+		return ids, err
 	}
-	grants = append(grants, operator)
+	ids.grants = append(ids.grants, operator)
 	for _, role := range plan.NetworkContributorOn {
-		ra, err := b.assignRole(ctx, platform.ChildName(n, "control-plane-"+string(role)+"-network-contributor"), roleNetworkContributor,
-			spec.Network.Outputs.Subnets[role].ID, controlPlane.PrincipalId, opts)
+		ra, err := b.assignRole(ctx, platform.ChildName(c.name, "control-plane-"+string(role)+"-network-contributor"), roleNetworkContributor,
+			subnets[role].ID, ids.controlPlane.PrincipalId, c.opts)
 		if err != nil {
-			return nil, err
+			return ids, err
 		}
-		grants = append(grants, ra)
+		ids.grants = append(ids.grants, ra)
 	}
+	return ids, nil
+}
 
-	var workspace *operationalinsights.Workspace
-	if m := plan.Monitoring; m != nil {
-		workspace, err = operationalinsights.NewWorkspace(ctx, platform.ChildName(n, "logs"), &operationalinsights.WorkspaceArgs{
-			WorkspaceName:     pulumi.String(m.Workspace),
-			ResourceGroupName: rg,
-			Location:          location,
-			Sku:               &operationalinsights.WorkspaceSkuArgs{Name: pulumi.String("PerGB2018")},
-			RetentionInDays:   pulumi.Int(m.RetentionDays),
-			Tags:              tags,
-		}, b.opts(opts)...)
-		if err != nil {
-			return nil, err
-		}
+// newLogWorkspace registers the Log Analytics workspace of a monitored
+// cluster, or nothing (nil) when m is nil: monitoring is off.
+func (b *Backend) newLogWorkspace(ctx *pulumi.Context, c clusterWiring, m *monitoringPlan) (*operationalinsights.Workspace, error) {
+	if m == nil {
+		return nil, nil
 	}
+	return operationalinsights.NewWorkspace(ctx, platform.ChildName(c.name, "logs"), &operationalinsights.WorkspaceArgs{
+		WorkspaceName:     pulumi.String(m.Workspace),
+		ResourceGroupName: c.rg,
+		Location:          c.location,
+		Sku:               &operationalinsights.WorkspaceSkuArgs{Name: pulumi.String("PerGB2018")},
+		RetentionInDays:   pulumi.Int(m.RetentionDays),
+		Tags:              c.tags,
+	}, b.opts(c.opts)...)
+}
 
-	nodeSubnet := spec.Network.Outputs.Subnets[platform.SubnetNodes].ID
-	system := plan.Pools[0]
-	addons := containerservice.ManagedClusterAddonProfileMap{
-		"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(spec.AKS.AzurePolicy)},
-		"azureKeyvaultSecretsProvider": containerservice.ManagedClusterAddonProfileArgs{
-			Enabled: pulumi.Bool(true),
-			Config: pulumi.StringMap{
-				"enableSecretRotation": pulumi.String("true"),
-				"rotationPollInterval": pulumi.String(spec.AKS.SecretRotationInterval),
-			},
-		},
-	}
-	if workspace != nil {
-		// Container Insights with Entra ID auth: no workspace key on the
-		// nodes.
-		addons["omsagent"] = containerservice.ManagedClusterAddonProfileArgs{
-			Enabled: pulumi.Bool(true),
-			Config: pulumi.StringMap{
-				"logAnalyticsWorkspaceResourceID": workspace.ID().ToStringOutput(),
-				"useAADAuth":                      pulumi.String("true"),
-			},
-		}
-	}
-	clusterArgs := &containerservice.ManagedClusterArgs{
+// managedClusterArgs wires the plan, the identities and the workspace (nil
+// without monitoring) into the managed cluster's arguments.
+func managedClusterArgs(plan clusterPlan, c clusterWiring, ids clusterIdentities, workspace *operationalinsights.Workspace) *containerservice.ManagedClusterArgs {
+	args := &containerservice.ManagedClusterArgs{
 		ResourceName:      pulumi.String(plan.Cluster),
-		ResourceGroupName: rg,
-		Location:          location,
+		ResourceGroupName: c.rg,
+		Location:          c.location,
 		DnsPrefix:         pulumi.String(plan.DNSPrefix),
 		KubernetesVersion: pulumi.String(plan.KubernetesVersion),
 		Sku:               &containerservice.ManagedClusterSKUArgs{Name: pulumi.String(plan.SKUName), Tier: pulumi.String(plan.SKUTier)},
 		Identity: &containerservice.ManagedClusterIdentityArgs{
 			Type:                   containerservice.ResourceIdentityTypeUserAssigned,
-			UserAssignedIdentities: pulumi.StringArray{controlPlane.ID().ToStringOutput()},
+			UserAssignedIdentities: pulumi.StringArray{ids.controlPlane.ID().ToStringOutput()},
 		},
 		IdentityProfile: containerservice.UserAssignedIdentityMap{
 			"kubeletidentity": containerservice.UserAssignedIdentityArgs{
-				ResourceId: kubelet.ID().ToStringOutput().ToStringPtrOutput(),
-				ClientId:   kubelet.ClientId.ToStringPtrOutput(),
-				ObjectId:   kubelet.PrincipalId.ToStringPtrOutput(),
+				ResourceId: ids.kubelet.ID().ToStringOutput().ToStringPtrOutput(),
+				ClientId:   ids.kubelet.ClientId.ToStringPtrOutput(),
+				ObjectId:   ids.kubelet.PrincipalId.ToStringPtrOutput(),
 			},
 		},
 		EnableRBAC:           pulumi.Bool(true),
@@ -182,7 +217,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
 			ImageCleaner: &containerservice.ManagedClusterSecurityProfileImageCleanerArgs{
 				Enabled:       pulumi.Bool(true),
-				IntervalHours: pulumi.Int(spec.AKS.ImageCleanerIntervalHours),
+				IntervalHours: pulumi.Int(plan.ImageCleanerIntervalHours),
 			},
 		},
 		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{
@@ -205,39 +240,59 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 			UpgradeChannel:       pulumi.String(plan.UpgradeChannel),
 			NodeOSUpgradeChannel: pulumi.String(plan.NodeOSUpgradeChannel),
 		},
-		AddonProfiles: addons,
+		AddonProfiles: addonProfiles(plan, workspace),
 		// Only the system pool: AKS creates a cluster with it, and a pool
 		// added to this list later would be refused (user pools are
 		// AgentPools).
-		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{inlinePool(system, nodeSubnet, tags)},
-		Tags:              tags,
+		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{inlinePool(plan.Pools[0], c.nodeSubnet, c.tags)},
+		Tags:              c.tags,
 	}
 	if workspace != nil {
-		clusterArgs.AzureMonitorProfile = &containerservice.ManagedClusterAzureMonitorProfileArgs{
+		args.AzureMonitorProfile = &containerservice.ManagedClusterAzureMonitorProfileArgs{
 			Metrics: &containerservice.ManagedClusterAzureMonitorProfileMetricsArgs{Enabled: pulumi.Bool(true)},
 		}
 	}
-	// The autoscaler owns the node counts.
-	ignore := []string{"agentPoolProfiles[*].count"}
-	if plan.ChannelTakesMinors {
-		// The channel moves the minor; fighting it would try a downgrade.
-		ignore = append(ignore, "kubernetesVersion")
-	}
-	cluster, err := containerservice.NewManagedCluster(ctx, platform.ChildName(n, "aks"), clusterArgs,
-		b.opts(opts, pulumi.DependsOn(grants), pulumi.IgnoreChanges(ignore))...)
-	if err != nil {
-		return nil, err
-	}
+	return args
+}
 
-	// One pool at a time: AKS refuses a pool operation while another runs
-	// on the same cluster.
+// addonProfiles are the cluster's add-ons: Azure Policy as planned, the Key
+// Vault CSI driver with rotation, and with a workspace Container Insights.
+func addonProfiles(plan clusterPlan, workspace *operationalinsights.Workspace) containerservice.ManagedClusterAddonProfileMap {
+	addons := containerservice.ManagedClusterAddonProfileMap{
+		"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(plan.AzurePolicy)},
+		"azureKeyvaultSecretsProvider": containerservice.ManagedClusterAddonProfileArgs{
+			Enabled: pulumi.Bool(true),
+			Config: pulumi.StringMap{
+				"enableSecretRotation": pulumi.String("true"),
+				"rotationPollInterval": pulumi.String(plan.SecretRotationInterval),
+			},
+		},
+	}
+	if workspace != nil {
+		// Container Insights with Entra ID auth: no workspace key on the
+		// nodes.
+		addons["omsagent"] = containerservice.ManagedClusterAddonProfileArgs{
+			Enabled: pulumi.Bool(true),
+			Config: pulumi.StringMap{
+				"logAnalyticsWorkspaceResourceID": workspace.ID().ToStringOutput(),
+				"useAADAuth":                      pulumi.String("true"),
+			},
+		}
+	}
+	return addons
+}
+
+// newUserPools registers an AgentPool for each pool but the inline system
+// pool, each after the previous one: AKS refuses a pool operation while
+// another runs on the same cluster.
+func (b *Backend) newUserPools(ctx *pulumi.Context, c clusterWiring, pools []poolPlan, cluster *containerservice.ManagedCluster) error {
 	var previous pulumi.Resource = cluster
-	for _, pool := range plan.Pools {
+	for _, pool := range pools {
 		if pool.Inline {
 			continue
 		}
-		ap, err := containerservice.NewAgentPool(ctx, pool.Resource, agentPoolArgs(pool, cluster.Name, rg, nodeSubnet, tags),
-			b.opts(opts,
+		ap, err := containerservice.NewAgentPool(ctx, pool.Resource, agentPoolArgs(pool, cluster.Name, c.rg, c.nodeSubnet, c.tags),
+			b.opts(c.opts,
 				pulumi.DependsOn([]pulumi.Resource{previous}),
 				// The autoscaler owns the count.
 				pulumi.IgnoreChanges([]string{"count"}),
@@ -246,16 +301,21 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 				pulumi.DeletedWith(cluster),
 			)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		previous = ap
 	}
+	return nil
+}
 
-	for _, m := range plan.Maintenance {
+// newMaintenanceConfigurations registers the cluster's weekly maintenance
+// windows (auto-upgrade and node OS).
+func (b *Backend) newMaintenanceConfigurations(ctx *pulumi.Context, c clusterWiring, windows []maintenancePlan, cluster *containerservice.ManagedCluster) error {
+	for _, m := range windows {
 		_, err := containerservice.NewMaintenanceConfiguration(ctx, m.Resource, &containerservice.MaintenanceConfigurationArgs{
 			ConfigName:        pulumi.String(m.Config),
 			ResourceName:      cluster.Name,
-			ResourceGroupName: rg,
+			ResourceGroupName: c.rg,
 			MaintenanceWindow: &containerservice.MaintenanceWindowArgs{
 				DurationHours: pulumi.Int(m.DurationHours),
 				StartTime:     pulumi.String(m.StartTime),
@@ -267,18 +327,18 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 					},
 				},
 			},
-		}, b.opts(opts, pulumi.DeletedWith(cluster))...)
+		}, b.opts(c.opts, pulumi.DeletedWith(cluster))...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
 
-	if plan.Monitoring != nil {
-		if err := b.newClusterMonitoring(ctx, n, plan.Monitoring, cluster, workspace, rg, tags, opts); err != nil {
-			return nil, err
-		}
-	}
-
+// clusterOutputs are what NewCluster returns: the cluster's name, ID,
+// endpoint (the private FQDN when there is one), OIDC issuer, exec
+// kubeconfig, identities and disk scope.
+func (b *Backend) clusterOutputs(ctx *pulumi.Context, cluster *containerservice.ManagedCluster, rg pulumi.StringOutput, ids clusterIdentities) *platform.ClusterOutputs {
 	issuer := cluster.OidcIssuerProfile.IssuerURL().Elem()
 	return &platform.ClusterOutputs{
 		Name: cluster.Name,
@@ -292,14 +352,14 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		}).(pulumi.StringOutput),
 		OIDCIssuerURL:           issuer,
 		Kubeconfig:              b.kubeconfig(ctx, cluster, rg),
-		ControlPlanePrincipalID: controlPlane.PrincipalId,
-		NodeIdentity:            kubelet.PrincipalId,
+		ControlPlanePrincipalID: ids.controlPlane.PrincipalId,
+		NodeIdentity:            ids.kubelet.PrincipalId,
 		WorkloadIdentityPool:    issuer,
 		// AKS keeps the nodes' disks and the persistent volumes' managed
 		// disks in its node resource group (MC_<group>_<cluster>_<location>
 		// unless set), so disk snapshots are granted there.
 		DiskScope: pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", b.cfg.SubscriptionID, cluster.NodeResourceGroup.Elem()),
-	}, nil
+	}
 }
 
 // inlinePool is the system pool as the cluster's agentPoolProfiles holds
@@ -375,13 +435,13 @@ func upgradeSettings(u *upgradePlan) *containerservice.AgentPoolUpgradeSettingsA
 
 // newClusterMonitoring wires Container Insights (Entra ID auth) and the
 // audit logs into the workspace.
-func (b *Backend) newClusterMonitoring(ctx *pulumi.Context, n string, m *monitoringPlan, cluster *containerservice.ManagedCluster, workspace *operationalinsights.Workspace, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) error {
+func (b *Backend) newClusterMonitoring(ctx *pulumi.Context, c clusterWiring, m *monitoringPlan, cluster *containerservice.ManagedCluster, workspace *operationalinsights.Workspace) error {
 	// With useAADAuth the monitoring agent sends through a data collection
 	// rule associated with the cluster; the add-on alone collects nothing.
-	dcr, err := insights.NewDataCollectionRule(ctx, platform.ChildName(n, "container-insights"), &insights.DataCollectionRuleArgs{
+	dcr, err := insights.NewDataCollectionRule(ctx, platform.ChildName(c.name, "container-insights"), &insights.DataCollectionRuleArgs{
 		DataCollectionRuleName: pulumi.String(m.DataCollectionRule),
-		ResourceGroupName:      rg,
-		Location:               pulumi.String(b.cfg.Location),
+		ResourceGroupName:      c.rg,
+		Location:               c.location,
 		Kind:                   pulumi.String("Linux"),
 		DataSources: &insights.DataCollectionRuleDataSourcesArgs{
 			Extensions: insights.ExtensionDataSourceArray{
@@ -413,17 +473,17 @@ func (b *Backend) newClusterMonitoring(ctx *pulumi.Context, n string, m *monitor
 				Destinations: pulumi.StringArray{pulumi.String("workspace")},
 			},
 		},
-		Tags: tags,
-	}, b.opts(opts)...)
+		Tags: c.tags,
+	}, b.opts(c.opts)...)
 	if err != nil {
 		return err
 	}
 	clusterID := cluster.ID().ToStringOutput()
-	_, err = insights.NewDataCollectionRuleAssociation(ctx, platform.ChildName(n, "container-insights-association"), &insights.DataCollectionRuleAssociationArgs{
+	_, err = insights.NewDataCollectionRuleAssociation(ctx, platform.ChildName(c.name, "container-insights-association"), &insights.DataCollectionRuleAssociationArgs{
 		AssociationName:      pulumi.String(containerInsightsAssociation),
 		ResourceUri:          clusterID,
 		DataCollectionRuleId: dcr.ID().ToStringOutput().ToStringPtrOutput(),
-	}, b.opts(opts)...)
+	}, b.opts(c.opts)...)
 	if err != nil {
 		return err
 	}
@@ -434,7 +494,7 @@ func (b *Backend) newClusterMonitoring(ctx *pulumi.Context, n string, m *monitor
 	}
 	// Diagnostic settings outlive the resource they are on in Azure, so
 	// this one is deleted explicitly, never assumed gone with the cluster.
-	_, err = insights.NewDiagnosticSetting(ctx, platform.ChildName(n, "audit-logs"), &insights.DiagnosticSettingArgs{
+	_, err = insights.NewDiagnosticSetting(ctx, platform.ChildName(c.name, "audit-logs"), &insights.DiagnosticSettingArgs{
 		Name:        pulumi.String(m.DiagnosticSetting),
 		ResourceUri: clusterID,
 		WorkspaceId: workspace.ID().ToStringOutput().ToStringPtrOutput(),
@@ -442,7 +502,7 @@ func (b *Backend) newClusterMonitoring(ctx *pulumi.Context, n string, m *monitor
 		// and faster to query than AzureDiagnostics.
 		LogAnalyticsDestinationType: pulumi.String("Dedicated"),
 		Logs:                        logs,
-	}, b.opts(opts)...)
+	}, b.opts(c.opts)...)
 	return err
 }
 

@@ -121,6 +121,13 @@ type clusterPlan struct {
 	NetworkContributorOn []platform.SubnetRole
 	PrivateAPI           bool
 	AuthorizedIPRanges   []string
+	// AzurePolicy turns the Azure Policy add-on on. The Key Vault CSI
+	// driver is always on and polls for new secret versions every
+	// SecretRotationInterval; Image Cleaner, always on, removes unused
+	// images from the nodes every ImageCleanerIntervalHours.
+	AzurePolicy               bool
+	SecretRotationInterval    string
+	ImageCleanerIntervalHours int
 	// Pools holds the system pool (inline) first, then the user pools
 	// (AgentPool resources).
 	Pools       []poolPlan
@@ -210,6 +217,10 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		OutboundType:         "loadBalancer",
 		PrivateAPI:           spec.PrivateAPI,
 		Tags:                 spec.Tags.Merge(),
+
+		AzurePolicy:               spec.AKS.AzurePolicy,
+		SecretRotationInterval:    spec.AKS.SecretRotationInterval,
+		ImageCleanerIntervalHours: spec.AKS.ImageCleanerIntervalHours,
 	}
 	if spec.Network.Spec.NAT.Enabled {
 		p.OutboundType = "userAssignedNATGateway"

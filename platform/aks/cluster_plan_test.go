@@ -76,6 +76,10 @@ func TestPlanCluster(t *testing.T) {
 					OutboundType:         "userAssignedNATGateway",
 					NetworkContributorOn: []platform.SubnetRole{platform.SubnetNodes, platform.SubnetIngress},
 					PrivateAPI:           true,
+					// The AKS settings, as resolved by components/cluster.
+					AzurePolicy:               true,
+					SecretRotationInterval:    "2m",
+					ImageCleanerIntervalHours: 168,
 					Pools: []poolPlan{
 						{
 							// Inline in the cluster: no AgentPool of its own.
@@ -144,6 +148,17 @@ func TestPlanCluster(t *testing.T) {
 				}
 				if p.Monitoring != nil {
 					t.Errorf("monitoring %+v, want none", p.Monitoring)
+				}
+			},
+		},
+		{
+			name: "Azure Policy off, other add-on settings as given",
+			spec: func(s *platform.ClusterSpec) {
+				s.AKS = platform.AKSClusterSpec{ImageCleanerIntervalHours: 24, SecretRotationInterval: "1h", AzurePolicy: false}
+			},
+			verify: func(t *testing.T, p clusterPlan) {
+				if p.AzurePolicy || p.SecretRotationInterval != "1h" || p.ImageCleanerIntervalHours != 24 {
+					t.Errorf("azure policy %v, rotation %q, image cleaner %dh; want off, 1h, 24h", p.AzurePolicy, p.SecretRotationInterval, p.ImageCleanerIntervalHours)
 				}
 			},
 		},

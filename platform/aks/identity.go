@@ -38,12 +38,7 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 	n := spec.Name
 	rg := spec.Cluster.ID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
 
-	identity, err := managedidentity.NewUserAssignedIdentity(ctx, platform.ChildName(n, "identity"), &managedidentity.UserAssignedIdentityArgs{
-		ResourceName:      pulumi.String(plan.Identity),
-		ResourceGroupName: rg,
-		Location:          pulumi.String(b.cfg.Location),
-		Tags:              pulumi.ToStringMap(plan.Tags),
-	}, b.opts(opts)...)
+	identity, err := b.newUserAssignedIdentity(ctx, plan.Identity, rg, pulumi.ToStringMap(plan.Tags), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -81,4 +76,16 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 		ClientID:                  identity.ClientId,
 		PrincipalID:               identity.PrincipalId,
 	}, nil
+}
+
+// newUserAssignedIdentity registers a user-assigned managed identity in
+// resource group rg and the backend's location, under its Azure name name
+// (also its Pulumi name).
+func (b *Backend) newUserAssignedIdentity(ctx *pulumi.Context, name string, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*managedidentity.UserAssignedIdentity, error) {
+	return managedidentity.NewUserAssignedIdentity(ctx, name, &managedidentity.UserAssignedIdentityArgs{
+		ResourceName:      pulumi.String(name),
+		ResourceGroupName: rg,
+		Location:          pulumi.String(b.cfg.Location),
+		Tags:              tags,
+	}, b.opts(opts)...)
 }
