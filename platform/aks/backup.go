@@ -71,7 +71,32 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		return backupAccountName(sub, rg, spec.Name)
 	}).(pulumi.StringOutput)
 
-	account, err := storage.NewStorageAccount(ctx, plan.Account, &storage.StorageAccountArgs{
+	account, err := b.newBackupAccount(ctx, plan, accountName, rg, tags, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.newBackupBlobService(ctx, plan, account.Name, rg, opts); err != nil {
+		return nil, err
+	}
+	container, err := b.newBackupContainer(ctx, plan, account, rg, opts)
+	if err != nil {
+		return nil, err
+	}
+	snapshots, err := resources.NewResourceGroup(ctx, plan.SnapshotGroup, &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(plan.SnapshotGroup),
+		Location:          pulumi.String(b.cfg.Location),
+		Tags:              tags,
+	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+	return backupOutputs(sub, rg, account, container, snapshots, spec.Cluster.DiskScope), nil
+}
+
+// newBackupAccount registers the storage account, named accountName in the
+// cluster's resource group rg, with the plan's access settings.
+func (b *Backend) newBackupAccount(ctx *pulumi.Context, plan backupPlan, accountName, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*storage.StorageAccount, error) {
+	return storage.NewStorageAccount(ctx, plan.Account, &storage.StorageAccountArgs{
 		AccountName:            accountName,
 		ResourceGroupName:      rg,
 		Location:               pulumi.String(b.cfg.Location),
@@ -88,12 +113,14 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		AllowCrossTenantReplication:  pulumi.Bool(plan.CrossTenantReplication),
 		Tags:                         tags,
 	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
-	if err != nil {
-		return nil, err
-	}
+}
 
-	_, err = storage.NewBlobServiceProperties(ctx, plan.BlobService, &storage.BlobServicePropertiesArgs{
-		AccountName:       account.Name,
+// newBackupBlobService registers the account's blob service properties
+// (versioning, blob and container soft delete) and the lifecycle rule that
+// deletes previous versions.
+func (b *Backend) newBackupBlobService(ctx *pulumi.Context, plan backupPlan, account, rg pulumi.StringOutput, opts []pulumi.ResourceOption) error {
+	_, err := storage.NewBlobServiceProperties(ctx, plan.BlobService, &storage.BlobServicePropertiesArgs{
+		AccountName:       account,
 		ResourceGroupName: rg,
 		BlobServicesName:  pulumi.String(blobServiceName),
 		DeleteRetentionPolicy: &storage.DeleteRetentionPolicyArgs{
@@ -107,14 +134,14 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		IsVersioningEnabled: pulumi.Bool(plan.Versioning),
 	}, b.opts(opts)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// Versioning keeps every blob Velero overwrites or deletes (expired
 	// backups, Kopia's compacted packs); without this rule they would be
 	// kept, and billed, forever.
 	_, err = storage.NewManagementPolicy(ctx, plan.Lifecycle, &storage.ManagementPolicyArgs{
-		AccountName:          account.Name,
+		AccountName:          account,
 		ResourceGroupName:    rg,
 		ManagementPolicyName: pulumi.String(managementPolicyName),
 		Policy: &storage.ManagementPolicySchemaArgs{
@@ -135,10 +162,12 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 			},
 		},
 	}, b.opts(opts)...)
-	if err != nil {
-		return nil, err
-	}
+	return err
+}
 
+// newBackupContainer registers the private container backups go to and,
+// when the plan is Locked, the management lock on the account.
+func (b *Backend) newBackupContainer(ctx *pulumi.Context, plan backupPlan, account *storage.StorageAccount, rg pulumi.StringOutput, opts []pulumi.ResourceOption) (*storage.BlobContainer, error) {
 	container, err := storage.NewBlobContainer(ctx, plan.Container, &storage.BlobContainerArgs{
 		AccountName:       account.Name,
 		ResourceGroupName: rg,
@@ -148,7 +177,6 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 	if err != nil {
 		return nil, err
 	}
-
 	if plan.Locked {
 		// pulumi.Protect stops only Pulumi; the lock also stops the
 		// portal, the CLI and the deletion of the resource group. The lock
@@ -164,21 +192,17 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 			return nil, err
 		}
 	}
+	return container, nil
+}
 
-	snapshots, err := resources.NewResourceGroup(ctx, plan.SnapshotGroup, &resources.ResourceGroupArgs{
-		ResourceGroupName: pulumi.String(plan.SnapshotGroup),
-		Location:          pulumi.String(b.cfg.Location),
-		Tags:              tags,
-	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
-	if err != nil {
-		return nil, err
-	}
+// backupOutputs are what NewBackupStorage returns: the container, the
+// grants Velero's identity needs (each on exactly its scope) and Velero's
+// location configs for the account in subscription sub and group rg.
+func backupOutputs(sub string, rg pulumi.StringOutput, account *storage.StorageAccount, container *storage.BlobContainer, snapshots *resources.ResourceGroup, diskScope pulumi.StringOutput) *platform.BackupStorageOutputs {
 	// The group's own outputs, not names built from the plan: the role
 	// definition's assignable scope and the assignment wait for the group.
 	snapshotGroupID := snapshots.ID().ToStringOutput()
-
 	blobEndpoint := account.PrimaryEndpoints.Blob()
-	diskScope := spec.Cluster.DiskScope
 	return &platform.BackupStorageOutputs{
 		VeleroProvider: veleroProvider,
 		Bucket:         container.Name,
@@ -219,5 +243,5 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 				},
 			}
 		},
-	}, nil
+	}
 }
