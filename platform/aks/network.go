@@ -31,27 +31,9 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 	tags := pulumi.ToStringMap(plan.Tags)
 	n := spec.Name
 
-	rgName := pulumi.String(plan.ResourceGroup).ToStringOutput()
-	if plan.CreateResourceGroup {
-		rg, err := resources.NewResourceGroup(ctx, platform.ChildName(n, "rg"), &resources.ResourceGroupArgs{
-			ResourceGroupName: pulumi.String(plan.ResourceGroup),
-			Location:          pulumi.String(b.cfg.Location),
-			Tags:              tags,
-		}, b.opts(opts)...)
-		if err != nil {
-			return nil, err
-		}
-		rgName = rg.Name
-		if plan.Lock != nil {
-			if err := b.lockResourceGroup(ctx, *plan.Lock, rg.ID().ToStringOutput(), []pulumi.Resource{rg}, opts); err != nil {
-				return nil, err
-			}
-		}
-	} else if plan.Lock != nil {
-		scope := pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", b.cfg.SubscriptionID, plan.ResourceGroup)
-		if err := b.lockResourceGroup(ctx, *plan.Lock, scope, nil, opts); err != nil {
-			return nil, err
-		}
+	rgName, err := b.newNetworkResourceGroup(ctx, n, plan, tags, opts)
+	if err != nil {
+		return nil, err
 	}
 
 	// Subnets are separate resources; the VNet ignores its inline subnet list
@@ -83,6 +65,52 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		natID, out.EgressIPs = nat.ID(), ips
 	}
 
+	if out.Subnets, err = b.newSubnets(ctx, n, plan, rgName, vnet, natID, tags, opts); err != nil {
+		return nil, err
+	}
+
+	if plan.FlowLog != nil {
+		if err := b.newFlowLog(ctx, n, plan, rgName, vnet, tags, opts); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// newNetworkResourceGroup registers the network's resource group when the
+// plan creates it, and its lock when the plan has one, and returns the
+// group's name: the created group's, or the configured one.
+func (b *Backend) newNetworkResourceGroup(ctx *pulumi.Context, n string, plan networkPlan, tags pulumi.StringMap, opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	if !plan.CreateResourceGroup {
+		if plan.Lock != nil {
+			scope := pulumi.Sprintf("/subscriptions/%s/resourceGroups/%s", b.cfg.SubscriptionID, plan.ResourceGroup)
+			if err := b.lockResourceGroup(ctx, *plan.Lock, scope, nil, opts); err != nil {
+				return pulumi.StringOutput{}, err
+			}
+		}
+		return pulumi.String(plan.ResourceGroup).ToStringOutput(), nil
+	}
+	rg, err := resources.NewResourceGroup(ctx, platform.ChildName(n, "rg"), &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(plan.ResourceGroup),
+		Location:          pulumi.String(b.cfg.Location),
+		Tags:              tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if plan.Lock != nil {
+		if err := b.lockResourceGroup(ctx, *plan.Lock, rg.ID().ToStringOutput(), []pulumi.Resource{rg}, opts); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
+	return rg.Name, nil
+}
+
+// newSubnets registers each planned subnet with a network security group
+// of its own, the node subnet behind the NAT gateway natID when there is
+// one, and returns their outputs by role.
+func (b *Backend) newSubnets(ctx *pulumi.Context, n string, plan networkPlan, rgName pulumi.StringOutput, vnet *network.VirtualNetwork, natID pulumi.StringInput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (map[platform.SubnetRole]platform.SubnetOutputs, error) {
+	out := map[platform.SubnetRole]platform.SubnetOutputs{}
 	// Azure serializes operations on one VNet's subnets; creating them one
 	// after another avoids AnotherOperationInProgress failures.
 	var previous pulumi.Resource
@@ -117,13 +145,7 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 			return nil, err
 		}
 		previous = subnet
-		out.Subnets[sp.Role] = platform.SubnetOutputs{ID: subnet.ID().ToStringOutput(), Name: subnet.Name.Elem()}
-	}
-
-	if plan.FlowLog != nil {
-		if err := b.newFlowLog(ctx, n, plan, rgName, vnet, tags, opts); err != nil {
-			return nil, err
-		}
+		out[sp.Role] = platform.SubnetOutputs{ID: subnet.ID().ToStringOutput(), Name: subnet.Name.Elem()}
 	}
 	return out, nil
 }
