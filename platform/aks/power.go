@@ -53,52 +53,15 @@ func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerSched
 	clusterID := spec.Outputs.ID
 	rg := clusterID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
 
-	account, err := automation.NewAutomationAccount(ctx, plan.Account, &automation.AutomationAccountArgs{
-		AutomationAccountName: pulumi.String(plan.AccountName),
-		ResourceGroupName:     rg,
-		Location:              pulumi.String(b.cfg.Location),
-		Sku:                   &automation.SkuArgs{Name: pulumi.String(plan.SKU)},
-		Identity:              &automation.IdentityArgs{Type: automation.ResourceIdentityTypeSystemAssigned},
-		DisableLocalAuth:      pulumi.Bool(!plan.LocalAuth),
-		// Jobs run in Azure's cloud sandbox, outside any network; turning
-		// public access off is for accounts reached through a private
-		// endpoint by hybrid workers, which this account has none of.
-		PublicNetworkAccess: pulumi.Bool(plan.PublicNetworkAccess),
-		Tags:                tags,
-	}, b.opts(opts)...)
+	account, principal, err := b.newAutomationAccount(ctx, plan, rg, tags, opts)
 	if err != nil {
 		return nil, err
 	}
-	principal := account.Identity.ApplyT(func(id *automation.IdentityResponse) (string, error) {
-		if id == nil || id.PrincipalId == "" {
-			return "", fmt.Errorf("automation account %s has no system-assigned identity", plan.AccountName)
-		}
-		return id.PrincipalId, nil
-	}).(pulumi.StringOutput)
-
 	assignment, err := b.assignCustomRole(ctx, plan.RoleAssignment, plan.RoleDefinition, plan.Role, clusterID, principal, opts)
 	if err != nil {
 		return nil, err
 	}
-
-	runbook, err := automation.NewRunbook(ctx, plan.Runbook, &automation.RunbookArgs{
-		RunbookName:           pulumi.String(plan.RunbookName),
-		AutomationAccountName: account.Name,
-		ResourceGroupName:     rg,
-		Location:              pulumi.String(b.cfg.Location),
-		RunbookType:           pulumi.String(plan.RunbookType),
-		Description:           pulumi.String("Starts or stops one AKS cluster through the account's managed identity. Managed by Plinth (" + runbookPath + ")."),
-		LogProgress:           pulumi.Bool(false),
-		LogVerbose:            pulumi.Bool(false),
-		PublishContentLink: &automation.ContentLinkArgs{
-			Uri: pulumi.String(plan.ScriptURI),
-			ContentHash: &automation.ContentHashArgs{
-				Algorithm: pulumi.String(contentHashAlgorithm),
-				Value:     pulumi.String(plan.ScriptHash),
-			},
-		},
-		Tags: tags,
-	}, b.opts(opts)...)
+	runbook, err := b.newRunbook(ctx, plan, account.Name, rg, tags, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +96,58 @@ func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerSched
 		StartSchedule: ids[1],
 		PrincipalID:   principal,
 	}, nil
+}
+
+// newAutomationAccount registers the Automation account in the cluster's
+// resource group rg and returns it with the principal ID of its
+// system-assigned identity.
+func (b *Backend) newAutomationAccount(ctx *pulumi.Context, plan powerPlan, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*automation.AutomationAccount, pulumi.StringOutput, error) {
+	account, err := automation.NewAutomationAccount(ctx, plan.Account, &automation.AutomationAccountArgs{
+		AutomationAccountName: pulumi.String(plan.AccountName),
+		ResourceGroupName:     rg,
+		Location:              pulumi.String(b.cfg.Location),
+		Sku:                   &automation.SkuArgs{Name: pulumi.String(plan.SKU)},
+		Identity:              &automation.IdentityArgs{Type: automation.ResourceIdentityTypeSystemAssigned},
+		DisableLocalAuth:      pulumi.Bool(!plan.LocalAuth),
+		// Jobs run in Azure's cloud sandbox, outside any network; turning
+		// public access off is for accounts reached through a private
+		// endpoint by hybrid workers, which this account has none of.
+		PublicNetworkAccess: pulumi.Bool(plan.PublicNetworkAccess),
+		Tags:                tags,
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	principal := account.Identity.ApplyT(func(id *automation.IdentityResponse) (string, error) {
+		if id == nil || id.PrincipalId == "" {
+			return "", fmt.Errorf("automation account %s has no system-assigned identity", plan.AccountName)
+		}
+		return id.PrincipalId, nil
+	}).(pulumi.StringOutput)
+	return account, principal, nil
+}
+
+// newRunbook registers the runbook in the account, its content downloaded
+// from the plan's script URI and checked against the script's hash.
+func (b *Backend) newRunbook(ctx *pulumi.Context, plan powerPlan, account, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*automation.Runbook, error) {
+	return automation.NewRunbook(ctx, plan.Runbook, &automation.RunbookArgs{
+		RunbookName:           pulumi.String(plan.RunbookName),
+		AutomationAccountName: account,
+		ResourceGroupName:     rg,
+		Location:              pulumi.String(b.cfg.Location),
+		RunbookType:           pulumi.String(plan.RunbookType),
+		Description:           pulumi.String("Starts or stops one AKS cluster through the account's managed identity. Managed by Plinth (" + runbookPath + ")."),
+		LogProgress:           pulumi.Bool(false),
+		LogVerbose:            pulumi.Bool(false),
+		PublishContentLink: &automation.ContentLinkArgs{
+			Uri: pulumi.String(plan.ScriptURI),
+			ContentHash: &automation.ContentHashArgs{
+				Algorithm: pulumi.String(contentHashAlgorithm),
+				Value:     pulumi.String(plan.ScriptHash),
+			},
+		},
+		Tags: tags,
+	}, b.opts(opts)...)
 }
 
 // newSchedule registers one weekly schedule. Its start time is ignored
