@@ -216,6 +216,19 @@ func requireTenant(cfg Config) *field.Error {
 // through the policy's duration, and only in an access package with no
 // namespaces, so that it is never mistaken for a team's namespaced access.
 func planAccessPackage(cfg Config, spec platform.AccessPackageSpec) (accessPlan, error) {
+	if err := checkAccessPackage(cfg, spec); err != nil {
+		return accessPlan{}, err
+	}
+	var p accessPlan
+	for _, l := range spec.Levels {
+		p.Levels = append(p.Levels, planAccessLevel(spec, l))
+	}
+	return p, nil
+}
+
+// checkAccessPackage reports what planAccessPackage needs beyond the
+// resolved spec, every problem at once.
+func checkAccessPackage(cfg Config, spec platform.AccessPackageSpec) error {
 	path := field.NewPath("accessPackage")
 	var errs field.List
 	errs.Add(requireTenant(cfg))
@@ -273,62 +286,42 @@ func planAccessPackage(cfg Config, spec platform.AccessPackageSpec) (accessPlan,
 		default:
 			errs.Addf(lp.Child("role"), string(l.Role), "AKS maps only %v", platform.AccessRoles)
 		}
-		if len(l.Requestors) == 0 {
-			errs.Add(field.Required(lp.Child("requestors"), "who may request the level: \"user:<object ID>\" or \"group:<object ID>\""))
-		}
-		for j, r := range l.Requestors {
-			_, err := parseAccessPrincipal(lp.Child("requestors").Index(j), r)
-			errs.Add(err)
-		}
-		for j, st := range l.Approval {
-			sp := lp.Child("approval").Index(j)
-			if st.TimeoutDays < 1 {
-				errs.Addf(sp.Child("timeoutDays"), st.TimeoutDays, "a stage waits at least one day for its approvers")
-			}
-			if len(st.Approvers) == 0 {
-				errs.Add(field.Required(sp.Child("approvers"), "who approves at this stage: \"user:<object ID>\" or \"group:<object ID>\""))
-			}
-			for k, a := range st.Approvers {
-				_, err := parseAccessPrincipal(sp.Child("approvers").Index(k), a)
-				errs.Add(err)
-			}
-		}
-		if _, err := accessDurationDays(lp.Child("maxDuration"), l.MaxDuration); err != nil {
-			errs.Add(err)
-		}
-		if rv := l.Review; rv != nil {
-			rp := lp.Child("review")
-			if _, ok := accessReviewFrequencies[rv.Every]; !ok {
-				errs.Addf(rp.Child("every"), rv.Every, "use monthly, quarterly, semiannually or annually")
-			}
-			if len(rv.Reviewers) == 0 {
-				errs.Add(field.Required(rp.Child("reviewers"), "who reviews the level's members: \"user:<object ID>\" or \"group:<object ID>\""))
-			}
-			for k, r := range rv.Reviewers {
-				_, err := parseAccessPrincipal(rp.Child("reviewers").Index(k), r)
-				errs.Add(err)
-			}
-		}
-		if g := l.ExistingGroup; g != "" && !format.UUID(g) {
-			detail := "not an Entra group object ID (a UUID); find it with az ad group show --group <name> --query id"
-			if strings.HasPrefix(g, "group:") {
-				detail = "give the bare object ID, without \"group:\""
-			}
-			errs.Addf(lp.Child("existingGroup"), g, "%s", detail)
-		}
+		checkAccessLevel(&errs, lp, l)
 	}
 	if len(spec.Namespaces) == 0 && len(namespaced) > 0 {
 		errs.Add(field.Required(path.Child("namespaces"), "levels %s are granted in the team's namespaces only", strings.Join(namespaced, ", ")))
 	}
-	if err := errs.Err(); err != nil {
-		return accessPlan{}, err
-	}
+	return errs.Err()
+}
 
-	var p accessPlan
-	for _, l := range spec.Levels {
-		p.Levels = append(p.Levels, planAccessLevel(spec, l))
+// checkAccessLevel adds to errs what is wrong with level l's principals,
+// approval stages, duration, review and existing group; lp is its path.
+func checkAccessLevel(errs *field.List, lp field.Path, l platform.AccessLevelSpec) {
+	checkPrincipals(errs, lp.Child("requestors"), l.Requestors, "who may request the level")
+	for j, st := range l.Approval {
+		sp := lp.Child("approval").Index(j)
+		if st.TimeoutDays < 1 {
+			errs.Addf(sp.Child("timeoutDays"), st.TimeoutDays, "a stage waits at least one day for its approvers")
+		}
+		checkPrincipals(errs, sp.Child("approvers"), st.Approvers, "who approves at this stage")
 	}
-	return p, nil
+	if _, err := accessDurationDays(lp.Child("maxDuration"), l.MaxDuration); err != nil {
+		errs.Add(err)
+	}
+	if rv := l.Review; rv != nil {
+		rp := lp.Child("review")
+		if _, ok := accessReviewFrequencies[rv.Every]; !ok {
+			errs.Addf(rp.Child("every"), rv.Every, "use monthly, quarterly, semiannually or annually")
+		}
+		checkPrincipals(errs, rp.Child("reviewers"), rv.Reviewers, "who reviews the level's members")
+	}
+	if g := l.ExistingGroup; g != "" && !format.UUID(g) {
+		detail := "not an Entra group object ID (a UUID); find it with az ad group show --group <name> --query id"
+		if strings.HasPrefix(g, "group:") {
+			detail = "give the bare object ID, without \"group:\""
+		}
+		errs.Addf(lp.Child("existingGroup"), g, "%s", detail)
+	}
 }
 
 // planAccessLevel plans one level of a checked spec.
@@ -426,6 +419,19 @@ func accessDurationDays(path field.Path, d time.Duration) (int, *field.Error) {
 			"use a multiple of 24h from 24h to %dh (%d days)", maxAccessDurationDays*24, maxAccessDurationDays)
 	}
 	return int(d / day), nil
+}
+
+// checkPrincipals adds to errs that principals, at path, is empty (who
+// says who they must be) or holds principals that are not
+// "user:<object ID>" or "group:<object ID>".
+func checkPrincipals(errs *field.List, path field.Path, principals []string, who string) {
+	if len(principals) == 0 {
+		errs.Add(field.Required(path, "%s: \"user:<object ID>\" or \"group:<object ID>\"", who))
+	}
+	for i, p := range principals {
+		_, err := parseAccessPrincipal(path.Index(i), p)
+		errs.Add(err)
+	}
 }
 
 // parseAccessPrincipal maps "user:<object ID>" to a single user and
