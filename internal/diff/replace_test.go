@@ -387,7 +387,10 @@ func packageRules() map[string]map[string]bool {
 	return out
 }
 
-func ruleID(r resourcetype.Replace) string { return fmt.Sprintf("%s %v %s", r.Path, r.Refused, r.Source) }
+// ruleID identifies a rule by its path, kind and source.
+func ruleID(r resourcetype.Replace) string {
+	return fmt.Sprintf("%s %v %s", r.Path, r.Refused, r.Source)
+}
 
 // packageOf returns the package of a type token: "azure-native" for
 // "azure-native:network:Subnet".
