@@ -22,6 +22,6 @@
 //
 // The package reads the snapshot only. It imports no cloud SDK: where a rule
 // must know which input of a type carries its tags, the caller passes the
-// backend's table (aks.TagsProperty, gke.TagsProperty) in
+// backend's (aks.TagsProperty, gke.TagsProperty, read from its registry) in
 // Target.TagsProperty.
 package check

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
@@ -103,33 +104,58 @@ func (k kind) in(s *snapshot.Snapshot) []*snapshot.Resource {
 	return out
 }
 
+// kindOf is the kind of a type token a registry lists
+// (internal/typeregistry), whatever its API version. It panics on a token
+// no registry lists: a rule about a type Plinth does not create would
+// check nothing, silently.
+func kindOf(token string) kind {
+	if _, ok := typeregistry.All.Lookup(token); !ok {
+		panic("check: no registry lists " + token)
+	}
+	parts := strings.Split(token, ":")
+	module := parts[1]
+	if i := strings.LastIndex(module, "/"); i >= 0 && isAPIVersion(module[i+1:]) {
+		module = module[:i]
+	}
+	return kind{parts[0], module, parts[2]}
+}
+
+// isAPIVersion reports whether s is an API version: "v1", "v20240501".
+func isAPIVersion(s string) bool {
+	return len(s) > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9'
+}
+
 // The resource types the rules read.
 var (
-	aksCluster     = kind{"azure-native", "containerservice", "ManagedCluster"}
-	aksAgentPool   = kind{"azure-native", "containerservice", "AgentPool"}
-	azureRG        = kind{"azure-native", "resources", "ResourceGroup"}
-	azureVNet      = kind{"azure-native", "network", "VirtualNetwork"}
-	azureSubnet    = kind{"azure-native", "network", "Subnet"}
-	azureLock      = kind{"azure-native", "authorization", "ManagementLockByScope"}
-	azureRoleAssn  = kind{"azure-native", "authorization", "RoleAssignment"}
-	azureRoleDef   = kind{"azure-native", "authorization", "RoleDefinition"}
-	azureIdentity  = kind{"azure-native", "managedidentity", "UserAssignedIdentity"}
-	azureFederated = kind{"azure-native", "managedidentity", "FederatedIdentityCredential"}
-	azureStorage   = kind{"azure-native", "storage", "StorageAccount"}
-	azureBlobSvc   = kind{"azure-native", "storage", "BlobServiceProperties"}
+	aksCluster     = kindOf("azure-native:containerservice/v20241001:ManagedCluster")
+	aksAgentPool   = kindOf("azure-native:containerservice/v20241001:AgentPool")
+	azureRG        = kindOf("azure-native:resources:ResourceGroup")
+	azureVNet      = kindOf("azure-native:network/v20240501:VirtualNetwork")
+	azureSubnet    = kindOf("azure-native:network/v20240501:Subnet")
+	azureLock      = kindOf("azure-native:authorization:ManagementLockByScope")
+	azureRoleAssn  = kindOf("azure-native:authorization:RoleAssignment")
+	azureRoleDef   = kindOf("azure-native:authorization:RoleDefinition")
+	azureIdentity  = kindOf("azure-native:managedidentity:UserAssignedIdentity")
+	azureFederated = kindOf("azure-native:managedidentity:FederatedIdentityCredential")
+	azureStorage   = kindOf("azure-native:storage:StorageAccount")
+	azureBlobSvc   = kindOf("azure-native:storage:BlobServiceProperties")
 
-	gkeCluster      = kind{"gcp", "container/cluster", "Cluster"}
-	gkeNodePool     = kind{"gcp", "container/nodePool", "NodePool"}
-	gcpNetwork      = kind{"gcp", "compute/network", "Network"}
-	gcpSubnetwork   = kind{"gcp", "compute/subnetwork", "Subnetwork"}
-	gcpBucket       = kind{"gcp", "storage/bucket", "Bucket"}
-	gkeBackupPlan   = kind{"gcp", "gkebackup/backupPlan", "BackupPlan"}
-	gcpSAIAMMember  = kind{"gcp", "serviceaccount/iAMMember", "IAMMember"}
-	gcpSAIAMBinding = kind{"gcp", "serviceaccount/iAMBinding", "IAMBinding"}
-	gcpEntitlement  = kind{"gcp", "privilegedaccessmanager/entitlement", "entitlement"}
+	gkeCluster     = kindOf("gcp:container/cluster:Cluster")
+	gkeNodePool    = kindOf("gcp:container/nodePool:NodePool")
+	gcpNetwork     = kindOf("gcp:compute/network:Network")
+	gcpSubnetwork  = kindOf("gcp:compute/subnetwork:Subnetwork")
+	gcpBucket      = kindOf("gcp:storage/bucket:Bucket")
+	gkeBackupPlan  = kindOf("gcp:gkebackup/backupPlan:BackupPlan")
+	gcpSAIAMMember = kindOf("gcp:serviceaccount/iAMMember:IAMMember")
+	gcpEntitlement = kindOf("gcp:privilegedaccessmanager/entitlement:entitlement")
 
-	helmRelease        = kind{"kubernetes", "helm.sh", "Release"}
-	clusterIssuer      = kind{"kubernetes", "cert-manager.io", "ClusterIssuer"}
+	helmRelease   = kindOf("kubernetes:helm.sh/v3:Release")
+	clusterIssuer = kindOf("kubernetes:cert-manager.io/v1:ClusterIssuer")
+
+	// Types Plinth never creates, which the rules look for anyway: a
+	// binding another program added counts for workload identity, and a
+	// standing cluster-wide binding is a finding.
+	gcpSAIAMBinding    = kind{"gcp", "serviceaccount/iAMBinding", "IAMBinding"}
 	clusterRoleBinding = kind{"kubernetes", "rbac.authorization.k8s.io", "ClusterRoleBinding"}
 )
 

@@ -17,7 +17,7 @@ func tagsRule() Rule {
 		Rationale: "Write-up lesson on cost: resource tags. Baseline: tags on every resource. Every Azure resource " +
 			"that takes tags and every GCP resource that takes labels carries platform.RequiredTags (environment, " +
 			"owner, cost-center, managed-by, plinth-version), so that cost and inventory reports attribute it. A " +
-			"resource type the backend's tags table does not know is a finding too, so a new type cannot slip by. " +
+			"resource type the backend's registry does not know is a finding too, so a new type cannot slip by. " +
 			"A warning: a missing tag costs attribution, not availability.",
 		Classes: allClasses,
 		Check:   checkTags,
@@ -26,7 +26,7 @@ func tagsRule() Rule {
 
 // taggedPackages are the packages whose resources take Plinth's tags: those
 // of the cloud backends. Kubernetes objects carry labels of their own, and
-// other packages' types are not in the backends' tables.
+// other packages' types are not in the backends' registries.
 var taggedPackages = []string{"azure-native", "azuread", "gcp"}
 
 func checkTags(t Target) []Finding {
@@ -58,7 +58,7 @@ func checkTags(t Target) []Finding {
 	for _, typ := range unknownOrder {
 		rs := unknown[typ]
 		out = append(out, note(rs[0], "the tags table does not know type %q (%d resources of it), so their tags cannot be checked; "+
-			"add the type to the backend's TagsProperty table", typ, len(rs)))
+			"add the type to the backend's registry (platform/aks/akstypes, platform/gke/gketypes)", typ, len(rs)))
 	}
 	return out
 }
