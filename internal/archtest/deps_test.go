@@ -28,10 +28,17 @@ var cloudSDKs = []string{
 // engine tests' providers (internal/enginetest), and the test that follows
 // the getting-started page (internal/docstest). The library a team links,
 // the command line (cli) and the project (project) included, is not among
-// them: a project links the SDK of the clouds it lists and no other.
+// them: a project links the SDK of the clouds it lists and no other. Nor
+// are the backends' resource-type registries (registries).
 func mayUseCloudSDKs(pkg string) bool {
-	return hasPrefix(pkg, "platform/aks", "platform/gke", "stacks", "cmd/", "internal/enginetest", "internal/docstest")
+	return !hasPrefix(pkg, registries...) &&
+		hasPrefix(pkg, "platform/aks", "platform/gke", "stacks", "cmd/", "internal/enginetest", "internal/docstest")
 }
+
+// registries are the backends' resource-type registries: they live under
+// the backends but import no cloud SDK, so that internal/mockcloud,
+// internal/diff and the command line read them for free.
+var registries = []string{"platform/aks/akstypes", "platform/gke/gketypes"}
 
 // testsMayUseCloudSDKs are the packages whose tests (not their code) may
 // reach a cloud SDK: they run the reference project through the command
@@ -231,6 +238,22 @@ func TestAProjectLinksOnlyItsCloud(t *testing.T) {
 		}
 		if own == 0 {
 			t.Errorf("a project on %s links no package of %s; is go list looking at it?", tc.cloud, tc.own)
+		}
+	}
+}
+
+// TestRegistriesAreChecked makes sure the walk of
+// TestNoCloudSDKOutsideBackends covers the backends' registries, which sit
+// under the backends' own directories.
+func TestRegistriesAreChecked(t *testing.T) {
+	code, _ := graphs(t)
+	for _, r := range registries {
+		pkg := module + "/" + r
+		if _, ok := code[pkg]; !ok {
+			t.Errorf("no package %s; update registries", pkg)
+		}
+		if mayUseCloudSDKs(pkg) {
+			t.Errorf("%s may reach a cloud SDK", pkg)
 		}
 	}
 }
