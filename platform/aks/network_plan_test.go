@@ -2,6 +2,7 @@ package aks
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/platform"
@@ -127,5 +128,31 @@ aks.zones[0] "4": Azure zones are "1", "2" and "3"`
 	if err := (Config{}).validate("aks"); err == nil || err.Error() != `aks.subscriptionID: required: the Azure subscription ID (az account show --query id)
 aks.location: required: the Azure region, e.g. "westeurope"` {
 		t.Errorf("empty config error: %v", err)
+	}
+}
+
+func TestPlanNetworkLock(t *testing.T) {
+	s := spec()
+	if p := planNetwork(testConfig, s); p.Lock != nil {
+		t.Errorf("unlocked network plans a lock: %+v", p.Lock)
+	}
+
+	s.Locked = true
+	lock := planNetwork(testConfig, s).Lock
+	if lock == nil {
+		t.Fatal("locked network plans no lock")
+	}
+	if lock.Name != "prod-rg-lock" || lock.Level != "CanNotDelete" {
+		t.Errorf("lock %q level %q, want prod-rg-lock at CanNotDelete", lock.Name, lock.Level)
+	}
+	for _, say := range []string{`"prod"`, "Locked to false", "pulumi state unprotect on the lock prod-rg-lock", "never remove it by hand"} {
+		if !strings.Contains(lock.Notes, say) {
+			t.Errorf("lock notes do not say %q: %s", say, lock.Notes)
+		}
+	}
+	// ARM refuses notes over 512 characters; the longest logical name must fit.
+	s.Name = strings.Repeat("n", 24)
+	if n := len(planNetwork(testConfig, s).Lock.Notes); n > 512 {
+		t.Errorf("lock notes are %d characters; ARM takes at most 512", n)
 	}
 }
