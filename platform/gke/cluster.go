@@ -148,31 +148,20 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 	}, nil
 }
 
+// clusterArgs wires the plan, the node service account and the network's
+// outputs into the cluster's arguments.
 func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *serviceaccount.Account, labels pulumi.StringMap) *container.ClusterArgs {
-	addons := &container.ClusterAddonsConfigArgs{
-		HttpLoadBalancing:                &container.ClusterAddonsConfigHttpLoadBalancingArgs{Disabled: pulumi.Bool(false)},
-		HorizontalPodAutoscaling:         &container.ClusterAddonsConfigHorizontalPodAutoscalingArgs{Disabled: pulumi.Bool(false)},
-		GcePersistentDiskCsiDriverConfig: &container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs{Enabled: pulumi.Bool(true)},
-		DnsCacheConfig:                   &container.ClusterAddonsConfigDnsCacheConfigArgs{Enabled: pulumi.Bool(true)},
-	}
-	// The Backup for GKE agent is declared only when asked for, so clusters
-	// without it keep the inputs they had. The provider keeps the add-on's
-	// live state when the block is absent: turning BackupAgent off again
-	// leaves the agent running until it is disabled in the cloud.
-	if plan.BackupAgent {
-		addons.GkeBackupAgentConfig = &container.ClusterAddonsConfigGkeBackupAgentConfigArgs{Enabled: pulumi.Bool(true)}
-	}
 	args := &container.ClusterArgs{
 		Name:           pulumi.String(plan.Name),
 		Project:        pulumi.String(b.cfg.Project),
 		Location:       pulumi.String(plan.Location),
-		Description:    pulumi.String("Plinth cluster " + spec.Name),
+		Description:    pulumi.String(plan.Description),
 		Network:        spec.Network.Outputs.ID,
 		Subnetwork:     spec.Network.Outputs.Subnets[platform.SubnetNodes].ID,
 		NetworkingMode: pulumi.String("VPC_NATIVE"),
 		IpAllocationPolicy: &container.ClusterIpAllocationPolicyArgs{
-			ClusterSecondaryRangeName:  pulumi.String(spec.Network.Outputs.PodRangeName),
-			ServicesSecondaryRangeName: pulumi.String(spec.Network.Outputs.ServiceRangeName),
+			ClusterSecondaryRangeName:  pulumi.String(plan.PodRangeName),
+			ServicesSecondaryRangeName: pulumi.String(plan.ServiceRangeName),
 			StackType:                  pulumi.String("IPV4"),
 		},
 		DatapathProvider:      pulumi.String(datapathProvider),
@@ -181,18 +170,7 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		// The default pool exists only while the cluster is created.
 		RemoveDefaultNodePool: pulumi.Bool(true),
 		InitialNodeCount:      pulumi.Int(1),
-		NodeConfig: &container.ClusterNodeConfigArgs{
-			ServiceAccount: sa.Email,
-			OauthScopes:    pulumi.ToStringArray([]string{nodeOAuthScope}),
-			ImageType:      pulumi.String(nodeImageType),
-			DiskType:       pulumi.String(nodeDiskType),
-			ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{
-				EnableSecureBoot:          pulumi.Bool(true),
-				EnableIntegrityMonitoring: pulumi.Bool(true),
-			},
-			WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String(workloadMetadataMode)},
-			ResourceLabels:         labels,
-		},
+		NodeConfig:            defaultPoolNodeConfig(sa, labels),
 
 		ReleaseChannel:   &container.ClusterReleaseChannelArgs{Channel: pulumi.String(plan.ReleaseChannel)},
 		MinMasterVersion: pulumi.String(plan.MinMasterVersion),
@@ -215,10 +193,10 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		WorkloadIdentityConfig: &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(plan.WorkloadPool)},
 		EnableShieldedNodes:    pulumi.Bool(true),
 		SecurityPostureConfig: &container.ClusterSecurityPostureConfigArgs{
-			Mode:              pulumi.String(spec.GKE.SecurityPosture),
-			VulnerabilityMode: pulumi.String(vulnerabilityMode[spec.GKE.SecurityPosture]),
+			Mode:              pulumi.String(plan.SecurityPosture),
+			VulnerabilityMode: pulumi.String(plan.VulnerabilityMode),
 		},
-		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(binaryAuthorizationMode[spec.GKE.BinaryAuthorization])},
+		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(plan.BinaryAuthorization)},
 
 		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
 			EnableComponents:  pulumi.ToStringArray(plan.MonitoringComponents),
@@ -226,7 +204,7 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		},
 		LoggingConfig: &container.ClusterLoggingConfigArgs{EnableComponents: pulumi.ToStringArray(plan.LoggingComponents)},
 
-		AddonsConfig:           addons,
+		AddonsConfig:           clusterAddons(plan),
 		VerticalPodAutoscaling: &container.ClusterVerticalPodAutoscalingArgs{Enabled: pulumi.Bool(true)},
 		GatewayApiConfig:       &container.ClusterGatewayApiConfigArgs{Channel: pulumi.String("CHANNEL_STANDARD")},
 		CostManagementConfig:   &container.ClusterCostManagementConfigArgs{Enabled: pulumi.Bool(true)},
@@ -235,17 +213,7 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 		ResourceLabels:     labels,
 	}
 	if plan.AuthorizedNetworks != nil {
-		var blocks container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray
-		for _, n := range plan.AuthorizedNetworks {
-			blocks = append(blocks, &container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
-				CidrBlock:   pulumi.String(n.CIDR),
-				DisplayName: pulumi.String(n.DisplayName),
-			})
-		}
-		args.MasterAuthorizedNetworksConfig = &container.ClusterMasterAuthorizedNetworksConfigArgs{
-			CidrBlocks:                  blocks,
-			GcpPublicCidrsAccessEnabled: pulumi.Bool(false),
-		}
+		args.MasterAuthorizedNetworksConfig = masterAuthorizedNetworks(plan.AuthorizedNetworks)
 	}
 	if plan.SecurityGroup != "" {
 		args.AuthenticatorGroupsConfig = &container.ClusterAuthenticatorGroupsConfigArgs{SecurityGroup: pulumi.String(plan.SecurityGroup)}
@@ -253,6 +221,62 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 	return args
 }
 
+// defaultPoolNodeConfig is the node configuration of the default pool,
+// which exists only while the cluster is created: hardened like every
+// pool, and running as the node service account sa.
+func defaultPoolNodeConfig(sa *serviceaccount.Account, labels pulumi.StringMap) *container.ClusterNodeConfigArgs {
+	return &container.ClusterNodeConfigArgs{
+		ServiceAccount: sa.Email,
+		OauthScopes:    pulumi.ToStringArray([]string{nodeOAuthScope}),
+		ImageType:      pulumi.String(nodeImageType),
+		DiskType:       pulumi.String(nodeDiskType),
+		ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{
+			EnableSecureBoot:          pulumi.Bool(true),
+			EnableIntegrityMonitoring: pulumi.Bool(true),
+		},
+		WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String(workloadMetadataMode)},
+		ResourceLabels:         labels,
+	}
+}
+
+// clusterAddons are the cluster's add-ons: HTTP load balancing, the
+// horizontal pod autoscaler, the persistent disk CSI driver, NodeLocal
+// DNSCache, and the Backup for GKE agent when the plan asks for it.
+func clusterAddons(plan clusterPlan) *container.ClusterAddonsConfigArgs {
+	addons := &container.ClusterAddonsConfigArgs{
+		HttpLoadBalancing:                &container.ClusterAddonsConfigHttpLoadBalancingArgs{Disabled: pulumi.Bool(false)},
+		HorizontalPodAutoscaling:         &container.ClusterAddonsConfigHorizontalPodAutoscalingArgs{Disabled: pulumi.Bool(false)},
+		GcePersistentDiskCsiDriverConfig: &container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs{Enabled: pulumi.Bool(true)},
+		DnsCacheConfig:                   &container.ClusterAddonsConfigDnsCacheConfigArgs{Enabled: pulumi.Bool(true)},
+	}
+	// The Backup for GKE agent is declared only when asked for, so clusters
+	// without it keep the inputs they had. The provider keeps the add-on's
+	// live state when the block is absent: turning BackupAgent off again
+	// leaves the agent running until it is disabled in the cloud.
+	if plan.BackupAgent {
+		addons.GkeBackupAgentConfig = &container.ClusterAddonsConfigGkeBackupAgentConfigArgs{Enabled: pulumi.Bool(true)}
+	}
+	return addons
+}
+
+// masterAuthorizedNetworks is the cluster's master authorized networks
+// config: only the given CIDR blocks, never Google Cloud's public ranges.
+func masterAuthorizedNetworks(networks []authorizedNetwork) *container.ClusterMasterAuthorizedNetworksConfigArgs {
+	var blocks container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray
+	for _, n := range networks {
+		blocks = append(blocks, &container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
+			CidrBlock:   pulumi.String(n.CIDR),
+			DisplayName: pulumi.String(n.DisplayName),
+		})
+	}
+	return &container.ClusterMasterAuthorizedNetworksConfigArgs{
+		CidrBlocks:                  blocks,
+		GcpPublicCidrsAccessEnabled: pulumi.Bool(false),
+	}
+}
+
+// poolArgs wires a pool's plan, the cluster and the node service account
+// into the node pool's arguments.
 func poolArgs(cfg Config, plan clusterPlan, pp poolPlan, cluster *container.Cluster, sa *serviceaccount.Account) *container.NodePoolArgs {
 	var taints container.NodePoolNodeConfigTaintArray
 	for _, t := range pp.Taints {

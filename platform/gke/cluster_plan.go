@@ -100,8 +100,9 @@ var windowReference = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 // clusterPlan is the cloud-side shape of a ClusterSpec on GKE, computed
 // without Pulumi so that it can be table-tested.
 type clusterPlan struct {
-	// Name is the cluster's cloud name and Pulumi name.
-	Name string
+	// Name is the cluster's cloud name and Pulumi name; Description its
+	// description.
+	Name, Description string
 	// Location is the region (regional cluster) or a zone (zonal).
 	Location string
 	Regional bool
@@ -118,7 +119,15 @@ type clusterPlan struct {
 	WorkloadPool       string
 	// SecurityGroup is the Google Groups for RBAC group; "" for none.
 	SecurityGroup string
-	Maintenance   maintenancePlan
+	// PodRangeName and ServiceRangeName are the node subnet's secondary
+	// ranges the cluster takes pod and service addresses from.
+	PodRangeName, ServiceRangeName string
+	// SecurityPosture and VulnerabilityMode are the security posture tier
+	// and the workload vulnerability scanning that goes with it;
+	// BinaryAuthorization the Binary Authorization evaluation mode.
+	SecurityPosture, VulnerabilityMode string
+	BinaryAuthorization                string
+	Maintenance                        maintenancePlan
 	// MonitoringComponents, ManagedPrometheus and LoggingComponents are the
 	// cluster's monitoringConfig and loggingConfig.
 	MonitoringComponents []string
@@ -194,6 +203,7 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 	n := spec.Name
 	p := clusterPlan{
 		Name:                 platform.ChildName(n, "cluster"),
+		Description:          "Plinth cluster " + n,
 		Location:             cfg.Region,
 		Regional:             spec.Tier != platform.TierFree,
 		ReleaseChannel:       releaseChannels[spec.Channel],
@@ -207,6 +217,11 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		DeletionProtection:   spec.DeletionProtection,
 		BackupAgent:          spec.GKE.BackupAgent,
 		Labels:               spec.Tags.Merge(),
+		PodRangeName:         spec.Network.Outputs.PodRangeName,
+		ServiceRangeName:     spec.Network.Outputs.ServiceRangeName,
+		SecurityPosture:      spec.GKE.SecurityPosture,
+		VulnerabilityMode:    vulnerabilityMode[spec.GKE.SecurityPosture],
+		BinaryAuthorization:  binaryAuthorizationMode[spec.GKE.BinaryAuthorization],
 	}
 	if !p.Regional {
 		if sys, ok := systemPool(spec); ok && len(sys.Zones) > 0 {

@@ -295,6 +295,33 @@ func TestMonitoring(t *testing.T) {
 	}
 }
 
+// The security settings, the description and the secondary ranges are
+// plain values of the plan; registration only wires them.
+func TestPlanClusterSecurityAndRanges(t *testing.T) {
+	for _, tc := range []struct {
+		name                               string
+		posture                            string
+		binaryAuthorization                bool
+		wantVulnerability, wantBinaryAuthz string
+	}{
+		{"basic posture, enforced policy", "BASIC", true, "VULNERABILITY_BASIC", "PROJECT_SINGLETON_POLICY_ENFORCE"},
+		{"enterprise posture, no policy", "ENTERPRISE", false, "VULNERABILITY_ENTERPRISE", "DISABLED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := clusterSpec()
+			s.GKE.SecurityPosture, s.GKE.BinaryAuthorization = tc.posture, tc.binaryAuthorization
+			p := planCluster(testConfig, s)
+			if p.SecurityPosture != tc.posture || p.VulnerabilityMode != tc.wantVulnerability || p.BinaryAuthorization != tc.wantBinaryAuthz {
+				t.Errorf("posture %q vulnerability %q binary authorization %q, want %q %q %q",
+					p.SecurityPosture, p.VulnerabilityMode, p.BinaryAuthorization, tc.posture, tc.wantVulnerability, tc.wantBinaryAuthz)
+			}
+			if p.Description != "Plinth cluster prod" || p.PodRangeName != "prod-pods" || p.ServiceRangeName != "prod-services" {
+				t.Errorf("description %q pod range %q service range %q", p.Description, p.PodRangeName, p.ServiceRangeName)
+			}
+		})
+	}
+}
+
 func TestValidateClusterSpec(t *testing.T) {
 	tests := []struct {
 		name   string
