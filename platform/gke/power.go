@@ -65,34 +65,8 @@ func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerSched
 		return nil, err
 	}
 	plan := planPowerSchedule(b.cfg, spec)
-	project := pulumi.String(b.cfg.Project)
 
-	scaler, err := b.newPowerAccount(ctx, plan.Scaler, "Runs the stop and start workflows of power schedule "+spec.Name+"; may resize the project's GKE node pools.", opts)
-	if err != nil {
-		return nil, err
-	}
-	role, err := b.newCustomRole(ctx, plan.ScalerRole, project, opts)
-	if err != nil {
-		return nil, err
-	}
-	scalerGrant, err := projects.NewIAMMember(ctx, plan.ScalerBinding, &projects.IAMMemberArgs{
-		Project: project,
-		Role:    role.Name,
-		Member:  pulumi.Sprintf("serviceAccount:%s", scaler.Email),
-	}, b.opts(opts)...)
-	if err != nil {
-		return nil, err
-	}
-
-	invoker, err := b.newPowerAccount(ctx, plan.Invoker, "Cloud Scheduler starts the stop and start workflows of power schedule "+spec.Name+" as this account; it may only invoke workflows.", opts)
-	if err != nil {
-		return nil, err
-	}
-	invokerGrant, err := projects.NewIAMMember(ctx, plan.InvokerBinding, &projects.IAMMemberArgs{
-		Project: project,
-		Role:    pulumi.String(workflowsInvoker),
-		Member:  pulumi.Sprintf("serviceAccount:%s", invoker.Email),
-	}, b.opts(opts)...)
+	ids, err := b.newPowerIdentities(ctx, spec.Name, plan, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -102,54 +76,107 @@ func (b *Backend) NewPowerSchedule(ctx *pulumi.Context, spec platform.PowerSched
 	stopSrc := spec.Outputs.ID.ApplyT(func(id string) string { return stopSource(id, plan.Pools) }).(pulumi.StringOutput)
 	startSrc := spec.Outputs.ID.ApplyT(func(id string) string { return startSource(id, plan.Pools) }).(pulumi.StringOutput)
 
-	var ids [2]pulumi.StringOutput
+	var jobs [2]pulumi.StringOutput
 	for i, a := range []struct {
 		action powerAction
 		source pulumi.StringOutput
 	}{{plan.Stop, stopSrc}, {plan.Start, startSrc}} {
-		wf, err := workflows.NewWorkflow(ctx, a.action.Workflow, &workflows.WorkflowArgs{
-			Name:           pulumi.String(a.action.Workflow),
-			Project:        project,
-			Region:         pulumi.String(b.cfg.Region),
-			Description:    pulumi.String(a.action.Description),
-			ServiceAccount: scaler.Name,
-			SourceContents: a.source,
-			CallLogLevel:   pulumi.String(workflowCallLogLevel),
-			Labels:         pulumi.ToStringMap(plan.Labels),
-		}, b.opts(opts, pulumi.DependsOn([]pulumi.Resource{scalerGrant}))...)
-		if err != nil {
+		if jobs[i], err = b.newPowerAction(ctx, plan, a.action, a.source, ids, opts); err != nil {
 			return nil, err
 		}
-		job, err := cloudscheduler.NewJob(ctx, a.action.Job, &cloudscheduler.JobArgs{
-			Name:        pulumi.String(a.action.Job),
-			Project:     project,
-			Region:      pulumi.String(b.cfg.Region),
-			Description: pulumi.String(a.action.JobDescription),
-			Schedule:    pulumi.String(a.action.Cron),
-			TimeZone:    pulumi.String(plan.TimeZone),
-			RetryConfig: &cloudscheduler.JobRetryConfigArgs{RetryCount: pulumi.Int(schedulerRetries)},
-			HttpTarget: &cloudscheduler.JobHttpTargetArgs{
-				HttpMethod: pulumi.String("POST"),
-				Uri:        pulumi.Sprintf("%s%s/executions", workflowExecutionsAPI, wf.ID()),
-				Headers:    pulumi.StringMap{"Content-Type": pulumi.String("application/json")},
-				Body:       pulumi.String(emptyExecutionBody),
-				OauthToken: &cloudscheduler.JobHttpTargetOauthTokenArgs{
-					ServiceAccountEmail: invoker.Email,
-					Scope:               pulumi.String(schedulerOAuthScope),
-				},
-			},
-		}, b.opts(opts, pulumi.DependsOn([]pulumi.Resource{invokerGrant}))...)
-		if err != nil {
-			return nil, err
-		}
-		ids[i] = job.ID().ToStringOutput()
 	}
 
 	return &platform.PowerScheduleOutputs{
-		StopSchedule:  ids[0],
-		StartSchedule: ids[1],
-		PrincipalID:   scaler.Email,
+		StopSchedule:  jobs[0],
+		StartSchedule: jobs[1],
+		PrincipalID:   ids.scaler.Email,
 	}, nil
+}
+
+// powerIdentities are the schedule's two service accounts and their
+// grants, which the workflows and the jobs wait for.
+type powerIdentities struct {
+	scaler, invoker           *serviceaccount.Account
+	scalerGrant, invokerGrant pulumi.Resource
+}
+
+// newPowerIdentities registers the workflows' account with its custom
+// node pool scaler role on the project, and the scheduler's account with
+// roles/workflows.invoker on the project.
+func (b *Backend) newPowerIdentities(ctx *pulumi.Context, name string, plan powerPlan, opts []pulumi.ResourceOption) (powerIdentities, error) {
+	project := pulumi.String(b.cfg.Project)
+	var ids powerIdentities
+	var err error
+	ids.scaler, err = b.newPowerAccount(ctx, plan.Scaler, "Runs the stop and start workflows of power schedule "+name+"; may resize the project's GKE node pools.", opts)
+	if err != nil {
+		return ids, err
+	}
+	role, err := b.newCustomRole(ctx, plan.ScalerRole, project, opts)
+	if err != nil {
+		return ids, err
+	}
+	ids.scalerGrant, err = projects.NewIAMMember(ctx, plan.ScalerBinding, &projects.IAMMemberArgs{
+		Project: project,
+		Role:    role.Name,
+		Member:  pulumi.Sprintf("serviceAccount:%s", ids.scaler.Email),
+	}, b.opts(opts)...)
+	if err != nil {
+		return ids, err
+	}
+
+	ids.invoker, err = b.newPowerAccount(ctx, plan.Invoker, "Cloud Scheduler starts the stop and start workflows of power schedule "+name+" as this account; it may only invoke workflows.", opts)
+	if err != nil {
+		return ids, err
+	}
+	ids.invokerGrant, err = projects.NewIAMMember(ctx, plan.InvokerBinding, &projects.IAMMemberArgs{
+		Project: project,
+		Role:    pulumi.String(workflowsInvoker),
+		Member:  pulumi.Sprintf("serviceAccount:%s", ids.invoker.Email),
+	}, b.opts(opts)...)
+	return ids, err
+}
+
+// newPowerAction registers one action's workflow, running source as the
+// scaler account, and the scheduler job that runs it as the invoker
+// account, and returns the job's ID.
+func (b *Backend) newPowerAction(ctx *pulumi.Context, plan powerPlan, action powerAction, source pulumi.StringOutput, ids powerIdentities, opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	project := pulumi.String(b.cfg.Project)
+	wf, err := workflows.NewWorkflow(ctx, action.Workflow, &workflows.WorkflowArgs{
+		Name:           pulumi.String(action.Workflow),
+		Project:        project,
+		Region:         pulumi.String(b.cfg.Region),
+		Description:    pulumi.String(action.Description),
+		ServiceAccount: ids.scaler.Name,
+		SourceContents: source,
+		CallLogLevel:   pulumi.String(workflowCallLogLevel),
+		Labels:         pulumi.ToStringMap(plan.Labels),
+	}, b.opts(opts, pulumi.DependsOn([]pulumi.Resource{ids.scalerGrant}))...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	job, err := cloudscheduler.NewJob(ctx, action.Job, &cloudscheduler.JobArgs{
+		Name:        pulumi.String(action.Job),
+		Project:     project,
+		Region:      pulumi.String(b.cfg.Region),
+		Description: pulumi.String(action.JobDescription),
+		Schedule:    pulumi.String(action.Cron),
+		TimeZone:    pulumi.String(plan.TimeZone),
+		RetryConfig: &cloudscheduler.JobRetryConfigArgs{RetryCount: pulumi.Int(schedulerRetries)},
+		HttpTarget: &cloudscheduler.JobHttpTargetArgs{
+			HttpMethod: pulumi.String("POST"),
+			Uri:        pulumi.Sprintf("%s%s/executions", workflowExecutionsAPI, wf.ID()),
+			Headers:    pulumi.StringMap{"Content-Type": pulumi.String("application/json")},
+			Body:       pulumi.String(emptyExecutionBody),
+			OauthToken: &cloudscheduler.JobHttpTargetOauthTokenArgs{
+				ServiceAccountEmail: ids.invoker.Email,
+				Scope:               pulumi.String(schedulerOAuthScope),
+			},
+		},
+	}, b.opts(opts, pulumi.DependsOn([]pulumi.Resource{ids.invokerGrant}))...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return job.ID().ToStringOutput(), nil
 }
 
 // newPowerAccount registers one of the schedule's service accounts.
