@@ -29,6 +29,28 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		EgressIPs: pulumi.ToStringArray(nil).ToStringArrayOutput(),
 	}
 
+	subnets, err := b.newSubnets(ctx, plan, vpc, out, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.newFirewalls(ctx, plan, vpc, opts); err != nil {
+		return nil, err
+	}
+
+	if plan.NAT != nil {
+		ips, err := b.newNAT(ctx, plan, vpc, subnets, labels, opts)
+		if err != nil {
+			return nil, err
+		}
+		out.EgressIPs = ips
+	}
+	return out, nil
+}
+
+// newSubnets registers each planned subnet (the node subnet with the pod
+// and service secondary ranges, flow logs when planned), records each in
+// out, and returns them by role.
+func (b *Backend) newSubnets(ctx *pulumi.Context, plan networkPlan, vpc *compute.Network, out *platform.NetworkOutputs, opts []pulumi.ResourceOption) (map[platform.SubnetRole]*compute.Subnetwork, error) {
 	subnets := map[platform.SubnetRole]*compute.Subnetwork{}
 	for _, sp := range plan.Subnets {
 		args := &compute.SubnetworkArgs{
@@ -61,7 +83,11 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		subnets[sp.Role] = sn
 		out.Subnets[sp.Role] = platform.SubnetOutputs{ID: sn.ID().ToStringOutput(), Name: sn.Name}
 	}
+	return subnets, nil
+}
 
+// newFirewalls registers the planned ingress firewall rules of the VPC.
+func (b *Backend) newFirewalls(ctx *pulumi.Context, plan networkPlan, vpc *compute.Network, opts []pulumi.ResourceOption) error {
 	for _, fw := range plan.Firewalls {
 		var allows compute.FirewallAllowArray
 		for _, proto := range fw.Protocols {
@@ -80,20 +106,14 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 			args.LogConfig = &compute.FirewallLogConfigArgs{Metadata: pulumi.String("INCLUDE_ALL_METADATA")}
 		}
 		if _, err := compute.NewFirewall(ctx, fw.Name, args, b.opts(opts)...); err != nil {
-			return nil, err
+			return err
 		}
 	}
-
-	if plan.NAT != nil {
-		ips, err := b.newNAT(ctx, plan, vpc, subnets, labels, opts)
-		if err != nil {
-			return nil, err
-		}
-		out.EgressIPs = ips
-	}
-	return out, nil
+	return nil
 }
 
+// newNAT registers the NAT's static external addresses, its Cloud Router
+// and the Cloud NAT for the node subnet, and returns the addresses.
 func (b *Backend) newNAT(ctx *pulumi.Context, plan networkPlan, vpc *compute.Network, subnets map[platform.SubnetRole]*compute.Subnetwork, labels pulumi.StringMap, opts []pulumi.ResourceOption) (pulumi.StringArrayOutput, error) {
 	nat := plan.NAT
 	var selfLinks, ips pulumi.StringArray
