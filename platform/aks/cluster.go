@@ -392,6 +392,8 @@ func inlinePool(p poolPlan, subnet pulumi.StringOutput, tags pulumi.StringMap) c
 	return args
 }
 
+// agentPoolArgs is a user pool as an AgentPool of cluster holds it: the
+// fields of inlinePool, and the eviction policy and price of a Spot pool.
 func agentPoolArgs(p poolPlan, cluster, rg, subnet pulumi.StringOutput, tags pulumi.StringMap) *containerservice.AgentPoolArgs {
 	args := &containerservice.AgentPoolArgs{
 		AgentPoolName:     pulumi.String(p.Name),
@@ -425,6 +427,8 @@ func agentPoolArgs(p poolPlan, cluster, rg, subnet pulumi.StringOutput, tags pul
 	return args
 }
 
+// upgradeSettings is a pool's surge upgrade: max surge, drain timeout and
+// soak time per node.
 func upgradeSettings(u *upgradePlan) *containerservice.AgentPoolUpgradeSettingsArgs {
 	return &containerservice.AgentPoolUpgradeSettingsArgs{
 		MaxSurge:                  pulumi.String(u.MaxSurge),

@@ -165,6 +165,8 @@ func (b *Backend) lockResourceGroup(ctx *pulumi.Context, lock lockPlan, scope pu
 	return err
 }
 
+// newNAT registers the NAT gateway's static public IPs and the gateway,
+// and returns the gateway and the addresses.
 func (b *Backend) newNAT(ctx *pulumi.Context, n string, plan networkPlan, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (*network.NatGateway, pulumi.StringArrayOutput, error) {
 	var (
 		refs network.SubResourceArray
@@ -202,6 +204,8 @@ func (b *Backend) newNAT(ctx *pulumi.Context, n string, plan networkPlan, rg pul
 	return nat, ips.ToStringArrayOutput(), nil
 }
 
+// newFlowLog registers the flow logs' storage account and the VNet flow
+// log in the network watcher's resource group.
 func (b *Backend) newFlowLog(ctx *pulumi.Context, n string, plan networkPlan, rg pulumi.StringOutput, vnet *network.VirtualNetwork, tags pulumi.StringMap, opts []pulumi.ResourceOption) error {
 	fl := plan.FlowLog
 	// The storage account takes nothing but flow logs: HTTPS and TLS 1.2
