@@ -7,9 +7,16 @@
 // every resource it creates uses that provider, so that nothing ever lands in
 // a subscription picked up from the environment.
 //
-// Each capability keeps the mapping from spec to cloud settings in a pure
-// function (planNetwork, ...), table-tested without Pulumi, apart from the
-// code that registers the resources.
+// The files follow one layout per capability, the same as package gke's:
+// <capability>.go registers the resources (network.go, cluster.go,
+// identity.go, ingress.go, backup.go, power.go, access.go), in short steps
+// that only wire a plan into SDK calls; <capability>_plan.go maps the spec
+// to the SDK arguments' plain values and checks what Azure needs beyond
+// it, as a pure function (planNetwork, planCluster, ...) table-tested in
+// <capability>_plan_test.go without Pulumi (contract rule C10). ingress.go
+// has no plan: its annotations are the whole mapping and register nothing.
+// backend.go holds Config and the provider, roles.go the roles and role
+// assignments the capabilities share, tags.go TagsProperty.
 //
 // A Locked network puts a CanNotDelete management lock on its resource
 // group, which the cluster shares: the cluster, the VNet and user node

@@ -7,9 +7,16 @@
 // creates uses that provider, so that nothing lands in a project picked up
 // from the environment.
 //
-// Each capability keeps the mapping from spec to cloud settings in a pure
-// function (planNetwork, ...), table-tested without Pulumi, apart from the
-// code that registers the resources.
+// The files follow one layout per capability, the same as package aks's:
+// <capability>.go registers the resources (network.go, cluster.go,
+// identity.go, ingress.go, backup.go, managed_backup.go, power.go,
+// access.go), in short steps that only wire a plan into SDK calls;
+// <capability>_plan.go maps the spec to the SDK arguments' plain values and
+// validates what GCP needs beyond it, as pure functions (planNetwork,
+// planCluster, validateClusterSpec, ...) table-tested in
+// <capability>_plan_test.go without Pulumi (contract rule C10). ingress.go
+// has no plan: its annotations are the whole mapping and register nothing.
+// backend.go holds Config and the provider, tags.go TagsProperty.
 //
 // NewPowerSchedule stops and starts a non-production cluster on a schedule:
 // two Cloud Workflows scale every node pool to zero and back to the
