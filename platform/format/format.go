@@ -1,6 +1,9 @@
 package format
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 var (
 	uuid  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -26,3 +29,44 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 // for namespace names: 1-63 lowercase letters, digits and '-', starting
 // and ending with a letter or digit.
 func DNSLabel(s string) bool { return len(s) <= MaxDNSLabel && dnsLabel.MatchString(s) }
+
+// gcpProject is a Google Cloud project ID: 6-30 lowercase letters, digits
+// and hyphens, starting with a letter and not ending with a hyphen.
+var (
+	gcpProject = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	gcpDomain  = regexp.MustCompile(`^[a-z0-9.-]+$`)
+)
+
+// ProjectID reports whether s is a Google Cloud project ID; with scoped, a
+// domain-scoped one ("example.com:my-project") is one too.
+func ProjectID(s string, scoped bool) bool {
+	if domain, id, ok := strings.Cut(s, ":"); ok && scoped {
+		return gcpDomain.MatchString(domain) && gcpProject.MatchString(id)
+	}
+	return gcpProject.MatchString(s)
+}
+
+// AzureDNSZone is an Azure DNS zone's resource ID, parsed.
+type AzureDNSZone struct {
+	Subscription, ResourceGroup, Name string
+}
+
+// ParseAzureDNSZoneID parses /subscriptions/<s>/resourceGroups/<g>/
+// providers/Microsoft.Network/dnszones/<zone>, the resource ID of a public
+// Azure DNS zone; ARM IDs are case-insensitive.
+func ParseAzureDNSZoneID(id string) (AzureDNSZone, bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 9 || parts[0] != "" {
+		return AzureDNSZone{}, false
+	}
+	for i, want := range map[int]string{1: "subscriptions", 3: "resourceGroups", 5: "providers", 6: "Microsoft.Network", 7: "dnszones"} {
+		if !strings.EqualFold(parts[i], want) {
+			return AzureDNSZone{}, false
+		}
+	}
+	z := AzureDNSZone{Subscription: parts[2], ResourceGroup: parts[4], Name: parts[8]}
+	if z.Subscription == "" || z.ResourceGroup == "" || z.Name == "" {
+		return AzureDNSZone{}, false
+	}
+	return z, true
+}

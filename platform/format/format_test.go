@@ -64,3 +64,30 @@ func TestDNSLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectID(t *testing.T) {
+	for _, tc := range []struct {
+		id           string
+		plain, scope bool
+	}{
+		{"acme-dns-prod", true, true},
+		{"a23456", true, true},
+		{"a2345", false, false},                       // 5 characters
+		{"a" + strings.Repeat("b", 29), true, true},   // 30
+		{"a" + strings.Repeat("b", 30), false, false}, // 31
+		{"1acme-dns", false, false},
+		{"acme-dns-", false, false},
+		{"Acme-dns", false, false},
+		{"example.com:acme-dns", false, true},
+		{"Example.com:acme-dns", false, false},
+		{":acme-dns", false, false},
+		{"example.com:1acme", false, false},
+	} {
+		if got := format.ProjectID(tc.id, false); got != tc.plain {
+			t.Errorf("ProjectID(%q, false) = %v, want %v", tc.id, got, tc.plain)
+		}
+		if got := format.ProjectID(tc.id, true); got != tc.scope {
+			t.Errorf("ProjectID(%q, true) = %v, want %v", tc.id, got, tc.scope)
+		}
+	}
+}
