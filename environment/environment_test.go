@@ -17,8 +17,10 @@ import (
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
+	_ "github.com/plinth-dev/plinth/platform/aks/aksfacts" // the Azure facts
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	_ "github.com/plinth-dev/plinth/platform/gke/gkefacts" // the Google Cloud facts
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -64,13 +66,14 @@ func team(cloud platform.Cloud, name string, namespaces ...string) accesspackage
 	return a
 }
 
-// render creates env on a fake backend that reports env's cloud.
+// render creates env, resolved against the facts of its cloud, on the fake
+// backend, which records what each capability is asked for.
 func render(t *testing.T, env environment.Environment) (*platformtest.Snapshot, *fake.Backend, error) {
 	t.Helper()
 	var b *fake.Backend
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 		var err error
-		if b, err = fake.NewAs(ctx, "fake", env.Cloud); err != nil {
+		if b, err = fake.New(ctx, "fake"); err != nil {
 			return err
 		}
 		_, err = environment.New(ctx, env, b)
@@ -109,7 +112,11 @@ func TestEveryProfileIsAValidStart(t *testing.T) {
 
 func TestProfilesDecideWhatTheClassNeeds(t *testing.T) {
 	for _, cloud := range clouds {
-		zones := cluster.DefaultZones[cloud]
+		facts, err := platform.LookupCloud(cloud)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones := facts.Zones.In("")
 		prod, _ := mustRender(t, define(environment.Prod, cloud))
 		_, b := mustRender(t, define(environment.Prod, cloud))
 		c := b.Clusters()[0]
@@ -281,7 +288,6 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 		`backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)`,
 		`lock false: a production environment locks its resource groups against deletion; set lock to true, or give unlockReason (e.g. the change ticket) while a deliberate change needs the lock lifted`,
 		`powerSchedule: a production cluster is never stopped on a schedule; remove powerSchedule`,
-		`cluster.userPools[0].zones "[1]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
 		`teams[3].team "a-very-long-team-name": the team's access package would be named "environment-a-very-long-team-name", which is not a valid logical name (at most 24 characters of lowercase letters, digits and '-'); shorten the team name`,
 		`network.podCIDR "10.0.0.0/11": overlaps network.addressSpace "10.20.0.0/16"; pod and service ranges must lie outside the address space`,
 	}
@@ -295,6 +301,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 	for _, w := range []string{
 		`cluster.systemPool.zones`,
 		`cluster.userPools[0].name "apps_pool"`,
+		`cluster.userPools[0].zones "[1]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
 		`cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs`,
 		`teams[2].team "payments": already has its access from AccessPackage`,
 		`teams[2].namespaces[0].name "checkout": already belongs to`,
@@ -306,14 +313,14 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 	}
 }
 
-func TestWiringFieldsMustBeLeftUnset(t *testing.T) {
+func TestTheCatalogsEnvironmentAndCostCenterAreTheEnvironments(t *testing.T) {
 	env := define(environment.Dev, platform.CloudGCP)
-	env.Cluster.Production = true
 	env.Access.Environment = "other"
+	env.Access.CostCenter = "cc-1"
 	got := errs(t, env.Validate())
 	want := []string{
-		`cluster.production: set by the environment; leave it unset`,
-		`access.environment: set by the environment; leave it unset`,
+		`access.environment "other": set by the environment from its name; leave it unset`,
+		`access.costCenter "cc-1": set by the environment from its costCenter; leave it unset`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -337,13 +344,19 @@ func TestInvalidEnvironmentRegistersNothing(t *testing.T) {
 	}
 }
 
+// gcpBackend is a backend that deploys to GCP, for the test of a backend
+// of another cloud than the environment's.
+type gcpBackend struct{ *fake.Backend }
+
+func (gcpBackend) Cloud() platform.Cloud { return platform.CloudGCP }
+
 func TestBackendOfAnotherCloudIsRefused(t *testing.T) {
 	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudGCP)
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		_, err = environment.New(ctx, define(environment.Dev, platform.CloudAzure), b)
+		_, err = environment.New(ctx, define(environment.Dev, platform.CloudAzure), gcpBackend{b})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), `environment dev-env: cloud is "azure" but the backend deploys to "gcp"`) {
@@ -411,5 +424,52 @@ func TestOwnerAndCostCenterAreCheckedAsTagValues(t *testing.T) {
 	}
 	if got := errs(t, env.Validate()); !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func TestZonesFollowTheRegion(t *testing.T) {
+	env := define(environment.Prod, platform.CloudGCP)
+	r, err := env.Resolve("us-central1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b *fake.Backend
+	_, err = platformtest.Render("test", func(ctx *pulumi.Context) error {
+		if b, err = fake.New(ctx, "fake"); err != nil {
+			return err
+		}
+		_, err := environment.Build(ctx, r, b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range b.Clusters()[0].Pools {
+		if !slices.Equal(p.Zones, []string{"a", "b", "c"}) {
+			t.Errorf("pool %s in us-central1: zones %v, want [a b c]", p.Name, p.Zones)
+		}
+	}
+
+	env.Cluster.UserPools[0].Zones = []string{"b", "c", "d"}
+	want := []string{`cluster.userPools[0].zones[2] "d": not a zone of us-central1; use [a b c f]`}
+	if _, err := env.Resolve("us-central1"); !slices.Equal(errs(t, err), want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(errs(t, err), "\n  "), strings.Join(want, "\n  "))
+	}
+	if _, err := env.Resolve("europe-west1"); err != nil {
+		t.Errorf("zones b, c, d in europe-west1: %v", err)
+	}
+}
+
+func TestBuildNeedsAResolvedEnvironment(t *testing.T) {
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		_, err = environment.Build(ctx, nil, b)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "environment: not resolved; pass what Environment.Resolve returns") {
+		t.Errorf("err = %v", err)
 	}
 }

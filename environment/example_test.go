@@ -10,6 +10,7 @@ import (
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/fake"
+	_ "github.com/plinth-dev/plinth/platform/gke/gkefacts" // the Google Cloud facts
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -32,8 +33,10 @@ func ExampleNew() {
 	}}
 
 	_, err := platformtest.Render("staging-gke", func(ctx *pulumi.Context) error {
-		// In a real program: gke.New(ctx, env.Name, gke.Config{...}).
-		b, err := fake.NewAs(ctx, "fake", platform.CloudGCP)
+		// In a real program: gke.New(ctx, env.Name, gke.Config{...}). The
+		// fake backend records what it is asked for; the environment is
+		// resolved against the facts of its cloud, GCP.
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}

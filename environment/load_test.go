@@ -57,9 +57,10 @@ func TestYAMLOverlaysTheProfileOfItsClass(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load gave\n%+v\nwant\n%+v", got, want)
 	}
-	// The profile's zones stayed beside the overridden machine type.
-	if !slices.Equal(got.Cluster.SystemPool.Zones, []string{"b", "c", "d"}) {
-		t.Errorf("system pool zones = %v, want the staging profile's", got.Cluster.SystemPool.Zones)
+	// The profile leaves the zones to the stack's region beside the
+	// overridden machine type: the default zones of the region.
+	if got.Cluster.SystemPool.Zones != nil || got.Cluster.SystemPool.MachineType != "e2-standard-8" {
+		t.Errorf("system pool = %+v, want no zones (the region's) and the machine type of the file", got.Cluster.SystemPool)
 	}
 }
 
@@ -85,12 +86,15 @@ func TestYAMLIsStrict(t *testing.T) {
 		"network:",
 		"  maxNodes: many",
 		"  backend: aks",
+		"certManager:",
+		"  dnsZone: {name: dev.example.com}",
 	}, "\n")
 	_, err := environment.Load([]byte(doc))
 	want := []string{
 		`cluster.systemPool.zone: unknown field (line 6); did you mean "zones"?`,
 		`network.maxNodes "many": expected an integer (line 9)`,
-		`network.backend: set by the program, not in the file (line 10); remove it`,
+		`network.backend: unknown field (line 10); known fields: addressSpace, subnets, podCIDR, serviceCIDR, maxNodes, nat, flowLogs, tags`,
+		`certManager.dnsZone: set by the program, not in the file (line 12); remove it`,
 	}
 	if got := errs(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))

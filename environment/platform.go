@@ -1,6 +1,7 @@
 package environment
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,31 +48,51 @@ type Platform struct {
 	Teams []*accesspackage.AccessPackage
 }
 
-// New validates env (Validate) and checks the stack's pins in its
-// configuration: plinth:version must be this release (platform.Version),
-// plinth:class the environment's class, and plinth:environment, which
-// earlier releases read, must be unset. Only then does it create the
-// platform on backend as one Platform component named env.Name: Network,
-// then Cluster, then on the cluster Ingress, CertManager, Backup, the
-// PowerSchedule, the access catalog and each team's access package. Every
-// resource carries the environment's tags; with Protect the network and
-// cluster are protected, with Lock the Azure resource group is locked, and
-// production passes Production to every component.
+// New creates the platform of env on backend: it resolves env (Resolve)
+// in the backend's region (platform.RegionalBackend; unknown otherwise)
+// and builds it (Build).
 //
 // backend must deploy to env.Cloud: aks.New for platform.CloudAzure,
-// gke.New for platform.CloudGCP.
+// gke.New for platform.CloudGCP (or the fake backend in tests).
 func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.ResourceOption) (*Platform, error) {
-	if err := env.Validate(); err != nil {
+	region := ""
+	if rb, ok := backend.(platform.RegionalBackend); ok {
+		region = rb.Region()
+	}
+	r, err := env.Resolve(region)
+	if err != nil {
 		return nil, err
 	}
+	return Build(ctx, r, backend, opts...)
+}
+
+// Build checks the stack's pins in its configuration (CheckStackPins:
+// plinth:version must be this release, plinth:class the environment's
+// class, and plinth:environment, which earlier releases read, must be
+// unset), then creates the resolved environment r on backend as one
+// Platform component named after the environment: Network, then Cluster,
+// then on the cluster Ingress, CertManager, Backup, the PowerSchedule, the
+// access catalog and each team's access package, each from its resolved
+// settings, without validating again. Every resource carries the
+// environment's tags; with Protect the network and cluster are protected,
+// with Lock the Azure resource group is locked, and production components
+// refuse their unsafe opt-outs (checked by Resolve).
+func Build(ctx *pulumi.Context, r *Resolved, backend Backend, opts ...pulumi.ResourceOption) (*Platform, error) {
+	if r == nil {
+		return nil, errors.New("environment: not resolved; pass what Environment.Resolve returns")
+	}
+	env := r.env
 	if err := CheckStackPins(ctx, env); err != nil {
 		return nil, err
 	}
 	if backend == nil {
 		return nil, fmt.Errorf("environment %s: no backend; pass aks.New(...) or gke.New(...)", env.Name)
 	}
-	if got := backend.Cloud(); got != env.Cloud && got != platform.CloudFake {
+	if got := backend.Cloud(); got != env.Cloud && !standIn(got) {
 		return nil, fmt.Errorf("environment %s: cloud is %q but the backend deploys to %q; pass the backend of %q", env.Name, env.Cloud, got, env.Cloud)
+	}
+	if rb, ok := backend.(platform.RegionalBackend); ok && r.target.Region != "" && rb.Region() != r.target.Region {
+		return nil, fmt.Errorf("environment %s: resolved for region %q but the backend deploys to %q; resolve it for the backend's region", env.Name, r.target.Region, rb.Region())
 	}
 	p := &Platform{Environment: env}
 	if pb, ok := backend.(platform.ProviderBackend); ok {
@@ -80,7 +101,7 @@ func New(ctx *pulumi.Context, env Environment, backend Backend, opts ...pulumi.R
 	if err := ctx.RegisterComponentResource(TypeToken, env.Name, p, opts...); err != nil {
 		return nil, err
 	}
-	if err := p.compose(ctx, backend); err != nil {
+	if err := p.compose(ctx, r, backend); err != nil {
 		return nil, err
 	}
 	outputs := pulumi.Map{
@@ -129,100 +150,52 @@ func (p *Platform) Outputs() pulumi.Map {
 	return out
 }
 
-// compose creates the components in dependency order, each a child of p.
-func (p *Platform) compose(ctx *pulumi.Context, b Backend) error {
-	env, name := p.Environment, p.Environment.Name
+// standIn reports whether cloud is a test backend's, which builds any
+// cloud's environment (platform.CloudFacts.StandIn).
+func standIn(cloud platform.Cloud) bool {
+	f, err := platform.LookupCloud(cloud)
+	return err == nil && f.StandIn
+}
+
+// compose creates the resolved components in dependency order, each a
+// child of p.
+func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	parent := pulumi.Parent(p)
 	// Stateful resources: a destroy or a replacing change stops at the
 	// engine. Children inherit protect from their component.
-	protect := pulumi.Protect(env.Protect)
+	protect := pulumi.Protect(r.env.Protect)
 	var err error
-
-	w := env.withWiring(b, nil, nil)
-	if p.Network, err = network.New(ctx, name, &w.Network, parent, protect); err != nil {
+	if p.Network, err = network.New(ctx, r.network, b, parent, protect); err != nil {
 		return err
 	}
-	w = env.withWiring(b, p.Network, nil)
-	if p.Cluster, err = cluster.New(ctx, name, &w.Cluster, parent, protect); err != nil {
+	if p.Cluster, err = cluster.New(ctx, r.cluster, b, p.Network, parent, protect); err != nil {
 		return err
 	}
-	w = env.withWiring(b, p.Network, p.Cluster)
-	if p.Ingress, err = ingress.New(ctx, name, &w.Ingress, parent); err != nil {
+	if p.Ingress, err = ingress.New(ctx, r.ingress, b, p.Cluster, parent); err != nil {
 		return err
 	}
-	if p.CertManager, err = certmanager.New(ctx, name, &w.CertManager, parent); err != nil {
+	if p.CertManager, err = certmanager.New(ctx, r.certManager, b, p.Cluster, parent); err != nil {
 		return err
 	}
-	if w.Backup != nil {
-		if p.Backup, err = backup.New(ctx, name, w.Backup, parent); err != nil {
+	if r.backup != nil {
+		if p.Backup, err = backup.New(ctx, *r.backup, b, p.Cluster, parent); err != nil {
 			return err
 		}
 	}
-	if w.PowerSchedule != nil {
-		if p.PowerSchedule, err = powerschedule.New(ctx, name, w.PowerSchedule, parent); err != nil {
+	if r.powerSchedule != nil {
+		if p.PowerSchedule, err = powerschedule.New(ctx, *r.powerSchedule, b, p.Cluster, parent); err != nil {
 			return err
 		}
 	}
-	if p.Catalog, err = accesspackage.NewCatalog(ctx, name, &w.Access, parent); err != nil {
+	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
 		return err
 	}
-	for _, t := range w.Teams {
-		t.Catalog = p.Catalog
-		pkg, err := accesspackage.New(ctx, env.TeamPackageName(t.Team), &t, parent)
+	for _, t := range r.teams {
+		pkg, err := accesspackage.New(ctx, t, p.Catalog, parent)
 		if err != nil {
 			return err
 		}
 		p.Teams = append(p.Teams, pkg)
 	}
 	return nil
-}
-
-// withWiring returns a copy of e whose component arguments carry what the
-// environment decides: the backend, the network and cluster they build on
-// (nil until created), the production flag, the lock, and the
-// environment's tags over the component's own. Validate and New share it,
-// so that validation sees exactly the arguments New passes.
-func (e Environment) withWiring(b Backend, n *network.Network, c *cluster.Cluster) Environment {
-	base, prod := e.BaseTags(), e.Production()
-	tags := func(own map[string]string) map[string]string { return platform.Tags(own).Merge(base) }
-
-	w := e
-	w.Network.Backend, w.Network.Locked = b, e.Lock
-	w.Network.Tags = tags(e.Network.Tags)
-
-	w.Cluster.Backend, w.Cluster.Network, w.Cluster.Production = b, n, prod
-	w.Cluster.Tags = tags(e.Cluster.Tags)
-
-	w.Ingress.Backend, w.Ingress.Cluster, w.Ingress.Production = b, c, prod
-	w.Ingress.Tags = tags(e.Ingress.Tags)
-
-	w.CertManager.Backend, w.CertManager.Cluster, w.CertManager.Production = b, c, prod
-	w.CertManager.Tags = tags(e.CertManager.Tags)
-
-	if e.Backup != nil {
-		bk := *e.Backup
-		bk.Backend, bk.Cluster, bk.Production = b, c, prod
-		bk.Tags = tags(e.Backup.Tags)
-		w.Backup = &bk
-	}
-	if e.PowerSchedule != nil {
-		ps := *e.PowerSchedule
-		ps.Backend, ps.Cluster, ps.Production = b, c, prod
-		ps.Tags = tags(e.PowerSchedule.Tags)
-		w.PowerSchedule = &ps
-	}
-
-	// The catalog and the teams take the cluster's tags, which carry the
-	// environment's; a team's resources are owned by the team.
-	w.Access.Backend, w.Access.Cluster = b, c
-	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
-	if ns := e.Ingress.Namespace; ns != "" {
-		w.Access.ReservedNamespaces = reserve(e.Access.ReservedNamespaces, ns)
-	}
-	w.Teams = make([]accesspackage.Args, len(e.Teams))
-	for i, t := range e.Teams {
-		t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
-		w.Teams[i] = t
-	}
-	return w
 }

@@ -9,8 +9,11 @@ import (
 )
 
 // Profile returns the defaults of class on cloud: an Environment with Class
-// and Cloud set and every field the class decides filled in. Fields it
-// leaves unset get the components' own defaults, which are production-grade.
+// and Cloud set and every field the class decides filled in, from the
+// cloud's facts (platform.LookupCloud; a cloud whose backend the program
+// does not link gets the class's settings that need no facts). Fields it
+// leaves unset get the components' own defaults, which are production-grade:
+// pools without zones spread over the default zones of the backend's region.
 // Override any field afterwards (in Go by assignment, in YAML by writing
 // it); docs/stacks.md tabulates the profiles.
 //
@@ -33,40 +36,41 @@ import (
 // upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
 	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}}
-	zones := cluster.DefaultZones[cloud]
+	facts, _ := platform.LookupCloud(cloud) // Validate reports an unknown cloud
 	switch class {
 	case Prod:
 		e.Protect, e.Lock = true, true
-		e.Network = network.Args{MaxNodes: 200, NAT: network.NAT{IPCount: 2}, FlowLogs: flowLogs(cloud, 90, 0.5)}
+		e.Network = network.Args{MaxNodes: 200, NAT: network.NAT{IPCount: 2}, FlowLogs: flowLogs(facts, 90, 0.5)}
 		e.Cluster = cluster.Args{
-			SystemPool: cluster.NodePool{Zones: clone(zones)},
-			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 3, MaxCount: 30}},
+			UserPools:  []cluster.NodePool{{Name: "apps", MinCount: 3, MaxCount: 30}},
 			Tier:       platform.TierStandard,
 			Upgrades:   cluster.Upgrades{Channel: platform.ChannelStable, Window: window("Sunday", cluster.DefaultWindow.StartHour)},
 			Monitoring: cluster.Monitoring{LogRetentionDays: 90},
 		}
-		if cloud == platform.CloudGCP {
+		if facts.ManagedBackup {
+			// The cloud's managed backup beside Velero.
 			e.Cluster.GKE.BackupAgent = true
 			e.Backup.GKE.BackupForGKE = true
 		}
 	case Staging:
 		e.Protect = true
-		e.Network = network.Args{MaxNodes: 60, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(cloud, 30, 0.25)}
+		e.Network = network.Args{MaxNodes: 60, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(facts, 30, 0.25)}
 		e.Cluster = cluster.Args{
-			SystemPool: cluster.NodePool{Zones: clone(zones)},
-			UserPools:  []cluster.NodePool{{Name: "apps", Zones: clone(zones), MinCount: 1, MaxCount: 9}},
+			UserPools:  []cluster.NodePool{{Name: "apps", MinCount: 1, MaxCount: 9}},
 			Tier:       platform.TierStandard,
 			Upgrades:   cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Wednesday", workdayWindowStart)},
 			Monitoring: cluster.Monitoring{LogRetentionDays: 30},
 		}
 		e.PowerSchedule = &powerschedule.Args{}
 	case Dev:
-		zone := zones[:1]
-		e.Network = network.Args{MaxNodes: 30, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(cloud, 7, 0.1)}
+		// One zone: the first default zone, which every region of the
+		// cloud has.
+		zone := facts.Zones.In("")[:min(1, len(facts.Zones.Default))]
+		e.Network = network.Args{MaxNodes: 30, NAT: network.NAT{IPCount: 1}, FlowLogs: flowLogs(facts, 7, 0.1)}
 		e.Cluster = cluster.Args{
 			SystemPool: cluster.NodePool{
-				Zones: clone(zone), MinCount: 1, MaxCount: 2,
-				MachineType: devMachineTypes[cloud], DiskSizeGB: devDiskSizeGB,
+				Zones: zone, MinCount: 1, MaxCount: 2,
+				MachineType: facts.DevMachineType, DiskSizeGB: devDiskSizeGB,
 			},
 			UserPools:     []cluster.NodePool{{Name: "apps", Zones: clone(zone), MinCount: 0, MaxCount: 5, Spot: true}},
 			Tier:          platform.TierFree,
@@ -79,25 +83,18 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 	return e
 }
 
-// devMachineTypes are the development system pool's machines: 2 vCPU, 8
-// GiB. Standard_D2ds_v5 has 75 GiB of local disk, which holds the ephemeral
-// OS disk of devDiskSizeGB.
-var devMachineTypes = map[platform.Cloud]string{
-	platform.CloudAzure: "Standard_D2ds_v5",
-	platform.CloudGCP:   "e2-standard-2",
-}
-
 // devDiskSizeGB is the development system pool's OS disk.
 const devDiskSizeGB = 64
 
-// flowLogs keeps flow logs for days on Azure (which stores them in the
-// backend's storage) and samples rate of the flows on GCP (which keeps them
-// in Cloud Logging); each cloud refuses the other's setting.
-func flowLogs(cloud platform.Cloud, days int, rate float64) network.FlowLogs {
-	if cloud == platform.CloudGCP {
-		return network.FlowLogs{SampleRate: rate}
+// flowLogs keeps flow logs for days where the backend stores them
+// (platform.CloudFacts.FlowLogRetention: Azure) and samples rate of the
+// flows elsewhere (GCP, which keeps them in Cloud Logging); each cloud
+// refuses the other's setting.
+func flowLogs(cloud platform.CloudFacts, days int, rate float64) network.FlowLogs {
+	if cloud.FlowLogRetention {
+		return network.FlowLogs{RetentionDays: days}
 	}
-	return network.FlowLogs{RetentionDays: days}
+	return network.FlowLogs{SampleRate: rate}
 }
 
 // window is the component's default maintenance window (its length) on day

@@ -7,40 +7,72 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/plinth-dev/plinth/components/accesspackage"
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
-// productionZones is the fewest zones a production pool spreads over.
-const productionZones = 3
+// Resolved is an environment validated and completed against its cloud
+// and region: every component's resolved settings, what Build creates.
+// Only Environment.Resolve makes one.
+type Resolved struct {
+	env    Environment
+	target platform.Target
 
-// Validate checks the environment as a whole and returns every problem at
-// once (a *field.ErrorList), each under the field path of the Environment
-// (the same path in Go and YAML, e.g. "cluster.systemPool.zones"): each
-// component's own rules, checked exactly as New will check them, and the
-// rules across components and classes:
+	network       network.Resolved
+	cluster       cluster.Resolved
+	ingress       ingress.Resolved
+	certManager   certmanager.Resolved
+	backup        *backup.Resolved
+	powerSchedule *powerschedule.Resolved
+	catalog       accesspackage.ResolvedCatalog
+	teams         []accesspackage.Resolved
+}
+
+// Environment returns the environment as resolved.
+func (r *Resolved) Environment() Environment { return r.env }
+
+// Target returns what the components were resolved against: the cloud's
+// facts, the region, production and the lock.
+func (r *Resolved) Target() platform.Target { return r.target }
+
+// Validate checks the environment as a whole, as Resolve does for an
+// unknown region (zones are then checked against every zone name of the
+// cloud), and returns every problem at once (a *field.ErrorList).
+func (e Environment) Validate() error {
+	_, err := e.Resolve("")
+	return err
+}
+
+// Resolve checks the environment as a whole against the facts of its cloud
+// (platform.LookupCloud) in region ("" when not known) and returns every
+// problem at once (a *field.ErrorList), each under the field path of the
+// Environment (the same path in Go and YAML, e.g.
+// "cluster.systemPool.zones"): each component's own rules, checked
+// exactly as its Resolve checks them against the production flag of the
+// class, and the rules across components and classes:
 //
 //   - the address space, pod and service ranges do not overlap;
-//   - production has backups, Protect and Lock, no power schedule, every
-//     pool in at least three zones, and no public API server without
-//     authorized ranges;
+//   - production has backups, Protect and Lock, and no power schedule
+//     (each component refuses its own unsafe opt-outs in production: pools
+//     in fewer than three zones, a public API server without authorized
+//     ranges, ...);
 //   - no two teams share a team name or a namespace, and no team claims a
 //     platform namespace (the ingress controller's included);
 //   - names fit every cloud name derived from them: the environment name
 //     and each "<name>-<team>" package name are logical names
 //     (platform.ValidateName), node pool names suit the cloud;
-//   - component arguments leave the fields New sets unset, and no tag
-//     replaces one the environment sets.
+//   - no tag replaces one the environment sets.
 //
-// Validate registers nothing; New calls it first.
-func (e Environment) Validate() error {
+// Resolve registers nothing; Build creates what it returns, without
+// checking again.
+func (e Environment) Resolve(region string) (*Resolved, error) {
 	// The components resolve with valid stand-ins for the environment's
 	// name, owner and cost center when those are invalid (and reported
 	// once, here), so that the components' other problems still show.
@@ -48,73 +80,142 @@ func (e Environment) Validate() error {
 	if platform.ValidateName("", name) != nil {
 		name = "environment"
 	}
-	errs := e.validateSelf(name)
-	e.Name = name
-	if len((platform.Tags{platform.TagOwner: e.owner()}).Validate("")) > 0 {
-		e.Owner = DefaultOwner
+	facts, cloudErr := platform.LookupCloud(e.Cloud)
+	errs := e.validateSelf(name, facts)
+	if cloudErr != nil {
+		return nil, errs.Err()
 	}
-	if e.CostCenter == "" || len((platform.Tags{platform.TagCostCenter: e.CostCenter}).Validate("")) > 0 {
-		e.CostCenter = "cost-center"
+	w := e
+	w.Name = name
+	if len((platform.Tags{platform.TagOwner: w.owner()}).Validate("")) > 0 {
+		w.Owner = DefaultOwner
 	}
-	b, ok := probeFor(e.Cloud)
-	if !ok {
-		return errs.Err()
+	if w.CostCenter == "" || len((platform.Tags{platform.TagCostCenter: w.CostCenter}).Validate("")) > 0 {
+		w.CostCenter = "cost-center"
 	}
-	// Each component is checked against the one it builds on; after a
+	w = w.withEnvironmentTags()
+	r := &Resolved{env: e, target: platform.Target{Cloud: facts, Region: region, Production: e.Production(), Lock: e.Lock}}
+	t := r.target
+
+	// Each component is resolved against the one it builds on; after a
 	// broken network or cluster the later components' problems would be
-	// noise, except the teams' access, which depends on neither.
-	c := &cluster.Cluster{
-		Spec:    platform.ClusterSpec{Tags: e.BaseTags()},
-		Outputs: &platform.ClusterOutputs{}, Provider: &kubernetes.Provider{},
-	}
-	w := e.withWiring(b, nil, nil)
-	spec, err := w.Network.Resolve(name, "network")
+	// noise, except the teams' access, which needs only the cluster's
+	// tags.
+	var err error
+	r.network, err = w.Network.Resolve(name, "network", t)
 	errs.Extend("network", err)
+	clusterSpec := platform.ClusterSpec{Tags: platform.Tags(nil).Merge(w.Network.Tags, w.Cluster.Tags)}
 	if err == nil {
-		net := &network.Network{Spec: spec}
-		w = e.withWiring(b, net, nil)
-		cspec, err := w.Cluster.Resolve(name, "cluster")
+		r.cluster, err = w.Cluster.Resolve(name, "cluster", t, r.network.Spec())
 		errs.Extend("cluster", err)
 		if err == nil {
-			c.Spec = cspec
-			errs = append(errs, e.withWiring(b, net, c).validateServices(name)...)
+			clusterSpec = r.cluster.Spec()
+			errs = append(errs, r.resolveServices(w, name, clusterSpec)...)
 		}
 	}
-	w = e.withWiring(b, nil, c)
-	errs = append(errs, validateAccess(w, name)...)
-	return errs.Err()
+	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
-// validateServices resolves the components that run on the cluster; e is
-// wired to a cluster stand-in with its resolved spec (withWiring).
-func (e Environment) validateServices(name string) field.List {
+// resolveServices resolves the components that run on the cluster, whose
+// resolved spec is c.
+func (r *Resolved) resolveServices(w Environment, name string, c platform.ClusterSpec) field.List {
 	var errs field.List
-	_, err := e.Ingress.Resolve(name, "ingress")
+	var err error
+	t := r.target
+	r.ingress, err = w.Ingress.Resolve(name, "ingress", t, c)
 	errs.Extend("ingress", err)
-	_, err = e.CertManager.Resolve(name, "certManager")
+	r.certManager, err = w.CertManager.Resolve(name, "certManager", t, c)
 	errs.Extend("certManager", err)
-	if e.Backup != nil {
-		_, err = e.Backup.Resolve(name, "backup")
+	if w.Backup != nil {
+		b, err := w.Backup.Resolve(name, "backup", t, c)
 		errs.Extend("backup", err)
+		r.backup = &b
 	}
-	if e.PowerSchedule != nil && !e.Production() {
-		_, err = e.PowerSchedule.Resolve(name, "powerSchedule")
+	// A production environment refuses a power schedule itself
+	// (validateProduction).
+	if w.PowerSchedule != nil && !w.Production() {
+		ps, err := w.PowerSchedule.Resolve(name, "powerSchedule", t, c)
 		errs.Extend("powerSchedule", err)
+		r.powerSchedule = &ps
 	}
 	return errs
+}
+
+// resolveAccess resolves the catalog and every team against it, which
+// reports duplicate teams, namespaces and groups before anything is
+// created.
+func (r *Resolved) resolveAccess(w Environment, name string, c platform.ClusterSpec) field.List {
+	var errs field.List
+	cat, err := w.Access.Resolve(name, "access", r.target, c)
+	errs.Extend("access", err)
+	if err != nil {
+		return errs
+	}
+	r.catalog = cat
+	pkgs := make([]accesspackage.Package, len(w.Teams))
+	for i, t := range w.Teams {
+		pkgs[i] = accesspackage.Package{Name: packageName(name, t.Team), Args: t}
+		if platform.ValidateName("", pkgs[i].Name) != nil {
+			pkgs[i].Name = packageName(name, fmt.Sprintf("team%d", i)) // reported by validateSelf
+		}
+	}
+	r.teams, err = accesspackage.ResolvePackages(cat, pkgs, "teams")
+	errs.Extend("teams", err)
+	return errs
+}
+
+// withEnvironmentTags returns a copy of e whose component settings carry
+// what the environment decides for all of them: the environment's tags
+// over each component's own, the ingress namespace among the reserved
+// ones, the catalog's environment and cost center, and each team as the
+// owner of its resources.
+func (e Environment) withEnvironmentTags() Environment {
+	base := e.BaseTags()
+	tags := func(own map[string]string) map[string]string { return platform.Tags(own).Merge(base) }
+	w := e
+	w.Network.Tags = tags(e.Network.Tags)
+	w.Cluster.Tags = tags(e.Cluster.Tags)
+	w.Ingress.Tags = tags(e.Ingress.Tags)
+	w.CertManager.Tags = tags(e.CertManager.Tags)
+	if e.Backup != nil {
+		bk := *e.Backup
+		bk.Tags = tags(e.Backup.Tags)
+		w.Backup = &bk
+	}
+	if e.PowerSchedule != nil {
+		ps := *e.PowerSchedule
+		ps.Tags = tags(e.PowerSchedule.Tags)
+		w.PowerSchedule = &ps
+	}
+	// The catalog and the teams take the cluster's tags, which carry the
+	// environment's; a team's resources are owned by the team.
+	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
+	if ns := e.Ingress.Namespace; ns != "" {
+		w.Access.ReservedNamespaces = reserve(e.Access.ReservedNamespaces, ns)
+	}
+	w.Teams = make([]accesspackage.Args, len(e.Teams))
+	for i, t := range e.Teams {
+		t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
+		w.Teams[i] = t
+	}
+	return w
 }
 
 // validateSelf checks the environment's own fields and the rules across
 // components that no single component can see; name is the environment's
 // name or its stand-in.
-func (e Environment) validateSelf(name string) field.List {
+func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.List {
 	var errs field.List
 	errs.Add(platform.ValidateName("name", e.Name))
 	if !slices.Contains(Classes, e.Class) {
 		errs.Addf("class", string(e.Class), "use %q, %q or %q", Dev, Staging, Prod)
 	}
-	if _, ok := probeFor(e.Cloud); !ok {
-		errs.Addf("cloud", string(e.Cloud), "use %q (AKS) or %q (GKE)", platform.CloudAzure, platform.CloudGCP)
+	if _, err := platform.LookupCloud(e.Cloud); err != nil {
+		errs.Addf("cloud", string(e.Cloud), "%s", strings.TrimPrefix(err.Error(), fmt.Sprintf("no backend for cloud %q is linked; ", e.Cloud)))
 	}
 	if e.CostCenter == "" {
 		errs.Add(field.Required("costCenter", "every resource is tagged with the cost center it is billed to, e.g. \"cc-4711\""))
@@ -142,11 +243,19 @@ func (e Environment) validateSelf(name string) field.List {
 			}
 		}
 	}
-	errs = append(errs, e.unsetWiring()...)
+	// The catalog's environment and cost center are the environment's own
+	// (withEnvironmentTags): a different value would be overridden.
+	for _, f := range []struct{ path, value, from string }{
+		{"access.environment", e.Access.Environment, "name"}, {"access.costCenter", e.Access.CostCenter, "costCenter"},
+	} {
+		if f.value != "" {
+			errs.Addf(field.Path(f.path), f.value, "set by the environment from its %s; leave it unset", f.from)
+		}
+	}
 	if e.UnlockReason != "" && (!e.Production() || e.Lock) {
 		errs.Addf("unlockReason", e.UnlockReason, "lifts the lock of a production environment and needs lock false there; remove it")
 	}
-	errs = append(errs, e.validateWindow()...)
+	errs = append(errs, e.validateWindow(cloud)...)
 	if e.Production() {
 		errs = append(errs, e.validateProduction()...)
 	}
@@ -162,12 +271,13 @@ func (e Environment) validateSelf(name string) field.List {
 	return errs
 }
 
-// validateWindow checks that an AKS cluster with a power schedule has its
-// maintenance window on a day it runs: AKS does not upgrade a stopped
-// cluster. (GKE upgrades a cluster whose pools are scaled to zero.)
-func (e Environment) validateWindow() field.List {
+// validateWindow checks that a cluster with a power schedule has its
+// maintenance window on a day it runs, on a cloud that upgrades only a
+// running cluster (AKS; GKE upgrades a cluster whose pools are scaled to
+// zero).
+func (e Environment) validateWindow(cloud platform.CloudFacts) field.List {
 	var errs field.List
-	if e.Cloud != platform.CloudAzure || e.PowerSchedule == nil || e.Production() {
+	if cloud.Cloud == "" || cloud.UpgradesStoppedClusters || e.PowerSchedule == nil || e.Production() {
 		return errs
 	}
 	w := e.Cluster.Upgrades.Window
@@ -179,7 +289,7 @@ func (e Environment) validateWindow() field.List {
 		days = powerschedule.DefaultDays
 	}
 	if !slices.Contains(days, w.Day) {
-		errs.Addf("cluster.upgrades.window.day", w.Day, "the power schedule stops the cluster on %s and AKS upgrades only a running cluster; put the window on one of %s", w.Day, strings.Join(days, ", "))
+		errs.Addf("cluster.upgrades.window.day", w.Day, "the power schedule stops the cluster on %s and %s upgrades only a running cluster; put the window on one of %s", w.Day, cloud.Service, strings.Join(days, ", "))
 	}
 	return errs
 }
@@ -199,65 +309,6 @@ func (e Environment) validateProduction() field.List {
 	if e.PowerSchedule != nil {
 		errs.Addf("powerSchedule", nil, "a production cluster is never stopped on a schedule; remove powerSchedule")
 	}
-	for i, p := range e.Cluster.UserPools {
-		if n := len(p.Zones); n > 0 && n < productionZones {
-			errs.Addf(field.Path("cluster.userPools").Index(i).Child("zones"), fmt.Sprint(p.Zones), "a production pool spreads over at least %d zones; list %d or leave zones unset", productionZones, productionZones)
-		}
-	}
-	return errs
-}
-
-// unsetWiring reports component fields New sets from the environment.
-func (e Environment) unsetWiring() field.List {
-	var errs field.List
-	set := func(path string, isSet bool) {
-		if isSet {
-			errs.Addf(field.Path(path), nil, "set by the environment; leave it unset")
-		}
-	}
-	set("network.backend", e.Network.Backend != nil)
-	set("cluster.backend", e.Cluster.Backend != nil)
-	set("cluster.network", e.Cluster.Network != nil)
-	set("cluster.production", e.Cluster.Production)
-	set("ingress.backend", e.Ingress.Backend != nil)
-	set("ingress.cluster", e.Ingress.Cluster != nil)
-	set("ingress.production", e.Ingress.Production)
-	set("certManager.backend", e.CertManager.Backend != nil)
-	set("certManager.cluster", e.CertManager.Cluster != nil)
-	set("certManager.production", e.CertManager.Production)
-	if e.Backup != nil {
-		set("backup.backend", e.Backup.Backend != nil)
-		set("backup.cluster", e.Backup.Cluster != nil)
-		set("backup.production", e.Backup.Production)
-	}
-	if e.PowerSchedule != nil {
-		set("powerSchedule.backend", e.PowerSchedule.Backend != nil)
-		set("powerSchedule.cluster", e.PowerSchedule.Cluster != nil)
-		set("powerSchedule.production", e.PowerSchedule.Production)
-	}
-	set("access.backend", e.Access.Backend != nil)
-	set("access.cluster", e.Access.Cluster != nil)
-	set("access.environment", e.Access.Environment != "")
-	set("access.costCenter", e.Access.CostCenter != "")
-	for i, t := range e.Teams {
-		set(fmt.Sprintf("teams[%d].catalog", i), t.Catalog != nil)
-	}
-	return errs
-}
-
-// validateAccess resolves the catalog and every team against one
-// throw-away catalog, which reports duplicate teams, namespaces and groups
-// exactly as the real one will.
-func validateAccess(w Environment, name string) field.List {
-	var errs field.List
-	pkgs := make([]accesspackage.Package, len(w.Teams))
-	for i, t := range w.Teams {
-		pkgs[i] = accesspackage.Package{Name: packageName(name, t.Team), Args: t}
-		if platform.ValidateName("", pkgs[i].Name) != nil {
-			pkgs[i].Name = packageName(name, fmt.Sprintf("team%d", i)) // reported by validateSelf
-		}
-	}
-	errs.Extend("access", accesspackage.Validate(name, &w.Access, "access", pkgs, "teams"))
 	return errs
 }
 
@@ -303,45 +354,6 @@ func (e Environment) componentTags() []componentTag {
 		out = append(out, componentTag{field.Path("teams").Index(i), t.Tags})
 	}
 	return out
-}
-
-// probe stands in for a backend while an environment is validated: the
-// components' Resolve ask a backend only for its cloud and for load
-// balancer annotations. Any other call would register resources, and
-// panics on the nil embedded Backend.
-type probe struct {
-	Backend
-	cloud platform.Cloud
-}
-
-// Cloud returns the cloud being validated for.
-func (p probe) Cloud() platform.Cloud { return p.cloud }
-
-// LoadBalancerAnnotations returns none: the real backend's annotations are
-// checked against raw values when the ingress is created.
-func (p probe) LoadBalancerAnnotations(platform.LoadBalancerSpec) pulumi.StringMap {
-	return pulumi.StringMap{}
-}
-
-// managedProbe is the probe of a cloud with managed backups (GKE).
-type managedProbe struct {
-	probe
-	platform.ManagedBackupBackend
-}
-
-// Cloud returns the cloud being validated for.
-func (p managedProbe) Cloud() platform.Cloud { return p.cloud }
-
-// probeFor returns the probe of cloud and whether Plinth has a backend for
-// it.
-func probeFor(cloud platform.Cloud) (Backend, bool) {
-	switch cloud {
-	case platform.CloudAzure:
-		return probe{cloud: cloud}, true
-	case platform.CloudGCP:
-		return managedProbe{probe: probe{cloud: cloud}}, true
-	}
-	return nil, false
 }
 
 // ValidateSet checks environments that are run side by side, such as a

@@ -69,8 +69,11 @@ type VeleroLocations struct {
 
 // BackupStorageOutputs is what a BackupStorageBackend returns.
 type BackupStorageOutputs struct {
-	// VeleroProvider names the Velero object-store and snapshot plugin:
-	// "azure" or "gcp".
+	// VeleroProvider names the Velero object-store and snapshot plugin the
+	// storage is for: the cloud's CloudFacts.Velero.Provider ("azure",
+	// "gcp"). The Backup component refuses storage whose provider differs
+	// from the one it was resolved for; empty (the fake backend) names
+	// none.
 	VeleroProvider string
 	// Bucket is the blob container (Azure) or bucket (GCP) backups go to.
 	Bucket pulumi.StringOutput

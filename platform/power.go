@@ -89,13 +89,23 @@ func (s PowerScheduleSpec) Validate(path field.Path) field.List {
 			errs.Addf(path.Child("days").Index(i), d.String(), "listed twice; list each day once")
 		}
 	}
+	errs = append(errs, s.ValidateTimes(path)...)
+	return errs
+}
+
+// ValidateTimes checks the schedule's times: Start before Stop as "HH:MM"
+// on a 24-hour clock, and an IANA time zone. Validate calls it; the
+// PowerSchedule component calls it while resolving, so that both check
+// the same rules.
+func (s PowerScheduleSpec) ValidateTimes(path field.Path) field.List {
+	var errs field.List
 	for _, t := range []struct{ name, value string }{{"start", s.Start}, {"stop", s.Stop}} {
 		if !clock.MatchString(t.value) {
 			errs.Addf(path.Child(t.name), t.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
 		}
 	}
 	if clock.MatchString(s.Start) && clock.MatchString(s.Stop) && s.Start >= s.Stop {
-		errs.Addf(path.Child("stop"), s.Stop, "must be after start %q on the same day", s.Start)
+		errs.Addf(path.Child("stop"), s.Stop, "must be after start %q on the same day; a cluster that runs overnight is a production cluster, or needs no schedule", s.Start)
 	}
 	switch _, err := time.LoadLocation(s.TimeZone); {
 	case s.TimeZone == "":

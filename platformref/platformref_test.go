@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
+	_ "github.com/plinth-dev/plinth/platform/aks/aksfacts" // the Azure facts
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/platformref"
@@ -41,7 +42,7 @@ func platformOutputs(t *testing.T) platformtest.Outputs {
 		},
 	}
 	outs, _, err := platformtest.RenderOutputs(env.Name, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return nil, err
 		}

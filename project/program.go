@@ -64,7 +64,8 @@ func (p Project) Program() pulumi.RunFunc {
 			return cfg.missingError()
 		}
 		env.CertManager.DNSZone = &zone
-		if err := env.Validate(); err != nil {
+		resolved, err := env.Resolve(cloud.Region(cfg))
+		if err != nil {
 			// The zone is the stack's configuration: name its keys.
 			err = platform.ConfigErrors(err, env.Name, map[field.Path]string{
 				"certManager.dnsZone.name": ConfigDNSZoneName, "certManager.dnsZone.id": ConfigDNSZoneID,
@@ -78,7 +79,7 @@ func (p Project) Program() pulumi.RunFunc {
 		if err != nil {
 			return fmt.Errorf("stack %s: invalid configuration:\n%w", env.Name, err)
 		}
-		return p.deploy(ctx, env, backend)
+		return p.deploy(ctx, resolved, backend)
 	}
 }
 
@@ -95,15 +96,16 @@ func (p Project) stackEnvironment(ctx *pulumi.Context) (environment.Environment,
 	return Find(p.Name, envs, ctx.Stack())
 }
 
-// deploy creates the platform of env, validated with its DNS zone, on
-// backend, then the team's own resources, and exports the platform's
-// outputs (what application stacks read through platformref).
-func (p Project) deploy(ctx *pulumi.Context, env environment.Environment, backend platform.Backend) error {
+// deploy creates the platform of the resolved environment r on backend,
+// then the team's own resources, and exports the platform's outputs (what
+// application stacks read through platformref).
+func (p Project) deploy(ctx *pulumi.Context, r *environment.Resolved, backend platform.Backend) error {
+	env := r.Environment()
 	b, ok := backend.(environment.Backend)
 	if !ok {
 		return fmt.Errorf("environment %s: the %s backend (%T) does not implement environment.Backend", env.Name, backend.Cloud(), backend)
 	}
-	created, err := environment.New(ctx, env, b)
+	created, err := environment.Build(ctx, r, b)
 	if err != nil {
 		return err
 	}
@@ -140,7 +142,8 @@ func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snaps
 		return nil, err
 	}
 	env.CertManager.DNSZone = offlineZone(cloud, env.Name)
-	if err := env.Validate(); err != nil {
+	resolved, err := env.Resolve(cloud.OfflineRegion())
+	if err != nil {
 		return nil, err
 	}
 	setup := []mockcloud.Option{mockcloud.WithProject(p.Name)}
@@ -150,7 +153,7 @@ func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snaps
 	for token, answer := range p.Answers.Invokes {
 		setup = append(setup, mockcloud.WithInvoke(token, answer))
 	}
-	return mockcloud.Render(env.Name, p.offlineProgram(cloud, env), setup...)
+	return mockcloud.Render(env.Name, p.offlineProgram(cloud, resolved), setup...)
 }
 
 // OfflineProgram is the program of env at its cloud's stand-in
@@ -165,22 +168,23 @@ func (p Project) OfflineProgram(env environment.Environment) pulumi.RunFunc {
 			return err
 		}
 		env.CertManager.DNSZone = offlineZone(cloud, env.Name)
-		if err := env.Validate(); err != nil {
+		resolved, err := env.Resolve(cloud.OfflineRegion())
+		if err != nil {
 			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
 		}
-		return p.offlineProgram(cloud, env)(ctx)
+		return p.offlineProgram(cloud, resolved)(ctx)
 	}
 }
 
-// offlineProgram is OfflineProgram of env, validated with its stand-in
-// DNS zone, on cloud.
-func (p Project) offlineProgram(cloud Cloud, env environment.Environment) pulumi.RunFunc {
+// offlineProgram is OfflineProgram of the environment r, resolved with its
+// stand-in DNS zone, on cloud.
+func (p Project) offlineProgram(cloud Cloud, r *environment.Resolved) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		backend, err := cloud.Offline(ctx, env.Name)
+		backend, err := cloud.Offline(ctx, r.Environment().Name)
 		if err != nil {
 			return err
 		}
-		return p.deploy(ctx, env, backend)
+		return p.deploy(ctx, r, backend)
 	}
 }
 

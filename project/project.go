@@ -117,9 +117,15 @@ type Cloud interface {
 	// key unset or a value invalid, it returns an error and registers
 	// nothing.
 	Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error)
+	// Region returns the region a stack deploys to, read from its
+	// configuration ("" when unset): environments are resolved against
+	// its zones before the backend exists.
+	Region(config platform.StackConfig) string
 	// Offline creates the backend of stack at stand-in coordinates, the
 	// same on every run: what offline renders use.
 	Offline(ctx *pulumi.Context, stack string) (platform.Backend, error)
+	// OfflineRegion returns the region of Offline's coordinates.
+	OfflineRegion() string
 	// OfflineDNSZoneID returns the stand-in cloud ID of the DNS zone
 	// named zone, for offline renders.
 	OfflineDNSZoneID(zone string) string

@@ -12,13 +12,15 @@ import (
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/platform"
+	_ "github.com/plinth-dev/plinth/platform/aks/aksfacts" // the Azure facts
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/project"
 )
 
 // testCloud stands in for a cloud with the fake backend: it reads one
-// configuration key, as aks.Cloud and gke.Cloud read theirs.
+// configuration key, as aks.Cloud and gke.Cloud read theirs, and its
+// environments resolve against the cloud's facts.
 type testCloud struct{ cloud platform.Cloud }
 
 func (c testCloud) Name() platform.Cloud { return c.cloud }
@@ -27,12 +29,16 @@ func (c testCloud) Backend(ctx *pulumi.Context, stack string, cfg platform.Stack
 	if cfg.Require("fakeAccount") == "" {
 		return nil, nil
 	}
-	return fake.NewAs(ctx, stack, c.cloud)
+	return fake.New(ctx, stack)
 }
 
+func (testCloud) Region(cfg platform.StackConfig) string { return cfg.Get("fakeRegion") }
+
 func (c testCloud) Offline(ctx *pulumi.Context, stack string) (platform.Backend, error) {
-	return fake.NewAs(ctx, stack, c.cloud)
+	return fake.New(ctx, stack)
 }
+
+func (testCloud) OfflineRegion() string { return "" }
 
 func (testCloud) OfflineDNSZoneID(zone string) string { return zoneID(zone) }
 

@@ -1,6 +1,7 @@
 package accesspackage
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,16 +15,14 @@ import (
 // of every child's URN: changing it would replace every child.
 const TypeToken = "plinth:components:AccessPackage"
 
-// Args configures one team's access. Catalog and Team are required, and
-// Requestors and Approvers unless every level names its own; every other
-// field has a default, documented on the field.
+// Args are one team's access settings: plain data, the same in Go and
+// YAML. Team is required, and Requestors and Approvers unless every level
+// names its own; every other field has a default, documented on the field.
+// A package resolves against the platform's catalog (ResolvedCatalog),
+// which brings the cloud, the platform maximum duration and the
+// environment, and is created in it (New with the *Catalog), which makes
+// sure no two teams share a team name, a namespace or a group.
 type Args struct {
-	// Catalog is the platform's catalog (NewCatalog); it brings the
-	// backend, the cluster, the platform maximum duration and the
-	// environment, and makes sure no two teams share a team name, a
-	// namespace or a group. Required.
-	Catalog *Catalog `yaml:"-"`
-
 	// Team is the team's name: 1-30 lowercase letters, digits and '-',
 	// starting with a letter and not ending with '-'. It is the "team"
 	// label of every object, and no other AccessPackage of the catalog may
@@ -196,33 +195,49 @@ type resolved struct {
 	labels map[string]string
 }
 
-// New validates args, claims the team, its namespaces and its existing
-// groups in the catalog, creates the levels' groups and request policies
-// through the catalog's backend, and in the cluster the team's namespaces
-// with quota, container defaults, network policies and one RoleBinding per
-// level. On invalid args, or a team, namespace or group another team
-// holds, it returns every problem (a *field.ErrorList) and registers and
-// claims nothing. name is the logical name (platform.ValidateName), e.g.
-// "<environment>-<team>"; the backend's children are named after it.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*AccessPackage, error) {
-	if args == nil {
-		args = &Args{}
+// Resolved is one team's access, validated and completed against the
+// platform's catalog: what New creates. Only Args.Resolve and
+// ResolvePackages make one.
+type Resolved struct{ r *resolved }
+
+// Spec returns the completed settings.
+func (r Resolved) Spec() Args {
+	if r.r == nil {
+		return Args{}
 	}
-	path := field.NewPath("accessPackage")
-	r, err := args.resolve(name, path)
-	if err != nil {
+	return r.r.Args
+}
+
+// New claims the team, its namespaces and its existing groups in catalog
+// (the one r was resolved against), creates the levels' groups and request
+// policies through the catalog's backend, and in the cluster the team's
+// namespaces with quota, container defaults, network policies and one
+// RoleBinding per level. When another team of the catalog holds the team
+// name, a namespace or a group, it returns every problem (a
+// *field.ErrorList) and registers and claims nothing. The package's
+// logical name (platform.ValidateName), e.g. "<environment>-<team>", names
+// the backend's children.
+func New(ctx *pulumi.Context, res Resolved, catalog *Catalog, opts ...pulumi.ResourceOption) (*AccessPackage, error) {
+	r := res.r
+	switch {
+	case r == nil:
+		return nil, errors.New("accessPackage: not resolved; pass what Args.Resolve returns")
+	case catalog == nil || catalog.r == nil:
+		return nil, fmt.Errorf("accessPackage %q: no catalog; pass the *Catalog NewCatalog returned", r.name)
+	case catalog.r != r.cat:
+		return nil, fmt.Errorf("accessPackage %q: resolved against another catalog than %q; resolve it against the catalog it is created in", r.name, catalog.r.name)
+	}
+	name := r.name
+	// Claiming under the catalog's lock settles two packages created at
+	// the same time.
+	if err := catalog.claim(r.path, name, r.Args).Err(); err != nil {
 		return nil, err
 	}
-	// Claiming again under the catalog's lock settles two packages
-	// resolved at the same time.
-	if err := r.Catalog.claim(path, name, r.Args).Err(); err != nil {
-		return nil, err
-	}
-	c := &AccessPackage{Spec: r.spec()}
+	c := &AccessPackage{Spec: r.spec(catalog)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	out, err := r.cat.Backend.NewAccessPackage(ctx, c.Spec, pulumi.Parent(c))
+	out, err := catalog.backend.NewAccessPackage(ctx, c.Spec, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("accessPackage %q: %w", name, err)
 	}
@@ -235,7 +250,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		c.Groups[l.Name] = g
 	}
 
-	namespaces, err := r.kubernetes(ctx, c)
+	namespaces, err := r.kubernetes(ctx, c, catalog.host.KubernetesProvider())
 	if err != nil {
 		return nil, err
 	}
@@ -252,54 +267,39 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	})
 }
 
-// Resolve validates args and returns a copy with every default applied.
-// It also reports the team, namespaces and groups another AccessPackage of
-// the catalog holds, but claims nothing. Problems are reported under path
-// (for example "accessPackage" or "teams[0]"), all at once.
-func (a *Args) Resolve(name string, path field.Path) (Args, error) {
-	r, err := a.resolve(name, path)
-	if err != nil {
-		return Args{}, err
-	}
-	return r.Args, nil
-}
-
-func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
+// Resolve validates a against the resolved catalog, applies the defaults
+// and returns what New creates. Problems are reported under path (for
+// example "accessPackage" or "teams[0]"), all at once. It checks one
+// package; ResolvePackages also checks what two packages would share. It
+// is pure: it asks no backend and registers nothing.
+func (a Args) Resolve(name string, path field.Path, catalog ResolvedCatalog) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	switch {
-	case a.Catalog == nil:
-		errs.Add(field.Required(path.Child("catalog"), "pass the platform's *Catalog from NewCatalog"))
-	case a.Catalog.r == nil:
-		errs.Addf(path.Child("catalog"), nil, "not created by NewCatalog; pass the *Catalog NewCatalog returned")
+	cat := catalog.r
+	if cat == nil {
+		errs.Add(field.Required(path.Child("catalog"), "resolve the platform's catalog first (CatalogArgs.Resolve) and pass it"))
+		return Resolved{}, errs.Err()
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	cat := a.Catalog.r
 	if name == cat.name {
 		errs.Addf(path.Child("name"), name, "the catalog has this name, and the backends would give both the same names; name the package after the team")
 	}
 	r := &resolved{Args: a.withDefaults(cat), name: name, path: path, cat: cat}
-	errs = append(errs, r.validate(a)...)
-	if len(errs) == 0 {
-		errs = append(errs, a.Catalog.checkClaims(path, name, r.Args)...)
-	}
+	errs = append(errs, r.validate(&a)...)
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return Resolved{}, err
 	}
 	r.tags = cat.tags.Merge(a.Tags, map[string]string{"team": r.Team, "cost-center": r.CostCenter})
 	r.labels = r.tags.Merge(map[string]string{"managed-by": "plinth"})
-	return r, nil
+	return Resolved{r}, nil
 }
 
 // spec is what the backend receives.
-func (r *resolved) spec() platform.AccessPackageSpec {
+func (r *resolved) spec(catalog *Catalog) platform.AccessPackageSpec {
 	s := platform.AccessPackageSpec{
 		Name:    r.name,
 		Team:    r.Team,
-		Cluster: r.cat.Cluster.Outputs,
-		Catalog: r.Catalog.Outputs,
+		Cluster: catalog.host.ClusterOutputs(),
+		Catalog: catalog.Outputs,
 		Tags:    r.tags,
 	}
 	for _, ns := range r.Namespaces {

@@ -15,6 +15,7 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
@@ -29,15 +30,66 @@ const (
 	crbType         = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 )
 
+// on is the target of a deployment to the cloud of facts. Tests of a
+// cloud's rules resolve against its facts and build on the fake backend,
+// which records specs.
+func on(facts platform.CloudFacts) platform.Target { return platform.Target{Cloud: facts} }
+
+// clusterTags are the tags of the cluster the teams get access to.
+var clusterTags = map[string]string{"environment": "dev"}
+
+// newCluster resolves and creates a network and the cluster "dev", tagged
+// clusterTags, for tg through b.
+func newCluster(ctx *pulumi.Context, b *fake.Backend, tg platform.Target) (*cluster.Cluster, error) {
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), tg)
+	if err != nil {
+		return nil, err
+	}
+	net, err := network.New(ctx, nr, b)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := cluster.Args{Tags: clusterTags}.Resolve("dev", field.NewPath("cluster"), tg, nr.Spec())
+	if err != nil {
+		return nil, err
+	}
+	return cluster.New(ctx, cr, b, net)
+}
+
+// resolveCatalog resolves the catalog "dev", changed by mutate, against
+// the cloud of facts and a cluster tagged clusterTags, without creating
+// anything.
+func resolveCatalog(t *testing.T, facts platform.CloudFacts, mutate func(a *accesspackage.CatalogArgs)) accesspackage.ResolvedCatalog {
+	t.Helper()
+	var a accesspackage.CatalogArgs
+	if mutate != nil {
+		mutate(&a)
+	}
+	rc, err := a.Resolve("dev", field.NewPath("accessCatalog"), on(facts), platform.ClusterSpec{Name: "dev", Tags: clusterTags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
+
 // team is one AccessPackage to create: its logical name and args.
 type team struct {
 	name string
 	args accesspackage.Args
 }
 
-// result is one rendered program. Errors of NewCatalog and New are kept
-// per call and the program goes on, so the snapshot shows what was
-// registered despite them.
+// packages are teams as ResolvePackages takes them.
+func packages(teams ...team) []accesspackage.Package {
+	var out []accesspackage.Package
+	for _, tm := range teams {
+		out = append(out, accesspackage.Package{Name: tm.name, Args: tm.args})
+	}
+	return out
+}
+
+// result is one rendered program. Errors of resolving and creating the
+// catalog and each package are kept per call and the program goes on, so
+// the snapshot shows what was registered despite them.
 type result struct {
 	snap       *platformtest.Snapshot
 	backend    *fake.Backend
@@ -47,39 +99,42 @@ type result struct {
 	errs       []error
 }
 
-// render creates a network, a cluster "dev" tagged environment dev, the
-// catalog "dev" (mutated by cat) and the teams, on a fake backend that
-// reports cloud.
-func render(t *testing.T, cloud platform.Cloud, cat func(a *accesspackage.CatalogArgs), teams ...team) result {
+// render creates, on the fake backend, a network, a cluster "dev" tagged
+// environment dev and the catalog "dev" (mutated by cat) resolved against
+// the cloud of facts, then resolves each team against the catalog, one at
+// a time, and creates it in the catalog.
+func render(t *testing.T, facts platform.CloudFacts, cat func(a *accesspackage.CatalogArgs), teams ...team) result {
 	t.Helper()
 	var res result
+	tg := on(facts)
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", cloud)
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
 		res.backend = b
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		cl, err := newCluster(ctx, b, tg)
 		if err != nil {
 			return err
 		}
-		zones := map[platform.Cloud][]string{platform.CloudGCP: {"b", "c", "d"}}[cloud]
-		cl, err := cluster.New(ctx, "dev", &cluster.Args{
-			Backend: b, Network: net, SystemPool: cluster.NodePool{Zones: zones},
-			Tags: map[string]string{"environment": "dev"},
-		})
-		if err != nil {
-			return err
-		}
-		cargs := accesspackage.CatalogArgs{Backend: b, Cluster: cl}
+		var cargs accesspackage.CatalogArgs
 		if cat != nil {
 			cat(&cargs)
 		}
-		res.catalog, res.catalogErr = accesspackage.NewCatalog(ctx, "dev", &cargs)
+		rc, err := cargs.Resolve("dev", field.NewPath("accessCatalog"), tg, cl.Spec)
+		if err != nil {
+			res.catalogErr = err
+			return nil
+		}
+		if res.catalog, res.catalogErr = accesspackage.NewCatalog(ctx, rc, b, cl); res.catalogErr != nil {
+			return nil
+		}
 		for _, tm := range teams {
-			args := tm.args
-			args.Catalog = res.catalog
-			p, err := accesspackage.New(ctx, tm.name, &args)
+			var p *accesspackage.AccessPackage
+			r, err := tm.args.Resolve(tm.name, field.NewPath("accessPackage"), rc)
+			if err == nil {
+				p, err = accesspackage.New(ctx, r, res.catalog)
+			}
 			res.packages = append(res.packages, p)
 			res.errs = append(res.errs, err)
 		}
@@ -93,15 +148,15 @@ func render(t *testing.T, cloud platform.Cloud, cat func(a *accesspackage.Catalo
 }
 
 // mustRender is render that fails the test on any component error.
-func mustRender(t *testing.T, cloud platform.Cloud, cat func(a *accesspackage.CatalogArgs), teams ...team) result {
+func mustRender(t *testing.T, facts platform.CloudFacts, cat func(a *accesspackage.CatalogArgs), teams ...team) result {
 	t.Helper()
-	res := render(t, cloud, cat, teams...)
+	res := render(t, facts, cat, teams...)
 	if res.catalogErr != nil {
-		t.Fatalf("NewCatalog: %v", res.catalogErr)
+		t.Fatalf("catalog: %v", res.catalogErr)
 	}
 	for i, err := range res.errs {
 		if err != nil {
-			t.Fatalf("New(%s): %v", teams[i].name, err)
+			t.Fatalf("package %s: %v", teams[i].name, err)
 		}
 	}
 	return res
@@ -174,7 +229,7 @@ func bindings(t *testing.T, snap *platformtest.Snapshot, typ, parent string) []b
 }
 
 func TestEachLevelIsBoundToExactlyItsRoleInExactlyEachNamespace(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, payments())
+	res := mustRender(t, fake.Facts, nil, payments())
 	comp := res.snap.Find(accesspackage.TypeToken, "payments")
 	got := bindings(t, res.snap, roleBindingType, comp.URN)
 	var want []binding
@@ -218,7 +273,7 @@ func breakGlass(a *accesspackage.CatalogArgs) {
 // only through the cloud's time-bound grant (the backend spec below), never
 // through a ClusterRoleBinding that would outlive the grant.
 func TestBreakGlassIsNeverAStandingBinding(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, breakGlass, payments(), checkout())
+	res := mustRender(t, fake.Facts, breakGlass, payments(), checkout())
 	if crbs := res.snap.OfType(crbType); len(crbs) != 0 {
 		t.Fatalf("%d ClusterRoleBindings; cluster-wide rights come only from the cloud's time-bound break-glass grant", len(crbs))
 	}
@@ -257,7 +312,7 @@ func TestBreakGlassIsNeverAStandingBinding(t *testing.T) {
 }
 
 func TestDefaultLevels(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, payments())
+	res := mustRender(t, fake.Facts, nil, payments())
 	spec := res.backend.AccessPackages()[0]
 	leads := []platform.ApprovalStage{{Approvers: []string{"group:payments-leads"}, TimeoutDays: accesspackage.DefaultApprovalTimeoutDays}}
 	want := []platform.AccessLevelSpec{
@@ -284,7 +339,7 @@ func TestDurationsAreWholeDaysOnAzure(t *testing.T) {
 		a.Requestors = []string{"group:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"}
 		a.Approvers = []string{"group:7a1d0e9c-8b7a-4f1c-9b2e-3d4a4c8e9b7f"}
 	})
-	res := mustRender(t, platform.CloudAzure, func(a *accesspackage.CatalogArgs) {
+	res := mustRender(t, aksfacts.Facts, func(a *accesspackage.CatalogArgs) {
 		a.BreakGlass = &accesspackage.Level{
 			Requestors: []string{"group:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"},
 			Approval:   []platform.ApprovalStage{{Approvers: []string{"group:7a1d0e9c-8b7a-4f1c-9b2e-3d4a4c8e9b7f"}}},
@@ -304,7 +359,7 @@ func TestDurationsAreWholeDaysOnAzure(t *testing.T) {
 }
 
 func TestDefaultDurationsAreCappedByThePlatformMaximum(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *accesspackage.CatalogArgs) { a.MaxDuration = 14 * 24 * time.Hour }, payments())
+	res := mustRender(t, fake.Facts, func(a *accesspackage.CatalogArgs) { a.MaxDuration = 14 * 24 * time.Hour }, payments())
 	var got []time.Duration
 	for _, l := range res.backend.AccessPackages()[0].Levels {
 		got = append(got, l.MaxDuration)
@@ -330,7 +385,7 @@ func TestPolicySettingsReachTheBackend(t *testing.T) {
 			Review:        &platform.AccessReview{Every: "quarterly", Reviewers: []string{"group:payments-leads"}},
 		}}
 	})
-	res := mustRender(t, platform.CloudFake, nil, tm)
+	res := mustRender(t, fake.Facts, nil, tm)
 	l := res.backend.AccessPackages()[0].Levels[0]
 	want := platform.AccessLevelSpec{
 		Name: "operator", Role: platform.AccessEdit, Requestors: []string{"user:alice", "group:sre"},
@@ -368,7 +423,7 @@ func TestPolicySettingsReachTheBackend(t *testing.T) {
 }
 
 func TestNoApprovalLevelHasNoStages(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, payments())
+	res := mustRender(t, fake.Facts, nil, payments())
 	reader := res.snap.Find(fake.AccessPackageType, "payments-reader")
 	if got := in(t, reader, "approval"); !reflect.DeepEqual(got, []any{}) {
 		t.Errorf("reader approval = %v, want none (noApproval)", got)
@@ -380,7 +435,7 @@ func TestExistingGroupIsUsedInsteadOfCreatingOne(t *testing.T) {
 		a.Levels = slices.Clone(accesspackage.DefaultLevels)
 		a.Levels[1].ExistingGroup = "payments-devs"
 	})
-	res := mustRender(t, platform.CloudFake, nil, tm)
+	res := mustRender(t, fake.Facts, nil, tm)
 	if g := res.snap.Find(fake.GroupType, "payments-developer-group"); g != nil {
 		t.Error("a group was created for the level with an existing group")
 	}
@@ -407,7 +462,7 @@ func TestExistingGroupIsUsedInsteadOfCreatingOne(t *testing.T) {
 }
 
 func TestTwoTeamsNeverShareNamespacesOrGroups(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, payments(), checkout())
+	res := mustRender(t, fake.Facts, nil, payments(), checkout())
 	owner := map[string]string{} // namespace or group -> team component
 	for _, name := range []string{"payments", "checkout"} {
 		comp := res.snap.Find(accesspackage.TypeToken, name)
@@ -428,38 +483,59 @@ func TestTwoTeamsNeverShareNamespacesOrGroups(t *testing.T) {
 	}
 }
 
+// under renders problems whose paths follow path, one a line: what
+// ResolvePackages reports under "teams[i]" New reports under the path the
+// package was resolved at.
+func under(path string, problems ...string) string {
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = path + p
+	}
+	return strings.Join(lines, "\n")
+}
+
+// conflicts are two packages of one catalog that would share a team, a
+// namespace or a group, and what the second is told, its paths relative.
+var conflicts = []struct {
+	name          string
+	first, second team
+	want          []string
+}{
+	{"same team", payments(), with(checkout(), func(a *accesspackage.Args) { a.Team = "payments" }), []string{
+		`.team "payments": already has its access from AccessPackage "payments"; AccessPackage "checkout" would share its namespaces and groups: add namespaces or levels to "payments" instead`,
+		`.namespaces[0].name "payments": already belongs to team "payments" (AccessPackage "payments"); team "payments" (AccessPackage "checkout") cannot share it: a namespace has exactly one team; pick another name`,
+	}},
+	{"same namespace", payments(), with(checkout(), func(a *accesspackage.Args) {
+		a.Namespaces = []accesspackage.Namespace{{Name: "checkout"}, {Name: "payments-batch"}}
+	}), []string{
+		`.namespaces[1].name "payments-batch": already belongs to team "payments" (AccessPackage "payments"); team "checkout" (AccessPackage "checkout") cannot share it: a namespace has exactly one team; pick another name`,
+	}},
+	{"same existing group",
+		with(payments(), func(a *accesspackage.Args) {
+			a.Levels = slices.Clone(accesspackage.DefaultLevels)
+			a.Levels[0].ExistingGroup = "all-engineers"
+		}),
+		with(checkout(), func(a *accesspackage.Args) {
+			a.Levels = slices.Clone(accesspackage.DefaultLevels)
+			a.Levels[0].ExistingGroup = "all-engineers"
+		}),
+		[]string{
+			`.levels[0].existingGroup "all-engineers": already the group of team "payments" (AccessPackage "payments", level "reader"); team "checkout" (AccessPackage "checkout", level "reader") cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one`,
+		}},
+}
+
+// New claims the team, namespaces and groups in the catalog: the second
+// package that would share one is refused and registers nothing.
 func TestSecondPackageCannotClaimATeamNamespaceOrGroup(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		first  team
-		second team
-		want   string
-	}{
-		{"same team", payments(), with(checkout(), func(a *accesspackage.Args) { a.Team = "payments" }),
-			`accessPackage.team "payments": already has its access from AccessPackage "payments"; AccessPackage "checkout" would share its namespaces and groups: add namespaces or levels to "payments" instead` + "\n" +
-				`accessPackage.namespaces[0].name "payments": already belongs to team "payments" (AccessPackage "payments"); team "payments" (AccessPackage "checkout") cannot share it: a namespace has exactly one team; pick another name`},
-		{"same namespace", payments(), with(checkout(), func(a *accesspackage.Args) {
-			a.Namespaces = []accesspackage.Namespace{{Name: "checkout"}, {Name: "payments-batch"}}
-		}), `accessPackage.namespaces[1].name "payments-batch": already belongs to team "payments" (AccessPackage "payments"); team "checkout" (AccessPackage "checkout") cannot share it: a namespace has exactly one team; pick another name`},
-		{"same existing group",
-			with(payments(), func(a *accesspackage.Args) {
-				a.Levels = slices.Clone(accesspackage.DefaultLevels)
-				a.Levels[0].ExistingGroup = "all-engineers"
-			}),
-			with(checkout(), func(a *accesspackage.Args) {
-				a.Levels = slices.Clone(accesspackage.DefaultLevels)
-				a.Levels[0].ExistingGroup = "all-engineers"
-			}),
-			`accessPackage.levels[0].existingGroup "all-engineers": already the group of team "payments" (AccessPackage "payments", level "reader"); team "checkout" (AccessPackage "checkout", level "reader") cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one`},
-	} {
+	for _, tc := range conflicts {
 		t.Run(tc.name, func(t *testing.T) {
-			res := render(t, platform.CloudFake, nil, tc.first, tc.second)
+			res := render(t, fake.Facts, nil, tc.first, tc.second)
 			if res.errs[0] != nil {
 				t.Fatal(res.errs[0])
 			}
 			var list *field.ErrorList
-			if !errors.As(res.errs[1], &list) || list.Error() != tc.want {
-				t.Errorf("error:\n%v\nwant:\n%s", res.errs[1], tc.want)
+			if want := under("accessPackage", tc.want...); !errors.As(res.errs[1], &list) || list.Error() != want {
+				t.Errorf("error:\n%v\nwant:\n%s", res.errs[1], want)
 			}
 			if res.snap.Find(accesspackage.TypeToken, tc.second.name) != nil || len(res.backend.AccessPackages()) != 1 {
 				t.Error("the second package was registered despite the conflict")
@@ -468,31 +544,122 @@ func TestSecondPackageCannotClaimATeamNamespaceOrGroup(t *testing.T) {
 	}
 }
 
-func TestBreakGlassTeamIsReserved(t *testing.T) {
-	res := render(t, platform.CloudFake, breakGlass, with(payments(), func(a *accesspackage.Args) { a.Team = "platform" }))
-	want := `accessPackage.team "platform": reserved for the break-glass level of AccessCatalog "dev"; name the team differently`
-	if res.errs[0] == nil || res.errs[0].Error() != want {
-		t.Errorf("error:\n%v\nwant:\n%s", res.errs[0], want)
+// ResolvePackages finds the same conflicts before anything is created, at
+// the path of the package that would share.
+func TestResolvePackagesFindsWhatTwoPackagesWouldShare(t *testing.T) {
+	rc := resolveCatalog(t, fake.Facts, nil)
+	for _, tc := range conflicts {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, err := accesspackage.ResolvePackages(rc, packages(tc.first, tc.second), field.NewPath("teams"))
+			expectErrors(t, err, strings.Split(under("teams[1]", tc.want...), "\n"))
+			if rs != nil {
+				t.Errorf("ResolvePackages returned %d packages with its error", len(rs))
+			}
+		})
 	}
 }
 
+func TestBreakGlassTeamIsReserved(t *testing.T) {
+	platformTeam := with(payments(), func(a *accesspackage.Args) { a.Team = "platform" })
+	want := `.team "platform": reserved for the break-glass level of AccessCatalog "dev"; name the team differently`
+	res := render(t, fake.Facts, breakGlass, platformTeam)
+	expectErrors(t, res.errs[0], []string{"accessPackage" + want})
+	if len(res.backend.AccessPackages()) != 1 {
+		t.Error("the package was created beside the break-glass level")
+	}
+
+	_, err := accesspackage.ResolvePackages(resolveCatalog(t, fake.Facts, breakGlass), packages(checkout(), platformTeam), field.NewPath("teams"))
+	expectErrors(t, err, []string{"teams[1]" + want})
+	// Without a break-glass level the team name is free.
+	if _, err := accesspackage.ResolvePackages(resolveCatalog(t, fake.Facts, nil), packages(platformTeam), field.NewPath("teams")); err != nil {
+		t.Errorf("team platform refused without a break-glass level: %v", err)
+	}
+}
+
+// A package that fails claims nothing: another may take its team.
 func TestFailedPackageClaimsNothing(t *testing.T) {
+	// Refused by New: it would share a namespace. Its team stays free.
+	sharing := with(checkout(), func(a *accesspackage.Args) {
+		a.Namespaces = []accesspackage.Namespace{{Name: "checkout"}, {Name: "payments"}}
+	})
+	fixed := checkout()
+	fixed.name = "checkout-fixed"
+	res := render(t, fake.Facts, nil, payments(), sharing, fixed)
+	if res.errs[0] != nil {
+		t.Fatal(res.errs[0])
+	}
+	if res.errs[1] == nil {
+		t.Fatal("a package sharing a namespace was created")
+	}
+	if res.errs[2] != nil {
+		t.Errorf("the refused package claimed its team or namespaces: %v", res.errs[2])
+	}
+
+	// Refused by Resolve: invalid levels. ResolvePackages reports only
+	// its problems, not a conflict with the package that takes its team.
 	bad := with(payments(), func(a *accesspackage.Args) {
 		a.Levels = []accesspackage.Level{{Name: "x", Role: "owner", NoApproval: true}}
 	})
 	good := payments()
 	good.name = "payments-fixed"
-	res := render(t, platform.CloudFake, nil, bad, good)
-	if res.errs[0] == nil {
-		t.Fatal("invalid levels accepted")
+	_, err := accesspackage.ResolvePackages(resolveCatalog(t, fake.Facts, nil), packages(bad, good), field.NewPath("teams"))
+	expectErrors(t, err, []string{`teams[0].levels[0].role "owner": must be view, edit or admin`})
+}
+
+// ResolvePackages claims nothing in any catalog: what it returns is
+// created in the catalog, each package once, without conflict.
+func TestResolvePackagesThenNew(t *testing.T) {
+	var newErrs []error
+	var b *fake.Backend
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if b, err = fake.New(ctx, "fake"); err != nil {
+			return err
+		}
+		cl, err := newCluster(ctx, b, on(fake.Facts))
+		if err != nil {
+			return err
+		}
+		rc, err := accesspackage.CatalogArgs{}.Resolve("dev", field.NewPath("accessCatalog"), on(fake.Facts), cl.Spec)
+		if err != nil {
+			return err
+		}
+		rs, err := accesspackage.ResolvePackages(rc, packages(payments(), checkout()), field.NewPath("teams"))
+		if err != nil {
+			return err
+		}
+		cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			_, err := accesspackage.New(ctx, r, cat)
+			newErrs = append(newErrs, err)
+		}
+		// Created once, a package's claims are its own: the same again
+		// conflicts with itself, reported at the path it was resolved at.
+		_, err = accesspackage.New(ctx, rs[0], cat)
+		newErrs = append(newErrs, err)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if res.errs[1] != nil {
-		t.Errorf("the failed package claimed its team or namespaces: %v", res.errs[1])
+	if len(newErrs) != 3 || newErrs[0] != nil || newErrs[1] != nil {
+		t.Fatalf("New after ResolvePackages: %v", newErrs)
+	}
+	expectErrors(t, newErrs[2], []string{
+		`teams[0].team "payments": already has its access from AccessPackage "payments"; AccessPackage "payments" would share its namespaces and groups: add namespaces or levels to "payments" instead`,
+		`teams[0].namespaces[0].name "payments": already belongs to team "payments" (AccessPackage "payments"); team "payments" (AccessPackage "payments") cannot share it: a namespace has exactly one team; pick another name`,
+		`teams[0].namespaces[1].name "payments-batch": already belongs to team "payments" (AccessPackage "payments"); team "payments" (AccessPackage "payments") cannot share it: a namespace has exactly one team; pick another name`,
+	})
+	if got := len(b.AccessPackages()); got != 2 {
+		t.Errorf("%d access packages created, want payments and checkout", got)
 	}
 }
 
 func TestNamespaces(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *accesspackage.CatalogArgs) { a.Tags = map[string]string{"owner": "platform"} },
+	res := mustRender(t, fake.Facts, func(a *accesspackage.CatalogArgs) { a.Tags = map[string]string{"owner": "platform"} },
 		with(payments(), func(a *accesspackage.Args) {
 			a.Namespaces[1].PodSecurity = accesspackage.PodSecurityRestricted
 			a.Tags = map[string]string{"tier": "gold"}
@@ -537,7 +704,7 @@ func TestNamespaces(t *testing.T) {
 }
 
 func TestQuotaAndLimits(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, with(payments(), func(a *accesspackage.Args) {
+	res := mustRender(t, fake.Facts, nil, with(payments(), func(a *accesspackage.Args) {
 		a.Namespaces[1].Quota = &accesspackage.Quota{CPU: "32", Pods: 200, LoadBalancers: 1}
 		a.Namespaces[1].Limits = &accesspackage.Limits{CPULimit: "2"}
 	}))
@@ -578,7 +745,7 @@ func TestQuotaAndLimits(t *testing.T) {
 }
 
 func TestNetworkPolicies(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, with(payments(), func(a *accesspackage.Args) { a.IngressNamespace = "traefik" }))
+	res := mustRender(t, fake.Facts, nil, with(payments(), func(a *accesspackage.Args) { a.IngressNamespace = "traefik" }))
 	pol := func(role string) map[string]any {
 		r := res.snap.Find(netpolType, "payments-payments-batch-"+role)
 		if got := in(t, r, "metadata.namespace"); got != "payments-batch" {
@@ -630,7 +797,7 @@ func TestNetworkPolicies(t *testing.T) {
 }
 
 func TestKubernetesObjectsUseTheClusterProviderAndAreParented(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, breakGlass, payments())
+	res := mustRender(t, fake.Facts, breakGlass, payments())
 	provider := res.snap.Find("pulumi:providers:kubernetes", "dev-kubernetes")
 	team := res.snap.Find(accesspackage.TypeToken, "payments")
 	cat := res.snap.Find(accesspackage.CatalogTypeToken, "dev")
@@ -660,7 +827,7 @@ func TestKubernetesObjectsUseTheClusterProviderAndAreParented(t *testing.T) {
 }
 
 func TestOutputs(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil, payments())
+	res := mustRender(t, fake.Facts, nil, payments())
 	p := res.packages[0]
 	if got := slices.Sorted(maps.Keys(p.Groups)); !reflect.DeepEqual(got, []string{"admin", "developer", "reader"}) {
 		t.Errorf("groups = %v", got)
@@ -671,7 +838,7 @@ func TestOutputs(t *testing.T) {
 }
 
 func TestCatalogSpec(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *accesspackage.CatalogArgs) { a.CostCenter = "cc-platform" })
+	res := mustRender(t, fake.Facts, func(a *accesspackage.CatalogArgs) { a.CostCenter = "cc-platform" })
 	cats := res.backend.Catalogs()
 	if len(cats) != 1 {
 		t.Fatalf("%d catalogs, want 1", len(cats))
@@ -690,44 +857,61 @@ func TestCatalogSpec(t *testing.T) {
 }
 
 func TestTeamCannotUseTheBreakGlassGroup(t *testing.T) {
-	res := render(t, platform.CloudFake, func(a *accesspackage.CatalogArgs) {
+	cat := func(a *accesspackage.CatalogArgs) {
 		breakGlass(a)
 		a.BreakGlass.ExistingGroup = "platform-admins"
-	}, with(payments(), func(a *accesspackage.Args) {
+	}
+	tm := with(payments(), func(a *accesspackage.Args) {
 		a.Levels = slices.Clone(accesspackage.DefaultLevels)
 		a.Levels[2].ExistingGroup = "platform-admins"
-	}))
-	expectErrors(t, res.errs[0], []string{
-		`accessPackage.levels[2].existingGroup "platform-admins": already the group of team "platform" (AccessCatalog "dev", level "break-glass"); team "payments" (AccessPackage "payments", level "admin") cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one`,
 	})
+	want := `.levels[2].existingGroup "platform-admins": already the group of team "platform" (AccessCatalog "dev", level "break-glass"); team "payments" (AccessPackage "payments", level "admin") cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one`
+	res := render(t, fake.Facts, cat, tm)
+	expectErrors(t, res.errs[0], []string{"accessPackage" + want})
+	_, err := accesspackage.ResolvePackages(resolveCatalog(t, fake.Facts, cat), packages(tm), field.NewPath("teams"))
+	expectErrors(t, err, []string{"teams[0]" + want})
 }
 
+// Resolving claims nothing; creating does. Two values resolved from the
+// same settings are both valid until one is created.
 func TestResolveClaimsNothing(t *testing.T) {
-	var resolveErr, newErr error
+	var resolveErrs, newErrs []error
 	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		cl, err := newCluster(ctx, b, on(fake.Facts))
 		if err != nil {
 			return err
 		}
-		cl, err := cluster.New(ctx, "dev", &cluster.Args{Backend: b, Network: net, Tags: map[string]string{"environment": "dev"}})
+		rc, err := accesspackage.CatalogArgs{}.Resolve("dev", field.NewPath("accessCatalog"), on(fake.Facts), cl.Spec)
 		if err != nil {
 			return err
 		}
-		cat, err := accesspackage.NewCatalog(ctx, "dev", &accesspackage.CatalogArgs{Backend: b, Cluster: cl})
+		cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
 		if err != nil {
 			return err
 		}
-		args := payments().args
-		args.Catalog = cat
-		_, resolveErr = args.Resolve("payments", field.NewPath("accessPackage"))
-		_, newErr = accesspackage.New(ctx, "payments", &args)
+		var rs []accesspackage.Resolved
+		for range 2 {
+			r, err := payments().args.Resolve("payments", field.NewPath("accessPackage"), rc)
+			resolveErrs = append(resolveErrs, err)
+			rs = append(rs, r)
+		}
+		for _, r := range rs {
+			_, err := accesspackage.New(ctx, r, cat)
+			newErrs = append(newErrs, err)
+		}
 		return nil
 	})
-	if err != nil || resolveErr != nil || newErr != nil {
-		t.Errorf("render %v, Resolve %v, New after Resolve %v", err, resolveErr, newErr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resolveErrs[0] != nil || resolveErrs[1] != nil || newErrs[0] != nil {
+		t.Fatalf("Resolve %v, New after Resolve %v", resolveErrs, newErrs[0])
+	}
+	if newErrs[1] == nil {
+		t.Error("the same team was created twice in one catalog")
 	}
 }

@@ -1,6 +1,7 @@
 package accesspackage
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,25 +18,17 @@ import (
 // part of every child's URN: changing it would replace every child.
 const CatalogTypeToken = "plinth:components:AccessCatalog"
 
-// CatalogArgs configures the platform's access catalog. Backend and
-// Cluster are required; every other field has a default, documented on the
-// field.
+// CatalogArgs are the settings of the platform's access catalog: plain
+// data, the same in Go and YAML. Every field has a default, documented on
+// the field.
 type CatalogArgs struct {
-	// Backend creates the directory side: the same aks.New(...) or
-	// gke.New(...) backend the cluster was created with. Required.
-	Backend platform.AccessBackend `yaml:"-"`
-
-	// Cluster is the cluster the teams get access to; every Kubernetes
-	// object goes through its Provider. Required.
-	Cluster *cluster.Cluster `yaml:"-"`
-
 	// Description is shown to requestors. Unset:
 	// DefaultCatalogDescription.
 	Description string
 
 	// MaxDuration is the platform maximum: no level of any team may grant
-	// access for longer. A whole multiple of the cloud's DurationUnits
-	// (hours; days on Azure), at most MaxDurationLimit (365 days). Unset:
+	// access for longer. A whole multiple of the cloud's access unit
+	// (platform.CloudFacts.AccessUnit: hours; days on Azure), at most MaxDurationLimit (365 days). Unset:
 	// DefaultMaxDuration (90 days).
 	MaxDuration time.Duration
 
@@ -92,7 +85,9 @@ type Catalog struct {
 	// ID is the catalog's ID (the Entra catalog on Azure; empty on GCP).
 	ID pulumi.StringOutput `pulumi:"id"`
 
-	r *resolvedCatalog
+	r       *resolvedCatalog
+	backend platform.AccessBackend
+	host    cluster.Host
 	// claims records who owns each team, namespace and existing group.
 	mu     sync.Mutex
 	claims claims
@@ -102,10 +97,24 @@ type Catalog struct {
 // NewCatalog derives from them.
 type resolvedCatalog struct {
 	CatalogArgs
-	name  string
-	cloud platform.Cloud
+	name        string
+	cloud       platform.CloudFacts
+	clusterTags platform.Tags
 	// tags are the cluster's tags merged with Tags and environment.
 	tags platform.Tags
+}
+
+// ResolvedCatalog is a catalog's settings, validated and completed against
+// its target and cluster: what NewCatalog creates, and what the teams'
+// packages resolve against. Only CatalogArgs.Resolve makes one.
+type ResolvedCatalog struct{ r *resolvedCatalog }
+
+// Spec returns the completed settings.
+func (r ResolvedCatalog) Spec() CatalogArgs {
+	if r.r == nil {
+		return CatalogArgs{}
+	}
+	return r.r.CatalogArgs
 }
 
 // owner is who claimed a team, a namespace or a group.
@@ -128,31 +137,36 @@ type claims struct {
 	teams, namespaces, groups map[string]owner
 }
 
-// NewCatalog validates args and creates the platform's access catalog
-// through args.Backend and, with BreakGlass, the break-glass level. The
-// break-glass group gets cluster-admin only through the cloud's time-bound
-// grant (AKS RBAC Cluster Admin through its access package; on GKE
-// roles/container.admin through a Privileged Access Manager grant), never
-// through a standing ClusterRoleBinding: on GKE group membership is not
-// time-bound, and a binding would make every member cluster-admin whenever
-// any grant let them reach the cluster.
-// On invalid args it returns every problem (a *field.ErrorList) and
-// registers nothing. name is the logical name (platform.ValidateName); the
-// backend names the catalog and the break-glass package after it, and
-// their children differ by kind and level, so they never collide.
-func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pulumi.ResourceOption) (*Catalog, error) {
-	if args == nil {
-		args = &CatalogArgs{}
+// NewCatalog creates the platform's access catalog rc describes through
+// backend and, with BreakGlass, the break-glass level, for host (the
+// cluster rc was resolved against). The break-glass group gets
+// cluster-admin only through the cloud's time-bound grant (AKS RBAC
+// Cluster Admin through its access package; on GKE roles/container.admin
+// through a Privileged Access Manager grant), never through a standing
+// ClusterRoleBinding: on GKE group membership is not time-bound, and a
+// binding would make every member cluster-admin whenever any grant let
+// them reach the cluster. The backend names the catalog and the
+// break-glass package after the catalog's name, and their children differ
+// by kind and level, so they never collide.
+func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.AccessBackend, host cluster.Host, opts ...pulumi.ResourceOption) (*Catalog, error) {
+	r := rc.r
+	switch {
+	case r == nil:
+		return nil, errors.New("accessCatalog: not resolved; pass what CatalogArgs.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("accessCatalog %q: no backend; pass the backend the cluster was created with", r.name)
 	}
-	r, err := args.resolve(name, field.NewPath("accessCatalog"))
-	if err != nil {
+	if err := cluster.CheckHost("accessCatalog", r.name, host); err != nil {
 		return nil, err
 	}
+	name := r.name
 	c := newCatalog(name, r)
+	c.backend, c.host = backend, host
 	if err := ctx.RegisterComponentResource(CatalogTypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	c.Outputs, err = r.Backend.NewAccessCatalog(ctx, platform.AccessCatalogSpec{
+	var err error
+	c.Outputs, err = backend.NewAccessCatalog(ctx, platform.AccessCatalogSpec{
 		Name:        name,
 		Description: r.Description,
 		Tags:        r.tags,
@@ -165,11 +179,11 @@ func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pul
 	outputs := pulumi.Map{"id": c.ID}
 	if r.BreakGlass != nil {
 		bg := r.BreakGlass.spec()
-		out, err := r.Backend.NewAccessPackage(ctx, platform.AccessPackageSpec{
+		out, err := backend.NewAccessPackage(ctx, platform.AccessPackageSpec{
 			Name:    name,
 			Team:    BreakGlassTeam,
 			Levels:  []platform.AccessLevelSpec{bg},
-			Cluster: r.Cluster.Outputs,
+			Cluster: host.ClusterOutputs(),
 			Catalog: c.Outputs,
 			Tags:    r.tags.Merge(map[string]string{"team": BreakGlassTeam}),
 		}, pulumi.Parent(c))
@@ -186,40 +200,23 @@ func NewCatalog(ctx *pulumi.Context, name string, args *CatalogArgs, opts ...pul
 	return c, ctx.RegisterResourceOutputs(c, outputs)
 }
 
-// Resolve validates args and returns a copy with every default applied.
+// Resolve validates a against t and the resolved cluster the teams get
+// access to, applies the defaults and returns what NewCatalog creates.
 // Problems are reported under path (for example "accessCatalog"), all at
-// once.
-func (a *CatalogArgs) Resolve(name string, path field.Path) (CatalogArgs, error) {
-	r, err := a.resolve(name, path)
-	if err != nil {
-		return CatalogArgs{}, err
-	}
-	return r.CatalogArgs, nil
-}
-
-func (a *CatalogArgs) resolve(name string, path field.Path) (*resolvedCatalog, error) {
+// once. It is pure: it asks no backend and registers nothing.
+func (a CatalogArgs) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (ResolvedCatalog, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with"))
-	}
-	if a.Cluster == nil {
-		errs.Add(field.Required(path.Child("cluster"), "pass the cluster.Cluster the teams get access to"))
-	}
+	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags}
+	errs = append(errs, r.validate(path, &a)...)
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return ResolvedCatalog{}, err
 	}
-	cloud := a.Backend.Cloud()
-	r := &resolvedCatalog{CatalogArgs: a.withDefaults(cloud), name: name, cloud: cloud}
-	errs = append(errs, r.validate(path, a)...)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	r.tags = a.Cluster.Spec.Tags.Merge(a.Tags, map[string]string{"environment": r.Environment})
+	r.tags = c.Tags.Merge(a.Tags, map[string]string{"environment": r.Environment})
 	if r.CostCenter != "" {
 		r.tags["cost-center"] = r.CostCenter
 	}
-	return r, nil
+	return ResolvedCatalog{r}, nil
 }
 
 // newCatalog returns the catalog of r before anything is registered, its
@@ -237,38 +234,41 @@ func newCatalog(name string, r *resolvedCatalog) *Catalog {
 	return c
 }
 
-// Package is one access package of a platform, for Validate.
+// Package is one access package of a platform, for ResolvePackages.
 type Package struct {
 	// Name is the package's logical name, as passed to New.
 	Name string
-	// Args are its arguments; Catalog is ignored.
+	// Args are its settings.
 	Args Args
 }
 
-// Validate checks a catalog and all of its packages the way NewCatalog and
-// New will, without registering anything: each package's arguments, and
-// every team, namespace and group two packages would share. Problems come
-// all at once, the catalog's under catalogPath and the i-th package's under
-// packagesPath[i].
-func Validate(catalogName string, catalog *CatalogArgs, catalogPath field.Path, packages []Package, packagesPath field.Path) error {
-	r, err := catalog.resolve(catalogName, catalogPath)
-	if err != nil {
-		return err
+// ResolvePackages resolves every package against the catalog (Resolve)
+// and checks what no single package can see: every team, namespace and
+// group two packages would share, or that the catalog's break-glass level
+// holds. Problems come all at once, the i-th package's under
+// packagesPath[i]; it registers nothing. On success the packages' New
+// calls cannot conflict.
+func ResolvePackages(cat ResolvedCatalog, packages []Package, packagesPath field.Path) ([]Resolved, error) {
+	if cat.r == nil {
+		return nil, errors.New("accessPackages: the catalog is not resolved; pass what CatalogArgs.Resolve returns")
 	}
-	c := newCatalog(catalogName, r)
+	c := newCatalog(cat.r.name, cat.r)
 	var errs field.List
+	out := make([]Resolved, len(packages))
 	for i, p := range packages {
-		a := p.Args
-		a.Catalog = c
 		path := packagesPath.Index(i)
-		pr, err := a.resolve(p.Name, path)
+		r, err := p.Args.Resolve(p.Name, path, cat)
 		if err != nil {
 			errs.Extend(path, err)
 			continue
 		}
-		errs = append(errs, c.claim(path, p.Name, pr.Args)...)
+		out[i] = r
+		errs = append(errs, c.claim(path, p.Name, r.r.Args)...)
 	}
-	return errs.Err()
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // claim records pkg's team, namespaces and existing groups as owned by it,
@@ -304,13 +304,6 @@ func (c *Catalog) claim(path field.Path, name string, a Args) field.List {
 		}
 	}
 	return nil
-}
-
-// checkClaims is claim without recording: the conflicts pkg would have.
-func (c *Catalog) checkClaims(path field.Path, name string, a Args) field.List {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.conflicts(path, name, a)
 }
 
 // conflicts returns a problem for each team, namespace or existing group

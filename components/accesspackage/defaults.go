@@ -26,7 +26,7 @@ const (
 	// Level.Name is unset.
 	DefaultBreakGlassName = "break-glass"
 	// DefaultBreakGlassMaxDuration is how long a break-glass grant lasts
-	// when its MaxDuration is unset; on Azure one day (DurationUnits).
+	// when its MaxDuration is unset; on Azure one day (platform.CloudFacts.AccessUnit).
 	DefaultBreakGlassMaxDuration = 4 * time.Hour
 	// BreakGlassDurationLimit is the longest break-glass grant: cluster
 	// admin is for an incident, not for a sprint. On Azure it is one day,
@@ -69,32 +69,13 @@ const (
 	DefaultPodSecurity = PodSecurityBaseline
 )
 
-// DurationUnits are what every duration is a whole multiple of, by the
-// backend's cloud, and the shortest grant: days on Azure, where Entra
-// access package assignments expire after whole days; hours elsewhere
-// (Privileged Access Manager counts seconds).
-var DurationUnits = map[platform.Cloud]time.Duration{
-	platform.CloudAzure: day,
-	platform.CloudGCP:   time.Hour,
-	platform.CloudFake:  time.Hour,
-}
-
-// durationUnit is the cloud's DurationUnits entry; an hour for a cloud
-// without one.
-func durationUnit(cloud platform.Cloud) time.Duration {
-	if u, ok := DurationUnits[cloud]; ok {
-		return u
-	}
-	return time.Hour
-}
-
 // roundUp returns d rounded up to a whole multiple of unit.
 func roundUp(d, unit time.Duration) time.Duration {
 	return (d + unit - 1) / unit * unit
 }
 
 // DefaultDurations is a level's MaxDuration when unset, by role, rounded up
-// to the cloud's DurationUnits and capped at the catalog's MaxDuration:
+// to the cloud's access unit (platform.CloudFacts.AccessUnit) and capped at the catalog's MaxDuration:
 // readers renew quarterly, developers monthly, namespace admins every
 // working day (every day on Azure).
 var DefaultDurations = map[platform.AccessRole]time.Duration{
@@ -111,23 +92,6 @@ var DefaultLevels = []Level{
 	{Name: "reader", Role: platform.AccessView, NoApproval: true},
 	{Name: "developer", Role: platform.AccessEdit},
 	{Name: "admin", Role: platform.AccessAdmin},
-}
-
-// MaxApprovalStages is the most approval stages a level may have, by the
-// backend's cloud: three in Entra entitlement management, two in
-// Privileged Access Manager (the second needs Security Command Center
-// Premium or Enterprise on the organization).
-var MaxApprovalStages = map[platform.Cloud]int{
-	platform.CloudAzure: 3,
-	platform.CloudGCP:   2,
-	platform.CloudFake:  3,
-}
-
-// MaxRequestors is the most requestors a level may list, by the backend's
-// cloud where it has a limit: a Privileged Access Manager entitlement takes
-// 20 principals; name a group instead of its members.
-var MaxRequestors = map[platform.Cloud]int{
-	platform.CloudGCP: 20,
 }
 
 // DefaultQuota is each namespace's ResourceQuota when Namespace.Quota is
@@ -176,16 +140,12 @@ var ReservedNamespacePrefixes = []string{"kube-", "gke-", "gmp-", "aks-"}
 
 // withDefaults returns a copy of a with every unset optional field filled.
 // It never changes a value the user set.
-func (a CatalogArgs) withDefaults(cloud platform.Cloud) CatalogArgs {
+func (a CatalogArgs) withDefaults(cloud platform.CloudFacts, clusterTags platform.Tags) CatalogArgs {
 	if a.Description == "" {
 		a.Description = DefaultCatalogDescription
 	}
 	if a.MaxDuration == 0 {
 		a.MaxDuration = DefaultMaxDuration
-	}
-	var clusterTags platform.Tags
-	if a.Cluster != nil {
-		clusterTags = a.Cluster.Spec.Tags
 	}
 	if a.Environment == "" {
 		a.Environment = clusterTags["environment"]
@@ -202,7 +162,7 @@ func (a CatalogArgs) withDefaults(cloud platform.Cloud) CatalogArgs {
 			bg.Role = platform.AccessClusterAdmin
 		}
 		if bg.MaxDuration == 0 {
-			bg.MaxDuration = min(roundUp(DefaultBreakGlassMaxDuration, durationUnit(cloud)), a.MaxDuration)
+			bg.MaxDuration = min(roundUp(DefaultBreakGlassMaxDuration, cloud.AccessUnit), a.MaxDuration)
 		}
 		bg = bg.withPolicyDefaults()
 		a.BreakGlass = &bg
@@ -242,7 +202,7 @@ func (a Args) withDefaults(c *resolvedCatalog) Args {
 			l.Approval = []platform.ApprovalStage{{Approvers: slices.Clone(a.Approvers)}}
 		}
 		if d, ok := DefaultDurations[l.Role]; ok && l.MaxDuration == 0 {
-			l.MaxDuration = min(roundUp(d, durationUnit(c.cloud)), c.MaxDuration)
+			l.MaxDuration = min(roundUp(d, c.cloud.AccessUnit), c.MaxDuration)
 		}
 		levels[i] = l.withPolicyDefaults()
 	}

@@ -36,8 +36,8 @@ const (
 
 // kubernetes creates the team's namespaces and everything in them, and
 // returns the namespaces' names as outputs.
-func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage) (pulumi.StringArray, error) {
-	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(r.cat.Cluster.Provider)}
+func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pulumi.ProviderResource) (pulumi.StringArray, error) {
+	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}
 	var names pulumi.StringArray
 	for _, ns := range r.Namespaces {
 		child := func(role string) string { return platform.ChildName(r.name, ns.Name+"-"+role) }

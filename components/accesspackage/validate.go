@@ -41,26 +41,13 @@ var plinthLabels = map[string]string{
 	"managed-by":  "Plinth",
 }
 
-// principalHint says what a principal's ID is on each cloud.
-var principalHint = map[platform.Cloud]string{
-	platform.CloudAzure: `; on Azure the id is an Entra object ID, e.g. "group:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"`,
-	platform.CloudGCP:   `; on GCP the id is an email address, e.g. "group:payments-leads@example.com"`,
-}
-
-// groupHint says what an existing group is on each cloud.
-var groupHint = map[platform.Cloud]string{
-	platform.CloudAzure: "an Entra group object ID, e.g. \"0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e\"",
-	platform.CloudGCP:   "a Google group email, e.g. \"payments-developers@example.com\"",
-	platform.CloudFake:  "a group ID without spaces",
-}
-
 // validate checks a resolved catalog; orig is what the user passed.
 func (r *resolvedCatalog) validate(path field.Path, orig *CatalogArgs) field.List {
 	var errs field.List
 	errs = append(errs, checkMaxDuration(path.Child("maxDuration"), r.MaxDuration, r.cloud)...)
 
 	envPath := path.Child("environment")
-	clusterEnv := r.Cluster.Spec.Tags["environment"]
+	clusterEnv := r.clusterTags["environment"]
 	switch {
 	case r.Environment == "":
 		errs.Add(field.Required(envPath, `the "environment" label of every team namespace, e.g. "prod"; set it, or tag the cluster with "environment"`))
@@ -128,7 +115,7 @@ func (r *resolved) validate(orig *Args) field.List {
 		} else if err := checkNamespaceName(np.Child("name"), ns.Name); err != nil {
 			errs.Add(err)
 		} else if j, dup := seen[ns.Name]; dup {
-			errs.Addf(np.Child("name"), ns.Name, "repeats accessPackage.namespaces[%d]; list each namespace once", j)
+			errs.Addf(np.Child("name"), ns.Name, "repeats %s; list each namespace once", path.Child("namespaces").Index(j))
 		} else if ns.Name == r.IngressNamespace && ingressOK == nil {
 			errs.Addf(np.Child("name"), ns.Name, "is the ingress controller's namespace (ingressNamespace); a team must not get rights in it; pick a namespace of the team's own")
 		} else if reason := reservedBy(ns.Name, reserved); reason != "" {
@@ -142,8 +129,8 @@ func (r *resolved) validate(orig *Args) field.List {
 
 	// The package's requestors and approvers are checked here, once, not
 	// in each level that inherits them.
-	if max := MaxRequestors[cloud]; max > 0 && len(orig.Requestors) > max {
-		errs.Addf(path.Child("requestors"), len(orig.Requestors), "at most %d requestors on %s; name a group (\"group:<id>\") instead of its members", max, cloud)
+	if max := cloud.MaxRequestors; max > 0 && len(orig.Requestors) > max {
+		errs.Addf(path.Child("requestors"), len(orig.Requestors), "at most %d requestors on %s; name a group (\"group:<id>\") instead of its members", max, cloud.Cloud)
 	}
 	errs = append(errs, checkPrincipals(path.Child("requestors"), orig.Requestors, cloud)...)
 	errs = append(errs, checkPrincipals(path.Child("approvers"), orig.Approvers, cloud)...)
@@ -172,13 +159,13 @@ func (r *resolved) validate(orig *Args) field.List {
 			lr.inheritedApproval = len(own.Approval) == 0
 			errs = append(errs, lr.check(lp, l)...)
 			if j, dup := names[l.Name]; dup && l.Name != "" {
-				errs.Addf(lp.Child("name"), l.Name, "repeats accessPackage.levels[%d].name; level names are unique within a team", j)
+				errs.Addf(lp.Child("name"), l.Name, "repeats %s; level names are unique within a team", path.Child("levels").Index(j).Child("name"))
 			} else {
 				names[l.Name] = i
 			}
 			if g := l.ExistingGroup; g != "" {
 				if j, dup := groups[g]; dup {
-					errs.Addf(lp.Child("existingGroup"), g, "already the group of accessPackage.levels[%d]; a group backs one level, or its members would hold both roles", j)
+					errs.Addf(lp.Child("existingGroup"), g, "already the group of %s; a group backs one level, or its members would hold both roles", path.Child("levels").Index(j))
 				} else {
 					groups[g] = i
 				}
@@ -191,7 +178,7 @@ func (r *resolved) validate(orig *Args) field.List {
 
 // levelRules are what a level is checked against.
 type levelRules struct {
-	cloud platform.Cloud
+	cloud platform.CloudFacts
 	// max is the catalog's MaxDuration.
 	max time.Duration
 	// breakGlass checks the catalog's break-glass level.
@@ -233,8 +220,8 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 		}
 	}
 	if !lr.inheritedRequestors {
-		if max := MaxRequestors[lr.cloud]; max > 0 && len(l.Requestors) > max {
-			errs.Addf(p.Child("requestors"), len(l.Requestors), "at most %d requestors on %s; name a group (\"group:<id>\") instead of its members", max, lr.cloud)
+		if max := lr.cloud.MaxRequestors; max > 0 && len(l.Requestors) > max {
+			errs.Addf(p.Child("requestors"), len(l.Requestors), "at most %d requestors on %s; name a group (\"group:<id>\") instead of its members", max, lr.cloud.Cloud)
 		}
 		errs = append(errs, checkPrincipals(p.Child("requestors"), l.Requestors, lr.cloud)...)
 	}
@@ -252,8 +239,8 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 	case !l.NoApproval && len(l.Approval) == 0:
 		errs.Add(field.Required(ap, "approval required: add approvers (an approval stage, or the package's approvers) or set noApproval"))
 	}
-	if max := MaxApprovalStages[lr.cloud]; max > 0 && len(l.Approval) > max {
-		errs.Addf(ap, len(l.Approval), "at most %d approval stages on %s; merge stages", max, lr.cloud)
+	if max := lr.cloud.MaxApprovalStages; max > 0 && len(l.Approval) > max {
+		errs.Addf(ap, len(l.Approval), "at most %d approval stages on %s; merge stages", max, lr.cloud.Cloud)
 	}
 	for i, s := range l.Approval {
 		sp := ap.Index(i)
@@ -272,21 +259,21 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 		errs.Addf(p.Child("justification"), false, "break-glass access always requires a justification; leave justification unset")
 	}
 
-	dp, unit := p.Child("maxDuration"), durationUnit(lr.cloud)
+	dp, unit := p.Child("maxDuration"), lr.cloud.AccessUnit
 	bgLimit := max(BreakGlassDurationLimit, unit)
 	switch d := l.MaxDuration; {
 	case d == 0:
 		// Unset and without a default: the role is invalid, reported above.
 	case d < unit || d%unit != 0:
-		errs.Addf(dp, d, "%s", unitRule(lr.cloud))
+		errs.Addf(dp, d, "%s", lr.cloud.AccessUnitRule)
 	case lr.breakGlass && d > bgLimit:
 		errs.Addf(dp, d, "break-glass grants last at most %v; shorten it", bgLimit)
 	case d > lr.max:
 		errs.Addf(dp, d, "longer than the platform maximum %v (%s, accessCatalog.maxDuration); shorten the level's maxDuration or raise the catalog's", lr.max, days(lr.max))
 	}
 
-	if rv := l.Review; rv != nil && lr.cloud == platform.CloudGCP {
-		errs.Addf(p.Child("review"), rv.Every, "GCP has no access reviews: Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP")
+	if rv := l.Review; rv != nil && !lr.cloud.AccessReviews {
+		errs.Addf(p.Child("review"), rv.Every, "%s", lr.cloud.NoReviewsWhy)
 	} else if rv != nil {
 		rvp := p.Child("review")
 		if !slices.Contains(reviewPeriods, rv.Every) {
@@ -298,35 +285,26 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 		errs = append(errs, checkPrincipals(rvp.Child("reviewers"), rv.Reviewers, lr.cloud)...)
 	}
 
-	if g := l.ExistingGroup; g != "" && !groupIDOK(lr.cloud, g) {
-		errs.Addf(p.Child("existingGroup"), g, "not a group ID; use %s", groupHint[lr.cloud])
+	if g := l.ExistingGroup; g != "" && !lr.cloud.Groups.Check(g) {
+		errs.Addf(p.Child("existingGroup"), g, "not a group ID; use %s, e.g. %q", lr.cloud.Groups.Want, lr.cloud.Groups.Example)
 	}
 	return errs
 }
 
 // checkMaxDuration checks the catalog's platform maximum.
-func checkMaxDuration(p field.Path, d time.Duration, cloud platform.Cloud) field.List {
+func checkMaxDuration(p field.Path, d time.Duration, cloud platform.CloudFacts) field.List {
 	var errs field.List
-	unit := durationUnit(cloud)
-	switch {
+	switch unit := cloud.AccessUnit; {
 	case d < unit || d%unit != 0:
-		errs.Addf(p, d, "%s; leave it unset for %v (%s)", unitRule(cloud), DefaultMaxDuration, days(DefaultMaxDuration))
+		errs.Addf(p, d, "%s; leave it unset for %v (%s)", cloud.AccessUnitRule, DefaultMaxDuration, days(DefaultMaxDuration))
 	case d > MaxDurationLimit:
 		errs.Addf(p, d, "at most %v (%s); leave it unset for %v (%s)", MaxDurationLimit, days(MaxDurationLimit), DefaultMaxDuration, days(DefaultMaxDuration))
 	}
 	return errs
 }
 
-// unitRule says what durations are on cloud.
-func unitRule(cloud platform.Cloud) string {
-	if durationUnit(cloud) == day {
-		return "must be whole days, at least 24h: Entra access package assignments expire after whole days"
-	}
-	return "must be whole hours, at least 1h"
-}
-
 // checkPrincipals checks each principal of a list and that none repeats.
-func checkPrincipals(p field.Path, list []string, cloud platform.Cloud) field.List {
+func checkPrincipals(p field.Path, list []string, cloud platform.CloudFacts) field.List {
 	var errs field.List
 	seen := map[string]int{}
 	for i, pr := range list {
@@ -353,37 +331,17 @@ func days(d time.Duration) string {
 }
 
 // checkPrincipal checks "user:<id>" or "group:<id>" with an id of the
-// cloud's form.
-func checkPrincipal(p field.Path, s string, cloud platform.Cloud) *field.Error {
+// cloud's form (platform.CloudFacts.Principals).
+func checkPrincipal(p field.Path, s string, cloud platform.CloudFacts) *field.Error {
+	f := cloud.Principals
 	kind, id, ok := strings.Cut(s, ":")
 	if !ok || (kind != "user" && kind != "group") || id == "" {
-		return field.Invalid(p, s, `a principal is "user:<id>" or "group:<id>"%s`, principalHint[cloud])
+		return field.Invalid(p, s, `a principal is "user:<id>" or "group:<id>"; on %s the id is %s, e.g. %q`, cloud.Name, f.Want, "group:"+f.Example)
 	}
-	switch cloud {
-	case platform.CloudAzure:
-		if !format.UUID(id) {
-			return field.Invalid(p, s, "on Azure the id is an Entra object ID, e.g. %q", kind+":0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e")
-		}
-	case platform.CloudGCP:
-		if !format.Email(id) {
-			return field.Invalid(p, s, "on GCP the id is an email address, e.g. %q", kind+":payments-leads@example.com")
-		}
-	default:
-		if strings.ContainsAny(id, " \t\n") {
-			return field.Invalid(p, s, "the id has no spaces")
-		}
+	if !f.Check(id) {
+		return field.Invalid(p, s, "on %s the id is %s, e.g. %q", cloud.Name, f.Want, kind+":"+f.Example)
 	}
 	return nil
-}
-
-func groupIDOK(cloud platform.Cloud, id string) bool {
-	switch cloud {
-	case platform.CloudAzure:
-		return format.UUID(id)
-	case platform.CloudGCP:
-		return format.Email(id)
-	}
-	return !strings.ContainsAny(id, " \t\n")
 }
 
 // checkNamespaceName checks a DNS-1123 label, the form Kubernetes requires

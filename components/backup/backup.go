@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,43 +38,33 @@ const (
 	GeoRedundant Redundancy = "geo"
 )
 
-// Args configures a Backup. Backend and Cluster are required; every other
-// field has a default, documented on the field.
+// Args are a Backup's settings: plain data, the same in Go and YAML. Every
+// field has a default, documented on the field. The backups of a
+// production target (platform.Target.Production) are always locked: their
+// storage is protected from deletion by Pulumi and, on Azure, by a
+// CanNotDelete lock, with no opt-out; and the production defaults below
+// apply.
 type Args struct {
-	// Backend creates the storage, Velero's identity and, for Backup for
-	// GKE, the backup plans: the same aks.New(...) or gke.New(...) backend
-	// the cluster was created with. Required.
-	Backend Backend `yaml:"-"`
-
-	// Cluster is the cluster to back up; Velero is installed into it
-	// through its Kubernetes provider. Required.
-	Cluster *cluster.Cluster `yaml:"-"`
-
-	// Production marks backups of a production cluster. Their storage is
-	// always locked (protected from deletion by Pulumi and, on Azure, by a
-	// CanNotDelete lock; there is no opt-out), and the production defaults
-	// below apply.
-	Production bool `yaml:"-"`
-
 	// Schedules are the recurring backups. Unset: DefaultProductionSchedules
-	// (daily for 30 days, weekly for 90) with Production,
-	// DefaultDevSchedules (daily for 7 days) without.
+	// (daily for 30 days, weekly for 90) in production,
+	// DefaultDevSchedules (daily for 7 days) elsewhere.
 	Schedules []Schedule
 
 	// Redundancy says where the storage keeps copies. Unset:
-	// DefaultProductionRedundancy (GeoRedundant) with Production,
-	// DefaultDevRedundancy (ZoneRedundant) without. Choose ZoneRedundant in
+	// DefaultProductionRedundancy (GeoRedundant) in production,
+	// DefaultDevRedundancy (ZoneRedundant) elsewhere. Choose ZoneRedundant in
 	// production where data must stay in one region or the region has no
 	// pair.
 	Redundancy Redundancy
 
 	// SoftDeleteDays is how long deleted backups stay recoverable in the
-	// storage, 7..90. Unset: DefaultProductionSoftDeleteDays (30) with
-	// Production, DefaultDevSoftDeleteDays (7) without.
+	// storage, 7..90. Unset: DefaultProductionSoftDeleteDays (30) in
+	// production, DefaultDevSoftDeleteDays (7) elsewhere.
 	SoftDeleteDays int
 
-	// GKE holds options that exist on GKE only. Set them only with a GKE
-	// backend; with another backend they are an error.
+	// GKE holds options that exist on GKE only. Set them only on a cloud
+	// with Backup for GKE (platform.CloudFacts.ManagedBackup); elsewhere
+	// they are an error.
 	GKE GKEOptions
 
 	// Values are raw Helm values for the Velero chart. They may add keys;
@@ -120,7 +111,7 @@ type GKEOptions struct {
 	// BackupForGKE adds Backup for GKE, Google's managed backup: one backup
 	// plan per schedule, beside Velero unless WithoutVelero, so every
 	// schedule must suit both. It needs the cluster's backup agent
-	// (cluster.Args.GKE.BackupAgent) and a backend that implements
+	// (cluster.Args.GKE.BackupAgent), and New a backend that implements
 	// platform.ManagedBackupBackend. Unset: off.
 	BackupForGKE bool
 	// WithoutVelero uses Backup for GKE instead of Velero: no storage, no
@@ -180,32 +171,54 @@ type Backup struct {
 	Schedules pulumi.StringArrayOutput `pulumi:"schedules"`
 }
 
-// New validates args, then creates the backup storage, Velero's workload
-// identity and the Velero release in the cluster, and, when asked, Backup
-// for GKE's backup plans. On invalid args it returns every problem (a
-// *field.ErrorList) and registers nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Backup, error) {
-	if args == nil {
-		args = &Args{}
+// Resolved is a Backup's settings, validated and completed against its
+// target and cluster: what New creates. Only Args.Resolve makes one.
+type Resolved struct {
+	spec   Spec
+	velero platform.Velero
+	values map[string]any
+	path   field.Path
+}
+
+// Spec returns the resolved spec.
+func (r Resolved) Spec() Spec { return r.spec }
+
+// New creates what r describes through backend, for host (the cluster r
+// was resolved against): the backup storage, Velero's workload identity
+// and the Velero release in the cluster, and, when asked, Backup for GKE's
+// backup plans, which need a backend that implements
+// platform.ManagedBackupBackend.
+func New(ctx *pulumi.Context, r Resolved, backend Backend, host cluster.Host, opts ...pulumi.ResourceOption) (*Backup, error) {
+	spec, name := r.spec, r.spec.Name
+	switch {
+	case name == "":
+		return nil, errors.New("backup: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("backup %q: no backend; pass the backend the cluster was created with", name)
 	}
-	spec, err := args.Resolve(name, field.NewPath("backup"))
-	if err != nil {
+	if err := cluster.CheckHost("backup", name, host); err != nil {
 		return nil, err
+	}
+	if f, err := platform.LookupCloud(backend.Cloud()); err == nil && spec.Velero && f.Velero.Provider != "" && f.Velero.Provider != r.velero.Provider {
+		return nil, fmt.Errorf("backup %q: resolved for Velero's %q plugin, but the backend deploys to %s, whose plugin is %q; resolve it against the backend's cloud", name, r.velero.Provider, f.Cloud, f.Velero.Provider)
+	}
+	managed, ok := backend.(platform.ManagedBackupBackend)
+	if spec.BackupForGKE && !ok {
+		return nil, fmt.Errorf("backup %q: gke.backupForGKE needs a backend with managed backups (platform.ManagedBackupBackend), and %T has none; pass the gke backend", name, backend)
 	}
 	b := &Backup{Spec: spec}
 	if err := ctx.RegisterComponentResource(TypeToken, name, b, opts...); err != nil {
 		return nil, err
 	}
-	out := args.Cluster.Outputs
+	out := host.ClusterOutputs()
 	b.Bucket = pulumi.String("").ToStringOutput()
 	b.Namespace = pulumi.String("").ToStringOutput()
 	if spec.Velero {
-		if err := b.installVelero(ctx, args, out); err != nil {
+		if err := b.installVelero(ctx, r, backend, host); err != nil {
 			return nil, fmt.Errorf("backup %q: %w", name, err)
 		}
 	}
 	if spec.BackupForGKE {
-		managed := args.Backend.(platform.ManagedBackupBackend) // checked by Resolve
 		err := managed.NewManagedBackup(ctx, platform.ManagedBackupSpec{
 			Name:      platform.ChildName(name, "gke-backup"),
 			Cluster:   out,
@@ -222,7 +235,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		names[i] = s.Name
 	}
 	b.Schedules = pulumi.ToStringArray(names).ToStringArrayOutput()
-	err = ctx.RegisterResourceOutputs(b, pulumi.Map{
+	err := ctx.RegisterResourceOutputs(b, pulumi.Map{
 		"bucket":    b.Bucket,
 		"namespace": b.Namespace,
 		"schedules": b.Schedules,
@@ -231,9 +244,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // installVelero creates the storage, the identity and the release.
-func (b *Backup) installVelero(ctx *pulumi.Context, args *Args, out *platform.ClusterOutputs) error {
-	spec := b.Spec
-	storage, err := args.Backend.NewBackupStorage(ctx, platform.BackupStorageSpec{
+func (b *Backup) installVelero(ctx *pulumi.Context, r Resolved, backend Backend, host cluster.Host) error {
+	spec, out := b.Spec, host.ClusterOutputs()
+	storage, err := backend.NewBackupStorage(ctx, platform.BackupStorageSpec{
 		Name:           platform.ChildName(spec.Name, "backup"),
 		Cluster:        out,
 		GeoRedundant:   spec.Redundancy == GeoRedundant,
@@ -244,11 +257,10 @@ func (b *Backup) installVelero(ctx *pulumi.Context, args *Args, out *platform.Cl
 	if err != nil {
 		return err
 	}
-	image, ok := pluginImages[storage.VeleroProvider]
-	if !ok {
-		return fmt.Errorf("the backend's backup storage names the Velero provider %q, for which Plinth pins no plugin (%s)", storage.VeleroProvider, knownProviders())
+	if p := storage.VeleroProvider; p != "" && p != r.velero.Provider {
+		return fmt.Errorf("the backend's backup storage is for Velero's %q plugin, but the backup was resolved for %q; resolve it against the backend's cloud", p, r.velero.Provider)
 	}
-	identity, err := args.Backend.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
+	identity, err := backend.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
 		Name:           platform.ChildName(spec.Name, "velero"),
 		Cluster:        out,
 		Namespace:      Namespace,
@@ -260,7 +272,7 @@ func (b *Backup) installVelero(ctx *pulumi.Context, args *Args, out *platform.Cl
 		return err
 	}
 	locs := storage.Locations(identity)
-	values := newVeleroValues(spec, storage.VeleroProvider, image, veleroInputs{
+	values := newVeleroValues(spec, r.velero, veleroInputs{
 		bucket:         storage.Bucket,
 		annotations:    identity.ServiceAccountAnnotations,
 		podLabels:      identity.PodLabels,
@@ -274,10 +286,10 @@ func (b *Backup) installVelero(ctx *pulumi.Context, args *Args, out *platform.Cl
 		Namespace:   Namespace,
 		PodSecurity: spec.PodSecurity,
 		Values:      values,
-		Raw:         args.Values,
-		RawPath:     valuesPath(field.NewPath("backup")),
+		Raw:         r.values,
+		RawPath:     valuesPath(r.path),
 		Labels:      spec.Labels,
-	}, pulumi.Parent(b), pulumi.Provider(args.Cluster.Provider))
+	}, pulumi.Parent(b), pulumi.Provider(host.KubernetesProvider()))
 	if err != nil {
 		return err
 	}
@@ -287,53 +299,43 @@ func (b *Backup) installVelero(ctx *pulumi.Context, args *Args, out *platform.Cl
 	return nil
 }
 
-// Resolve validates args, applies the defaults and returns the resolved
-// spec. Problems are reported under path, all at once.
-func (a *Args) Resolve(name string, path field.Path) (Spec, error) {
+// Resolve validates a against t and the resolved cluster it backs up,
+// applies the defaults and returns what New creates. Problems are reported
+// under path, all at once. It is pure: it asks no backend and registers
+// nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with"))
-	}
-	switch {
-	case a.Cluster == nil:
-		errs.Add(field.Required(path.Child("cluster"), "pass the *cluster.Cluster returned by cluster.New"))
-	case a.Cluster.Outputs == nil || a.Cluster.Provider == nil:
-		errs.Add(field.Required(path.Child("cluster"), "the cluster has no outputs or Kubernetes provider; pass the *cluster.Cluster returned by cluster.New"))
-	}
-	if err := errs.Err(); err != nil {
-		return Spec{}, err
-	}
-	full := a.withDefaults()
-	errs = append(errs, full.validate(name, path)...)
-	spec := full.spec(name)
-	if provider := string(a.Backend.Cloud()); spec.Velero && pluginImages[provider] != "" {
+	full := a.withDefaults(t.Production)
+	errs = append(errs, full.validate(name, path, t, c)...)
+	spec := full.spec(name, t.Production, c.Tags)
+	if spec.Velero && t.Cloud.Velero.Plugin != "" {
 		// Raw values may not override typed ones. The typed keys do not
 		// depend on the outputs the values will carry, so placeholders
 		// find every collision before anything is registered.
-		_, err := helm.Merge(helm.Encode(newVeleroValues(spec, provider, pluginImages[provider], placeholderInputs())), a.Values, valuesPath(path))
+		_, err := helm.Merge(helm.Encode(newVeleroValues(spec, t.Cloud.Velero, placeholderInputs())), a.Values, valuesPath(path))
 		errs.Extend(valuesPath(path), err)
 	}
 	if err := errs.Err(); err != nil {
-		return Spec{}, err
+		return Resolved{}, err
 	}
-	return spec, nil
+	return Resolved{spec: spec, velero: t.Cloud.Velero, values: a.Values, path: path}, nil
 }
 
 func valuesPath(path field.Path) field.Path { return path.Child("values") }
 
 // spec builds the resolved spec from validated, defaulted args.
-func (a Args) spec(name string) Spec {
+func (a Args) spec(name string, production bool, clusterTags platform.Tags) Spec {
 	s := Spec{
 		Name:           name,
-		Production:     a.Production,
-		Locked:         a.Production,
+		Production:     production,
+		Locked:         production,
 		Velero:         !a.GKE.WithoutVelero,
 		BackupForGKE:   a.GKE.BackupForGKE,
 		Redundancy:     a.Redundancy,
 		SoftDeleteDays: a.SoftDeleteDays,
-		Tags:           a.Cluster.Spec.Tags.Merge(a.Tags),
-		Labels:         a.Cluster.Spec.Tags.Merge(a.Tags, map[string]string{managedByKey: managedByValue}),
+		Tags:           clusterTags.Merge(a.Tags),
+		Labels:         clusterTags.Merge(a.Tags, map[string]string{managedByKey: managedByValue}),
 		PodSecurity:    helm.Baseline,
 	}
 	for _, sc := range a.Schedules {

@@ -14,8 +14,10 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/internal/helm"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -24,56 +26,126 @@ const (
 	namespaceType = "kubernetes:core/v1:Namespace"
 )
 
-// setup is the cluster a test backs up.
+// setup is the deployment a test backs up: the cloud whose facts the
+// network, the cluster and the Backup resolve against (the fake backend
+// builds them), whether it serves production, and on GCP whether the
+// cluster runs the Backup for GKE agent.
 type setup struct {
-	cloud       platform.Cloud // "" for fake.New (cloud "fake")
+	cloud       platform.CloudFacts
+	production  bool
 	backupAgent bool
 }
 
-// render creates a network, a cluster and a Backup "prod" on the fake
-// backend.
-func render(t *testing.T, env setup, mutate func(a *backup.Args)) (*platformtest.Snapshot, *fake.Backend, error) {
+var (
+	azure     = setup{cloud: aksfacts.Facts}
+	azureProd = setup{cloud: aksfacts.Facts, production: true}
+	gcp       = setup{cloud: gkefacts.Facts}
+	gcpAgent  = setup{cloud: gkefacts.Facts, backupAgent: true}
+)
+
+func (env setup) target() platform.Target {
+	return platform.Target{Cloud: env.cloud, Production: env.production}
+}
+
+// resolveCluster resolves the network "net" (tagged environment test) and
+// the cluster "prod" of env, as an environment does before it creates
+// anything.
+func resolveCluster(env setup) (network.Resolved, cluster.Resolved, error) {
+	t := env.target()
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "test"}}.Resolve("net", field.NewPath("network"), t)
+	if err != nil {
+		return network.Resolved{}, cluster.Resolved{}, err
+	}
+	var args cluster.Args
+	args.GKE.BackupAgent = env.backupAgent
+	cr, err := args.Resolve("prod", field.NewPath("cluster"), t, nr.Spec())
+	return nr, cr, err
+}
+
+// newCluster creates the network and the cluster of env through b.
+func newCluster(ctx *pulumi.Context, b *fake.Backend, env setup) (*cluster.Cluster, error) {
+	nr, cr, err := resolveCluster(env)
+	if err != nil {
+		return nil, err
+	}
+	net, err := network.New(ctx, nr, b)
+	if err != nil {
+		return nil, err
+	}
+	return cluster.New(ctx, cr, b, net)
+}
+
+// cloudBackend is the fake backend standing in for the backend of a cloud:
+// its backup storage is for that cloud's Velero plugin, as the AKS
+// backend's is for "azure" and the GKE backend's for "gcp" (the fake's own
+// names no provider). Everything it creates is still recorded by the fake.
+type cloudBackend struct {
+	*fake.Backend
+	velero string
+}
+
+func (b cloudBackend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
+	out, err := b.Backend.NewBackupStorage(ctx, spec, opts...)
+	if out != nil {
+		out.VeleroProvider = b.velero
+	}
+	return out, err
+}
+
+// backendFor is the fake standing in for the backend of env's cloud.
+func backendFor(b *fake.Backend, env setup) cloudBackend {
+	return cloudBackend{Backend: b, velero: env.cloud.Velero.Provider}
+}
+
+// result is one rendered program.
+type result struct {
+	snap    *platformtest.Snapshot
+	backend *fake.Backend
+	backup  *backup.Backup
+	outputs <-chan []any
+}
+
+// render creates, on the fake backend, the network and cluster of env and
+// a Backup "prod" resolved against env's target from Args changed by
+// mutate.
+func render(t *testing.T, env setup, mutate func(a *backup.Args)) (result, error) {
 	t.Helper()
-	var b *fake.Backend
+	var res result
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		var err error
-		if env.cloud == "" {
-			b, err = fake.New(ctx, "fake")
-		} else {
-			b, err = fake.NewAs(ctx, "fake", env.cloud)
-		}
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "test"}})
+		res.backend = b
+		c, err := newCluster(ctx, b, env)
 		if err != nil {
 			return err
 		}
-		cargs := &cluster.Args{Backend: b, Network: net}
-		if env.cloud == platform.CloudGCP {
-			cargs.GKE.BackupAgent = env.backupAgent
-		}
-		c, err := cluster.New(ctx, "prod", cargs)
-		if err != nil {
-			return err
-		}
-		args := backup.Args{Backend: b, Cluster: c}
+		var args backup.Args
 		if mutate != nil {
 			mutate(&args)
 		}
-		_, err = backup.New(ctx, "prod", &args)
-		return err
+		r, err := args.Resolve("prod", field.NewPath("backup"), env.target(), c.Spec)
+		if err != nil {
+			return err
+		}
+		if res.backup, err = backup.New(ctx, r, backendFor(b, env), c); err != nil {
+			return err
+		}
+		res.outputs = capture(res.backup)
+		return nil
 	})
-	return snap, b, err
+	res.snap = snap
+	return res, err
 }
 
 func mustRender(t *testing.T, env setup, mutate func(a *backup.Args)) (*platformtest.Snapshot, *fake.Backend) {
 	t.Helper()
-	snap, b, err := render(t, env, mutate)
+	res, err := render(t, env, mutate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snap, b
+	return res.snap, res.backend
 }
 
 func release(t *testing.T, snap *platformtest.Snapshot) *platformtest.Resource {
@@ -91,8 +163,7 @@ func value(t *testing.T, r *platformtest.Resource, path string) any {
 }
 
 func TestStorageAndIdentity(t *testing.T) {
-	snap, b := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
-		a.Production = true
+	snap, b := mustRender(t, azureProd, func(a *backup.Args) {
 		a.Tags = map[string]string{"team": "platform"}
 	})
 	storages := b.BackupStorages()
@@ -143,7 +214,7 @@ func TestStorageAndIdentity(t *testing.T) {
 }
 
 func TestDevStorage(t *testing.T) {
-	snap, b := mustRender(t, setup{cloud: platform.CloudGCP}, nil)
+	snap, b := mustRender(t, gcp, nil)
 	st := b.BackupStorages()[0]
 	if st.Locked || st.GeoRedundant || st.SoftDeleteDays != 7 {
 		t.Errorf("dev storage spec = %+v; want unlocked, zone-redundant, 7 soft-delete days", st)
@@ -154,8 +225,7 @@ func TestDevStorage(t *testing.T) {
 }
 
 func TestProductionChoosesZoneRedundancy(t *testing.T) {
-	_, b := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
-		a.Production = true
+	_, b := mustRender(t, azureProd, func(a *backup.Args) {
 		a.Redundancy = backup.ZoneRedundant
 		a.SoftDeleteDays = 90
 	})
@@ -167,15 +237,15 @@ func TestProductionChoosesZoneRedundancy(t *testing.T) {
 
 func TestVeleroValues(t *testing.T) {
 	for _, tc := range []struct {
-		cloud  platform.Cloud
-		plugin string
+		cloud    platform.CloudFacts
+		provider string
+		plugin   string
 	}{
-		{platform.CloudAzure, helm.VeleroPluginAzure},
-		{platform.CloudGCP, helm.VeleroPluginGCP},
+		{aksfacts.Facts, "azure", helm.VeleroPluginAzure},
+		{gkefacts.Facts, "gcp", helm.VeleroPluginGCP},
 	} {
-		t.Run(string(tc.cloud), func(t *testing.T) {
-			snap, _ := mustRender(t, setup{cloud: tc.cloud}, func(a *backup.Args) {
-				a.Production = true
+		t.Run(tc.cloud.Name, func(t *testing.T) {
+			snap, _ := mustRender(t, setup{cloud: tc.cloud, production: true}, func(a *backup.Args) {
 				a.Tags = map[string]string{"team": "platform"}
 			})
 			rel := release(t, snap)
@@ -190,7 +260,7 @@ func TestVeleroValues(t *testing.T) {
 					t.Errorf("release %s = %v, want %v", path, got, want)
 				}
 			}
-			provider := string(tc.cloud)
+			provider := tc.provider
 			for path, want := range map[string]any{
 				"initContainers.0.name":                               "velero-plugin-for-" + provider,
 				"initContainers.0.image":                              tc.plugin,
@@ -269,7 +339,7 @@ func TestVeleroValues(t *testing.T) {
 // ConfigMap (no key in it) and points AZURE_CREDENTIALS_FILE at it, on the
 // server and the node agent. GCP needs nothing of the kind.
 func TestAzurePluginSettings(t *testing.T) {
-	snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+	snap, _ := mustRender(t, azure, func(a *backup.Args) {
 		a.Schedules = []backup.Schedule{{Name: "files", Cron: "0 2 * * *", TTL: 7 * backup.Day, Volumes: platform.VolumeFileSystem}}
 	})
 	rel := release(t, snap)
@@ -294,7 +364,7 @@ func TestAzurePluginSettings(t *testing.T) {
 		t.Errorf("credentials.useSecret = %v", got)
 	}
 
-	snap, _ = mustRender(t, setup{cloud: platform.CloudGCP}, nil)
+	snap, _ = mustRender(t, gcp, nil)
 	rel = release(t, snap)
 	for _, path := range []string{"configMaps", "extraVolumes", "extraVolumeMounts", "configuration.extraEnvVars"} {
 		if v, ok := rel.Input("values." + path); ok {
@@ -312,7 +382,7 @@ func TestDefaultSchedules(t *testing.T) {
 		{true, map[string]sched{"daily": {"0 1 * * *", "720h0m0s"}, "weekly": {"0 3 * * 0", "2160h0m0s"}}},
 		{false, map[string]sched{"daily": {"0 1 * * *", "168h0m0s"}}},
 	} {
-		snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) { a.Production = tc.production })
+		snap, _ := mustRender(t, setup{cloud: aksfacts.Facts, production: tc.production}, nil)
 		rel := release(t, snap)
 		got := value(t, rel, "schedules").(map[string]any)
 		if len(got) != len(tc.want) {
@@ -340,7 +410,7 @@ func TestDefaultSchedules(t *testing.T) {
 }
 
 func TestFileSystemScheduleRunsNodeAgent(t *testing.T) {
-	snap, _ := mustRender(t, setup{cloud: platform.CloudAzure}, func(a *backup.Args) {
+	snap, _ := mustRender(t, azure, func(a *backup.Args) {
 		a.Schedules = []backup.Schedule{
 			{Name: "hourly-apps", Cron: "0 * * * *", TTL: 48 * time.Hour, IncludedNamespaces: []string{"apps", "db"}, Volumes: platform.VolumeFileSystem},
 			{Name: "objects", Cron: "30 2 * * *", TTL: 14 * backup.Day, ExcludedNamespaces: []string{"scratch"}, Volumes: platform.VolumeNone},
@@ -383,7 +453,7 @@ func TestFileSystemScheduleRunsNodeAgent(t *testing.T) {
 }
 
 func TestRawValuesAddKeys(t *testing.T) {
-	snap, _ := mustRender(t, setup{cloud: platform.CloudGCP}, func(a *backup.Args) {
+	snap, _ := mustRender(t, gcp, func(a *backup.Args) {
 		a.Values = map[string]any{
 			"configuration": map[string]any{"logLevel": "debug"},
 			"resources":     map[string]any{"requests": map[string]any{"memory": "256Mi"}},
@@ -402,8 +472,7 @@ func TestRawValuesAddKeys(t *testing.T) {
 }
 
 func TestBackupForGKE(t *testing.T) {
-	snap, b := mustRender(t, setup{cloud: platform.CloudGCP, backupAgent: true}, func(a *backup.Args) {
-		a.Production = true
+	snap, b := mustRender(t, setup{cloud: gkefacts.Facts, production: true, backupAgent: true}, func(a *backup.Args) {
 		a.GKE.BackupForGKE = true
 	})
 	managed := b.ManagedBackups()
@@ -431,38 +500,20 @@ func TestBackupForGKE(t *testing.T) {
 }
 
 func TestBackupForGKEWithoutVelero(t *testing.T) {
-	var comp *backup.Backup
-	var outputs <-chan []any
-	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudGCP)
-		if err != nil {
-			return err
-		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
-		if err != nil {
-			return err
-		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net, GKE: cluster.GKEOptions{BackupAgent: true}})
-		if err != nil {
-			return err
-		}
-		comp, err = backup.New(ctx, "prod", &backup.Args{Backend: b, Cluster: c, GKE: backup.GKEOptions{BackupForGKE: true, WithoutVelero: true}})
-		if err != nil {
-			return err
-		}
-		outputs = capture(comp)
-		return nil
+	res, err := render(t, gcpAgent, func(a *backup.Args) {
+		a.GKE = backup.GKEOptions{BackupForGKE: true, WithoutVelero: true}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap, comp := res.snap, res.backup
 	if snap.Find(releaseType, "prod-velero-release") != nil || len(snap.OfType(fake.BucketType)) != 0 || len(snap.OfType(fake.IdentityType)) != 0 {
 		t.Error("WithoutVelero registered Velero, its storage or its identity")
 	}
 	if snap.Find(fake.BackupPlanType, "prod-gke-backup-daily") == nil {
 		t.Error("no backup plan for the daily schedule")
 	}
-	bucket, namespace, schedules := await(t, outputs)
+	bucket, namespace, schedules := await(t, res.outputs)
 	if comp.Release != nil || comp.Storage != nil || bucket != "" || namespace != "" {
 		t.Errorf("outputs without Velero: bucket %q, namespace %q, release %v", bucket, namespace, comp.Release)
 	}
@@ -472,31 +523,11 @@ func TestBackupForGKEWithoutVelero(t *testing.T) {
 }
 
 func TestOutputs(t *testing.T) {
-	var outputs <-chan []any
-	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
-		if err != nil {
-			return err
-		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
-		if err != nil {
-			return err
-		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net})
-		if err != nil {
-			return err
-		}
-		bk, err := backup.New(ctx, "prod", &backup.Args{Backend: b, Cluster: c, Production: true})
-		if err != nil {
-			return err
-		}
-		outputs = capture(bk)
-		return nil
-	})
+	res, err := render(t, azureProd, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bucket, namespace, schedules := await(t, outputs)
+	bucket, namespace, schedules := await(t, res.outputs)
 	if bucket != "prod-backup-bucket" || namespace != "velero" || !reflect.DeepEqual(schedules, []string{"daily", "weekly"}) {
 		t.Errorf("outputs: bucket %q, namespace %q, schedules %v", bucket, namespace, schedules)
 	}
@@ -526,7 +557,7 @@ func await(t *testing.T, ch <-chan []any) (bucket, namespace string, schedules [
 }
 
 func TestValidation(t *testing.T) {
-	azure, gcp, agent := setup{cloud: platform.CloudAzure}, setup{cloud: platform.CloudGCP}, setup{cloud: platform.CloudGCP, backupAgent: true}
+	agent := gcpAgent
 	for _, tc := range []struct {
 		name   string
 		env    setup
@@ -643,12 +674,22 @@ func TestValidation(t *testing.T) {
 		},
 		{
 			name: "a cloud without a Velero plugin",
-			env:  setup{},
-			want: []string{`backup.backend "fake": Plinth pins a Velero plugin only for azure, gcp backends; use aks.New or gke.New (in tests, fake.NewAs with platform.CloudAzure or platform.CloudGCP)`},
+			env:  setup{cloud: fake.Facts},
+			want: []string{`backup: Plinth pins no Velero plugin for fake; backups need a cloud with one (Azure, GCP)`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			snap, b, err := render(t, tc.env, tc.mutate)
+			// Resolve takes no context and no backend: invalid settings
+			// are reported before anything can be registered.
+			_, cr, err := resolveCluster(tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var args backup.Args
+			if tc.mutate != nil {
+				tc.mutate(&args)
+			}
+			r, err := args.Resolve("prod", field.NewPath("backup"), tc.env.target(), cr.Spec())
 			var list *field.ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("error %v is not a *field.ErrorList", err)
@@ -656,36 +697,116 @@ func TestValidation(t *testing.T) {
 			if got, want := list.Error(), strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 			}
-			if len(b.BackupStorages()) != 0 || len(b.Identities()) != 0 || len(b.ManagedBackups()) != 0 {
-				t.Error("the backend was called despite invalid args")
-			}
-			if snap != nil && (snap.Find(backup.TypeToken, "prod") != nil || len(snap.OfType(releaseType)) != 0) {
-				t.Error("something was registered despite invalid args")
+			if r.Spec().Name != "" {
+				t.Errorf("Resolve returned %+v with its error; New must get nothing to create", r.Spec())
 			}
 		})
 	}
 }
 
-func TestMissingBackendAndCluster(t *testing.T) {
-	_, err := (&backup.Args{}).Resolve("Prod", field.NewPath("backup"))
-	want := strings.Join([]string{
-		`backup.name "Prod": use lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
-		`backup.backend: required: pass the cloud backend the cluster was created with`,
-		`backup.cluster: required: pass the *cluster.Cluster returned by cluster.New`,
-	}, "\n")
+func TestResolveChecksTheName(t *testing.T) {
+	_, cr, err := resolveCluster(azure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = backup.Args{}.Resolve("Prod", field.NewPath("backup"), azure.target(), cr.Spec())
+	want := `backup.name "Prod": use lowercase letters, digits and '-', starting with a letter and not ending with '-'`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
-	_, err = (&backup.Args{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}}).Resolve("prod", field.NewPath("backup"))
-	if want := "backup.cluster: required: the cluster has no outputs or Kubernetes provider; pass the *cluster.Cluster returned by cluster.New"; err == nil || err.Error() != want {
-		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+}
+
+// New takes what Resolve returned, the backend and the cluster; without
+// any of them it registers nothing and says what to pass.
+func TestNewNeedsTheResolvedSettingsABackendAndTheCluster(t *testing.T) {
+	var (
+		b    *fake.Backend
+		errs []error
+	)
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if b, err = fake.New(ctx, "fake"); err != nil {
+			return err
+		}
+		c, err := newCluster(ctx, b, azure)
+		if err != nil {
+			return err
+		}
+		r, err := backup.Args{}.Resolve("prod", field.NewPath("backup"), azure.target(), c.Spec)
+		if err != nil {
+			return err
+		}
+		be := backendFor(b, azure)
+		for _, call := range []func() (*backup.Backup, error){
+			func() (*backup.Backup, error) { return backup.New(ctx, backup.Resolved{}, be, c) },
+			func() (*backup.Backup, error) { return backup.New(ctx, r, nil, c) },
+			func() (*backup.Backup, error) { return backup.New(ctx, r, be, nil) },
+			func() (*backup.Backup, error) { return backup.New(ctx, r, be, &cluster.Cluster{}) },
+		} {
+			bk, err := call()
+			if bk != nil {
+				t.Errorf("New returned a component with the error %v", err)
+			}
+			errs = append(errs, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{
+		"backup: not resolved; pass what Args.Resolve returns",
+		`backup "prod": no backend; pass the backend the cluster was created with`,
+		`backup "prod": no cluster; pass the *cluster.Cluster that cluster.New returned`,
+		`backup "prod": no cluster; pass the *cluster.Cluster that cluster.New returned`,
+	} {
+		if errs[i] == nil || errs[i].Error() != want {
+			t.Errorf("call %d: error:\n%v\nwant:\n%s", i, errs[i], want)
+		}
+	}
+	if len(b.BackupStorages()) != 0 || len(b.Identities()) != 0 || snap.Find(backup.TypeToken, "prod") != nil {
+		t.Error("the backend was called or the component registered without what New needs")
+	}
+}
+
+// A Backup resolved for one cloud's Velero plugin is not installed
+// against storage for another's: the locations would name the wrong
+// plugin.
+func TestNewRefusesStorageForAnotherPlugin(t *testing.T) {
+	var b *fake.Backend
+	var newErr error
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if b, err = fake.New(ctx, "fake"); err != nil {
+			return err
+		}
+		c, err := newCluster(ctx, b, azure)
+		if err != nil {
+			return err
+		}
+		r, err := backup.Args{}.Resolve("prod", field.NewPath("backup"), azure.target(), c.Spec)
+		if err != nil {
+			return err
+		}
+		_, newErr = backup.New(ctx, r, cloudBackend{Backend: b, velero: "gcp"}, c)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `backup "prod": the backend's backup storage is for Velero's "gcp" plugin, but the backup was resolved for "azure"; resolve it against the backend's cloud`
+	if newErr == nil || newErr.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", newErr, want)
+	}
+	if len(b.Identities()) != 0 || len(snap.OfType(releaseType)) != 0 {
+		t.Error("Velero's identity or release was created for storage of another plugin")
 	}
 }
 
 // An Ingress or CertManager with the same logical name must not collide
 // with the Backup: every name the Backup derives carries one of its roles.
 func TestChildNamesCarryTheRole(t *testing.T) {
-	snap, b := mustRender(t, setup{cloud: platform.CloudGCP, backupAgent: true}, func(a *backup.Args) { a.GKE.BackupForGKE = true })
+	snap, b := mustRender(t, gcpAgent, func(a *backup.Args) { a.GKE.BackupForGKE = true })
 	if got := b.BackupStorages()[0].Name; got != "prod-backup" {
 		t.Errorf("storage name %q", got)
 	}
@@ -704,36 +825,38 @@ func TestChildNamesCarryTheRole(t *testing.T) {
 }
 
 // storageOnly hides every capability of the fake but storage and identity,
-// like a GCP backend without managed backup.
+// like a backend without managed backup.
 type storageOnly struct{ backup.Backend }
 
 func TestBackupForGKENeedsManagedBackup(t *testing.T) {
 	var b *fake.Backend
 	var berr error
-	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 		var err error
-		if b, err = fake.NewAs(ctx, "fake", platform.CloudGCP); err != nil {
+		if b, err = fake.New(ctx, "fake"); err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		c, err := newCluster(ctx, b, gcpAgent)
 		if err != nil {
 			return err
 		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net, GKE: cluster.GKEOptions{BackupAgent: true}})
+		// Resolved against GCP's facts, Backup for GKE is valid; the
+		// backend it is created with decides whether it can be made.
+		r, err := backup.Args{GKE: backup.GKEOptions{BackupForGKE: true}}.Resolve("prod", field.NewPath("backup"), gcpAgent.target(), c.Spec)
 		if err != nil {
 			return err
 		}
-		_, berr = backup.New(ctx, "prod", &backup.Args{Backend: storageOnly{b}, Cluster: c, GKE: backup.GKEOptions{BackupForGKE: true}})
+		_, berr = backup.New(ctx, r, storageOnly{backendFor(b, gcpAgent)}, c)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `backup.gke.backupForGKE true: the backend has no managed backup (platform.ManagedBackupBackend); pass the gke backend`
+	want := `backup "prod": gke.backupForGKE needs a backend with managed backups (platform.ManagedBackupBackend), and backup_test.storageOnly has none; pass the gke backend`
 	if berr == nil || berr.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", berr, want)
 	}
-	if len(b.BackupStorages()) != 0 || len(b.ManagedBackups()) != 0 {
-		t.Error("the backend was called despite invalid args")
+	if len(b.BackupStorages()) != 0 || len(b.Identities()) != 0 || len(b.ManagedBackups()) != 0 || snap.Find(backup.TypeToken, "prod") != nil {
+		t.Error("the backend was called despite a backend without managed backup")
 	}
 }

@@ -79,9 +79,9 @@ func DefaultDevSchedules() []Schedule {
 // It never changes a value the user set, and it leaves the storage fields
 // unset when no storage is created (GKE.WithoutVelero), so that validation
 // can report a value set there.
-func (a Args) withDefaults() Args {
+func (a Args) withDefaults(production bool) Args {
 	if len(a.Schedules) == 0 {
-		if a.Production {
+		if production {
 			a.Schedules = DefaultProductionSchedules()
 		} else {
 			a.Schedules = DefaultDevSchedules()
@@ -101,13 +101,13 @@ func (a Args) withDefaults() Args {
 	}
 	if a.Redundancy == "" {
 		a.Redundancy = DefaultDevRedundancy
-		if a.Production {
+		if production {
 			a.Redundancy = DefaultProductionRedundancy
 		}
 	}
 	if a.SoftDeleteDays == 0 {
 		a.SoftDeleteDays = DefaultDevSoftDeleteDays
-		if a.Production {
+		if production {
 			a.SoftDeleteDays = DefaultProductionSoftDeleteDays
 		}
 	}

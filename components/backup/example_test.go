@@ -9,39 +9,51 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// newCluster creates the network and cluster the examples back up.
-func newCluster(ctx *pulumi.Context, b *fake.Backend) (*cluster.Cluster, error) {
-	net, err := network.New(ctx, "prod", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
-	if err != nil {
-		return nil, err
-	}
-	return cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net, Production: true})
-}
-
-// A production Backup needs only a backend and the cluster: locked,
-// geo-redundant storage with 30 days of soft delete, Velero on workload
-// identity, and daily and weekly schedules.
+// A production Backup needs no settings: resolved against a production
+// target it is locked, geo-redundant storage with 30 days of soft delete,
+// Velero on workload identity, and daily and weekly schedules. It is
+// resolved first (pure: nothing is registered, every problem is reported),
+// then created with the backend and the cluster.
 func ExampleNew() {
 	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
-		// In a real program: aks.New(ctx, "prod", aks.Config{...}) or
-		// gke.New(ctx, "prod", gke.Config{...}).
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		// In a real program: backend, err := aks.New(ctx, "prod",
+		// aks.Config{...}) and target, err := platform.TargetOf(backend,
+		// true). Here the fake backend, which records what it is asked
+		// for, builds what is resolved against Azure's facts.
+		backend, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		c, err := newCluster(ctx, b)
+		target := platform.Target{Cloud: aksfacts.Facts, Production: true}
+
+		netR, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("prod", field.NewPath("network"), target)
 		if err != nil {
 			return err
 		}
-		bk, err := backup.New(ctx, "prod", &backup.Args{
-			Backend:    b,
-			Cluster:    c,
-			Production: true,
-		})
+		net, err := network.New(ctx, netR, backend)
+		if err != nil {
+			return err
+		}
+		clR, err := cluster.Args{}.Resolve("prod", field.NewPath("cluster"), target, netR.Spec())
+		if err != nil {
+			return err
+		}
+		cl, err := cluster.New(ctx, clR, backend, net)
+		if err != nil {
+			return err
+		}
+
+		r, err := backup.Args{}.Resolve("prod", field.NewPath("backup"), target, clR.Spec())
+		if err != nil {
+			return err
+		}
+		bk, err := backup.New(ctx, r, backend, cl)
 		if err != nil {
 			return err
 		}
@@ -61,37 +73,22 @@ func ExampleNew() {
 	// weekly 0 3 * * 0 2160h0m0s snapshots
 }
 
-// Invalid schedules are reported all at once, field path first, before
-// anything is registered.
-func ExampleNew_invalid() {
-	var invalid error
-	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
-		if err != nil {
-			return err
-		}
-		c, err := newCluster(ctx, b)
-		if err != nil {
-			return err
-		}
-		_, err = backup.New(ctx, "prod", &backup.Args{
-			Backend: b,
-			Cluster: c,
-			Schedules: []backup.Schedule{{
-				Name:               "apps",
-				Cron:               "@daily",
-				TTL:                0,
-				IncludedNamespaces: []string{"shop"},
-				ExcludedNamespaces: []string{"shop"},
-			}},
-		})
-		invalid = err
-		return nil
-	})
-	if err != nil {
-		fmt.Println(err)
+// Invalid schedules are reported all at once, field path first, by
+// Resolve: before anything is registered, with only the target and the
+// resolved cluster.
+func ExampleArgs_Resolve() {
+	target := platform.Target{Cloud: aksfacts.Facts}
+	args := backup.Args{
+		Schedules: []backup.Schedule{{
+			Name:               "apps",
+			Cron:               "@daily",
+			TTL:                0,
+			IncludedNamespaces: []string{"shop"},
+			ExcludedNamespaces: []string{"shop"},
+		}},
 	}
-	fmt.Println(invalid)
+	_, err := args.Resolve("prod", field.NewPath("backup"), target, platform.ClusterSpec{Name: "prod"})
+	fmt.Println(err)
 	// Output:
 	// backup.schedules[0].cron "@daily": descriptors are not accepted; write the five fields instead: "0 0 * * *"
 	// backup.schedules[0].ttl "0s": must be positive: how long each backup is kept, e.g. 30 * backup.Day

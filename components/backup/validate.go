@@ -21,15 +21,12 @@ const maxLabel = format.MaxDNSLabel
 
 // validate checks a copy of Args with defaults applied and returns every
 // problem, in field order.
-func (a Args) validate(name string, path field.Path) field.List {
+func (a Args) validate(name string, path field.Path, t platform.Target, c platform.ClusterSpec) field.List {
 	var errs field.List
-	cloud := a.Backend.Cloud()
 	velero := !a.GKE.WithoutVelero
 
-	if velero {
-		if _, ok := pluginImages[string(cloud)]; !ok {
-			errs.Addf(path.Child("backend"), string(cloud), "Plinth pins a Velero plugin only for %s backends; use aks.New or gke.New (in tests, fake.NewAs with platform.CloudAzure or platform.CloudGCP)", knownProviders())
-		}
+	if velero && t.Cloud.Velero.Plugin == "" {
+		errs.Addf(path, nil, "Plinth pins no Velero plugin for %s; backups need a cloud with one (Azure, GCP)", t.Cloud.Name)
 	}
 
 	a.checkSchedules(name, path.Child("schedules"), &errs)
@@ -59,7 +56,7 @@ func (a Args) validate(name string, path field.Path) field.List {
 		}
 	}
 
-	a.checkGKE(path, cloud, &errs)
+	a.checkGKE(path, t.Cloud, c, &errs)
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
 	if v, ok := a.Tags[managedByKey]; ok && v != managedByValue {
 		errs.Addf(path.Child("tags").Key(managedByKey), v, "Plinth labels everything it manages %q: %q; remove this tag", managedByKey, managedByValue)
@@ -138,14 +135,14 @@ func checkNamespaces(path field.Path, list []string, errs *field.List) map[strin
 	return seen
 }
 
-func (a Args) checkGKE(path field.Path, cloud platform.Cloud, errs *field.List) {
+func (a Args) checkGKE(path field.Path, cloud platform.CloudFacts, c platform.ClusterSpec, errs *field.List) {
 	g := path.Child("gke")
-	if cloud != platform.CloudGCP {
+	if !cloud.ManagedBackup {
 		if a.GKE.BackupForGKE {
-			errs.Addf(g.Child("backupForGKE"), true, "Backup for GKE exists on GKE only and this backend is %s; remove the gke options", cloud)
+			errs.Addf(g.Child("backupForGKE"), true, "Backup for GKE exists on GKE only and this backend is %s; remove the gke options", cloud.Cloud)
 		}
 		if a.GKE.WithoutVelero {
-			errs.Addf(g.Child("withoutVelero"), true, "Backup for GKE exists on GKE only and this backend is %s; remove the gke options", cloud)
+			errs.Addf(g.Child("withoutVelero"), true, "Backup for GKE exists on GKE only and this backend is %s; remove the gke options", cloud.Cloud)
 		}
 		return
 	}
@@ -155,10 +152,7 @@ func (a Args) checkGKE(path field.Path, cloud platform.Cloud, errs *field.List) 
 	if !a.GKE.BackupForGKE {
 		return
 	}
-	if !a.Cluster.Spec.GKE.BackupAgent {
+	if !c.GKE.BackupAgent {
 		errs.Addf(g.Child("backupForGKE"), true, "the cluster's Backup for GKE agent is off; set cluster.gke.backupAgent (cluster.Args.GKE.BackupAgent: true) on the cluster first")
-	}
-	if _, ok := a.Backend.(platform.ManagedBackupBackend); !ok {
-		errs.Addf(g.Child("backupForGKE"), true, "the backend has no managed backup (platform.ManagedBackupBackend); pass the gke backend")
 	}
 }

@@ -1,26 +1,11 @@
 package backup
 
 import (
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/internal/helm"
 	"github.com/plinth-dev/plinth/platform"
 )
-
-// pluginImages are the pinned Velero plugins by Velero provider name
-// (BackupStorageOutputs.VeleroProvider, which is also the backend's cloud).
-var pluginImages = map[string]string{
-	string(platform.CloudAzure): helm.VeleroPluginAzure,
-	string(platform.CloudGCP):   helm.VeleroPluginGCP,
-}
-
-func knownProviders() string {
-	return strings.Join(slices.Sorted(maps.Keys(pluginImages)), ", ")
-}
 
 // veleroValues are the values of the Velero chart (vmware-tanzu/velero
 // 11.x, Velero 1.17) Plinth sets. Everything else keeps the chart's
@@ -197,12 +182,12 @@ func placeholderInputs() veleroInputs {
 }
 
 // veleroValues maps the resolved spec to the chart's values.
-func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) veleroValues {
+func newVeleroValues(s Spec, plugin platform.Velero, in veleroInputs) veleroValues {
 	podLabels := platform.Tags(s.Labels).Merge(in.podLabels)
 	v := veleroValues{
 		InitContainers: []initContainer{{
-			Name:            "velero-plugin-for-" + provider,
-			Image:           pluginImage,
+			Name:            "velero-plugin-for-" + plugin.Provider,
+			Image:           plugin.Plugin,
 			ImagePullPolicy: "IfNotPresent",
 			VolumeMounts:    []volumeMount{{Name: "plugins", MountPath: "/target"}},
 		}},
@@ -218,10 +203,10 @@ func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) vele
 		Tolerations: []helm.Toleration{helm.SystemPoolToleration},
 		Configuration: configuration{
 			BackupStorageLocation: []backupStorageLocation{{
-				Name: StorageLocation, Provider: provider, Bucket: in.bucket, Default: true, Config: in.backupConfig,
+				Name: StorageLocation, Provider: plugin.Provider, Bucket: in.bucket, Default: true, Config: in.backupConfig,
 			}},
 			VolumeSnapshotLocation: []volumeSnapshotLocation{{
-				Name: StorageLocation, Provider: provider, Config: in.snapshotConfig,
+				Name: StorageLocation, Provider: plugin.Provider, Config: in.snapshotConfig,
 			}},
 		},
 		BackupsEnabled:   true,
@@ -236,16 +221,22 @@ func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) vele
 	if s.NodeAgent {
 		v.NodeAgent = &nodeAgent{Tolerations: []helm.Toleration{everyNodeToleration}, Labels: s.Labels, PodLabels: podLabels}
 	}
-	if provider == string(platform.CloudAzure) {
-		settings := in.diskScope.ToStringOutput().ApplyT(azurePluginSettings).(pulumi.StringOutput)
-		v.ConfigMaps = map[string]configMap{azureSettingsConfigMap: {
+	if plugin.Settings != nil {
+		// The plugin's settings file: ConfigMap "velero-<provider>-plugin",
+		// mounted at /plinth/<provider>-plugin/cloud. It holds no key or
+		// secret (the identity comes from workload identity), so it is a
+		// ConfigMap, not a Secret.
+		cm := plugin.Provider + "-plugin"
+		dir := "/plinth/" + cm
+		settings := in.diskScope.ToStringOutput().ApplyT(plugin.Settings).(pulumi.StringOutput)
+		v.ConfigMaps = map[string]configMap{cm: {
 			Labels: s.Labels,
-			Data:   pulumi.StringMap{azureSettingsFile: settings},
+			Data:   pulumi.StringMap{settingsFile: settings},
 		}}
-		vol := []volume{{Name: azureSettingsConfigMap, ConfigMap: configMapSource{Name: ReleaseName + "-" + azureSettingsConfigMap}}}
-		mount := []volumeMount{{Name: azureSettingsConfigMap, MountPath: azureSettingsDir, ReadOnly: true}}
+		vol := []volume{{Name: cm, ConfigMap: configMapSource{Name: ReleaseName + "-" + cm}}}
+		mount := []volumeMount{{Name: cm, MountPath: dir, ReadOnly: true}}
 		v.ExtraVolumes, v.ExtraVolumeMounts = vol, mount
-		v.Configuration.ExtraEnvVars = []envVar{{Name: "AZURE_CREDENTIALS_FILE", Value: azureSettingsDir + "/" + azureSettingsFile}}
+		v.Configuration.ExtraEnvVars = []envVar{{Name: plugin.SettingsVariable, Value: dir + "/" + settingsFile}}
 		// configuration.extraEnvVars reach the node agent too: it needs
 		// the file wherever the variable points.
 		if v.NodeAgent != nil {
@@ -270,27 +261,6 @@ func newVeleroValues(s Spec, provider, pluginImage string, in veleroInputs) vele
 	return v
 }
 
-// The Azure plugin's settings file: ConfigMap "velero-azure-plugin",
-// mounted at /plinth/azure-plugin/cloud.
-const (
-	azureSettingsConfigMap = "azure-plugin"
-	azureSettingsDir       = "/plinth/azure-plugin"
-	azureSettingsFile      = "cloud"
-)
-
-// azurePluginSettings returns the settings file of Velero's Azure plugin
-// for a cluster whose disks are in diskScope (the AKS node resource group's
-// ARM ID): the subscription and resource group of the disks, and the cloud.
-// The plugin's volume snapshotter reads these only from the file
-// AZURE_CREDENTIALS_FILE names, never from the VolumeSnapshotLocation, and
-// fails without them; the file holds no key or secret (the identity comes
-// from workload identity), so it is a ConfigMap, not a Secret. A scope
-// that is not an ARM ID (the fake backend's) leaves the disks' lines out.
-func azurePluginSettings(diskScope string) string {
-	lines := ""
-	parts := strings.Split(strings.TrimPrefix(diskScope, "/"), "/")
-	if len(parts) == 4 && strings.EqualFold(parts[0], "subscriptions") && strings.EqualFold(parts[2], "resourceGroups") && parts[1] != "" && parts[3] != "" {
-		lines = "AZURE_SUBSCRIPTION_ID=" + parts[1] + "\nAZURE_RESOURCE_GROUP=" + parts[3] + "\n"
-	}
-	return lines + "AZURE_CLOUD_NAME=AzurePublicCloud\n"
-}
+// settingsFile is the name of a Velero plugin's settings file in its
+// ConfigMap.
+const settingsFile = "cloud"

@@ -1,6 +1,7 @@
 package certmanager
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -12,31 +13,24 @@ import (
 	"github.com/plinth-dev/plinth/internal/helm"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // TypeToken is the Pulumi type of the CertManager component. It is part of
 // every child's URN: changing it would replace every child.
 const TypeToken = "plinth:components:CertManager"
 
-// Args configures a CertManager. Backend, Cluster and Email are required,
-// and one of DNSZone and IngressClass; every other field has a default,
-// documented on the field.
+// Args are a CertManager's settings. Email is required, and one of
+// DNSZone and IngressClass; every other field has a default, documented on
+// the field.
 type Args struct {
-	// Backend creates the workload identity: the same aks.New(...) or
-	// gke.New(...) backend the cluster was created with. Required.
-	Backend platform.WorkloadIdentityBackend `yaml:"-"`
-
-	// Cluster is the cluster cert-manager runs in; everything in the
-	// cluster is deployed through its Provider. Required.
-	Cluster *cluster.Cluster `yaml:"-"`
-
 	// Email is the ACME account's contact address; the ACME server sends
 	// expiry and account notices there. Required.
 	Email string
 
 	// DNSZone is the public DNS zone ACME DNS01 challenges are answered in;
 	// the ACME issuers use it for the zone's names and subdomains. It needs
-	// an Azure or GCP backend. Unset: no DNS01, no cloud identity; HTTP01
+	// a cloud with a DNS01 solver (platform.CloudFacts.DNS01). Unset: no DNS01, no cloud identity; HTTP01
 	// through IngressClass.
 	DNSZone *DNSZone `yaml:"-"`
 
@@ -56,12 +50,9 @@ type Args struct {
 
 	// Replicas is the replica count of the controller, the webhook and the
 	// CA injector. From two replicas each gets a PodDisruptionBudget, zone
-	// spread and node anti-affinity. Unset: DefaultReplicas.
+	// spread and node anti-affinity; production refuses fewer than two.
+	// Unset: DefaultReplicas.
 	Replicas int
-
-	// Production marks a cert-manager that serves production; it refuses
-	// fewer than two replicas.
-	Production bool `yaml:"-"`
 
 	// Values are raw chart values merged over Plinth's. They may add keys;
 	// a key Plinth sets is an error naming its path. Unset: none.
@@ -108,29 +99,45 @@ type CertManager struct {
 	InternalCAIssuer pulumi.StringOutput `pulumi:"internalCaIssuer"`
 }
 
+// Resolved is a cert-manager's settings, validated and completed against
+// its target and cluster: what New installs. Only Args.Resolve makes one.
+type Resolved struct{ r *resolved }
+
+// Spec returns the completed settings.
+func (r Resolved) Spec() Args {
+	if r.r == nil {
+		return Args{}
+	}
+	return r.r.Args
+}
+
 // resolved is Args with every default applied and what New derives from
 // them.
 type resolved struct {
 	Args
 	name   string
 	path   field.Path
-	cloud  platform.Cloud
+	cloud  platform.CloudFacts
 	tags   platform.Tags
 	labels map[string]string
 }
 
-// New validates args and installs cert-manager into args.Cluster with its
-// ClusterIssuers, and with DNSZone a workload identity through
-// args.Backend. On invalid args it returns every problem (a
-// *field.ErrorList) and registers nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*CertManager, error) {
-	if args == nil {
-		args = &Args{}
+// New installs cert-manager as r describes into host (the cluster r was
+// resolved against) with its ClusterIssuers, and with a DNS zone a
+// workload identity through backend.
+func New(ctx *pulumi.Context, res Resolved, backend platform.WorkloadIdentityBackend, host cluster.Host, opts ...pulumi.ResourceOption) (*CertManager, error) {
+	r := res.r
+	switch {
+	case r == nil:
+		return nil, errors.New("certManager: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("certManager %q: no backend; pass the backend the cluster was created with", r.name)
 	}
-	r, err := args.resolve(name, field.NewPath("certManager"))
-	if err != nil {
+	if err := cluster.CheckHost("certManager", r.name, host); err != nil {
 		return nil, err
 	}
+	name := r.name
+	var err error
 	c := &CertManager{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
@@ -139,7 +146,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	var zoneID pulumi.StringOutput
 	if r.DNSZone != nil {
 		zoneID = r.checkedZoneID()
-		c.Identity, err = r.Backend.NewWorkloadIdentity(ctx, r.identitySpec(zoneID), pulumi.Parent(c))
+		c.Identity, err = backend.NewWorkloadIdentity(ctx, r.identitySpec(zoneID, host.ClusterOutputs()), pulumi.Parent(c))
 		if err != nil {
 			return nil, fmt.Errorf("certManager %q: %w", name, err)
 		}
@@ -147,7 +154,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	// inCluster deploys into the cluster, after deps.
 	inCluster := func(deps ...pulumi.Resource) []pulumi.ResourceOption {
-		return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(r.Cluster.Provider), pulumi.DependsOn(deps)}
+		return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(host.KubernetesProvider()), pulumi.DependsOn(deps)}
 	}
 	inst, err := helm.Install(ctx, platform.ChildName(name, "cert-manager"), r.release(c.Identity), inCluster()...)
 	if err != nil {
@@ -204,32 +211,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, ctx.RegisterResourceOutputs(c, outputs)
 }
 
-// Resolve validates args and returns a copy with every default applied.
-// Problems are reported under path (for example "certManager" or
-// "environments[0].certManager"), all at once.
-func (a *Args) Resolve(name string, path field.Path) (Args, error) {
-	r, err := a.resolve(name, path)
-	if err != nil {
-		return Args{}, err
-	}
-	return r.Args, nil
-}
-
-func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
+// Resolve validates a against t and the resolved cluster cert-manager runs
+// in, applies the defaults and returns what New installs. Problems are
+// reported under path (for example "certManager" or
+// "environments[0].certManager"), all at once. It is pure: it asks no
+// backend and registers nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with"))
-	}
-	if a.Cluster == nil {
-		errs.Add(field.Required(path.Child("cluster"), "pass the cluster.Cluster cert-manager runs in"))
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	r := &resolved{Args: a.withDefaults(), name: name, path: path, cloud: a.Backend.Cloud()}
-	errs = append(errs, r.validate(path, r.cloud)...)
-	r.tags = a.Cluster.Spec.Tags.Merge(a.Tags)
+	r := &resolved{Args: a.withDefaults(), name: name, path: path, cloud: t.Cloud}
+	errs = append(errs, r.validate(path, t)...)
+	r.tags = c.Tags.Merge(a.Tags)
 	r.labels = r.tags.Merge(map[string]string{"managed-by": "plinth"})
 
 	// Raw values are checked against typed values of the same shape as the
@@ -242,17 +234,17 @@ func (a *Args) resolve(name string, path field.Path) (*resolved, error) {
 		errs.Extend(path.Child("values"), err)
 	}
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return Resolved{}, err
 	}
-	return r, nil
+	return Resolved{r}, nil
 }
 
 // checkedZoneID is the DNS zone ID, failing the deployment, before any
 // grant or issuer uses it, when it is not valid for the cloud.
 func (r *resolved) checkedZoneID() pulumi.StringOutput {
-	p, name, cloud := r.path.Child("dnsZone").Child("id"), r.DNSZone.Name, r.cloud
+	p, name, form := r.path.Child("dnsZone").Child("id"), r.DNSZone.Name, r.cloud.DNSZoneID
 	return r.DNSZone.ID.ToStringOutput().ApplyT(func(id string) (string, error) {
-		if err := checkZoneID(p, cloud, id, name); err != nil {
+		if err := checkZoneID(p, form, id, name); err != nil {
 			return "", err
 		}
 		return id, nil
@@ -261,10 +253,10 @@ func (r *resolved) checkedZoneID() pulumi.StringOutput {
 
 // identitySpec is the controller's workload identity: bound to
 // cert-manager/cert-manager, with DNS Zone Contributor on the zone only.
-func (r *resolved) identitySpec(zoneID pulumi.StringInput) platform.WorkloadIdentitySpec {
+func (r *resolved) identitySpec(zoneID pulumi.StringInput, cluster *platform.ClusterOutputs) platform.WorkloadIdentitySpec {
 	return platform.WorkloadIdentitySpec{
 		Name:           platform.ChildName(r.name, "cert-manager"),
-		Cluster:        r.Cluster.Outputs,
+		Cluster:        cluster,
 		Namespace:      Namespace,
 		ServiceAccount: ServiceAccount,
 		Grants:         []platform.Grant{{Role: platform.GrantDNSZoneContributor, Scope: zoneID}},
@@ -291,22 +283,24 @@ func (r *resolved) solvers(zoneID pulumi.StringOutput, identity *platform.Worklo
 	var out []ACMESolver
 	if z := r.DNSZone; z != nil {
 		dns := &DNS01Solver{}
-		switch r.cloud {
-		case platform.CloudAzure:
-			part := func(get func(azureZone) string) pulumi.StringOutput {
+		switch r.cloud.DNS01 {
+		case platform.DNS01AzureDNS:
+			// The solver names the zone by subscription and group, both
+			// in its resource ID (checkedZoneID has checked its form).
+			part := func(get func(format.AzureDNSZone) string) pulumi.StringOutput {
 				return zoneID.ApplyT(func(id string) string {
-					az, _ := parseAzureZoneID(id) // checkedZoneID has parsed it
+					az, _ := format.ParseAzureDNSZoneID(id)
 					return get(az)
 				}).(pulumi.StringOutput)
 			}
 			dns.AzureDNS = &AzureDNS{
-				SubscriptionID:    part(func(az azureZone) string { return az.Subscription }),
-				ResourceGroupName: part(func(az azureZone) string { return az.ResourceGroup }),
+				SubscriptionID:    part(func(az format.AzureDNSZone) string { return az.Subscription }),
+				ResourceGroupName: part(func(az format.AzureDNSZone) string { return az.ResourceGroup }),
 				HostedZoneName:    z.Name,
 				Environment:       AzureEnvironment,
 				ManagedIdentity:   &AzureManagedIdentity{ClientID: identity.ClientID},
 			}
-		case platform.CloudGCP:
+		case platform.DNS01CloudDNS:
 			dns.CloudDNS = &CloudDNS{Project: zoneID}
 		}
 		out = append(out, ACMESolver{Selector: &SolverSelector{DNSZones: []string{z.Name}}, DNS01: dns})

@@ -2,7 +2,6 @@ package certmanager_test
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,8 +14,10 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/internal/helm"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -31,6 +32,63 @@ const (
 	certType    = "kubernetes:cert-manager.io/v1:Certificate"
 )
 
+// on is the target of a development deployment to the cloud of facts;
+// prod the target of a production one. Tests of a cloud's rules resolve
+// against its facts and build on the fake backend, which records specs.
+func on(facts platform.CloudFacts) platform.Target { return platform.Target{Cloud: facts} }
+
+func prod(facts platform.CloudFacts) platform.Target {
+	return platform.Target{Cloud: facts, Production: true}
+}
+
+// clusterTags are the tags of the cluster cert-manager runs in.
+var clusterTags = map[string]string{"environment": "dev"}
+
+// args are the settings the tests start from: on a cloud with a DNS01
+// solver a DNS zone with the cloud's form of ID; elsewhere HTTP01 through
+// "traefik".
+func args(cloud platform.CloudFacts) certmanager.Args {
+	a := certmanager.Args{Email: "platform@example.com"}
+	switch cloud.DNS01 {
+	case platform.DNS01AzureDNS:
+		a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(azureZoneID)}
+	case platform.DNS01CloudDNS:
+		a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(gcpProject)}
+	default:
+		a.IngressClass = "traefik"
+	}
+	return a
+}
+
+// resolve resolves args(tg.Cloud), changed by mutate, against tg and a
+// cluster tagged clusterTags, as an environment does before it creates
+// anything.
+func resolve(tg platform.Target, mutate func(a *certmanager.Args)) (certmanager.Resolved, error) {
+	a := args(tg.Cloud)
+	if mutate != nil {
+		mutate(&a)
+	}
+	return a.Resolve("dev", field.NewPath("certManager"), tg, platform.ClusterSpec{Name: "dev", Tags: clusterTags})
+}
+
+// newCluster resolves and creates a network and the cluster "dev" for tg
+// through b.
+func newCluster(ctx *pulumi.Context, b *fake.Backend, tg platform.Target) (*cluster.Cluster, error) {
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), tg)
+	if err != nil {
+		return nil, err
+	}
+	net, err := network.New(ctx, nr, b)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := cluster.Args{Tags: clusterTags}.Resolve("dev", field.NewPath("cluster"), tg, nr.Spec())
+	if err != nil {
+		return nil, err
+	}
+	return cluster.New(ctx, cr, b, net)
+}
+
 // result is one rendered program.
 type result struct {
 	snap     *platformtest.Snapshot
@@ -38,47 +96,34 @@ type result struct {
 	clientID string // the identity's client ID, once known
 }
 
-// render creates a network, a cluster and cert-manager "dev" on a fake
-// backend that reports cloud. On Azure and GCP the DNS zone is set to the
-// cloud's form of ID; on the fake cloud it is not, and HTTP01 uses
-// "traefik".
-func render(t *testing.T, cloud platform.Cloud, mutate func(a *certmanager.Args)) (result, error) {
+// render creates, on the fake backend, a network, a cluster and
+// cert-manager "dev" resolved against tg from args(tg.Cloud) changed by
+// mutate.
+func render(t *testing.T, tg platform.Target, mutate func(a *certmanager.Args)) (result, error) {
 	t.Helper()
 	var (
 		res result
 		mu  sync.Mutex
 	)
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", cloud)
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
 		res.backend = b
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+		cl, err := newCluster(ctx, b, tg)
 		if err != nil {
 			return err
 		}
-		zones := map[platform.Cloud][]string{platform.CloudGCP: {"b", "c", "d"}}[cloud]
-		cl, err := cluster.New(ctx, "dev", &cluster.Args{
-			Backend: b, Network: net, SystemPool: cluster.NodePool{Zones: zones},
-			Tags: map[string]string{"environment": "dev"},
-		})
-		if err != nil {
-			return err
-		}
-		args := certmanager.Args{Backend: b, Cluster: cl, Email: "platform@example.com"}
-		switch cloud {
-		case platform.CloudAzure:
-			args.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(azureZoneID)}
-		case platform.CloudGCP:
-			args.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(gcpProject)}
-		default:
-			args.IngressClass = "traefik"
-		}
+		a := args(tg.Cloud)
 		if mutate != nil {
-			mutate(&args)
+			mutate(&a)
 		}
-		cm, err := certmanager.New(ctx, "dev", &args)
+		r, err := a.Resolve("dev", field.NewPath("certManager"), tg, cl.Spec)
+		if err != nil {
+			return err
+		}
+		cm, err := certmanager.New(ctx, r, b, cl)
 		if err != nil {
 			return err
 		}
@@ -96,9 +141,9 @@ func render(t *testing.T, cloud platform.Cloud, mutate func(a *certmanager.Args)
 	return res, err
 }
 
-func mustRender(t *testing.T, cloud platform.Cloud, mutate func(a *certmanager.Args)) result {
+func mustRender(t *testing.T, tg platform.Target, mutate func(a *certmanager.Args)) result {
 	t.Helper()
-	res, err := render(t, cloud, mutate)
+	res, err := render(t, tg, mutate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +176,34 @@ func issuerSpec(t *testing.T, snap *platformtest.Snapshot, issuer string) map[st
 
 func TestIdentityIsBoundToCertManagerWithOneZoneGrant(t *testing.T) {
 	for _, tc := range []struct {
-		cloud platform.Cloud
+		cloud platform.CloudFacts
 		scope string
-	}{{platform.CloudAzure, azureZoneID}, {platform.CloudGCP, gcpProject}} {
-		t.Run(string(tc.cloud), func(t *testing.T) {
-			res := mustRender(t, tc.cloud, nil)
+	}{{aksfacts.Facts, azureZoneID}, {gkefacts.Facts, gcpProject}} {
+		t.Run(tc.cloud.Name, func(t *testing.T) {
+			var (
+				b    *fake.Backend
+				host *cluster.Cluster
+				cm   *certmanager.CertManager
+			)
+			snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+				var err error
+				if b, err = fake.New(ctx, "fake"); err != nil {
+					return err
+				}
+				if host, err = newCluster(ctx, b, on(tc.cloud)); err != nil {
+					return err
+				}
+				r, err := args(tc.cloud).Resolve("dev", field.NewPath("certManager"), on(tc.cloud), host.Spec)
+				if err != nil {
+					return err
+				}
+				cm, err = certmanager.New(ctx, r, b, host)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := result{snap: snap, backend: b}
 			ids := res.backend.Identities()
 			if len(ids) != 1 {
 				t.Fatalf("identities = %d, want 1", len(ids))
@@ -145,8 +213,11 @@ func TestIdentityIsBoundToCertManagerWithOneZoneGrant(t *testing.T) {
 				s.Subject() != "system:serviceaccount:cert-manager:cert-manager" {
 				t.Errorf("identity spec = %s %s/%s (%s)", s.Name, s.Namespace, s.ServiceAccount, s.Subject())
 			}
-			if s.Cluster == nil {
-				t.Error("identity spec has no cluster; the federated credential needs its OIDC issuer")
+			if s.Cluster == nil || s.Cluster != host.Outputs {
+				t.Error("identity spec is not for the cluster's outputs; the federated credential needs its OIDC issuer")
+			}
+			if cm.Identity == nil {
+				t.Error("the component has no Identity")
 			}
 			if s.Tags["environment"] != "dev" {
 				t.Errorf("identity tags = %v; want the cluster's", s.Tags)
@@ -171,7 +242,7 @@ func TestIdentityIsBoundToCertManagerWithOneZoneGrant(t *testing.T) {
 }
 
 func TestIdentityReachesTheChart(t *testing.T) {
-	res := mustRender(t, platform.CloudAzure, nil)
+	res := mustRender(t, on(aksfacts.Facts), nil)
 	if res.clientID == "" {
 		t.Fatal("identity client ID unknown")
 	}
@@ -194,7 +265,7 @@ func TestIdentityReachesTheChart(t *testing.T) {
 }
 
 func TestAzureDNS01UsesTheWorkloadIdentity(t *testing.T) {
-	res := mustRender(t, platform.CloudAzure, nil)
+	res := mustRender(t, on(aksfacts.Facts), nil)
 	for issuer, server := range map[string]string{
 		certmanager.ProductionIssuerName: certmanager.DefaultACMEServer,
 		certmanager.StagingIssuerName:    certmanager.DefaultACMEStagingServer,
@@ -226,7 +297,7 @@ func TestAzureDNS01UsesTheWorkloadIdentity(t *testing.T) {
 }
 
 func TestGCPCloudDNSUsesAmbientCredentials(t *testing.T) {
-	res := mustRender(t, platform.CloudGCP, nil)
+	res := mustRender(t, on(gkefacts.Facts), nil)
 	for _, issuer := range []string{certmanager.ProductionIssuerName, certmanager.StagingIssuerName} {
 		solvers := platformtest.At(t, issuerSpec(t, res.snap, issuer), "acme", "solvers").([]any)
 		if len(solvers) != 1 {
@@ -243,7 +314,7 @@ func TestGCPCloudDNSUsesAmbientCredentials(t *testing.T) {
 }
 
 func TestHTTP01WithoutZoneHasNoIdentity(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil)
+	res := mustRender(t, on(fake.Facts), nil)
 	if n := len(res.backend.Identities()); n != 0 {
 		t.Errorf("identities = %d; HTTP01 needs no cloud rights", n)
 	}
@@ -264,7 +335,7 @@ func TestHTTP01WithoutZoneHasNoIdentity(t *testing.T) {
 }
 
 func TestZoneWithIngressClassFallsBackToHTTP01(t *testing.T) {
-	res := mustRender(t, platform.CloudGCP, func(a *certmanager.Args) { a.IngressClass = "traefik" })
+	res := mustRender(t, on(gkefacts.Facts), func(a *certmanager.Args) { a.IngressClass = "traefik" })
 	solvers := platformtest.At(t, issuerSpec(t, res.snap, certmanager.ProductionIssuerName), "acme", "solvers").([]any)
 	if len(solvers) != 2 {
 		t.Fatalf("solvers = %v; want DNS01 for the zone and HTTP01 for the rest", solvers)
@@ -278,7 +349,7 @@ func TestZoneWithIngressClassFallsBackToHTTP01(t *testing.T) {
 }
 
 func TestCustomACMEServers(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) {
+	res := mustRender(t, on(fake.Facts), func(a *certmanager.Args) {
 		a.ACMEServer = "https://acme.internal.example/directory"
 		a.ACMEStagingServer = "https://acme.internal.example/staging"
 	})
@@ -291,7 +362,7 @@ func TestCustomACMEServers(t *testing.T) {
 }
 
 func TestInternalCAChain(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil)
+	res := mustRender(t, on(fake.Facts), nil)
 	snap := res.snap
 	rel := snap.Find(releaseType, "dev-cert-manager-release")
 	self := snap.Find(issuerType, "dev-plinth-selfsigned")
@@ -340,7 +411,7 @@ func TestInternalCAChain(t *testing.T) {
 }
 
 func TestKubernetesObjectsUseTheClusterProvider(t *testing.T) {
-	res := mustRender(t, platform.CloudAzure, nil)
+	res := mustRender(t, on(aksfacts.Facts), nil)
 	comp := res.snap.Find(certmanager.TypeToken, "dev")
 	provider := res.snap.Find("pulumi:providers:kubernetes", "dev-kubernetes")
 	for _, typ := range []string{"kubernetes:core/v1:Namespace", releaseType, issuerType, certType} {
@@ -360,7 +431,7 @@ func TestKubernetesObjectsUseTheClusterProvider(t *testing.T) {
 }
 
 func TestChartIsPinnedWithCRDs(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, nil)
+	res := mustRender(t, on(fake.Facts), nil)
 	rel := res.snap.Find(releaseType, "dev-cert-manager-release")
 	if platformtest.Input(t, rel, "chart") != helm.CertManager.Name || platformtest.Input(t, rel, "version") != helm.CertManager.Version ||
 		platformtest.Input(t, rel, "repositoryOpts.repo") != helm.CertManager.Repo {
@@ -383,7 +454,7 @@ func TestChartIsPinnedWithCRDs(t *testing.T) {
 }
 
 func TestHighAvailability(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Production = true })
+	res := mustRender(t, prod(fake.Facts), nil)
 	v := values(t, res.snap)
 	for component, w := range map[string]any{"controller": v, "webhook": platformtest.At(t, v, "webhook"), "cainjector": platformtest.At(t, v, "cainjector")} {
 		pods := map[string]any{"app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": component}
@@ -409,7 +480,7 @@ func TestHighAvailability(t *testing.T) {
 }
 
 func TestSingleReplicaHasNoDisruptionBudget(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Replicas = 1 })
+	res := mustRender(t, on(fake.Facts), func(a *certmanager.Args) { a.Replicas = 1 })
 	v := values(t, res.snap)
 	for component, w := range map[string]any{"controller": v, "webhook": platformtest.At(t, v, "webhook"), "cainjector": platformtest.At(t, v, "cainjector")} {
 		if platformtest.At(t, w, "replicaCount") != 1.0 || platformtest.At(t, w, "podDisruptionBudget", "enabled") != false {
@@ -419,7 +490,7 @@ func TestSingleReplicaHasNoDisruptionBudget(t *testing.T) {
 }
 
 func TestLabels(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) { a.Tags = map[string]string{"team": "platform"} })
+	res := mustRender(t, on(fake.Facts), func(a *certmanager.Args) { a.Tags = map[string]string{"team": "platform"} })
 	want := map[string]any{"environment": "dev", "team": "platform", "managed-by": "plinth"}
 	if got := platformtest.At(t, values(t, res.snap), "global", "commonLabels"); !reflect.DeepEqual(got, want) {
 		t.Errorf("chart commonLabels = %v, want %v", got, want)
@@ -442,7 +513,7 @@ func TestLabels(t *testing.T) {
 }
 
 func TestRawValuesAddKeys(t *testing.T) {
-	res := mustRender(t, platform.CloudFake, func(a *certmanager.Args) {
+	res := mustRender(t, on(fake.Facts), func(a *certmanager.Args) {
 		a.Values = map[string]any{"webhook": map[string]any{"timeoutSeconds": 10}, "dns01RecursiveNameserversOnly": true}
 	})
 	v := values(t, res.snap)
@@ -454,52 +525,52 @@ func TestRawValuesAddKeys(t *testing.T) {
 func TestValidation(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		cloud  platform.Cloud
+		target platform.Target
 		mutate func(a *certmanager.Args)
 		want   []string
 	}{
-		{"missing email", platform.CloudFake, func(a *certmanager.Args) { a.Email = "" },
+		{"missing email", on(fake.Facts), func(a *certmanager.Args) { a.Email = "" },
 			[]string{`certManager.email: required: the ACME account's contact address, e.g. "platform@example.com"; the ACME server sends expiry and account notices there`}},
-		{"email with a display name", platform.CloudFake, func(a *certmanager.Args) { a.Email = "Platform <platform@example.com>" },
+		{"email with a display name", on(fake.Facts), func(a *certmanager.Args) { a.Email = "Platform <platform@example.com>" },
 			[]string{`certManager.email "Platform <platform@example.com>": not an email address; write only the address, e.g. "platform@example.com"`}},
-		{"email without a domain", platform.CloudFake, func(a *certmanager.Args) { a.Email = "platform@localhost" },
+		{"email without a domain", on(fake.Facts), func(a *certmanager.Args) { a.Email = "platform@localhost" },
 			[]string{`certManager.email "platform@localhost": the domain "localhost" is not a DNS name; ACME servers accept only addresses with a resolvable domain`}},
-		{"email that is no address", platform.CloudFake, func(a *certmanager.Args) { a.Email = "platform" },
+		{"email that is no address", on(fake.Facts), func(a *certmanager.Args) { a.Email = "platform" },
 			[]string{`certManager.email "platform": not an email address; write only the address, e.g. "platform@example.com"`}},
-		{"malformed zone names", platform.CloudAzure, func(a *certmanager.Args) { a.DNSZone.Name = "dev_example" },
+		{"malformed zone names", on(aksfacts.Facts), func(a *certmanager.Args) { a.DNSZone.Name = "dev_example" },
 			[]string{`certManager.dnsZone.name "dev_example": not a DNS zone name; use dot-separated labels of lowercase letters, digits and '-', e.g. "dev.example.com"`}},
-		{"zone name with a trailing dot", platform.CloudGCP, func(a *certmanager.Args) { a.DNSZone.Name = "dev.example.com." },
+		{"zone name with a trailing dot", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.Name = "dev.example.com." },
 			[]string{`certManager.dnsZone.name "dev.example.com.": remove the trailing dot`}},
-		{"zone name in capitals", platform.CloudGCP, func(a *certmanager.Args) { a.DNSZone.Name = "Dev.Example.com" },
+		{"zone name in capitals", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.Name = "Dev.Example.com" },
 			[]string{`certManager.dnsZone.name "Dev.Example.com": write the DNS name in lowercase`}},
-		{"zone without an ID", platform.CloudAzure, func(a *certmanager.Args) { a.DNSZone.ID = nil },
+		{"zone without an ID", on(aksfacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = nil },
 			[]string{`certManager.dnsZone.id: required: the DNS zone's resource ID, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Network/dnszones/<zone>`}},
-		{"private zone ID on Azure", platform.CloudAzure, func(a *certmanager.Args) {
+		{"private zone ID on Azure", on(aksfacts.Facts), func(a *certmanager.Args) {
 			a.DNSZone.ID = pulumi.String(strings.Replace(azureZoneID, "dnszones", "privateDnsZones", 1))
 		}, []string{`certManager.dnsZone.id "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns-rg/providers/Microsoft.Network/privateDnsZones/dev.example.com": not an Azure DNS zone resource ID; use the DNS zone's resource ID, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Network/dnszones/<zone> (a private DNS zone cannot answer public ACME challenges)`}},
-		{"zone ID of another zone", platform.CloudAzure, func(a *certmanager.Args) { a.DNSZone.Name = "prod.example.com" },
+		{"zone ID of another zone", on(aksfacts.Facts), func(a *certmanager.Args) { a.DNSZone.Name = "prod.example.com" },
 			[]string{`certManager.dnsZone.id "` + azureZoneID + `": names the zone "dev.example.com", but dnsZone.name is "prod.example.com"; pass the ID of the zone you name`}},
-		{"zone resource path on GCP", platform.CloudGCP, func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev") },
+		{"zone resource path on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev") },
 			[]string{`certManager.dnsZone.id "projects/acme-dns-prod/managedZones/dev": not a GCP project ID; on GCP dnsZone.id is the ID of the project that hosts the Cloud DNS zone, e.g. "acme-dns-prod"`}},
-		{"zone on a cloud without a solver", platform.CloudFake, func(a *certmanager.Args) {
+		{"zone on a cloud without a solver", on(fake.Facts), func(a *certmanager.Args) {
 			a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String("zone")}
-		}, []string{`certManager.dnsZone "dev.example.com": DNS01 has a solver for Azure DNS and Google Cloud DNS only, and the backend deploys to fake; remove dnsZone to use HTTP01 through ingressClass`}},
-		{"neither zone nor ingress class", platform.CloudFake, func(a *certmanager.Args) { a.IngressClass = "" },
+		}, []string{`certManager.dnsZone "dev.example.com": cert-manager has no DNS01 solver for fake's DNS; remove dnsZone to use HTTP01 through ingressClass`}},
+		{"neither zone nor ingress class", on(fake.Facts), func(a *certmanager.Args) { a.IngressClass = "" },
 			[]string{`certManager.ingressClass: required: without dnsZone, ACME uses HTTP01 through an ingress class; name it (e.g. "traefik"), or give dnsZone for DNS01`}},
-		{"malformed ingress class", platform.CloudFake, func(a *certmanager.Args) { a.IngressClass = "Traefik" },
+		{"malformed ingress class", on(fake.Facts), func(a *certmanager.Args) { a.IngressClass = "Traefik" },
 			[]string{`certManager.ingressClass "Traefik": not an IngressClass name; use lowercase letters, digits, '-' and '.'`}},
-		{"ACME servers that are not https", platform.CloudFake, func(a *certmanager.Args) {
+		{"ACME servers that are not https", on(fake.Facts), func(a *certmanager.Args) {
 			a.ACMEServer = "http://acme.internal.example/directory"
 			a.ACMEStagingServer = "acme-staging.example"
 		}, []string{
 			`certManager.acmeServer "http://acme.internal.example/directory": an ACME directory must be an https URL, e.g. "https://acme-v02.api.letsencrypt.org/directory"; account keys and orders must not travel in clear text`,
 			`certManager.acmeStagingServer "acme-staging.example": an ACME directory must be an https URL, e.g. "https://acme-v02.api.letsencrypt.org/directory"; account keys and orders must not travel in clear text`,
 		}},
-		{"production with one replica", platform.CloudFake, func(a *certmanager.Args) { a.Production = true; a.Replicas = 1 },
+		{"production with one replica", prod(fake.Facts), func(a *certmanager.Args) { a.Replicas = 1 },
 			[]string{`certManager.replicas 1: a production cert-manager runs at least 2 replicas of the controller, webhook and CA injector, so that a node drain or a zone outage does not stop issuance or block the API server's calls to the webhook`}},
-		{"negative replicas", platform.CloudFake, func(a *certmanager.Args) { a.Replicas = -1 },
+		{"negative replicas", on(fake.Facts), func(a *certmanager.Args) { a.Replicas = -1 },
 			[]string{`certManager.replicas -1: must be at least 1; leave it unset for 2`}},
-		{"raw values colliding with typed ones", platform.CloudAzure, func(a *certmanager.Args) {
+		{"raw values colliding with typed ones", on(aksfacts.Facts), func(a *certmanager.Args) {
 			a.Values = map[string]any{
 				"crds":           map[string]any{"enabled": false},
 				"webhook":        map[string]any{"replicaCount": 1, "timeoutSeconds": 10},
@@ -510,11 +581,13 @@ func TestValidation(t *testing.T) {
 			`certManager.values["serviceAccount"]["annotations"] "map[x:y]": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
 			`certManager.values["webhook"]["replicaCount"] "1": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
 		}},
-		{"tags", platform.CloudFake, func(a *certmanager.Args) { a.Tags = map[string]string{"Team": "x"} },
+		{"tags", on(fake.Facts), func(a *certmanager.Args) { a.Tags = map[string]string{"Team": "x"} },
 			[]string{`certManager.tags["Team"] "Team": tag key must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter (GCP label rules)`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := render(t, tc.cloud, tc.mutate)
+			// Resolve takes no context and no backend: invalid settings
+			// are reported before anything can be registered.
+			r, err := resolve(tc.target, tc.mutate)
 			var list *field.ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("error %v is not a *field.ErrorList", err)
@@ -522,18 +595,15 @@ func TestValidation(t *testing.T) {
 			if got, want := list.Error(), strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 			}
-			if n := len(res.backend.Identities()); n != 0 {
-				t.Errorf("%d identities created despite invalid args", n)
-			}
-			if res.snap != nil && (res.snap.Find(certmanager.TypeToken, "dev") != nil || len(res.snap.OfType(releaseType)) != 0) {
-				t.Error("resources registered despite invalid args")
+			if !reflect.DeepEqual(r, certmanager.Resolved{}) {
+				t.Errorf("Resolve returned %+v with its error; New must get nothing to install", r.Spec())
 			}
 		})
 	}
 }
 
 func TestZoneIDKnownAfterDeploymentIsCheckedWhenKnown(t *testing.T) {
-	_, err := render(t, platform.CloudAzure, func(a *certmanager.Args) {
+	_, err := render(t, on(aksfacts.Facts), func(a *certmanager.Args) {
 		a.DNSZone.ID = pulumi.String("/subscriptions/" + subscription + "/dns-rg/dev.example.com").ToStringOutput()
 	})
 	want := `certManager.dnsZone.id "/subscriptions/` + subscription + `/dns-rg/dev.example.com": not an Azure DNS zone resource ID`
@@ -542,26 +612,68 @@ func TestZoneIDKnownAfterDeploymentIsCheckedWhenKnown(t *testing.T) {
 	}
 }
 
-func TestMissingBackendAndCluster(t *testing.T) {
-	_, err := (&certmanager.Args{Email: "platform@example.com"}).Resolve("dev", field.NewPath("certManager"))
-	want := "certManager.backend: required: pass the cloud backend the cluster was created with\ncertManager.cluster: required: pass the cluster.Cluster cert-manager runs in"
-	if err == nil || err.Error() != want {
-		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+// New takes what Resolve returned, the backend and the cluster; without
+// any of them it registers nothing and says what to pass.
+func TestNewNeedsTheResolvedSettingsABackendAndTheCluster(t *testing.T) {
+	r, err := resolve(on(fake.Facts), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func TestResolveFillsDefaults(t *testing.T) {
-	var got certmanager.Args
-	_, err := render(t, platform.CloudFake, func(a *certmanager.Args) {
-		var err error
-		if got, err = a.Resolve("dev", field.NewPath("certManager")); err != nil {
-			panic(fmt.Sprint(err))
+	var errs []error
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
 		}
+		cl, err := newCluster(ctx, b, on(fake.Facts))
+		if err != nil {
+			return err
+		}
+		for _, call := range []func() (*certmanager.CertManager, error){
+			func() (*certmanager.CertManager, error) { return certmanager.New(ctx, certmanager.Resolved{}, b, cl) },
+			func() (*certmanager.CertManager, error) { return certmanager.New(ctx, r, nil, cl) },
+			func() (*certmanager.CertManager, error) { return certmanager.New(ctx, r, b, nil) },
+			func() (*certmanager.CertManager, error) { return certmanager.New(ctx, r, b, &cluster.Cluster{}) },
+		} {
+			cm, err := call()
+			if cm != nil {
+				t.Errorf("New returned a component with the error %v", err)
+			}
+			errs = append(errs, err)
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, want := range []string{
+		"certManager: not resolved; pass what Args.Resolve returns",
+		`certManager "dev": no backend; pass the backend the cluster was created with`,
+		`certManager "dev": no cluster; pass the *cluster.Cluster that cluster.New returned`,
+		`certManager "dev": no cluster; pass the *cluster.Cluster that cluster.New returned`,
+	} {
+		if errs[i] == nil || errs[i].Error() != want {
+			t.Errorf("call %d: error:\n%v\nwant:\n%s", i, errs[i], want)
+		}
+	}
+	if snap.Find(certmanager.TypeToken, "dev") != nil || len(snap.OfType(releaseType)) != 0 || len(snap.OfType(fake.IdentityType)) != 0 {
+		t.Error("resources registered without what New needs")
+	}
+}
+
+func TestResolveFillsDefaults(t *testing.T) {
+	r, err := resolve(on(fake.Facts), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Spec()
 	if got.ACMEServer != certmanager.DefaultACMEServer || got.ACMEStagingServer != certmanager.DefaultACMEStagingServer || got.Replicas != 2 {
 		t.Errorf("resolved = %+v", got)
+	}
+	if got.Email != "platform@example.com" || got.IngressClass != "traefik" {
+		t.Errorf("resolved = %+v; the settings given must be kept", got)
+	}
+	if (certmanager.Resolved{}).Spec().ACMEServer != "" {
+		t.Error("a zero Resolved has defaults")
 	}
 }

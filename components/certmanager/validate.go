@@ -23,14 +23,12 @@ var (
 	dnsNamePattern = regexp.MustCompile(`^` + dnsLabel + `(\.` + dnsLabel + `)+$`)
 	// k8sNamePattern is a Kubernetes object name (DNS-1123 subdomain).
 	k8sNamePattern = regexp.MustCompile(`^` + dnsLabel + `(\.` + dnsLabel + `)*$`)
-	// gcpProjectPattern is a GCP project ID, optionally domain-scoped
-	// ("example.com:my-project").
-	gcpProjectPattern = regexp.MustCompile(`^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 )
 
 // validate checks a copy of Args with defaults applied and returns every
 // problem, in field order.
-func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
+func (a Args) validate(path field.Path, t platform.Target) field.List {
+	cloud := t.Cloud
 	var errs field.List
 	errs.Add(checkEmail(path.Child("email"), a.Email))
 
@@ -43,15 +41,15 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 			name = "" // compare the ID's zone only with a valid name
 		}
 		switch {
-		case cloud != platform.CloudAzure && cloud != platform.CloudGCP:
-			errs.Addf(zp, z.Name, "DNS01 has a solver for Azure DNS and Google Cloud DNS only, and the backend deploys to %s; remove dnsZone to use HTTP01 through ingressClass", cloud)
+		case cloud.DNS01 == "":
+			errs.Addf(zp, z.Name, "cert-manager has no DNS01 solver for %s's DNS; remove dnsZone to use HTTP01 through ingressClass", cloud.Name)
 		case z.ID == nil:
-			errs.Add(field.Required(zp.Child("id"), "%s", zoneIDHint[cloud]))
+			errs.Add(field.Required(zp.Child("id"), "%s", cloud.DNSZoneID.Want))
 		default:
 			// A plain ID is checked now; one known only after deployment
 			// is checked when it is known (see checkedZoneID).
 			if id, ok := z.ID.(pulumi.String); ok {
-				errs.Add(checkZoneID(zp.Child("id"), cloud, string(id), name))
+				errs.Add(checkZoneID(zp.Child("id"), cloud.DNSZoneID, string(id), name))
 			}
 		}
 	}
@@ -70,7 +68,7 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 	switch {
 	case a.Replicas < 1:
 		errs.Addf(path.Child("replicas"), a.Replicas, "must be at least 1; leave it unset for %d", DefaultReplicas)
-	case a.Production && a.Replicas < productionFloor:
+	case t.Production && a.Replicas < productionFloor:
 		errs.Addf(path.Child("replicas"), a.Replicas, "a production cert-manager runs at least %d replicas of the controller, webhook and CA injector, so that a node drain or a zone outage does not stop issuance or block the API server's calls to the webhook", productionFloor)
 	}
 
@@ -115,52 +113,14 @@ func checkServer(p field.Path, server string) *field.Error {
 	return nil
 }
 
-// zoneIDHint says what the DNS zone ID is on each cloud.
-var zoneIDHint = map[platform.Cloud]string{
-	platform.CloudAzure: "the DNS zone's resource ID, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Network/dnszones/<zone>",
-	platform.CloudGCP:   "the ID of the project that hosts the Cloud DNS zone, e.g. \"acme-dns-prod\"",
-}
-
-// azureZone is a parsed Azure DNS zone resource ID.
-type azureZone struct {
-	Subscription, ResourceGroup, Name string
-}
-
-// parseAzureZoneID parses /subscriptions/<s>/resourceGroups/<g>/providers/
-// Microsoft.Network/dnszones/<zone>; ARM IDs are case-insensitive.
-func parseAzureZoneID(id string) (azureZone, bool) {
-	parts := strings.Split(id, "/")
-	if len(parts) != 9 || parts[0] != "" {
-		return azureZone{}, false
+// checkZoneID checks a DNS zone ID against the cloud's form and, unless
+// zoneName is empty, that it names that zone.
+func checkZoneID(p field.Path, f platform.ZoneIDFormat, id, zoneName string) *field.Error {
+	if f.Check == nil {
+		return nil
 	}
-	for i, want := range map[int]string{1: "subscriptions", 3: "resourceGroups", 5: "providers", 6: "Microsoft.Network", 7: "dnszones"} {
-		if !strings.EqualFold(parts[i], want) {
-			return azureZone{}, false
-		}
-	}
-	z := azureZone{Subscription: parts[2], ResourceGroup: parts[4], Name: parts[8]}
-	if z.Subscription == "" || z.ResourceGroup == "" || z.Name == "" {
-		return azureZone{}, false
-	}
-	return z, true
-}
-
-// checkZoneID checks a DNS zone ID for the backend's cloud and, unless
-// zoneName is empty, that an Azure ID names that zone.
-func checkZoneID(p field.Path, cloud platform.Cloud, id, zoneName string) *field.Error {
-	switch cloud {
-	case platform.CloudAzure:
-		z, ok := parseAzureZoneID(id)
-		switch {
-		case !ok:
-			return field.Invalid(p, id, "not an Azure DNS zone resource ID; use %s (a private DNS zone cannot answer public ACME challenges)", zoneIDHint[cloud])
-		case zoneName != "" && !strings.EqualFold(z.Name, zoneName):
-			return field.Invalid(p, id, "names the zone %q, but dnsZone.name is %q; pass the ID of the zone you name", z.Name, zoneName)
-		}
-	case platform.CloudGCP:
-		if !gcpProjectPattern.MatchString(id) {
-			return field.Invalid(p, id, "not a GCP project ID; on GCP dnsZone.id is %s", zoneIDHint[cloud])
-		}
+	if why := f.Check(id, zoneName); why != "" {
+		return field.Invalid(p, id, "%s", why)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -15,22 +17,12 @@ import (
 // TypeToken is the Pulumi type of the Cluster component.
 const TypeToken = "plinth:components:Cluster"
 
-// Args configures a Cluster. Backend and Network are required; every other
-// field has a default, documented on the field.
+// Args are a Cluster's settings: plain data, the same in Go and YAML.
+// Every field has a default, documented on the field. A production target
+// (platform.Target.Production) refuses the unsafe opt-outs: fewer than
+// three zones in any pool, a public API server without authorized ranges,
+// the free tier, AllowDeletion, and the cloud options' opt-outs.
 type Args struct {
-	// Backend creates the cloud resources: the same aks.New(...) or
-	// gke.New(...) backend the network was created with. Required.
-	Backend platform.ClusterBackend `yaml:"-"`
-
-	// Network is the network the cluster lives in. Its node subnet holds the
-	// nodes; its pod and service ranges are the cluster's. Required.
-	Network *network.Network `yaml:"-"`
-
-	// Production marks a cluster that serves production. It refuses the
-	// unsafe opt-outs: fewer than three zones in the system pool, a public
-	// API server without authorized ranges, the free tier, AllowDeletion.
-	Production bool `yaml:"-"`
-
 	// KubernetesVersion is the minor version, e.g. "1.33"; patches follow
 	// the upgrade channel. Unset: DefaultKubernetesVersion.
 	KubernetesVersion string
@@ -69,12 +61,12 @@ type Args struct {
 	// the access packages for people.
 	AdminGroups []string
 
-	// AKS holds settings that exist on AKS only. Set it only with an AKS
-	// backend; with another backend it is an error.
+	// AKS holds settings that exist on AKS only. Set it only for AKS
+	// (platform.CloudFacts.ClusterOptions "aks"); elsewhere it is an error.
 	AKS AKSOptions
 
-	// GKE holds settings that exist on GKE only. Set it only with a GKE
-	// backend; with another backend it is an error.
+	// GKE holds settings that exist on GKE only. Set it only for GKE
+	// (platform.CloudFacts.ClusterOptions "gke"); elsewhere it is an error.
 	GKE GKEOptions
 
 	// Tags go on every cloud resource that accepts tags or labels.
@@ -114,14 +106,15 @@ type NodePool struct {
 	// Name is the pool's cloud name: 1-12 lowercase letters and digits
 	// (the AKS limit). It is the pool's identity: renaming replaces the pool.
 	Name string
-	// MachineType is the cloud's VM size. Unset: DefaultMachineTypes for
-	// the backend's cloud.
+	// MachineType is the cloud's VM size. Unset: the cloud's
+	// platform.CloudFacts.MachineType.
 	MachineType string
 	// MinCount and MaxCount bound the autoscaler, counted over all zones.
 	// Unset (both zero): the system or user pool defaults.
 	MinCount, MaxCount int
 	// Zones the pool spreads over ("1".."3" on Azure, "a".."f" on GCP).
-	// Unset: DefaultZones for the backend's cloud.
+	// Unset: the default zones of the target's region
+	// (platform.Zones.In).
 	Zones []string
 	// Labels and Taints go on every node of the pool.
 	Labels map[string]string
@@ -164,6 +157,7 @@ type Monitoring struct {
 }
 
 // Cluster is the component resource. Its fields are set once New returns.
+// It is the Host of the cluster services.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -184,22 +178,88 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 }
 
-// New validates args and creates the cluster through args.Backend, then a
-// Kubernetes provider for it. On invalid args it returns every problem (a
-// *field.ErrorList) and registers nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	if args == nil {
-		args = &Args{}
+// Host is the cluster a cluster service runs on, as the service needs it
+// when it is created: its spec with the network's outputs (for load
+// balancers), the backend's outputs (for workload identities and
+// schedules) and the Kubernetes provider. *Cluster is one.
+type Host interface {
+	// ClusterSpec returns the spec the backend created the cluster from.
+	ClusterSpec() platform.ClusterSpec
+	// ClusterOutputs returns the backend's outputs of the cluster.
+	ClusterOutputs() *platform.ClusterOutputs
+	// KubernetesProvider returns the provider that deploys into the
+	// cluster.
+	KubernetesProvider() *kubernetes.Provider
+}
+
+// ClusterSpec returns c.Spec.
+func (c *Cluster) ClusterSpec() platform.ClusterSpec { return c.Spec }
+
+// ClusterOutputs returns c.Outputs.
+func (c *Cluster) ClusterOutputs() *platform.ClusterOutputs { return c.Outputs }
+
+// KubernetesProvider returns c.Provider.
+func (c *Cluster) KubernetesProvider() *kubernetes.Provider { return c.Provider }
+
+// CheckHost returns an error naming the component when h cannot host a
+// service: nil, or a cluster without outputs or provider.
+func CheckHost(component, name string, h Host) error {
+	if h == nil || reflect.ValueOf(h).IsZero() || h.ClusterOutputs() == nil || h.KubernetesProvider() == nil {
+		return fmt.Errorf("%s %q: no cluster; pass the *cluster.Cluster that cluster.New returned", component, name)
 	}
-	spec, err := args.Resolve(name, field.NewPath("cluster"))
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// Resolved is a cluster's settings, validated and completed against its
+// target and network: what New creates. Only Args.Resolve makes one.
+type Resolved struct {
+	spec       platform.ClusterSpec
+	production bool
+}
+
+// Spec returns the spec the backend receives, without the network's
+// outputs (New adds them).
+func (r Resolved) Spec() platform.ClusterSpec { return r.spec }
+
+// Resolve validates a against t and the resolved network the cluster
+// lives in, applies the defaults and returns what New creates. Problems are
+// reported under path, all at once. It is pure: it asks no backend and
+// registers nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, net platform.NetworkSpec) (Resolved, error) {
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), name))
+	full := a.withDefaults(t)
+	errs = append(errs, full.validate(path, t, net)...)
+	if err := errs.Err(); err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{spec: full.spec(name, t.Cloud, net), production: t.Production}, nil
+}
+
+// New creates the cluster r describes through backend, in net (the
+// network r was resolved against), then a Kubernetes provider for it.
+func New(ctx *pulumi.Context, r Resolved, backend platform.ClusterBackend, net *network.Network, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	name := r.spec.Name
+	switch {
+	case name == "":
+		return nil, errors.New("cluster: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("cluster %q: no backend; pass the backend the network was created with", name)
+	case net == nil:
+		return nil, fmt.Errorf("cluster %q: no network; pass the *network.Network the cluster lives in", name)
+	case net.Spec.Name != r.spec.Network.Spec.Name:
+		return nil, fmt.Errorf("cluster %q: resolved against network %q but given network %q; pass the network it was resolved against", name, r.spec.Network.Spec.Name, net.Spec.Name)
+	}
+	spec := r.spec
+	spec.Network.Outputs = platform.NetworkOutputs{
+		ID: net.ID, Name: net.Name, Subnets: net.Subnets, EgressIPs: net.EgressIPs,
+		PodRangeName: net.PodRangeName, ServiceRangeName: net.ServiceRangeName,
 	}
 	c := &Cluster{Spec: spec}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	out, err := args.Backend.NewCluster(ctx, spec, pulumi.Parent(c))
+	out, err := backend.NewCluster(ctx, spec, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}
@@ -214,7 +274,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Kubeconfig:            c.Kubeconfig,
 		EnableServerSideApply: pulumi.BoolPtr(true),
 		DeleteUnreachable:     pulumi.BoolPtr(false),
-		SkipUpdateUnreachable: pulumi.BoolPtr(!args.Production),
+		SkipUpdateUnreachable: pulumi.BoolPtr(!r.production),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return nil, err
@@ -229,41 +289,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, err
 }
 
-// Resolve validates args, applies the defaults and returns the spec the
-// backend receives. Problems are reported under path, all at once.
-func (a *Args) Resolve(name string, path field.Path) (platform.ClusterSpec, error) {
-	var errs field.List
-	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the network was created with"))
-	}
-	if a.Network == nil {
-		errs.Add(field.Required(path.Child("network"), "pass the network.Network the cluster lives in"))
-	}
-	if err := errs.Err(); err != nil {
-		return platform.ClusterSpec{}, err
-	}
-	cloud := a.Backend.Cloud()
-	full := a.withDefaults(cloud)
-	errs = append(errs, full.validate(path, cloud)...)
-	if err := errs.Err(); err != nil {
-		return platform.ClusterSpec{}, err
-	}
-	return full.spec(name, cloud), nil
-}
-
-func (a Args) spec(name string, cloud platform.Cloud) platform.ClusterSpec {
-	n := a.Network
+func (a Args) spec(name string, cloud platform.CloudFacts, net platform.NetworkSpec) platform.ClusterSpec {
 	s := platform.ClusterSpec{
-		Name:              name,
-		KubernetesVersion: a.KubernetesVersion,
-		Network: platform.ClusterNetwork{
-			Spec: n.Spec,
-			Outputs: platform.NetworkOutputs{
-				ID: n.ID, Name: n.Name, Subnets: n.Subnets, EgressIPs: n.EgressIPs,
-				PodRangeName: n.PodRangeName, ServiceRangeName: n.ServiceRangeName,
-			},
-		},
+		Name:               name,
+		KubernetesVersion:  a.KubernetesVersion,
+		Network:            platform.ClusterNetwork{Spec: net},
 		PrivateAPI:         !a.APIServer.Public,
 		AuthorizedCIDRs:    slices.Clone(a.APIServer.AuthorizedCIDRs),
 		Channel:            a.Upgrades.Channel,
@@ -273,16 +303,16 @@ func (a Args) spec(name string, cloud platform.Cloud) platform.ClusterSpec {
 		LogRetentionDays:   a.Monitoring.LogRetentionDays,
 		DeletionProtection: !a.AllowDeletion,
 		AdminGroups:        slices.Clone(a.AdminGroups),
-		Tags:               platform.Tags(nil).Merge(n.Spec.Tags, a.Tags),
+		Tags:               platform.Tags(nil).Merge(net.Tags, a.Tags),
 	}
-	switch cloud {
-	case platform.CloudAzure:
+	switch cloud.ClusterOptions {
+	case optionsAKS:
 		s.AKS = platform.AKSClusterSpec{
 			ImageCleanerIntervalHours: a.AKS.ImageCleanerIntervalHours,
 			SecretRotationInterval:    a.AKS.SecretRotationInterval,
 			AzurePolicy:               !a.AKS.DisableAzurePolicy,
 		}
-	case platform.CloudGCP:
+	case optionsGKE:
 		s.GKE = platform.GKEClusterSpec{BinaryAuthorization: !a.GKE.DisableBinaryAuthorization, SecurityPosture: "BASIC", BackupAgent: a.GKE.BackupAgent}
 		if a.GKE.EnterprisePosture {
 			s.GKE.SecurityPosture = "ENTERPRISE"
@@ -297,6 +327,12 @@ func (a Args) spec(name string, cloud platform.Cloud) platform.ClusterSpec {
 	}
 	return s
 }
+
+// The option blocks a backend may read (platform.CloudFacts.ClusterOptions).
+const (
+	optionsAKS = "aks"
+	optionsGKE = "gke"
+)
 
 func (p NodePool) spec() platform.NodePoolSpec {
 	return platform.NodePoolSpec{

@@ -2,6 +2,8 @@ package cluster_test
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -10,37 +12,56 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// render creates a network and a cluster on the fake backend.
-func render(t *testing.T, name string, mutate func(a *cluster.Args)) (*platformtest.Snapshot, *fake.Backend, error) {
+// The targets the tests resolve against: the fake cloud, and the fake
+// cloud for production.
+var (
+	onFake     = platform.Target{Cloud: fake.Facts}
+	onFakeProd = platform.Target{Cloud: fake.Facts, Production: true}
+)
+
+// render resolves a network and a cluster against target and creates them
+// on the fake backend. It resolves inside the program, so that a test of
+// invalid args also sees that nothing was registered.
+func render(t *testing.T, name string, target platform.Target, mutate func(a *cluster.Args)) (*platformtest.Snapshot, *fake.Backend, *cluster.Cluster, error) {
 	t.Helper()
 	var backend *fake.Backend
+	var c *cluster.Cluster
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 		var err error
 		if backend, err = fake.New(ctx, "fake"); err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: backend, AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "test"}})
+		nr, err := network.Args{AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "test"}}.Resolve("net", field.NewPath("network"), target)
 		if err != nil {
 			return err
 		}
-		args := cluster.Args{Backend: backend, Network: net}
+		net, err := network.New(ctx, nr, backend)
+		if err != nil {
+			return err
+		}
+		var args cluster.Args
 		if mutate != nil {
 			mutate(&args)
 		}
-		_, err = cluster.New(ctx, name, &args)
+		r, err := args.Resolve(name, field.NewPath("cluster"), target, nr.Spec())
+		if err != nil {
+			return err
+		}
+		c, err = cluster.New(ctx, r, backend, net)
 		return err
 	})
-	return snap, backend, err
+	return snap, backend, c, err
 }
 
 func TestProductionDefaultsReachTheBackend(t *testing.T) {
-	_, b, err := render(t, "prod", func(a *cluster.Args) {
-		a.Production = true
+	_, b, _, err := render(t, "prod", onFakeProd, func(a *cluster.Args) {
 		a.UserPools = []cluster.NodePool{{Name: "apps"}}
 		a.Tags = map[string]string{"team": "platform"}
 	})
@@ -76,8 +97,7 @@ func TestProductionDefaultsReachTheBackend(t *testing.T) {
 
 func TestKubernetesProvider(t *testing.T) {
 	for _, prod := range []bool{true, false} {
-		snap, _, err := render(t, "prod", func(a *cluster.Args) {
-			a.Production = prod
+		snap, _, _, err := render(t, "prod", platform.Target{Cloud: fake.Facts, Production: prod}, func(a *cluster.Args) {
 			a.AllowDeletion = !prod
 		})
 		if err != nil {
@@ -105,7 +125,7 @@ func TestKubernetesProvider(t *testing.T) {
 }
 
 func TestPoolsAreSeparateResources(t *testing.T) {
-	snap, _, err := render(t, "prod", func(a *cluster.Args) {
+	snap, _, _, err := render(t, "prod", onFake, func(a *cluster.Args) {
 		a.UserPools = []cluster.NodePool{{Name: "apps"}, {Name: "batch", Spot: true}}
 	})
 	if err != nil {
@@ -121,6 +141,7 @@ func TestPoolsAreSeparateResources(t *testing.T) {
 func TestValidation(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
+		target platform.Target // unset: onFake
 		mutate func(a *cluster.Args)
 		want   []string
 	}{
@@ -145,9 +166,9 @@ func TestValidation(t *testing.T) {
 			want:   []string{`cluster.systemPool.minCount 0: the system pool needs at least one node; add-ons run only there`},
 		},
 		{
-			name: "production with one zone and a public API without ranges",
+			name:   "production with one zone and a public API without ranges",
+			target: onFakeProd,
 			mutate: func(a *cluster.Args) {
-				a.Production = true
 				a.SystemPool.Zones = []string{"1"}
 				a.APIServer.Public = true
 			},
@@ -157,9 +178,24 @@ func TestValidation(t *testing.T) {
 			},
 		},
 		{
-			name: "production opt-outs",
+			name:   "production user pools in fewer than three zones",
+			target: onFakeProd,
 			mutate: func(a *cluster.Args) {
-				a.Production = true
+				a.UserPools = []cluster.NodePool{
+					{Name: "apps", Zones: []string{"1"}},
+					{Name: "batch", Zones: []string{"1", "2"}},
+					{Name: "web"}, // the default zones: all three
+				}
+			},
+			want: []string{
+				`cluster.userPools[0].zones "[1]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
+				`cluster.userPools[1].zones "[1 2]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
+			},
+		},
+		{
+			name:   "production opt-outs",
+			target: onFakeProd,
+			mutate: func(a *cluster.Args) {
 				a.Tier = platform.TierFree
 				a.AllowDeletion = true
 			},
@@ -217,7 +253,8 @@ func TestValidation(t *testing.T) {
 			want: []string{`cluster.userPools: the pools may scale to 206 nodes, more than the network was sized for (network.maxNodes 100); raise network.maxNodes or lower the pools' maxCount`},
 		},
 		{
-			name: "window and channel",
+			name:   "window and channel",
+			target: onAzure,
 			mutate: func(a *cluster.Args) {
 				a.Upgrades = cluster.Upgrades{Channel: "weekly", Window: &platform.MaintenanceWindow{Day: "Sun", StartHour: 25, DurationHours: 2}}
 			},
@@ -225,12 +262,16 @@ func TestValidation(t *testing.T) {
 				`cluster.upgrades.channel "weekly": use one of [rapid regular stable none]`,
 				`cluster.upgrades.window.day "Sun": use a weekday in English, e.g. "Sunday"`,
 				`cluster.upgrades.window.startHour 25: must be 0..23 (UTC)`,
-				`cluster.upgrades.window.durationHours 2: must be 4..24 on fake (GKE needs 48 hours of maintenance in any 32 days, AKS at least 4 hours per window)`,
+				`cluster.upgrades.window.durationHours 2: must be 4..24 hours on Azure (the shortest weekly window AKS accepts is 4 hours)`,
 			},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			snap, b, err := render(t, "prod", tc.mutate)
+			target := tc.target
+			if target.Cloud.Cloud == "" {
+				target = onFake
+			}
+			snap, b, _, err := render(t, "prod", target, tc.mutate)
 			var list *field.ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("error %v is not a *field.ErrorList", err)
@@ -248,51 +289,150 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-func TestMissingBackendAndNetwork(t *testing.T) {
-	_, err := (&cluster.Args{}).Resolve("prod", field.NewPath("cluster"))
-	want := "cluster.backend: required: pass the cloud backend the network was created with\ncluster.network: required: pass the network.Network the cluster lives in"
-	if err == nil || err.Error() != want {
-		t.Errorf("error:\n%v\nwant:\n%s", err, want)
-	}
-}
-
-// asCloud makes the fake backend report another cloud, so that the
-// component's cloud-specific defaults and checks run without a cloud SDK.
-type asCloud struct {
-	*fake.Backend
-	cloud platform.Cloud
-}
-
-func (b asCloud) Cloud() platform.Cloud { return b.cloud }
-
-func resolveOn(cloud platform.Cloud, mutate func(a *cluster.Args)) (platform.ClusterSpec, error) {
-	var spec platform.ClusterSpec
-	var rerr error
-	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.New(ctx, "fake")
-		if err != nil {
-			return err
-		}
-		zones := map[platform.Cloud][]string{platform.CloudAzure: {"1", "2", "3"}, platform.CloudGCP: {"b", "c", "d"}}[cloud]
-		net, err := network.New(ctx, "net", &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
-		if err != nil {
-			return err
-		}
-		args := cluster.Args{Backend: asCloud{b, cloud}, Network: net, SystemPool: cluster.NodePool{Zones: zones}}
-		if mutate != nil {
-			mutate(&args)
-		}
-		spec, rerr = args.Resolve("prod", field.NewPath("cluster"))
-		return nil
+// Outside production, pools may use fewer zones: the production rules are
+// the target's, not the settings'.
+func TestFewerZonesOutsideProduction(t *testing.T) {
+	_, b, _, err := render(t, "dev", onFake, func(a *cluster.Args) {
+		a.SystemPool.Zones = []string{"1"}
+		a.UserPools = []cluster.NodePool{{Name: "apps", Zones: []string{"2"}}}
 	})
 	if err != nil {
-		return spec, err
+		t.Fatal(err)
 	}
-	return spec, rerr
+	s := b.Clusters()[0]
+	if got := fmt.Sprint(s.Pools[0].Zones, s.Pools[1].Zones); got != "[1] [2]" {
+		t.Errorf("pool zones = %s, want [1] [2]", got)
+	}
 }
 
+// New refuses, before registering anything, a value Resolve did not make,
+// a missing backend or network, and a network other than the one the
+// cluster was resolved against: plain errors, not field errors.
+func TestNewNeedsWhatItWasResolvedWith(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		unresolved bool
+		noBackend  bool
+		network    string // "": none; else the name of the network passed
+		want       string
+	}{
+		{name: "not resolved", unresolved: true, network: "net",
+			want: `cluster: not resolved; pass what Args.Resolve returns`},
+		{name: "no backend", noBackend: true, network: "net",
+			want: `cluster "prod": no backend; pass the backend the network was created with`},
+		{name: "no network",
+			want: `cluster "prod": no network; pass the *network.Network the cluster lives in`},
+		{name: "another network", network: "other",
+			want: `cluster "prod": resolved against network "net" but given network "other"; pass the network it was resolved against`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b *fake.Backend
+			var err error
+			snap, rerr := platformtest.Render("test", func(ctx *pulumi.Context) error {
+				var ferr error
+				if b, ferr = fake.New(ctx, "fake"); ferr != nil {
+					return ferr
+				}
+				nets := map[string]*network.Network{}
+				specs := map[string]platform.NetworkSpec{}
+				for i, n := range []string{"net", "other"} {
+					nr, ferr := network.Args{AddressSpace: fmt.Sprintf("10.%d.0.0/16", 20+i)}.Resolve(n, field.NewPath("network"), onFake)
+					if ferr != nil {
+						return ferr
+					}
+					specs[n] = nr.Spec()
+					if nets[n], ferr = network.New(ctx, nr, b); ferr != nil {
+						return ferr
+					}
+				}
+				r, ferr := cluster.Args{}.Resolve("prod", field.NewPath("cluster"), onFake, specs["net"])
+				if ferr != nil {
+					return ferr
+				}
+				if tc.unresolved {
+					r = cluster.Resolved{}
+				}
+				var backend platform.ClusterBackend = b
+				if tc.noBackend {
+					backend = nil
+				}
+				_, err = cluster.New(ctx, r, backend, nets[tc.network])
+				return nil
+			})
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+			var list *field.ErrorList
+			if errors.As(err, &list) {
+				t.Error("the error is a *field.ErrorList; want a plain error")
+			}
+			if len(b.Clusters()) != 0 {
+				t.Error("the backend was called")
+			}
+			if snap.Find(cluster.TypeToken, "prod") != nil {
+				t.Error("the component was registered")
+			}
+		})
+	}
+}
+
+// A *cluster.Cluster is the Host the cluster services are created on: the
+// spec the backend received (with the network's outputs), the backend's
+// outputs and the Kubernetes provider.
+func TestClusterIsAHost(t *testing.T) {
+	_, b, c, err := render(t, "prod", onFake, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h cluster.Host = c
+	if err := cluster.CheckHost("ingress", "edge", h); err != nil {
+		t.Errorf("CheckHost(cluster.New's cluster) = %v", err)
+	}
+	if got := h.ClusterSpec(); got.Name != "prod" || !reflect.DeepEqual(got.Pools, b.Clusters()[0].Pools) || got.Network.Spec.Name != "net" {
+		t.Errorf("ClusterSpec() = %+v, want the spec the backend received", got)
+	}
+	if _, ok := h.ClusterSpec().Network.Outputs.Subnets[platform.SubnetNodes]; !ok {
+		t.Errorf("ClusterSpec() carries no network outputs: %+v", h.ClusterSpec().Network.Outputs)
+	}
+	if h.ClusterOutputs() != c.Outputs || h.ClusterOutputs() == nil || h.KubernetesProvider() != c.Provider || h.KubernetesProvider() == nil {
+		t.Errorf("ClusterOutputs() = %v, KubernetesProvider() = %v; want the cluster's", h.ClusterOutputs(), h.KubernetesProvider())
+	}
+
+	want := `ingress "edge": no cluster; pass the *cluster.Cluster that cluster.New returned`
+	for name, h := range map[string]cluster.Host{"nil": nil, "nil *Cluster": (*cluster.Cluster)(nil), "zero Cluster": &cluster.Cluster{}} {
+		if err := cluster.CheckHost("ingress", "edge", h); err == nil || err.Error() != want {
+			t.Errorf("CheckHost(%s) = %v, want %s", name, err, want)
+		}
+	}
+}
+
+// resolveOn resolves a network and a cluster against target, as an
+// environment does before anything is created: no backend, no program.
+func resolveOn(target platform.Target, mutate func(a *cluster.Args)) (platform.ClusterSpec, error) {
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), target)
+	if err != nil {
+		return platform.ClusterSpec{}, err
+	}
+	var args cluster.Args
+	if mutate != nil {
+		mutate(&args)
+	}
+	r, err := args.Resolve("prod", field.NewPath("cluster"), target, nr.Spec())
+	return r.Spec(), err
+}
+
+var (
+	onAzure = platform.Target{Cloud: aksfacts.Facts, Region: "westeurope"}
+	onGCP   = platform.Target{Cloud: gkefacts.Facts, Region: "europe-west3"}
+)
+
+func prod(t platform.Target) platform.Target { t.Production = true; return t }
+
 func TestCloudSpecificOptions(t *testing.T) {
-	spec, err := resolveOn(platform.CloudAzure, nil)
+	spec, err := resolveOn(onAzure, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +444,7 @@ func TestCloudSpecificOptions(t *testing.T) {
 		t.Errorf("AKS default machine = %s", spec.Pools[0].MachineType)
 	}
 
-	spec, err = resolveOn(platform.CloudGCP, func(a *cluster.Args) { a.GKE.EnterprisePosture = true })
+	spec, err = resolveOn(onGCP, func(a *cluster.Args) { a.GKE.EnterprisePosture = true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,37 +455,181 @@ func TestCloudSpecificOptions(t *testing.T) {
 		t.Errorf("GKE defaults: window %+v machine %s", spec.Window, spec.Pools[0].MachineType)
 	}
 
+	spec, err = resolveOn(onFake, func(a *cluster.Args) { a.UserPools = []cluster.NodePool{{Name: "apps"}} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.AKS != (platform.AKSClusterSpec{}) || spec.GKE != (platform.GKEClusterSpec{}) || spec.Pools[1].MachineType != "fake-4x16" {
+		t.Errorf("fake: AKS %+v, GKE %+v, machine %s; want neither option block and the fake's machine", spec.AKS, spec.GKE, spec.Pools[1].MachineType)
+	}
+
 	for _, tc := range []struct {
 		name   string
-		cloud  platform.Cloud
+		target platform.Target
 		mutate func(a *cluster.Args)
 		want   string
 	}{
-		{"AKS options on GKE", platform.CloudGCP, func(a *cluster.Args) { a.AKS.DisableAzurePolicy = true },
+		{"AKS options on GKE", onGCP, func(a *cluster.Args) { a.AKS.DisableAzurePolicy = true },
 			`cluster.aks: set, but the backend deploys to gcp; AKS options apply only to AKS clusters, remove them`},
-		{"GKE options on AKS", platform.CloudAzure, func(a *cluster.Args) { a.GKE.EnterprisePosture = true },
+		{"GKE options on AKS", onAzure, func(a *cluster.Args) { a.GKE.EnterprisePosture = true },
 			`cluster.gke: set, but the backend deploys to azure; GKE options apply only to GKE clusters, remove them`},
-		{"production without Azure Policy", platform.CloudAzure, func(a *cluster.Args) { a.Production = true; a.AKS.DisableAzurePolicy = true },
+		{"AKS options on the fake", onFake, func(a *cluster.Args) { a.AKS.ImageCleanerIntervalHours = 48 },
+			`cluster.aks: set, but the backend deploys to fake; AKS options apply only to AKS clusters, remove them`},
+		{"production without Azure Policy", prod(onAzure), func(a *cluster.Args) { a.AKS.DisableAzurePolicy = true },
 			`cluster.aks.disableAzurePolicy true: a production cluster keeps the Azure Policy add-on`},
-		{"rotation too fast", platform.CloudAzure, func(a *cluster.Args) { a.AKS.SecretRotationInterval = "30s" },
+		{"rotation too fast", onAzure, func(a *cluster.Args) { a.AKS.SecretRotationInterval = "30s" },
 			`cluster.aks.secretRotationInterval "30s": write a duration of at least a minute, e.g. "2m"`},
-		{"production without Binary Authorization", platform.CloudGCP, func(a *cluster.Args) { a.Production = true; a.GKE.DisableBinaryAuthorization = true },
+		{"image cleaner too often", onAzure, func(a *cluster.Args) { a.AKS.ImageCleanerIntervalHours = 12 },
+			`cluster.aks.imageCleanerIntervalHours 12: must be 24..2160 hours`},
+		{"production without Binary Authorization", prod(onGCP), func(a *cluster.Args) { a.GKE.DisableBinaryAuthorization = true },
 			`cluster.gke.disableBinaryAuthorization true: a production cluster keeps Binary Authorization enforced`},
-		{"GKE window too short", platform.CloudGCP, func(a *cluster.Args) {
+		{"GKE window too short", onGCP, func(a *cluster.Args) {
 			a.Upgrades.Window = &platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 4}
-		}, `cluster.upgrades.window.durationHours 4: must be 12..24 on gcp (GKE needs 48 hours of maintenance in any 32 days, AKS at least 4 hours per window)`},
-		{"GCP zone on AKS", platform.CloudAzure, func(a *cluster.Args) { a.SystemPool.Zones = []string{"b"} },
+		}, `cluster.upgrades.window.durationHours 4: must be 12..24 hours on GCP (the shortest weekly window GKE accepts is 12 hours)`},
+		{"AKS window too short", onAzure, func(a *cluster.Args) {
+			a.Upgrades.Window = &platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 3}
+		}, `cluster.upgrades.window.durationHours 3: must be 4..24 hours on Azure (the shortest weekly window AKS accepts is 4 hours)`},
+		{"window too long", onAzure, func(a *cluster.Args) {
+			a.Upgrades.Window = &platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 25}
+		}, `cluster.upgrades.window.durationHours 25: must be 4..24 hours on Azure (the shortest weekly window AKS accepts is 4 hours)`},
+		{"GCP zone on AKS", onAzure, func(a *cluster.Args) { a.SystemPool.Zones = []string{"b"} },
 			`cluster.systemPool.zones[0] "b": not a zone on azure; use [1 2 3]`},
-		{"AKS admin group not a UUID", platform.CloudAzure, func(a *cluster.Args) { a.AdminGroups = []string{"platform-admins"} },
+		{"Azure zone on GKE", platform.Target{Cloud: gkefacts.Facts}, func(a *cluster.Args) { a.SystemPool.Zones = []string{"b", "c", "1"} },
+			`cluster.systemPool.zones[2] "1": not a zone on gcp; use [a b c d e f]`},
+		{"AKS admin group not a UUID", onAzure, func(a *cluster.Args) { a.AdminGroups = []string{"platform-admins"} },
 			`cluster.adminGroups[0] "platform-admins": not an Entra group object ID (a lowercase UUID)`},
-		{"GKE admin group not the security group", platform.CloudGCP, func(a *cluster.Args) { a.AdminGroups = []string{"admins@acme.example"} },
-			`cluster.adminGroups[0] "admins@acme.example": GKE's Google Groups for RBAC needs the group gke-security-groups@<your domain>`},
+		{"AKS admin group in capitals", onAzure, func(a *cluster.Args) { a.AdminGroups = []string{"0B7E2C4D-9A1F-4E3B-8C6D-5F4A3B2C1D0E"} },
+			`cluster.adminGroups[0] "0B7E2C4D-9A1F-4E3B-8C6D-5F4A3B2C1D0E": not an Entra group object ID (a lowercase UUID)`},
+		{"GKE admin group not the security group", onGCP, func(a *cluster.Args) { a.AdminGroups = []string{"admins@acme.example"} },
+			`cluster.adminGroups[0] "admins@acme.example": not the group gke-security-groups@<your domain>, which GKE's Google Groups for RBAC needs`},
+		{"two GKE admin groups", onGCP, func(a *cluster.Args) {
+			a.AdminGroups = []string{"gke-security-groups@acme.example", "gke-security-groups@other.example"}
+		}, `cluster.adminGroups "gke-security-groups@acme.example,gke-security-groups@other.example": GKE takes 1 admin group(s), the group gke-security-groups@<your domain>, which GKE's Google Groups for RBAC needs; nest the other groups in it`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := resolveOn(tc.cloud, tc.mutate)
+			_, err := resolveOn(tc.target, tc.mutate)
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
 			}
 		})
+	}
+
+	// The forms each cloud takes.
+	for _, tc := range []struct {
+		target platform.Target
+		groups []string
+	}{
+		{onAzure, []string{"0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e", "1c8f3d5e-0b2a-4f4c-9d7e-6a5b4c3d2e1f"}},
+		{onGCP, []string{"gke-security-groups@acme.example"}},
+		{onFake, []string{"platform-admins", "sre"}},
+	} {
+		spec, err := resolveOn(tc.target, func(a *cluster.Args) { a.AdminGroups = tc.groups })
+		if err != nil {
+			t.Errorf("%s admin groups %v: %v", tc.target.Cloud.Name, tc.groups, err)
+			continue
+		}
+		if !reflect.DeepEqual(spec.AdminGroups, tc.groups) {
+			t.Errorf("%s admin groups = %v, want %v", tc.target.Cloud.Name, spec.AdminGroups, tc.groups)
+		}
+	}
+}
+
+// Unset zones are the default zones of the target's region; set zones are
+// checked against the region's zones when the region is known, against
+// every zone of the cloud otherwise.
+func TestZonesFollowTheRegion(t *testing.T) {
+	for _, tc := range []struct {
+		target platform.Target
+		want   string
+	}{
+		{platform.Target{Cloud: gkefacts.Facts, Region: "us-central1"}, "[a b c]"},
+		{platform.Target{Cloud: gkefacts.Facts, Region: "europe-west1"}, "[b c d]"},
+		{platform.Target{Cloud: gkefacts.Facts, Region: "europe-west3"}, "[a b c]"},
+		{platform.Target{Cloud: gkefacts.Facts, Region: "mars-north1"}, "[b c d]"},
+		{platform.Target{Cloud: gkefacts.Facts}, "[b c d]"},
+		{platform.Target{Cloud: aksfacts.Facts, Region: "westeurope"}, "[1 2 3]"},
+		{platform.Target{Cloud: aksfacts.Facts}, "[1 2 3]"},
+	} {
+		spec, err := resolveOn(prod(tc.target), func(a *cluster.Args) { a.UserPools = []cluster.NodePool{{Name: "apps"}} })
+		if err != nil {
+			t.Errorf("%s %q: %v", tc.target.Cloud.Name, tc.target.Region, err)
+			continue
+		}
+		for _, p := range spec.Pools {
+			if got := fmt.Sprint(p.Zones); got != tc.want {
+				t.Errorf("%s %q: pool %s zones = %s, want %s", tc.target.Cloud.Name, tc.target.Region, p.Name, got, tc.want)
+			}
+		}
+	}
+
+	for _, tc := range []struct {
+		name   string
+		region string
+		zones  []string
+		want   string // "": accepted
+	}{
+		{"a zone us-central1 lacks", "us-central1", []string{"a", "d"},
+			`cluster.systemPool.zones[1] "d": not a zone of us-central1; use [a b c f]`},
+		{"us-central1's fourth zone", "us-central1", []string{"a", "c", "f"}, ""},
+		{"a zone europe-west1 lacks", "europe-west1", []string{"a", "b", "c"},
+			`cluster.systemPool.zones[0] "a": not a zone of europe-west1; use [b c d]`},
+		{"an unknown region takes every zone", "mars-north1", []string{"d", "e", "f"}, ""},
+		{"an unknown region still checks the cloud's zones", "mars-north1", []string{"b", "g"},
+			`cluster.systemPool.zones[1] "g": not a zone on gcp; use [a b c d e f]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, err := resolveOn(platform.Target{Cloud: gkefacts.Facts, Region: tc.region}, func(a *cluster.Args) { a.SystemPool.Zones = tc.zones })
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("zones %v in %s: %v", tc.zones, tc.region, err)
+			case tc.want == "" && !reflect.DeepEqual(spec.Pools[0].Zones, tc.zones):
+				t.Errorf("zones = %v, want %v", spec.Pools[0].Zones, tc.zones)
+			case tc.want != "" && (err == nil || err.Error() != tc.want):
+				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+// What was resolved against a real cloud's facts builds on the fake
+// backend, which records the spec it received.
+func TestResolvedAgainstACloudBuildsOnTheFake(t *testing.T) {
+	target := platform.Target{Cloud: gkefacts.Facts, Region: "us-central1", Production: true}
+	var b *fake.Backend
+	var resolved platform.ClusterSpec
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		var err error
+		if b, err = fake.New(ctx, "fake"); err != nil {
+			return err
+		}
+		nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), target)
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, nr, b)
+		if err != nil {
+			return err
+		}
+		r, err := cluster.Args{UserPools: []cluster.NodePool{{Name: "apps"}}}.Resolve("prod", field.NewPath("cluster"), target, nr.Spec())
+		if err != nil {
+			return err
+		}
+		resolved = r.Spec()
+		_, err = cluster.New(ctx, r, b, net)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := b.Clusters()
+	if len(got) != 1 {
+		t.Fatalf("backend got %d clusters, want 1", len(got))
+	}
+	s := got[0]
+	if !reflect.DeepEqual(s.Pools, resolved.Pools) || s.GKE != resolved.GKE || s.Window != resolved.Window {
+		t.Errorf("backend got %+v\nresolved %+v", s, resolved)
+	}
+	if s.Pools[1].MachineType != "e2-standard-4" || fmt.Sprint(s.Pools[1].Zones) != "[a b c]" || !s.GKE.BinaryAuthorization {
+		t.Errorf("user pool %+v, GKE %+v; want GKE's defaults in us-central1", s.Pools[1], s.GKE)
 	}
 }

@@ -42,37 +42,12 @@ const (
 // days); AKS accepts it too.
 var DefaultWindow = platform.MaintenanceWindow{Day: "Sunday", StartHour: 2, DurationHours: 12}
 
-// minWindowHours is the shortest weekly window each cloud accepts.
-var minWindowHours = map[platform.Cloud]int{
-	platform.CloudAzure: 4,
-	platform.CloudGCP:   12,
-	platform.CloudFake:  4,
-}
-
-// DefaultMachineTypes are the VM sizes pools get when MachineType is unset:
-// 4 vCPU, 16 GiB general-purpose machines with local disks for ephemeral OS
-// disks on Azure.
-var DefaultMachineTypes = map[platform.Cloud]string{
-	platform.CloudAzure: "Standard_D4ds_v5",
-	platform.CloudGCP:   "e2-standard-4",
-	platform.CloudFake:  "fake-4x16",
-}
-
-// DefaultZones are the zones pools spread over when Zones is unset. On GCP
-// they are zone suffixes of the backend's region; regions whose zones
-// differ (us-central1 has a, b, c, f) need Zones set.
-var DefaultZones = map[platform.Cloud][]string{
-	platform.CloudAzure: {"1", "2", "3"},
-	platform.CloudGCP:   {"b", "c", "d"},
-	platform.CloudFake:  {"1", "2", "3"},
-}
-
 // systemTaint keeps application pods off the system pool.
 var systemTaint = platform.Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: platform.NoSchedule}
 
 // withDefaults returns a copy of a with every unset optional field filled.
 // It never changes a value the user set.
-func (a Args) withDefaults(cloud platform.Cloud) Args {
+func (a Args) withDefaults(t platform.Target) Args {
 	if a.KubernetesVersion == "" {
 		a.KubernetesVersion = DefaultKubernetesVersion
 	}
@@ -82,13 +57,13 @@ func (a Args) withDefaults(cloud platform.Cloud) Args {
 	if a.SystemPool.MinCount == 0 && a.SystemPool.MaxCount == 0 {
 		a.SystemPool.MinCount, a.SystemPool.MaxCount = DefaultSystemMinCount, DefaultSystemMaxCount
 	}
-	a.SystemPool = a.SystemPool.withDefaults(cloud)
+	a.SystemPool = a.SystemPool.withDefaults(t)
 	users := make([]NodePool, len(a.UserPools))
 	for i, p := range a.UserPools {
 		if p.MinCount == 0 && p.MaxCount == 0 {
 			p.MinCount, p.MaxCount = DefaultUserMinCount, DefaultUserMaxCount
 		}
-		users[i] = p.withDefaults(cloud)
+		users[i] = p.withDefaults(t)
 	}
 	a.UserPools = users
 	if a.Upgrades.Channel == "" {
@@ -101,7 +76,7 @@ func (a Args) withDefaults(cloud platform.Cloud) Args {
 	if a.Tier == "" {
 		a.Tier = DefaultTier
 	}
-	if cloud == platform.CloudAzure {
+	if t.Cloud.ClusterOptions == optionsAKS {
 		if a.AKS.ImageCleanerIntervalHours == 0 {
 			a.AKS.ImageCleanerIntervalHours = DefaultImageCleanerIntervalHours
 		}
@@ -115,12 +90,12 @@ func (a Args) withDefaults(cloud platform.Cloud) Args {
 	return a
 }
 
-func (p NodePool) withDefaults(cloud platform.Cloud) NodePool {
+func (p NodePool) withDefaults(t platform.Target) NodePool {
 	if p.MachineType == "" {
-		p.MachineType = DefaultMachineTypes[cloud]
+		p.MachineType = t.Cloud.MachineType
 	}
 	if len(p.Zones) == 0 {
-		p.Zones = append([]string(nil), DefaultZones[cloud]...)
+		p.Zones = t.Cloud.Zones.In(t.Region)
 	}
 	if p.DiskSizeGB == 0 {
 		p.DiskSizeGB = DefaultDiskSizeGB

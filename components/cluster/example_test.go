@@ -9,37 +9,48 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// newNetwork creates the network the examples' clusters live in.
-func newNetwork(ctx *pulumi.Context, b *fake.Backend, name string) (*network.Network, error) {
-	return network.New(ctx, name, &network.Args{Backend: b, AddressSpace: "10.20.0.0/16"})
+// newCluster resolves the network and the cluster against target, then
+// creates both through b: the two steps of every component.
+func newCluster(ctx *pulumi.Context, b *fake.Backend, target platform.Target, name string, args cluster.Args) (*cluster.Cluster, error) {
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve(name, field.NewPath("network"), target)
+	if err != nil {
+		return nil, err
+	}
+	r, err := args.Resolve(name, field.NewPath("cluster"), target, nr.Spec())
+	if err != nil {
+		return nil, err
+	}
+	net, err := network.New(ctx, nr, b)
+	if err != nil {
+		return nil, err
+	}
+	return cluster.New(ctx, r, b, net)
 }
 
-// A production cluster needs a backend, a network and one user pool for the
-// workloads; everything else defaults to the production settings: a system
-// pool over three zones, a private API server, the Standard tier, the stable
-// channel and a Sunday maintenance window.
+// A production cluster needs a network and one user pool for the
+// workloads; everything else defaults to the production settings of the
+// target's cloud: a system pool over three zones, the cloud's machine type,
+// a private API server, the Standard tier, the stable channel and a Sunday
+// maintenance window.
 func ExampleNew() {
 	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
-		// In a real program: aks.New(ctx, "prod", aks.Config{...}) or
-		// gke.New(ctx, "prod", gke.Config{...}).
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		// In a real program the backend is aks.New(ctx, "prod",
+		// aks.Config{...}) and the target platform.TargetOf(backend, true).
+		// Here the settings are resolved against Azure's facts and built on
+		// the fake backend.
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		net, err := newNetwork(ctx, b, "prod")
-		if err != nil {
-			return err
-		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{
-			Backend:    b,
-			Network:    net,
-			Production: true,
-			UserPools:  []cluster.NodePool{{Name: "apps", MachineType: "Standard_D8ds_v5"}},
+		target := platform.Target{Cloud: aksfacts.Facts, Region: "westeurope", Production: true}
+		c, err := newCluster(ctx, b, target, "prod", cluster.Args{
+			UserPools: []cluster.NodePool{{Name: "apps", MachineType: "Standard_D8ds_v5"}},
 		})
 		if err != nil {
 			return err
@@ -67,17 +78,12 @@ func ExampleNew() {
 // may reach.
 func ExampleNew_development() {
 	_, err := platformtest.Render("dev", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
+		b, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		net, err := newNetwork(ctx, b, "dev")
-		if err != nil {
-			return err
-		}
-		c, err := cluster.New(ctx, "dev", &cluster.Args{
-			Backend:    b,
-			Network:    net,
+		target := platform.Target{Cloud: aksfacts.Facts, Region: "westeurope"}
+		c, err := newCluster(ctx, b, target, "dev", cluster.Args{
 			Tier:       platform.TierFree,
 			SystemPool: cluster.NodePool{Zones: []string{"1"}, MinCount: 1, MaxCount: 2},
 			UserPools: []cluster.NodePool{
@@ -104,42 +110,32 @@ func ExampleNew_development() {
 	// tier free private API false authorized [203.0.113.0/24]
 }
 
-// A production cluster refuses the development opt-outs. Every problem is
-// reported at once, field path first, before anything is registered; the
-// error is a *field.ErrorList for programs that want the problems one by
-// one.
-func ExampleNew_invalid() {
-	var invalid error
-	_, err := platformtest.Render("prod", func(ctx *pulumi.Context) error {
-		b, err := fake.NewAs(ctx, "fake", platform.CloudAzure)
-		if err != nil {
-			return err
-		}
-		net, err := newNetwork(ctx, b, "prod")
-		if err != nil {
-			return err
-		}
-		_, invalid = cluster.New(ctx, "prod", &cluster.Args{
-			Backend:    b,
-			Network:    net,
-			Production: true,
-			Tier:       platform.TierFree,
-			SystemPool: cluster.NodePool{Zones: []string{"1"}},
-			APIServer:  cluster.APIServer{Public: true},
-		})
-		return nil
-	})
+// A production target refuses the development opt-outs. Resolve needs no
+// backend and no Pulumi program: it reports every problem at once, field
+// path first, before anything is created; the error is a *field.ErrorList
+// for programs that want the problems one by one.
+func ExampleArgs_Resolve() {
+	target := platform.Target{Cloud: aksfacts.Facts, Region: "westeurope", Production: true}
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("prod", field.NewPath("network"), target)
 	if err != nil {
 		fmt.Println(err)
+		return
 	}
+	_, err = cluster.Args{
+		Tier:       platform.TierFree,
+		SystemPool: cluster.NodePool{Zones: []string{"1"}},
+		UserPools:  []cluster.NodePool{{Name: "apps", Zones: []string{"1", "2"}}},
+		APIServer:  cluster.APIServer{Public: true},
+	}.Resolve("prod", field.NewPath("cluster"), target, nr.Spec())
 	var list *field.ErrorList
-	if errors.As(invalid, &list) {
+	if errors.As(err, &list) {
 		for _, e := range list.Errors {
 			fmt.Println(e)
 		}
 	}
 	// Output:
 	// cluster.systemPool.zones "1": a production system pool spans at least 3 zones so one zone outage leaves add-ons running
+	// cluster.userPools[0].zones "[1 2]": a production pool spreads over at least 3 zones; list 3 or leave zones unset
 	// cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it
 	// cluster.tier "free": a production cluster needs the "standard" tier and its uptime SLA
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,19 +31,12 @@ var (
 	versionPattern  = regexp.MustCompile(`^1\.[0-9]{1,2}$`)
 	poolNamePattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
 	surgePattern    = regexp.MustCompile(`^[1-9][0-9]*%?$`)
-	uuidPattern     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	gkeGroupPattern = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
 	weekdays        = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	validZones      = map[platform.Cloud][]string{
-		platform.CloudAzure: {"1", "2", "3"},
-		platform.CloudGCP:   {"a", "b", "c", "d", "e", "f"},
-		platform.CloudFake:  {"1", "2", "3"},
-	}
 )
 
 // validate checks a copy of Args with defaults applied and returns every
 // problem, in field order.
-func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
+func (a Args) validate(path field.Path, t platform.Target, net platform.NetworkSpec) field.List {
 	var errs field.List
 
 	v := path.Child("kubernetesVersion")
@@ -55,13 +49,13 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 
 	names := map[string]field.Path{}
 	totalMax := 0
-	a.checkPool(path.Child("systemPool"), a.SystemPool, true, cloud, names, &errs)
+	a.checkPool(path.Child("systemPool"), a.SystemPool, true, t, names, &errs)
 	totalMax += a.SystemPool.MaxCount
 	for i, p := range a.UserPools {
-		a.checkPool(path.Child("userPools").Index(i), p, false, cloud, names, &errs)
+		a.checkPool(path.Child("userPools").Index(i), p, false, t, names, &errs)
 		totalMax += p.MaxCount
 	}
-	if limit := a.Network.Spec.MaxNodes; totalMax > limit {
+	if limit := net.MaxNodes; totalMax > limit {
 		errs.Addf(path.Child("userPools"), nil, "the pools may scale to %d nodes, more than the network was sized for (network.maxNodes %d); raise network.maxNodes or lower the pools' maxCount", totalMax, limit)
 	}
 
@@ -74,7 +68,7 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 	switch {
 	case !a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) > 0:
 		errs.Addf(api.Child("authorizedCIDRs"), strings.Join(a.APIServer.AuthorizedCIDRs, ","), "set while the API server is private; set apiServer.public or remove them")
-	case a.Production && a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) == 0:
+	case t.Production && a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) == 0:
 		errs.Addf(api.Child("public"), true, "a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it")
 	}
 
@@ -89,17 +83,17 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 	if w.StartHour < 0 || w.StartHour > 23 {
 		errs.Addf(up.Child("window").Child("startHour"), w.StartHour, "must be 0..23 (UTC)")
 	}
-	if minH := minWindowHours[cloud]; w.DurationHours < minH || w.DurationHours > maxWindowH {
-		errs.Addf(up.Child("window").Child("durationHours"), w.DurationHours, "must be %d..%d on %s (GKE needs 48 hours of maintenance in any 32 days, AKS at least 4 hours per window)", minH, maxWindowH, cloud)
+	if minH := t.Cloud.MinWindowHours; w.DurationHours < minH || w.DurationHours > maxWindowH {
+		errs.Addf(up.Child("window").Child("durationHours"), w.DurationHours, "must be %d..%d hours on %s (the shortest weekly window %s accepts is %d hours)", minH, maxWindowH, t.Cloud.Name, t.Cloud.Service, minH)
 	}
 
 	switch {
 	case a.Tier != platform.TierStandard && a.Tier != platform.TierFree:
 		errs.Addf(path.Child("tier"), string(a.Tier), "use %q or %q", platform.TierStandard, platform.TierFree)
-	case a.Production && a.Tier == platform.TierFree:
+	case t.Production && a.Tier == platform.TierFree:
 		errs.Addf(path.Child("tier"), string(a.Tier), "a production cluster needs the %q tier and its uptime SLA", platform.TierStandard)
 	}
-	if a.Production && a.AllowDeletion {
+	if t.Production && a.AllowDeletion {
 		errs.Addf(path.Child("allowDeletion"), true, "a production cluster keeps deletion protection; remove allowDeletion")
 	}
 	if !a.Monitoring.Disabled && (a.Monitoring.LogRetentionDays < minRetention || a.Monitoring.LogRetentionDays > maxRetention) {
@@ -108,13 +102,13 @@ func (a Args) validate(path field.Path, cloud platform.Cloud) field.List {
 	if a.Monitoring.Disabled && a.Monitoring.LogRetentionDays != 0 {
 		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "set while monitoring.disabled is true; remove one of them")
 	}
-	a.checkAdminGroups(path.Child("adminGroups"), cloud, &errs)
-	a.checkCloudOptions(path, cloud, &errs)
+	a.checkAdminGroups(path.Child("adminGroups"), t.Cloud, &errs)
+	a.checkCloudOptions(path, t, &errs)
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
 	return errs
 }
 
-func (a Args) checkPool(p field.Path, pool NodePool, system bool, cloud platform.Cloud, names map[string]field.Path, errs *field.List) {
+func (a Args) checkPool(p field.Path, pool NodePool, system bool, t platform.Target, names map[string]field.Path, errs *field.List) {
 	switch {
 	case !poolNamePattern.MatchString(pool.Name):
 		errs.Addf(p.Child("name"), pool.Name, "pool names are 1-12 lowercase letters and digits, starting with a letter (AKS rejects anything else)")
@@ -135,18 +129,21 @@ func (a Args) checkPool(p field.Path, pool NodePool, system bool, cloud platform
 	case pool.MinCount > pool.MaxCount:
 		errs.Addf(p.Child("minCount"), pool.MinCount, "greater than maxCount %d; swap them or raise maxCount", pool.MaxCount)
 	}
-	seen := map[string]bool{}
+	seen, valid := map[string]bool{}, t.Cloud.Zones.Valid(t.Region)
 	for i, z := range pool.Zones {
-		if !slices.Contains(validZones[cloud], z) {
-			errs.Addf(p.Child("zones").Index(i), z, "not a zone on %s; use %v", cloud, validZones[cloud])
+		if !slices.Contains(valid, z) {
+			errs.Addf(p.Child("zones").Index(i), z, "not a zone %s; use %v", zonesOf(t), valid)
 		}
 		if seen[z] {
 			errs.Addf(p.Child("zones").Index(i), z, "listed twice")
 		}
 		seen[z] = true
 	}
-	if system && a.Production && len(pool.Zones) < productionZones {
+	switch {
+	case t.Production && system && len(pool.Zones) < productionZones:
 		errs.Addf(p.Child("zones"), strings.Join(pool.Zones, ","), "a production system pool spans at least %d zones so one zone outage leaves add-ons running", productionZones)
+	case t.Production && len(pool.Zones) < productionZones:
+		errs.Addf(p.Child("zones"), fmt.Sprint(pool.Zones), "a production pool spreads over at least %d zones; list %d or leave zones unset", productionZones, productionZones)
 	}
 	if system && pool.Spot {
 		errs.Addf(p.Child("spot"), true, "the system pool cannot run on spot capacity; evictions would take add-ons down")
@@ -170,14 +167,24 @@ func (a Args) checkPool(p field.Path, pool NodePool, system bool, cloud platform
 	}
 }
 
-func (a Args) checkCloudOptions(path field.Path, cloud platform.Cloud, errs *field.List) {
-	if cloud != platform.CloudAzure && a.AKS != (AKSOptions{}) {
+// zonesOf says where zones were checked: in the target's region, or on its
+// cloud when the region is not known yet.
+func zonesOf(t platform.Target) string {
+	if _, ok := t.Cloud.Zones.ByRegion[t.Region]; ok {
+		return "of " + t.Region
+	}
+	return "on " + string(t.Cloud.Cloud)
+}
+
+func (a Args) checkCloudOptions(path field.Path, t platform.Target, errs *field.List) {
+	cloud, opts := t.Cloud.Cloud, t.Cloud.ClusterOptions
+	if opts != optionsAKS && a.AKS != (AKSOptions{}) {
 		errs.Addf(path.Child("aks"), nil, "set, but the backend deploys to %s; AKS options apply only to AKS clusters, remove them", cloud)
 	}
-	if cloud != platform.CloudGCP && a.GKE != (GKEOptions{}) {
+	if opts != optionsGKE && a.GKE != (GKEOptions{}) {
 		errs.Addf(path.Child("gke"), nil, "set, but the backend deploys to %s; GKE options apply only to GKE clusters, remove them", cloud)
 	}
-	if cloud == platform.CloudAzure {
+	if opts == optionsAKS {
 		p := path.Child("aks")
 		if h := a.AKS.ImageCleanerIntervalHours; h < 24 || h > 2160 {
 			errs.Addf(p.Child("imageCleanerIntervalHours"), h, "must be 24..2160 hours")
@@ -185,31 +192,22 @@ func (a Args) checkCloudOptions(path field.Path, cloud platform.Cloud, errs *fie
 		if d, err := time.ParseDuration(a.AKS.SecretRotationInterval); err != nil || d < time.Minute {
 			errs.Addf(p.Child("secretRotationInterval"), a.AKS.SecretRotationInterval, "write a duration of at least a minute, e.g. \"2m\"")
 		}
-		if a.Production && a.AKS.DisableAzurePolicy {
+		if t.Production && a.AKS.DisableAzurePolicy {
 			errs.Addf(p.Child("disableAzurePolicy"), true, "a production cluster keeps the Azure Policy add-on")
 		}
 	}
-	if cloud == platform.CloudGCP && a.Production && a.GKE.DisableBinaryAuthorization {
+	if opts == optionsGKE && t.Production && a.GKE.DisableBinaryAuthorization {
 		errs.Addf(path.Child("gke").Child("disableBinaryAuthorization"), true, "a production cluster keeps Binary Authorization enforced")
 	}
 }
 
-func (a Args) checkAdminGroups(p field.Path, cloud platform.Cloud, errs *field.List) {
-	switch cloud {
-	case platform.CloudAzure:
-		for i, g := range a.AdminGroups {
-			if !uuidPattern.MatchString(g) {
-				errs.Addf(p.Index(i), g, "not an Entra group object ID (a lowercase UUID)")
-			}
-		}
-	case platform.CloudGCP:
-		if len(a.AdminGroups) > 1 {
-			errs.Addf(p, strings.Join(a.AdminGroups, ","), "GKE takes one group, gke-security-groups@<your domain>; nest the other groups in it")
-		}
-		for i, g := range a.AdminGroups {
-			if !gkeGroupPattern.MatchString(g) {
-				errs.Addf(p.Index(i), g, "GKE's Google Groups for RBAC needs the group gke-security-groups@<your domain>")
-			}
+func (a Args) checkAdminGroups(p field.Path, cloud platform.CloudFacts, errs *field.List) {
+	if n := cloud.MaxAdminGroups; n > 0 && len(a.AdminGroups) > n {
+		errs.Addf(p, strings.Join(a.AdminGroups, ","), "%s takes %d admin group(s), %s; nest the other groups in it", cloud.Service, n, cloud.AdminGroups.Want)
+	}
+	for i, g := range a.AdminGroups {
+		if !cloud.AdminGroups.Check(g) {
+			errs.Addf(p.Index(i), g, "not %s", cloud.AdminGroups.Want)
 		}
 	}
 }

@@ -8,14 +8,18 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// An ingress needs the backend and the cluster; everything else defaults:
+// An ingress needs only the cluster it runs in; everything else defaults:
 // Traefik behind an internal load balancer, the cluster's default
-// IngressClass, a GatewayClass and a default Gateway, two replicas.
+// IngressClass, a GatewayClass and a default Gateway, two replicas. Like
+// every component it is made in two steps: Resolve checks the settings
+// against the target and the resolved cluster, then New installs what was
+// resolved into the cluster, with the backend's load balancer.
 func ExampleNew() {
 	var class, gatewayClass, namespace string
 	_, err := platformtest.Render("dev", func(ctx *pulumi.Context) error {
@@ -25,18 +29,32 @@ func ExampleNew() {
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "dev", &network.Args{Backend: backend, AddressSpace: "10.20.0.0/16"})
+		target, err := platform.TargetOf(backend, false)
 		if err != nil {
 			return err
 		}
-		c, err := cluster.New(ctx, "dev", &cluster.Args{Backend: backend, Network: net, UserPools: []cluster.NodePool{{Name: "apps"}}})
+		nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("dev", field.NewPath("network"), target)
 		if err != nil {
 			return err
 		}
-		ing, err := ingress.New(ctx, "dev", &ingress.Args{
-			Backend: backend,
-			Cluster: c,
-		})
+		cr, err := cluster.Args{UserPools: []cluster.NodePool{{Name: "apps"}}}.Resolve("dev", field.NewPath("cluster"), target, nr.Spec())
+		if err != nil {
+			return err
+		}
+		ir, err := ingress.Args{}.Resolve("dev", field.NewPath("ingress"), target, cr.Spec())
+		if err != nil {
+			return err
+		}
+
+		net, err := network.New(ctx, nr, backend)
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, cr, backend, net)
+		if err != nil {
+			return err
+		}
+		ing, err := ingress.New(ctx, ir, backend, c)
 		if err != nil {
 			return err
 		}
@@ -57,26 +75,28 @@ func ExampleNew() {
 	// IngressClass: traefik GatewayClass: traefik namespace: ingress
 }
 
-// Resolve reports every problem at once, field path first, before anything
-// is registered.
+// Resolve needs no backend and no Pulumi program, only the target and the
+// resolved cluster: it reports every problem at once, field path first,
+// before anything is created.
 func ExampleArgs_Resolve() {
-	var err error
-	_, _ = platformtest.Render("prod", func(ctx *pulumi.Context) error {
-		backend, _ := fake.New(ctx, "fake")
-		net, _ := network.New(ctx, "prod", &network.Args{Backend: backend, AddressSpace: "10.20.0.0/16"})
-		c, _ := cluster.New(ctx, "prod", &cluster.Args{Backend: backend, Network: net})
-		args := ingress.Args{
-			Backend:    backend,
-			Cluster:    c,
-			Controller: ingress.ControllerIngressNginx,
-			Gateway:    ingress.Gateway{ClassName: "nginx"},
-			Production: true,
-			Replicas:   1,
-			Values:     map[string]any{"controller": map[string]any{"replicaCount": 3}},
-		}
-		_, err = args.Resolve("prod", field.NewPath("ingress"))
-		return nil
-	})
+	target := platform.Target{Cloud: fake.Facts, Production: true}
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("prod", field.NewPath("network"), target)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cr, err := cluster.Args{}.Resolve("prod", field.NewPath("cluster"), target, nr.Spec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	args := ingress.Args{
+		Controller: ingress.ControllerIngressNginx,
+		Gateway:    ingress.Gateway{ClassName: "nginx"},
+		Replicas:   1,
+		Values:     map[string]any{"controller": map[string]any{"replicaCount": 3}},
+	}
+	_, err = args.Resolve("prod", field.NewPath("ingress"), target, cr.Spec())
 	fmt.Println(err)
 	// Output:
 	// ingress.gateway.className "nginx": ingress-nginx does not serve the Gateway API; remove the gateway settings, or use controller "traefik"

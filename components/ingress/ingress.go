@@ -1,7 +1,9 @@
 package ingress
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -40,19 +42,9 @@ const (
 // Controllers lists the valid controllers, the default first.
 var Controllers = []Controller{ControllerTraefik, ControllerIngressNginx}
 
-// Args configures an Ingress. Backend and Cluster are required; every other
-// field has a default, documented on the field.
+// Args are an Ingress's settings: plain data, the same in Go and YAML.
+// Every field has a default, documented on the field.
 type Args struct {
-	// Backend gives the load-balancer annotations of the controller's
-	// Service: the same aks.New(...) or gke.New(...) backend the cluster was
-	// created with. Required.
-	Backend platform.LoadBalancerBackend `yaml:"-"`
-
-	// Cluster is the cluster to install into; its Kubernetes provider
-	// deploys every object, and its network's ingress subnet holds an
-	// internal load balancer. Required.
-	Cluster *cluster.Cluster `yaml:"-"`
-
 	// Controller is the ingress controller. Unset: DefaultController
 	// (ControllerTraefik). ControllerIngressNginx is deprecated and meant
 	// for migrations only.
@@ -79,12 +71,8 @@ type Args struct {
 	Gateway Gateway
 
 	// Replicas is the number of controller pods. Unset: DefaultReplicas
-	// (2). 1 is accepted only when set explicitly and not in Production.
+	// (2). 1 is accepted only when set explicitly and not in production.
 	Replicas int
-
-	// Production marks an ingress that serves production: it refuses fewer
-	// than two replicas.
-	Production bool `yaml:"-"`
 
 	// Namespace is the namespace the component creates and installs the
 	// controller in, a DNS label. Unset: DefaultNamespace ("ingress"). Two
@@ -146,19 +134,41 @@ type Ingress struct {
 	Address pulumi.StringOutput `pulumi:"address"`
 }
 
-// New validates args and installs the controller into args.Cluster. On
-// invalid args it returns every problem (a *field.ErrorList) and registers
-// nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Ingress, error) {
-	if args == nil {
-		args = &Args{}
+// Resolved is an ingress's settings, validated and completed against its
+// target and cluster: what New installs. Only Args.Resolve makes one.
+type Resolved struct {
+	spec   Args
+	name   string
+	path   field.Path
+	labels map[string]string
+}
+
+// Spec returns the completed settings.
+func (r Resolved) Spec() Args { return r.spec }
+
+// New installs the controller r describes into host (the cluster r was
+// resolved against), behind a load balancer annotated by backend.
+func New(ctx *pulumi.Context, r Resolved, backend platform.LoadBalancerBackend, host cluster.Host, opts ...pulumi.ResourceOption) (*Ingress, error) {
+	name, spec := r.name, r.spec
+	switch {
+	case name == "":
+		return nil, errors.New("ingress: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("ingress %q: no backend; pass the backend the cluster was created with", name)
 	}
-	path := field.NewPath("ingress")
-	spec, err := args.Resolve(name, path)
-	if err != nil {
+	if err := cluster.CheckHost("ingress", name, host); err != nil {
 		return nil, err
 	}
-	release := spec.release(path)
+	annotations := maps.Clone(backend.LoadBalancerAnnotations(platform.LoadBalancerSpec{
+		Public:  spec.Public,
+		Network: host.ClusterSpec().Network,
+	}))
+	release := spec.release(r.path, r.labels, annotations)
+	// Raw values over the backend's annotations, which Resolve cannot know,
+	// are refused before anything is registered.
+	if _, err := release.FinalValues(); err != nil {
+		return nil, err
+	}
 
 	c := &Ingress{Spec: spec}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
@@ -170,8 +180,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			"migrate to the Traefik controller (docs/components/ingress.md)", name), &pulumi.LogArgs{Resource: c})
 	}
 
-	inCluster := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(spec.Cluster.Provider)}
-	installed, err := helm.Install(ctx, platform.ChildName(name, "ingress"), release, inCluster...)
+	provider := host.KubernetesProvider()
+	installed, err := helm.Install(ctx, platform.ChildName(name, "ingress"), release, pulumi.Parent(c), pulumi.Provider(provider))
 	if err != nil {
 		return nil, fmt.Errorf("ingress %q: %w", name, err)
 	}
@@ -192,7 +202,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.GatewayClassName = after(spec.Gateway.ClassName)
 	c.GatewayName = after(gatewayName)
 
-	c.Address, err = readAddress(ctx, name, spec, installed.Release, c)
+	c.Address, err = readAddress(ctx, name, spec, installed.Release, c, provider)
 	if err != nil {
 		return nil, fmt.Errorf("ingress %q: %w", name, err)
 	}
@@ -212,14 +222,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // The Service's ID comes from the release's status, so that in a preview
 // before the first deployment (no Service yet) the read is skipped and the
 // address is unknown instead of failing.
-func readAddress(ctx *pulumi.Context, name string, spec Args, release *helm.ReleaseResource, parent pulumi.Resource) (pulumi.StringOutput, error) {
+func readAddress(ctx *pulumi.Context, name string, spec Args, release *helm.ReleaseResource, parent pulumi.Resource, provider pulumi.ProviderResource) (pulumi.StringOutput, error) {
 	svcName := spec.serviceName()
 	id := release.Status.ApplyT(func(status map[string]any) pulumi.ID {
 		ns, _ := status["namespace"].(string)
 		return pulumi.ID(ns + "/" + svcName)
 	}).(pulumi.IDOutput)
 	svc, err := corev1.GetService(ctx, platform.ChildName(name, "controller-service"), id, nil,
-		pulumi.Provider(spec.Cluster.Provider), pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{release}))
+		pulumi.Provider(provider), pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{release}))
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -238,33 +248,24 @@ func readAddress(ctx *pulumi.Context, name string, spec Args, release *helm.Rele
 	}).(pulumi.StringOutput), nil
 }
 
-// Resolve validates args, applies the defaults and returns the completed
-// copy New installs. Problems are reported under path, all at once,
-// including raw values that collide with typed ones.
-func (a *Args) Resolve(name string, path field.Path) (Args, error) {
+// Resolve validates a against t and the resolved cluster the controller
+// runs in, applies the defaults and returns what New installs. Problems are
+// reported under path, all at once, including raw values that collide with
+// typed ones. It is pure: it asks no backend and registers nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend the cluster was created with, e.g. aks.New(...) or gke.New(...)"))
-	}
-	switch {
-	case a.Cluster == nil:
-		errs.Add(field.Required(path.Child("cluster"), "pass the *cluster.Cluster to install the controller into"))
-	case a.Cluster.Provider == nil:
-		errs.Addf(path.Child("cluster"), nil, "has no Kubernetes provider; pass the *cluster.Cluster that cluster.New returned")
-	}
-	if err := errs.Err(); err != nil {
-		return Args{}, err
-	}
 	full := a.withDefaults()
-	errs = append(errs, full.validate(path)...)
+	errs = append(errs, full.validate(path, t, c)...)
+	labels := platform.Tags(nil).Merge(c.Tags, full.Tags, map[string]string{managedByKey: managedByValue})
 	if slices.Contains(Controllers, full.Controller) {
 		// Raw values that collide with typed ones, for the chart in use.
-		_, err := full.release(path).FinalValues()
+		// The load balancer's annotations are the backend's, added by New.
+		_, err := full.release(path, labels, map[string]pulumi.StringInput{}).FinalValues()
 		errs.Extend(path.Child("values"), err)
 	}
 	if err := errs.Err(); err != nil {
-		return Args{}, err
+		return Resolved{}, err
 	}
-	return full, nil
+	return Resolved{spec: full, name: name, path: path, labels: labels}, nil
 }

@@ -42,37 +42,57 @@ func (o *outputs) set(dst *string) func(string) string {
 	}
 }
 
-// setup is the network the cluster lives in; nil is the default layout.
+// setup is the network the cluster lives in (nil subnets: the default
+// layout) and the target everything is resolved against (unset: the fake
+// cloud, not production).
 type setup struct {
 	subnets []network.Subnet
+	target  platform.Target
 }
 
-// render creates a network, a cluster and an ingress named "edge" on the
-// fake backend. It returns whatever was registered, also when the ingress
-// fails, so that tests can check that nothing was.
+// render resolves a network, a cluster and an ingress named "edge" against
+// the setup's target and creates them on the fake backend. It returns
+// whatever was registered, also when the ingress fails, so that tests can
+// check that nothing was.
 func render(t *testing.T, s setup, mutate func(a *ingress.Args)) (*platformtest.Snapshot, *outputs, error) {
 	t.Helper()
 	out := &outputs{}
+	target := s.target
+	if target.Cloud.Cloud == "" {
+		target = platform.Target{Cloud: fake.Facts}
+	}
 	m := mockcloud.New("test")
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		backend, err := fake.New(ctx, "fake")
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "net", &network.Args{Backend: backend, AddressSpace: "10.20.0.0/16", Subnets: s.subnets,
-			Tags: map[string]string{"environment": "test", "cost-center": "cc-1"}})
+		nr, err := network.Args{AddressSpace: "10.20.0.0/16", Subnets: s.subnets,
+			Tags: map[string]string{"environment": "test", "cost-center": "cc-1"}}.Resolve("net", field.NewPath("network"), target)
 		if err != nil {
 			return err
 		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: backend, Network: net, UserPools: []cluster.NodePool{{Name: "apps"}}})
+		net, err := network.New(ctx, nr, backend)
 		if err != nil {
 			return err
 		}
-		args := ingress.Args{Backend: backend, Cluster: c}
+		cr, err := cluster.Args{UserPools: []cluster.NodePool{{Name: "apps"}}}.Resolve("prod", field.NewPath("cluster"), target, nr.Spec())
+		if err != nil {
+			return err
+		}
+		c, err := cluster.New(ctx, cr, backend, net)
+		if err != nil {
+			return err
+		}
+		var args ingress.Args
 		if mutate != nil {
 			mutate(&args)
 		}
-		ing, err := ingress.New(ctx, "edge", &args)
+		r, err := args.Resolve("edge", field.NewPath("ingress"), target, cr.Spec())
+		if err != nil {
+			return err
+		}
+		ing, err := ingress.New(ctx, r, backend, c)
 		if err != nil {
 			return err
 		}
@@ -436,12 +456,10 @@ func TestValidation(t *testing.T) {
 			want:   []string{`ingress.gateway.className "traefik": set while gateway.disabled is true; remove one of them`},
 		},
 		{
-			name: "one replica in production",
-			mutate: func(a *ingress.Args) {
-				a.Production = true
-				a.Replicas = 1
-			},
-			want: []string{`ingress.replicas 1: a production ingress runs at least 2 replicas so that losing a node or a zone keeps it serving; leave it unset or raise it`},
+			name:   "one replica in production",
+			setup:  setup{target: platform.Target{Cloud: fake.Facts, Production: true}},
+			mutate: func(a *ingress.Args) { a.Replicas = 1 },
+			want:   []string{`ingress.replicas 1: a production ingress runs at least 2 replicas so that losing a node or a zone keeps it serving; leave it unset or raise it`},
 		},
 		{
 			name:   "negative replicas",
@@ -489,10 +507,22 @@ func TestValidation(t *testing.T) {
 		{
 			name: "raw value over a typed one",
 			mutate: func(a *ingress.Args) {
-				a.Values = map[string]any{"deployment": map[string]any{"replicas": 5}, "service": map[string]any{"annotations": map[string]any{"plinth.dev/subnet": "other"}}}
+				a.Values = map[string]any{"deployment": map[string]any{"replicas": 5}, "ingressClass": map[string]any{"name": "other"}}
 			},
 			want: []string{
 				`ingress.values["deployment"]["replicas"] "5": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+				`ingress.values["ingressClass"]["name"] "other": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
+			},
+		},
+		{
+			// The load balancer's annotations are the backend's: Resolve
+			// cannot know them, New refuses a raw value over one before
+			// registering anything.
+			name: "raw value over one of the backend's annotations",
+			mutate: func(a *ingress.Args) {
+				a.Values = map[string]any{"service": map[string]any{"annotations": map[string]any{"plinth.dev/subnet": "other", "example.com/x": "y"}}}
+			},
+			want: []string{
 				`ingress.values["service"]["annotations"]["plinth.dev/subnet"] "other": Plinth sets this value from a typed field, and typed fields win; set the typed field instead of the raw value`,
 			},
 		},
@@ -530,27 +560,135 @@ func assertNothingRegistered(t *testing.T, snap *platformtest.Snapshot) {
 	}
 }
 
-func TestMissingBackendAndCluster(t *testing.T) {
-	_, err := (&ingress.Args{}).Resolve("edge", field.NewPath("ingress"))
-	want := "ingress.backend: required: pass the cloud backend the cluster was created with, e.g. aks.New(...) or gke.New(...)\n" +
-		"ingress.cluster: required: pass the *cluster.Cluster to install the controller into"
+// New refuses, before registering anything, a value Resolve did not make,
+// a missing backend and a missing or unmade cluster: plain errors, not
+// field errors.
+func TestNewNeedsResolvedArgsABackendAndACluster(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		unresolved bool
+		noBackend  bool
+		host       func(c *cluster.Cluster) cluster.Host
+		want       string
+	}{
+		{name: "not resolved", unresolved: true,
+			want: `ingress: not resolved; pass what Args.Resolve returns`},
+		{name: "no backend", noBackend: true,
+			want: `ingress "edge": no backend; pass the backend the cluster was created with`},
+		{name: "no cluster", host: func(*cluster.Cluster) cluster.Host { return nil },
+			want: `ingress "edge": no cluster; pass the *cluster.Cluster that cluster.New returned`},
+		{name: "nil cluster", host: func(*cluster.Cluster) cluster.Host { return (*cluster.Cluster)(nil) },
+			want: `ingress "edge": no cluster; pass the *cluster.Cluster that cluster.New returned`},
+		{name: "cluster cluster.New did not make", host: func(*cluster.Cluster) cluster.Host { return &cluster.Cluster{} },
+			want: `ingress "edge": no cluster; pass the *cluster.Cluster that cluster.New returned`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			m := mockcloud.New("test")
+			rerr := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				backend, ferr := fake.New(ctx, "fake")
+				if ferr != nil {
+					return ferr
+				}
+				nr, ferr := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), onFake)
+				if ferr != nil {
+					return ferr
+				}
+				net, ferr := network.New(ctx, nr, backend)
+				if ferr != nil {
+					return ferr
+				}
+				cr, ferr := cluster.Args{}.Resolve("prod", field.NewPath("cluster"), onFake, nr.Spec())
+				if ferr != nil {
+					return ferr
+				}
+				c, ferr := cluster.New(ctx, cr, backend, net)
+				if ferr != nil {
+					return ferr
+				}
+				r, ferr := ingress.Args{}.Resolve("edge", field.NewPath("ingress"), onFake, cr.Spec())
+				if ferr != nil {
+					return ferr
+				}
+				if tc.unresolved {
+					r = ingress.Resolved{}
+				}
+				var lb platform.LoadBalancerBackend = backend
+				if tc.noBackend {
+					lb = nil
+				}
+				var host cluster.Host = c
+				if tc.host != nil {
+					host = tc.host(c)
+				}
+				_, err = ingress.New(ctx, r, lb, host)
+				return nil
+			}, pulumi.WithMocks(mockcloud.Project, "test", m))
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+			var list *field.ErrorList
+			if errors.As(err, &list) {
+				t.Error("the error is a *field.ErrorList; want a plain error")
+			}
+			assertNothingRegistered(t, m.Snapshot())
+		})
+	}
+
+	// The name is checked with the settings, by Resolve.
+	_, err := ingress.Args{Public: true}.Resolve("Edge", field.NewPath("ingress"), onFake, platform.ClusterSpec{})
+	want := `ingress.name "Edge": use lowercase letters, digits and '-', starting with a letter and not ending with '-'`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
-
-	_, err = (&ingress.Args{Backend: &fake.Backend{}, Cluster: &cluster.Cluster{}}).Resolve("Edge", field.NewPath("ingress"))
-	want = "ingress.name \"Edge\": use lowercase letters, digits and '-', starting with a letter and not ending with '-'\n" +
-		"ingress.cluster: has no Kubernetes provider; pass the *cluster.Cluster that cluster.New returned"
-	if err == nil || err.Error() != want {
-		t.Errorf("error:\n%v\nwant:\n%s", err, want)
-	}
-
-	snap, _, err := render(t, setup{}, func(a *ingress.Args) { a.Backend = nil })
-	if err == nil || !strings.Contains(err.Error(), "ingress.backend: required") {
-		t.Fatalf("error = %v", err)
-	}
-	assertNothingRegistered(t, snap)
 }
+
+// Resolve completes the settings per controller, without a backend or a
+// program; a production target accepts the defaults.
+func TestResolveCompletesTheSettings(t *testing.T) {
+	c, err := resolvedCluster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args ingress.Args
+		want ingress.Args
+	}{
+		{ingress.Args{}, ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik",
+			Gateway: ingress.Gateway{ClassName: "traefik"}, Replicas: 2, Namespace: "ingress"}},
+		{ingress.Args{Controller: ingress.ControllerIngressNginx, Replicas: 3, Namespace: "edge"},
+			ingress.Args{Controller: ingress.ControllerIngressNginx, IngressClassName: "nginx", Replicas: 3, Namespace: "edge"}},
+		{ingress.Args{Gateway: ingress.Gateway{Disabled: true}, Public: true},
+			ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik", Public: true,
+				Gateway: ingress.Gateway{Disabled: true}, Replicas: 2, Namespace: "ingress"}},
+	} {
+		r, err := tc.args.Resolve("edge", field.NewPath("ingress"), platform.Target{Cloud: fake.Facts, Production: true}, c)
+		if err != nil {
+			t.Errorf("%+v: %v", tc.args, err)
+			continue
+		}
+		if !reflect.DeepEqual(r.Spec(), tc.want) {
+			t.Errorf("Resolve(%+v).Spec() = %+v\nwant %+v", tc.args, r.Spec(), tc.want)
+		}
+	}
+}
+
+// resolvedCluster resolves a cluster in the default network on the fake
+// cloud, as an environment does before creating anything.
+func resolvedCluster() (platform.ClusterSpec, error) {
+	nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), onFake)
+	if err != nil {
+		return platform.ClusterSpec{}, err
+	}
+	cr, err := cluster.Args{}.Resolve("prod", field.NewPath("cluster"), onFake, nr.Spec())
+	return cr.Spec(), err
+}
+
+// onFake is the fake cloud's target, outside production.
+var onFake = platform.Target{Cloud: fake.Facts}
 
 func TestAddress(t *testing.T) {
 	for _, tc := range []struct {

@@ -37,7 +37,7 @@ const managedByKey, managedByValue = "managed-by", "plinth"
 
 // validate checks a copy of Args with defaults applied and returns every
 // problem, in field order.
-func (a Args) validate(path field.Path) field.List {
+func (a Args) validate(path field.Path, t platform.Target, c platform.ClusterSpec) field.List {
 	var errs field.List
 
 	known := slices.Contains(Controllers, a.Controller)
@@ -45,7 +45,7 @@ func (a Args) validate(path field.Path) field.List {
 		errs.Addf(path.Child("controller"), string(a.Controller), "use %q (ingress.ControllerTraefik) or, only to migrate, %q", ControllerTraefik, ControllerIngressNginx)
 	}
 	if !a.Public {
-		if _, ok := a.Cluster.Spec.Network.Spec.Subnet(platform.SubnetIngress); !ok {
+		if _, ok := c.Network.Spec.Subnet(platform.SubnetIngress); !ok {
 			errs.Addf(path.Child("public"), false, "an internal load balancer takes its address from the network's %q subnet, and the cluster's network has none; add a subnet with that role to the network, or set public", platform.SubnetIngress)
 		}
 	}
@@ -61,7 +61,7 @@ func (a Args) validate(path field.Path) field.List {
 	switch {
 	case a.Replicas < 1:
 		errs.Addf(path.Child("replicas"), a.Replicas, "must be at least 1; leave it unset for %d", DefaultReplicas)
-	case a.Production && a.Replicas < productionReplicas:
+	case t.Production && a.Replicas < productionReplicas:
 		errs.Addf(path.Child("replicas"), a.Replicas, "a production ingress runs at least %d replicas so that losing a node or a zone keeps it serving; leave it unset or raise it", productionReplicas)
 	}
 

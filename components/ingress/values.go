@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/internal/helm"
-	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
@@ -175,12 +174,6 @@ type ingressNginxService struct {
 // gatewayClassLabel marks the GatewayClass a Traefik controller serves.
 const gatewayClassLabel = "plinth.dev/gateway-class"
 
-// labels are the cluster's tags with Tags over them and managed-by: on the
-// namespace and, through commonLabels, on every object the chart creates.
-func (a Args) labels() map[string]string {
-	return platform.Tags(nil).Merge(a.Cluster.Spec.Tags, a.Tags, map[string]string{managedByKey: managedByValue})
-}
-
 // podLabels are the labels the chart puts on the controller's pods (its
 // selector labels) for the release name the component uses.
 func (a Args) podLabels() map[string]string {
@@ -212,39 +205,34 @@ func (a Args) serviceName() string {
 	return traefikRelease
 }
 
+// release returns the Helm release for resolved args.
+// labels are the cluster's tags with Tags over them and managed-by: on the
+// namespace and, through commonLabels, on every object the chart creates.
 // annotations are the load-balancer annotations of the controller's
 // Service, as the backend gives them.
-func (a Args) annotations() map[string]pulumi.StringInput {
-	return maps.Clone(a.Backend.LoadBalancerAnnotations(platform.LoadBalancerSpec{
-		Public:  a.Public,
-		Network: a.Cluster.Spec.Network,
-	}))
-}
-
-// release returns the Helm release for resolved args.
-func (a Args) release(path field.Path) helm.Release {
+func (a Args) release(path field.Path, labels map[string]string, annotations map[string]pulumi.StringInput) helm.Release {
 	r := helm.Release{
 		Namespace:   a.Namespace,
 		PodSecurity: helm.Restricted,
 		Raw:         a.Values,
 		RawPath:     path.Child("values"),
-		Labels:      a.labels(),
+		Labels:      labels,
 	}
 	pods := a.podLabels()
 	switch a.Controller {
 	case ControllerIngressNginx:
 		r.Chart, r.Name = helm.IngressNginx, ingressNginxRelease
-		r.Values = a.ingressNginxValues(pods)
+		r.Values = a.ingressNginxValues(pods, labels, annotations)
 	default:
 		r.Chart, r.Name = helm.Traefik, traefikRelease
-		r.Values = a.traefikValues(pods)
+		r.Values = a.traefikValues(pods, labels, annotations)
 	}
 	return r
 }
 
-func (a Args) traefikValues(pods map[string]string) traefikValues {
+func (a Args) traefikValues(pods, labels map[string]string, annotations map[string]pulumi.StringInput) traefikValues {
 	v := traefikValues{
-		CommonLabels:              a.labels(),
+		CommonLabels:              labels,
 		Deployment:                traefikDeployment{Replicas: a.Replicas},
 		PodDisruptionBudget:       helm.PodDisruptionBudget{Enabled: true, MaxUnavailable: 1},
 		IngressClass:              traefikClass{Enabled: true, IsDefaultClass: !a.NotDefaultClass, Name: a.IngressClassName},
@@ -264,24 +252,24 @@ func (a Args) traefikValues(pods map[string]string) traefikValues {
 		v.Gateway.Listeners.Web.NamespacePolicy = ns
 	}
 	v.Metrics.Prometheus.EntryPoint = "metrics"
-	v.Service.Annotations = a.annotations()
+	v.Service.Annotations = annotations
 	v.Service.Spec.ExternalTrafficPolicy = externalTrafficPolicy
 	v.PodSecurityContext.SeccompProfile.Type = "RuntimeDefault"
 	return v
 }
 
-func (a Args) ingressNginxValues(pods map[string]string) ingressNginxValues {
+func (a Args) ingressNginxValues(pods, labels map[string]string, annotations map[string]pulumi.StringInput) ingressNginxValues {
 	c := ingressNginxController{
 		ReplicaCount:         a.Replicas,
 		MaxUnavailable:       1,
 		IngressClass:         a.IngressClassName,
 		IngressClassResource: ingressNginxClass{Enabled: true, Default: !a.NotDefaultClass, Name: a.IngressClassName},
-		Service:              ingressNginxService{Annotations: a.annotations(), ExternalTrafficPolicy: externalTrafficPolicy},
+		Service:              ingressNginxService{Annotations: annotations, ExternalTrafficPolicy: externalTrafficPolicy},
 		TopologySpread:       helm.ZoneSpread(pods),
 		Affinity:             helm.NodeAntiAffinity(pods),
 		Tolerations:          []helm.Toleration{helm.SystemPoolToleration},
 	}
 	c.AdmissionWebhooks.Patch.Tolerations = []helm.Toleration{helm.SystemPoolToleration}
 	c.Metrics.Enabled = true
-	return ingressNginxValues{CommonLabels: a.labels(), Controller: c}
+	return ingressNginxValues{CommonLabels: labels, Controller: c}
 }

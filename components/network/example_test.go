@@ -6,13 +6,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// A network needs a backend and an address space; subnets, pod and service
-// ranges, NAT and flow logs default from there.
+// A network needs an address space; subnets, pod and service ranges, NAT
+// and flow logs default from there. It is made in two steps: Resolve checks
+// the settings against the target (the backend's cloud and region) and
+// completes them, then New creates what was resolved through the backend.
 func ExampleNew() {
 	_, err := platformtest.Render("dev", func(ctx *pulumi.Context) error {
 		// In a real program: aks.New(ctx, "dev", aks.Config{...}) or
@@ -21,10 +25,15 @@ func ExampleNew() {
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "dev", &network.Args{
-			Backend:      backend,
-			AddressSpace: "10.20.0.0/16",
-		})
+		target, err := platform.TargetOf(backend, false)
+		if err != nil {
+			return err
+		}
+		r, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("dev", field.NewPath("network"), target)
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, r, backend)
 		if err != nil {
 			return err
 		}
@@ -44,11 +53,11 @@ func ExampleNew() {
 	// pods 100.64.0.0/14 services 100.68.0.0/16
 }
 
-// Resolve reports every problem at once, field path first, before anything
-// is registered.
+// Resolve needs no backend and no Pulumi program: it checks the settings
+// against plain data (here Azure's facts) and reports every problem at
+// once, field path first, before anything is registered.
 func ExampleArgs_Resolve() {
 	args := network.Args{
-		Backend:      &fake.Backend{},
 		AddressSpace: "10.20.0.0/16",
 		Subnets: []network.Subnet{
 			{Role: "nodes", CIDR: "10.20.0.0/18"},
@@ -56,7 +65,7 @@ func ExampleArgs_Resolve() {
 		},
 		NAT: network.NAT{IPCount: 20},
 	}
-	_, err := args.Resolve("prod", field.NewPath("network"))
+	_, err := args.Resolve("prod", field.NewPath("network"), platform.Target{Cloud: aksfacts.Facts, Region: "westeurope", Production: true, Lock: true})
 	fmt.Println(err)
 	// Output:
 	// network.subnets[1].cidr "10.20.32.0/21": overlaps network.subnets[0].cidr "10.20.0.0/18"; ranges must not share addresses

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -13,13 +14,10 @@ import (
 // child's URN: changing it would replace the whole network.
 const TypeToken = "plinth:components:Network"
 
-// Args configures a Network. Backend and AddressSpace are required; every
-// other field has a default, documented on the field.
+// Args are a Network's settings: plain data, the same in Go and YAML.
+// AddressSpace is required; every other field has a default, documented on
+// the field.
 type Args struct {
-	// Backend creates the cloud resources: aks.New(...) or gke.New(...), or
-	// fake.New() in tests. Required.
-	Backend platform.NetworkBackend `yaml:"-"`
-
 	// AddressSpace is the network's primary IPv4 range, e.g. "10.20.0.0/16",
 	// /8 to /24. Plan it: it must not overlap networks this one will be
 	// peered or connected with. Required.
@@ -48,13 +46,6 @@ type Args struct {
 
 	// FlowLogs configures flow logs. Unset: on, with the defaults below.
 	FlowLogs FlowLogs
-
-	// Locked asks the cloud itself to refuse deleting the network, beyond
-	// pulumi.Protect: a CanNotDelete lock on the Azure resource group the
-	// network and the cluster share (see platform.NetworkSpec.Locked).
-	// Lift it in the stack, never by hand, before removing the network, the
-	// cluster or a node pool. Unset: not locked; production stacks lock.
-	Locked bool
 
 	// Tags go on every cloud resource that accepts tags (Azure) or labels
 	// (GCP). Keys and values follow GCP label rules on both clouds.
@@ -114,21 +105,44 @@ type Network struct {
 	PodRangeName, ServiceRangeName string
 }
 
-// New validates args and creates the network through args.Backend. On invalid
-// args it returns every problem (a *field.ErrorList) and registers nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Network, error) {
-	if args == nil {
-		args = &Args{}
+// Resolved is a network's settings, validated and completed against its
+// target: what New creates. Only Args.Resolve makes one.
+type Resolved struct{ spec platform.NetworkSpec }
+
+// Spec returns the spec the backend receives.
+func (r Resolved) Spec() platform.NetworkSpec { return r.spec }
+
+// Resolve validates a against t, applies the defaults and returns what New
+// creates: with t.Lock, the cloud's own deletion lock (see
+// platform.NetworkSpec.Locked). Problems are reported under path (for
+// example "network" or "environments[0].network"), all at once. It is
+// pure: it asks no backend and registers nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target) (Resolved, error) {
+	var errs field.List
+	errs.Add(platform.ValidateName(path.Child("name"), name))
+	full := a.withDefaults()
+	errs = append(errs, full.validate(path)...)
+	if err := errs.Err(); err != nil {
+		return Resolved{}, err
 	}
-	spec, err := args.Resolve(name, field.NewPath("network"))
-	if err != nil {
-		return nil, err
+	return Resolved{full.spec(name, t.Lock)}, nil
+}
+
+// New creates the network r describes through backend, as a component
+// named after it.
+func New(ctx *pulumi.Context, r Resolved, backend platform.NetworkBackend, opts ...pulumi.ResourceOption) (*Network, error) {
+	name := r.spec.Name
+	switch {
+	case name == "":
+		return nil, errors.New("network: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("network %q: no backend; pass aks.New(...), gke.New(...) or fake.New(...)", name)
 	}
-	n := &Network{Spec: spec}
+	n := &Network{Spec: r.spec}
 	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
 		return nil, err
 	}
-	out, err := args.Backend.NewNetwork(ctx, spec, pulumi.Parent(n))
+	out, err := backend.NewNetwork(ctx, r.spec, pulumi.Parent(n))
 	if err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
@@ -151,24 +165,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return n, err
 }
 
-// Resolve validates args, applies the defaults and returns the spec the
-// backend receives. Problems are reported under path (for example
-// "network" or "environments[0].network"), all at once.
-func (a *Args) Resolve(name string, path field.Path) (platform.NetworkSpec, error) {
-	var errs field.List
-	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the cloud backend, e.g. aks.New(...) or gke.New(...)"))
-	}
-	full := a.withDefaults()
-	errs = append(errs, full.validate(path)...)
-	if err := errs.Err(); err != nil {
-		return platform.NetworkSpec{}, err
-	}
-	return full.spec(name), nil
-}
-
-func (a Args) spec(name string) platform.NetworkSpec {
+func (a Args) spec(name string, locked bool) platform.NetworkSpec {
 	s := platform.NetworkSpec{
 		Name:         name,
 		AddressSpace: a.AddressSpace,
@@ -185,7 +182,7 @@ func (a Args) spec(name string) platform.NetworkSpec {
 			RetentionDays: a.FlowLogs.RetentionDays,
 			SampleRate:    a.FlowLogs.SampleRate,
 		},
-		Locked: a.Locked,
+		Locked: locked,
 		Tags:   platform.Tags(nil).Merge(a.Tags),
 	}
 	for _, sn := range a.Subnets {

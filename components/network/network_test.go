@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,14 +10,18 @@ import (
 
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
-// render creates one network on the fake backend and returns the snapshot
-// and the spec the backend received.
-func render(t *testing.T, name string, args network.Args) (*platformtest.Snapshot, []platform.NetworkSpec, error) {
+// render resolves args against target and creates one network on the
+// fake backend; it returns the snapshot and the specs the backend received.
+// It resolves inside the program, so that a test of invalid args also sees
+// that nothing was registered.
+func render(t *testing.T, name string, args network.Args, target platform.Target) (*platformtest.Snapshot, []platform.NetworkSpec, error) {
 	t.Helper()
 	var backend *fake.Backend
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
@@ -24,8 +29,11 @@ func render(t *testing.T, name string, args network.Args) (*platformtest.Snapsho
 		if backend, err = fake.New(ctx, "fake"); err != nil {
 			return err
 		}
-		args.Backend = backend
-		_, err = network.New(ctx, name, &args)
+		r, err := args.Resolve(name, field.NewPath("network"), target)
+		if err != nil {
+			return err
+		}
+		_, err = network.New(ctx, r, backend)
 		return err
 	})
 	if backend == nil {
@@ -34,8 +42,11 @@ func render(t *testing.T, name string, args network.Args) (*platformtest.Snapsho
 	return snap, backend.Networks(), err
 }
 
+// onFake is the fake cloud's target: not production, not locked.
+var onFake = platform.Target{Cloud: fake.Facts}
+
 func TestDefaultsReachTheBackend(t *testing.T) {
-	_, specs, err := render(t, "dev", network.Args{AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "dev"}})
+	_, specs, err := render(t, "dev", network.Args{AddressSpace: "10.20.0.0/16", Tags: map[string]string{"environment": "dev"}}, onFake)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +69,7 @@ func TestDefaultsReachTheBackend(t *testing.T) {
 		Tags:        platform.Tags{"environment": "dev"},
 	}
 	if got.Name != want.Name || got.AddressSpace != want.AddressSpace || got.PodCIDR != want.PodCIDR ||
-		got.ServiceCIDR != want.ServiceCIDR || got.NAT != want.NAT || got.FlowLogs != want.FlowLogs ||
+		got.ServiceCIDR != want.ServiceCIDR || got.NAT != want.NAT || got.FlowLogs != want.FlowLogs || got.Locked ||
 		len(got.Tags) != 1 || got.Tags["environment"] != "dev" {
 		t.Errorf("spec = %+v\nwant %+v", got, want)
 	}
@@ -81,9 +92,9 @@ func TestUserValuesAreKept(t *testing.T) {
 		MaxNodes:     200,
 		NAT:          network.NAT{IPCount: 3, IdleTimeoutMinutes: 10},
 		FlowLogs:     network.FlowLogs{Disabled: true},
-		Locked:       true,
 	}
-	_, specs, err := render(t, "edge", args)
+	// The target's Lock asks for the cloud's deletion lock.
+	_, specs, err := render(t, "edge", args, platform.Target{Cloud: fake.Facts, Lock: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +106,7 @@ func TestUserValuesAreKept(t *testing.T) {
 }
 
 func TestComponentAndChildren(t *testing.T) {
-	snap, _, err := render(t, "prod", network.Args{AddressSpace: "10.40.0.0/16", Tags: map[string]string{"environment": "prod"}})
+	snap, _, err := render(t, "prod", network.Args{AddressSpace: "10.40.0.0/16", Tags: map[string]string{"environment": "prod"}}, onFake)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +286,7 @@ func TestValidation(t *testing.T) {
 			if name == "" {
 				name = "core"
 			}
-			snap, specs, err := render(t, name, args)
+			snap, specs, err := render(t, name, args, onFake)
 			if err == nil {
 				t.Fatalf("want an error, got none")
 			}
@@ -301,13 +312,83 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-func TestMissingBackend(t *testing.T) {
-	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		_, err := network.New(ctx, "core", &network.Args{AddressSpace: "10.20.0.0/16"})
-		return err
-	})
-	if err == nil || !strings.Contains(err.Error(), `network.backend: required: pass the cloud backend, e.g. aks.New(...) or gke.New(...)`) {
-		t.Errorf("error = %v", err)
+// New refuses, before registering anything, a value Resolve did not make
+// and a missing backend: plain errors, not field errors.
+func TestNewNeedsResolvedArgsAndABackend(t *testing.T) {
+	r, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("core", field.NewPath("network"), onFake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		r       network.Resolved
+		backend bool
+		want    string
+	}{
+		{"not resolved", network.Resolved{}, true, `network: not resolved; pass what Args.Resolve returns`},
+		{"no backend", r, false, `network "core": no backend; pass aks.New(...), gke.New(...) or fake.New(...)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b *fake.Backend
+			var err error
+			snap, rerr := platformtest.Render("test", func(ctx *pulumi.Context) error {
+				var backend platform.NetworkBackend
+				if tc.backend {
+					var ferr error
+					if b, ferr = fake.New(ctx, "fake"); ferr != nil {
+						return ferr
+					}
+					backend = b
+				}
+				_, err = network.New(ctx, tc.r, backend)
+				return nil
+			})
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("error = %v\nwant %s", err, tc.want)
+			}
+			var list *field.ErrorList
+			if errors.As(err, &list) {
+				t.Errorf("error is a *field.ErrorList; want a plain error")
+			}
+			if b != nil && len(b.Networks()) != 0 {
+				t.Errorf("backend was called with %d specs", len(b.Networks()))
+			}
+			if snap != nil && snap.Find(network.TypeToken, "core") != nil {
+				t.Error("the component was registered")
+			}
+		})
+	}
+}
+
+// Resolve is pure and returns exactly what New hands the backend, whatever
+// the cloud: the network's rules are the same on every cloud.
+func TestResolveIsWhatTheBackendGets(t *testing.T) {
+	args := network.Args{AddressSpace: "10.20.0.0/16", NAT: network.NAT{IPCount: 2}, Tags: map[string]string{"team": "platform"}}
+	r, err := args.Resolve("core", field.NewPath("network"), platform.Target{Cloud: fake.Facts, Lock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, specs, err := render(t, "core", args, platform.Target{Cloud: fake.Facts, Lock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 1 || !reflect.DeepEqual(specs[0], r.Spec()) {
+		t.Errorf("backend got %+v\nResolve returned %+v", specs, r.Spec())
+	}
+	if s := r.Spec(); s.Name != "core" || s.NAT.IPCount != 2 || !s.Locked || s.Tags["team"] != "platform" {
+		t.Errorf("resolved spec = %+v", s)
+	}
+	for _, cloud := range []platform.CloudFacts{aksfacts.Facts, gkefacts.Facts} {
+		on, err := args.Resolve("core", field.NewPath("network"), platform.Target{Cloud: cloud, Region: "europe-west1", Lock: true})
+		if err != nil {
+			t.Fatalf("%s: %v", cloud.Name, err)
+		}
+		if !reflect.DeepEqual(on.Spec(), r.Spec()) {
+			t.Errorf("on %s: spec = %+v\nwant %+v", cloud.Name, on.Spec(), r.Spec())
+		}
 	}
 }
 

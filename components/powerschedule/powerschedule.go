@@ -1,8 +1,8 @@
 package powerschedule
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
@@ -33,18 +33,10 @@ const (
 // DefaultDays are the days the cluster runs: Monday to Friday.
 var DefaultDays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
 
-// Args configures a PowerSchedule. Backend and Cluster are required; every
-// other field has a default.
+// Args are a PowerSchedule's settings: plain data, the same in Go and
+// YAML. Every field has a default. A production target never gets a
+// schedule: Resolve refuses it.
 type Args struct {
-	// Backend creates the schedules: the same backend the cluster was
-	// created with. Required.
-	Backend platform.PowerScheduleBackend `yaml:"-"`
-	// Cluster is the cluster to stop and start. Required.
-	Cluster *cluster.Cluster `yaml:"-"`
-	// Production marks a production environment, which never gets a
-	// schedule: New refuses it.
-	Production bool `yaml:"-"`
-
 	// Days are the English names of the weekdays the cluster runs
 	// ("Monday" ... "Sunday"). Unset: DefaultDays.
 	Days []string
@@ -74,22 +66,34 @@ type PowerSchedule struct {
 	PrincipalID pulumi.StringOutput `pulumi:"principalId"`
 }
 
-// New validates args and creates the schedules through args.Backend. On
-// invalid args, or a production cluster, it returns every problem (a
-// *field.ErrorList) and registers nothing.
-func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*PowerSchedule, error) {
-	if args == nil {
-		args = &Args{}
+// Resolved is a power schedule, validated and completed against its target
+// and cluster: what New creates. Only Args.Resolve makes one.
+type Resolved struct{ spec platform.PowerScheduleSpec }
+
+// Spec returns the spec the backend receives, without the cluster's
+// outputs (New adds them).
+func (r Resolved) Spec() platform.PowerScheduleSpec { return r.spec }
+
+// New creates the schedules r describes through backend, for host (the
+// cluster r was resolved against).
+func New(ctx *pulumi.Context, r Resolved, backend platform.PowerScheduleBackend, host cluster.Host, opts ...pulumi.ResourceOption) (*PowerSchedule, error) {
+	name := r.spec.Name
+	switch {
+	case name == "":
+		return nil, errors.New("powerSchedule: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("powerSchedule %q: no backend; pass the backend the cluster was created with", name)
 	}
-	spec, err := args.Resolve(name, field.NewPath("powerSchedule"))
-	if err != nil {
+	if err := cluster.CheckHost("powerSchedule", name, host); err != nil {
 		return nil, err
 	}
+	spec := r.spec
+	spec.Outputs = host.ClusterOutputs()
 	ps := &PowerSchedule{Spec: spec}
 	if err := ctx.RegisterComponentResource(TypeToken, name, ps, opts...); err != nil {
 		return nil, err
 	}
-	out, err := args.Backend.NewPowerSchedule(ctx, spec, pulumi.Parent(ps))
+	out, err := backend.NewPowerSchedule(ctx, spec, pulumi.Parent(ps))
 	if err != nil {
 		return nil, fmt.Errorf("powerSchedule %q: %w", name, err)
 	}
@@ -101,22 +105,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	})
 }
 
-// clock is a time of day, "HH:MM".
-var clock = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-
-// Resolve applies the defaults, validates the result and returns the spec
-// the backend receives; path roots the field paths of its errors.
-func (a *Args) Resolve(name string, path field.Path) (platform.PowerScheduleSpec, error) {
+// Resolve validates a against t and the resolved cluster it stops and
+// starts, applies the defaults and returns what New creates; path roots
+// the field paths of its errors. The times follow the rules every backend
+// checks (platform.PowerScheduleSpec.ValidateTimes). It is pure: it asks
+// no backend and registers nothing.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	if a.Backend == nil {
-		errs.Add(field.Required(path.Child("backend"), "pass the backend the cluster was created with"))
-	}
-	if a.Cluster == nil {
-		errs.Add(field.Required(path.Child("cluster"), "pass the *cluster.Cluster to stop and start"))
-	}
-	if a.Production {
-		errs.Addf(path.Child("production"), true, "a production cluster is never stopped on a schedule; remove the schedule from this environment")
+	if t.Production {
+		errs.Addf(path, nil, "a production cluster is never stopped on a schedule; remove the schedule from this environment")
 	}
 	r := a.withDefaults()
 	days := make([]time.Weekday, 0, len(r.Days))
@@ -131,33 +129,23 @@ func (a *Args) Resolve(name string, path field.Path) (platform.PowerScheduleSpec
 			days = append(days, wd)
 		}
 	}
-	for _, t := range []struct{ field, value string }{{"start", r.Start}, {"stop", r.Stop}} {
-		if !clock.MatchString(t.value) {
-			errs.Addf(path.Child(t.field), t.value, "use a 24-hour time of day \"HH:MM\", e.g. \"07:00\"")
-		}
-	}
-	if clock.MatchString(r.Start) && clock.MatchString(r.Stop) && r.Start >= r.Stop {
-		errs.Addf(path.Child("stop"), r.Stop, "must be after start %q on the same day; a cluster that runs overnight is a production cluster, or needs no schedule", r.Start)
-	}
-	if _, err := time.LoadLocation(r.TimeZone); err != nil || r.TimeZone == "Local" {
-		errs.Addf(path.Child("timeZone"), r.TimeZone, "not an IANA time zone; use a name such as \"Europe/Berlin\" or \"UTC\"")
-	}
-	errs = append(errs, platform.Tags(r.Tags).Validate(path.Child("tags"))...)
-	if err := errs.Err(); err != nil {
-		return platform.PowerScheduleSpec{}, err
-	}
 	// Backends get the days in week order, Monday first.
 	slices.SortFunc(days, func(x, y time.Weekday) int { return mondayFirst(x) - mondayFirst(y) })
-	return platform.PowerScheduleSpec{
+	spec := platform.PowerScheduleSpec{
 		Name:     name,
-		Cluster:  a.Cluster.Spec,
-		Outputs:  a.Cluster.Outputs,
+		Cluster:  c,
 		Days:     days,
 		Start:    r.Start,
 		Stop:     r.Stop,
 		TimeZone: r.TimeZone,
-		Tags:     a.Cluster.Spec.Tags.Merge(r.Tags),
-	}, nil
+		Tags:     c.Tags.Merge(r.Tags),
+	}
+	errs = append(errs, spec.ValidateTimes(path)...)
+	errs = append(errs, platform.Tags(r.Tags).Validate(path.Child("tags"))...)
+	if err := errs.Err(); err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{spec}, nil
 }
 
 // withDefaults returns a copy of a with every unset field filled.

@@ -35,10 +35,12 @@ func mayUseCloudSDKs(pkg string) bool {
 		hasPrefix(pkg, "platform/aks", "platform/gke", "stacks", "cmd/", "internal/enginetest", "internal/docstest")
 }
 
-// registries are the backends' resource-type registries: they live under
-// the backends but import no cloud SDK, so that internal/mockcloud,
-// internal/diff and the command line read them for free.
-var registries = []string{"platform/aks/akstypes", "platform/gke/gketypes"}
+// registries are the backends' descriptions of themselves: their
+// resource-type registries and their cloud facts. They live under the
+// backends but import no cloud SDK, so that internal/mockcloud,
+// internal/diff, the command line and environment validation read them
+// for free.
+var registries = []string{"platform/aks/akstypes", "platform/gke/gketypes", "platform/aks/aksfacts", "platform/gke/gkefacts"}
 
 // testsMayUseCloudSDKs are the packages whose tests (not their code) may
 // reach a cloud SDK: they run the reference project through the command

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
@@ -40,6 +41,19 @@ var offlineNow = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
 
 // Name returns platform.CloudAzure.
 func (Cloud) Name() platform.Cloud { return platform.CloudAzure }
+
+// Facts returns Azure's facts (aksfacts.Facts).
+func (Cloud) Facts() platform.CloudFacts { return aksfacts.Facts }
+
+// Region returns the Azure location in config (plinth:azureLocation).
+func (Cloud) Region(config platform.StackConfig) string { return config.Get(ConfigLocation) }
+
+// OfflineRegion returns the location of offline renders.
+func (Cloud) OfflineRegion() string { return offlineLocation }
+
+// Region returns the Azure location the backend deploys to
+// (platform.RegionalBackend).
+func (b *Backend) Region() string { return b.cfg.Location }
 
 // Backend creates the backend of stack at the coordinates in config.
 // An invalid value is an error that names its configuration key.

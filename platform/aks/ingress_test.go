@@ -134,8 +134,7 @@ func TestInternalLoadBalancerSubnetIsWhereTheControlPlaneMayWork(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "prod", &network.Args{
-			Backend:      b,
+		net, err := newNetwork(ctx, b, "prod", network.Args{
 			AddressSpace: "10.20.0.0/16",
 			Tags:         map[string]string{"environment": "prod"},
 		})
@@ -146,7 +145,7 @@ func TestInternalLoadBalancerSubnetIsWhereTheControlPlaneMayWork(t *testing.T) {
 			out.capture("subnet-id/"+string(role), sn.ID)
 			out.capture("subnet-name/"+string(role), sn.Name)
 		}
-		c, err := cluster.New(ctx, "prod", &cluster.Args{Backend: b, Network: net})
+		c, err := newCluster(ctx, b, net, "prod", cluster.Args{})
 		if err != nil {
 			return err
 		}

@@ -165,7 +165,7 @@ func TestPlanPowerScheduleRejects(t *testing.T) {
 			`powerSchedule.start "7:00": use a 24-hour time of day "HH:MM", e.g. "07:00"` + "\n" +
 				`powerSchedule.stop "24:00": use a 24-hour time of day "HH:MM", e.g. "07:00"`},
 		{"stop before start", func(s *platform.PowerScheduleSpec) { s.Start, s.Stop = "19:00", "07:00" },
-			`powerSchedule.stop "07:00": must be after start "19:00" on the same day`},
+			`powerSchedule.stop "07:00": must be after start "19:00" on the same day; a cluster that runs overnight is a production cluster, or needs no schedule`},
 		{"unknown time zone", func(s *platform.PowerScheduleSpec) { s.TimeZone = "Europe/Atlantis" },
 			`powerSchedule.timeZone "Europe/Atlantis": not an IANA time zone; use a name such as "Europe/Berlin" or "UTC"`},
 		{"machine time zone", func(s *platform.PowerScheduleSpec) { s.TimeZone = "Local" },

@@ -32,7 +32,6 @@ const (
 // New inside a Pulumi program.
 type Backend struct {
 	provider pulumi.ProviderResource
-	cloud    platform.Cloud
 
 	mu         sync.Mutex
 	networks   []platform.NetworkSpec
@@ -73,23 +72,11 @@ func New(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*Back
 	if err := ctx.RegisterResource(ProviderType, name, pulumi.Map{}, &p, opts...); err != nil {
 		return nil, err
 	}
-	return &Backend{provider: &p, cloud: platform.CloudFake}, nil
+	return &Backend{provider: &p}, nil
 }
 
-// NewAs is New for a fake that reports cloud from Cloud(), for testing the
-// parts of components that follow the cloud's conventions without a cloud
-// SDK: cert-manager's DNS01 solver for Azure DNS or Cloud DNS, Velero's
-// plugin. Everything it registers is still a plinthfake resource.
-func NewAs(ctx *pulumi.Context, name string, cloud platform.Cloud, opts ...pulumi.ResourceOption) (*Backend, error) {
-	b, err := New(ctx, name, opts...)
-	if err == nil {
-		b.cloud = cloud
-	}
-	return b, err
-}
-
-// Cloud returns platform.CloudFake, or the cloud given to NewAs.
-func (b *Backend) Cloud() platform.Cloud { return b.cloud }
+// Cloud returns platform.CloudFake.
+func (b *Backend) Cloud() platform.Cloud { return platform.CloudFake }
 
 // Provider returns the fake's provider (platform.ProviderBackend).
 func (b *Backend) Provider() pulumi.ProviderResource { return b.provider }
@@ -319,7 +306,9 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		return nil, err
 	}
 	return &platform.BackupStorageOutputs{
-		VeleroProvider: string(b.cloud),
+		// No provider: the component takes Velero's from the cloud it
+		// was resolved for (platform.CloudFacts.Velero).
+		VeleroProvider: "",
 		Bucket:         bucket.Name,
 		Grants: []platform.Grant{
 			{Role: platform.GrantObjectStorageWriter, Scope: bucket.ID()},

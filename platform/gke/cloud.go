@@ -5,6 +5,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 )
 
 // Cloud is Google Cloud as a cloud of a Plinth project
@@ -33,6 +34,19 @@ var offlineConfig = Config{
 
 // Name returns platform.CloudGCP.
 func (Cloud) Name() platform.Cloud { return platform.CloudGCP }
+
+// Facts returns Google Cloud's facts (gkefacts.Facts).
+func (Cloud) Facts() platform.CloudFacts { return gkefacts.Facts }
+
+// Region returns the region in config (plinth:gcpRegion).
+func (Cloud) Region(config platform.StackConfig) string { return config.Get(ConfigRegion) }
+
+// OfflineRegion returns the region of offline renders.
+func (Cloud) OfflineRegion() string { return offlineConfig.Region }
+
+// Region returns the region the backend deploys to
+// (platform.RegionalBackend).
+func (b *Backend) Region() string { return b.cfg.Region }
 
 // Backend creates the backend of stack at the coordinates in config.
 // An invalid value is an error that names its configuration key.

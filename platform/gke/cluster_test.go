@@ -116,8 +116,7 @@ func renderStack(t *testing.T, mutate func(*platform.ClusterSpec), then afterClu
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "prod", &network.Args{
-			Backend:      b,
+		net, err := newNetwork(ctx, b, "prod", network.Args{
 			AddressSpace: "10.30.0.0/16",
 			NAT:          network.NAT{IPCount: 2},
 			Tags:         map[string]string{"environment": "prod", "managed-by": "plinth"},

@@ -27,11 +27,11 @@ func renderAnnotations(t *testing.T, ask, public bool, mutate func(*network.Args
 		if err != nil {
 			return err
 		}
-		args := &network.Args{Backend: b, AddressSpace: "10.30.0.0/16"}
+		args := &network.Args{AddressSpace: "10.30.0.0/16"}
 		if mutate != nil {
 			mutate(args)
 		}
-		net, err := network.New(ctx, "prod", args)
+		net, err := newNetwork(ctx, b, "prod", *args)
 		if err != nil || !ask {
 			return err
 		}

@@ -31,8 +31,7 @@ func renderProd(t *testing.T) *platformtest.Snapshot {
 		if err != nil {
 			return err
 		}
-		_, err = network.New(ctx, "prod", &network.Args{
-			Backend:      b,
+		_, err = newNetwork(ctx, b, "prod", network.Args{
 			AddressSpace: "10.30.0.0/16",
 			NAT:          network.NAT{IPCount: 2},
 			Tags:         map[string]string{"environment": "prod", "managed-by": "plinth"},

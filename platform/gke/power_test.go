@@ -65,8 +65,7 @@ func renderPlatform(t *testing.T, cfg gke.Config, mutate func(*platform.ClusterS
 		if err != nil {
 			return err
 		}
-		net, err := network.New(ctx, "prod", &network.Args{
-			Backend:      b,
+		net, err := newNetwork(ctx, b, "prod", network.Args{
 			AddressSpace: "10.30.0.0/16",
 			NAT:          network.NAT{IPCount: 2},
 			Tags:         networkTags,

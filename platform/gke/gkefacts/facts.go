@@ -1,0 +1,105 @@
+package gkefacts
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/format"
+)
+
+func init() { platform.RegisterCloud(Facts) }
+
+// Facts are Google Cloud's facts.
+var Facts = platform.CloudFacts{
+	Cloud:          platform.CloudGCP,
+	Name:           "GCP",
+	Service:        "GKE",
+	Zones:          platform.Zones{Names: []string{"a", "b", "c", "d", "e", "f"}, ByRegion: regionZones, Default: []string{"b", "c", "d"}},
+	MachineType:    "e2-standard-4",
+	DevMachineType: "e2-standard-2",
+	// GKE needs 48 hours of maintenance availability in any 32 days: at
+	// least twelve hours a week.
+	MinWindowHours: 12,
+	// GKE upgrades a cluster whose pools are scaled to zero.
+	UpgradesStoppedClusters: true,
+	ClusterOptions:          "gke",
+	// Google Groups for RBAC takes one group, gke-security-groups@<domain>.
+	AdminGroups: platform.IDFormat{
+		Valid: securityGroup.MatchString,
+		Want:  "the group gke-security-groups@<your domain>, which GKE's Google Groups for RBAC needs",
+	},
+	MaxAdminGroups: 1,
+	Groups:         platform.IDFormat{Valid: format.Email, Want: "a Google group email", Example: "payments-developers@example.com"},
+	Principals:     platform.IDFormat{Valid: format.Email, Want: "an email address", Example: "payments-leads@example.com"},
+	// Privileged Access Manager counts seconds; Plinth grants whole hours.
+	AccessUnit:        time.Hour,
+	AccessUnitRule:    "must be whole hours, at least 1h",
+	MaxApprovalStages: 2,  // the second needs Security Command Center Premium or Enterprise
+	MaxRequestors:     20, // principals per Privileged Access Manager entitlement
+	AccessReviews:     false,
+	NoReviewsWhy:      "GCP has no access reviews: Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP",
+	FlowLogRetention:  false,
+	DNS01:             platform.DNS01CloudDNS,
+	DNSZoneID:         platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
+	Velero:            platform.Velero{Provider: "gcp", Plugin: helm.VeleroPluginGCP},
+	ManagedBackup:     true,
+}
+
+var securityGroup = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
+
+const zoneIDWant = "the ID of the project that hosts the Cloud DNS zone, e.g. \"acme-dns-prod\""
+
+// checkZoneID says why id is not the ID of a project that can host the
+// zone.
+func checkZoneID(id, _ string) string {
+	if !format.ProjectID(id, true) {
+		return "not a GCP project ID; on GCP dnsZone.id is " + zoneIDWant
+	}
+	return ""
+}
+
+// regionZones are the zones of the regions whose zones are not b, c and d
+// (Google Cloud's region and zone list). A pool's default zones are the
+// first three of its region's.
+var regionZones = map[string][]string{
+	"asia-east1":              {"a", "b", "c"},
+	"asia-east2":              {"a", "b", "c"},
+	"asia-northeast1":         {"a", "b", "c"},
+	"asia-northeast2":         {"a", "b", "c"},
+	"asia-northeast3":         {"a", "b", "c"},
+	"asia-south1":             {"a", "b", "c"},
+	"asia-south2":             {"a", "b", "c"},
+	"asia-southeast1":         {"a", "b", "c"},
+	"asia-southeast2":         {"a", "b", "c"},
+	"australia-southeast1":    {"a", "b", "c"},
+	"australia-southeast2":    {"a", "b", "c"},
+	"europe-central2":         {"a", "b", "c"},
+	"europe-north1":           {"a", "b", "c"},
+	"europe-southwest1":       {"a", "b", "c"},
+	"europe-west1":            {"b", "c", "d"},
+	"europe-west2":            {"a", "b", "c"},
+	"europe-west3":            {"a", "b", "c"},
+	"europe-west4":            {"a", "b", "c"},
+	"europe-west6":            {"a", "b", "c"},
+	"europe-west8":            {"a", "b", "c"},
+	"europe-west9":            {"a", "b", "c"},
+	"europe-west10":           {"a", "b", "c"},
+	"europe-west12":           {"a", "b", "c"},
+	"me-central1":             {"a", "b", "c"},
+	"me-west1":                {"a", "b", "c"},
+	"northamerica-northeast1": {"a", "b", "c"},
+	"northamerica-northeast2": {"a", "b", "c"},
+	"southamerica-east1":      {"a", "b", "c"},
+	"southamerica-west1":      {"a", "b", "c"},
+	"us-central1":             {"a", "b", "c", "f"},
+	"us-east1":                {"b", "c", "d"},
+	"us-east4":                {"a", "b", "c"},
+	"us-east5":                {"a", "b", "c"},
+	"us-south1":               {"a", "b", "c"},
+	"us-west1":                {"a", "b", "c"},
+	"us-west2":                {"a", "b", "c"},
+	"us-west3":                {"a", "b", "c"},
+	"us-west4":                {"a", "b", "c"},
+}
