@@ -3,7 +3,6 @@ package gke_test
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -22,18 +21,4 @@ func newNetwork(ctx *pulumi.Context, b platform.NetworkBackend, name string, arg
 		return nil, err
 	}
 	return network.New(ctx, r, b)
-}
-
-// newCluster resolves args against the backend's target and the network,
-// and creates the cluster.
-func newCluster(ctx *pulumi.Context, b platform.ClusterBackend, net *network.Network, name string, args cluster.Args) (*cluster.Cluster, error) {
-	t, err := platform.TargetOf(b, false)
-	if err != nil {
-		return nil, err
-	}
-	r, err := args.Resolve(name, field.NewPath("cluster"), t, net.Spec)
-	if err != nil {
-		return nil, err
-	}
-	return cluster.New(ctx, r, b, net)
 }
