@@ -10,6 +10,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/cidr"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Config says where the backend deploys. Project and Region are required.
@@ -73,7 +74,6 @@ var (
 )
 
 var (
-	projectPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 	regionPattern     = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 	customerIDPattern = regexp.MustCompile(`^C[0-9A-Za-z]{4,}$`)
 	domainPattern     = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
@@ -111,7 +111,7 @@ func (c Config) validate(path field.Path) error {
 	switch {
 	case c.Project == "":
 		errs.Add(field.Required(path.Child("project"), "the GCP project ID (gcloud config get project)"))
-	case !projectPattern.MatchString(c.Project):
+	case !format.ProjectID(c.Project, false):
 		errs.Addf(path.Child("project"), c.Project, "not a project ID: 6-30 lowercase letters, digits and '-', starting with a letter")
 	}
 	switch {
