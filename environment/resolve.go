@@ -1,0 +1,291 @@
+package environment
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/accesspackage"
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// This file is the composition: each component's place in an environment,
+// resolved in Resolve and created in compose, in dependency order. Adding a
+// component to environments means a field in Environment and its lines
+// here. The environment's own rules are in validate.go.
+
+// Resolved is an environment validated and completed against its cloud
+// and region: every component's resolved settings, what Build creates.
+// Only Environment.Resolve makes one.
+type Resolved struct {
+	env    Environment
+	target platform.Target
+
+	network       network.Resolved
+	cluster       cluster.Resolved
+	ingress       ingress.Resolved
+	certManager   certmanager.Resolved
+	backup        *backup.Resolved
+	powerSchedule *powerschedule.Resolved
+	catalog       accesspackage.ResolvedCatalog
+	teams         []accesspackage.Resolved
+}
+
+// Environment returns the environment as resolved.
+func (r *Resolved) Environment() Environment { return r.env }
+
+// Target returns what the components were resolved against: the cloud's
+// facts, the region, production and the lock.
+func (r *Resolved) Target() platform.Target { return r.target }
+
+// Validate checks the environment as a whole, as Resolve does for an
+// unknown region (zones are then checked against every zone name of the
+// cloud), and returns every problem at once (a *field.ErrorList).
+func (e Environment) Validate() error {
+	_, err := e.Resolve("")
+	return err
+}
+
+// Resolve checks the environment as a whole against the facts of its cloud
+// (platform.LookupCloud) in region ("" when not known) and returns every
+// problem at once (a *field.ErrorList), each under the field path of the
+// Environment (the same path in Go and YAML, e.g.
+// "cluster.systemPool.zones"): each component's own rules, checked
+// exactly as its Resolve checks them against the production flag of the
+// class, and the rules across components and classes:
+//
+//   - the address space, pod and service ranges do not overlap;
+//   - production has backups, Protect and Lock, and no power schedule
+//     (each component refuses its own unsafe opt-outs in production: pools
+//     in fewer than three zones, a public API server without authorized
+//     ranges, ...);
+//   - no two teams share a team name or a namespace, and no team claims a
+//     platform namespace (the ingress controller's included);
+//   - names fit every cloud name derived from them: the environment name
+//     and each "<name>-<team>" package name are logical names
+//     (platform.ValidateName), node pool names suit the cloud;
+//   - no tag replaces one the environment sets.
+//
+// Resolve registers nothing; Build creates what it returns, without
+// checking again.
+func (e Environment) Resolve(region string) (*Resolved, error) {
+	// The components resolve with valid stand-ins for the environment's
+	// name, owner and cost center when those are invalid (and reported
+	// once, here), so that the components' other problems still show.
+	name := e.Name
+	if platform.ValidateName("", name) != nil {
+		name = "environment"
+	}
+	facts, cloudErr := platform.LookupCloud(e.Cloud)
+	errs := e.validateSelf(name, facts)
+	if cloudErr != nil {
+		return nil, errs.Err()
+	}
+	w := e
+	w.Name = name
+	if len((platform.Tags{platform.TagOwner: w.owner()}).Validate("")) > 0 {
+		w.Owner = DefaultOwner
+	}
+	if w.CostCenter == "" || len((platform.Tags{platform.TagCostCenter: w.CostCenter}).Validate("")) > 0 {
+		w.CostCenter = "cost-center"
+	}
+	w = w.withEnvironmentTags()
+	r := &Resolved{env: e, target: platform.Target{Cloud: facts, Region: region, Production: e.Production(), Lock: e.Lock}}
+	t := r.target
+
+	// Each component is resolved against the one it builds on; after a
+	// broken network or cluster the later components' problems would be
+	// noise, except the teams' access, which needs only the cluster's
+	// tags.
+	var err error
+	r.network, err = w.Network.Resolve(name, "network", t)
+	errs.Extend("network", err)
+	clusterSpec := platform.ClusterSpec{Tags: platform.Tags(nil).Merge(w.Network.Tags, w.Cluster.Tags)}
+	if err == nil {
+		r.cluster, err = w.Cluster.Resolve(name, "cluster", t, r.network.Spec())
+		errs.Extend("cluster", err)
+		if err == nil {
+			clusterSpec = r.cluster.Spec()
+			errs = append(errs, r.resolveServices(w, name, clusterSpec)...)
+		}
+	}
+	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// resolveServices resolves the components that run on the cluster, whose
+// resolved spec is c.
+func (r *Resolved) resolveServices(w Environment, name string, c platform.ClusterSpec) field.List {
+	var errs field.List
+	var err error
+	t := r.target
+	r.ingress, err = w.Ingress.Resolve(name, "ingress", t, c)
+	errs.Extend("ingress", err)
+	r.certManager, err = w.CertManager.Resolve(name, "certManager", t, c)
+	errs.Extend("certManager", err)
+	if w.Backup != nil {
+		b, err := w.Backup.Resolve(name, "backup", t, c)
+		errs.Extend("backup", err)
+		r.backup = &b
+	}
+	// A production environment refuses a power schedule itself
+	// (validateProduction).
+	if w.PowerSchedule != nil && !w.Production() {
+		ps, err := w.PowerSchedule.Resolve(name, "powerSchedule", t, c)
+		errs.Extend("powerSchedule", err)
+		r.powerSchedule = &ps
+	}
+	return errs
+}
+
+// resolveAccess resolves the catalog and every team against it, which
+// reports duplicate teams, namespaces and groups before anything is
+// created.
+func (r *Resolved) resolveAccess(w Environment, name string, c platform.ClusterSpec) field.List {
+	var errs field.List
+	cat, err := w.Access.Resolve(name, "access", r.target, c)
+	errs.Extend("access", err)
+	if err != nil {
+		return errs
+	}
+	r.catalog = cat
+	pkgs := make([]accesspackage.Package, len(w.Teams))
+	for i, t := range w.Teams {
+		pkgs[i] = accesspackage.Package{Name: packageName(name, t.Team), Args: t}
+		if platform.ValidateName("", pkgs[i].Name) != nil {
+			pkgs[i].Name = packageName(name, fmt.Sprintf("team%d", i)) // reported by validateSelf
+		}
+	}
+	r.teams, err = accesspackage.ResolvePackages(cat, pkgs, "teams")
+	errs.Extend("teams", err)
+	return errs
+}
+
+// withEnvironmentTags returns a copy of e whose component settings carry
+// what the environment decides for all of them: the environment's tags
+// over each component's own, the ingress namespace among the reserved
+// ones, the catalog's environment and cost center, and each team as the
+// owner of its resources.
+func (e Environment) withEnvironmentTags() Environment {
+	base := e.BaseTags()
+	tags := func(own map[string]string) map[string]string { return platform.Tags(own).Merge(base) }
+	w := e
+	w.Network.Tags = tags(e.Network.Tags)
+	w.Cluster.Tags = tags(e.Cluster.Tags)
+	w.Ingress.Tags = tags(e.Ingress.Tags)
+	w.CertManager.Tags = tags(e.CertManager.Tags)
+	if e.Backup != nil {
+		bk := *e.Backup
+		bk.Tags = tags(e.Backup.Tags)
+		w.Backup = &bk
+	}
+	if e.PowerSchedule != nil {
+		ps := *e.PowerSchedule
+		ps.Tags = tags(e.PowerSchedule.Tags)
+		w.PowerSchedule = &ps
+	}
+	// The catalog and the teams take the cluster's tags, which carry the
+	// environment's; a team's resources are owned by the team.
+	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
+	if ns := e.Ingress.Namespace; ns != "" {
+		w.Access.ReservedNamespaces = reserve(e.Access.ReservedNamespaces, ns)
+	}
+	w.Teams = make([]accesspackage.Args, len(e.Teams))
+	for i, t := range e.Teams {
+		t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
+		w.Teams[i] = t
+	}
+	return w
+}
+
+// standIn reports whether cloud is a test backend's, which builds any
+// cloud's environment (platform.CloudFacts.StandIn).
+func standIn(cloud platform.Cloud) bool {
+	f, err := platform.LookupCloud(cloud)
+	return err == nil && f.StandIn
+}
+
+// compose creates the resolved components in dependency order, each a
+// child of p.
+func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
+	parent := pulumi.Parent(p)
+	// Stateful resources: a destroy or a replacing change stops at the
+	// engine. Children inherit protect from their component.
+	protect := pulumi.Protect(r.env.Protect)
+	var err error
+	if p.Network, err = network.New(ctx, r.network, b, parent, protect); err != nil {
+		return err
+	}
+	if p.Cluster, err = cluster.New(ctx, r.cluster, b, p.Network, parent, protect); err != nil {
+		return err
+	}
+	if p.Ingress, err = ingress.New(ctx, r.ingress, b, p.Cluster, parent); err != nil {
+		return err
+	}
+	if p.CertManager, err = certmanager.New(ctx, r.certManager, b, p.Cluster, parent); err != nil {
+		return err
+	}
+	if r.backup != nil {
+		if p.Backup, err = backup.New(ctx, *r.backup, b, p.Cluster, parent); err != nil {
+			return err
+		}
+	}
+	if r.powerSchedule != nil {
+		if p.PowerSchedule, err = powerschedule.New(ctx, *r.powerSchedule, b, p.Cluster, parent); err != nil {
+			return err
+		}
+	}
+	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
+		return err
+	}
+	for _, t := range r.teams {
+		pkg, err := accesspackage.New(ctx, t, p.Catalog, parent)
+		if err != nil {
+			return err
+		}
+		p.Teams = append(p.Teams, pkg)
+	}
+	return nil
+}
+
+// reserve adds ns to the reserved namespaces unless a default holds it.
+func reserve(list []string, ns string) []string {
+	if slices.Contains(accesspackage.DefaultReservedNamespaces, ns) || slices.Contains(list, ns) {
+		return list
+	}
+	return append(slices.Clone(list), ns)
+}
+
+// componentTag is the Tags of one component argument and its path.
+type componentTag struct {
+	path field.Path
+	tags map[string]string
+}
+
+func (e Environment) componentTags() []componentTag {
+	out := []componentTag{
+		{"network", e.Network.Tags}, {"cluster", e.Cluster.Tags}, {"ingress", e.Ingress.Tags},
+		{"certManager", e.CertManager.Tags}, {"access", e.Access.Tags},
+	}
+	if e.Backup != nil {
+		out = append(out, componentTag{"backup", e.Backup.Tags})
+	}
+	if e.PowerSchedule != nil {
+		out = append(out, componentTag{"powerSchedule", e.PowerSchedule.Tags})
+	}
+	for i, t := range e.Teams {
+		out = append(out, componentTag{field.Path("teams").Index(i), t.Tags})
+	}
+	return out
+}
