@@ -132,7 +132,8 @@ func (e Environment) TeamPackageName(team string) string { return packageName(e.
 func packageName(environment, team string) string { return fmt.Sprintf("%s-%s", environment, team) }
 
 // Backend is what an environment needs from a cloud backend: aks.New and
-// gke.New return one (fake.NewAs in tests).
+// gke.New return one (fake.New in tests, which builds any cloud's resolved
+// environment).
 type Backend interface {
 	platform.NetworkBackend
 	platform.ClusterBackend

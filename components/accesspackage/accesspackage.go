@@ -136,10 +136,10 @@ type Level struct {
 	Role platform.AccessRole
 	// Requestors are the principals ("user:<id>", "group:<id>"; Entra
 	// object IDs on Azure, emails on GCP) who may request the level; at
-	// most MaxRequestors on the cloud, each once. Unset: Args.Requestors.
+	// most the cloud's platform.CloudFacts.MaxRequestors, each once. Unset: Args.Requestors.
 	Requestors []string
-	// Approval are the approval stages, in order: at most
-	// MaxApprovalStages for the cloud; each needs approvers and waits
+	// Approval are the approval stages, in order: at most the cloud's
+	// platform.CloudFacts.MaxApprovalStages; each needs approvers and waits
 	// TimeoutDays (1-14; unset: DefaultApprovalTimeoutDays). Unset: one
 	// stage of Args.Approvers, unless NoApproval.
 	Approval []platform.ApprovalStage
@@ -151,7 +151,8 @@ type Level struct {
 	// DefaultJustification (true). BreakGlass always requires it.
 	Justification *bool
 	// MaxDuration is how long a grant lasts before it expires: a whole
-	// multiple of the cloud's DurationUnits (hours; days on Azure), at
+	// multiple of the cloud's platform.CloudFacts.AccessUnit (hours; days
+	// on Azure), at
 	// most the catalog's MaxDuration. Unset: DefaultDurations of the role,
 	// rounded up to the unit and capped at the catalog's MaxDuration.
 	MaxDuration time.Duration

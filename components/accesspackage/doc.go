@@ -23,8 +23,9 @@
 // package with its assignment policy per level, and AKS RBAC roles at the
 // namespace scope; on GCP Google groups and Privileged Access Manager.
 //
-// Every problem with the Args is reported at once, before anything is
-// registered or claimed, each naming the field path, the value and the fix.
+// CatalogArgs.Resolve, Args.Resolve and ResolvePackages report every problem
+// at once, before anything is registered or claimed, each naming the field
+// path, the value and the fix; NewCatalog and New create what they resolved.
 // What is created, and the narrow rights the deploying identity needs, are
 // described in docs/components/accesspackage.md.
 package accesspackage

@@ -3,8 +3,9 @@
 // the backend, and typed schedules; on GKE, optionally Backup for GKE beside
 // or instead of Velero.
 //
-// New validates everything first and registers nothing on invalid input.
-// It then asks the backend for the storage (an Azure storage account and
+// Args.Resolve checks everything against the target's cloud facts (the
+// Velero plugin, Backup for GKE) and registers nothing. New then asks the
+// backend for the storage (an Azure storage account and
 // private container, or a GCS bucket, with versioning and soft delete;
 // production storage is locked), gives Velero's service account
 // (velero/velero-server) a workload identity with exactly the rights the

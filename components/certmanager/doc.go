@@ -12,7 +12,8 @@
 // appeared on the node scale set. Without a DNS zone, ACME uses HTTP01
 // through an ingress class and no cloud identity is created.
 //
-// Every problem with the Args is reported at once, before anything is
-// registered, each naming the field path, the value and the fix. What is
-// created on each cloud is described in docs/components/certmanager.md.
+// Args.Resolve reports every problem with the Args at once, before anything
+// is registered, each naming the field path, the value and the fix; New
+// installs what it resolved. What is created on each cloud is described in
+// docs/components/certmanager.md.
 package certmanager

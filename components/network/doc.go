@@ -2,9 +2,9 @@
 // subnets by role, pod and service ranges, egress through NAT and flow logs,
 // the same Args on AKS and GKE.
 //
-// The component validates and completes its Args (see defaults.go), then asks
-// the backend it is given for the cloud resources, all parented to the
-// component:
+// Args.Resolve checks and completes the settings (see defaults.go) against a
+// platform.Target, without registering anything; New then asks the backend it
+// is given for the cloud resources, all parented to the component:
 //
 //   - AKS (platform/aks): a resource group (unless one is given), a virtual
 //     network, one subnet and network security group per role, a NAT gateway
@@ -16,6 +16,6 @@
 //     addresses and logging, firewall rules for internal traffic and Google
 //     health checks.
 //
-// Every problem with the Args is reported at once, before anything is
-// registered, each naming the field path, the value and the fix.
+// Resolve reports every problem with the Args at once, each naming the field
+// path, the value and the fix.
 package network

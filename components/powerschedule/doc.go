@@ -9,8 +9,8 @@
 // on AKS an Automation account whose runbook stops and starts the managed
 // cluster through the account's managed identity, which may do nothing else;
 // on GKE scheduled jobs that scale every node pool to zero and back to its
-// autoscaler bounds. A production cluster never gets a schedule: New
-// refuses one.
+// autoscaler bounds. A production cluster never gets a schedule:
+// Args.Resolve refuses a production target.
 //
 // The arguments, what each backend creates and how to run a deployment
 // while a cluster is stopped are described in docs/components/powerschedule.md.
