@@ -79,9 +79,26 @@ type CloudFacts struct {
 	// for its clusters (Backup for GKE).
 	ManagedBackup bool
 
+	// PodMonitor is the cloud's managed Prometheus custom resource that
+	// scrapes pods: each platform service creates one (internal/scrape).
+	PodMonitor PodMonitorKind
+	// NodePoolNodes returns a PromQL regular expression matching the node
+	// names of pool in cluster (kube_node_info's node label), for the
+	// alert on a pool at its autoscaler maximum.
+	NodePoolNodes func(cluster, pool string) string
+
 	// StandIn marks a test backend's cloud (the fake's): its backend
 	// builds what was resolved against any cloud's facts.
 	StandIn bool
+}
+
+// PodMonitorKind is a managed Prometheus's pod-scraping resource: its API
+// version and kind, and the field holding its endpoints.
+type PodMonitorKind struct {
+	APIVersion, Kind string
+	// Endpoints is the spec field listing the endpoints:
+	// "podMetricsEndpoints" or "endpoints".
+	Endpoints string
 }
 
 // Zones are a cloud's availability zones: zone names within a region.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/internal/scrape"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -141,10 +142,23 @@ type Resolved struct {
 	name   string
 	path   field.Path
 	labels map[string]string
+	// metrics is the controller's metrics endpoint and monitor, nil when
+	// the cluster's managed metrics are off.
+	metrics *scrape.Target
+	monitor platform.PodMonitorKind
 }
 
 // Spec returns the completed settings.
 func (r Resolved) Spec() Args { return r.spec }
+
+// RequestMetric returns the controller's Prometheus request counter and its
+// status-code label, for the alert on the ingress's 5xx ratio.
+func (r Resolved) RequestMetric() (counter, codeLabel string) {
+	if r.spec.Controller == ControllerIngressNginx {
+		return "nginx_ingress_controller_requests", "status"
+	}
+	return "traefik_entrypoint_requests_total", "code"
+}
 
 // New installs the controller r describes into host (the cluster r was
 // resolved against), behind a load balancer annotated by backend.
@@ -187,6 +201,14 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.LoadBalancerBackend, 
 	}
 	c.Release = installed.Release
 	c.Namespace = installed.Namespace.Metadata.Name().Elem()
+	if r.metrics != nil {
+		// The controller's metrics, scraped by the cluster's managed
+		// Prometheus once the release has created the namespace.
+		if _, err := scrape.PodMonitor(ctx, platform.ChildName(name, "ingress-metrics"), spec.serviceName(), r.monitor, *r.metrics,
+			pulumi.Parent(c), pulumi.Provider(provider), pulumi.DependsOn([]pulumi.Resource{installed.Release})); err != nil {
+			return nil, fmt.Errorf("ingress %q: %w", name, err)
+		}
+	}
 
 	// The class names are plain values, but they are published only once
 	// the release (which creates the classes) is deployed, so that whatever
@@ -267,5 +289,8 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err
 	}
-	return Resolved{spec: full, name: name, path: path, labels: labels}, nil
+	metrics := scrape.For(t.Cloud.PodMonitor, c, scrape.Target{
+		Namespace: full.Namespace, Selector: full.podLabels(), Port: metricsPort, Path: "/metrics", Labels: labels,
+	})
+	return Resolved{spec: full, name: name, path: path, labels: labels, metrics: metrics, monitor: t.Cloud.PodMonitor}, nil
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/plinth-dev/plinth/internal/helm"
 	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -710,5 +712,49 @@ func TestAddress(t *testing.T) {
 				t.Errorf("Address = %q, want %q (the load balancer of %s/%s)", out.address, want, tc.namespace, tc.service)
 			}
 		})
+	}
+}
+
+func TestTheControllerIsScrapedByTheManagedPrometheus(t *testing.T) {
+	for _, tc := range []struct {
+		cloud    platform.CloudFacts
+		typ      string
+		endpoint string
+	}{
+		{aksfacts.Facts, "kubernetes:azmonitoring.coreos.com/v1:PodMonitor", "podMetricsEndpoints"},
+		{gkefacts.Facts, "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "endpoints"},
+	} {
+		snap, _, err := render(t, setup{target: platform.Target{Cloud: tc.cloud}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := snap.Find(tc.typ, "edge-ingress-metrics")
+		if m == nil {
+			t.Fatalf("%s: no %s", tc.cloud.Cloud, tc.typ)
+		}
+		for path, want := range map[string]any{
+			"metadata.namespace": "ingress",
+			"metadata.name":      "traefik",
+			"spec." + tc.endpoint + ".0.port":                      "metrics",
+			"spec." + tc.endpoint + ".0.path":                      "/metrics",
+		} {
+			if got, _ := m.Input(path); got != want {
+				t.Errorf("%s: %s = %v, want %v", tc.cloud.Cloud, path, got, want)
+			}
+		}
+		// The controller's pods, by the chart's selector labels.
+		if sel, _ := m.Input("spec.selector.matchLabels"); sel.(map[string]any)["app.kubernetes.io/name"] != "traefik" {
+			t.Errorf("%s: selector %v", tc.cloud.Cloud, sel)
+		}
+		if len(m.DependsOn) != 1 || !strings.Contains(m.DependsOn[0], "helm.sh/v3:Release") {
+			t.Errorf("%s: depends on %v, want the release that creates the namespace", tc.cloud.Cloud, m.DependsOn)
+		}
+	}
+	// Without the cloud's managed Prometheus (the fake's), nothing to scrape with.
+	plain, _, _ := mustRender(t, nil)
+	for _, r := range plain.Resources {
+		if strings.Contains(r.Type, "PodMonitor") {
+			t.Errorf("%s registered without a managed Prometheus", r.Type)
+		}
 	}
 }

@@ -171,6 +171,10 @@ type ingressNginxService struct {
 	ExternalTrafficPolicy string                        `json:"externalTrafficPolicy"`
 }
 
+// metricsPort is the controller's container port serving Prometheus
+// metrics: Traefik's metrics entry point, ingress-nginx's metrics port.
+const metricsPort = "metrics"
+
 // gatewayClassLabel marks the GatewayClass a Traefik controller serves.
 const gatewayClassLabel = "plinth.dev/gateway-class"
 
@@ -251,7 +255,7 @@ func (a Args) traefikValues(pods, labels map[string]string, annotations map[stri
 		}
 		v.Gateway.Listeners.Web.NamespacePolicy = ns
 	}
-	v.Metrics.Prometheus.EntryPoint = "metrics"
+	v.Metrics.Prometheus.EntryPoint = metricsPort
 	v.Service.Annotations = annotations
 	v.Service.Spec.ExternalTrafficPolicy = externalTrafficPolicy
 	v.PodSecurityContext.SeccompProfile.Type = "RuntimeDefault"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Field is the set of values one field allows: bit n is set when n is
@@ -215,4 +216,42 @@ func isLetters(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// Matches reports whether the schedule runs at t's minute (read in UTC).
+func (s Schedule) Matches(t time.Time) bool {
+	t = t.UTC()
+	if !s.Minute.Has(t.Minute()) || !s.Hour.Has(t.Hour()) || !s.Month.Has(int(t.Month())) {
+		return false
+	}
+	day, weekday := s.Day.Has(t.Day()), s.Weekday.Has(int(t.Weekday()))
+	if s.DayRestricted && s.WeekdayRestricted {
+		return day || weekday // cron runs on days matching either
+	}
+	return day && weekday
+}
+
+// LongestGap returns the longest time between two runs of the schedule
+// that start in one year (2027, the last run's successor counted), e.g.
+// 24h for "0 1 * * *" and 7 days for "0 2 * * 0": how long after a run the
+// next one is certainly due. A schedule that never runs returns 0.
+func (s Schedule) LongestGap() time.Duration {
+	start := time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(1, 0, 0)
+	var last time.Time
+	var gap time.Duration
+	// Up to a year more: the year's last run has a successor.
+	for t := start; t.Before(end.AddDate(1, 0, 0)); t = t.Add(time.Minute) {
+		if !s.Matches(t) {
+			continue
+		}
+		if !last.IsZero() {
+			gap = max(gap, t.Sub(last))
+		}
+		if !t.Before(end) {
+			break
+		}
+		last = t
+	}
+	return gap
 }

@@ -2,6 +2,7 @@ package cron
 
 import (
 	"testing"
+	"time"
 )
 
 func set(ns ...int) Field {
@@ -107,6 +108,26 @@ func TestHas(t *testing.T) {
 	for n, want := range map[int]bool{-1: false, 0: true, 1: false, 5: true, 59: true, 63: false, 64: false} {
 		if f.Has(n) != want {
 			t.Errorf("Has(%d) = %v, want %v", n, !want, want)
+		}
+	}
+}
+
+func TestLongestGap(t *testing.T) {
+	for expr, want := range map[string]time.Duration{
+		"0 1 * * *":     24 * time.Hour,
+		"0 2 * * 0":     7 * 24 * time.Hour,
+		"*/15 * * * *":  15 * time.Minute,
+		"0 1 * * 1-5":   3 * 24 * time.Hour, // Friday to Monday
+		"0 3 1 * *":     31 * 24 * time.Hour,
+		"0 0,12 * * *":  12 * time.Hour,
+		"30 4 1,15 * *": 17 * 24 * time.Hour, // the 15th to the next month's 1st, at most
+	} {
+		s, err := Parse(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.LongestGap(); got != want {
+			t.Errorf("LongestGap(%q) = %v, want %v", expr, got, want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ var packageRules = []rt.Replace{
 // Registry holds every Kubernetes type the components register.
 var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "pulumi:providers:kubernetes"},
+	rt.Type{Token: "kubernetes:azmonitoring.coreos.com/v1:PodMonitor", MockID: namespaced},
 	rt.Type{Token: "kubernetes:cert-manager.io/v1:Certificate", MockID: namespaced},
 	rt.Type{Token: "kubernetes:cert-manager.io/v1:ClusterIssuer", MockID: clusterScoped},
 	rt.Type{Token: "kubernetes:core/v1:LimitRange", MockID: namespaced},
@@ -27,6 +28,7 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "kubernetes:core/v1:ResourceQuota", MockID: namespaced},
 	// internal/helm's ReleaseType.
 	rt.Type{Token: "kubernetes:helm.sh/v3:Release", MockID: rt.ID("helmRelease")},
+	rt.Type{Token: "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", MockID: namespaced},
 	rt.Type{Token: "kubernetes:networking.k8s.io/v1:NetworkPolicy", MockID: namespaced},
 	rt.Type{Token: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", MockID: namespaced},
 )...)

@@ -29,5 +29,6 @@ var Facts = platform.CloudFacts{
 	MaxApprovalStages: 3,
 	AccessReviews:     true,
 	FlowLogRetention:  true,
+	NodePoolNodes:     func(_, pool string) string { return "fake-" + pool + "-.*" },
 	StandIn:           true,
 }

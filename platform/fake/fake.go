@@ -40,6 +40,8 @@ type Backend struct {
 	storages   []platform.BackupStorageSpec
 	managed    []platform.ManagedBackupSpec
 	power      []platform.PowerScheduleSpec
+
+	observability []platform.ObservabilitySpec
 }
 
 var (

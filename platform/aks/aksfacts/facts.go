@@ -39,7 +39,12 @@ var Facts = platform.CloudFacts{
 	FlowLogRetention:  true,
 	DNS01:             platform.DNS01AzureDNS,
 	DNSZoneID:         platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
-	Velero:            platform.Velero{Provider: "azure", Plugin: helm.VeleroPluginAzure, Settings: pluginSettings, SettingsVariable: "AZURE_CREDENTIALS_FILE"},
+	// Azure Monitor managed Prometheus reads prometheus-operator's
+	// PodMonitor under its own API group.
+	PodMonitor: platform.PodMonitorKind{APIVersion: "azmonitoring.coreos.com/v1", Kind: "PodMonitor", Endpoints: "podMetricsEndpoints"},
+	// AKS names nodes aks-<pool>-<id>-vmss<instance>.
+	NodePoolNodes: func(_, pool string) string { return "aks-" + pool + "-.*" },
+	Velero:        platform.Velero{Provider: "azure", Plugin: helm.VeleroPluginAzure, Settings: pluginSettings, SettingsVariable: "AZURE_CREDENTIALS_FILE"},
 }
 
 const exampleObjectID = "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"

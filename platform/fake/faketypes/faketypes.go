@@ -6,6 +6,7 @@ import rt "github.com/plinth-dev/plinth/platform/resourcetype"
 var Registry = rt.NewRegistry(
 	rt.Type{Token: "pulumi:providers:plinthfake"},
 	fake("AccessCatalog", rt.ID("fake", "access-catalogs")),
+	fake("Alert", rt.ID("fake", "alerts")),
 	fake("AccessPackage", rt.ID("fake", "access-packages")),
 	fake("BackupPlan", rt.ID("fake", "backup-plans")),
 	fake("Bucket", rt.ID("fake", "buckets")),
@@ -14,8 +15,10 @@ var Registry = rt.NewRegistry(
 	untagged(fake("Grant", rt.ID("fake", "grants"))),
 	fake("Group", rt.ID("fake", "groups")),
 	fake("Identity", rt.ID("fakeIdentity")),
+	fake("MetricsStore", rt.ID("fake", "metrics-stores")),
 	fake("Network", rt.ID("fake", "networks")),
 	fake("NodePool", rt.ID("fake", "node-pools")),
+	fake("Receiver", rt.ID("fake", "receivers")),
 	fake("Schedule", rt.ID("fakeSchedule")),
 	untagged(fake("Subnet", rt.ID("fake", "subnets"))),
 )

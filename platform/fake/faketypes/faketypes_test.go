@@ -15,7 +15,8 @@ import (
 // renderEverything renders every capability of the fake backend, options
 // on, each spec tagged: a network with NAT, a cluster with its pools, a
 // workload identity with a grant, backup storage, managed backup, a power
-// schedule, and an access catalog and package that creates a group.
+// schedule, an access catalog and package that creates a group, and
+// observability with an alert and a receiver.
 func renderEverything(t *testing.T) *platformtest.Snapshot {
 	t.Helper()
 	tags := platform.Tags{"team": "platform"}
@@ -62,12 +63,22 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		if err != nil {
 			return err
 		}
-		_, err = b.NewAccessPackage(ctx, platform.AccessPackageSpec{
+		if _, err := b.NewAccessPackage(ctx, platform.AccessPackageSpec{
 			Name: "payments", Team: "payments", Namespaces: []string{"payments"},
 			Levels: []platform.AccessLevelSpec{{
 				Name: "reader", Role: platform.AccessView, Requestors: []string{"group:members"}, MaxDuration: 90 * 24 * time.Hour,
 			}},
 			Cluster: cluster, Catalog: catalog, Tags: tags,
+		}); err != nil {
+			return err
+		}
+		_, err = b.NewObservability(ctx, platform.ObservabilitySpec{
+			Name: "dev", Cluster: clusterSpec, Outputs: cluster, LogRetentionDays: 30, Tags: tags,
+			Rules: []platform.AlertRule{{
+				Name: "NodeNotReady", Expr: "up == 0", For: time.Minute, Severity: platform.SeverityCritical,
+				Summary: "down", Runbook: "https://example.com/runbook",
+			}},
+			Receivers: []platform.Receiver{{Name: "oncall", Emails: []string{"oncall@example.com"}, Severities: platform.Severities}},
 		})
 		return err
 	})

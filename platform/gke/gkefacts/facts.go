@@ -43,8 +43,13 @@ var Facts = platform.CloudFacts{
 	FlowLogRetention:  false,
 	DNS01:             platform.DNS01CloudDNS,
 	DNSZoneID:         platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
-	Velero:            platform.Velero{Provider: "gcp", Plugin: helm.VeleroPluginGCP},
-	ManagedBackup:     true,
+	// Google Cloud Managed Service for Prometheus scrapes with its own
+	// namespaced PodMonitoring.
+	PodMonitor: platform.PodMonitorKind{APIVersion: "monitoring.googleapis.com/v1", Kind: "PodMonitoring", Endpoints: "endpoints"},
+	// GKE names nodes gke-<cluster, shortened>-<pool>-<hash>-<id>.
+	NodePoolNodes: func(_, pool string) string { return "gke-.*-" + pool + "-[0-9a-f]{8}-.*" },
+	Velero:        platform.Velero{Provider: "gcp", Plugin: helm.VeleroPluginGCP},
+	ManagedBackup: true,
 }
 
 var securityGroup = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
