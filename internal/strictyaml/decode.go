@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"math/big"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -81,9 +84,52 @@ func selfAlias(n *yaml.Node, open map[*yaml.Node]bool) *yaml.Node {
 	return nil
 }
 
+// MaxAliasExpansion is how many values the aliases of one document may
+// expand to, all aliases together: an alias (*name) decodes the whole value
+// its anchor names again, so aliases of aliases grow exponentially (a
+// "billion laughs" file of a few hundred bytes expands to gigabytes). Real
+// configuration repeats a few small values; a document past the limit is
+// refused at its first alias beyond it.
+const MaxAliasExpansion = 10000
+
 // decoder collects the problems of one document.
 type decoder struct {
 	errs field.List
+	// alias is the outermost alias being followed (nil when none), at
+	// aliasPath; expanded counts the values decoded through aliases; over
+	// is set once expanded passed MaxAliasExpansion, which stops decoding.
+	alias     *yaml.Node
+	aliasPath field.Path
+	expanded  int
+	over      bool
+}
+
+// enter resolves node n at path, following an alias, and counts what
+// aliases expand to. It returns the node to decode and done, which
+// tells the caller to stop: the expansion went over MaxAliasExpansion
+// (reported once, at the outermost alias) or already had. A caller that
+// resolved an alias calls the returned leave when it is done with the
+// node.
+func (d *decoder) enter(n *yaml.Node, path field.Path) (node *yaml.Node, leave func(), done bool) {
+	leave = func() {}
+	if d.over {
+		return nil, leave, true
+	}
+	if n.Kind == yaml.AliasNode {
+		if d.alias == nil {
+			d.alias, d.aliasPath = n, path
+			leave = func() { d.alias = nil }
+		}
+		n = n.Alias
+	}
+	if d.alias != nil {
+		if d.expanded++; d.expanded > MaxAliasExpansion {
+			d.over = true
+			d.errs.Addf(d.aliasPath, "*"+d.alias.Value, "aliases expand to more than %d values in this file (line %d); write the values out instead of repeating them through aliases", MaxAliasExpansion, d.alias.Line)
+			return nil, leave, true
+		}
+	}
+	return n, leave, false
 }
 
 // wrong records that node n at path is not what, e.g. "an integer".
@@ -147,11 +193,17 @@ func (d *decoder) decodeStruct(n *yaml.Node, path field.Path, v reflect.Value) {
 
 // decode decodes node n onto v, which must be settable.
 func (d *decoder) decode(n *yaml.Node, path field.Path, v reflect.Value) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
+	n, leave, done := d.enter(n, path)
+	defer leave()
+	if done {
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		v.SetZero()
+		return
+	}
+	if v.Type() == durationType {
+		d.duration(n, path, v)
 		return
 	}
 	switch t := v.Type(); t.Kind() {
@@ -204,8 +256,10 @@ func (d *decoder) decode(n *yaml.Node, path field.Path, v reflect.Value) {
 // generic decodes n as untyped data: map[string]any, []any, string, bool,
 // int, float64 or nil. Other tags, such as timestamps, stay strings.
 func (d *decoder) generic(n *yaml.Node, path field.Path) any {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
+	n, leave, done := d.enter(n, path)
+	defer leave()
+	if done {
+		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -239,6 +293,11 @@ func (d *decoder) generic(n *yaml.Node, path field.Path) any {
 		d.wrong(n, path, what)
 		return nil
 	}
+	if f, ok := out.(*float64); ok && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+		// Helm values travel as JSON, which has neither.
+		d.wrong(n, path, "a finite number (not .nan or .inf)")
+		return nil
+	}
 	return reflect.ValueOf(out).Elem().Interface()
 }
 
@@ -260,9 +319,15 @@ func (d *decoder) scalar(n *yaml.Node, path field.Path, v reflect.Value) {
 		}
 		v.SetBool(b)
 	case reflect.Float32, reflect.Float64:
+		// NaN and the infinities pass every range check (NaN compares
+		// false with everything), so a file may not write them.
 		var f float64
-		if n.Kind != yaml.ScalarNode || (tag != "!!float" && tag != "!!int") || n.Decode(&f) != nil || v.OverflowFloat(f) {
+		switch {
+		case n.Kind != yaml.ScalarNode || (tag != "!!float" && tag != "!!int") || n.Decode(&f) != nil:
 			d.wrong(n, path, "a number")
+			return
+		case math.IsNaN(f) || math.IsInf(f, 0) || v.OverflowFloat(f):
+			d.wrong(n, path, "a finite number (not .nan or .inf)")
 			return
 		}
 		v.SetFloat(f)
@@ -297,4 +362,55 @@ func (d *decoder) integer(n *yaml.Node, path field.Path, v reflect.Value) {
 	} else {
 		v.SetUint(i.Uint64())
 	}
+}
+
+// durationType is time.Duration, which a file writes as a Go duration
+// string.
+var durationType = reflect.TypeFor[time.Duration]()
+
+// duration decodes a Go duration string ("720h", "1h30m"; see
+// time.ParseDuration) onto v, a time.Duration. A bare number is refused:
+// it has no unit, and nanoseconds are never what was meant.
+func (d *decoder) duration(n *yaml.Node, path field.Path, v reflect.Value) {
+	if n.Kind != yaml.ScalarNode {
+		d.wrong(n, path, `a duration such as "720h"`)
+		return
+	}
+	switch tag := n.ShortTag(); {
+	case tag == "!!int" || tag == "!!float":
+		hint := ""
+		if ns, err := strconv.ParseInt(n.Value, 10, 64); err == nil && ns >= int64(time.Second) {
+			hint = fmt.Sprintf("; read as nanoseconds, as Plinth once did, this is %q", formatDuration(time.Duration(ns)))
+		}
+		d.errs.Addf(path, n.Value, "a duration needs its unit (line %d); write a Go duration such as \"720h\" for 30 days (units h, m, s)%s", n.Line, hint)
+		return
+	case tag != "!!str":
+		d.wrong(n, path, `a duration such as "720h"`)
+		return
+	}
+	t, err := time.ParseDuration(n.Value)
+	if err != nil {
+		hint := ""
+		if days, ok := strings.CutSuffix(n.Value, "d"); ok {
+			if i, err := strconv.Atoi(days); err == nil {
+				hint = fmt.Sprintf(", so %d days is \"%dh\"", i, 24*i)
+			}
+		}
+		d.errs.Addf(path, n.Value, "not a duration (line %d); write a Go duration such as \"720h\" or \"1h30m\" (units h, m, s; there is no day unit%s)", n.Line, hint)
+		return
+	}
+	v.SetInt(int64(t))
+}
+
+// formatDuration writes d as time.Duration.String does, without the zero
+// minutes and seconds of whole hours and minutes: "720h", "1h30m", "90s".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -18,9 +18,16 @@
 // of the wrong type, out-of-range integers, a second document and a
 // top level that is not a mapping are all errors, returned together as one
 // *field.ErrorList in document order, each with the key's path, the value as
-// written, its line and the fix. Aliases (*name) are followed. A string field
-// takes any scalar's literal text, so `kubernetesVersion: 1.30` gives
-// "1.30"; bool, integer and float fields need a YAML bool, integer or number.
+// written, its line and the fix. Aliases (*name) are followed, up to
+// MaxAliasExpansion values for the whole document, so that a "billion
+// laughs" file is refused at once instead of expanding to gigabytes. A
+// string field takes any scalar's literal text, so `kubernetesVersion: 1.30`
+// gives "1.30"; bool, integer and float fields need a YAML bool, integer or
+// number, and a float field a finite one (.nan and .inf pass every range
+// check, so they are refused, also inside untyped values). A time.Duration
+// field takes a Go duration string (time.ParseDuration: "720h", "1h30m");
+// a bare number is refused with a hint, since it has no unit, and Marshal
+// writes durations the same way ("720h").
 //
 // A field whose Go type cannot come from YAML (a func, a chan, an interface
 // with methods, a map without string keys) is a programmer error: both

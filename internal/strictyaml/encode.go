@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -53,6 +54,9 @@ func scalar(tag, value string) *yaml.Node {
 // encode returns the node for v; a nil pointer, slice, map or interface is
 // null, which Unmarshal reads back as the zero value.
 func encode(v reflect.Value) (*yaml.Node, error) {
+	if v.Type() == durationType {
+		return scalar("!!str", formatDuration(time.Duration(v.Int()))), nil
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plinth-dev/plinth/internal/strictyaml"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -16,9 +17,10 @@ import (
 type (
 	tier   string
 	subnet struct {
-		Name string
-		CIDR string
-		Size uint8
+		Name  string
+		CIDR  string
+		Size  uint8
+		Lease time.Duration
 	}
 	network struct {
 		AddressSpace string
@@ -135,6 +137,20 @@ func TestUnmarshalErrors(t *testing.T) {
 			`env.network.subnets[1].size "-1": expected an integer from 0 to 255 (line 4)`},
 		{"bool", "ha: yes\n", `env.ha "yes": expected true or false (line 1)`},
 		{"number", "ratio: high\n", `env.ratio "high": expected a number (line 1)`},
+		// NaN passes every range check and JSON has no infinities.
+		{"NaN", "ratio: .nan\n", `env.ratio ".nan": expected a finite number (not .nan or .inf) (line 1)`},
+		{"infinity", "ratio: -.Inf\n", `env.ratio "-.Inf": expected a finite number (not .nan or .inf) (line 1)`},
+		{"generic NaN", "values: {a: [.NaN]}\n", `env.values["a"][0] ".NaN": expected a finite number (not .nan or .inf) (line 1)`},
+		{"bare duration", "network: {subnets: [{lease: 720}]}\n",
+			`env.network.subnets[0].lease "720": a duration needs its unit (line 1); write a Go duration such as "720h" for 30 days (units h, m, s)`},
+		{"nanoseconds", "network: {subnets: [{lease: 2592000000000000}]}\n",
+			`env.network.subnets[0].lease "2592000000000000": a duration needs its unit (line 1); write a Go duration such as "720h" for 30 days (units h, m, s); read as nanoseconds, as Plinth once did, this is "720h"`},
+		{"days", "network: {subnets: [{lease: 30d}]}\n",
+			`env.network.subnets[0].lease "30d": not a duration (line 1); write a Go duration such as "720h" or "1h30m" (units h, m, s; there is no day unit, so 30 days is "720h")`},
+		{"duration list", "network: {subnets: [{lease: [1h]}]}\n",
+			`env.network.subnets[0].lease: expected a duration such as "720h", got a list (line 1)`},
+		{"duration bool", "network: {subnets: [{lease: true}]}\n",
+			`env.network.subnets[0].lease "true": expected a duration such as "720h" (line 1)`},
 		{"string", "name: [a]\n", `env.name: expected a string, got a list (line 1)`},
 		{"list", "network: {subnets: a}\n", `env.network.subnets "a": expected a list (line 1)`},
 		{"struct", "network: [a]\n", `env.network: expected a mapping of fields, got a list (line 1)`},
@@ -149,6 +165,8 @@ func TestUnmarshalErrors(t *testing.T) {
 			"ratio, replicas, ha, network, system, tags, values, extra, custom\n" +
 			`env.<<: merge keys are not supported (line 2); write the fields out`},
 		{"syntax", "name: [a\n", `env: invalid YAML: line 1: did not find expected ',' or ']'`},
+		{"billion laughs", billionLaughs, `env.values["l4"][3] "*l3": aliases expand to more than 10000 values in this file (line 6); write the values out instead of repeating them through aliases`},
+		{"aliases within the limit", "values:\n  a: &a [1, 2, 3]\n  b: *a\n  c: [*a, *a]\nha: x\n", `env.ha "x": expected true or false (line 5)`},
 		{"two documents", "name: a\n---\nname: b\n", `env: a second document starts on line 2; keep one document per file`},
 		{"top not mapping", "- a\n", `env: expected a mapping of fields at the top, got a list (line 1)`},
 		{"empty", "# nothing\n", `env: the file is empty; write a mapping of fields`},
@@ -172,6 +190,57 @@ func TestUnmarshalErrors(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+// billionLaughs is ten levels of aliases, each naming the one before ten
+// times: 10^9 values if expanded.
+var billionLaughs = func() string {
+	var b strings.Builder
+	b.WriteString("values:\n  l0: &l0 [lol]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "  l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 10), ", "))
+	}
+	return b.String()
+}()
+
+// A document whose aliases expand without bound is refused in
+// milliseconds, not minutes and gigabytes.
+func TestAliasExpansionIsBounded(t *testing.T) {
+	start := time.Now()
+	var e env
+	err := strictyaml.Unmarshal([]byte(billionLaughs), "env", &e)
+	if err == nil || !strings.Contains(err.Error(), "aliases expand to more than 10000 values") {
+		t.Fatalf("got %v, want the alias limit", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("refusing took %s", d)
+	}
+	// Within the limit, aliases are followed.
+	if err := strictyaml.Unmarshal([]byte("values:\n  a: &a {x: 1}\n  b: *a\n"), "env", &e); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]any{"a": map[string]any{"x": 1}, "b": map[string]any{"x": 1}}; !reflect.DeepEqual(e.Values, want) {
+		t.Errorf("values = %v, want %v", e.Values, want)
+	}
+}
+
+func TestDurationsAreGoDurationStrings(t *testing.T) {
+	var e env
+	if err := strictyaml.Unmarshal([]byte("network: {subnets: [{lease: 720h}, {lease: 1h30m}, {lease: \"90s\"}]}\n"), "env", &e); err != nil {
+		t.Fatal(err)
+	}
+	got := []time.Duration{e.Network.Subnets[0].Lease, e.Network.Subnets[1].Lease, e.Network.Subnets[2].Lease}
+	if want := []time.Duration{720 * time.Hour, 90 * time.Minute, 90 * time.Second}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	data, err := strictyaml.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "network:\n  subnets:\n    - lease: 720h\n    - lease: 1h30m\n    - lease: 1m30s\n"
+	if string(data) != want {
+		t.Errorf("Marshal wrote\n%s\nwant\n%s", data, want)
 	}
 }
 
@@ -228,7 +297,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		"zero": {},
 		"full": {
 			Name: "prod", Tier: "true", KubernetesVersion: "1.30", Ratio: 2, Replicas: -3, HA: true,
-			Network: network{AddressSpace: "10.0.0.0/16", DNSZoneID: "", Subnets: []subnet{{Name: "a", CIDR: "10.0.1.0/24", Size: 24}, {}}},
+			Network: network{AddressSpace: "10.0.0.0/16", DNSZoneID: "", Subnets: []subnet{{Name: "a", CIDR: "10.0.1.0/24", Size: 24, Lease: 36*time.Hour + time.Second}, {}}},
 			System:  &pool{},
 			Tags:    map[string]string{"b": "", "a": "null", "c": "line\nbreak"},
 			Values:  map[string]any{"n": 1, "f": 2.0, "s": "0x10", "l": []any{true, nil}, "m": map[string]any{}},

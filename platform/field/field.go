@@ -42,16 +42,23 @@ type Error struct {
 }
 
 // Error renders `path "value": detail`, or `path: detail` when there is no
-// value to show.
+// value to show. A problem of the input as a whole (the empty path, such as
+// a YAML syntax error) renders as its value and detail alone, never as a
+// line that starts with ": ".
 func (e *Error) Error() string {
+	var subject string
 	switch v := e.Value.(type) {
 	case nil:
-		return fmt.Sprintf("%s: %s", e.Path, e.Detail)
+		subject = string(e.Path)
 	case string:
-		return fmt.Sprintf("%s %q: %s", e.Path, v, e.Detail)
+		subject = strings.TrimPrefix(fmt.Sprintf("%s %q", e.Path, v), " ")
 	default:
-		return fmt.Sprintf("%s %v: %s", e.Path, v, e.Detail)
+		subject = strings.TrimPrefix(fmt.Sprintf("%s %v", e.Path, v), " ")
 	}
+	if subject == "" {
+		return e.Detail
+	}
+	return subject + ": " + e.Detail
 }
 
 // Invalid returns an Error for path with the value seen and a detail that

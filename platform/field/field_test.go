@@ -16,6 +16,9 @@ func TestErrorFormats(t *testing.T) {
 		{Invalid(NewPath("network").Child("maxNodes"), 0, "must be 1..5000"), `network.maxNodes 0: must be 1..5000`},
 		{Required(NewPath("aks").Child("location"), "the Azure region"), `aks.location: required: the Azure region`},
 		{Invalid(NewPath("tags").Key("Cost Center"), "x", "bad"), `tags["Cost Center"] "x": bad`},
+		// A problem of the whole input has no path to show.
+		{Invalid("", nil, "invalid YAML: line 3: did not find expected key"), `invalid YAML: line 3: did not find expected key`},
+		{Invalid("", "x", "bad"), `"x": bad`},
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got  %s\nwant %s", got, tc.want)
