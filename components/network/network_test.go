@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -263,6 +264,16 @@ func TestValidation(t *testing.T) {
 				`network.flowLogs.retentionDays 400: must be 1..365 days`,
 				`network.flowLogs.sampleRate 1.5: must be above 0 and at most 1, e.g. 0.5`,
 			},
+		},
+		{
+			name:   "NaN sample rate",
+			mutate: func(a *network.Args) { a.FlowLogs = network.FlowLogs{SampleRate: math.NaN()} },
+			want:   []string{`network.flowLogs.sampleRate NaN: must be above 0 and at most 1, e.g. 0.5`},
+		},
+		{
+			name:   "infinite sample rate",
+			mutate: func(a *network.Args) { a.FlowLogs = network.FlowLogs{SampleRate: math.Inf(1)} },
+			want:   []string{`network.flowLogs.sampleRate +Inf: must be above 0 and at most 1, e.g. 0.5`},
 		},
 		{
 			name:   "bad tags",

@@ -177,7 +177,8 @@ func (a Args) checkFlowLogs(p field.Path, errs *field.List) {
 	if a.FlowLogs.RetentionDays < 1 || a.FlowLogs.RetentionDays > maxFlowLogRetentionDays {
 		errs.Addf(p.Child("retentionDays"), a.FlowLogs.RetentionDays, "must be 1..%d days", maxFlowLogRetentionDays)
 	}
-	if a.FlowLogs.SampleRate <= 0 || a.FlowLogs.SampleRate > 1 {
+	// Written so that NaN, which compares false with every number, fails.
+	if r := a.FlowLogs.SampleRate; !(r > 0 && r <= 1) {
 		errs.Addf(p.Child("sampleRate"), a.FlowLogs.SampleRate, "must be above 0 and at most 1, e.g. 0.5")
 	}
 }
