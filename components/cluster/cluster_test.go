@@ -246,6 +246,37 @@ func TestValidation(t *testing.T) {
 			},
 		},
 		{
+			// What check's PLN001 refuses in every class.
+			name: "authorized range open to every address",
+			mutate: func(a *cluster.Args) {
+				a.APIServer = cluster.APIServer{Public: true, AuthorizedCIDRs: []string{"203.0.113.0/24", "0.0.0.0/0"}}
+			},
+			want: []string{`cluster.apiServer.authorizedCIDRs[1] "0.0.0.0/0": admits every address, which leaves the API server open to the internet; list only the networks of operators and CI, e.g. "203.0.113.0/24", or keep it private`},
+		},
+		{
+			// Free-form maps follow the Kubernetes rules: a pool whose
+			// labels or taints Kubernetes refuses never gets nodes.
+			name: "node labels and taints",
+			mutate: func(a *cluster.Args) {
+				a.UserPools = []cluster.NodePool{{Name: "apps",
+					Labels: map[string]string{"bad key": "x", "acme.example/tier": "gold plated", "kubernetes.io/role": "apps", "node.kubernetes.io/pool": "apps"},
+					Taints: []platform.Taint{
+						{Key: "acme.example/dedicated", Value: "batch jobs", Effect: platform.NoSchedule},
+						{Key: "Bad/Key", Value: "x", Effect: platform.NoExecute},
+						{Key: "acme.example/dedicated", Value: "other", Effect: platform.NoSchedule},
+						{Key: "acme.example/dedicated", Value: "other", Effect: platform.NoExecute},
+					}}}
+			},
+			want: []string{
+				`cluster.userPools[0].labels["acme.example/tier"] "gold plated": not a label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+				`cluster.userPools[0].labels["bad key"] "bad key": not a label key: an optional DNS subdomain prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. "acme.example/workload"`,
+				`cluster.userPools[0].labels["kubernetes.io/role"] "kubernetes.io/role": kubernetes.io and k8s.io label keys are Kubernetes' own, and a node may not set them on itself (NodeRestriction), so the pool's nodes would not join; use a prefix of your own, e.g. "acme.example/workload", or node.kubernetes.io`,
+				`cluster.userPools[0].taints[0].value "batch jobs": not a taint value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+				`cluster.userPools[0].taints[1].key "Bad/Key": not a taint key: an optional DNS subdomain prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. "acme.example/dedicated"`,
+				`cluster.userPools[0].taints[2].key "acme.example/dedicated": cluster.userPools[0].taints[0] already taints with this key and effect NoSchedule; Kubernetes keeps one taint per key and effect, remove one`,
+			},
+		},
+		{
 			name: "pools larger than the network",
 			mutate: func(a *cluster.Args) {
 				a.UserPools = []cluster.NodePool{{Name: "apps", MinCount: 1, MaxCount: 200}}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/cidr"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // SupportedVersions are the Kubernetes minors this Plinth release deploys
@@ -61,8 +63,12 @@ func (a Args) validate(path field.Path, t platform.Target, net platform.NetworkS
 
 	api := path.Child("apiServer")
 	for i, c := range a.APIServer.AuthorizedCIDRs {
-		if _, err := cidr.Parse(c); err != nil {
+		switch p, err := cidr.Parse(c); {
+		case err != nil:
 			errs.Addf(api.Child("authorizedCIDRs").Index(i), c, "%v", err)
+		case p.Bits() == 0:
+			// What check's PLN001 refuses in every class.
+			errs.Addf(api.Child("authorizedCIDRs").Index(i), c, "admits every address, which leaves the API server open to the internet; list only the networks of operators and CI, e.g. \"203.0.113.0/24\", or keep it private")
 		}
 	}
 	switch {
@@ -148,15 +154,8 @@ func (a Args) checkPool(p field.Path, pool NodePool, system bool, t platform.Tar
 	if system && pool.Spot {
 		errs.Addf(p.Child("spot"), true, "the system pool cannot run on spot capacity; evictions would take add-ons down")
 	}
-	for i, t := range pool.Taints {
-		tp := p.Child("taints").Index(i)
-		if t.Key == "" {
-			errs.Add(field.Required(tp.Child("key"), "a taint needs a key"))
-		}
-		if t.Effect != platform.NoSchedule && t.Effect != platform.PreferNoSchedule && t.Effect != platform.NoExecute {
-			errs.Addf(tp.Child("effect"), string(t.Effect), "use NoSchedule, PreferNoSchedule or NoExecute")
-		}
-	}
+	checkLabels(p.Child("labels"), pool.Labels, errs)
+	checkTaints(p.Child("taints"), pool.Taints, errs)
 	if pool.DiskSizeGB < minDiskGB || pool.DiskSizeGB > maxDiskGB {
 		errs.Addf(p.Child("diskSizeGB"), pool.DiskSizeGB, "must be %d..%d", minDiskGB, maxDiskGB)
 	}
@@ -164,6 +163,50 @@ func (a Args) checkPool(p field.Path, pool NodePool, system bool, t platform.Tar
 		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "write a node count (\"1\") or a percentage (\"33%%\")")
 	} else if n, _ := strconv.Atoi(strings.TrimSuffix(pool.MaxSurge, "%")); strings.HasSuffix(pool.MaxSurge, "%") && n > 100 {
 		errs.Addf(p.Child("maxSurge"), pool.MaxSurge, "a percentage above 100%% doubles the pool; use at most 100%%")
+	}
+}
+
+// checkLabels checks a pool's node labels against the Kubernetes label
+// rules, and refuses the keys a kubelet may not set on its own node.
+func checkLabels(p field.Path, labels map[string]string, errs *field.List) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		kp := p.Key(k)
+		switch {
+		case !format.LabelKey(k):
+			errs.Addf(kp, k, "not a label key: %s, e.g. \"acme.example/workload\"", format.LabelKeyRule)
+		case format.NodeLabelReserved(k):
+			errs.Addf(kp, k, "kubernetes.io and k8s.io label keys are Kubernetes' own, and a node may not set them on itself (NodeRestriction), so the pool's nodes would not join; use a prefix of your own, e.g. \"acme.example/workload\", or node.kubernetes.io")
+		}
+		if v := labels[k]; !format.LabelValue(v) {
+			errs.Addf(kp, v, "not a label value: %s", format.LabelValueRule)
+		}
+	}
+}
+
+// checkTaints checks a pool's taints: a label key, a label value and an
+// effect each, no key and effect twice.
+func checkTaints(p field.Path, taints []platform.Taint, errs *field.List) {
+	seen := map[platform.Taint]field.Path{}
+	for i, t := range taints {
+		tp := p.Index(i)
+		switch {
+		case t.Key == "":
+			errs.Add(field.Required(tp.Child("key"), "a taint needs a key"))
+		case !format.LabelKey(t.Key):
+			errs.Addf(tp.Child("key"), t.Key, "not a taint key: %s, e.g. \"acme.example/dedicated\"", format.LabelKeyRule)
+		}
+		if !format.LabelValue(t.Value) {
+			errs.Addf(tp.Child("value"), t.Value, "not a taint value: %s", format.LabelValueRule)
+		}
+		if t.Effect != platform.NoSchedule && t.Effect != platform.PreferNoSchedule && t.Effect != platform.NoExecute {
+			errs.Addf(tp.Child("effect"), string(t.Effect), "use NoSchedule, PreferNoSchedule or NoExecute")
+		}
+		k := platform.Taint{Key: t.Key, Effect: t.Effect}
+		if first, dup := seen[k]; dup && t.Key != "" {
+			errs.Addf(tp.Child("key"), t.Key, "%s already taints with this key and effect %s; Kubernetes keeps one taint per key and effect, remove one", first, t.Effect)
+		} else if !dup {
+			seen[k] = tp
+		}
 	}
 }
 

@@ -2,9 +2,7 @@ package ingress
 
 import (
 	"maps"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -14,22 +12,12 @@ import (
 // Limits enforced by validate.
 const (
 	productionReplicas = 2
-	maxLabelLength     = 63
-	maxSubdomainLength = 253
+	maxLabelLength     = format.MaxDNSLabel
 )
 
-var (
-	// dnsSubdomain is a Kubernetes DNS-1123 subdomain (IngressClass and
-	// GatewayClass names).
-	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-	// reservedNamespaces exist in every cluster; the component creates its
-	// namespace and enforces a Pod Security level on it, so it must own it.
-	reservedNamespaces = []string{"default", "kube-node-lease", "kube-public", "kube-system"}
-	// labelKeyPart and labelValue are the Kubernetes label rules for the
-	// name part of a key and for a value.
-	labelKeyPart = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
-	labelValue   = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
-)
+// reservedNamespaces exist in every cluster; the component creates its
+// namespace and enforces a Pod Security level on it, so it must own it.
+var reservedNamespaces = []string{"default", "kube-node-lease", "kube-public", "kube-system"}
 
 // managedByKey: managedByValue is the label every object of the
 // component carries.
@@ -103,30 +91,18 @@ func (a Args) checkGateway(errs *field.List, p field.Path) {
 	checkName(errs, p.Child("className"), g.ClassName, "a GatewayClass")
 	for _, k := range slices.Sorted(maps.Keys(g.RouteNamespaceLabels)) {
 		kp := p.Child("routeNamespaceLabels").Key(k)
-		if !validLabelKey(k) {
-			errs.Addf(kp, k, "not a label key: an optional DNS subdomain prefix and '/', then up to %d letters, digits, '-', '_' or '.', starting and ending with a letter or digit, e.g. \"kubernetes.io/metadata.name\"", maxLabelLength)
+		if !format.LabelKey(k) {
+			errs.Addf(kp, k, "not a label key: %s, e.g. \"kubernetes.io/metadata.name\"", format.LabelKeyRule)
 		}
-		if v := g.RouteNamespaceLabels[k]; len(v) > maxLabelLength || !labelValue.MatchString(v) {
-			errs.Addf(kp, v, "not a label value: up to %d letters, digits, '-', '_' or '.', starting and ending with a letter or digit", maxLabelLength)
+		if v := g.RouteNamespaceLabels[k]; !format.LabelValue(v) {
+			errs.Addf(kp, v, "not a label value: %s", format.LabelValueRule)
 		}
 	}
-}
-
-// validLabelKey reports whether k is a Kubernetes label key: [prefix/]name.
-func validLabelKey(k string) bool {
-	name := k
-	if prefix, rest, ok := strings.Cut(k, "/"); ok {
-		if len(prefix) > maxSubdomainLength || !dnsSubdomain.MatchString(prefix) {
-			return false
-		}
-		name = rest
-	}
-	return len(name) <= maxLabelLength && labelKeyPart.MatchString(name)
 }
 
 // checkName checks a cluster-scoped object name (a DNS subdomain).
 func checkName(errs *field.List, p field.Path, name, what string) {
-	if len(name) > maxSubdomainLength || !dnsSubdomain.MatchString(name) {
+	if !format.DNSSubdomain(name) {
 		errs.Addf(p, name, "%s name is a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit", what)
 	}
 }
