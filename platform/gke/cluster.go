@@ -31,8 +31,9 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 //     Dataplane V2, shielded nodes, workload identity
 //     ("<project>.svc.id.goog"), the release channel (rapid, regular and
 //     stable map to RAPID, REGULAR and STABLE; none to UNSPECIFIED, no
-//     channel), managed Prometheus and control-plane logs and metrics when
-//     spec.Monitoring (system components only otherwise), security posture,
+//     channel), managed Prometheus with the control plane's, kube state
+//     metrics', kubelet's and cAdvisor's packages, and control-plane logs,
+//     when spec.Monitoring (system components only otherwise), security posture,
 //     Binary Authorization (project policy), the Gateway API, GKE subsetting
 //     for internal load balancers, cost allocation, VPA, NodeLocal DNSCache
 //     and Google Groups for RBAC (spec.AdminGroups[0], which must be

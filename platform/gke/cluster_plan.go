@@ -83,9 +83,20 @@ var taintEffects = map[platform.TaintEffect]string{
 // systemTaint keeps everything but critical add-ons off the system pool.
 var systemTaint = platform.Taint{Key: "CriticalAddonsOnly", Value: "true", Effect: platform.NoSchedule}
 
-// Monitoring and logging components, as the GKE API names them.
+// Monitoring and logging components, as the GKE API names them. The list
+// given replaces GKE's whole default, so monitoringOn names every package
+// the baseline alerts read (docs/components/observability.md): the control
+// plane's (apiserver_request_total and its latency), the kube state
+// metrics packages (STORAGE to HPA: kube_pod_container_status_waiting_reason
+// and the other kube_* series GKE collects), and the kubelet's and
+// cAdvisor's (kubelet_volume_stats_*), which GKE turns on by default for a
+// new cluster from 1.29 and an explicit list without them turns off.
 var (
-	monitoringOn  = []string{"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"}
+	monitoringOn = []string{
+		"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER",
+		"STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
+		"KUBELET", "CADVISOR",
+	}
 	loggingOn     = []string{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}
 	systemOnly    = []string{"SYSTEM_COMPONENTS"}
 	weekdayRRULE  = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}

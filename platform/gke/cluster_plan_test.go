@@ -283,7 +283,13 @@ func TestAuthorizedNetworks(t *testing.T) {
 
 func TestMonitoring(t *testing.T) {
 	p := planCluster(testConfig, clusterSpec())
-	if !reflect.DeepEqual(p.MonitoringComponents, []string{"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"}) ||
+	// Every package the baseline alerts read: an explicit list replaces
+	// GKE's default, which has the kube state metrics and kubelet packages.
+	if !reflect.DeepEqual(p.MonitoringComponents, []string{
+		"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER",
+		"STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
+		"KUBELET", "CADVISOR",
+	}) ||
 		!p.ManagedPrometheus || !reflect.DeepEqual(p.LoggingComponents, []string{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}) {
 		t.Errorf("monitoring on: %v prometheus %v logging %v", p.MonitoringComponents, p.ManagedPrometheus, p.LoggingComponents)
 	}

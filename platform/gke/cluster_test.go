@@ -462,7 +462,7 @@ func TestClusterSecurityAndOperations(t *testing.T) {
 		"addonsConfig.gcePersistentDiskCsiDriverConfig.enabled":     true,
 		"addonsConfig.dnsCacheConfig.enabled":                       true,
 		"monitoringConfig.managedPrometheus.enabled":                true,
-		"monitoringConfig.enableComponents":                         []string{"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"},
+		"monitoringConfig.enableComponents":                         []string{"SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE", "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA", "KUBELET", "CADVISOR"},
 		"loggingConfig.enableComponents":                            []string{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"},
 	} {
 		expect(t, c, path, want)
