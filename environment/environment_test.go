@@ -34,6 +34,10 @@ func define(class environment.Class, cloud platform.Cloud) environment.Environme
 	e.CertManager.Email = "platform@example.com"
 	e.CertManager.DNSZone = &certmanager.DNSZone{Name: e.Name + ".example.com", ID: pulumi.String(dnsZoneID(cloud, e.Name+".example.com"))}
 	e.Teams = []accesspackage.Args{team(cloud, "payments", "payments", "payments-batch"), team(cloud, "checkout", "checkout")}
+	if cloud == platform.CloudGCP {
+		// The teams' groups reach the cluster through Google Groups for RBAC.
+		e.Cluster.AdminGroups = []string{"gke-security-groups@example.com"}
+	}
 	if class == environment.Prod {
 		e.Access.BreakGlass = &accesspackage.Level{
 			Requestors: []string{group(cloud, "oncall")},
@@ -86,7 +90,7 @@ func dnsZoneID(cloud platform.Cloud, zone string) string {
 	if cloud == platform.CloudAzure {
 		return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/dnszones/" + zone
 	}
-	return "dns-project"
+	return "projects/dns-project/managedZones/" + strings.ReplaceAll(zone, ".", "-")
 }
 
 func mustRender(t *testing.T, env environment.Environment) (*platformtest.Snapshot, *fake.Backend) {

@@ -23,9 +23,11 @@ func ExampleNew() {
 	env.CertManager = certmanager.Args{
 		Email: "platform@example.com",
 		// In a stack: from plinth:dnsZoneName and plinth:dnsZoneId.
-		DNSZone: &certmanager.DNSZone{Name: "staging.example.com", ID: pulumi.String("dns-project")},
+		DNSZone: &certmanager.DNSZone{Name: "staging.example.com", ID: pulumi.String("projects/dns-project/managedZones/staging-example-com")},
 	}
 	env.PowerSchedule.Stop = "21:00" // the profile's schedule, later in the evening
+	// The teams' groups reach GKE through Google Groups for RBAC.
+	env.Cluster.AdminGroups = []string{"gke-security-groups@example.com"}
 	env.Teams = []accesspackage.Args{{
 		Team:       "payments",
 		Requestors: []string{"group:payments@example.com"},

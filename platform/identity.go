@@ -9,9 +9,8 @@ type GrantRole string
 // The grant roles.
 const (
 	// GrantDNSZoneContributor manages records in one DNS zone: Azure DNS
-	// Zone Contributor on the zone; on GCP roles/dns.admin on the zone's
-	// project, the setup cert-manager documents. A zone-level custom role
-	// would be narrower on GCP and is planned.
+	// Zone Contributor on the zone; on GCP roles/dns.admin on the one Cloud
+	// DNS managed zone, never on its project.
 	GrantDNSZoneContributor GrantRole = "dns-zone-contributor"
 	// GrantObjectStorageWriter reads and writes objects in one container or
 	// bucket (Azure Storage Blob Data Contributor on the container; GCP
@@ -38,8 +37,9 @@ type Grant struct {
 	// Role is what the workload may do.
 	Role GrantRole
 	// Scope is the cloud ID of the resource: an Azure resource ID (DNS
-	// zone, blob container, resource group), or on GCP the project ID for
-	// DNS and disk snapshots and the bucket name for storage.
+	// zone, blob container, resource group), or on GCP the managed zone's
+	// resource name for DNS (projects/<project>/managedZones/<zone>), the
+	// project ID for disk snapshots and the bucket name for storage.
 	Scope pulumi.StringInput
 }
 

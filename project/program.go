@@ -18,8 +18,8 @@ import (
 
 // The configuration keys of the DNS zone cert-manager solves ACME DNS01
 // challenges in, read for every stack (namespace plinth): its name, and
-// its cloud ID (on Azure the zone's ARM ID, on Google Cloud the ID of the
-// project that hosts the Cloud DNS zone).
+// its cloud ID (on Azure the zone's ARM ID, on Google Cloud the managed
+// zone's resource name, projects/<project>/managedZones/<zone>).
 const (
 	ConfigDNSZoneName = "dnsZoneName"
 	ConfigDNSZoneID   = "dnsZoneId"

@@ -24,7 +24,7 @@ func gcpDev() map[string]string {
 	return map[string]string{
 		"plinth:gcpProject": "acme-dev", "plinth:gcpRegion": "europe-west1",
 		"plinth:gcpCustomerId": "C01abcd2e", "plinth:gcpGroupDomain": "acme.example",
-		"plinth:dnsZoneName": "dev.acme.example", "plinth:dnsZoneId": "acme-dns",
+		"plinth:dnsZoneName": "dev.acme.example", "plinth:dnsZoneId": "projects/acme-dns/managedZones/dev-acme-example",
 	}
 }
 

@@ -73,9 +73,10 @@ type DNSZone struct {
 	Name string
 	// ID identifies the zone. On Azure it is the zone's resource ID,
 	// /subscriptions/<subscription>/resourceGroups/<group>/providers/
-	// Microsoft.Network/dnszones/<zone>; on GCP the ID of the project that
-	// hosts the Cloud DNS zone. It is also the scope of the identity's only
-	// grant. Required.
+	// Microsoft.Network/dnszones/<zone>; on GCP the managed zone's resource
+	// name, projects/<project>/managedZones/<zone name> (a managed zone's
+	// name is not its DNS name). It is also the scope of the identity's
+	// only grant: it changes records in this zone and no other. Required.
 	ID pulumi.StringInput
 }
 
@@ -301,7 +302,19 @@ func (r *resolved) solvers(zoneID pulumi.StringOutput, identity *platform.Worklo
 				ManagedIdentity:   &AzureManagedIdentity{ClientID: identity.ClientID},
 			}
 		case platform.DNS01CloudDNS:
-			dns.CloudDNS = &CloudDNS{Project: zoneID}
+			// The solver names the project and the managed zone, both in
+			// the zone's resource name (checkedZoneID has checked its
+			// form): it then needs no right to list the project's zones.
+			part := func(get func(format.CloudDNSZone) string) pulumi.StringOutput {
+				return zoneID.ApplyT(func(id string) string {
+					z, _ := format.ParseCloudDNSZoneID(id)
+					return get(z)
+				}).(pulumi.StringOutput)
+			}
+			dns.CloudDNS = &CloudDNS{
+				Project:        part(func(z format.CloudDNSZone) string { return z.Project }),
+				HostedZoneName: part(func(z format.CloudDNSZone) string { return z.Name }),
+			}
 		}
 		out = append(out, ACMESolver{Selector: &SolverSelector{DNSZones: []string{z.Name}}, DNS01: dns})
 	}

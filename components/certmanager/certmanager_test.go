@@ -26,6 +26,8 @@ const (
 	subscription = "5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a"
 	azureZoneID  = "/subscriptions/" + subscription + "/resourceGroups/dns-rg/providers/Microsoft.Network/dnszones/" + zoneName
 	gcpProject   = "acme-dns-prod"
+	gcpZone      = "dev-example-com"
+	gcpZoneID    = "projects/" + gcpProject + "/managedZones/" + gcpZone
 
 	releaseType = "kubernetes:helm.sh/v3:Release"
 	issuerType  = "kubernetes:cert-manager.io/v1:ClusterIssuer"
@@ -53,7 +55,7 @@ func args(cloud platform.CloudFacts) certmanager.Args {
 	case platform.DNS01AzureDNS:
 		a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(azureZoneID)}
 	case platform.DNS01CloudDNS:
-		a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(gcpProject)}
+		a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String(gcpZoneID)}
 	default:
 		a.IngressClass = "traefik"
 	}
@@ -178,7 +180,7 @@ func TestIdentityIsBoundToCertManagerWithOneZoneGrant(t *testing.T) {
 	for _, tc := range []struct {
 		cloud platform.CloudFacts
 		scope string
-	}{{aksfacts.Facts, azureZoneID}, {gkefacts.Facts, gcpProject}} {
+	}{{aksfacts.Facts, azureZoneID}, {gkefacts.Facts, gcpZoneID}} {
 		t.Run(tc.cloud.Name, func(t *testing.T) {
 			var (
 				b    *fake.Backend
@@ -304,7 +306,9 @@ func TestGCPCloudDNSUsesAmbientCredentials(t *testing.T) {
 			t.Fatalf("%s: solvers = %v", issuer, solvers)
 		}
 		dns := platformtest.At(t, solvers[0], "dns01")
-		if want := map[string]any{"cloudDNS": map[string]any{"project": gcpProject}}; !reflect.DeepEqual(dns, want) {
+		// The project and the managed zone: with hostedZoneName the solver
+		// lists no zones, so its grant on the one zone is all it needs.
+		if want := map[string]any{"cloudDNS": map[string]any{"project": gcpProject, "hostedZoneName": gcpZone}}; !reflect.DeepEqual(dns, want) {
 			t.Errorf("%s: dns01 = %v, want %v (no serviceAccountSecretRef: GKE workload identity)", issuer, dns, want)
 		}
 	}
@@ -550,8 +554,10 @@ func TestValidation(t *testing.T) {
 		}, []string{`certManager.dnsZone.id "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns-rg/providers/Microsoft.Network/privateDnsZones/dev.example.com": not an Azure DNS zone resource ID; use the DNS zone's resource ID, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Network/dnszones/<zone> (a private DNS zone cannot answer public ACME challenges)`}},
 		{"zone ID of another zone", on(aksfacts.Facts), func(a *certmanager.Args) { a.DNSZone.Name = "prod.example.com" },
 			[]string{`certManager.dnsZone.id "` + azureZoneID + `": names the zone "dev.example.com", but dnsZone.name is "prod.example.com"; pass the ID of the zone you name`}},
-		{"zone resource path on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev") },
-			[]string{`certManager.dnsZone.id "projects/acme-dns-prod/managedZones/dev": not a GCP project ID; on GCP dnsZone.id is the ID of the project that hosts the Cloud DNS zone, e.g. "acme-dns-prod"`}},
+		{"a project alone on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("acme-dns-prod") },
+			[]string{`certManager.dnsZone.id "acme-dns-prod": a project alone does not say which zone cert-manager may change; on GCP dnsZone.id is the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. "projects/acme-dns-prod/managedZones/dev-acme-example" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name): write projects/acme-dns-prod/managedZones/<zone name>`}},
+		{"the DNS name as zone name on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev.example.com") },
+			[]string{`certManager.dnsZone.id "projects/acme-dns-prod/managedZones/dev.example.com": not a Cloud DNS zone; on GCP dnsZone.id is the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. "projects/acme-dns-prod/managedZones/dev-acme-example" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name)`}},
 		{"zone on a cloud without a solver", on(fake.Facts), func(a *certmanager.Args) {
 			a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String("zone")}
 		}, []string{`certManager.dnsZone "dev.example.com": cert-manager has no DNS01 solver for fake's DNS; remove dnsZone to use HTTP01 through ingressClass`}},

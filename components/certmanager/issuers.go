@@ -106,6 +106,10 @@ type AzureManagedIdentity struct {
 type CloudDNS struct {
 	// Project is the ID of the project that hosts the zone.
 	Project pulumi.StringInput `json:"project"`
+	// HostedZoneName is the managed zone's name (not its DNS name): the
+	// solver writes there without listing the project's zones, so its
+	// identity needs rights on that zone only.
+	HostedZoneName pulumi.StringInput `json:"hostedZoneName,omitempty"`
 }
 
 // CAIssuer signs with the CA certificate and key in a secret of

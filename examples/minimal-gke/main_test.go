@@ -54,7 +54,7 @@ func TestEveryLabelledResourceCarriesTheCostCenter(t *testing.T) {
 // The deployed program reads where the stack lands from its
 // configuration, and names every key that is missing.
 func TestTheStackConfigurationPlacesThePlatform(t *testing.T) {
-	cfg := map[string]string{"plinth:dnsZoneName": "dev.shop.example", "plinth:dnsZoneId": "shop-dns"}
+	cfg := map[string]string{"plinth:dnsZoneName": "dev.shop.example", "plinth:dnsZoneId": "projects/shop-dns/managedZones/dev-shop-example"}
 	deploy := func() (*platformtest.Snapshot, error) {
 		return platformtest.Render("shop-dev", Project.Program(),
 			platformtest.WithProject(Project.Name), platformtest.WithConfig(cfg))

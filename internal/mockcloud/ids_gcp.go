@@ -18,6 +18,19 @@ var gcpShapes = map[string]shapeKind{
 	"gcpAddress": fixed(withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
 	})),
+	// dnsZoneIamMember: a binding on the managed zone named by the inputs
+	// project and managedZone, projects/<project>/managedZones/<zone>.
+	"dnsZoneIamMember": fixed(iamMember(func(c *call) (string, error) {
+		project, err := c.need("project")
+		if err != nil {
+			return "", err
+		}
+		zone, err := c.need("managedZone")
+		if err != nil {
+			return "", err
+		}
+		return "projects/" + project + "/managedZones/" + zone, nil
+	})),
 	// gcpGlobal(collection), gcpLocated(collection, state) and
 	// gcpRegional(collection): see their functions.
 	"gcpGlobal":     {1, func(a []string) shape { return gcpGlobal(a[0]) }},

@@ -70,3 +70,38 @@ func ParseAzureDNSZoneID(id string) (AzureDNSZone, bool) {
 	}
 	return z, true
 }
+
+// CloudDNSZone is a Cloud DNS managed zone's resource name, parsed.
+type CloudDNSZone struct {
+	// Project is the ID of the project that hosts the zone (possibly
+	// domain-scoped); Name is the managed zone's name, not its DNS name.
+	Project, Name string
+}
+
+// cloudDNSZoneName is a managed zone's name as Cloud DNS takes it: 1-63
+// lowercase letters, digits and '-', a letter first, not ending with '-'.
+var cloudDNSZoneName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+// CloudDNSZoneName reports whether s is a Cloud DNS managed zone name.
+func CloudDNSZoneName(s string) bool { return cloudDNSZoneName.MatchString(s) }
+
+// ParseCloudDNSZoneID parses projects/<project>/managedZones/<zone>, the
+// resource name of a Cloud DNS managed zone: the project ID (plain or
+// domain-scoped) and the zone's name.
+func ParseCloudDNSZoneID(id string) (CloudDNSZone, bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 || parts[0] != "projects" || parts[2] != "managedZones" {
+		return CloudDNSZone{}, false
+	}
+	z := CloudDNSZone{Project: parts[1], Name: parts[3]}
+	if !ProjectID(z.Project, true) || !CloudDNSZoneName(z.Name) {
+		return CloudDNSZone{}, false
+	}
+	return z, true
+}
+
+// String writes the zone as its resource name,
+// projects/<project>/managedZones/<zone>.
+func (z CloudDNSZone) String() string {
+	return "projects/" + z.Project + "/managedZones/" + z.Name
+}

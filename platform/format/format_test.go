@@ -91,3 +91,32 @@ func TestProjectID(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCloudDNSZoneID(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want format.CloudDNSZone
+		ok   bool
+	}{
+		{"projects/acme-dns-prod/managedZones/dev-acme-example", format.CloudDNSZone{Project: "acme-dns-prod", Name: "dev-acme-example"}, true},
+		{"projects/example.com:acme-dns/managedZones/z", format.CloudDNSZone{Project: "example.com:acme-dns", Name: "z"}, true},
+		{"projects/acme-dns-prod/managedZones/" + strings.Repeat("a", 63), format.CloudDNSZone{Project: "acme-dns-prod", Name: strings.Repeat("a", 63)}, true},
+		{"projects/acme-dns-prod/managedZones/" + strings.Repeat("a", 64), format.CloudDNSZone{}, false},
+		{"acme-dns-prod", format.CloudDNSZone{}, false},                                        // a project alone
+		{"projects/acme-dns-prod/managedZones/dev.acme.example", format.CloudDNSZone{}, false}, // the DNS name
+		{"projects/acme-dns-prod/managedZones/1dev", format.CloudDNSZone{}, false},
+		{"projects/acme-dns-prod/managedZones/dev-", format.CloudDNSZone{}, false},
+		{"projects/Acme/managedZones/dev", format.CloudDNSZone{}, false},
+		{"projects/acme-dns-prod/zones/dev", format.CloudDNSZone{}, false},
+		{"/projects/acme-dns-prod/managedZones/dev", format.CloudDNSZone{}, false},
+		{"projects/acme-dns-prod/managedZones/dev/rrsets", format.CloudDNSZone{}, false},
+	} {
+		got, ok := format.ParseCloudDNSZoneID(tc.id)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseCloudDNSZoneID(%q) = %+v, %v; want %+v, %v", tc.id, got, ok, tc.want, tc.ok)
+		}
+		if ok && got.String() != tc.id {
+			t.Errorf("%+v.String() = %q, want %q", got, got.String(), tc.id)
+		}
+	}
+}

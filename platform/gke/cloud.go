@@ -1,10 +1,13 @@
 package gke
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 )
 
@@ -70,9 +73,12 @@ func (Cloud) Offline(ctx *pulumi.Context, stack string) (platform.Backend, error
 	return New(ctx, stack, offlineConfig)
 }
 
-// OfflineDNSZoneID returns the stand-in ID of the project that hosts the
-// Cloud DNS zone.
-func (Cloud) OfflineDNSZoneID(string) string { return "plinth-placeholder-dns" }
+// OfflineDNSZoneID returns the stand-in resource name of the Cloud DNS
+// managed zone whose DNS name is zone: projects/plinth-placeholder-dns/
+// managedZones/<zone with '-' for '.'>.
+func (Cloud) OfflineDNSZoneID(zone string) string {
+	return format.CloudDNSZone{Project: "plinth-placeholder-dns", Name: strings.ReplaceAll(zone, ".", "-")}.String()
+}
 
 // TagsProperty is the package's TagsProperty.
 func (Cloud) TagsProperty(typeToken string) (string, bool) { return TagsProperty(typeToken) }

@@ -177,7 +177,7 @@ func certManagerIdentity(ctx *pulumi.Context, b *gke.Backend, spec platform.Clus
 		Namespace:      "cert-manager",
 		ServiceAccount: "cert-manager",
 		Grants: []platform.Grant{
-			{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("acme-dns-prod")},
+			{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("projects/acme-dns-prod/managedZones/dev-acme-example")},
 			{Role: platform.GrantObjectStorageWriter, Scope: pulumi.String("acme-prod-backups")},
 		},
 		Tags: spec.Tags,
@@ -612,16 +612,17 @@ var labelsOn = map[string][]string{
 }
 
 var noLabels = map[string]bool{
-	"gcp:compute/network:Network":                 true,
-	"gcp:compute/subnetwork:Subnetwork":           true,
-	"gcp:compute/firewall:Firewall":               true,
-	"gcp:compute/router:Router":                   true,
-	"gcp:compute/routerNat:RouterNat":             true,
-	"gcp:serviceaccount/account:Account":          true,
-	"gcp:projects/iAMCustomRole:IAMCustomRole":    true,
-	"gcp:projects/iAMMember:IAMMember":            true,
-	"gcp:serviceaccount/iAMMember:IAMMember":      true,
-	"gcp:storage/bucketIAMMember:BucketIAMMember": true,
+	"gcp:compute/network:Network":                             true,
+	"gcp:compute/subnetwork:Subnetwork":                       true,
+	"gcp:compute/firewall:Firewall":                           true,
+	"gcp:compute/router:Router":                               true,
+	"gcp:compute/routerNat:RouterNat":                         true,
+	"gcp:serviceaccount/account:Account":                      true,
+	"gcp:projects/iAMCustomRole:IAMCustomRole":                true,
+	"gcp:projects/iAMMember:IAMMember":                        true,
+	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": true,
+	"gcp:serviceaccount/iAMMember:IAMMember":                  true,
+	"gcp:storage/bucketIAMMember:BucketIAMMember":             true,
 }
 
 func TestClusterLabels(t *testing.T) {

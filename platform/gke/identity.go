@@ -3,6 +3,7 @@ package gke
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/dns"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // ServiceAccountAnnotation is the Kubernetes service-account annotation that
@@ -29,8 +31,10 @@ const workloadIdentityUser = "roles/iam.workloadIdentityUser"
 //     the cluster's workload identity pool, so that only this Kubernetes
 //     service account can act as it;
 //   - each grant at its scope: GrantDNSZoneContributor is roles/dns.admin on
-//     the project Grant.Scope names (Cloud DNS zone-level IAM would be
-//     narrower; the contract's Scope is a project today);
+//     the one Cloud DNS managed zone Grant.Scope names
+//     (projects/<project>/managedZones/<zone>), bound as
+//     "<name>-dns-zone-admin": records of the project's other zones are out
+//     of reach;
 //     GrantObjectStorageWriter is roles/storage.objectAdmin on the bucket
 //     Grant.Scope names; GrantDiskSnapshotOperator is a custom role
 //     "plinth.<name>.diskSnapshotOperator" (names written with '_' for
@@ -104,6 +108,14 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 				Role:   role,
 				Member: member,
 			}, b.opts(opts)...)
+		case levelManagedZone:
+			zone := managedZone(scope, field.NewPath("workloadIdentity").Child("grants").Index(g.Index).Child("scope"))
+			_, err = dns.NewDnsManagedZoneIamMember(ctx, g.Name, &dns.DnsManagedZoneIamMemberArgs{
+				Project:     zone(func(z format.CloudDNSZone) string { return z.Project }),
+				ManagedZone: zone(func(z format.CloudDNSZone) string { return z.Name }),
+				Role:        role,
+				Member:      member,
+			}, b.opts(opts)...)
 		}
 		if err != nil {
 			return nil, err
@@ -130,6 +142,22 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 		ClientID:                  sa.Email,
 		PrincipalID:               sa.UniqueId,
 	}, nil
+}
+
+// managedZone parses scope, a Cloud DNS managed zone's resource name
+// (projects/<project>/managedZones/<zone>), and returns a function that
+// reads one part of it; any other value fails the deployment before the
+// grant is created, with an error at path.
+func managedZone(scope pulumi.StringInput, path field.Path) func(part func(format.CloudDNSZone) string) pulumi.StringOutput {
+	return func(part func(format.CloudDNSZone) string) pulumi.StringOutput {
+		return scope.ToStringOutput().ApplyT(func(id string) (string, error) {
+			z, ok := format.ParseCloudDNSZoneID(id)
+			if !ok {
+				return "", field.Invalid(path, id, "not a Cloud DNS managed zone; give its resource name, projects/<project>/managedZones/<zone name>")
+			}
+			return part(z), nil
+		}).(pulumi.StringOutput)
+	}
 }
 
 // newCustomRole registers the custom role r in project. Its Name output,

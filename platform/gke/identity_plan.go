@@ -15,14 +15,18 @@ import (
 const (
 	levelProject = "project"
 	levelBucket  = "bucket"
+	// levelManagedZone is one Cloud DNS managed zone; the grant's scope
+	// is the zone's resource name, projects/<project>/managedZones/<zone>.
+	levelManagedZone = "managedZone"
 )
 
 // grantMapping is what one grant role becomes on GCP: a predefined Role,
 // or a project-level Custom role created in the grant's scope project,
-// bound at Level.
+// bound at Level. Name ends the Pulumi name of the binding and says what
+// it grants where; "" keeps the grant role's name.
 type grantMapping struct {
-	Role, Level string
-	Custom      *customRole
+	Role, Level, Name string
+	Custom            *customRole
 }
 
 // customRole is a project-level custom role Plinth defines.
@@ -35,13 +39,12 @@ type customRole struct {
 // grantRoles maps each grant to the GCP role it becomes and the level it is
 // bound at.
 var grantRoles = map[platform.GrantRole]grantMapping{
-	// Cloud DNS: cert-manager's documented setup (and the contract's
-	// Grant.Scope, a project ID) bind roles/dns.admin on the zone's
-	// project. Cloud DNS also takes IAM on a single managed zone
-	// (dns.DnsManagedZoneIamMember); cert-manager then also needs
-	// dns.managedZones.list on the project, or hostedZoneName in its
-	// issuer. Moving to zone scope is a change of the contract's Scope.
-	platform.GrantDNSZoneContributor: {Role: "roles/dns.admin", Level: levelProject},
+	// Cloud DNS: roles/dns.admin on the one managed zone the scope names
+	// (its lowest level), so that the identity changes records in that zone
+	// and in no other zone of the project. cert-manager's solver names the
+	// zone (hostedZoneName), so it needs no dns.managedZones.list on the
+	// project.
+	platform.GrantDNSZoneContributor: {Role: "roles/dns.admin", Level: levelManagedZone, Name: "dns-zone-admin"},
 	// Object storage: read, write and delete objects of one bucket, not the
 	// bucket itself. The identity can also sign blobs as itself (urlSigner).
 	platform.GrantObjectStorageWriter: {Role: "roles/storage.objectAdmin", Level: levelBucket},
@@ -143,9 +146,10 @@ type identityPlan struct {
 }
 
 type grantPlan struct {
-	// Name is the Pulumi name: "<name>-<grant role>", with "-2", "-3"...
-	// for further grants of the same role. Names follow the role, not the
-	// position, so removing one grant never replaces another.
+	// Name is the Pulumi name: "<name>-<suffix>", the suffix saying what
+	// is granted ("dns-zone-admin") or else the grant role, with "-2",
+	// "-3"... for further grants of the same role. Names follow the role,
+	// not the position, so removing one grant never replaces another.
 	Name, Role, Level string
 	// Custom is the custom role the grant creates in its scope project and
 	// binds instead of Role; nil for predefined roles.
@@ -197,11 +201,15 @@ func planIdentity(spec platform.WorkloadIdentitySpec) identityPlan {
 	for i, g := range spec.Grants {
 		seen[g.Role]++
 		c := seen[g.Role]
-		name := platform.ChildName(n, string(g.Role))
+		r := grantRoles[g.Role]
+		suffix := r.Name
+		if suffix == "" {
+			suffix = string(g.Role)
+		}
+		name := platform.ChildName(n, suffix)
 		if c > 1 {
 			name = fmt.Sprintf("%s-%d", name, c)
 		}
-		r := grantRoles[g.Role]
 		gp := grantPlan{Name: name, Role: r.Role, Level: r.Level, Index: i}
 		if r.Custom != nil {
 			cr := planCustomRole(n, name+"-role", *r.Custom, c)
@@ -252,7 +260,7 @@ func validateIdentitySpec(spec platform.WorkloadIdentitySpec, path field.Path) e
 			errs.Addf(path.Child("grants").Index(i).Child("role"), string(g.Role), "not a grant role; use one of %v", platform.GrantRoles)
 		}
 		if g.Scope == nil {
-			errs.Add(field.Required(path.Child("grants").Index(i).Child("scope"), "the project ID (DNS, disk snapshots: ClusterOutputs.DiskScope) or bucket name (object storage) the grant applies to"))
+			errs.Add(field.Required(path.Child("grants").Index(i).Child("scope"), "the managed zone's resource name projects/<project>/managedZones/<zone> (DNS), the project ID (disk snapshots: ClusterOutputs.DiskScope) or the bucket name (object storage) the grant applies to"))
 		}
 	}
 	return errs.Err()

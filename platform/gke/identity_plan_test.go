@@ -18,7 +18,7 @@ func identitySpec() platform.WorkloadIdentitySpec {
 		Namespace:      "cert-manager",
 		ServiceAccount: "cert-manager",
 		Grants: []platform.Grant{
-			{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("acme-dns-prod")},
+			{Role: platform.GrantDNSZoneContributor, Scope: pulumi.String("projects/acme-dns-prod/managedZones/dev-acme-example")},
 			{Role: platform.GrantObjectStorageWriter, Scope: pulumi.String("acme-backups")},
 			{Role: platform.GrantObjectStorageWriter, Scope: pulumi.String("acme-backups-dr")},
 		},
@@ -31,7 +31,8 @@ func TestPlanIdentity(t *testing.T) {
 		Account: serviceAccountPlan{Name: "cert-manager-identity", AccountID: "cert-manager-wi", DisplayName: "Workload identity cert-manager"},
 		Binding: "cert-manager-workload-identity-user", Namespace: "cert-manager", ServiceAccount: "cert-manager",
 		Grants: []grantPlan{
-			{Name: "cert-manager-dns-zone-contributor", Role: "roles/dns.admin", Level: "project", Index: 0},
+			// roles/dns.admin on the one managed zone, named for what it is.
+			{Name: "cert-manager-dns-zone-admin", Role: "roles/dns.admin", Level: "managedZone", Index: 0},
 			{Name: "cert-manager-object-storage-writer", Role: "roles/storage.objectAdmin", Level: "bucket", Index: 1},
 			{Name: "cert-manager-object-storage-writer-2", Role: "roles/storage.objectAdmin", Level: "bucket", Index: 2},
 		},

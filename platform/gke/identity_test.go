@@ -32,10 +32,21 @@ func TestWorkloadIdentity(t *testing.T) {
 		t.Errorf("the workload identity binding does not wait for the cluster: dependsOn %v", b.DependsOn)
 	}
 
-	dns := find(t, snap, "gcp:projects/iAMMember:IAMMember", "cert-manager-dns-zone-contributor")
+	// roles/dns.admin on the one managed zone, not on its project: the
+	// project's other zones are out of reach.
+	dns := find(t, snap, "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "cert-manager-dns-zone-admin")
 	expect(t, dns, "project", "acme-dns-prod")
+	expect(t, dns, "managedZone", "dev-acme-example")
 	expect(t, dns, "role", "roles/dns.admin")
 	expect(t, dns, "member", "serviceAccount:"+certManagerSA)
+	if _, ok := dns.Inputs["condition"]; ok {
+		t.Errorf("the zone grant has a condition %v; it needs none", dns.Inputs["condition"])
+	}
+	for _, m := range snap.OfType("gcp:projects/iAMMember:IAMMember") {
+		if strings.HasPrefix(m.Name, "cert-manager-") {
+			t.Errorf("%s: a project-level grant; the identity's grants are on a zone and a bucket only", m.Name)
+		}
+	}
 
 	bucket := find(t, snap, "gcp:storage/bucketIAMMember:BucketIAMMember", "cert-manager-object-storage-writer")
 	expect(t, bucket, "bucket", "acme-prod-backups")
@@ -58,7 +69,7 @@ func TestWorkloadIdentity(t *testing.T) {
 
 	// Exactly these grants, and nothing broad, for the workload.
 	var grants []string
-	for _, typ := range []string{"gcp:projects/iAMMember:IAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:serviceaccount/iAMMember:IAMMember"} {
+	for _, typ := range []string{"gcp:projects/iAMMember:IAMMember", "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:serviceaccount/iAMMember:IAMMember"} {
 		for _, m := range snap.OfType(typ) {
 			role := platformtest.Input(t, m, "role").(string)
 			if role == "roles/owner" || role == "roles/editor" {
@@ -71,7 +82,7 @@ func TestWorkloadIdentity(t *testing.T) {
 	}
 	slices.Sort(grants)
 	want := []string{
-		"cert-manager-dns-zone-contributor roles/dns.admin",
+		"cert-manager-dns-zone-admin roles/dns.admin",
 		"cert-manager-object-storage-writer roles/storage.objectAdmin",
 		"cert-manager-url-signer projects/" + project + "/roles/plinth.cert_manager.urlSigner",
 		"cert-manager-workload-identity-user roles/iam.workloadIdentityUser",

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudscheduler"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/dns"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/gkebackup"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/privilegedaccessmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
@@ -100,27 +101,28 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 // sdkArgs maps each type of the registry to the zero value of its SDK
 // Args, whose label fields say where the type takes labels.
 var sdkArgs = map[string]pulumi.Input{
-	"pulumi:providers:gcp":                                gcp.ProviderArgs{},
-	"gcp:cloudidentity/group:Group":                       cloudidentity.GroupArgs{},
-	"gcp:cloudidentity/groupMembership:GroupMembership":   cloudidentity.GroupMembershipArgs{},
-	"gcp:cloudscheduler/job:Job":                          cloudscheduler.JobArgs{},
-	"gcp:compute/address:Address":                         compute.AddressArgs{},
-	"gcp:compute/firewall:Firewall":                       compute.FirewallArgs{},
-	"gcp:compute/network:Network":                         compute.NetworkArgs{},
-	"gcp:compute/router:Router":                           compute.RouterArgs{},
-	"gcp:compute/routerNat:RouterNat":                     compute.RouterNatArgs{},
-	"gcp:compute/subnetwork:Subnetwork":                   compute.SubnetworkArgs{},
-	"gcp:container/cluster:Cluster":                       container.ClusterArgs{},
-	"gcp:container/nodePool:NodePool":                     container.NodePoolArgs{},
-	"gcp:gkebackup/backupPlan:BackupPlan":                 gkebackup.BackupPlanArgs{},
-	"gcp:privilegedaccessmanager/entitlement:entitlement": privilegedaccessmanager.EntitlementArgs{},
-	"gcp:projects/iAMCustomRole:IAMCustomRole":            projects.IAMCustomRoleArgs{},
-	"gcp:projects/iAMMember:IAMMember":                    projects.IAMMemberArgs{},
-	"gcp:serviceaccount/account:Account":                  serviceaccount.AccountArgs{},
-	"gcp:serviceaccount/iAMMember:IAMMember":              serviceaccount.IAMMemberArgs{},
-	"gcp:storage/bucket:Bucket":                           storage.BucketArgs{},
-	"gcp:storage/bucketIAMMember:BucketIAMMember":         storage.BucketIAMMemberArgs{},
-	"gcp:workflows/workflow:Workflow":                     workflows.WorkflowArgs{},
+	"pulumi:providers:gcp":                                    gcp.ProviderArgs{},
+	"gcp:cloudidentity/group:Group":                           cloudidentity.GroupArgs{},
+	"gcp:cloudidentity/groupMembership:GroupMembership":       cloudidentity.GroupMembershipArgs{},
+	"gcp:cloudscheduler/job:Job":                              cloudscheduler.JobArgs{},
+	"gcp:compute/address:Address":                             compute.AddressArgs{},
+	"gcp:compute/firewall:Firewall":                           compute.FirewallArgs{},
+	"gcp:compute/network:Network":                             compute.NetworkArgs{},
+	"gcp:compute/router:Router":                               compute.RouterArgs{},
+	"gcp:compute/routerNat:RouterNat":                         compute.RouterNatArgs{},
+	"gcp:compute/subnetwork:Subnetwork":                       compute.SubnetworkArgs{},
+	"gcp:container/cluster:Cluster":                           container.ClusterArgs{},
+	"gcp:container/nodePool:NodePool":                         container.NodePoolArgs{},
+	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": dns.DnsManagedZoneIamMemberArgs{},
+	"gcp:gkebackup/backupPlan:BackupPlan":                     gkebackup.BackupPlanArgs{},
+	"gcp:privilegedaccessmanager/entitlement:entitlement":     privilegedaccessmanager.EntitlementArgs{},
+	"gcp:projects/iAMCustomRole:IAMCustomRole":                projects.IAMCustomRoleArgs{},
+	"gcp:projects/iAMMember:IAMMember":                        projects.IAMMemberArgs{},
+	"gcp:serviceaccount/account:Account":                      serviceaccount.AccountArgs{},
+	"gcp:serviceaccount/iAMMember:IAMMember":                  serviceaccount.IAMMemberArgs{},
+	"gcp:storage/bucket:Bucket":                               storage.BucketArgs{},
+	"gcp:storage/bucketIAMMember:BucketIAMMember":             storage.BucketIAMMemberArgs{},
+	"gcp:workflows/workflow:Workflow":                         workflows.WorkflowArgs{},
 }
 
 // notCostLabels are the types whose labels field carries something other

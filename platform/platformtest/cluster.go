@@ -201,10 +201,8 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 		if !strings.HasPrefix(r.Name, "certs-") {
 			continue
 		}
-		for _, v := range r.Inputs {
-			if v == scope {
-				grants++
-			}
+		if holdsScope(&r, scope) {
+			grants++
 		}
 	}
 	if grants == 0 {
@@ -215,6 +213,21 @@ func ClusterConformance(t *testing.T, newBackend NewClusterBackend) {
 	}
 }
 
+// holdsScope reports whether r names scope in its inputs: as one input,
+// or, for a Cloud DNS managed zone (projects/<project>/managedZones/<zone>,
+// whose IAM binding takes the two parts apart), as its project and
+// managedZone inputs.
+func holdsScope(r *Resource, scope string) bool {
+	for _, v := range r.Inputs {
+		if v == scope {
+			return true
+		}
+	}
+	project, _ := r.Inputs["project"].(string)
+	zone, _ := r.Inputs["managedZone"].(string)
+	return project != "" && zone != "" && "projects/"+project+"/managedZones/"+zone == scope
+}
+
 // scopeFor returns a DNS zone scope in the shape the cloud uses for
 // GrantDNSZoneContributor.
 func scopeFor(cloud platform.Cloud) string {
@@ -222,7 +235,7 @@ func scopeFor(cloud platform.Cloud) string {
 	case platform.CloudAzure:
 		return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/dnszones/prod.example.com"
 	case platform.CloudGCP:
-		return "acme-dns-prod"
+		return "projects/acme-dns-prod/managedZones/prod-example-com"
 	}
 	return "fake://dns-zones/prod.example.com"
 }

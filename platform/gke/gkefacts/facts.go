@@ -54,15 +54,19 @@ var Facts = platform.CloudFacts{
 
 var securityGroup = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
 
-const zoneIDWant = "the ID of the project that hosts the Cloud DNS zone, e.g. \"acme-dns-prod\""
+const zoneIDWant = "the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. \"projects/acme-dns-prod/managedZones/dev-acme-example\" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name)"
 
-// checkZoneID says why id is not the ID of a project that can host the
-// zone.
+// checkZoneID says why id is not the resource name of a Cloud DNS managed
+// zone. The zone's DNS name plays no part: a managed zone's name is chosen
+// freely when it is created.
 func checkZoneID(id, _ string) string {
-	if !format.ProjectID(id, true) {
-		return "not a GCP project ID; on GCP dnsZone.id is " + zoneIDWant
+	if _, ok := format.ParseCloudDNSZoneID(id); ok {
+		return ""
 	}
-	return ""
+	if format.ProjectID(id, true) {
+		return "a project alone does not say which zone cert-manager may change; on GCP dnsZone.id is " + zoneIDWant + ": write projects/" + id + "/managedZones/<zone name>"
+	}
+	return "not a Cloud DNS zone; on GCP dnsZone.id is " + zoneIDWant
 }
 
 // regionZones are the zones of the regions whose zones are not b, c and d

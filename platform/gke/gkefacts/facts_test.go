@@ -9,19 +9,21 @@ import (
 
 func TestDNSZoneIDCheck(t *testing.T) {
 	check := gkefacts.Facts.DNSZoneID.Check
-	notAProject := `not a GCP project ID; on GCP dnsZone.id is the ID of the project that hosts the Cloud DNS zone, e.g. "acme-dns-prod"`
+	want := `the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. "projects/acme-dns-prod/managedZones/dev-acme-example" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name)`
+	notAZone := "not a Cloud DNS zone; on GCP dnsZone.id is " + want
 	for _, tc := range []struct {
 		name, id, want string
 	}{
-		{"a project ID", "acme-dns-prod", ""},
-		{"a domain-scoped project ID", "example.com:acme-dns-prod", ""},
-		{"a zone's resource path", "projects/acme-dns-prod/managedZones/dev", notAProject},
-		{"capitals", "Acme-DNS-Prod", notAProject},
-		{"too short", "acme", notAProject},
-		{"empty", "", notAProject},
+		{"a zone's resource name", "projects/acme-dns-prod/managedZones/dev-acme-example", ""},
+		{"in a domain-scoped project", "projects/example.com:acme-dns-prod/managedZones/dev", ""},
+		{"a project alone", "acme-dns-prod", "a project alone does not say which zone cert-manager may change; on GCP dnsZone.id is " + want + ": write projects/acme-dns-prod/managedZones/<zone name>"},
+		{"the zone's DNS name", "projects/acme-dns-prod/managedZones/dev.example.com", notAZone},
+		{"capitals", "projects/Acme-DNS-Prod/managedZones/dev", notAZone},
+		{"empty", "", notAZone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// The zone's name plays no part on GCP: the ID names a project.
+			// The zone's DNS name plays no part on GCP: the managed zone's
+			// name is free.
 			if got := check(tc.id, "dev.example.com"); got != tc.want {
 				t.Errorf("DNSZoneID.Check(%q) = %q, want %q", tc.id, got, tc.want)
 			}

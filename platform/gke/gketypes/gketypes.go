@@ -134,6 +134,7 @@ var types = []rt.Type{
 			"networkConfig.podRange",
 		), nodeConfigRules...),
 	},
+	{Token: "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", MockID: rt.ID("dnsZoneIamMember")},
 	{Token: "gcp:gkebackup/backupPlan:BackupPlan", Tags: "labels", MockID: rt.ID("gkeBackupPlan")},
 	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
 	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
