@@ -7,12 +7,13 @@
 //	go run . plan shop-dev
 //
 //	pulumi stack init shop-dev
+//	gcloud projects update <project> --update-labels=plinth-environment=shop-dev
 //	pulumi config set plinth:gcpProject <project>
 //	pulumi config set plinth:gcpRegion europe-west1
 //	pulumi config set plinth:gcpCustomerId <Cloud Identity customer ID>
 //	pulumi config set plinth:gcpGroupDomain shop.example
 //	pulumi config set plinth:dnsZoneName dev.shop.example
-//	pulumi config set plinth:dnsZoneId <project of the Cloud DNS zone>
+//	pulumi config set plinth:dnsZoneId projects/<project>/managedZones/<zone name>
 //	pulumi up -s shop-dev
 package main
 

@@ -2,6 +2,7 @@ package mockcloud
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -40,6 +41,44 @@ var gcpInvokes = map[string]invoke{
 			"name":      project,
 			"number":    projectNumber(project),
 			"projectId": project,
+		}), nil
+	},
+	// The projects a Resource Manager filter lists. The mock cloud is set
+	// up as Plinth documents: a project asked for by id is there, with the
+	// labels the filter asks for ("id:<project> labels.<key>:<value>", as
+	// the GKE backend's project claim asks).
+	"gcp:projects/getProject:getProject": func(c *call) (resource.PropertyMap, error) {
+		filter := c.str("filter")
+		var project string
+		labels := map[string]any{}
+		for _, term := range strings.Fields(filter) {
+			key, value, ok := strings.Cut(term, ":")
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("getProject: filter term %q is not key:value", term)
+			case key == "id":
+				project = value
+			case strings.HasPrefix(key, "labels."):
+				labels[strings.TrimPrefix(key, "labels.")] = value
+			default:
+				return nil, fmt.Errorf("getProject: the mock answers filters on id and labels, not %q", key)
+			}
+		}
+		if project == "" {
+			return nil, fmt.Errorf("getProject: filter %q names no project id", filter)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"filter": filter,
+			"id":     filter,
+			"projects": []any{map[string]any{
+				"createTime":     "2026-01-05T09:00:00Z",
+				"labels":         labels,
+				"lifecycleState": "ACTIVE",
+				"name":           project,
+				"number":         projectNumber(project),
+				"parent":         map[string]any{},
+				"projectId":      project,
+			}},
 		}), nil
 	},
 }

@@ -1,10 +1,13 @@
 package gke
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/internal/cidr"
@@ -38,7 +41,22 @@ type Config struct {
 	// Groups for RBAC group (ClusterSpec.AdminGroups[0]). Needed only when
 	// an access level creates a group, like CustomerID.
 	GroupDomain string
+	// Environment is the Plinth environment the project is dedicated to.
+	// When set, New refuses, before it registers anything but the
+	// provider, a project that does not carry the label
+	// plinth-environment=<Environment> (EnvironmentLabel): every cluster of
+	// a project shares its workload identity pool and its project-level
+	// roles, so an environment needs a project of its own, and a project's
+	// label has one value (docs/adr/0004-gcp-environment-isolation.md).
+	// Cloud.Backend sets it to the stack's name; unset, nothing is checked.
+	Environment string
 }
+
+// EnvironmentLabel is the label that dedicates a GCP project to one Plinth
+// environment: plinth-environment=<environment>, set once by whoever owns
+// the project (gcloud projects update <project>
+// --update-labels=plinth-environment=<environment>).
+const EnvironmentLabel = "plinth-environment"
 
 // DefaultMasterCIDR is the control-plane range of private clusters when
 // Config.MasterCIDR is unset: the /28 GKE's own examples use, outside the
@@ -76,6 +94,7 @@ var (
 var (
 	regionPattern     = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 	customerIDPattern = regexp.MustCompile(`^C[0-9A-Za-z]{4,}$`)
+	labelValue        = regexp.MustCompile(`^[a-z0-9_-]{1,63}$`)
 	domainPattern     = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
@@ -94,7 +113,47 @@ func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Environment != "" {
+		if err := claimProject(ctx, cfg, p); err != nil {
+			return nil, err
+		}
+	}
 	return &Backend{cfg: cfg, provider: p}, nil
+}
+
+// claimProject asks Resource Manager, through provider, for cfg.Project
+// if it carries EnvironmentLabel=cfg.Environment, and refuses the project
+// otherwise (checkProjectClaim).
+func claimProject(ctx *pulumi.Context, cfg Config, provider pulumi.ProviderResource) error {
+	res, err := projects.GetProject(ctx, &projects.GetProjectArgs{Filter: claimFilter(cfg)}, pulumi.Provider(provider))
+	if err != nil {
+		return fmt.Errorf("gke: reading the labels of project %s: %w", cfg.Project, err)
+	}
+	ids := make([]string, len(res.Projects))
+	for i, p := range res.Projects {
+		ids[i] = p.ProjectId
+	}
+	return checkProjectClaim(cfg, ids, field.NewPath("gke"))
+}
+
+// claimFilter is the Resource Manager filter that lists cfg.Project only
+// when it is labelled EnvironmentLabel=cfg.Environment.
+func claimFilter(cfg Config) string {
+	return fmt.Sprintf("id:%s labels.%s:%s", cfg.Project, EnvironmentLabel, cfg.Environment)
+}
+
+// checkProjectClaim returns nil when found, the projects claimFilter
+// listed, holds cfg.Project, and otherwise one error at path.project that
+// says why the environment needs the project to itself and how to label it.
+func checkProjectClaim(cfg Config, found []string, path field.Path) error {
+	if slices.Contains(found, cfg.Project) {
+		return nil
+	}
+	var errs field.List
+	errs.Addf(path.Child("project"), cfg.Project,
+		"is not labelled %s=%s, so it may hold another environment: every cluster in a GCP project shares its workload identity pool and project-level roles, so each environment needs a project of its own (docs/adr/0004-gcp-environment-isolation.md); give %s its own project and label it: gcloud projects update %s --update-labels=%s=%s",
+		EnvironmentLabel, cfg.Environment, cfg.Environment, cfg.Project, EnvironmentLabel, cfg.Environment)
+	return errs.Err()
 }
 
 // Cloud returns platform.CloudGCP.
@@ -136,6 +195,9 @@ func (c Config) validate(path field.Path) error {
 		errs.Addf(path.Child("customerID"), c.CustomerID, "give the customer ID alone, without \"customers/\", e.g. %q", strings.TrimPrefix(c.CustomerID, "customers/"))
 	case !customerIDPattern.MatchString(c.CustomerID):
 		errs.Addf(path.Child("customerID"), c.CustomerID, "not a Cloud Identity customer ID; it is \"C\" followed by letters and digits, e.g. \"C03az79cb\" (gcloud organizations list, DIRECTORY_CUSTOMER_ID)")
+	}
+	if c.Environment != "" && !labelValue.MatchString(c.Environment) {
+		errs.Addf(path.Child("environment"), c.Environment, "cannot be a GCP label value, which the project's %s label must hold; use at most 63 lowercase letters, digits, '-' and '_'", EnvironmentLabel)
 	}
 	if c.GroupDomain != "" && !domainPattern.MatchString(c.GroupDomain) {
 		errs.Addf(path.Child("groupDomain"), c.GroupDomain, "not a domain; give the domain of your Cloud Identity or Workspace account that groups are created in, e.g. \"acme.example\" (lowercase, no \"@\")")

@@ -52,11 +52,15 @@ func (Cloud) OfflineRegion() string { return offlineConfig.Region }
 func (b *Backend) Region() string { return b.cfg.Region }
 
 // Backend creates the backend of stack at the coordinates in config.
-// An invalid value is an error that names its configuration key.
+// An invalid value is an error that names its configuration key. The
+// project must be dedicated to the stack's environment, labelled
+// plinth-environment=<stack> (Config.Environment); otherwise Backend fails
+// before any cloud resource is registered.
 func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {
 	b, err := New(ctx, stack, Config{
 		Project: config.Require(ConfigProject), Region: config.Require(ConfigRegion),
 		CustomerID: config.Require(ConfigCustomerID), GroupDomain: config.Require(ConfigGroupDomain),
+		Environment: stack,
 	})
 	if err != nil {
 		return nil, platform.ConfigErrors(err, stack, map[field.Path]string{
