@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/project"
@@ -27,18 +28,23 @@ import (
 type engineFlags struct {
 	backend, pulumi, dir string
 	local                bool
+	timeout              time.Duration
 }
 
-func (f *engineFlags) register(cmd *cobra.Command) {
+func (f *engineFlags) register(cmd *cobra.Command, timeoutOf string) {
 	cmd.Flags().StringVar(&f.backend, "backend", "", "state backend URL (default: PULUMI_BACKEND_URL, else the Pulumi CLI's login)")
 	cmd.Flags().BoolVar(&f.local, "local", false, "keep state in a local file:// backend under <dir>/.plinth/state (this machine only)")
 	cmd.Flags().StringVar(&f.pulumi, "pulumi", "", "Pulumi CLI to use (default: $PLINTH_PULUMI, a pulumi >= "+pulumicli.Version+" on PATH, or bin/ from make tools)")
 	cmd.Flags().StringVar(&f.dir, "dir", ".", "the project's root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", deploy.DefaultTimeout, "how long "+timeoutOf+" may take before it is cancelled (and waited for), e.g. 90m or 3h")
 }
 
 // options resolves the flags into engine options for the project p.
-func (f *engineFlags) options(p project.Project, progress io.Writer) (deploy.Options, error) {
-	o := deploy.Options{Project: p, WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi}
+func (f *engineFlags) options(p project.Project, progress io.Writer, abort <-chan struct{}) (deploy.Options, error) {
+	o := deploy.Options{Project: p, WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi, Abort: abort}
+	if f.timeout <= 0 {
+		return o, usageError{fmt.Errorf("--timeout %s: must be positive, e.g. 2h", f.timeout)}
+	}
 	if err := checkPulumiYAML(f.dir, p.Name); err != nil {
 		return o, err
 	}
@@ -89,70 +95,79 @@ func checkPulumiYAML(dir, name string) error {
 	return nil
 }
 
+// stackFlags are the flags of preview, up, refresh and destroy.
+type stackFlags struct {
+	engineFlags
+	yes bool
+	// savePlan (preview) is where the plan goes; plan (up) the saved plan
+	// to deploy.
+	savePlan, plan string
+	allow          allowFlags
+	stateDir       string
+}
+
+// allowFlags name the deletes and replaces a person accepts.
+type allowFlags deploy.Allow
+
+func (f *allowFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.Delete, "allow-delete", nil, "allow the delete of this resource: its logical name or URN (repeatable)")
+	cmd.Flags().StringArrayVar(&f.Replace, "allow-replace", nil, "allow the replacement of this resource: its logical name or URN (repeatable)")
+}
+
 // newEngineCommand builds preview, up, refresh or destroy of one stack.
 func (a *app) newEngineCommand(op, short, long string) *cobra.Command {
-	var (
-		f   engineFlags
-		yes bool
-	)
+	var f stackFlags
 	cmd := &cobra.Command{
 		Use:   op + " STACK",
 		Short: short,
-		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. See docs/deploying.md.",
+		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. The stack must exist (pulumi stack init):\nplinth never creates one. SIGINT or SIGTERM cancels the operation and waits for the\nengine to finish what is in flight. See docs/deploying.md.",
 		Args:  a.exactlyOneStack,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f, yes)
+			return a.runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f)
 		},
 	}
-	f.register(cmd)
-	if op == "up" || op == "destroy" {
-		cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation after the preview")
+	f.register(cmd, "the "+op)
+	switch op {
+	case "preview":
+		cmd.Flags().StringVar(&f.savePlan, "save-plan", "", "save the plan to FILE, for `plinth up STACK --plan FILE` (a production stack deploys only such a plan)")
+	case "up":
+		cmd.Flags().StringVar(&f.plan, "plan", "", "deploy exactly the plan `plinth preview STACK --save-plan FILE` saved (required for a production stack)")
+		cmd.Flags().BoolVar(&f.yes, "yes", false, "do not ask for confirmation (a production stack still needs --plan)")
+		cmd.Flags().StringVar(&f.stateDir, "state-dir", ".plinth/rollout", "where a production stack's state is exported before the up")
+		f.allow.register(cmd)
+	case "destroy":
+		cmd.Flags().BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
 	}
 	return cmd
 }
 
-func (a *app) runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name string, f engineFlags, yes bool) error {
-	if _, err := a.lookup(name); err != nil {
-		return err
-	}
-	o, err := f.options(a.project, stdout)
+func (a *app) runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, op, name string, f stackFlags) error {
+	env, err := a.lookup(name)
 	if err != nil {
 		return err
 	}
+	if op == "up" && env.Production() && f.plan == "" {
+		return usageError{fmt.Errorf("up %[1]s: %[1]s is a production stack (class prod), deployed only from a reviewed saved plan, and --yes does not replace one: "+
+			"run `plinth preview %[1]s --save-plan %[1]s.plan.json`, have the preview reviewed, then `plinth up %[1]s --plan %[1]s.plan.json`; "+
+			"or run `plinth rollout %[1]s`, which previews, checks, approves and exports state", name)}
+	}
+	var planDangers []deploy.Danger
+	if f.plan != "" {
+		if planDangers, err = readPlan(f.plan, name); err != nil {
+			return err
+		}
+	}
+	o, err := f.options(a.project, stdout, a.abort)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("%s %s did not finish within --timeout %s", op, name, f.timeout))
+	defer cancel()
 	start := time.Now()
-	s, err := deploy.Open(ctx, name, o)
-	if err != nil {
-		return err
-	}
-	var changes deploy.Changes
-	switch op {
-	case "preview":
-		changes, err = s.Preview(ctx, "")
-	case "refresh":
-		changes, err = s.Refresh(ctx)
-	case "up":
-		// The up does exactly what was previewed and confirmed: the
-		// preview saves its plan and the up runs it.
-		plan := ""
-		if !yes {
-			dir, err := os.MkdirTemp("", "plinth-plan-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir) //nolint:errcheck // a temporary plan
-			plan = filepath.Join(dir, name+".plan.json")
-			if err := confirm(ctx, stdin, stdout, s, op, plan); err != nil {
-				return err
-			}
-		}
-		changes, _, err = s.Up(ctx, plan)
-	case "destroy":
-		if !yes {
-			if err := confirm(ctx, stdin, stdout, s, op, ""); err != nil {
-				return err
-			}
-		}
-		changes, err = s.Destroy(ctx)
+	changes, err := a.engineOp(ctx, stdin, stdout, op, env, f, o, planDangers)
+	if err != nil && ctx.Err() != nil {
+		return exitError{code: exitFailed, err: fmt.Errorf("%s %s stopped: %v; %s", op, name, context.Cause(ctx),
+			deploy.Cancelled(name, op == "up" || op == "destroy"))}
 	}
 	if err != nil {
 		return err
@@ -161,19 +176,142 @@ func (a *app) runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, 
 	return err
 }
 
+// engineOp opens the stack and runs op on it.
+func (a *app) engineOp(ctx context.Context, stdin io.Reader, stdout io.Writer, op string, env environment.Environment, f stackFlags, o deploy.Options, planDangers []deploy.Danger) (deploy.Changes, error) {
+	name := env.Name
+	s, err := deploy.Open(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	switch op {
+	case "preview":
+		changes, dangers, err := s.Preview(ctx, f.savePlan)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeDangers(stdout, name, dangers); err != nil {
+			return nil, err
+		}
+		if f.savePlan != "" {
+			_, err = fmt.Fprintf(stdout, "plan saved to %s: deploy exactly it with plinth up %s --plan %s\n", f.savePlan, name, f.savePlan)
+		}
+		return changes, err
+	case "refresh":
+		return s.Refresh(ctx)
+	case "up":
+		plan := f.plan
+		if plan != "" {
+			if err := a.checkSavedPlan(ctx, stdin, stdout, s, env, f, planDangers); err != nil {
+				return nil, err
+			}
+		} else if !f.yes {
+			// The up does exactly what was previewed and confirmed: the
+			// preview saves its plan and the up runs it.
+			dir, err := os.MkdirTemp("", "plinth-plan-")
+			if err != nil {
+				return nil, err
+			}
+			defer os.RemoveAll(dir) //nolint:errcheck // a temporary plan
+			plan = filepath.Join(dir, name+".plan.json")
+			if err := confirm(ctx, stdin, stdout, s, op, plan); err != nil {
+				return nil, err
+			}
+		}
+		changes, _, err := s.Up(ctx, plan)
+		return changes, err
+	default: // destroy
+		if !f.yes {
+			if err := confirm(ctx, stdin, stdout, s, op, ""); err != nil {
+				return nil, err
+			}
+		}
+		return s.Destroy(ctx)
+	}
+}
+
+// readPlan reads the deletes and replaces of the saved plan at path,
+// which must be the stack's.
+func readPlan(path, stack string) ([]deploy.Danger, error) {
+	dangers, planStacks, err := deploy.PlanDangers(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--plan: %w", err)}
+	}
+	if len(planStacks) > 0 && !slices.Equal(planStacks, []string{stack}) {
+		return nil, usageError{fmt.Errorf("--plan %s: the plan is for stack %s, not %s; save one with plinth preview %s --save-plan FILE", path, strings.Join(planStacks, ", "), stack, stack)}
+	}
+	return dangers, nil
+}
+
+// checkSavedPlan stands between a saved plan and its up: its deletes and
+// replaces must be allowed by name; then a production stack passes its
+// readiness rules, is confirmed (unless --yes) and has its state exported,
+// as a rollout would.
+func (a *app) checkSavedPlan(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.Stack, env environment.Environment, f stackFlags, dangers []deploy.Danger) error {
+	name := env.Name
+	if err := writeDangers(stdout, name, dangers); err != nil {
+		return err
+	}
+	if refused := deploy.Allow(f.allow).Refused(dangers); len(refused) > 0 {
+		return exitError{code: exitFailed, err: deploy.RefusedError("up "+name, refused)}
+	}
+	if !env.Production() {
+		return nil
+	}
+	if findings := deploy.Readiness(a.project, env); len(findings) > 0 {
+		return exitError{code: exitFailed, err: fmt.Errorf("up %s: %d readiness rule violations, e.g. %s %s; run plinth check %s: nothing was deployed",
+			name, len(findings), findings[0].Rule, findings[0].Message, name)}
+	}
+	if !f.yes {
+		ok, err := ask(ctx, stdin, stdout, fmt.Sprintf("up %s with the plan %s? Type the stack name to go on: ", name, f.plan), name)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return exitError{code: exitFailed, err: fmt.Errorf("up %s: not confirmed; nothing was done", name)}
+		}
+	}
+	stateDir := f.stateDir
+	if !filepath.IsAbs(stateDir) {
+		stateDir = filepath.Join(f.dir, stateDir)
+	}
+	export, err := s.ExportTo(ctx, stateDir, time.Now())
+	if err != nil {
+		return fmt.Errorf("up %s: production is not touched without a state export: %w", name, err)
+	}
+	_, err = fmt.Fprintf(stdout, "%s: state exported to %s (secrets encrypted)\n", name, export)
+	return err
+}
+
+// writeDangers lists a preview's or a plan's deletes and replaces.
+func writeDangers(w io.Writer, stack string, dangers []deploy.Danger) error {
+	if len(dangers) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s deletes or replaces %d resources:\n", stack, len(dangers))
+	for _, d := range dangers {
+		fmt.Fprintf(&b, "  ! %s\n", d)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
 // confirm previews what op would do (saving the plan of an up to plan) and
 // asks the person at the terminal.
 func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.Stack, op, plan string) error {
 	if op == "up" {
-		changes, err := s.Preview(ctx, plan)
+		changes, dangers, err := s.Preview(ctx, plan)
 		if err != nil {
 			return err
 		}
 		if _, err := fmt.Fprintf(stdout, "\n%s would change: %s\n", s.Name, changes); err != nil {
 			return err
 		}
+		if err := writeDangers(stdout, s.Name, dangers); err != nil {
+			return err
+		}
 	}
-	ok, err := ask(stdin, stdout, fmt.Sprintf("%s %s? Type the stack name to go on: ", op, s.Name), s.Name)
+	ok, err := ask(ctx, stdin, stdout, fmt.Sprintf("%s %s? Type the stack name to go on: ", op, s.Name), s.Name)
 	if err != nil {
 		return err
 	}
@@ -185,8 +323,8 @@ func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer, s *deploy.S
 
 // ask prints question and reports whether the answer is want. No answer
 // at all (stdin closed, as in CI) is an error that says how to confirm
-// without a terminal.
-func ask(stdin io.Reader, stdout io.Writer, question, want string) (bool, error) {
+// without a terminal; a signal while waiting (ctx ends) is a refusal.
+func ask(ctx context.Context, stdin io.Reader, stdout io.Writer, question, want string) (bool, error) {
 	if _, err := io.WriteString(stdout, question); err != nil {
 		return false, err
 	}
@@ -194,7 +332,23 @@ func ask(stdin io.Reader, stdout io.Writer, question, want string) (bool, error)
 	if !ok {
 		r = bufio.NewReader(stdin)
 	}
-	line, err := r.ReadString('\n')
+	type answer struct {
+		line string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		line, err := r.ReadString('\n')
+		answered <- answer{line, err}
+	}()
+	var line string
+	var err error
+	select {
+	case a := <-answered:
+		line, err = a.line, a.err
+	case <-ctx.Done():
+		return false, fmt.Errorf("no answer: %w", context.Cause(ctx))
+	}
 	switch {
 	case err == io.EOF && line == "":
 		return false, fmt.Errorf("no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve %s for a rollout)", want)
@@ -206,6 +360,7 @@ func ask(stdin io.Reader, stdout io.Writer, question, want string) (bool, error)
 
 type rolloutFlags struct {
 	engineFlags
+	allow    allowFlags
 	approve  []string
 	health   string
 	stateDir string
@@ -240,7 +395,8 @@ non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
 			return a.runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, "each stack's steps")
+	f.allow.register(cmd)
 	cmd.Flags().StringArrayVar(&f.approve, "approve", nil, "approve this stack without asking (repeatable; for CI)")
 	cmd.Flags().StringVar(&f.health, "health-check", "", "command that verifies a deployed stack (exit 0 = healthy)")
 	cmd.Flags().StringVar(&f.stateDir, "state-dir", ".plinth/rollout", "where saved plans and production state exports go")
@@ -257,7 +413,7 @@ func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer,
 			return fmt.Errorf("--approve: %w", err)
 		}
 	}
-	o, err := f.options(a.project, stdout)
+	o, err := f.options(a.project, stdout, a.abort)
 	if err != nil {
 		return err
 	}
@@ -269,11 +425,20 @@ func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer,
 	ro := deploy.RolloutOptions{
 		Options:  o,
 		StateDir: stateDir,
-		Approve: func(stack string, changes deploy.Changes) (bool, error) {
-			if slices.Contains(f.approve, stack) {
-				return true, nil
+		Allow:    deploy.Allow(f.allow),
+		Timeout:  f.timeout,
+		Approve: func(stack string, changes deploy.Changes, dangers []deploy.Danger) (bool, error) {
+			if _, err := fmt.Fprintf(stdout, "\n%s would change: %s\n", stack, changes); err != nil {
+				return false, err
 			}
-			return ask(in, stdout, fmt.Sprintf("\n%s would change: %s\nApprove %s? Type the stack name to go on: ", stack, changes, stack), stack)
+			if err := writeDangers(stdout, stack, dangers); err != nil {
+				return false, err
+			}
+			if slices.Contains(f.approve, stack) {
+				_, err := fmt.Fprintf(stdout, "%s approved by --approve %s\n", stack, stack)
+				return err == nil, err
+			}
+			return ask(ctx, in, stdout, fmt.Sprintf("Approve %s? Type the stack name to go on: ", stack), stack)
 		},
 	}
 	if f.health != "" {

@@ -5,6 +5,7 @@ package cli
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,6 +67,16 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// plinth never creates a stack: a preview of one the backend lacks
+	// says how to create it, and creates nothing.
+	code, _, stderr := cli(t, "preview", "dev-gke", "--local", "--dir", dir)
+	local := "file://" + filepath.Join(dir, ".plinth", "state")
+	if want := "plinth: stack dev-gke: no such stack in the backend " + local + ": plinth selects existing stacks only"; code != exitFailed || !strings.HasPrefix(stderr, want) ||
+		!strings.Contains(stderr, "PULUMI_BACKEND_URL="+local+" pulumi stack init dev-gke --secrets-provider <key>") {
+		t.Fatalf("preview of a missing stack: exit %d\n%s", code, stderr)
+	}
+	stackInit(t, dir, local, "dev-gke")
+
 	code, stdout, stderr := cli(t, "preview", "dev-gke", "--local", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout, "dev-gke preview: ") || !strings.Contains(stdout, " create") {
 		t.Fatalf("preview: exit %d\n%s\n%s", code, tail(stdout), stderr)
@@ -95,9 +106,33 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod-gke.yaml"), []byte(prodConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	stackInit(t, dir, local, "prod-gke")
 	code, stdout, _ = cli(t, "rollout", "prod-gke", "--local", "--dir", dir)
 	if code != exitFailed || !strings.Contains(stdout, "prod-gke     prod     failed     Plinth -  at approve: no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve prod-gke for a rollout)") {
 		t.Errorf("rollout of prod-gke without approval: exit %d\n%s", code, tail(stdout))
+	}
+	// A production up deploys the reviewed saved plan, after its state is
+	// exported (secrets encrypted).
+	plan := filepath.Join(dir, "prod-gke.plan.json")
+	code, stdout, stderr = cli(t, "preview", "prod-gke", "--local", "--dir", dir, "--save-plan", plan)
+	if code != 0 || !strings.Contains(stdout, "plan saved to "+plan+": deploy exactly it with plinth up prod-gke --plan "+plan) {
+		t.Fatalf("preview --save-plan: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	code, stdout, stderr = cli(t, "up", "prod-gke", "--local", "--dir", dir, "--plan", plan, "--yes")
+	if code != 0 || !strings.Contains(stdout, "prod-gke: state exported to "+filepath.Join(dir, ".plinth", "rollout", "prod-gke.state.")) || !strings.Contains(stdout, "prod-gke up: ") {
+		t.Fatalf("up --plan: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+}
+
+// stackInit creates stack in the backend, as a user does once with
+// `pulumi stack init`.
+func stackInit(t *testing.T, dir, backend, stack string) {
+	t.Helper()
+	cmd := exec.Command(os.Getenv("PLINTH_PULUMI"), "stack", "init", stack, "--non-interactive")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PULUMI_BACKEND_URL="+backend)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pulumi stack init %s: %v\n%s", stack, err, out)
 	}
 }
 

@@ -16,8 +16,15 @@
 //	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format text|markdown|json] [--exit-code]
 //	plinth check [STACK...] [--format text|json] [--environment-file FILE] [--list]
 //	plinth graph STACK [--format mermaid|dot]
-//	plinth preview|up|refresh|destroy STACK [--backend URL | --local] [--yes]
-//	plinth rollout STACK... [--approve STACK] [--health-check CMD] [--backend URL | --local]
+//	plinth preview STACK [--save-plan FILE] [--backend URL | --local] [--timeout D]
+//	plinth up STACK [--plan FILE] [--yes] [--allow-delete NAME] [--allow-replace NAME] [--backend URL | --local] [--timeout D]
+//	plinth refresh|destroy STACK [--backend URL | --local] [--yes] [--timeout D]
+//	plinth rollout STACK... [--approve STACK] [--allow-delete NAME] [--allow-replace NAME] [--health-check CMD] [--backend URL | --local] [--timeout D]
+//
+// A production stack (class prod) is deployed only from a reviewed saved
+// plan: `up` needs --plan, which --yes does not replace. SIGINT or SIGTERM
+// cancel the running engine operation and wait for it to finish; a second
+// signal stops at once.
 //
 // Exit codes: 0 success; 1 a stack failed (invalid environment, program or
 // git error); 2 usage error (unknown stack, bad flag); 3 check found a
@@ -72,18 +79,30 @@ func Main(p project.Project) {
 		project.Run(p)
 		return
 	}
-	os.Exit(Run(p, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// SIGINT and SIGTERM cancel the running engine operation and wait for
+	// it (a second one stops at once), instead of killing plinth and the
+	// program the engine is running with it.
+	ctx, abort, stop := notifyInterrupts(os.Stderr)
+	code := run(ctx, abort, p, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Run executes the plinth command line args on the project p and returns
 // the exit code.
 func Run(p project.Project, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCommand(&app{project: p})
+	return run(context.Background(), nil, p, args, stdin, stdout, stderr)
+}
+
+// run is Run with a context whose end cancels the running engine operation,
+// and abort, whose close ends it at once.
+func run(ctx context.Context, abort <-chan struct{}, p project.Project, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand(&app{project: p, abort: abort})
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
@@ -148,9 +167,11 @@ Exit codes:
 // once, on first use.
 type app struct {
 	project project.Project
-	envs    []environment.Environment
-	loaded  bool
-	err     error
+	// abort, when closed, ends a cancelled engine operation at once.
+	abort  <-chan struct{}
+	envs   []environment.Environment
+	loaded bool
+	err    error
 	// renderBase, when set, replaces how diff --base finds the base
 	// side (tests).
 	renderBase func(ctx context.Context, dir, commit string) (map[string]*snapshot.Snapshot, error)

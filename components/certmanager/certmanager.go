@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/internal/scrape"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/format"
@@ -121,6 +122,9 @@ type resolved struct {
 	cloud  platform.CloudFacts
 	tags   platform.Tags
 	labels map[string]string
+	// metrics is the controller's metrics endpoint, nil when the
+	// cluster's managed metrics are off.
+	metrics *scrape.Target
 }
 
 // New installs cert-manager as r describes into host (the cluster r was
@@ -162,6 +166,13 @@ func New(ctx *pulumi.Context, res Resolved, backend platform.WorkloadIdentityBac
 		return nil, err
 	}
 	c.Release = inst.Release
+	if r.metrics != nil {
+		// The controller's metrics (certificate expiry and readiness),
+		// scraped by the cluster's managed Prometheus.
+		if _, err := scrape.PodMonitor(ctx, platform.ChildName(name, "cert-manager-metrics"), ReleaseName, r.cloud.PodMonitor, *r.metrics, inCluster(inst.Release)...); err != nil {
+			return nil, err
+		}
+	}
 	c.Namespace = inst.Namespace.Metadata.Name().Elem()
 
 	solvers := r.solvers(zoneID, c.Identity)
@@ -237,6 +248,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err
 	}
+	r.metrics = scrape.For(t.Cloud.PodMonitor, c, scrape.Target{
+		Namespace: Namespace, Selector: podLabels("controller"), Port: metricsPort, Path: "/metrics", Labels: r.labels,
+	})
 	return Resolved{r}, nil
 }
 

@@ -683,3 +683,33 @@ func TestResolveFillsDefaults(t *testing.T) {
 		t.Error("a zero Resolved has defaults")
 	}
 }
+
+func TestTheControllerIsScrapedByTheManagedPrometheus(t *testing.T) {
+	for _, tc := range []struct {
+		cloud    platform.CloudFacts
+		typ      string
+		endpoint string
+	}{
+		{aksfacts.Facts, "kubernetes:azmonitoring.coreos.com/v1:PodMonitor", "podMetricsEndpoints"},
+		{gkefacts.Facts, "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "endpoints"},
+	} {
+		res := mustRender(t, platform.Target{Cloud: tc.cloud}, nil)
+		m := res.snap.Find(tc.typ, "dev-cert-manager-metrics")
+		if m == nil {
+			t.Fatalf("%s: no %s", tc.cloud.Cloud, tc.typ)
+		}
+		for path, want := range map[string]any{
+			"metadata.namespace":              certmanager.Namespace,
+			"spec." + tc.endpoint + ".0.port": "http-metrics",
+			"spec." + tc.endpoint + ".0.path": "/metrics",
+		} {
+			if got, _ := m.Input(path); got != want {
+				t.Errorf("%s: %s = %v, want %v", tc.cloud.Cloud, path, got, want)
+			}
+		}
+		sel, _ := m.Input("spec.selector.matchLabels")
+		if l := sel.(map[string]any); l["app.kubernetes.io/component"] != "controller" || l["app.kubernetes.io/instance"] != certmanager.ReleaseName {
+			t.Errorf("%s: selector %v, want the controller's pods", tc.cloud.Cloud, sel)
+		}
+	}
+}

@@ -69,6 +69,10 @@ type startupValues struct {
 	Tolerations []helm.Toleration `json:"tolerations"`
 }
 
+// metricsPort is the controller's container port serving Prometheus
+// metrics (9402), named by the chart.
+const metricsPort = "http-metrics"
+
 // podLabels are the labels the chart puts on each workload's pods, which
 // the spread and anti-affinity terms select.
 func podLabels(component string) map[string]string {

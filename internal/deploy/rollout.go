@@ -25,6 +25,7 @@ type Step string
 const (
 	StepPreview  Step = "preview"  // preview, saving the plan
 	StepCheck    Step = "check"    // the readiness rules of the stack's class
+	StepGuard    Step = "guard"    // the preview's deletes and replaces must be allowed by name
 	StepApprove  Step = "approve"  // a person approves, where the class demands it
 	StepExport   Step = "export"   // production state is exported before it is touched
 	StepUp       Step = "up"       // exactly the saved plan
@@ -50,16 +51,32 @@ type RolloutOptions struct {
 	Options
 	// StateDir receives the saved plans and production state exports.
 	StateDir string
-	// Approve asks a person to approve a stack's changes; it is called
-	// only for classes that need approval (NeedsApproval). Nil refuses
-	// every such stack: in CI, approve with an explicit flag.
-	Approve func(stack string, changes Changes) (bool, error)
+	// Approve asks a person to approve a stack's changes, shown with the
+	// live preview's dangers (its deletes and replaces, all of them
+	// allowed by then); it is called only for classes that need approval
+	// (NeedsApproval). Nil refuses every such stack: in CI, approve with an
+	// explicit flag.
+	Approve func(stack string, changes Changes, dangers []Danger) (bool, error)
+	// Allow names the deletes and replaces the rollout may make. Any other
+	// delete or replace in a stack's preview fails the stack at StepGuard,
+	// whatever its class: nothing is deleted or replaced that nobody named.
+	Allow Allow
+	// Timeout bounds each stack's steps, from opening it to the follow-up
+	// preview; 0 is no bound. When it passes, the running operation is
+	// cancelled and waited for (see Stack), and the stack fails.
+	Timeout time.Duration
 	// HealthCheck is the user's verification of a deployed stack, run
 	// after its outputs are checked; nil skips it.
 	HealthCheck func(ctx context.Context, stack string, outputs auto.OutputMap) error
 	// Now stamps state exports; nil is time.Now.
 	Now func() time.Time
 }
+
+// DefaultTimeout is how long one stack's operation, or one stack's steps
+// in a rollout, may take unless the --timeout flag says otherwise: long
+// enough for a first deployment (a cluster takes about fifteen minutes)
+// and a Kubernetes upgrade of a few node pools.
+const DefaultTimeout = 2 * time.Hour
 
 // NeedsApproval reports whether a class's rollout waits for a person:
 // production always does.
@@ -75,9 +92,11 @@ type StackReport struct {
 	// Err is the failure; Next says what to do about it.
 	Err  error
 	Next string
-	// Changes are the previewed changes; Export the state file written
-	// before a production up.
+	// Changes are the previewed changes and Dangers the preview's deletes
+	// and replaces; Export the state file written before a production up
+	// (secrets in it stay encrypted).
 	Changes Changes
+	Dangers []Danger
 	Export  string
 	// VersionBefore and VersionAfter are the Plinth releases the stack ran
 	// before and after ("" when unknown: a new stack, or not deployed).
@@ -123,8 +142,17 @@ func Rollout(ctx context.Context, envs []environment.Environment, o RolloutOptio
 
 func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions) StackReport {
 	rep := StackReport{Stack: env.Name, Class: env.Class}
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, fmt.Errorf("%s did not finish within the timeout of %s", env.Name, o.Timeout))
+		defer cancel()
+	}
 	fail := func(step Step, err error, next string) StackReport {
 		rep.Status, rep.Step, rep.Err, rep.Next = Failed, step, err, next
+		if ctx.Err() != nil {
+			rep.Err = fmt.Errorf("%w: %w", context.Cause(ctx), err)
+			rep.Next = Cancelled(env.Name, step == StepUp)
+		}
 		return rep
 	}
 	s, err := Open(ctx, env.Name, o.Options)
@@ -139,13 +167,18 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		return fail(StepPreview, err, "give a writable --state-dir")
 	}
 	plan := filepath.Join(o.StateDir, env.Name+".plan.json")
-	if rep.Changes, err = s.Preview(ctx, plan); err != nil {
+	if rep.Changes, rep.Dangers, err = s.Preview(ctx, plan); err != nil {
 		return fail(StepPreview, err, "fix the program or the configuration the preview names, and run the rollout again: nothing was deployed")
 	}
 
-	if findings := readiness(o.Project, env); len(findings) > 0 {
+	if findings := Readiness(o.Project, env); len(findings) > 0 {
 		return fail(StepCheck, fmt.Errorf("%d readiness rule violations, e.g. %s %s", len(findings), findings[0].Rule, findings[0].Message),
 			"run `plinth check "+env.Name+"`, fix what it reports, and run the rollout again: nothing was deployed")
+	}
+
+	if refused := o.Allow.Refused(rep.Dangers); len(refused) > 0 {
+		return fail(StepGuard, RefusedError(env.Name, refused),
+			"nothing was deployed: if the deletes and replaces are intended, run the rollout again allowing each by name (--allow-delete NAME, --allow-replace NAME); if not, fix the change")
 	}
 
 	if NeedsApproval(env.Class) {
@@ -153,7 +186,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 			return fail(StepApprove, errors.New("the class needs approval and none was given"),
 				"review the preview, then approve interactively or with --approve "+env.Name+" in CI")
 		}
-		ok, err := o.Approve(env.Name, rep.Changes)
+		ok, err := o.Approve(env.Name, rep.Changes, rep.Dangers)
 		switch {
 		case err != nil:
 			return fail(StepApprove, err, "run the rollout again to be asked again")
@@ -167,8 +200,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		if o.Now != nil {
 			now = o.Now
 		}
-		rep.Export = filepath.Join(o.StateDir, fmt.Sprintf("%s.state.%s.json", env.Name, now().UTC().Format("20060102T150405Z")))
-		if err := s.Export(ctx, rep.Export); err != nil {
+		if rep.Export, err = s.ExportTo(ctx, o.StateDir, now()); err != nil {
 			return fail(StepExport, err, "production is not touched without a state export: fix the export and run the rollout again")
 		}
 	}
@@ -182,7 +214,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		return fail(StepVerify, err, "the stack is deployed but not healthy: investigate, then roll forward with a fix or re-run the previous release's rollout (docs/rollout.md); later stacks were not touched")
 	}
 
-	again, err := s.Preview(ctx, "")
+	again, _, err := s.Preview(ctx, "")
 	if err != nil {
 		return fail(StepConverge, err, "the follow-up preview failed: run `plinth preview "+env.Name+"` and investigate")
 	}
@@ -194,6 +226,20 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 	return rep
 }
 
+// Cancelled says what to do after a signal or a timeout cancelled a
+// stack's operation, which the engine ended after its operations in
+// flight; afterUp says the cancelled operation was an up, which may have
+// changed some resources.
+func Cancelled(stack string, afterUp bool) string {
+	next := "the operation was cancelled and the engine finished the resource operations in flight before it stopped: the stack's lock is released"
+	if afterUp {
+		next += "; some resources may have changed, and the state records which: run `plinth preview " + stack + "` to see what remains, then run again"
+	} else {
+		next += "; nothing was deployed: run again"
+	}
+	return next
+}
+
 // upNext says what to do when an up fails half-way.
 func upNext(env environment.Environment, export string) string {
 	next := "the up stopped part-way: read the error, fix forward and run the rollout again (the saved plan is no longer valid, a new preview is made); to go back, re-run the previous release's rollout (docs/rollout.md)"
@@ -203,10 +249,10 @@ func upNext(env environment.Environment, export string) string {
 	return next
 }
 
-// readiness runs the readiness rules of env's class over its rendered
-// graph: the environment the stack's program deploys, as plinth check
-// renders it.
-func readiness(p project.Project, env environment.Environment) []check.Finding {
+// Readiness runs the readiness rules of env's class over its rendered
+// graph (the environment the stack's program deploys, as plinth check
+// renders it) and returns the findings of severity error.
+func Readiness(p project.Project, env environment.Environment) []check.Finding {
 	snap, err := p.RenderEnvironment(env)
 	if err != nil {
 		return []check.Finding{{Rule: "render", Severity: check.SeverityError, Stack: env.Name, Message: err.Error()}}

@@ -80,6 +80,17 @@ func placeholderConfig(stack string) map[string]string {
 	}
 }
 
+// create creates each stack in the backend of o, as `pulumi stack init`
+// does: a rollout never creates one.
+func create(t *testing.T, o deploy.Options, envs []environment.Environment) {
+	t.Helper()
+	for _, env := range envs {
+		if _, err := deploy.Create(context.Background(), env.Name, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func lookup(t *testing.T, names ...string) []environment.Environment {
 	t.Helper()
 	var envs []environment.Environment
@@ -96,11 +107,12 @@ func lookup(t *testing.T, names ...string) []environment.Environment {
 func TestRolloutDeploysEachStackInOrder(t *testing.T) {
 	envs := lookup(t, "dev-gke", "staging-gke", "prod-gke")
 	o, _ := options(t, envs)
+	create(t, o, envs)
 	approved := []string{}
 	ro := deploy.RolloutOptions{
 		Options:  o,
 		StateDir: t.TempDir(),
-		Approve: func(stack string, changes deploy.Changes) (bool, error) {
+		Approve: func(stack string, changes deploy.Changes, _ []deploy.Danger) (bool, error) {
 			approved = append(approved, stack)
 			return changes["create"] > 0, nil
 		},
@@ -139,10 +151,11 @@ func TestRolloutDeploysEachStackInOrder(t *testing.T) {
 func TestRolloutStopsAtTheFirstFailure(t *testing.T) {
 	envs := lookup(t, "dev-aks", "staging-aks", "prod-aks")
 	o, providers := options(t, envs)
+	create(t, o, envs)
 	ro := deploy.RolloutOptions{
 		Options:  o,
 		StateDir: t.TempDir(),
-		Approve:  func(string, deploy.Changes) (bool, error) { return true, nil },
+		Approve:  func(string, deploy.Changes, []deploy.Danger) (bool, error) { return true, nil },
 		HealthCheck: func(_ context.Context, stack string, out auto.OutputMap) error {
 			if stack == "staging-aks" {
 				return errors.New("ingress does not answer")

@@ -3,16 +3,18 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
+	"strings"
+	"time"
 
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
@@ -49,9 +51,22 @@ type Options struct {
 	Config func(stack string) map[string]string
 	// Progress receives the engine's output as it happens; nil discards it.
 	Progress io.Writer
+	// Abort, when closed, ends a cancelled operation at once instead of
+	// waiting for its resource operations in flight (a second Ctrl-C). A
+	// cancelled context alone interrupts the Pulumi CLI and waits for it
+	// to finish: see Stack.
+	Abort <-chan struct{}
 }
 
 // Stack is one Plinth stack opened through the Automation API.
+//
+// Every operation takes a context. When it ends (a signal, a timeout), the
+// Pulumi CLI is interrupted once, as Ctrl-C would, and the operation waits
+// for the CLI to finish: the engine lets the resource operations in flight
+// complete, records them in the state and releases the stack's lock, so
+// that no pending operation and no lock is left behind. The operation then
+// returns an error wrapping the context's cause. Options.Abort ends the
+// CLI at once instead.
 type Stack struct {
 	// Name is the stack's name, e.g. "prod-aks".
 	Name  string
@@ -59,13 +74,54 @@ type Stack struct {
 	o     Options
 }
 
-// Open selects (creating if needed) the stack name in the backend of o, with
-// the project's program (project.Project.Program) served in-process.
+// ErrNoStack is wrapped by Open's error when the stack does not exist in
+// the backend: Plinth never creates a stack.
+var ErrNoStack = errors.New("no such stack")
+
+// Open selects the existing stack name in the backend of o, with the
+// project's program (project.Project.Program) served in-process. It never
+// creates one: a stack missing from the backend is an error (ErrNoStack)
+// that names the backend and says how to create the stack, so that a
+// mistyped backend or a --local run cannot start an empty stack whose
+// preview creates everything.
 func Open(ctx context.Context, name string, o Options) (*Stack, error) {
+	ws, err := openWorkspace(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	s, err := auto.SelectStack(ctx, name, ws)
+	if auto.IsSelectStack404Error(err) {
+		return nil, noStack(ctx, name, ws, o)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	return configure(ctx, s, o)
+}
+
+// Create creates the stack name in the backend of o, with the backend's
+// default secrets provider, and opens it; it fails if the stack exists.
+// Plinth's commands never call it (a person creates a stack with `pulumi
+// stack init`); tests do.
+func Create(ctx context.Context, name string, o Options) (*Stack, error) {
+	ws, err := openWorkspace(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	s, err := auto.NewStack(ctx, name, ws)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	return configure(ctx, s, o)
+}
+
+// openWorkspace is the Automation API workspace of o, serving the
+// project's program in-process.
+func openWorkspace(ctx context.Context, name string, o Options) (auto.Workspace, error) {
 	if o.Project.Name == "" || o.Project.Stacks == nil {
 		return nil, fmt.Errorf("stack %s: deploy.Options.Project is not set; pass the project whose program the stack runs", name)
 	}
-	cmd, err := Command(o.Pulumi)
+	cmd, err := newCLICommand(o.Pulumi, o.Abort)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +135,7 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 	if o.BackendURL != "" {
 		env["PULUMI_BACKEND_URL"] = o.BackendURL
 	}
-	wsOpts := []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.EnvVars(env)}
+	wsOpts := []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.EnvVars(env), auto.Program(o.Project.Program())}
 	if o.WorkDir != "" {
 		wsOpts = append(wsOpts, auto.WorkDir(o.WorkDir))
 	}
@@ -88,52 +144,50 @@ func Open(ctx context.Context, name string, o Options) (*Stack, error) {
 		// workspace writes.
 		wsOpts = append(wsOpts, auto.Project(workspace.Project{Name: tokens.PackageName(o.Project.Name), Runtime: workspace.NewProjectRuntimeInfo("go", nil)}))
 	}
-	s, err := auto.UpsertStackInlineSource(ctx, name, o.Project.Name, o.Project.Program(), wsOpts...)
+	ws, err := auto.NewLocalWorkspace(ctx, wsOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", name, err)
 	}
-	st := &Stack{Name: name, stack: s, o: o}
+	return ws, nil
+}
+
+// configure sets o.Config's values on the opened stack.
+func configure(ctx context.Context, s auto.Stack, o Options) (*Stack, error) {
+	st := &Stack{Name: s.Name(), stack: s, o: o}
 	if o.Config != nil {
-		cfg := o.Config(name)
+		cfg := o.Config(s.Name())
 		for _, k := range slices.Sorted(maps.Keys(cfg)) {
 			if err := s.SetConfig(ctx, k, auto.ConfigValue{Value: cfg[k]}); err != nil {
-				return nil, fmt.Errorf("stack %s: config %s: %w", name, k, err)
+				return nil, fmt.Errorf("stack %s: config %s: %w", s.Name(), k, err)
 			}
 		}
 	}
 	return st, nil
 }
 
-// Command wraps the CLI at path for the Automation API, which expects it at
-// <root>/bin/pulumi: a private root links to it, made once per CLI path.
-func Command(path string) (auto.PulumiCommand, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
+// noStack explains a stack missing from the backend: which backend was
+// asked, and how to create the stack if it is the right one.
+func noStack(ctx context.Context, name string, ws auto.Workspace, o Options) error {
+	backend, create := o.BackendURL, "pulumi stack init "+name+" --secrets-provider <key>"
+	if backend == "" {
+		backend = "of PULUMI_BACKEND_URL or `pulumi login`"
+		if who, err := ws.WhoAmIDetails(ctx); err == nil && who.URL != "" {
+			backend = who.URL
+		}
+	} else {
+		create = "PULUMI_BACKEND_URL=" + backend + " " + create
 	}
-	rootsMu.Lock()
-	defer rootsMu.Unlock()
-	root, ok := roots[abs]
-	if !ok {
-		if root, err = os.MkdirTemp("", "plinth-pulumi-"); err != nil {
-			return nil, err
-		}
-		if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.Symlink(abs, filepath.Join(root, "bin", "pulumi")); err != nil {
-			return nil, err
-		}
-		roots[abs] = root
-	}
-	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: semver.MustParse(MinimumCLI)})
+	return fmt.Errorf("stack %s: %w in the backend %s: plinth selects existing stacks only, so a mistyped --backend or --local never starts an empty one; "+
+		"check the backend, or, if it is the right one, create the stack once, with its secrets provider and configuration: %s (docs/deploying.md#creating-a-stack)",
+		name, ErrNoStack, backend, create)
 }
 
-// roots are the private CLI roots made by Command, by CLI path.
-var (
-	rootsMu sync.Mutex
-	roots   = map[string]string{}
-)
+// Command returns the runner of the Pulumi CLI at path that Open gives
+// the Automation API: it checks the CLI's version, and a cancelled
+// operation interrupts the CLI and waits for it to finish (see Stack).
+func Command(path string) (auto.PulumiCommand, error) {
+	return newCLICommand(path, nil)
+}
 
 // MinimumCLI is the oldest Pulumi CLI Plinth runs with: the release its
 // SDK is pinned to.
@@ -179,17 +233,23 @@ func (s *Stack) progress() io.Writer {
 }
 
 // Preview shows what an up would change; with plan set it saves the plan
-// there, for an up that must do exactly that (Up with the same plan).
-func (s *Stack) Preview(ctx context.Context, plan string) (Changes, error) {
-	opts := []optpreview.Option{optpreview.ProgressStreams(s.progress()), optpreview.Diff()}
+// there, for an up that must do exactly that (Up with the same plan). It
+// also returns the preview's dangers: the resources it deletes or
+// replaces, in the engine's order.
+func (s *Stack) Preview(ctx context.Context, plan string) (Changes, []Danger, error) {
+	evs := make(chan events.EngineEvent)
+	collected := make(chan []Danger, 1)
+	go func() { collected <- dangersOf(evs) }()
+	opts := []optpreview.Option{optpreview.ProgressStreams(s.progress()), optpreview.Diff(), optpreview.EventStreams(evs)}
 	if plan != "" {
 		opts = append(opts, optpreview.Plan(plan))
 	}
 	res, err := s.stack.Preview(ctx, opts...)
+	dangers := <-collected
 	if err != nil {
-		return nil, fmt.Errorf("preview %s: %w", s.Name, err)
+		return nil, nil, fmt.Errorf("preview %s: %w", s.Name, err)
 	}
-	return changesOf(res.ChangeSummary), nil
+	return changesOf(res.ChangeSummary), dangers, nil
 }
 
 // Up deploys the stack; with plan set, exactly the plan a Preview saved,
@@ -231,19 +291,35 @@ func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
 }
 
 // Export writes the stack's state to path, in the format `pulumi stack
-// import` reads, for recovery. Secrets are in plain text in it (the
-// Automation API exports with --show-secrets): the file is written for the
-// user alone.
+// import` reads, for recovery. Secrets stay encrypted with the stack's
+// secrets provider (the export is made without --show-secrets), so the
+// file holds no secret in clear; importing it needs the same provider.
+// The file is written for the user alone.
 func (s *Stack) Export(ctx context.Context, path string) error {
-	state, err := s.stack.Export(ctx)
-	if err != nil {
-		return fmt.Errorf("export %s: %w", s.Name, err)
+	ws := s.stack.Workspace()
+	var env []string
+	for _, k := range slices.Sorted(maps.Keys(ws.GetEnvVars())) {
+		env = append(env, k+"="+ws.GetEnvVars()[k])
 	}
-	data, err := json.Marshal(state)
+	stdout, stderr, _, err := ws.PulumiCommand().Run(ctx, ws.WorkDir(), nil, nil, nil, env, "stack", "export", "--stack", s.Name)
 	if err != nil {
-		return err
+		return fmt.Errorf("export %s: %w: %s", s.Name, err, strings.TrimSpace(stderr))
 	}
-	return os.WriteFile(path, data, 0o600)
+	var state apitype.UntypedDeployment
+	if err := json.Unmarshal([]byte(stdout), &state); err != nil || state.Version == 0 {
+		return fmt.Errorf("export %s: the CLI did not answer a deployment: %v", s.Name, err)
+	}
+	return os.WriteFile(path, []byte(stdout), 0o600)
+}
+
+// ExportTo exports the stack's state (Export) into dir, as
+// <stack>.state.<UTC time>.json, and returns the file's path.
+func (s *Stack) ExportTo(ctx context.Context, dir string, now time.Time) (string, error) {
+	if err := ensureDir(dir); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s.state.%s.json", s.Name, now.UTC().Format("20060102T150405Z")))
+	return path, s.Export(ctx, path)
 }
 
 func changesOf(m map[apitype.OpType]int) Changes {

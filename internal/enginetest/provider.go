@@ -28,6 +28,9 @@ type provider struct {
 
 	pkg, version string
 	record       func(Call)
+	// hold, when set, is called before a create outside a preview
+	// answers, and may block it (Providers.HoldCreates).
+	hold func()
 
 	mu      sync.Mutex
 	configs map[uint64]resource.PropertyMap // connection -> Configure's inputs
@@ -210,6 +213,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if req.GetPreview() {
 		props, err := marshal("preview outputs", p.previewOutputs(ctx, typ, name, inputs, nil))
 		return &pulumirpc.CreateResponse{Properties: props}, err
+	}
+	if hold := p.holdFunc(); hold != nil {
+		hold()
 	}
 	id, outputs, err := mockcloud.Answer(typ, name, inputs, p.config(ctx))
 	if err != nil {
