@@ -9,6 +9,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/internal/helm"
+	"github.com/plinth-dev/plinth/internal/scrape"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -178,6 +179,10 @@ type Resolved struct {
 	velero platform.Velero
 	values map[string]any
 	path   field.Path
+	// metrics is Velero's metrics endpoint and monitor, nil without Velero
+	// or when the cluster's managed metrics are off.
+	metrics *scrape.Target
+	monitor platform.PodMonitorKind
 }
 
 // Spec returns the resolved spec.
@@ -296,6 +301,14 @@ func (b *Backup) installVelero(ctx *pulumi.Context, r Resolved, backend Backend,
 	b.Storage, b.Identity, b.Release = storage, identity, installed.Release
 	b.Bucket = storage.Bucket
 	b.Namespace = installed.Namespace.Metadata.Name().Elem()
+	if r.metrics != nil {
+		// Velero's metrics (backup successes and failures by schedule),
+		// scraped by the cluster's managed Prometheus.
+		if _, err := scrape.PodMonitor(ctx, platform.ChildName(spec.Name, "velero-metrics"), ReleaseName, r.monitor, *r.metrics,
+			pulumi.Parent(b), pulumi.Provider(host.KubernetesProvider()), pulumi.DependsOn([]pulumi.Resource{installed.Release})); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -319,7 +332,14 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err
 	}
-	return Resolved{spec: spec, velero: t.Cloud.Velero, values: a.Values, path: path}, nil
+	var metrics *scrape.Target
+	if spec.Velero {
+		metrics = scrape.For(t.Cloud.PodMonitor, c, scrape.Target{
+			Namespace: Namespace, Port: metricsPort, Path: "/metrics", Labels: spec.Labels,
+			Selector: map[string]string{"app.kubernetes.io/name": "velero", "app.kubernetes.io/instance": ReleaseName},
+		})
+	}
+	return Resolved{spec: spec, velero: t.Cloud.Velero, values: a.Values, path: path, metrics: metrics, monitor: t.Cloud.PodMonitor}, nil
 }
 
 func valuesPath(path field.Path) field.Path { return path.Child("values") }

@@ -860,3 +860,37 @@ func TestBackupForGKENeedsManagedBackup(t *testing.T) {
 		t.Error("the backend was called despite a backend without managed backup")
 	}
 }
+
+func TestVeleroIsScrapedByTheManagedPrometheus(t *testing.T) {
+	for _, tc := range []struct {
+		env      setup
+		typ      string
+		endpoint string
+	}{
+		{azure, "kubernetes:azmonitoring.coreos.com/v1:PodMonitor", "podMetricsEndpoints"},
+		{gcp, "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "endpoints"},
+	} {
+		snap, _ := mustRender(t, tc.env, nil)
+		m := snap.Find(tc.typ, "prod-velero-metrics")
+		if m == nil {
+			t.Fatalf("%s: no %s", tc.env.cloud.Cloud, tc.typ)
+		}
+		for path, want := range map[string]any{
+			"metadata.namespace":              backup.Namespace,
+			"spec." + tc.endpoint + ".0.port": "http-monitoring",
+		} {
+			if got, _ := m.Input(path); got != want {
+				t.Errorf("%s: %s = %v, want %v", tc.env.cloud.Cloud, path, got, want)
+			}
+		}
+		sel, _ := m.Input("spec.selector.matchLabels")
+		if l := sel.(map[string]any); l["app.kubernetes.io/name"] != "velero" || l["app.kubernetes.io/instance"] != backup.ReleaseName {
+			t.Errorf("%s: selector %v, want Velero's pods", tc.env.cloud.Cloud, sel)
+		}
+	}
+	// Backup for GKE alone runs no Velero: nothing to scrape.
+	snap, _ := mustRender(t, gcpAgent, func(a *backup.Args) { a.GKE.BackupForGKE, a.GKE.WithoutVelero = true, true })
+	if snap.Find("kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "prod-velero-metrics") != nil {
+		t.Error("a pod monitor without Velero")
+	}
+}

@@ -261,6 +261,10 @@ func newVeleroValues(s Spec, plugin platform.Velero, in veleroInputs) veleroValu
 	return v
 }
 
+// metricsPort is the Velero server's container port serving Prometheus
+// metrics (8085), named by the chart.
+const metricsPort = "http-monitoring"
+
 // settingsFile is the name of a Velero plugin's settings file in its
 // ConfigMap.
 const settingsFile = "cloud"
