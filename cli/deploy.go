@@ -36,7 +36,7 @@ func (f *engineFlags) register(cmd *cobra.Command, timeoutOf string) {
 	cmd.Flags().BoolVar(&f.local, "local", false, "keep state in a local file:// backend under <dir>/.plinth/state (this machine only)")
 	cmd.Flags().StringVar(&f.pulumi, "pulumi", "", "Pulumi CLI to use (default: $PLINTH_PULUMI, a pulumi >= "+pulumicli.Version+" on PATH, or bin/ from make tools)")
 	cmd.Flags().StringVar(&f.dir, "dir", ".", "the project's root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
-	cmd.Flags().DurationVar(&f.timeout, "timeout", deploy.DefaultTimeout, "how long "+timeoutOf+" may take before it is cancelled (and waited for), e.g. 90m or 3h")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", deploy.DefaultTimeout, "how long "+timeoutOf+" may take before it is canceled (and waited for), e.g. 90m or 3h")
 }
 
 // options resolves the flags into engine options for the project p.
@@ -166,8 +166,8 @@ func (a *app) runEngine(ctx context.Context, stdin io.Reader, stdout io.Writer, 
 	start := time.Now()
 	changes, err := a.engineOp(ctx, stdin, stdout, op, env, f, o, planDangers)
 	if err != nil && ctx.Err() != nil {
-		return exitError{code: exitFailed, err: fmt.Errorf("%s %s stopped: %v; %s", op, name, context.Cause(ctx),
-			deploy.Cancelled(name, op == "up" || op == "destroy"))}
+		return exitError{code: exitFailed, err: fmt.Errorf("%s %s stopped: %w; %s", op, name, context.Cause(ctx),
+			deploy.Canceled(name, op == "up" || op == "destroy"))}
 	}
 	if err != nil {
 		return err
@@ -350,9 +350,9 @@ func ask(ctx context.Context, stdin io.Reader, stdout io.Writer, question, want 
 		return false, fmt.Errorf("no answer: %w", context.Cause(ctx))
 	}
 	switch {
-	case err == io.EOF && line == "":
+	case errors.Is(err, io.EOF) && line == "":
 		return false, fmt.Errorf("no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve %s for a rollout)", want)
-	case err != nil && err != io.EOF:
+	case err != nil && !errors.Is(err, io.EOF):
 		return false, err
 	}
 	return strings.TrimSpace(line) == want, nil

@@ -18,54 +18,10 @@ import (
 // as a user would, with a Pulumi.dev-gke.yaml in the project directory and
 // a local backend, on the real engine against the test providers.
 func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
-	if _, err := pulumicli.Find(".."); errors.Is(err, pulumicli.ErrNotFound) {
-		t.Skipf("needs the Pulumi CLI: run `make tools`: %v", err)
-	}
-	providers, err := enginetest.Start("gcp", "kubernetes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer providers.Stop()
-	t.Setenv("PULUMI_DEBUG_PROVIDERS", providers.DebugEnv())
-	t.Setenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true")
-	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
-	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "cli-test")
-	t.Setenv("PULUMI_HOME", t.TempDir())
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PLINTH_PULUMI", mustFind(t, repo))
-
-	// The project directory holds the repository's Pulumi.yaml, which the
-	// engine commands must leave as it is; a backend in the environment
-	// must not win over --local.
-	dir := t.TempDir()
-	project, err := os.ReadFile(filepath.Join(repo, "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// The CLI checks that the project's main directory exists, even for an
-	// inline program.
-	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	_, _, dir, project, config := userProject(t)
+	// A backend in the environment must not win over --local.
 	elsewhere := t.TempDir()
 	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.ToSlash(elsewhere))
-	config := `config:
-  plinth:gcpProject: acme-dev
-  plinth:gcpRegion: europe-west1
-  plinth:gcpCustomerId: C01abcd2e
-  plinth:gcpGroupDomain: acme.example
-  plinth:dnsZoneName: dev.acme.example
-  plinth:dnsZoneId: acme-dns
-`
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev-gke.yaml"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 
 	// plinth never creates a stack: a preview of one the backend lacks
 	// says how to create it, and creates nothing.
@@ -134,6 +90,58 @@ func stackInit(t *testing.T, dir, backend, stack string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pulumi stack init %s: %v\n%s", stack, err, out)
 	}
+}
+
+// userProject starts the test providers of a GKE stack and sets the
+// environment up for the engine, as on a user's machine; it writes a
+// project directory holding the repository's Pulumi.yaml (which the
+// engine commands must leave as it is) and a Pulumi.dev-gke.yaml, and
+// returns the providers, the repository's and the project's directories,
+// the Pulumi.yaml and the stack's configuration. It skips the test without
+// a Pulumi CLI.
+func userProject(t *testing.T) (providers *enginetest.Providers, repo, dir string, project []byte, config string) {
+	t.Helper()
+	if _, err := pulumicli.Find(".."); errors.Is(err, pulumicli.ErrNotFound) {
+		t.Skipf("needs the Pulumi CLI: run `make tools`: %v", err)
+	}
+	providers, err := enginetest.Start("gcp", "kubernetes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(providers.Stop)
+	t.Setenv("PULUMI_DEBUG_PROVIDERS", providers.DebugEnv())
+	t.Setenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true")
+	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "cli-test")
+	t.Setenv("PULUMI_HOME", t.TempDir())
+	if repo, err = filepath.Abs(".."); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PLINTH_PULUMI", mustFind(t, repo))
+	dir = t.TempDir()
+	if project, err = os.ReadFile(filepath.Join(repo, "Pulumi.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The CLI checks that the project's main directory exists, even for an
+	// inline program.
+	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config = `config:
+  plinth:gcpProject: acme-dev
+  plinth:gcpRegion: europe-west1
+  plinth:gcpCustomerId: C01abcd2e
+  plinth:gcpGroupDomain: acme.example
+  plinth:dnsZoneName: dev.acme.example
+  plinth:dnsZoneId: acme-dns
+`
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev-gke.yaml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return providers, repo, dir, project, config
 }
 
 func mustFind(t *testing.T, repo string) string {

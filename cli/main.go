@@ -167,7 +167,7 @@ Exit codes:
 // once, on first use.
 type app struct {
 	project project.Project
-	// abort, when closed, ends a cancelled engine operation at once.
+	// abort, when closed, ends a canceled engine operation at once.
 	abort  <-chan struct{}
 	envs   []environment.Environment
 	loaded bool

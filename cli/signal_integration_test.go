@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/internal/enginetest"
-	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -29,40 +28,7 @@ func TestASignalCancelsTheUpAndWaitsForIt(t *testing.T) {
 		Main(stacks.Project())
 		return
 	}
-	if _, err := pulumicli.Find(".."); errors.Is(err, pulumicli.ErrNotFound) {
-		t.Skipf("needs the Pulumi CLI: run `make tools`: %v", err)
-	}
-	providers, err := enginetest.Start("gcp", "kubernetes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer providers.Stop()
-	t.Setenv("PULUMI_DEBUG_PROVIDERS", providers.DebugEnv())
-	t.Setenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true")
-	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
-	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "cli-test")
-	t.Setenv("PULUMI_HOME", t.TempDir())
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PLINTH_PULUMI", mustFind(t, repo))
-	dir := t.TempDir()
-	project, err := os.ReadFile(filepath.Join(repo, "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "cmd", "plinth"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	config := "config:\n  plinth:gcpProject: acme-dev\n  plinth:gcpRegion: europe-west1\n  plinth:gcpCustomerId: C01abcd2e\n" +
-		"  plinth:gcpGroupDomain: acme.example\n  plinth:dnsZoneName: dev.acme.example\n  plinth:dnsZoneId: acme-dns\n"
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev-gke.yaml"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	providers, _, dir, _, _ := userProject(t)
 	state := filepath.Join(dir, ".plinth", "state")
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		t.Fatal(err)
@@ -85,12 +51,13 @@ func TestASignalCancelsTheUpAndWaitsForIt(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("no create arrived\n%s\n%s", tail(stdout.String()), stderr.String())
 	}
-	// SIGTERM to plinth alone, as a CI runner cancelling the job sends it.
+	// SIGTERM to plinth alone, as a CI runner canceling the job sends it.
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	// The create in flight finishes a few seconds later, as a cloud's
 	// would; plinth must still be waiting for it.
+	var err error
 	finished := false
 	select {
 	case err = <-done:
@@ -107,8 +74,8 @@ func TestASignalCancelsTheUpAndWaitsForIt(t *testing.T) {
 		t.Errorf("exit: %v, want %d", err, exitFailed)
 	}
 	for _, want := range []string{
-		"plinth: terminated: cancelling; the engine finishes the resource operations in flight, records them and releases the stack",
-		"plinth: up dev-gke stopped: interrupted (terminated); the operation was cancelled and the engine finished the resource operations in flight before it stopped: the stack's lock is released; some resources may have changed",
+		"plinth: terminated: canceling; the engine finishes the resource operations in flight, records them and releases the stack",
+		"plinth: up dev-gke stopped: interrupted (terminated); the operation was canceled and the engine finished the resource operations in flight before it stopped: the stack's lock is released; some resources may have changed",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())

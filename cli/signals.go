@@ -34,7 +34,7 @@ func interrupts(sigs <-chan os.Signal, stderr io.Writer) (ctx context.Context, a
 				n++
 				switch n {
 				case 1:
-					_, _ = fmt.Fprintf(stderr, "\nplinth: %s: cancelling; the engine finishes the resource operations in flight, records them and releases the stack (this can take minutes; a second signal stops at once and can leave pending operations and a held lock)\n", sig)
+					_, _ = fmt.Fprintf(stderr, "\nplinth: %s: canceling; the engine finishes the resource operations in flight, records them and releases the stack (this can take minutes; a second signal stops at once and can leave pending operations and a held lock)\n", sig)
 					cancel(fmt.Errorf("interrupted (%s)", sig))
 				case 2:
 					_, _ = fmt.Fprintf(stderr, "\nplinth: %s again: stopping at once\n", sig)

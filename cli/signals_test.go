@@ -38,7 +38,7 @@ func TestTheFirstSignalCancelsAndTheSecondAborts(t *testing.T) {
 	}
 	out := stderr.String()
 	for _, want := range []string{
-		"plinth: terminated: cancelling; the engine finishes the resource operations in flight, records them and releases the stack",
+		"plinth: terminated: canceling; the engine finishes the resource operations in flight, records them and releases the stack",
 		"plinth: interrupt again: stopping at once",
 	} {
 		if !strings.Contains(out, want) {

@@ -27,7 +27,7 @@ import (
 type cliCommand struct {
 	path    string
 	version semver.Version
-	// abort, when closed, stops a cancelled run at once.
+	// abort, when closed, stops a canceled run at once.
 	abort <-chan struct{}
 }
 

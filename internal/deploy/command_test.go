@@ -42,7 +42,7 @@ func startedThen(t *testing.T, started string, cancel func()) {
 	}()
 }
 
-func TestACancelledRunInterruptsTheCLIAndWaitsForIt(t *testing.T) {
+func TestACanceledRunInterruptsTheCLIAndWaitsForIt(t *testing.T) {
 	dir := t.TempDir()
 	started, finished := filepath.Join(dir, "started"), filepath.Join(dir, "finished")
 	// On the interrupt, the stand-in finishes its "operation in flight"
@@ -75,7 +75,7 @@ exit 0`)
 	}
 }
 
-func TestAbortEndsACancelledRunAtOnce(t *testing.T) {
+func TestAbortEndsACanceledRunAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	started := filepath.Join(dir, "started")
 	// This stand-in ignores the interrupt, as a CLI stuck in a long

@@ -12,7 +12,7 @@
 // configuration comes from Pulumi.<stack>.yaml in the working directory,
 // as with `pulumi up`.
 //
-// Operations stop safely: a cancelled context (a signal, a timeout)
+// Operations stop safely: a canceled context (a signal, a timeout)
 // interrupts the Pulumi CLI once and waits while the engine finishes the
 // resource operations in flight and releases the stack (see Stack). A
 // rollout's guard refuses deletes and replaces nobody allowed by name

@@ -63,7 +63,7 @@ type RolloutOptions struct {
 	Allow Allow
 	// Timeout bounds each stack's steps, from opening it to the follow-up
 	// preview; 0 is no bound. When it passes, the running operation is
-	// cancelled and waited for (see Stack), and the stack fails.
+	// canceled and waited for (see Stack), and the stack fails.
 	Timeout time.Duration
 	// HealthCheck is the user's verification of a deployed stack, run
 	// after its outputs are checked; nil skips it.
@@ -151,7 +151,7 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		rep.Status, rep.Step, rep.Err, rep.Next = Failed, step, err, next
 		if ctx.Err() != nil {
 			rep.Err = fmt.Errorf("%w: %w", context.Cause(ctx), err)
-			rep.Next = Cancelled(env.Name, step == StepUp)
+			rep.Next = Canceled(env.Name, step == StepUp)
 		}
 		return rep
 	}
@@ -226,12 +226,12 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 	return rep
 }
 
-// Cancelled says what to do after a signal or a timeout cancelled a
+// Canceled says what to do after a signal or a timeout canceled a
 // stack's operation, which the engine ended after its operations in
-// flight; afterUp says the cancelled operation was an up, which may have
+// flight; afterUp says the canceled operation was an up, which may have
 // changed some resources.
-func Cancelled(stack string, afterUp bool) string {
-	next := "the operation was cancelled and the engine finished the resource operations in flight before it stopped: the stack's lock is released"
+func Canceled(stack string, afterUp bool) string {
+	next := "the operation was canceled and the engine finished the resource operations in flight before it stopped: the stack's lock is released"
 	if afterUp {
 		next += "; some resources may have changed, and the state records which: run `plinth preview " + stack + "` to see what remains, then run again"
 	} else {

@@ -149,12 +149,12 @@ func TestRolloutRefusesDeletesNobodyAllowed(t *testing.T) {
 	}
 }
 
-// TestACancelledRolloutWaitsForTheEngine: a rollout cancelled mid-update
+// TestACanceledRolloutWaitsForTheEngine: a rollout canceled mid-update
 // (a signal: the CLI cancels the context) cancels the update and waits for
 // it: the create in flight completes, the stack fails with the cause, and
 // the stack is left unlocked with no pending operation, so that the next
 // rollout finishes it.
-func TestACancelledRolloutWaitsForTheEngine(t *testing.T) {
+func TestACanceledRolloutWaitsForTheEngine(t *testing.T) {
 	envs := lookup(t, "dev-gke")
 	o, providers := options(t, envs)
 	create(t, o, envs)
@@ -174,7 +174,7 @@ func TestACancelledRolloutWaitsForTheEngine(t *testing.T) {
 		t.Fatalf("%s at %s: %v", s.Status, s.Step, s.Err)
 	}
 	if !strings.HasPrefix(s.Err.Error(), "interrupted (terminated): ") ||
-		!strings.HasPrefix(s.Next, "the operation was cancelled and the engine finished the resource operations in flight before it stopped: the stack's lock is released; some resources may have changed") {
+		!strings.HasPrefix(s.Next, "the operation was canceled and the engine finished the resource operations in flight before it stopped: the stack's lock is released; some resources may have changed") {
 		t.Errorf("err %v\nnext %s", s.Err, s.Next)
 	}
 	created := 0

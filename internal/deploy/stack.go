@@ -51,9 +51,9 @@ type Options struct {
 	Config func(stack string) map[string]string
 	// Progress receives the engine's output as it happens; nil discards it.
 	Progress io.Writer
-	// Abort, when closed, ends a cancelled operation at once instead of
+	// Abort, when closed, ends a canceled operation at once instead of
 	// waiting for its resource operations in flight (a second Ctrl-C). A
-	// cancelled context alone interrupts the Pulumi CLI and waits for it
+	// canceled context alone interrupts the Pulumi CLI and waits for it
 	// to finish: see Stack.
 	Abort <-chan struct{}
 }
@@ -183,7 +183,7 @@ func noStack(ctx context.Context, name string, ws auto.Workspace, o Options) err
 }
 
 // Command returns the runner of the Pulumi CLI at path that Open gives
-// the Automation API: it checks the CLI's version, and a cancelled
+// the Automation API: it checks the CLI's version, and a canceled
 // operation interrupts the CLI and waits for it to finish (see Stack).
 func Command(path string) (auto.PulumiCommand, error) {
 	return newCLICommand(path, nil)
@@ -306,8 +306,11 @@ func (s *Stack) Export(ctx context.Context, path string) error {
 		return fmt.Errorf("export %s: %w: %s", s.Name, err, strings.TrimSpace(stderr))
 	}
 	var state apitype.UntypedDeployment
-	if err := json.Unmarshal([]byte(stdout), &state); err != nil || state.Version == 0 {
-		return fmt.Errorf("export %s: the CLI did not answer a deployment: %v", s.Name, err)
+	if err := json.Unmarshal([]byte(stdout), &state); err != nil {
+		return fmt.Errorf("export %s: the CLI did not answer a deployment: %w", s.Name, err)
+	}
+	if state.Version == 0 {
+		return fmt.Errorf("export %s: the CLI answered no deployment version", s.Name)
 	}
 	return os.WriteFile(path, []byte(stdout), 0o600)
 }

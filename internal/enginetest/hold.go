@@ -5,7 +5,7 @@ import "sync"
 // HoldCreates makes every create outside a preview wait, from now on,
 // until release is called: a resource operation in flight, as a cluster's
 // creation is for minutes in a cloud, for tests of what happens when a
-// deployment is cancelled mid-way. first is closed when the first create
+// deployment is canceled mid-way. first is closed when the first create
 // arrives. Call it before the engine runs; release may be called more than
 // once.
 func (p *Providers) HoldCreates() (first <-chan struct{}, release func()) {
