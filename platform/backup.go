@@ -51,8 +51,10 @@ type BackupStorageSpec struct {
 	GeoRedundant bool
 	// SoftDeleteDays is how long deleted backups stay recoverable, 7..90.
 	SoftDeleteDays int
-	// Locked protects the storage against deletion: pulumi.Protect on the
-	// account or bucket and, on Azure, a CanNotDelete management lock.
+	// Locked protects the storage against deletion: pulumi.Protect and
+	// pulumi.RetainOnDelete on the account, container and bucket (and
+	// where the backend keeps snapshots) and, on Azure, a CanNotDelete
+	// management lock.
 	Locked bool
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
@@ -104,7 +106,9 @@ type ManagedBackupSpec struct {
 	Cluster *ClusterOutputs
 	// Schedules are the recurring backups; each becomes one backup plan.
 	Schedules []BackupSchedule
-	// Locked keeps backups from being deleted before their TTL.
+	// Locked keeps backups from being deleted before their TTL, and the
+	// plans, which hold them, from being deleted: pulumi.Protect and
+	// pulumi.RetainOnDelete.
 	Locked bool
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags

@@ -121,6 +121,11 @@ type ClusterSpec struct {
 	LogRetentionDays int
 	// DeletionProtection makes the cloud refuse to delete the cluster.
 	DeletionProtection bool
+	// Retain keeps the stateful children in the cloud when they leave the
+	// stack or the stack is destroyed (pulumi.RetainOnDelete): the cluster,
+	// its node pools and, on AKS, its log workspace. Production clusters
+	// are retained.
+	Retain bool
 	// AdminGroups are directory groups: on AKS Entra group object IDs that
 	// get cluster admin through Azure RBAC; on GKE the one Google Groups for
 	// RBAC security group (gke-security-groups@<domain>), whose member

@@ -44,6 +44,13 @@ type CloudFacts struct {
 	AdminGroups IDFormat
 	// MaxAdminGroups is how many admin groups the cluster takes; 0: any.
 	MaxAdminGroups int
+	// AdminGroupsAreClusterAdmin reports whether the members of the
+	// cluster's admin groups hold cluster-admin at all times (AKS
+	// aadProfile.adminGroupObjectIDs). A production cluster then refuses
+	// them: its only cluster-admin is the access catalog's time-bound
+	// break-glass level. False where the admin groups grant nothing by
+	// themselves (GKE's Google Groups for RBAC security group).
+	AdminGroupsAreClusterAdmin bool
 
 	// Groups is the form of an existing group's ID in access packages;
 	// Principals the form of a user's or group's ID.

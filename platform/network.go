@@ -61,6 +61,13 @@ type NetworkSpec struct {
 	// lock for networks, so the GKE backend relies on pulumi.Protect and
 	// the cluster's deletion protection.
 	Locked bool
+	// Retain keeps the stateful children in the cloud when they leave the
+	// stack or the stack is destroyed (pulumi.RetainOnDelete): on Azure
+	// the resource group the network creates, the virtual network, its
+	// subnets and the flow logs' storage account; on GCP the VPC and its
+	// subnetworks. Production networks are retained: deleting one is then
+	// a deliberate act outside Pulumi, after it has left the stack.
+	Retain bool
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
 }

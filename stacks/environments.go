@@ -36,8 +36,6 @@ var (
 		"checkout-leads":   "group:4e9c7f5d-b061-4284-8d3a-5f7b9abc3d44",
 		"platform-oncall":  "group:5fad8a6e-c172-4395-9e4b-6a8cabcd4e55",
 		"platform-leads":   "group:6abe9b7f-d283-44a6-8f5c-7b9dbcde5f66",
-		// platform-admins get cluster admin through Azure RBAC.
-		"platform-admins": "6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b",
 	}
 	google = map[string]string{
 		"payments-members": "group:payments@acme.example",
@@ -54,7 +52,9 @@ var (
 
 // base is the profile of class on cloud with what every Acme environment
 // shares: the cost center, the ACME contact, the two product teams and,
-// in production, the break-glass level.
+// in staging and production, the break-glass level, their only
+// cluster-admin (on GKE beside the Google Groups for RBAC group, which
+// grants nothing by itself).
 func base(name string, class environment.Class, cloud platform.Cloud, addressSpace string) environment.Environment {
 	p := entra
 	if cloud == platform.CloudGCP {
@@ -65,10 +65,10 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 	e.Network.AddressSpace = addressSpace
 	e.CertManager = certmanager.Args{Email: acmeEmail}
 	e.Teams = teams(p)
-	if class != environment.Dev {
-		e.Cluster.AdminGroups = []string{p["platform-admins"]}
+	if admins, ok := p["platform-admins"]; ok && class != environment.Dev {
+		e.Cluster.AdminGroups = []string{admins}
 	}
-	if class == environment.Prod {
+	if class != environment.Dev {
 		e.Access = breakGlass(p)
 	}
 	if e.PowerSchedule != nil {
@@ -97,8 +97,8 @@ func teams(p map[string]string) []accesspackage.Args {
 	}
 }
 
-// breakGlass is the production platform-admin level: requested by the
-// on-call engineers, approved by the platform leads.
+// breakGlass is the platform-admin level of staging and production:
+// requested by the on-call engineers, approved by the platform leads.
 func breakGlass(p map[string]string) accesspackage.CatalogArgs {
 	return accesspackage.CatalogArgs{BreakGlass: &accesspackage.Level{
 		Requestors: []string{p["platform-oncall"]},

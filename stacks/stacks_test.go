@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/stacks"
 )
@@ -93,8 +94,8 @@ func TestLookupUnknownStack(t *testing.T) {
 
 // TestStatefulResourcesAreProtected checks that where the environment
 // protects (production and staging) every resource of the network and the
-// cluster is protected, that production backup storage is protected too,
-// and that nothing else is. Cluster services hold no state of their own and
+// cluster is protected, that production backup storage and Backup for GKE
+// plans are protected too, and that nothing else is. Cluster services hold no state of their own and
 // stay unprotected, so that they can be replaced.
 func TestStatefulResourcesAreProtected(t *testing.T) {
 	stateful := map[string]bool{
@@ -126,7 +127,8 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 			for top.Parent != "" && snap.ByURN(top.Parent).Type != environment.TypeToken {
 				top = snap.ByURN(top.Parent)
 			}
-			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-")
+			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
+				r.Type == "gcp:gkebackup/backupPlan:BackupPlan"
 			want := env.Protect && stateful[top.Type] || env.Production() && backupStorage
 			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
@@ -137,6 +139,39 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 		}
 		if env.Protect && protected == 0 {
 			t.Errorf("%s: nothing is protected", env.Name)
+		}
+	}
+}
+
+// TestProductionStatefulResourcesAreRetained checks that in production
+// every cloud resource whose registry marks its type stateful is retained
+// on delete (and, with TestStatefulResourcesAreProtected, protected), and
+// that nothing else is retained but the lock on the retained backup
+// storage: a retained role assignment or firewall rule would outlive its
+// replacement. Outside production nothing is retained. Directory groups
+// and Kubernetes namespaces, also stateful, are not retained yet.
+func TestProductionStatefulResourcesAreRetained(t *testing.T) {
+	for _, env := range stacks.All() {
+		snap, err := stacks.Render(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		retained := 0
+		for _, r := range snap.Resources {
+			typ, _ := typeregistry.All.LookupAnyVersion(r.Type)
+			cloud := strings.HasPrefix(r.Type, "azure-native:") || strings.HasPrefix(r.Type, "gcp:")
+			statefulCloud := r.Custom && cloud && typ.Stateful && r.Type != "gcp:cloudidentity/group:Group"
+			backupLock := r.Name == env.Name+"-backup-storage-lock"
+			want := env.Production() && (statefulCloud || backupLock)
+			if r.RetainOnDelete != want {
+				t.Errorf("%s (%s): %s %s retainOnDelete = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.RetainOnDelete, want)
+			}
+			if r.RetainOnDelete {
+				retained++
+			}
+		}
+		if env.Production() && retained == 0 {
+			t.Errorf("%s: nothing is retained", env.Name)
 		}
 	}
 }

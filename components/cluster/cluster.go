@@ -233,7 +233,10 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, net platf
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err
 	}
-	return Resolved{spec: full.spec(name, t.Cloud, net), production: t.Production}, nil
+	spec := full.spec(name, t.Cloud, net)
+	// Production clusters stay in the cloud when they leave the stack.
+	spec.Retain = t.Production
+	return Resolved{spec: spec, production: t.Production}, nil
 }
 
 // New creates the cluster r describes through backend, in net (the

@@ -536,6 +536,11 @@ func TestCloudSpecificOptions(t *testing.T) {
 		{"two GKE admin groups", onGCP, func(a *cluster.Args) {
 			a.AdminGroups = []string{"gke-security-groups@acme.example", "gke-security-groups@other.example"}
 		}, `cluster.adminGroups "gke-security-groups@acme.example,gke-security-groups@other.example": GKE takes 1 admin group(s), the group gke-security-groups@<your domain>, which GKE's Google Groups for RBAC needs; nest the other groups in it`},
+		// No standing cluster-admin in production where the groups are
+		// cluster-admin (AKS); GKE's security group grants nothing.
+		{"AKS admin group in production", prod(onAzure), func(a *cluster.Args) { a.AdminGroups = []string{"0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"} },
+			`cluster.adminGroups "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e": members of AKS admin groups hold cluster-admin at all times, and a production cluster has no standing cluster-admin; ` +
+				`remove adminGroups and give the administrators the access catalog's break-glass level (access.breakGlass), which is approved and expires`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := resolveOn(tc.target, tc.mutate)
@@ -553,6 +558,7 @@ func TestCloudSpecificOptions(t *testing.T) {
 		{onAzure, []string{"0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e", "1c8f3d5e-0b2a-4f4c-9d7e-6a5b4c3d2e1f"}},
 		{onGCP, []string{"gke-security-groups@acme.example"}},
 		{onFake, []string{"platform-admins", "sre"}},
+		{prod(onGCP), []string{"gke-security-groups@acme.example"}},
 	} {
 		spec, err := resolveOn(tc.target, func(a *cluster.Args) { a.AdminGroups = tc.groups })
 		if err != nil {

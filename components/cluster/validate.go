@@ -108,7 +108,7 @@ func (a Args) validate(path field.Path, t platform.Target, net platform.NetworkS
 	if a.Monitoring.Disabled && a.Monitoring.LogRetentionDays != 0 {
 		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "set while monitoring.disabled is true; remove one of them")
 	}
-	a.checkAdminGroups(path.Child("adminGroups"), t.Cloud, &errs)
+	a.checkAdminGroups(path.Child("adminGroups"), t, &errs)
 	a.checkCloudOptions(path, t, &errs)
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
 	return errs
@@ -244,7 +244,15 @@ func (a Args) checkCloudOptions(path field.Path, t platform.Target, errs *field.
 	}
 }
 
-func (a Args) checkAdminGroups(p field.Path, cloud platform.CloudFacts, errs *field.List) {
+func (a Args) checkAdminGroups(p field.Path, t platform.Target, errs *field.List) {
+	cloud := t.Cloud
+	if t.Production && cloud.AdminGroupsAreClusterAdmin && len(a.AdminGroups) > 0 {
+		// The one home of the rule: no standing cluster-admin in
+		// production, whatever sets the groups.
+		errs.Addf(p, strings.Join(a.AdminGroups, ","), "members of %s admin groups hold cluster-admin at all times, and a production cluster has no standing cluster-admin; "+
+			"remove adminGroups and give the administrators the access catalog's break-glass level (access.breakGlass), which is approved and expires", cloud.Service)
+		return
+	}
 	if n := cloud.MaxAdminGroups; n > 0 && len(a.AdminGroups) > n {
 		errs.Addf(p, strings.Join(a.AdminGroups, ","), "%s takes %d admin group(s), %s; nest the other groups in it", cloud.Service, n, cloud.AdminGroups.Want)
 	}

@@ -114,7 +114,8 @@ func (r Resolved) Spec() platform.NetworkSpec { return r.spec }
 
 // Resolve validates a against t, applies the defaults and returns what New
 // creates: with t.Lock, the cloud's own deletion lock (see
-// platform.NetworkSpec.Locked). Problems are reported under path (for
+// platform.NetworkSpec.Locked); with t.Production, stateful children
+// retained on delete (platform.NetworkSpec.Retain). Problems are reported under path (for
 // example "network" or "environments[0].network"), all at once. It is
 // pure: it asks no backend and registers nothing.
 func (a Args) Resolve(name string, path field.Path, t platform.Target) (Resolved, error) {
@@ -125,7 +126,7 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target) (Resolved
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err
 	}
-	return Resolved{full.spec(name, t.Lock)}, nil
+	return Resolved{full.spec(name, t.Lock, t.Production)}, nil
 }
 
 // New creates the network r describes through backend, as a component
@@ -165,7 +166,7 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.NetworkBackend, opts 
 	return n, err
 }
 
-func (a Args) spec(name string, locked bool) platform.NetworkSpec {
+func (a Args) spec(name string, locked, retain bool) platform.NetworkSpec {
 	s := platform.NetworkSpec{
 		Name:         name,
 		AddressSpace: a.AddressSpace,
@@ -183,6 +184,7 @@ func (a Args) spec(name string, locked bool) platform.NetworkSpec {
 			SampleRate:    a.FlowLogs.SampleRate,
 		},
 		Locked: locked,
+		Retain: retain,
 		Tags:   platform.Tags(nil).Merge(a.Tags),
 	}
 	for _, sn := range a.Subnets {

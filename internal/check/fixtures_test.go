@@ -147,7 +147,7 @@ var fixtures = []fixture{
 		want: []string{
 			"PLN005 error prod-gke-gke-backup-weekly | BackupPlan prod-gke-gke-backup-weekly: retentionPolicy.backupDeleteLockDays 0: backups of this plan can be deleted before they expire; lock them for at least 1 day (the Backup component locks production backups)",
 			"PLN005 error prod-gke-backup-bucket | Bucket prod-gke-backup-bucket: forceDestroy true: a destroy deletes the bucket with every backup in it; set it to false",
-			"PLN005 error prod-gke-backup-bucket | Bucket prod-gke-backup-bucket: the Velero backup bucket is not protected, so a destroy or a replacing change deletes every backup; protect it (the Backup component does in production)",
+			"PLN009 error prod-gke-backup-bucket | Bucket prod-gke-backup-bucket: not protected in production, so a destroy or a replacing change deletes it; set protect: true in the environment (pulumi.Protect)",
 		},
 		mutate: func(t *testing.T, s *snapshot.Snapshot) {
 			b := find(t, s, "prod-gke-backup-bucket")
@@ -249,6 +249,33 @@ var fixtures = []fixture{
 		},
 	},
 	{
+		// Every stateful cloud type of the registries, not a list of
+		// kinds: the backup plan, the AKS log workspace and backup
+		// storage too.
+		name: "PLN009 production stateful resources not retained", stack: "prod-aks",
+		want: []string{
+			"PLN009 error prod-aks-backup-container | BlobContainer prod-aks-backup-container: not protected in production, so a destroy or a replacing change deletes it; set protect: true in the environment (pulumi.Protect)",
+			"PLN009 error prod-aks-backup-storage | StorageAccount prod-aks-backup-storage: not retained on delete in production, so a change that drops it from the stack, or a destroy, deletes it in the cloud; production components retain their stateful resources (pulumi.RetainOnDelete): create it through them, or retain it where you create it",
+			"PLN009 error prod-aks-logs | Workspace prod-aks-logs: not retained on delete in production, so a change that drops it from the stack, or a destroy, deletes it in the cloud; production components retain their stateful resources (pulumi.RetainOnDelete): create it through them, or retain it where you create it",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			find(t, s, "prod-aks-backup-storage").RetainOnDelete = false
+			find(t, s, "prod-aks-logs").RetainOnDelete = false
+			find(t, s, "prod-aks-backup-container").Protect = false
+		},
+	},
+	{
+		name: "PLN009 production backup plan not retained", stack: "prod-gke",
+		want: []string{
+			"PLN009 error prod-gke-gke-backup-daily | BackupPlan prod-gke-gke-backup-daily: not protected in production, so a destroy or a replacing change deletes it; set protect: true in the environment (pulumi.Protect)",
+			"PLN009 error prod-gke-gke-backup-daily | BackupPlan prod-gke-gke-backup-daily: not retained on delete in production, so a change that drops it from the stack, or a destroy, deletes it in the cloud; production components retain their stateful resources (pulumi.RetainOnDelete): create it through them, or retain it where you create it",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			p := find(t, s, "prod-gke-gke-backup-daily")
+			p.Protect, p.RetainOnDelete = false, false
+		},
+	},
+	{
 		name: "PLN009 production GKE cluster deletable", stack: "prod-gke",
 		want: []string{
 			"PLN009 error prod-gke-cluster | Cluster prod-gke-cluster: deletionProtection false: GCP deletes the cluster on any request; set it to true (remove cluster.allowDeletion)",
@@ -313,6 +340,58 @@ var fixtures = []fixture{
 			rb := find(t, s, "prod-gke-checkout-checkout-admin")
 			rb.Type = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 			set(t, rb, "roleRef.name", "cluster-admin")
+		},
+	},
+	{
+		// Standing cluster-admin on AKS: admin groups, and admin roles at
+		// the cluster or above to a principal no access package manages.
+		// The same roles to an access package's group (break-glass) and
+		// RBAC Admin at a namespace are not standing cluster-admin.
+		name: "PLN011 standing AKS admin in production", stack: "prod-aks",
+		want: []string{
+			"PLN011 error prod-aks-checkout-reader-cluster-user | RoleAssignment prod-aks-checkout-reader-cluster-user: roleDefinitionId \"/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8\": grants Azure Kubernetes Service Cluster Admin Role at /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod-aks-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks-aks to principal 6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b at all times, a standing cluster-admin; grant it to the group of an access package level (the access catalog's break-glass level), whose members are approved and expire",
+			"PLN011 error prod-aks-payments-reader-cluster-user | RoleAssignment prod-aks-payments-reader-cluster-user: roleDefinitionId \"/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b\": grants Azure Kubernetes Service RBAC Cluster Admin at /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod-aks-rg to principal 6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b at all times, a standing cluster-admin; grant it to the group of an access package level (the access catalog's break-glass level), whose members are approved and expire",
+			"PLN011 error prod-aks-aks | ManagedCluster prod-aks-aks: aadProfile.adminGroupObjectIDs \"6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b\": members of these groups hold cluster-admin at all times; remove cluster.adminGroups and give the administrators the access catalog's break-glass level, which is approved and expires",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			const roles = "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"
+			const admins = "6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b"
+			set(t, find(t, s, "prod-aks-aks"), "aadProfile.adminGroupObjectIDs", []any{admins})
+			ra := find(t, s, "prod-aks-checkout-reader-cluster-user")
+			set(t, ra, "roleDefinitionId", roles+"0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8")
+			set(t, ra, "principalId", admins)
+			ra = find(t, s, "prod-aks-payments-reader-cluster-user")
+			set(t, ra, "roleDefinitionId", roles+"b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b")
+			set(t, ra, "principalId", admins)
+			set(t, ra, "scope", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod-aks-rg")
+			// Time-bound: the group of team checkout's developer package.
+			set(t, find(t, s, "prod-aks-checkout-developer-cluster-user"), "roleDefinitionId", roles+"b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b")
+			// A namespace's admin, not the cluster's.
+			ra = find(t, s, "prod-aks-checkout-admin-ns-checkout")
+			set(t, ra, "roleDefinitionId", roles+"3498e952-d568-435e-9b2c-8d77e338d7f7")
+			set(t, ra, "principalId", admins)
+		},
+	},
+	{
+		// Outside production the cluster component takes admin groups, so
+		// check does too.
+		name: "PLN011 AKS admin groups outside production", stack: "staging-aks",
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			set(t, find(t, s, "staging-aks-aks"), "aadProfile.adminGroupObjectIDs", []any{"6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b"})
+		},
+	},
+	{
+		// Standing GKE admin: the admin roles on the project outside an
+		// entitlement. The break-glass entitlement grants
+		// roles/container.admin time-bound and is no finding.
+		name: "PLN011 standing GKE admin in production", stack: "prod-gke",
+		want: []string{
+			"PLN011 error prod-gke-velero-disk-snapshot-operator | IAMMember prod-gke-velero-disk-snapshot-operator: role \"roles/container.clusterAdmin\": administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires",
+			"PLN011 error prod-gke-nodes-artifact-reader | IAMMember prod-gke-nodes-artifact-reader: role \"roles/container.admin\": administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			set(t, find(t, s, "prod-gke-nodes-artifact-reader"), "role", "roles/container.admin")
+			set(t, find(t, s, "prod-gke-velero-disk-snapshot-operator"), "role", "roles/container.clusterAdmin")
 		},
 	},
 }

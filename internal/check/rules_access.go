@@ -160,7 +160,10 @@ func leastPrivilegeRule() Rule {
 			"should not have access to every subscription and resource. So: no Owner, Contributor, User Access " +
 			"Administrator or RBAC Administrator assignment and none at subscription scope or above, no custom " +
 			"role with every action or with role-assignment rights, no roles/owner or roles/editor on GCP, and no " +
-			"ClusterRoleBinding to cluster-admin.",
+			"ClusterRoleBinding to cluster-admin. In production, nobody holds cluster-admin at all times: no AKS " +
+			"admin groups, and the cluster-wide admin roles (AKS Cluster Admin, RBAC Cluster Admin, RBAC Admin " +
+			"above a namespace; roles/container.admin, roles/container.clusterAdmin) only through a time-bound " +
+			"grant (the access catalog's break-glass level).",
 		Classes: allClasses,
 		Check:   checkLeastPrivilege,
 	}
@@ -229,6 +232,9 @@ func checkLeastPrivilege(t Target) []Finding {
 			}
 		}
 	}
+	if t.Class == ClassProd {
+		out = append(out, standingAdmins(s)...)
+	}
 	for _, b := range clusterRoleBinding.in(s) {
 		if str(b.Inputs, "roleRef", "kind") == "ClusterRole" && str(b.Inputs, "roleRef", "name") == "cluster-admin" {
 			out = append(out, invalid(b, "roleRef.name", "cluster-admin",
@@ -254,4 +260,74 @@ func aboveResourceGroup(scope string) bool {
 		return strings.EqualFold(parts[1], "Microsoft.Management")
 	}
 	return false
+}
+
+// aksAdminRoles are the Azure built-in roles that hold cluster-admin on an
+// AKS cluster, or admin of every namespace, when assigned at the cluster
+// or above.
+var aksAdminRoles = map[string]string{
+	"0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8": "Azure Kubernetes Service Cluster Admin Role",
+	"b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
+	"3498e952-d568-435e-9b2c-8d77e338d7f7": "Azure Kubernetes Service RBAC Admin",
+}
+
+// gkeAdminRoles are the predefined GCP roles that administer the project's
+// clusters: roles/container.admin holds every Kubernetes permission in
+// them, roles/container.clusterAdmin manages the clusters themselves.
+var gkeAdminRoles = []string{"roles/container.admin", "roles/container.clusterAdmin"}
+
+// standingAdmins returns a production stack's standing cluster-admin paths:
+// AKS admin groups (aadProfile.adminGroupObjectIDs), AKS admin role
+// assignments at the cluster or above to a principal whose membership is
+// not time-bound, and GKE admin roles granted outside a Privileged Access
+// Manager entitlement. ClusterRoleBindings to cluster-admin are findings in
+// every class (checkLeastPrivilege).
+func standingAdmins(s *snapshot.Snapshot) []Finding {
+	var out []Finding
+	for _, c := range aksCluster.in(s) {
+		if groups := stringList(c.Inputs, "aadProfile", "adminGroupObjectIDs"); len(groups) > 0 {
+			out = append(out, invalid(c, "aadProfile.adminGroupObjectIDs", strings.Join(groups, ","),
+				"members of these groups hold cluster-admin at all times; remove cluster.adminGroups and give the administrators the access catalog's break-glass level, which is approved and expires"))
+		}
+	}
+	timeBound := accessPackageGroups(s)
+	for _, ra := range azureRoleAssn.in(s) {
+		def, scope := str(ra.Inputs, "roleDefinitionId"), str(ra.Inputs, "scope")
+		name, admin := aksAdminRoles[roleID(def)]
+		if !admin || strings.Contains(strings.ToLower(scope), "/namespaces/") || slices.Contains(timeBound, str(ra.Inputs, "principalId")) {
+			continue
+		}
+		out = append(out, invalid(ra, "roleDefinitionId", def,
+			"grants %s at %s to principal %s at all times, a standing cluster-admin; grant it to the group of an access package level (the access catalog's break-glass level), whose members are approved and expire",
+			name, scope, str(ra.Inputs, "principalId")))
+	}
+	for i := range s.Resources {
+		r := &s.Resources[i]
+		if packageOf(r.Type) != "gcp" || gcpEntitlement.is(r.Type) {
+			continue
+		}
+		if role := str(r.Inputs, "role"); slices.Contains(gkeAdminRoles, role) {
+			out = append(out, invalid(r, "role", role,
+				"administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires"))
+		}
+	}
+	return out
+}
+
+// accessPackageGroups returns the Entra groups whose members come and go
+// through an access package: the origin of a catalog resource that a
+// package grants membership of. Their role assignments are time-bound.
+func accessPackageGroups(s *snapshot.Snapshot) []string {
+	var packaged []string
+	for _, r := range entraPackageResource.in(s) {
+		packaged = append(packaged, str(r.Inputs, "catalogResourceAssociationId"))
+	}
+	var out []string
+	for _, r := range entraCatalogResource.in(s) {
+		origin := str(r.Inputs, "resourceOriginId")
+		if origin != "" && slices.Contains(packaged, str(r.Inputs, "catalogId")+"/"+origin) {
+			out = append(out, origin)
+		}
+	}
+	return out
 }

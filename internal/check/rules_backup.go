@@ -16,9 +16,9 @@ func backupRule() Rule {
 		Severity: SeverityError,
 		Rationale: "Write-up lesson: \"set soft-delete policies and backup options\" and \"use resource locks\"; " +
 			"backup and DR are production requirements. Baseline: Velero with schedules, storage with " +
-			"versioning and soft delete. Every class backs up on a schedule; in production the storage is " +
-			"protected in Pulumi, the AKS account carries its own CanNotDelete lock (which stays when the " +
-			"resource-group lock is lifted), and Backup for GKE plans lock their backups.",
+			"versioning and soft delete. Every class backs up on a schedule; in production the AKS account " +
+			"carries its own CanNotDelete lock (which stays when the resource-group lock is lifted), and Backup " +
+			"for GKE plans lock their backups (PLN009 checks that the storage and plans are protected and retained).",
 		Classes: allClasses,
 		Check:   checkBackups,
 	}
@@ -106,11 +106,8 @@ func checkBackupStorage(s *snapshot.Snapshot, rel *snapshot.Resource, path field
 }
 
 func checkBackupAccount(s *snapshot.Snapshot, acct *snapshot.Resource) []Finding {
+	// Protection and retention are PLN009's, for every stateful resource.
 	var out []Finding
-	if !acct.Protect {
-		out = append(out, note(acct, "the Velero backup storage is not protected, so a destroy or a replacing change deletes every backup; "+
-			"protect it (the Backup component does in production)"))
-	}
 	rg, name := str(acct.Inputs, "resourceGroupName"), str(acct.Inputs, "accountName")
 	id := armID(rg, "Microsoft.Storage/storageAccounts", name)
 	if !hasLock(s, id) {
@@ -136,10 +133,6 @@ func checkBackupAccount(s *snapshot.Snapshot, acct *snapshot.Resource) []Finding
 
 func checkBackupBucket(b *snapshot.Resource) []Finding {
 	var out []Finding
-	if !b.Protect {
-		out = append(out, note(b, "the Velero backup bucket is not protected, so a destroy or a replacing change deletes every backup; "+
-			"protect it (the Backup component does in production)"))
-	}
 	if isTrue(b.Inputs, "forceDestroy") {
 		out = append(out, invalid(b, "forceDestroy", true, "a destroy deletes the bucket with every backup in it; set it to false"))
 	}

@@ -4,33 +4,52 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 )
 
 func productionLocksRule() Rule {
 	return Rule{
 		ID:       "PLN009",
-		Title:    "Production cluster and network protected and locked",
+		Title:    "Production stateful resources protected, retained and locked",
 		Severity: SeverityError,
 		Rationale: "Write-up lesson: \"use resource locks when possible\". Baseline: CanNotDelete locks on production " +
-			"resource groups, deletionProtection on production GKE clusters. Pulumi's protect stops a destroy or " +
-			"a replacing change in the engine; the cloud's lock or deletion protection stops everyone else.",
+			"resource groups, deletionProtection on production GKE clusters. Every stateful cloud resource (Stateful " +
+			"in its backend's registry: the cluster, node pools, network, backup storage and plans, logs) is " +
+			"protected and retained on delete: Pulumi's protect stops a destroy or a replacing change in the " +
+			"engine, retainOnDelete keeps it in the cloud when it leaves the stack, and the cloud's lock or " +
+			"deletion protection stops everyone else.",
 		Classes: []string{ClassProd},
 		Check:   checkProductionLocks,
 	}
 }
 
-// stateful are the kinds that hold the cluster and its network: losing one
-// loses the platform.
-var stateful = []kind{aksCluster, aksAgentPool, azureVNet, azureSubnet, gkeCluster, gkeNodePool, gcpNetwork, gcpSubnetwork}
+// statefulCloud reports whether r is a cloud resource (azure-native, gcp)
+// whose registry marks its type Stateful. Directory groups (Entra ID,
+// Cloud Identity) and Kubernetes namespaces, also stateful, are not
+// checked yet: the access packages and the Helm helper neither protect nor
+// retain them.
+func statefulCloud(r *snapshot.Resource) bool {
+	if !r.Custom || (packageOf(r.Type) != "azure-native" && packageOf(r.Type) != "gcp") || gcpDirectoryGroup.is(r.Type) {
+		return false
+	}
+	typ, ok := typeregistry.All.LookupAnyVersion(r.Type)
+	return ok && typ.Stateful
+}
 
 func checkProductionLocks(t Target) []Finding {
 	s := t.Snapshot
 	var out []Finding
-	for _, k := range stateful {
-		for _, r := range k.in(s) {
-			if !r.Protect {
-				out = append(out, unprotected(r))
-			}
+	for i := range s.Resources {
+		r := &s.Resources[i]
+		if !statefulCloud(r) {
+			continue
+		}
+		if !r.Protect {
+			out = append(out, unprotected(r))
+		}
+		if !r.RetainOnDelete {
+			out = append(out, note(r, "not retained on delete in production, so a change that drops it from the stack, or a destroy, deletes it in the cloud; "+
+				"production components retain their stateful resources (pulumi.RetainOnDelete): create it through them, or retain it where you create it"))
 		}
 	}
 	for _, rg := range clusterResourceGroups(s) {

@@ -193,3 +193,13 @@ func (b *Backend) opts(given []pulumi.ResourceOption, more ...pulumi.ResourceOpt
 	out = append(out, pulumi.Provider(b.provider))
 	return append(out, more...)
 }
+
+// retained are b.opts for a stateful child (Stateful in akstypes): with
+// retain, pulumi.RetainOnDelete, so that the cloud resource stays when it
+// leaves the stack (the specs' Retain, Locked).
+func (b *Backend) retained(given []pulumi.ResourceOption, retain bool, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	if retain {
+		more = append(more, pulumi.RetainOnDelete(true))
+	}
+	return b.opts(given, more...)
+}

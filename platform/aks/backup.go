@@ -22,10 +22,11 @@ import (
 //     stay soft-deleted as long), so that the versions of the blobs Velero
 //     deletes do not pile up;
 //   - one private container, "velero";
-//   - when spec.Locked: pulumi.Protect on the account, the container, the
-//     lock and the snapshot group, and a CanNotDelete management lock on
-//     the account, so that neither Pulumi nor anyone in the portal or CLI
-//     deletes the backups. Neither this lock nor the network's lock on
+//   - when spec.Locked: pulumi.Protect and pulumi.RetainOnDelete on the
+//     account, the container, the lock and the snapshot group, and a
+//     CanNotDelete management lock on the account, so that neither Pulumi
+//     nor anyone in the portal or CLI deletes the backups, and a storage
+//     that leaves the stack stays in Azure. Neither this lock nor the network's lock on
 //     the cluster's group (NetworkSpec.Locked) stops Velero deleting
 //     expired backups: management locks block control-plane deletes only,
 //     and Velero deletes blobs through the data plane. Production storage
@@ -86,7 +87,7 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		ResourceGroupName: pulumi.String(plan.SnapshotGroup),
 		Location:          pulumi.String(b.cfg.Location),
 		Tags:              tags,
-	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (b *Backend) newBackupAccount(ctx *pulumi.Context, plan backupPlan, account
 		DefaultToOAuthAuthentication: pulumi.Bool(!plan.SharedKeyAccess),
 		AllowCrossTenantReplication:  pulumi.Bool(plan.CrossTenantReplication),
 		Tags:                         tags,
-	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
 }
 
 // newBackupBlobService registers the account's blob service properties
@@ -173,7 +174,7 @@ func (b *Backend) newBackupContainer(ctx *pulumi.Context, plan backupPlan, accou
 		ResourceGroupName: rg,
 		ContainerName:     pulumi.String(plan.ContainerName),
 		PublicAccess:      storage.PublicAccess(plan.PublicAccess),
-	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,8 @@ func (b *Backend) newBackupContainer(ctx *pulumi.Context, plan backupPlan, accou
 			LockName: pulumi.String(plan.LockName),
 			Level:    pulumi.String(plan.LockLevel),
 			Notes:    pulumi.String(plan.LockNotes),
-		}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+			// Retained with the account it locks.
+		}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
 		if err != nil {
 			return nil, err
 		}

@@ -76,9 +76,10 @@ type backupPlan struct {
 	// ContainerName is the container's Azure name; PublicAccess its
 	// public access level.
 	ContainerName, PublicAccess string
-	// Protect is pulumi.Protect on the account, the container, the lock
-	// and the snapshot group; Locked adds the management lock on the
-	// account. The snapshot group never gets a management lock.
+	// Protect is pulumi.Protect and pulumi.RetainOnDelete on the account,
+	// the container, the lock and the snapshot group; Locked adds the
+	// management lock on the account. The snapshot group never gets a
+	// management lock.
 	Protect, Locked bool
 	// LockName, LockLevel and LockNotes describe the lock.
 	LockName, LockLevel, LockNotes string

@@ -73,6 +73,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		tags:       pulumi.ToStringMap(plan.Tags),
 		nodeSubnet: spec.Network.Outputs.Subnets[platform.SubnetNodes].ID,
 		opts:       opts,
+		retain:     spec.Retain,
 	}
 	if plan.ResourceGroup == "" {
 		c.rg = spec.Network.Outputs.ID.ApplyT(resourceGroupFromID).(pulumi.StringOutput)
@@ -93,7 +94,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		ignore = append(ignore, "kubernetesVersion")
 	}
 	cluster, err := containerservice.NewManagedCluster(ctx, platform.ChildName(c.name, "aks"), managedClusterArgs(plan, c, ids, workspace),
-		b.opts(opts, pulumi.DependsOn(ids.grants), pulumi.IgnoreChanges(ignore))...)
+		b.retained(opts, c.retain, pulumi.DependsOn(ids.grants), pulumi.IgnoreChanges(ignore))...)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +123,9 @@ type clusterWiring struct {
 	tags       pulumi.StringMap
 	nodeSubnet pulumi.StringOutput
 	opts       []pulumi.ResourceOption
+	// retain is spec.Retain: RetainOnDelete on the cluster, its user
+	// pools and its log workspace.
+	retain bool
 }
 
 // clusterIdentities are the cluster's two user-assigned identities and the
@@ -180,7 +184,7 @@ func (b *Backend) newLogWorkspace(ctx *pulumi.Context, c clusterWiring, m *monit
 		Sku:               &operationalinsights.WorkspaceSkuArgs{Name: pulumi.String("PerGB2018")},
 		RetentionInDays:   pulumi.Int(m.RetentionDays),
 		Tags:              c.tags,
-	}, b.opts(c.opts)...)
+	}, b.retained(c.opts, c.retain)...)
 }
 
 // managedClusterArgs wires the plan, the identities and the workspace (nil
@@ -292,7 +296,7 @@ func (b *Backend) newUserPools(ctx *pulumi.Context, c clusterWiring, pools []poo
 			continue
 		}
 		ap, err := containerservice.NewAgentPool(ctx, pool.Resource, agentPoolArgs(pool, cluster.Name, c.rg, c.nodeSubnet, c.tags),
-			b.opts(c.opts,
+			b.retained(c.opts, c.retain,
 				pulumi.DependsOn([]pulumi.Resource{previous}),
 				// The autoscaler owns the count.
 				pulumi.IgnoreChanges([]string{"count"}),

@@ -44,7 +44,7 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		Location:           pulumi.String(b.cfg.Location),
 		AddressSpace:       &network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(plan.AddressSpace)}},
 		Tags:               tags,
-	}, b.opts(opts, pulumi.IgnoreChanges([]string{"subnets"}))...)
+	}, b.retained(opts, spec.Retain, pulumi.IgnoreChanges([]string{"subnets"}))...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (b *Backend) newNetworkResourceGroup(ctx *pulumi.Context, n string, plan ne
 		ResourceGroupName: pulumi.String(plan.ResourceGroup),
 		Location:          pulumi.String(b.cfg.Location),
 		Tags:              tags,
-	}, b.opts(opts)...)
+	}, b.retained(opts, plan.Retain)...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -140,7 +140,7 @@ func (b *Backend) newSubnets(ctx *pulumi.Context, n string, plan networkPlan, rg
 		if previous != nil {
 			more = append(more, pulumi.DependsOn([]pulumi.Resource{previous}))
 		}
-		subnet, err := network.NewSubnet(ctx, platform.ChildName(n, string(sp.Role)), args, b.opts(opts, more...)...)
+		subnet, err := network.NewSubnet(ctx, platform.ChildName(n, string(sp.Role)), args, b.retained(opts, plan.Retain, more...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -225,7 +225,7 @@ func (b *Backend) newFlowLog(ctx *pulumi.Context, n string, plan networkPlan, rg
 			Bypass:        pulumi.String("AzureServices"),
 		},
 		Tags: tags,
-	}, b.opts(opts)...)
+	}, b.retained(opts, plan.Retain)...)
 	if err != nil {
 		return err
 	}

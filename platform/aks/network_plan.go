@@ -24,7 +24,11 @@ type networkPlan struct {
 	// Lock is the CanNotDelete lock on the resource group; nil unless the
 	// spec is Locked.
 	Lock *lockPlan
-	Tags map[string]string
+	// Retain is pulumi.RetainOnDelete on the stateful children: the
+	// resource group the backend creates, the VNet, the subnets and the
+	// flow logs' storage account (spec.Retain).
+	Retain bool
+	Tags   map[string]string
 }
 
 // lockPlan is a management lock: its Pulumi and Azure name, its level and
@@ -76,6 +80,7 @@ func planNetwork(cfg Config, spec platform.NetworkSpec) networkPlan {
 		ResourceGroup: cfg.ResourceGroupName,
 		VNet:          platform.ChildName(n, "vnet"),
 		AddressSpace:  spec.AddressSpace,
+		Retain:        spec.Retain,
 		Tags:          spec.Tags.Merge(),
 	}
 	if p.ResourceGroup == "" {

@@ -9,8 +9,10 @@ import (
 func init() { platform.RegisterCloud(Facts) }
 
 // Facts are the fake cloud's facts: Azure's shape (zones "1".."3", a
-// four-hour window, three approval stages) with hours as the access unit,
-// IDs of any form without spaces, no DNS01 solver and no Velero plugin.
+// four-hour window, admin groups that hold cluster-admin, three approval
+// stages) with hours as the access unit, IDs of any form without spaces,
+// no DNS01 solver, no Velero plugin and no managed Prometheus to scrape
+// with.
 // Tests of a rule that follows a real cloud resolve against that cloud's
 // facts (aksfacts.Facts, gkefacts.Facts) instead, and the fake, a stand-in
 // for every cloud (StandIn), builds what they resolved.
@@ -31,4 +33,7 @@ var Facts = platform.CloudFacts{
 	FlowLogRetention:  true,
 	NodePoolNodes:     func(_, pool string) string { return "fake-" + pool + "-.*" },
 	StandIn:           true,
+
+	// Like AKS: admin groups are standing cluster-admin.
+	AdminGroupsAreClusterAdmin: true,
 }

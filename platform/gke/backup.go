@@ -23,8 +23,9 @@ import (
 //     version stays restorable for SoftDeleteDays more;
 //   - forceDestroy off: deleting the bucket fails while it holds objects;
 //   - spec.Tags as labels;
-//   - pulumi.Protect when spec.Locked, so that no `pulumi up` or `destroy`
-//     deletes it.
+//   - pulumi.Protect and pulumi.RetainOnDelete when spec.Locked, so that no
+//     `pulumi up` or `destroy` deletes it, and a bucket that leaves the
+//     stack stays in GCS.
 //
 // Locked sets no bucket retention policy on purpose. Locking one is
 // irreversible: the policy can never be shortened or removed, no object
@@ -69,7 +70,7 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		},
 		ForceDestroy: pulumi.Bool(false),
 		Labels:       pulumi.ToStringMap(plan.Labels),
-	}, b.opts(opts, pulumi.Protect(plan.Protect))...)
+	}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ type bucketPlan struct {
 	// NoncurrentDays is how long an overwritten or deleted object is kept
 	// as a noncurrent version before a lifecycle rule deletes it.
 	NoncurrentDays int
-	// Protect is pulumi.Protect on the bucket.
+	// Protect is pulumi.Protect and pulumi.RetainOnDelete on the bucket.
 	Protect bool
 	Labels  map[string]string
 }

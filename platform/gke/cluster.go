@@ -106,7 +106,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		grants = append(grants, m)
 	}
 
-	cluster, err := container.NewCluster(ctx, plan.Name, b.clusterArgs(spec, plan, sa, labels), b.opts(opts,
+	cluster, err := container.NewCluster(ctx, plan.Name, b.clusterArgs(spec, plan, sa, labels), b.retained(opts, spec.Retain,
 		// Nodes register only once their service account holds its roles.
 		pulumi.DependsOn(grants),
 		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}),
@@ -116,7 +116,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 	}
 
 	for _, pp := range plan.Pools {
-		if _, err := container.NewNodePool(ctx, pp.ResourceName, poolArgs(b.cfg, plan, pp, cluster, sa), b.opts(opts,
+		if _, err := container.NewNodePool(ctx, pp.ResourceName, poolArgs(b.cfg, plan, pp, cluster, sa), b.retained(opts, spec.Retain,
 			pulumi.IgnoreChanges([]string{"initialNodeCount", "nodeCount"}),
 		)...); err != nil {
 			return nil, err

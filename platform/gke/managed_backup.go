@@ -23,7 +23,9 @@ import (
 //     schedule's IncludedNamespaces, or all namespaces when it names none.
 //     ExcludedNamespaces are rejected: pulumi-gcp v7.38.0's BackupPlan has
 //     no field for them;
-//   - spec.Tags as labels.
+//   - spec.Tags as labels;
+//   - when spec.Locked, pulumi.Protect and pulumi.RetainOnDelete: a plan
+//     holds its backups, and deleting it deletes them.
 //
 // The cluster must run the Backup for GKE agent (GKEClusterSpec.BackupAgent)
 // and the project must have the gkebackup.googleapis.com API enabled;
@@ -59,7 +61,7 @@ func (b *Backend) NewManagedBackup(ctx *pulumi.Context, spec platform.ManagedBac
 			RetentionPolicy: retention,
 			BackupConfig:    config,
 			Labels:          pulumi.ToStringMap(p.Labels),
-		}, b.opts(opts)...); err != nil {
+		}, b.retained(opts, p.Protect, pulumi.Protect(p.Protect))...); err != nil {
 			return err
 		}
 	}

@@ -40,6 +40,10 @@ type managedPlan struct {
 	RetainDays int
 	// LockDays is backupDeleteLockDays: 0 unless the spec is Locked.
 	LockDays int
+	// Protect is pulumi.Protect and pulumi.RetainOnDelete on the plan,
+	// which holds its backups: deleting a plan deletes them. Set when the
+	// spec is Locked.
+	Protect bool
 	// VolumeData is includeVolumeData: volume snapshots.
 	VolumeData bool
 	// Namespaces are the selectedNamespaces; nil backs up all namespaces.
@@ -68,6 +72,7 @@ func planManagedBackup(spec platform.ManagedBackupSpec) []managedPlan {
 		}
 		if spec.Locked {
 			p.LockDays = min(p.RetainDays, maxDeleteLockDays)
+			p.Protect = true
 		}
 		if len(s.IncludedNamespaces) > 0 {
 			p.Namespaces = slices.Clone(s.IncludedNamespaces)

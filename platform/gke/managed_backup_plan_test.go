@@ -28,10 +28,10 @@ func managedSpec() platform.ManagedBackupSpec {
 func TestPlanManagedBackup(t *testing.T) {
 	labels := map[string]string{"environment": "prod"}
 	want := []managedPlan{
-		{Name: "prod-daily", Description: "Plinth managed backup prod, schedule daily.", Cron: "0 1 * * *", RetainDays: 30, LockDays: 30, VolumeData: true, Labels: labels},
-		{Name: "prod-hourly", Description: "Plinth managed backup prod, schedule hourly.", Cron: "15 * * * *", RetainDays: 3, LockDays: 3, Namespaces: []string{"apps", "payments"}, Labels: labels},
+		{Name: "prod-daily", Description: "Plinth managed backup prod, schedule daily.", Cron: "0 1 * * *", RetainDays: 30, LockDays: 30, Protect: true, VolumeData: true, Labels: labels},
+		{Name: "prod-hourly", Description: "Plinth managed backup prod, schedule hourly.", Cron: "15 * * * *", RetainDays: 3, LockDays: 3, Protect: true, Namespaces: []string{"apps", "payments"}, Labels: labels},
 		// The delete lock covers the TTL up to the API's 90 days.
-		{Name: "prod-yearly", Description: "Plinth managed backup prod, schedule yearly.", Cron: "0 3 1 1 *", RetainDays: 365, LockDays: 90, VolumeData: true, Labels: labels},
+		{Name: "prod-yearly", Description: "Plinth managed backup prod, schedule yearly.", Cron: "0 3 1 1 *", RetainDays: 365, LockDays: 90, Protect: true, VolumeData: true, Labels: labels},
 	}
 	if got := planManagedBackup(managedSpec()); !reflect.DeepEqual(got, want) {
 		t.Errorf("plans:\n%+v\nwant\n%+v", got, want)
@@ -39,8 +39,8 @@ func TestPlanManagedBackup(t *testing.T) {
 	s := managedSpec()
 	s.Locked = false
 	for _, p := range planManagedBackup(s) {
-		if p.LockDays != 0 {
-			t.Errorf("%s: %d lock days without Locked", p.Name, p.LockDays)
+		if p.LockDays != 0 || p.Protect {
+			t.Errorf("%s: %d lock days, protect %v without Locked", p.Name, p.LockDays, p.Protect)
 		}
 	}
 	if err := validateManagedBackupSpec(managedSpec(), "managedBackup"); err != nil {

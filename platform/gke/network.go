@@ -18,7 +18,7 @@ func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opt
 		AutoCreateSubnetworks: pulumi.Bool(false),
 		RoutingMode:           pulumi.String("REGIONAL"),
 		Description:           pulumi.String("Plinth network " + spec.Name),
-	}, b.opts(opts)...)
+	}, b.retained(opts, plan.Retain)...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (b *Backend) newSubnets(ctx *pulumi.Context, plan networkPlan, vpc *compute
 			}
 			out.PodRangeName, out.ServiceRangeName = sp.PodRangeName, sp.ServiceRangeName
 		}
-		sn, err := compute.NewSubnetwork(ctx, sp.Name, args, b.opts(opts)...)
+		sn, err := compute.NewSubnetwork(ctx, sp.Name, args, b.retained(opts, plan.Retain)...)
 		if err != nil {
 			return nil, err
 		}

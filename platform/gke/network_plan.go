@@ -20,7 +20,10 @@ type networkPlan struct {
 	NAT       *natPlan
 	// FlowSampling is the flow-log sampling rate; 0 when flow logs are off.
 	FlowSampling float64
-	Labels       map[string]string
+	// Retain is pulumi.RetainOnDelete on the VPC and the subnetworks
+	// (spec.Retain).
+	Retain bool
+	Labels map[string]string
 }
 
 type subnetPlan struct {
@@ -51,7 +54,7 @@ type natPlan struct {
 
 func planNetwork(spec platform.NetworkSpec) networkPlan {
 	n := spec.Name
-	p := networkPlan{VPC: platform.ChildName(n, "vpc"), Labels: spec.Tags.Merge()}
+	p := networkPlan{VPC: platform.ChildName(n, "vpc"), Retain: spec.Retain, Labels: spec.Tags.Merge()}
 	if spec.FlowLogs.Enabled {
 		p.FlowSampling = spec.FlowLogs.SampleRate
 	}

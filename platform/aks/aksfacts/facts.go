@@ -29,6 +29,9 @@ var Facts = platform.CloudFacts{
 		Valid: func(id string) bool { return format.UUID(id) && id == strings.ToLower(id) },
 		Want:  "an Entra group object ID (a lowercase UUID)",
 	},
+	// aadProfile.adminGroupObjectIDs: AKS binds cluster-admin to them.
+	AdminGroupsAreClusterAdmin: true,
+
 	Groups:     platform.IDFormat{Valid: format.UUID, Want: "an Entra group object ID", Example: exampleObjectID},
 	Principals: platform.IDFormat{Valid: format.UUID, Want: "an Entra object ID", Example: exampleObjectID},
 	// Entra access package assignments expire after whole days.

@@ -135,7 +135,11 @@ var types = []rt.Type{
 		), nodeConfigRules...),
 	},
 	{Token: "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", MockID: rt.ID("dnsZoneIamMember")},
-	{Token: "gcp:gkebackup/backupPlan:BackupPlan", Tags: "labels", MockID: rt.ID("gkeBackupPlan")},
+	{
+		// A plan holds its backups: deleting it deletes them.
+		Token: "gcp:gkebackup/backupPlan:BackupPlan", Stateful: true, Tags: "labels",
+		MockID: rt.ID("gkeBackupPlan"),
+	},
 	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
 	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
 	{Token: "gcp:projects/iAMMember:IAMMember", MockID: rt.ID("iamMember", "project", "")},
