@@ -174,6 +174,23 @@ func replaceCases() []replaceCase {
 		yes("azure-native:managedidentity:FederatedIdentityCredential", "federatedIdentityCredentialResourceName"),
 		no("azure-native:managedidentity:FederatedIdentityCredential", "subject"),
 
+		// Azure Monitor (the AKS NewObservability): names and locations
+		// replace; rules, receivers and conditions change in place.
+		yes("azure-native:monitor:AzureMonitorWorkspace", "azureMonitorWorkspaceName"),
+		yes("azure-native:monitor:AzureMonitorWorkspace", "location"),
+		no("azure-native:monitor:AzureMonitorWorkspace", "publicNetworkAccess"),
+		yes("azure-native:insights:DataCollectionEndpoint", "dataCollectionEndpointName"),
+		yes("azure-native:insights:DataCollectionEndpoint", "location"),
+		yes("azure-native:alertsmanagement:PrometheusRuleGroup", "ruleGroupName"),
+		yes("azure-native:alertsmanagement:PrometheusRuleGroup", "location"),
+		no("azure-native:alertsmanagement:PrometheusRuleGroup", "rules[0].expression"),
+		yes("azure-native:insights:ActionGroup", "actionGroupName"),
+		yes("azure-native:insights:ActionGroup", "location"),
+		no("azure-native:insights:ActionGroup", "emailReceivers[0].emailAddress"),
+		yes("azure-native:insights:ActivityLogAlert", "activityLogAlertName"),
+		yes("azure-native:insights:ActivityLogAlert", "location"),
+		no("azure-native:insights:ActivityLogAlert", "actions.actionGroups[0].actionGroupId"),
+
 		// Kubernetes objects and Helm releases are named by namespace and name.
 		yes("kubernetes:core/v1:Namespace", "metadata.name"),
 		yes("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "metadata.namespace"),

@@ -19,11 +19,15 @@ var azureShapes = map[string]shapeKind{
 	"accessPackage":                 fixed(accessPackage),
 	"accessPackageAssignmentPolicy": fixed(accessPackageAssignmentPolicy),
 	"accessPackageCatalog":          fixed(accessPackageCatalog),
+	// actionGroup, azureMonitorWorkspace, prometheusRuleGroup: see
+	// ids_azure_monitor.go.
+	"actionGroup": fixed(actionGroup),
 	// arm(typePath, nameKey) and armChild(typePath, parentKey, childType,
 	// nameKey): see their functions.
-	"arm":           {2, func(a []string) shape { return arm(a[0], a[1]) }},
-	"armChild":      {4, func(a []string) shape { return armChild(a[0], a[1], a[2], a[3]) }},
-	"blobContainer": fixed(blobContainer),
+	"arm":                   {2, func(a []string) shape { return arm(a[0], a[1]) }},
+	"armChild":              {4, func(a []string) shape { return armChild(a[0], a[1], a[2], a[3]) }},
+	"azureMonitorWorkspace": fixed(azureMonitorWorkspace),
+	"blobContainer":         fixed(blobContainer),
 	"blobServiceProperties": fixed(storageAccountChild("blobServices", "blobServicesName", func(c *call) {
 		c.set("type", "Microsoft.Storage/storageAccounts/blobServices")
 	})),
@@ -38,6 +42,7 @@ var azureShapes = map[string]shapeKind{
 	"managedCluster":             fixed(withOutputs(arm("Microsoft.ContainerService/managedClusters", "resourceName"), managedClusterOutputs)),
 	"managementLock":             fixed(managementLock),
 	"packageResourceAssociation": fixed(packageResourceAssociation),
+	"prometheusRuleGroup":        fixed(prometheusRuleGroup),
 	"publicIPAddress": fixed(withOutputs(arm("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), func(c *call) {
 		c.set("ipAddress", ipFrom(20, c.str("publicIpAddressName")))
 	})),

@@ -9,7 +9,8 @@
 //
 // The files follow one layout per capability, the same as package gke's:
 // <capability>.go registers the resources (network.go, cluster.go,
-// identity.go, ingress.go, backup.go, power.go, access.go), in short steps
+// identity.go, ingress.go, backup.go, power.go, access.go,
+// observability.go), in short steps
 // that only wire a plan into SDK calls; <capability>_plan.go maps the spec
 // to the SDK arguments' plain values and checks what Azure needs beyond
 // it, as a pure function (planNetwork, planCluster, ...) table-tested in
@@ -31,6 +32,13 @@
 // default) and verifies it against the SHA-256 hash of the built-in copy.
 // Schedules start at the next occurrence of their time of day after
 // Config.Now, which offline renders fix so that snapshots are stable.
+//
+// NewObservability gives the managed Prometheus NewCluster switches on an
+// Azure Monitor workspace to send to, and the alerts and action groups.
+// azure-native's monitor and alertsmanagement SDK modules cannot be
+// downloaded by this project, so the workspace and the Prometheus rule
+// groups are registered by type token with typed inputs
+// (observability_types.go); the provider plugin knows every type.
 //
 // Every resource type the backend registers is in its registry,
 // platform/aks/akstypes, which imports no SDK: whether it is stateful, the

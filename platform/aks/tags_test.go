@@ -27,7 +27,8 @@ import (
 
 // TestRegistryListsExactlyTheRegisteredTypes renders every capability of
 // the backend (a locked network, a cluster with monitoring, workload
-// identities, locked backup storage, access packages and a power schedule)
+// identities, locked backup storage, access packages, a power schedule and
+// observability)
 // and checks the registry (akstypes) against it: every registered type is
 // in it, carrying the spec's tags where it takes tags and no tags where it
 // takes none, and every type in it is registered by some render.
@@ -36,7 +37,8 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	clusterSnap, _ := renderCluster(t, nil)
 	accessSnap, _ := renderAccess(t, nil)
 	powerSnap, _ := renderPower(t, nil)
-	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap}
+	observabilitySnap, _ := renderObservability(t, nil)
+	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap}
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
@@ -69,9 +71,19 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	}
 }
 
+// typedArgs is the inputs struct of a type the backend registers by type
+// token (aks.TypedArgs), in the place of an SDK's Args.
+type typedArgs struct{ t reflect.Type }
+
+func (a typedArgs) ElementType() reflect.Type { return a.t }
+
 // sdkArgs maps each type of the registry to the zero value of its SDK
-// Args, whose Tags field says whether the type takes tags.
+// Args, whose Tags field says whether the type takes tags, or to its typed
+// inputs where the backend registers it by type token.
 var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
+	"azure-native:alertsmanagement:PrometheusRuleGroup": typedArgs{aks.TypedArgs["azure-native:alertsmanagement:PrometheusRuleGroup"]},
+	"azure-native:monitor:AzureMonitorWorkspace":        typedArgs{aks.TypedArgs["azure-native:monitor:AzureMonitorWorkspace"]},
+
 	"pulumi:providers:azure-native": azurenative.ProviderArgs{},
 	"pulumi:providers:azuread":      azuread.ProviderArgs{},
 
@@ -88,6 +100,9 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:containerservice/v20241001:MaintenanceConfiguration": containerservice.MaintenanceConfigurationArgs{},
 	"azure-native:containerservice/v20241001:ManagedCluster":           containerservice.ManagedClusterArgs{},
 
+	"azure-native:insights:ActionGroup":                   insights.ActionGroupArgs{},
+	"azure-native:insights:ActivityLogAlert":              insights.ActivityLogAlertArgs{},
+	"azure-native:insights:DataCollectionEndpoint":        insights.DataCollectionEndpointArgs{},
 	"azure-native:insights:DataCollectionRule":            insights.DataCollectionRuleArgs{},
 	"azure-native:insights:DataCollectionRuleAssociation": insights.DataCollectionRuleAssociationArgs{},
 	"azure-native:insights:DiagnosticSetting":             insights.DiagnosticSettingArgs{},

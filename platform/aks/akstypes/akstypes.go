@@ -56,6 +56,14 @@ var types = []rt.Type{
 	{Token: "pulumi:providers:azuread"},
 
 	{
+		// Registered by type token: this project cannot download the
+		// alertsmanagement SDK module (platform/aks/observability_types.go).
+		Token: "azure-native:alertsmanagement:PrometheusRuleGroup", Tags: "tags",
+		MockID:   rt.ID("prometheusRuleGroup"),
+		Replaces: []rt.Replace{rt.Replaced("ruleGroupName", anPath), rt.Replaced("location", anMut)},
+	},
+
+	{
 		Token:  "azure-native:authorization:ManagementLockByScope",
 		MockID: rt.ID("managementLock"),
 		Replaces: []rt.Replace{
@@ -150,6 +158,22 @@ var types = []rt.Type{
 		},
 	},
 
+	{
+		// The Prometheus alerts' action groups, and Service Health alerts.
+		Token: "azure-native:insights:ActionGroup", Tags: "tags",
+		MockID:   rt.ID("actionGroup"),
+		Replaces: []rt.Replace{rt.Replaced("actionGroupName", anPath), rt.Replaced("location", anMut)},
+	},
+	{
+		Token: "azure-native:insights:ActivityLogAlert", Tags: "tags",
+		MockID:   rt.ID("arm", "Microsoft.Insights/activityLogAlerts", "activityLogAlertName"),
+		Replaces: []rt.Replace{rt.Replaced("activityLogAlertName", anPath), rt.Replaced("location", anMut)},
+	},
+	{
+		Token: "azure-native:insights:DataCollectionEndpoint", Tags: "tags",
+		MockID:   rt.ID("arm", "Microsoft.Insights/dataCollectionEndpoints", "dataCollectionEndpointName"),
+		Replaces: []rt.Replace{rt.Replaced("dataCollectionEndpointName", anPath), rt.Replaced("location", anMut)},
+	},
 	{Token: "azure-native:insights:DataCollectionRule", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName")},
 	{Token: "azure-native:insights:DataCollectionRuleAssociation", MockID: rt.ID("extension", "Microsoft.Insights/dataCollectionRuleAssociations", "associationName")},
 	{Token: "azure-native:insights:DiagnosticSetting", MockID: rt.ID("extension", "Microsoft.Insights/diagnosticSettings", "name")},
@@ -187,6 +211,15 @@ var types = []rt.Type{
 		Replaces: []rt.Replace{
 			rt.Replaced("virtualNetworkName", anPath), rt.Replaced("location", anForce),
 		},
+	},
+
+	{
+		// Registered by type token: this project cannot download the
+		// monitor SDK module (platform/aks/observability_types.go). It
+		// holds the cluster's metrics.
+		Token: "azure-native:monitor:AzureMonitorWorkspace", Stateful: true, Tags: "tags",
+		MockID:   rt.ID("azureMonitorWorkspace"),
+		Replaces: []rt.Replace{rt.Replaced("azureMonitorWorkspaceName", anPath), rt.Replaced("location", anMut)},
 	},
 
 	{Token: "azure-native:operationalinsights:Workspace", Stateful: true, Tags: "tags", MockID: rt.ID("logAnalyticsWorkspace")},
