@@ -58,9 +58,9 @@ import (
 // stacks do) and a CanNotDelete management lock on its resource group;
 // Plinth does not create that lock yet.
 //
-// Managed Prometheus (azureMonitorProfile.metrics) is switched on, but its
-// Azure Monitor workspace and data collection rules are not created here:
-// the azure-native monitor module cannot be used by this project yet.
+// Managed Prometheus (azureMonitorProfile.metrics) is switched on; its
+// Azure Monitor workspace and data collection rule are not created here but
+// by NewObservability, which associates them with the cluster.
 func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opts ...pulumi.ResourceOption) (*platform.ClusterOutputs, error) {
 	if err := checkCluster(b.cfg, spec); err != nil {
 		return nil, err
