@@ -14,7 +14,8 @@ var _ platform.ObservabilityBackend = (*Backend)(nil)
 // in the cluster's resource group and the backend's location:
 //
 //   - an Azure Monitor workspace "<name>-metrics" (API 2023-04-03), the
-//     store of the cluster's Prometheus metrics;
+//     store of the cluster's Prometheus metrics, kept in Azure
+//     (RetainOnDelete) when the cluster is Retain;
 //   - a data collection endpoint "<name>-metrics-dce", a data collection
 //     rule "<name>-prometheus" that sends the stream
 //     Microsoft-PrometheusMetrics of the prometheusForwarder data source to
@@ -123,7 +124,7 @@ func (b *Backend) newMetricsWorkspace(ctx *pulumi.Context, plan observabilityPla
 		Location:                  b.cfg.Location,
 		PublicNetworkAccess:       publicNetworkAccess,
 		Tags:                      plan.Tags,
-	}, "pulumi"), &ws, b.opts(w.opts)...)
+	}, "pulumi"), &ws, b.retained(w.opts, plan.Retain)...)
 	return &ws, err
 }
 

@@ -64,8 +64,11 @@ var upgradeIncidentTypes = []string{"Maintenance", "ActionRequired", "Informatio
 // table-tested. Resource names are both the Pulumi and the Azure names.
 type observabilityPlan struct {
 	// Workspace is the Azure Monitor workspace, "<name>-metrics": the
-	// metrics store.
+	// metrics store. Retain is spec.Cluster.Retain: the workspace holds
+	// the metrics and stays in Azure with the cluster when it leaves the
+	// stack (pulumi.RetainOnDelete).
 	Workspace string
+	Retain    bool
 	// Endpoint is the data collection endpoint, "<name>-metrics-dce"; Rule
 	// the data collection rule, "<name>-prometheus"; Association its
 	// association with the cluster ("<name>-prometheus-association" in
@@ -151,6 +154,7 @@ func planObservability(spec platform.ObservabilitySpec) (observabilityPlan, erro
 	n := spec.Name
 	p := observabilityPlan{
 		Workspace:    platform.ChildName(n, "metrics"),
+		Retain:       spec.Cluster.Retain,
 		Endpoint:     platform.ChildName(n, "metrics-dce"),
 		Rule:         platform.ChildName(n, "prometheus"),
 		Association:  platform.ChildName(n, "prometheus-association"),

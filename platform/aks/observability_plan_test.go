@@ -17,7 +17,7 @@ import (
 // cluster "prod" with outputs.
 func observabilitySpec() platform.ObservabilitySpec {
 	s := platformtest.ObservabilitySpec()
-	s.Cluster = platform.ClusterSpec{Name: "prod", Monitoring: true}
+	s.Cluster = platform.ClusterSpec{Name: "prod", Monitoring: true, Retain: true}
 	s.Outputs = &platform.ClusterOutputs{
 		ID:   pulumi.String("/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/prod-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks").ToStringOutput(),
 		Name: pulumi.String("prod-aks").ToStringOutput(),
@@ -33,6 +33,7 @@ func TestPlanObservability(t *testing.T) {
 	const runbooks = "https://runbooks.example.com/alerts#"
 	want := observabilityPlan{
 		Workspace:   "observability-metrics",
+		Retain:      true,
 		Endpoint:    "observability-metrics-dce",
 		Rule:        "observability-prometheus",
 		Association: "observability-prometheus-association",

@@ -122,7 +122,11 @@ func TestObservabilityMetricsCollection(t *testing.T) {
 	if got := r.get(t, "store"); got != workspaceID {
 		t.Errorf("MetricsStore = %q; want the workspace %q", got, workspaceID)
 	}
-	wantInputs(t, only(t, snap, workspaceType, "observability-metrics"), map[string]any{
+	ws := only(t, snap, workspaceType, "observability-metrics")
+	if ws.RetainOnDelete {
+		t.Error("the workspace of a cluster that is not Retain is RetainOnDelete")
+	}
+	wantInputs(t, ws, map[string]any{
 		"azureMonitorWorkspaceName": "observability-metrics",
 		"resourceGroupName":         "prod-rg",
 		"location":                  "westeurope",
@@ -178,6 +182,15 @@ func TestObservabilityMetricsCollection(t *testing.T) {
 		return
 	}
 	t.Error("no association observability-prometheus-association of the Prometheus rule with the cluster")
+}
+
+// TestObservabilityWorkspaceRetained: a Retain cluster's metrics stay in
+// Azure with it.
+func TestObservabilityWorkspaceRetained(t *testing.T) {
+	snap, _ := renderObservability(t, func(s *platform.ObservabilitySpec) { s.Cluster.Retain = true })
+	if !only(t, snap, workspaceType, "observability-metrics").RetainOnDelete {
+		t.Error("the workspace of a Retain cluster is not RetainOnDelete")
+	}
 }
 
 // TestObservabilityActionGroups: one action group per receiver, its
