@@ -46,6 +46,20 @@ func TestPlanPrintsEveryProblemOfAnInvalidEnvironment(t *testing.T) {
 	}
 }
 
+// A cloud no backend describes is an invalid environment, named at its
+// field, for plan and check alike (plan once panicked on a dev one).
+func TestAnUnknownCloudIsInvalid(t *testing.T) {
+	line := `cloud "aws": use "azure" (AKS) or "gcp" (GKE), or link the cloud's backend by importing it (platform/aks, platform/gke)`
+	code, _, stderr := cli(t, "plan", "--environment-file", "testdata/unknown-cloud.yaml")
+	if want := "dev-shop: invalid:\n" + line + "\nplinth: 1 of 1 stacks failed\n"; code != exitFailed || stderr != want {
+		t.Errorf("plan: exit %d, stderr:\n%s\nwant exit 1 and\n%s", code, stderr, want)
+	}
+	code, _, stderr = cli(t, "check", "--environment-file", "testdata/unknown-cloud.yaml")
+	if want := "plinth: dev-shop: " + line + "\n"; code != exitFailed || stderr != want {
+		t.Errorf("check: exit %d, stderr:\n%s\nwant exit 1 and\n%s", code, stderr, want)
+	}
+}
+
 func TestPlanRendersEveryStack(t *testing.T) {
 	code, stdout, stderr := cli(t, "plan")
 	if code != 0 {

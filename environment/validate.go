@@ -7,7 +7,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plinth-dev/plinth/components/accesspackage"
+	"github.com/plinth-dev/plinth/components/backup"
+	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -25,7 +29,13 @@ import (
 // name or its stand-in.
 func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.List {
 	var errs field.List
-	errs.Add(platform.ValidateName("name", e.Name))
+	if err := platform.ValidateName("name", e.Name); err != nil {
+		errs.Add(err)
+	} else if n := cloud.MaxEnvironmentName; n > 0 && len(e.Name) > n {
+		// A longer name would fail only when the backend derives a cloud
+		// name from it, after the other components were created.
+		errs.Addf("name", e.Name, "longer than %d characters, the longest environment name on %s (%s); shorten the name", n, cloud.Service, cloud.EnvironmentNameLimit)
+	}
 	if !slices.Contains(Classes, e.Class) {
 		errs.Addf("class", string(e.Class), "use %q, %q or %q", Dev, Staging, Prod)
 	}
@@ -71,11 +81,12 @@ func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.
 		errs.Addf("unlockReason", e.UnlockReason, "lifts the lock of a production environment and needs lock false there; remove it")
 	}
 	errs = append(errs, e.validateWindow(cloud)...)
+	errs = append(errs, e.validateNamespaces()...)
 	if e.Production() {
 		errs = append(errs, e.validateProduction()...)
 	}
 	for i, t := range e.Teams {
-		if t.Team == "" {
+		if !accesspackage.ValidTeamName(t.Team) {
 			continue // the access package reports it
 		}
 		if pkg := packageName(name, t.Team); platform.ValidateName("", pkg) != nil {
@@ -85,6 +96,38 @@ func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.
 	}
 	return errs
 }
+
+// validateNamespaces checks that the ingress controller's namespace, the
+// one platform namespace the environment lets the user name, is owned by
+// no other component and is none the cluster's add-ons use: the component
+// that owns a namespace sets its Pod Security level and deletes it with
+// itself. (Teams are kept out of every platform namespace by the access
+// catalog's reserved namespaces.)
+func (e Environment) validateNamespaces() field.List {
+	var errs field.List
+	ns := e.Ingress.Namespace
+	owner := ""
+	switch {
+	case ns == "" || ns == ingress.DefaultNamespace:
+		return nil
+	case ns == certmanager.Namespace:
+		owner = "cert-manager's namespace (certManager)"
+	case ns == backup.Namespace && e.Backup != nil && !e.Backup.GKE.WithoutVelero:
+		owner = "Velero's namespace (backup)"
+	case slices.Contains(kubernetesNamespaces, ns):
+		return nil // the ingress refuses them itself
+	case slices.Contains(accesspackage.DefaultReservedNamespaces, ns),
+		slices.ContainsFunc(accesspackage.ReservedNamespacePrefixes, func(p string) bool { return strings.HasPrefix(ns, p) }):
+		owner = "a namespace of the cluster's add-ons"
+	default:
+		return nil
+	}
+	errs.Addf("ingress.namespace", ns, "%s; a namespace has one owner, which sets its Pod Security level and deletes it with itself, so the ingress controller needs its own: pick another name, e.g. %q", owner, ingress.DefaultNamespace)
+	return errs
+}
+
+// kubernetesNamespaces exist in every cluster.
+var kubernetesNamespaces = []string{"default", "kube-node-lease", "kube-public", "kube-system"}
 
 // validateWindow checks that a cluster with a power schedule has its
 // maintenance window on a day it runs, on a cloud that upgrades only a

@@ -25,6 +25,15 @@ type CloudFacts struct {
 	// "AKS".
 	Service string
 
+	// MaxEnvironmentName is the longest environment name every cloud name
+	// the backend derives from it accepts (an environment names its
+	// components "<name>-<component>", and the backend derives cloud names
+	// from those); 0 means MaxNameLength. EnvironmentNameLimit names the
+	// derived name that sets the limit, for the message that refuses a
+	// longer name.
+	MaxEnvironmentName   int
+	EnvironmentNameLimit string
+
 	// Zones are the cloud's zones.
 	Zones Zones
 	// MachineType is a node pool's machine when unset; DevMachineType the
@@ -281,12 +290,22 @@ func RegisteredClouds() []Cloud {
 	return out
 }
 
-// registered names the registered clouds for messages; the caller holds
+// registered names the registered clouds for messages, a test backend's
+// (CloudFacts.StandIn) only when no other is registered; the caller holds
 // the lock.
 func registered() string {
-	var names []string
+	var names, standIns []string
 	for c, f := range clouds.facts {
+		if f.StandIn {
+			standIns = append(standIns, fmt.Sprintf("%q (%s)", c, f.Service))
+			continue
+		}
 		names = append(names, fmt.Sprintf("%q (%s)", c, f.Service))
+	}
+	// A test backend's cloud is suggested only when it is all there is:
+	// no environment file means the fake.
+	if len(names) == 0 {
+		names = standIns
 	}
 	sort.Strings(names)
 	if len(names) == 0 {

@@ -73,6 +73,11 @@ func TestCloudsAreRegisteredOnce(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `no backend for cloud "aws" is linked; use`) || !strings.Contains(err.Error(), `"test-once" (Test)`) {
 		t.Errorf("LookupCloud(aws) = %v; want the linked clouds named", err)
 	}
+	// A test backend's cloud is no suggestion while a real one is linked.
+	platform.RegisterCloud(platform.CloudFacts{Cloud: "test-stand-in", Service: "Stand-in", StandIn: true})
+	if _, err = platform.LookupCloud("aws"); err == nil || strings.Contains(err.Error(), "test-stand-in") || !strings.Contains(err.Error(), `"test-once" (Test)`) {
+		t.Errorf("LookupCloud(aws) = %v; want the linked clouds but the stand-in named", err)
+	}
 }
 
 // regional is a backend in a region.

@@ -139,7 +139,7 @@ func (p Project) Render(stack string) (*snapshot.Snapshot, error) {
 func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snapshot, error) {
 	cloud, err := p.cloud(env.Cloud)
 	if err != nil {
-		return nil, err
+		return nil, p.unknownCloud(env)
 	}
 	env.CertManager.DNSZone = offlineZone(cloud, env.Name)
 	resolved, err := env.Resolve(cloud.OfflineRegion())
@@ -154,6 +154,35 @@ func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snaps
 		setup = append(setup, mockcloud.WithInvoke(token, answer))
 	}
 	return mockcloud.Render(env.Name, p.offlineProgram(cloud, resolved), setup...)
+}
+
+// unknownCloud is the error of an environment whose cloud the project does
+// not list: its validation problems, which name an unknown cloud's field
+// with every other problem of the environment, or the cloud's field alone
+// when the cloud is known but not the project's.
+func (p Project) unknownCloud(env environment.Environment) error {
+	if _, err := platform.LookupCloud(env.Cloud); err != nil {
+		if err := env.Validate(); err != nil {
+			return err
+		}
+	}
+	var errs field.List
+	errs.Addf("cloud", string(env.Cloud), "project %s does not deploy to %s; add %s to its Clouds, or use one of its clouds, %s", p.displayName(), env.Cloud, cloudHint(env.Cloud), p.cloudNames())
+	return errs.Err()
+}
+
+// cloudNames names the project's clouds for messages.
+func (p Project) cloudNames() string {
+	var names []string
+	for _, c := range p.Clouds {
+		if !isNil(c) {
+			names = append(names, fmt.Sprintf("%q", c.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return strings.Join(names, ", ")
 }
 
 // OfflineProgram is the program of env at its cloud's stand-in

@@ -120,6 +120,24 @@ func TestAProjectIsCheckedAsAWhole(t *testing.T) {
 	}
 }
 
+// An environment rendered on its own (plinth plan --environment-file) whose
+// cloud the project does not deploy to is invalid at its cloud field.
+func TestRenderEnvironmentNamesAnUnknownCloud(t *testing.T) {
+	for cloud, want := range map[platform.Cloud]string{
+		// Linked, but not the project's.
+		platform.CloudFake: `cloud "fake": project shop-platform does not deploy to fake; add the Cloud of "fake" to its Clouds, or use one of its clouds, "azure"`,
+		// Described by no linked backend: the environment's own problems.
+		"aws": `cloud "aws": use "azure" (AKS), or link the cloud's backend by importing it (platform/aks, platform/gke)`,
+	} {
+		e := env("shop-qa", "10.72.0.0/16")
+		e.Cloud = cloud
+		_, err := shop().RenderEnvironment(e)
+		if err == nil || err.Error() != want {
+			t.Errorf("cloud %s: err = %v\nwant %s", cloud, err, want)
+		}
+	}
+}
+
 func TestYAMLReadsEachFileStrictly(t *testing.T) {
 	envs, err := project.YAML(os.DirFS("testdata"), "environments/shop-dev.yaml")()
 	if err != nil {

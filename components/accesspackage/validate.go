@@ -82,7 +82,7 @@ func (r *resolved) validate(orig *Args) field.List {
 	switch {
 	case r.Team == "":
 		errs.Add(field.Required(tp, "the team's name, e.g. \"payments\""))
-	case len(r.Team) > maxTeamLength || !teamPattern.MatchString(r.Team):
+	case !ValidTeamName(r.Team):
 		errs.Addf(tp, r.Team, "use 1-%d lowercase letters, digits and '-', starting with a letter and not ending with '-'", maxTeamLength)
 	default:
 		teamOK = true
@@ -455,4 +455,10 @@ func endsAlnum(s string) bool   { return isAlnum(s[len(s)-1]) }
 func startsAlnum(s string) bool { return isAlnum(s[0]) }
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+}
+
+// ValidTeamName reports whether team is a valid Args.Team: 1-30 lowercase
+// letters, digits and '-', starting with a letter and not ending with '-'.
+func ValidTeamName(team string) bool {
+	return len(team) <= maxTeamLength && teamPattern.MatchString(team)
 }

@@ -16,6 +16,12 @@ var Facts = platform.CloudFacts{
 	Cloud:   platform.CloudAzure,
 	Name:    "Azure",
 	Service: "AKS",
+
+	// The backup storage of environment <name> is the logical name
+	// "<name>-backup", at most platform.MaxNameLength characters.
+	MaxEnvironmentName:   platform.MaxNameLength - len("-backup"),
+	EnvironmentNameLimit: `its backup storage is named "<name>-backup", a logical name of at most 24 characters`,
+
 	// Zones are numbered alike in every region with availability zones.
 	Zones:          platform.Zones{Names: []string{"1", "2", "3"}, Default: []string{"1", "2", "3"}},
 	MachineType:    "Standard_D4ds_v5",

@@ -19,6 +19,13 @@ var Facts = platform.CloudFacts{
 	Zones:          platform.Zones{Names: []string{"a", "b", "c", "d", "e", "f"}, ByRegion: regionZones, Default: []string{"b", "c", "d"}},
 	MachineType:    "e2-standard-4",
 	DevMachineType: "e2-standard-2",
+
+	// cert-manager's workload identity of environment <name> is the
+	// service account "<name>-cert-manager-wi"; GCP takes IDs of 6-30
+	// characters.
+	MaxEnvironmentName:   30 - len("-cert-manager-wi"),
+	EnvironmentNameLimit: `GCP takes service account IDs of at most 30 characters, and cert-manager's is "<name>-cert-manager-wi"`,
+
 	// GKE needs 48 hours of maintenance availability in any 32 days: at
 	// least twelve hours a week.
 	MinWindowHours: 12,
