@@ -289,6 +289,17 @@ func replaceCases() []replaceCase {
 		no(gcpBucket, "storageClass"),
 		no(gcpBucket, "versioning.enabled"),
 		no(gcpBucket, "lifecycleRules[0].condition.age"),
+		// Cloud Logging and Monitoring (NewObservability).
+		yes("gcp:logging/projectBucketConfig:ProjectBucketConfig", "bucketId"),
+		yes("gcp:logging/projectBucketConfig:ProjectBucketConfig", "location"),
+		no("gcp:logging/projectBucketConfig:ProjectBucketConfig", "retentionDays"),
+		yes("gcp:logging/projectSink:ProjectSink", "name"),
+		no("gcp:logging/projectSink:ProjectSink", "filter"),
+		no("gcp:logging/projectSink:ProjectSink", "destination"),
+		yes("gcp:logging/projectExclusion:ProjectExclusion", "name"),
+		no("gcp:logging/projectExclusion:ProjectExclusion", "filter"),
+		no("gcp:monitoring/alertPolicy:AlertPolicy", "conditions[0].conditionPrometheusQueryLanguage.query"),
+		no("gcp:monitoring/notificationChannel:NotificationChannel", "labels.email_address"),
 		// Types no registry lists have no rules: Plinth creates no DNS zone.
 		no("azure-native:network:Zone", "zoneName"),
 		no("gcp:dns/managedZone:ManagedZone", "name"),

@@ -213,7 +213,7 @@ type taintPlan struct {
 func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 	n := spec.Name
 	p := clusterPlan{
-		Name:                 platform.ChildName(n, "cluster"),
+		Name:                 clusterCloudName(spec),
 		Description:          "Plinth cluster " + n,
 		Location:             cfg.Region,
 		Regional:             spec.Tier != platform.TierFree,

@@ -14,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/dns"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/gkebackup"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/logging"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/monitoring"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/privilegedaccessmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
@@ -30,7 +32,8 @@ import (
 // renderEverything renders every capability of the backend in one stack,
 // each spec tagged networkTags: network, cluster (with the backup agent),
 // cert-manager's identity, Velero's storage and identity, Backup for GKE,
-// an access package that creates groups, and a power schedule.
+// an access package that creates groups, a power schedule, and
+// observability (log retention, channels, PromQL and log-match policies).
 func renderEverything(t *testing.T) *platformtest.Snapshot {
 	t.Helper()
 	tags := platform.Tags(networkTags)
@@ -64,7 +67,12 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		}
 		power := officeHours(spec, out)
 		power.Tags = tags
-		_, err = b.NewPowerSchedule(ctx, power)
+		if _, err := b.NewPowerSchedule(ctx, power); err != nil {
+			return err
+		}
+		obs := observabilitySpec(spec, out)
+		obs.Tags = tags
+		_, err = b.NewObservability(ctx, obs)
 		return err
 	})
 }
@@ -115,6 +123,11 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:container/nodePool:NodePool":                         container.NodePoolArgs{},
 	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": dns.DnsManagedZoneIamMemberArgs{},
 	"gcp:gkebackup/backupPlan:BackupPlan":                     gkebackup.BackupPlanArgs{},
+	"gcp:logging/projectBucketConfig:ProjectBucketConfig":     logging.ProjectBucketConfigArgs{},
+	"gcp:logging/projectExclusion:ProjectExclusion":           logging.ProjectExclusionArgs{},
+	"gcp:logging/projectSink:ProjectSink":                     logging.ProjectSinkArgs{},
+	"gcp:monitoring/alertPolicy:AlertPolicy":                  monitoring.AlertPolicyArgs{},
+	"gcp:monitoring/notificationChannel:NotificationChannel":  monitoring.NotificationChannelArgs{},
 	"gcp:privilegedaccessmanager/entitlement:entitlement":     privilegedaccessmanager.EntitlementArgs{},
 	"gcp:projects/iAMCustomRole:IAMCustomRole":                projects.IAMCustomRoleArgs{},
 	"gcp:projects/iAMMember:IAMMember":                        projects.IAMMemberArgs{},
@@ -131,8 +144,10 @@ var sdkArgs = map[string]pulumi.Input{
 var notCostLabels = []string{"gcp:cloudidentity/group:Group"}
 
 // TestRegistryTagsFollowTheSDK checks each type's Tags in the registry
-// against its SDK Args: a top-level Labels field, else a top-level
-// ResourceLabels field (GKE clusters), else the ResourceLabels of its
+// against its SDK Args: a top-level UserLabels field (Cloud Monitoring's
+// policies and channels, whose Labels are a channel's configuration), else
+// a top-level Labels field, else a top-level ResourceLabels field (GKE
+// clusters), else the ResourceLabels of its
 // NodeConfig (GKE node pools, whose labels go on the nodes' VMs; the
 // NodeConfig's Labels are Kubernetes node labels, not GCP labels).
 func TestRegistryTagsFollowTheSDK(t *testing.T) {
@@ -155,7 +170,7 @@ var stringMap = reflect.TypeFor[map[string]string]()
 // labelProperty reads the label property of a resource from t, the input
 // struct its Args stand for.
 func labelProperty(t reflect.Type) string {
-	for _, name := range []string{"Labels", "ResourceLabels"} {
+	for _, name := range []string{"UserLabels", "Labels", "ResourceLabels"} {
 		if f, ok := t.FieldByName(name); ok && f.Type == stringMap {
 			return propertyName(f)
 		}
@@ -192,6 +207,11 @@ func TestTagsProperty(t *testing.T) {
 		{"gcp:storage/bucket:Bucket", "labels", true},
 		{"gcp:gkebackup/backupPlan:BackupPlan", "labels", true},
 		{"gcp:workflows/workflow:Workflow", "labels", true},
+		// A channel's labels are its configuration; its tags are userLabels.
+		{"gcp:monitoring/notificationChannel:NotificationChannel", "userLabels", true},
+		{"gcp:monitoring/alertPolicy:AlertPolicy", "userLabels", true},
+		// A log bucket takes no labels.
+		{"gcp:logging/projectBucketConfig:ProjectBucketConfig", "", true},
 		// Group labels are Cloud Identity's group types, not cost labels.
 		{"gcp:cloudidentity/group:Group", "", true},
 		{"gcp:cloudscheduler/job:Job", "", true},

@@ -23,6 +23,11 @@ const (
 	tfSubnetwork = tfGoogle + "compute/resource_compute_subnetwork.go"
 	tfBucket     = tfGoogle + "storage/resource_storage_bucket.go"
 	tfAccount    = tfGoogle + "resourcemanager/resource_google_service_account.go"
+	// The log bucket's, sink's and exclusion's ForceNew fields besides
+	// project.
+	tfBucketConfig = tfGoogle + "logging/resource_logging_project_bucket_config.go"
+	tfSink         = tfGoogle + "logging/resource_logging_sink.go"
+	tfExclusion    = tfGoogle + "logging/resource_logging_exclusion.go"
 )
 
 // Registry holds every type the GKE backend registers.
@@ -140,6 +145,28 @@ var types = []rt.Type{
 		Token: "gcp:gkebackup/backupPlan:BackupPlan", Stateful: true, Tags: "labels",
 		MockID: rt.ID("gkeBackupPlan"),
 	},
+	{
+		// A log bucket holds the cluster's logs for their retention:
+		// deleting one deletes them (after 7 days in which it can be
+		// undeleted), and its ID cannot be reused meanwhile.
+		Token: "gcp:logging/projectBucketConfig:ProjectBucketConfig", Stateful: true,
+		MockID:   rt.ID("logBucket"),
+		Replaces: replacedBy(tfBucketConfig, "bucketId", "location"),
+	},
+	{
+		Token:    "gcp:logging/projectExclusion:ProjectExclusion",
+		MockID:   rt.ID("gcpProjectChild", "exclusions"),
+		Replaces: replacedBy(tfExclusion, "name"),
+	},
+	{
+		Token:    "gcp:logging/projectSink:ProjectSink",
+		MockID:   rt.ID("logSink"),
+		Replaces: replacedBy(tfSink, "name"),
+	},
+	// Alert policies and notification channels take labels as userLabels:
+	// a channel's labels are its configuration (email_address, url).
+	{Token: "gcp:monitoring/alertPolicy:AlertPolicy", Tags: "userLabels", MockID: rt.ID("gcpNumbered", "alertPolicies")},
+	{Token: "gcp:monitoring/notificationChannel:NotificationChannel", Tags: "userLabels", MockID: rt.ID("gcpNumbered", "notificationChannels")},
 	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
 	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
 	{Token: "gcp:projects/iAMMember:IAMMember", MockID: rt.ID("iamMember", "project", "")},
