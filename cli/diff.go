@@ -42,12 +42,14 @@ directory are the base. --from and --to compare two snapshot files instead.
 It flags what a reviewer must not miss: changes that force a replacement
 (REPLACE), the deletion or replacement of a stateful resource (STATEFUL) or
 of a protected one (PROTECTED), a URN changed without an alias, which
-destroys and recreates the resource (NO-ALIAS), and a change that touches
+destroys and recreates the resource (NO-ALIAS), a resource renamed without an
+alias while it names the same cloud resource, shown as one entry with the alias
+to add (RENAME), and a change that touches
 production together with other environments (PROD-WITH-OTHERS).
 
 --format markdown prints a pull-request comment. With --exit-code, diff
 exits 3 when there are changes and 4 when a change is flagged STATEFUL,
-PROTECTED or NO-ALIAS.`,
+PROTECTED, NO-ALIAS or RENAME.`,
 		Example: `  plinth diff --base origin/main --format markdown
   plinth diff STACK --base HEAD~1
   plinth diff --from old/STACK.json --to new/STACK.json`,

@@ -36,6 +36,11 @@ const (
 	// FlagNoAlias: a resource's URN changed without an alias, so it is
 	// deleted and created again instead of moved.
 	FlagNoAlias = "NO-ALIAS"
+	// FlagRename: a resource is removed and another of the same type added
+	// under a new name that names the same cloud resource (the same cloud
+	// name or identifying inputs), without an alias: the flag says which
+	// alias keeps it.
+	FlagRename = "RENAME"
 	// FlagProdWithOthers: one change touches a production stack and another
 	// stack (report level).
 	FlagProdWithOthers = "PROD-WITH-OTHERS"
@@ -75,10 +80,12 @@ type PropertyChange struct {
 // ResourceChange is one added, removed, changed or moved resource.
 type ResourceChange struct {
 	URN string `json:"urn"`
-	// OldURN is the URN the resource moves from (moved resources only).
-	OldURN string `json:"oldUrn,omitempty"`
-	Type   string `json:"type"`
-	Name   string `json:"name"`
+	// OldURN is the URN the resource moves from (moved and renamed
+	// resources only); OldName its old name (renamed resources only).
+	OldURN  string `json:"oldUrn,omitempty"`
+	OldName string `json:"oldName,omitempty"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
 	// Replace is true when a property change cannot be applied in place.
 	Replace bool `json:"replace"`
 	// Properties lists input and option changes in path order; empty for
@@ -96,6 +103,8 @@ type Counts struct {
 	Replace int `json:"replace"`
 	Delete  int `json:"delete"`
 	Move    int `json:"move"`
+	// Rename counts resources renamed without an alias (Renamed).
+	Rename int `json:"rename"`
 }
 
 // StackDiff is the difference between two snapshots of one stack.
@@ -112,11 +121,15 @@ type StackDiff struct {
 	Changed []ResourceChange `json:"changed"`
 	// Moved holds resources whose new URN aliases a removed one.
 	Moved []ResourceChange `json:"moved"`
+	// Renamed holds resources removed and added again under a new name
+	// without an alias, the new one naming the same cloud resource: one
+	// entry each instead of a removal and an addition, flagged RENAME.
+	Renamed []ResourceChange `json:"renamed"`
 }
 
 // HasChanges reports whether anything in the stack changes.
 func (s StackDiff) HasChanges() bool {
-	return len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.Moved) > 0
+	return len(s.Added)+len(s.Removed)+len(s.Changed)+len(s.Moved)+len(s.Renamed) > 0
 }
 
 // Compare diffs two snapshots of one stack. from may be nil (a new stack)
@@ -155,12 +168,21 @@ func Compare(from, to *snapshot.Snapshot) StackDiff {
 	}
 
 	recreated := pairRecreated(removed, added)
+	renamed := pairRenamed(unpaired(removed, recreated), unpaired(added, invert(recreated)))
+	renamedTo := invert(renamed)
 	for _, r := range added {
-		d.Added = append(d.Added, entry(r))
+		if renamedTo[r.URN] == nil {
+			d.Added = append(d.Added, entry(r))
+		}
 	}
 	for _, r := range removed {
+		if to := renamed[r.URN]; to != nil {
+			d.Renamed = append(d.Renamed, renamedEntry(r, to))
+			continue
+		}
 		d.Removed = append(d.Removed, removedEntry(r, recreated[r.URN]))
 	}
+	slices.SortFunc(d.Renamed, func(a, b ResourceChange) int { return cmp.Compare(a.URN, b.URN) })
 	d.Summary = countChanges(d)
 	return d
 }
@@ -296,6 +318,26 @@ func pairRecreated(removed, added []*snapshot.Resource) map[string]*snapshot.Res
 	return out
 }
 
+// unpaired returns the resources of rs that pairs does not map.
+func unpaired(rs []*snapshot.Resource, pairs map[string]*snapshot.Resource) []*snapshot.Resource {
+	var out []*snapshot.Resource
+	for _, r := range rs {
+		if pairs[r.URN] == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// invert maps each resource a pairing maps to back to its partner.
+func invert(pairs map[string]*snapshot.Resource) map[string]*snapshot.Resource {
+	out := map[string]*snapshot.Resource{}
+	for urn, r := range pairs {
+		out[r.URN] = &snapshot.Resource{URN: urn}
+	}
+	return out
+}
+
 // compareResource diffs one resource kept (or moved) across snapshots. It
 // reports false when nothing but ignored inputs changed.
 func compareResource(old, r *snapshot.Resource) (ResourceChange, bool) {
@@ -341,7 +383,7 @@ func removedEntry(r, recreated *snapshot.Resource) ResourceChange {
 }
 
 func countChanges(d StackDiff) Counts {
-	n := Counts{Add: len(d.Added), Delete: len(d.Removed), Move: len(d.Moved)}
+	n := Counts{Add: len(d.Added), Delete: len(d.Removed), Move: len(d.Moved), Rename: len(d.Renamed)}
 	for _, c := range slices.Concat(d.Changed, d.Moved) {
 		switch {
 		case c.Replace:

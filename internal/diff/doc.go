@@ -8,7 +8,14 @@
 // # What it compares
 //
 // Resources match by URN. A resource whose URN is gone but whose new URN
-// lists the old one in its aliases is moved, with its property changes.
+// lists the old one in its aliases is moved, with its property changes. A
+// resource removed and one of the same type added under another name are
+// one renamed resource when both name the same cloud resource: the same
+// identifying inputs (cloudIdentity: an azure-native resource's "<type>Name"
+// inputs, resource group and scope; a Kubernetes object's name and
+// namespace; a Helm release's name and namespace; a Google Cloud resource's
+// name, project and location; an Entra object's display name; for a type
+// without such inputs, all its inputs).
 // Inputs are compared path by path (networkProfile.networkPolicy,
 // agentPoolProfiles[0].vmSize, tags["a.b"]); short lists of scalars are
 // compared whole. Resource options show as options.protect, options.parent,
@@ -35,6 +42,9 @@
 //	                           deletionProtection input) is deleted or replaced
 //	NO-ALIAS          danger   a resource is removed and one of the same type and name added
 //	                           under another URN without an alias: destroyed and recreated
+//	RENAME            danger   a resource is removed and one of the same type added under a
+//	                           new name that names the same cloud resource, without an alias:
+//	                           one entry (Renamed), whose flag gives the pulumi.Aliases to add
 //	PROD-WITH-OTHERS  warning  (report) a production stack changes together with another
 //
 // A stack is production when Class, the "class" tag or label its resources
@@ -50,11 +60,12 @@
 //	  "stacks": [{
 //	    "stack": "prod-aks",
 //	    "production": true,
-//	    "summary": {"add": 0, "change": 0, "replace": 1, "delete": 0, "move": 0},
-//	    "added": [], "removed": [], "moved": [],
+//	    "summary": {"add": 0, "change": 0, "replace": 1, "delete": 0, "move": 0, "rename": 0},
+//	    "added": [], "removed": [], "moved": [], "renamed": [],
 //	    "changed": [{
 //	      "urn": "urn:pulumi:prod-aks::plinth::...::prod-aks-pool-apps",
-//	      "oldUrn": "(moved resources only)",
+//	      "oldUrn": "(moved and renamed resources only)",
+//	      "oldName": "(renamed resources only)",
 //	      "type": "azure-native:containerservice/v20241001:AgentPool",
 //	      "name": "prod-aks-pool-apps",
 //	      "replace": true,

@@ -215,7 +215,7 @@ func (r Report) allFlags() []placedFlag {
 // ID and message.
 func stackFlags(s StackDiff) []Flag {
 	var out []Flag
-	for _, c := range slices.Concat(s.Removed, s.Changed, s.Moved, s.Added) {
+	for _, c := range slices.Concat(s.Removed, s.Renamed, s.Changed, s.Moved, s.Added) {
 		out = append(out, c.Flags...)
 	}
 	sortFlags(out)

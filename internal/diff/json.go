@@ -26,6 +26,7 @@ func (r Report) withEmptyLists() Report {
 		s.Removed = changesWithEmptyLists(s.Removed)
 		s.Changed = changesWithEmptyLists(s.Changed)
 		s.Moved = changesWithEmptyLists(s.Moved)
+		s.Renamed = changesWithEmptyLists(s.Renamed)
 		out.Stacks[i] = s
 	}
 	return out

@@ -32,7 +32,8 @@ var mdBudgets = []mdBudget{
 // WriteMarkdown writes the report as a pull-request comment: a title, a
 // summary table, a "⚠ Review these" section with every flag (danger
 // first), then per stack one collapsible <details> block per kind of change
-// (to delete, to replace, to change, to move, to add).
+// (to delete, renamed without an alias, to replace, to change, to move, to
+// add).
 //
 // The comment stays under MarkdownLimit characters: when the full report is
 // longer, property lists and then resource lists are shortened, each with a
@@ -76,16 +77,16 @@ func writeSummaryTable(b *strings.Builder, r Report) {
 		b.WriteString("No stacks compared.\n")
 		return
 	}
-	b.WriteString("| Stack | Production | Add | Change | Replace | Delete | Move | Danger flags |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| Stack | Production | Add | Change | Replace | Delete | Move | Rename | Danger flags |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, s := range r.Stacks {
 		prod := ""
 		if s.Production {
 			prod = "yes"
 		}
 		n := s.Summary
-		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d |\n",
-			code(s.Stack), prod, n.Add, n.Change, n.Replace, n.Delete, n.Move, countDanger(stackFlags(s)))
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |\n",
+			code(s.Stack), prod, n.Add, n.Change, n.Replace, n.Delete, n.Move, n.Rename, countDanger(stackFlags(s)))
 	}
 }
 
@@ -131,7 +132,10 @@ func writeStackMarkdown(b *strings.Builder, s StackDiff, budget mdBudget) {
 
 func writeResourceMarkdown(b *strings.Builder, c ResourceChange, g group, budget mdBudget) {
 	fmt.Fprintf(b, "- %s %s %s", markdownSymbol(symbol(c, g)), code(c.Name), code(c.Type))
-	if c.OldURN != "" {
+	switch {
+	case c.OldName != "":
+		fmt.Fprintf(b, " renamed from %s (%s)", code(c.OldName), code(c.OldURN))
+	case c.OldURN != "":
 		fmt.Fprintf(b, " moved from %s", code(c.OldURN))
 	}
 	b.WriteString("\n")
@@ -149,7 +153,7 @@ func writeResourceMarkdown(b *strings.Builder, c ResourceChange, g group, budget
 // or "+" would start a nested list and ">" a quote. "±" needs no escape (and
 // CommonMark would print the backslash).
 func markdownSymbol(sym string) string {
-	if sym == "±" {
+	if sym == "±" || sym == "»" {
 		return sym
 	}
 	return `\` + sym

@@ -57,10 +57,10 @@ func TestWriteTextGolden(t *testing.T) {
 
 const goldenMarkdown = "## Plinth diff\n" +
 	"\n" +
-	"| Stack | Production | Add | Change | Replace | Delete | Move | Danger flags |\n" +
-	"|---|---|--:|--:|--:|--:|--:|--:|\n" +
-	"| `dev-aks` |  | 0 | 1 | 0 | 0 | 0 | 0 |\n" +
-	"| `prod-aks` | yes | 1 | 0 | 1 | 0 | 0 | 1 |\n" +
+	"| Stack | Production | Add | Change | Replace | Delete | Move | Rename | Danger flags |\n" +
+	"|---|---|--:|--:|--:|--:|--:|--:|--:|\n" +
+	"| `dev-aks` |  | 0 | 1 | 0 | 0 | 0 | 0 | 0 |\n" +
+	"| `prod-aks` | yes | 1 | 0 | 1 | 0 | 0 | 0 | 1 |\n" +
 	"\n" +
 	"### ⚠ Review these\n" +
 	"\n" +

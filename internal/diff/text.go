@@ -56,7 +56,10 @@ func writeStackText(b *strings.Builder, s StackDiff) {
 
 func writeResourceText(b *strings.Builder, c ResourceChange, g group) {
 	fmt.Fprintf(b, "  %s %s %s", symbol(c, g), c.Type, c.Name)
-	if c.OldURN != "" {
+	switch {
+	case c.OldName != "":
+		fmt.Fprintf(b, " (renamed from %s, %s)", c.OldName, c.OldURN)
+	case c.OldURN != "":
 		fmt.Fprintf(b, " (moved from %s)", c.OldURN)
 	}
 	b.WriteString("\n")

@@ -69,6 +69,8 @@ func symbol(c ResourceChange, g group) string {
 	switch {
 	case g == groupDelete:
 		return "-"
+	case g == groupRename:
+		return "»"
 	case g == groupAdd:
 		return "+"
 	case c.Replace:
@@ -85,6 +87,7 @@ type group int
 
 const (
 	groupDelete group = iota
+	groupRename
 	groupReplace
 	groupChange
 	groupMove
@@ -94,6 +97,7 @@ const (
 // groupVerbs say what happens to each group's resources.
 var groupVerbs = [...]string{
 	groupDelete:  "to delete",
+	groupRename:  "renamed without an alias",
 	groupReplace: "to replace",
 	groupChange:  "to change",
 	groupMove:    "to move",
@@ -109,6 +113,7 @@ func groupTitle(g group, n int) string {
 func groups(s StackDiff) [][]ResourceChange {
 	out := make([][]ResourceChange, groupAdd+1)
 	out[groupDelete] = s.Removed
+	out[groupRename] = s.Renamed
 	for _, c := range s.Changed {
 		if c.Replace {
 			out[groupReplace] = append(out[groupReplace], c)
@@ -122,7 +127,8 @@ func groups(s StackDiff) [][]ResourceChange {
 }
 
 // summaryLine sums up a stack: "prod-aks: 2 to add, 1 to change, 1 to
-// replace, 0 to delete", with ", 1 to move" when something moves.
+// replace, 0 to delete", with ", 1 to move" when something moves and ", 1
+// renamed without an alias" when something is renamed.
 func summaryLine(s StackDiff) string {
 	if !s.HasChanges() {
 		return s.Stack + ": no changes"
@@ -132,6 +138,9 @@ func summaryLine(s StackDiff) string {
 		s.Stack, n.Add, n.Change, n.Replace, n.Delete)
 	if n.Move > 0 {
 		line += fmt.Sprintf(", %d to move", n.Move)
+	}
+	if n.Rename > 0 {
+		line += fmt.Sprintf(", %d renamed without an alias", n.Rename)
 	}
 	return line
 }
