@@ -58,7 +58,7 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	}
 	// A production stack is not rolled without approval: with no answer on
 	// stdin, the rollout stops at the approval, before anything is changed.
-	prodConfig := strings.ReplaceAll(config, "dev.acme.example", "prod.acme.example")
+	prodConfig := strings.NewReplacer("dev.acme.example", "prod.acme.example", "dev-acme-example", "prod-acme-example").Replace(config)
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod-gke.yaml"), []byte(prodConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func userProject(t *testing.T) (providers *enginetest.Providers, repo, dir strin
   plinth:gcpCustomerId: C01abcd2e
   plinth:gcpGroupDomain: acme.example
   plinth:dnsZoneName: dev.acme.example
-  plinth:dnsZoneId: acme-dns
+  plinth:dnsZoneId: projects/acme-dns/managedZones/dev-acme-example
 `
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev-gke.yaml"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)

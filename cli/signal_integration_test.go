@@ -47,6 +47,8 @@ func TestASignalCancelsTheUpAndWaitsForIt(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-first:
+	case err := <-done:
+		t.Fatalf("plinth exited before any create: %v\n%s\n%s", err, tail(stdout.String()), stderr.String())
 	case <-time.After(5 * time.Minute):
 		_ = cmd.Process.Kill()
 		t.Fatalf("no create arrived\n%s\n%s", tail(stdout.String()), stderr.String())

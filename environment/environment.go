@@ -9,6 +9,7 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -90,6 +91,10 @@ type Environment struct {
 	// Access configures the platform's access catalog and its break-glass
 	// level.
 	Access accesspackage.CatalogArgs
+	// Observability watches the platform: the metrics store, the baseline
+	// alerts and where they go. Production needs a receiver of critical
+	// alerts.
+	Observability observability.Args
 	// Teams are the product teams, each with an access package named
 	// "<name>-<team>" (at most 24 characters).
 	Teams []accesspackage.Args
@@ -142,4 +147,5 @@ type Backend interface {
 	platform.BackupStorageBackend
 	platform.AccessBackend
 	platform.PowerScheduleBackend
+	platform.ObservabilityBackend
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
@@ -39,6 +40,9 @@ func define(class environment.Class, cloud platform.Cloud) environment.Environme
 		e.Cluster.AdminGroups = []string{"gke-security-groups@example.com"}
 	}
 	if class == environment.Prod {
+		e.Observability.Receivers = []observability.Receiver{{
+			Name: "oncall", Emails: []string{"oncall@example.com"}, Severities: platform.Severities,
+		}}
 		e.Access.BreakGlass = &accesspackage.Level{
 			Requestors: []string{group(cloud, "oncall")},
 			Approval:   []platform.ApprovalStage{{Approvers: []string{group(cloud, "leads")}}},
@@ -194,6 +198,7 @@ func TestOneParentComponent(t *testing.T) {
 		"plinth:components:CertManager::staging-env",
 		"plinth:components:Backup::staging-env",
 		powerschedule.TypeToken + "::staging-env",
+		observability.TypeToken + "::staging-env",
 		accesspackage.CatalogTypeToken + "::staging-env",
 		accesspackage.TypeToken + "::staging-env-payments",
 		accesspackage.TypeToken + "::staging-env-checkout",
@@ -474,6 +479,39 @@ func TestBuildNeedsAResolvedEnvironment(t *testing.T) {
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "environment: not resolved; pass what Environment.Resolve returns") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestEveryEnvironmentIsWatched(t *testing.T) {
+	for _, class := range environment.Classes {
+		_, b := mustRender(t, define(class, platform.CloudGCP))
+		o := b.Observabilities()
+		if len(o) != 1 {
+			t.Fatalf("%s: %d observabilities, want 1", class, len(o))
+		}
+		var names []string
+		for _, r := range o[0].Rules {
+			names = append(names, r.Name)
+		}
+		// Velero's schedules, cert-manager and Traefik are watched; the
+		// logs are kept as the cluster says.
+		for _, want := range []string{"BackupFailed", "CertificateNotReady", "IngressErrors", "NodeNotReady"} {
+			if !slices.Contains(names, want) {
+				t.Errorf("%s: no %s among %v", class, want, names)
+			}
+		}
+		if o[0].LogRetentionDays != b.Clusters()[0].LogRetentionDays {
+			t.Errorf("%s: log retention %d, want the cluster's %d", class, o[0].LogRetentionDays, b.Clusters()[0].LogRetentionDays)
+		}
+		if class == environment.Prod && len(o[0].Receivers) == 0 {
+			t.Errorf("prod: no receiver")
+		}
+	}
+	// Production without a receiver of critical alerts is refused.
+	env := define(environment.Prod, platform.CloudAzure)
+	env.Observability.Receivers[0].Severities = []platform.Severity{platform.SeverityWarning}
+	if err := env.Validate(); err == nil || !strings.Contains(err.Error(), "observability.receivers: required: a production environment's critical alerts reach someone") {
 		t.Errorf("err = %v", err)
 	}
 }

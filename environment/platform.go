@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platformref"
@@ -41,6 +42,8 @@ type Platform struct {
 	CertManager *certmanager.CertManager
 	// Backup is nil when the environment has no backups.
 	Backup *backup.Backup
+	// Observability watches the platform.
+	Observability *observability.Observability
 	// PowerSchedule is nil when the environment has none.
 	PowerSchedule *powerschedule.PowerSchedule
 	Catalog       *accesspackage.Catalog

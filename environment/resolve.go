@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -35,6 +36,7 @@ type Resolved struct {
 	certManager   certmanager.Resolved
 	backup        *backup.Resolved
 	powerSchedule *powerschedule.Resolved
+	observability observability.Resolved
 	catalog       accesspackage.ResolvedCatalog
 	teams         []accesspackage.Resolved
 }
@@ -139,6 +141,16 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 		errs.Extend("backup", err)
 		r.backup = &b
 	}
+	counter, code := r.ingress.RequestMetric()
+	watched := observability.Watched{
+		Cluster: c, IngressRequests: counter, IngressCodeLabel: code, CertManager: true,
+		ManagedBackup: w.Backup != nil && r.backup.Spec().BackupForGKE,
+	}
+	if w.Backup != nil && r.backup.Spec().Velero {
+		watched.BackupSchedules = r.backup.Spec().Schedules
+	}
+	r.observability, err = w.Observability.Resolve(name, "observability", t, watched)
+	errs.Extend("observability", err)
 	// A production environment refuses a power schedule itself
 	// (validateProduction).
 	if w.PowerSchedule != nil && !w.Production() {
@@ -185,6 +197,7 @@ func (e Environment) withEnvironmentTags() Environment {
 	w.Cluster.Tags = tags(e.Cluster.Tags)
 	w.Ingress.Tags = tags(e.Ingress.Tags)
 	w.CertManager.Tags = tags(e.CertManager.Tags)
+	w.Observability.Tags = tags(e.Observability.Tags)
 	if e.Backup != nil {
 		bk := *e.Backup
 		bk.Tags = tags(e.Backup.Tags)
@@ -250,6 +263,11 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 			return err
 		}
 	}
+	// The metrics store and the log bucket hold data: protected with the
+	// network and cluster.
+	if p.Observability, err = observability.New(ctx, r.observability, b, p.Cluster, parent, protect); err != nil {
+		return err
+	}
 	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
 		return err
 	}
@@ -280,7 +298,7 @@ type componentTag struct {
 func (e Environment) componentTags() []componentTag {
 	out := []componentTag{
 		{"network", e.Network.Tags}, {"cluster", e.Cluster.Tags}, {"ingress", e.Ingress.Tags},
-		{"certManager", e.CertManager.Tags}, {"access", e.Access.Tags},
+		{"certManager", e.CertManager.Tags}, {"observability", e.Observability.Tags}, {"access", e.Access.Tags},
 	}
 	if e.Backup != nil {
 		out = append(out, componentTag{"backup", e.Backup.Tags})

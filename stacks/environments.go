@@ -3,6 +3,7 @@ package stacks
 import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -18,6 +19,13 @@ const costCenter = "cc-4711"
 
 // acmeEmail receives Let's Encrypt's expiry and account notices.
 const acmeEmail = "platform-team@acme.example"
+
+// Where alerts go (receivers): the platform team's mailbox, and the
+// on-call's paging address.
+const (
+	platformTeamEmail = "platform-team@acme.example"
+	oncallEmail       = "platform-oncall@acme.example"
+)
 
 // officeRanges may reach the public API servers of development clusters.
 var officeRanges = []string{"203.0.113.0/24"}
@@ -74,7 +82,28 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 	if e.PowerSchedule != nil {
 		e.PowerSchedule.TimeZone = timeZone
 	}
+	e.Observability.Receivers = receivers(class)
 	return e
+}
+
+// receivers are where each class's alerts go: production pages the
+// on-call with critical alerts and mails the platform team the warnings;
+// staging mails the platform team everything; dev notifies nobody (its
+// alerts show in the cloud's console).
+func receivers(class environment.Class) []observability.Receiver {
+	team := observability.Receiver{Name: "platform-team", Emails: []string{platformTeamEmail}}
+	switch class {
+	case environment.Prod:
+		team.Severities = []platform.Severity{platform.SeverityWarning}
+		return []observability.Receiver{
+			{Name: "oncall", Emails: []string{oncallEmail}, Severities: []platform.Severity{platform.SeverityCritical}},
+			team,
+		}
+	case environment.Staging:
+		team.Severities = platform.Severities
+		return []observability.Receiver{team}
+	}
+	return nil
 }
 
 // teams are the two product teams every environment serves, with the
