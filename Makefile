@@ -15,7 +15,7 @@ PULUMI_VERSION := 3.250.0
 PULUMI_BIN     := bin/pulumi-v$(PULUMI_VERSION)/pulumi
 PULUMI         ?= $(or $(PLINTH_PULUMI),$(PULUMI_BIN))
 
-.PHONY: all plan test snapshots lint fmt build deps-check clean tools integration
+.PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration
 
 all: lint test plan
 
@@ -45,6 +45,15 @@ integration: tools
 ## snapshots: regenerate stacks/snapshots/*.json after an intended change
 snapshots: build
 	$(PLINTH) plan --write
+
+## fuzz: feed the environment loader and Validate (FuzzLoad) mutations of
+## every YAML file of the repository for FUZZTIME: no input may panic or
+## hang. CI runs it for 20 seconds; run longer locally, e.g. make fuzz
+## FUZZTIME=10m. A failing input lands in environment/testdata/fuzz/ and
+## is replayed by make test from then on.
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./environment/
 
 ## lint: golangci-lint (pinned in tools/lint), including the depguard rule
 ## that only platform/aks and platform/gke import cloud SDKs
