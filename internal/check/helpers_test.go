@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/internal/typeregistry"
 )
 
 // stacks are the committed snapshots the rules must pass.
@@ -44,35 +45,15 @@ func load(t *testing.T, stack string) *snapshot.Snapshot {
 	return s
 }
 
-// standInTags is a test stand-in for aks.TagsProperty and gke.TagsProperty,
-// which these tests may not import (they link the cloud SDKs): a table
-// built from a snapshot, mapping each type to the first of the properties
-// the backends put tags on ("tags", "labels", "resourceLabels",
-// "nodeConfig.resourceLabels") that any resource of the type holds as a
-// map, or to "" when none does. Cloud Identity groups map to "", as in
-// the GKE backend: their labels name the kind of group, not costs.
-//
-// Build it from the unchanged snapshot: a test that then removes a
-// resource's tags must still find the type taggable.
-func standInTags(s *snapshot.Snapshot) func(string) (string, bool) {
-	table := map[string]string{}
-	for _, r := range s.Resources {
-		if _, seen := table[r.Type]; !seen {
-			table[r.Type] = ""
-		}
-		if table[r.Type] != "" || r.Type == "gcp:cloudidentity/group:Group" {
-			continue
-		}
-		for _, prop := range []string{"tags", "labels", "resourceLabels", "nodeConfig.resourceLabels"} {
-			if _, ok := get(r.Inputs, strings.Split(prop, ".")...).(map[string]any); ok {
-				table[r.Type] = prop
-				break
-			}
-		}
-	}
+// standInTags is the backends' TagsProperty as their registries say it
+// (internal/typeregistry, which imports no cloud SDK, unlike
+// aks.TagsProperty and gke.TagsProperty): the input each type carries its
+// tags in, "" for a type without tags, unknown for a type no registry
+// lists. The snapshot is not read; the parameter keeps the tests' calls.
+func standInTags(*snapshot.Snapshot) func(string) (string, bool) {
 	return func(typ string) (string, bool) {
-		p, ok := table[typ]
-		return p, ok
+		t, ok := typeregistry.All.LookupAnyVersion(typ)
+		return t.Tags, ok
 	}
 }
 
