@@ -40,7 +40,7 @@ test:
 ## directory, its program rendered under mocks with the configuration they
 ## set (internal/docstest).
 integration: tools
-	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 ./internal/enginetest/ ./internal/deploy/ ./cli/ ./internal/docstest/
+	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 -timeout 30m ./internal/enginetest/ ./internal/deploy/ ./cli/ ./internal/docstest/
 
 ## snapshots: regenerate stacks/snapshots/*.json after an intended change
 snapshots: build
