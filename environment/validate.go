@@ -85,6 +85,10 @@ func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.
 	if e.Production() {
 		errs = append(errs, e.validateProduction()...)
 	}
+	if cloud.GroupsNeedAdminGroup && len(e.Teams) > 0 && len(e.Cluster.AdminGroups) == 0 {
+		errs.Add(field.Required("cluster.adminGroups", "the teams' RoleBindings name their groups, which %s passes to Kubernetes only through the cluster's admin group, so without one team access matches nobody; give %s",
+			cloud.Service, cloud.AdminGroups.Want))
+	}
 	for i, t := range e.Teams {
 		if !accesspackage.ValidTeamName(t.Team) {
 			continue // the access package reports it

@@ -64,6 +64,12 @@ type CloudFacts struct {
 	// Groups is the form of an existing group's ID in access packages;
 	// Principals the form of a user's or group's ID.
 	Groups, Principals IDFormat
+	// GroupsNeedAdminGroup reports whether the cluster passes a user's
+	// directory groups to Kubernetes only when it names an admin group (GKE's
+	// Google Groups for RBAC security group, which the teams' groups are
+	// members of): without one, RoleBindings to the teams' groups match
+	// nobody.
+	GroupsNeedAdminGroup bool
 	// AccessUnit is what every access duration is a whole multiple of, and
 	// the shortest grant; AccessUnitRule says why in messages.
 	AccessUnit     time.Duration

@@ -59,10 +59,11 @@ var (
 )
 
 // base is the profile of class on cloud with what every Acme environment
-// shares: the cost center, the ACME contact, the two product teams and,
-// in staging and production, the break-glass level, their only
-// cluster-admin (on GKE beside the Google Groups for RBAC group, which
-// grants nothing by itself).
+// shares: the cost center, the ACME contact, the two product teams (on GKE
+// in every class with the Google Groups for RBAC group, which grants
+// nothing by itself but without which the teams' RoleBindings match
+// nobody) and, in staging and production, the break-glass level, their
+// only cluster-admin.
 func base(name string, class environment.Class, cloud platform.Cloud, addressSpace string) environment.Environment {
 	p := entra
 	if cloud == platform.CloudGCP {
@@ -73,7 +74,7 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 	e.Network.AddressSpace = addressSpace
 	e.CertManager = certmanager.Args{Email: acmeEmail}
 	e.Teams = teams(p)
-	if admins, ok := p["platform-admins"]; ok && class != environment.Dev {
+	if admins, ok := p["platform-admins"]; ok {
 		e.Cluster.AdminGroups = []string{admins}
 	}
 	if class != environment.Dev {

@@ -107,6 +107,7 @@ func Rules() []Rule {
 		productionLocksRule(),
 		tagsRule(),
 		leastPrivilegeRule(),
+		groupRBACRule(),
 	}
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)

@@ -39,7 +39,10 @@ var Facts = platform.CloudFacts{
 	},
 	MaxAdminGroups: 1,
 	Groups:         platform.IDFormat{Valid: format.Email, Want: "a Google group email", Example: "payments-developers@example.com"},
-	Principals:     platform.IDFormat{Valid: format.Email, Want: "an email address", Example: "payments-leads@example.com"},
+	// RoleBindings to Google groups match only through Google Groups for
+	// RBAC (the cluster's authenticatorGroupsConfig).
+	GroupsNeedAdminGroup: true,
+	Principals:           platform.IDFormat{Valid: format.Email, Want: "an email address", Example: "payments-leads@example.com"},
 	// Privileged Access Manager counts seconds; Plinth grants whole hours.
 	AccessUnit:        time.Hour,
 	AccessUnitRule:    "must be whole hours, at least 1h",
