@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
@@ -27,6 +28,7 @@ func shop(unlocked bool) project.Project {
 	prod.Name, prod.CostCenter = "shop-prod", "cc-1200"
 	prod.Network.AddressSpace = "10.71.0.0/16"
 	prod.CertManager.Email = "platform@shop.example"
+	prod.Observability.Receivers = []observability.Receiver{{Name: "oncall", Emails: []string{"oncall@shop.example"}, Severities: platform.Severities}}
 	if unlocked {
 		prod.Lock, prod.UnlockReason = false, "CHG-42 move the apps pool"
 	}

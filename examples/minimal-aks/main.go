@@ -18,6 +18,7 @@ package main
 
 import (
 	"github.com/plinth-dev/plinth/cli"
+	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks"
@@ -31,6 +32,10 @@ func Production() environment.Environment {
 	env.Name, env.CostCenter = "shop-prod", "cc-1200"
 	env.Network.AddressSpace = "10.60.0.0/16"
 	env.CertManager.Email = "platform@shop.example"
+	// Production's critical alerts reach the on-call.
+	env.Observability.Receivers = []observability.Receiver{{
+		Name: "oncall", Emails: []string{"oncall@shop.example"}, Severities: platform.Severities,
+	}}
 	return env
 }
 
