@@ -556,7 +556,9 @@ func TestValidation(t *testing.T) {
 			[]string{`certManager.dnsZone.id "` + azureZoneID + `": names the zone "dev.example.com", but dnsZone.name is "prod.example.com"; pass the ID of the zone you name`}},
 		{"a project alone on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("acme-dns-prod") },
 			[]string{`certManager.dnsZone.id "acme-dns-prod": a project alone does not say which zone cert-manager may change; on GCP dnsZone.id is the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. "projects/acme-dns-prod/managedZones/dev-acme-example" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name): write projects/acme-dns-prod/managedZones/<zone name>`}},
-		{"the DNS name as zone name on GCP", on(gkefacts.Facts), func(a *certmanager.Args) { a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev.example.com") },
+		{"the DNS name as zone name on GCP", on(gkefacts.Facts), func(a *certmanager.Args) {
+			a.DNSZone.ID = pulumi.String("projects/acme-dns-prod/managedZones/dev.example.com")
+		},
 			[]string{`certManager.dnsZone.id "projects/acme-dns-prod/managedZones/dev.example.com": not a Cloud DNS zone; on GCP dnsZone.id is the Cloud DNS managed zone's resource name, projects/<project>/managedZones/<zone name>, e.g. "projects/acme-dns-prod/managedZones/dev-acme-example" (gcloud dns managed-zones list --project <project>; the zone name is not its DNS name)`}},
 		{"zone on a cloud without a solver", on(fake.Facts), func(a *certmanager.Args) {
 			a.DNSZone = &certmanager.DNSZone{Name: zoneName, ID: pulumi.String("zone")}
