@@ -108,6 +108,7 @@ func Rules() []Rule {
 		tagsRule(),
 		leastPrivilegeRule(),
 		groupRBACRule(),
+		alertsRule(),
 	}
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)
