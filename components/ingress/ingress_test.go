@@ -733,10 +733,10 @@ func TestTheControllerIsScrapedByTheManagedPrometheus(t *testing.T) {
 			t.Fatalf("%s: no %s", tc.cloud.Cloud, tc.typ)
 		}
 		for path, want := range map[string]any{
-			"metadata.namespace": "ingress",
-			"metadata.name":      "traefik",
-			"spec." + tc.endpoint + ".0.port":                      "metrics",
-			"spec." + tc.endpoint + ".0.path":                      "/metrics",
+			"metadata.namespace":              "ingress",
+			"metadata.name":                   "traefik",
+			"spec." + tc.endpoint + ".0.port": "metrics",
+			"spec." + tc.endpoint + ".0.path": "/metrics",
 		} {
 			if got, _ := m.Input(path); got != want {
 				t.Errorf("%s: %s = %v, want %v", tc.cloud.Cloud, path, got, want)

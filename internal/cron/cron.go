@@ -236,22 +236,41 @@ func (s Schedule) Matches(t time.Time) bool {
 // 24h for "0 1 * * *" and 7 days for "0 2 * * 0": how long after a run the
 // next one is certainly due. A schedule that never runs returns 0.
 func (s Schedule) LongestGap() time.Duration {
+	// The runs of a matching day are the same every day: the allowed
+	// minutes of the allowed hours.
+	var times []time.Duration
+	for h := 0; h < 24; h++ {
+		for m := 0; m < 60; m++ {
+			if s.Hour.Has(h) && s.Minute.Has(m) {
+				times = append(times, time.Duration(h)*time.Hour+time.Duration(m)*time.Minute)
+			}
+		}
+	}
+	if len(times) == 0 {
+		return 0
+	}
+	var gap time.Duration
+	for i := 1; i < len(times); i++ {
+		gap = max(gap, times[i]-times[i-1])
+	}
 	start := time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(1, 0, 0)
-	var last time.Time
-	var gap time.Duration
+	var last time.Time // the last run of the previous matching day
 	// Up to a year more: the year's last run has a successor.
-	for t := start; t.Before(end.AddDate(1, 0, 0)); t = t.Add(time.Minute) {
-		if !s.Matches(t) {
+	for day := start; day.Before(end.AddDate(1, 0, 0)); day = day.AddDate(0, 0, 1) {
+		if !s.Matches(day.Add(times[0])) {
 			continue
 		}
 		if !last.IsZero() {
-			gap = max(gap, t.Sub(last))
+			gap = max(gap, day.Add(times[0]).Sub(last))
 		}
-		if !t.Before(end) {
+		if !day.Before(end) {
 			break
 		}
-		last = t
+		last = day.Add(times[len(times)-1])
+	}
+	if last.IsZero() {
+		return 0
 	}
 	return gap
 }
