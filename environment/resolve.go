@@ -263,9 +263,10 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 			return err
 		}
 	}
-	// The metrics store and the log bucket hold data: protected with the
-	// network and cluster.
-	if p.Observability, err = observability.New(ctx, r.observability, b, p.Cluster, parent, protect); err != nil {
+	// The metrics store and the log bucket hold data: the backends protect
+	// and retain them in production (ClusterSpec.Retain); the alerts and
+	// receivers stay replaceable.
+	if p.Observability, err = observability.New(ctx, r.observability, b, p.Cluster, parent); err != nil {
 		return err
 	}
 	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {

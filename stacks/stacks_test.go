@@ -109,6 +109,11 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 		"azure-native:resources:ResourceGroup":             true, // Velero's snapshots
 		"gcp:storage/bucket:Bucket":                        true,
 	}
+	// The metrics store and the log bucket, protected in production.
+	observabilityStores := map[string]bool{
+		"azure-native:monitor:AzureMonitorWorkspace":          true,
+		"gcp:logging/projectBucketConfig:ProjectBucketConfig": true,
+	}
 	for _, env := range stacks.All() {
 		snap, err := stacks.Render(env)
 		if err != nil {
@@ -129,7 +134,7 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
 				r.Type == "gcp:gkebackup/backupPlan:BackupPlan"
-			want := env.Protect && stateful[top.Type] || env.Production() && backupStorage
+			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type])
 			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
 			}

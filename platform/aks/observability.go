@@ -124,7 +124,7 @@ func (b *Backend) newMetricsWorkspace(ctx *pulumi.Context, plan observabilityPla
 		Location:                  b.cfg.Location,
 		PublicNetworkAccess:       publicNetworkAccess,
 		Tags:                      plan.Tags,
-	}, "pulumi"), &ws, b.retained(w.opts, plan.Retain)...)
+	}, "pulumi"), &ws, b.retained(w.opts, plan.Retain, pulumi.Protect(plan.Retain))...)
 	return &ws, err
 }
 

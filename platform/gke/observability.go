@@ -80,7 +80,7 @@ func (b *Backend) logRetention(ctx *pulumi.Context, plan observabilityPlan, opts
 		Description:   pulumi.String(plan.Bucket.Description),
 		RetentionDays: pulumi.Int(plan.Bucket.RetentionDays),
 		Locked:        pulumi.Bool(false),
-	}, b.retained(opts, plan.Bucket.Retain)...)
+	}, b.retained(opts, plan.Bucket.Retain, pulumi.Protect(plan.Bucket.Retain))...)
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,9 @@ func TestObservabilityChildren(t *testing.T) {
 				t.Errorf("C3: %s uses provider %q", c.Name, c.Provider)
 			}
 			expect(t, c, "project", project)
-			if c.RetainOnDelete != (typ == logBucketType) || c.Protect {
+			// The log bucket holds data: protected and retained when the
+			// cluster is Retain (production); nothing else is.
+			if stateful := typ == logBucketType; c.RetainOnDelete != stateful || c.Protect != stateful {
 				t.Errorf("%s %s: retain %v protect %v", typ, c.Name, c.RetainOnDelete, c.Protect)
 			}
 		}
