@@ -137,7 +137,7 @@ func claimProject(ctx *pulumi.Context, cfg Config, provider pulumi.ProviderResou
 }
 
 // claimFilter is the Resource Manager filter that lists cfg.Project only
-// when it is labelled EnvironmentLabel=cfg.Environment.
+// when it is labeled EnvironmentLabel=cfg.Environment.
 func claimFilter(cfg Config) string {
 	return fmt.Sprintf("id:%s labels.%s:%s", cfg.Project, EnvironmentLabel, cfg.Environment)
 }
@@ -151,7 +151,7 @@ func checkProjectClaim(cfg Config, found []string, path field.Path) error {
 	}
 	var errs field.List
 	errs.Addf(path.Child("project"), cfg.Project,
-		"is not labelled %s=%s, so it may hold another environment: every cluster in a GCP project shares its workload identity pool and project-level roles, so each environment needs a project of its own (docs/adr/0004-gcp-environment-isolation.md); give %s its own project and label it: gcloud projects update %s --update-labels=%s=%s",
+		"is not labeled %s=%s, so it may hold another environment: every cluster in a GCP project shares its workload identity pool and project-level roles, so each environment needs a project of its own (docs/adr/0004-gcp-environment-isolation.md); give %s its own project and label it: gcloud projects update %s --update-labels=%s=%s",
 		EnvironmentLabel, cfg.Environment, cfg.Environment, cfg.Project, EnvironmentLabel, cfg.Environment)
 	return errs.Err()
 }

@@ -53,7 +53,7 @@ func (b *Backend) Region() string { return b.cfg.Region }
 
 // Backend creates the backend of stack at the coordinates in config.
 // An invalid value is an error that names its configuration key. The
-// project must be dedicated to the stack's environment, labelled
+// project must be dedicated to the stack's environment, labeled
 // plinth-environment=<stack> (Config.Environment); otherwise Backend fails
 // before any cloud resource is registered.
 func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackConfig) (platform.Backend, error) {

@@ -4,9 +4,9 @@ import (
 	"testing"
 )
 
-// An environment deploys only into a project labelled for it: a project
-// that Resource Manager does not list under the claim filter (unlabelled,
-// or labelled for another environment) is refused with one line that says
+// An environment deploys only into a project labeled for it: a project
+// that Resource Manager does not list under the claim filter (unlabeled,
+// or labeled for another environment) is refused with one line that says
 // why and how to label it.
 func TestProjectClaim(t *testing.T) {
 	cfg := Config{Project: "acme-prod", Region: "europe-west1", Environment: "prod-gke"}
@@ -14,9 +14,9 @@ func TestProjectClaim(t *testing.T) {
 		t.Errorf("claim filter %q, want %q", got, want)
 	}
 	if err := checkProjectClaim(cfg, []string{"acme-prod"}, "gke"); err != nil {
-		t.Errorf("labelled project refused: %v", err)
+		t.Errorf("labeled project refused: %v", err)
 	}
-	want := `gke.project "acme-prod": is not labelled plinth-environment=prod-gke, so it may hold another environment: every cluster in a GCP project shares its workload identity pool and project-level roles, so each environment needs a project of its own (docs/adr/0004-gcp-environment-isolation.md); give prod-gke its own project and label it: gcloud projects update acme-prod --update-labels=plinth-environment=prod-gke`
+	want := `gke.project "acme-prod": is not labeled plinth-environment=prod-gke, so it may hold another environment: every cluster in a GCP project shares its workload identity pool and project-level roles, so each environment needs a project of its own (docs/adr/0004-gcp-environment-isolation.md); give prod-gke its own project and label it: gcloud projects update acme-prod --update-labels=plinth-environment=prod-gke`
 	for _, found := range [][]string{nil, {"acme-dev"}} {
 		err := checkProjectClaim(cfg, found, "gke")
 		if err == nil || err.Error() != want {
