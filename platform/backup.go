@@ -45,6 +45,14 @@ type BackupStorageSpec struct {
 	Name string
 	// Cluster is the cluster whose backups the storage holds.
 	Cluster *ClusterOutputs
+	// Network is the cluster's network, its spec and outputs (what
+	// cluster.Host's ClusterSpec().Network holds). A backend whose storage
+	// is reached only through a private endpoint
+	// (CloudFacts.BackupStorageSubnet) places the endpoint in the subnet of
+	// that role and makes the storage's name resolve to it inside the
+	// network (Azure: a private DNS zone linked to Network.Outputs.ID);
+	// backends whose storage has no private endpoint ignore it.
+	Network ClusterNetwork
 	// GeoRedundant replicates the storage to a second region (Azure GRS, a
 	// GCS multi-region of the region's continent); otherwise it is
 	// zone-redundant (Azure ZRS, a regional bucket).
@@ -53,8 +61,9 @@ type BackupStorageSpec struct {
 	SoftDeleteDays int
 	// Locked protects the storage against deletion: pulumi.Protect and
 	// pulumi.RetainOnDelete on the account, container and bucket (and
-	// where the backend keeps snapshots) and, on Azure, a CanNotDelete
-	// management lock.
+	// where the backend keeps snapshots, and the private endpoint and DNS
+	// records the storage is reached through) and, on Azure, a
+	// CanNotDelete management lock.
 	Locked bool
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
@@ -91,7 +100,10 @@ type BackupStorageOutputs struct {
 // BackupStorageBackend creates backup storage for a cluster: a storage
 // account and private container on Azure, a bucket on GCP, with
 // versioning, soft delete, no public access and no shared keys where the
-// Velero plugin allows it.
+// Velero plugin allows it. Where the cloud's storage takes a private
+// endpoint (CloudFacts.BackupStorageSubnet), the storage is reachable only
+// through one in the cluster's network: its public endpoint refuses every
+// request.
 type BackupStorageBackend interface {
 	Backend
 	NewBackupStorage(ctx *pulumi.Context, spec BackupStorageSpec, opts ...pulumi.ResourceOption) (*BackupStorageOutputs, error)

@@ -100,6 +100,14 @@ type CloudFacts struct {
 	// ManagedBackup reports whether the cloud has a managed backup service
 	// for its clusters (Backup for GKE).
 	ManagedBackup bool
+	// BackupStorageSubnet is the role of the subnet Velero's backup
+	// storage is reached through: the backend puts a private endpoint for
+	// the storage there and denies public access, so the cluster's network
+	// must have that subnet (Azure: SubnetPrivateEndpoints). Empty where
+	// the cloud's object storage has no private endpoint of its own (GCS,
+	// which nodes reach through Private Google Access): backups then need
+	// no particular subnet.
+	BackupStorageSubnet SubnetRole
 
 	// PodMonitor is the cloud's managed Prometheus custom resource that
 	// scrapes pods: each platform service creates one (internal/scrape).

@@ -251,9 +251,12 @@ func New(ctx *pulumi.Context, r Resolved, backend Backend, host cluster.Host, op
 // installVelero creates the storage, the identity and the release.
 func (b *Backup) installVelero(ctx *pulumi.Context, r Resolved, backend Backend, host cluster.Host) error {
 	spec, out := b.Spec, host.ClusterOutputs()
+	// Where the cloud's storage takes a private endpoint, it goes into the
+	// cluster's network (Resolve checked that the network has the subnet).
 	storage, err := backend.NewBackupStorage(ctx, platform.BackupStorageSpec{
 		Name:           platform.ChildName(spec.Name, "backup"),
 		Cluster:        out,
+		Network:        host.ClusterSpec().Network,
 		GeoRedundant:   spec.Redundancy == GeoRedundant,
 		SoftDeleteDays: spec.SoftDeleteDays,
 		Locked:         spec.Locked,

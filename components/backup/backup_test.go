@@ -178,8 +178,8 @@ func TestStorageAndIdentity(t *testing.T) {
 		t.Errorf("storage tags = %v, want the cluster's tags with the Backup's over them: %v", st.Tags, want)
 	}
 	bucket := snap.Find(fake.BucketType, "prod-backup-bucket")
-	if bucket == nil || !bucket.Protect {
-		t.Errorf("production bucket %v is not protected", bucket)
+	if bucket == nil || !bucket.Protect || !bucket.RetainOnDelete {
+		t.Errorf("production bucket %v is not protected and retained on delete", bucket)
 	}
 	comp := snap.Find(backup.TypeToken, "prod")
 	if comp == nil || bucket.Parent != comp.URN {
@@ -219,8 +219,8 @@ func TestDevStorage(t *testing.T) {
 	if st.Locked || st.GeoRedundant || st.SoftDeleteDays != 7 {
 		t.Errorf("dev storage spec = %+v; want unlocked, zone-redundant, 7 soft-delete days", st)
 	}
-	if bucket := snap.Find(fake.BucketType, "prod-backup-bucket"); bucket == nil || bucket.Protect {
-		t.Errorf("dev bucket %v is protected", bucket)
+	if bucket := snap.Find(fake.BucketType, "prod-backup-bucket"); bucket == nil || bucket.Protect || bucket.RetainOnDelete {
+		t.Errorf("dev bucket %v is protected or retained", bucket)
 	}
 }
 
@@ -701,6 +701,69 @@ func TestValidation(t *testing.T) {
 				t.Errorf("Resolve returned %+v with its error; New must get nothing to create", r.Spec())
 			}
 		})
+	}
+}
+
+// TestStorageNeedsTheEndpointSubnet: where the cloud's backup storage is
+// reached only through a private endpoint (Azure), a network without the
+// subnet for it is refused with one error, in every class; where it is not
+// (GCP), or without Velero's storage, no subnet is needed.
+func TestStorageNeedsTheEndpointSubnet(t *testing.T) {
+	noEndpoints := network.Args{AddressSpace: "10.20.0.0/16", Subnets: []network.Subnet{
+		{Role: platform.SubnetNodes, CIDR: "10.20.0.0/18"},
+		{Role: platform.SubnetIngress, CIDR: "10.20.64.0/21"},
+	}}
+	const refused = `backup: backup storage on Azure is reachable only through a private endpoint in a subnet with role "private-endpoints", ` +
+		`and the cluster's network has only the subnets nodes, ingress; add one to network.subnets (a /28 is enough), ` +
+		`or leave network.subnets unset for the default layout, which has one`
+	for _, tc := range []struct {
+		name string
+		env  setup
+		args backup.Args
+		want string
+	}{
+		{"Azure dev", azure, backup.Args{}, refused},
+		{"Azure production", azureProd, backup.Args{}, refused},
+		{"GCP", gcp, backup.Args{}, ""},
+		{"Backup for GKE only", gcpAgent, backup.Args{GKE: backup.GKEOptions{BackupForGKE: true, WithoutVelero: true}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := tc.env.target()
+			nr, err := noEndpoints.Resolve("net", field.NewPath("network"), tg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ca cluster.Args
+			ca.GKE.BackupAgent = tc.env.backupAgent
+			cr, err := ca.Resolve("prod", field.NewPath("cluster"), tg, nr.Spec())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = tc.args.Resolve("prod", field.NewPath("backup"), tg, cr.Spec())
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.want != "" && (err == nil || err.Error() != tc.want):
+				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestStorageGetsTheClustersNetwork: the backend receives the cluster's
+// network, spec and outputs, to place the storage's private endpoint in.
+func TestStorageGetsTheClustersNetwork(t *testing.T) {
+	_, b := mustRender(t, azureProd, nil)
+	st := b.BackupStorages()[0]
+	c := b.Clusters()[0]
+	if st.Network.Spec.Name != "net" || !reflect.DeepEqual(st.Network.Spec, c.Network.Spec) {
+		t.Errorf("storage network spec %+v, want the cluster's %+v", st.Network.Spec, c.Network.Spec)
+	}
+	if _, ok := st.Network.Spec.Subnet(platform.SubnetPrivateEndpoints); !ok {
+		t.Errorf("the storage's network has no private-endpoints subnet: %+v", st.Network.Spec.Subnets)
+	}
+	if sn, ok := st.Network.Outputs.Subnets[platform.SubnetPrivateEndpoints]; !ok || sn.ID.OutputState == nil || st.Network.Outputs.ID.OutputState == nil {
+		t.Errorf("the storage's network has no outputs for the VNet and the private-endpoints subnet: %+v", st.Network.Outputs)
 	}
 }
 

@@ -87,7 +87,11 @@ func ExampleArgs_Resolve() {
 			ExcludedNamespaces: []string{"shop"},
 		}},
 	}
-	_, err := args.Resolve("prod", field.NewPath("backup"), target, platform.ClusterSpec{Name: "prod"})
+	// The cluster's network has the subnet Azure's private endpoint for
+	// the storage needs.
+	c := platform.ClusterSpec{Name: "prod"}
+	c.Network.Spec.Subnets = []platform.SubnetSpec{{Role: platform.SubnetNodes}, {Role: platform.SubnetPrivateEndpoints}}
+	_, err := args.Resolve("prod", field.NewPath("backup"), target, c)
 	fmt.Println(err)
 	// Output:
 	// backup.schedules[0].cron "@daily": descriptors are not accepted; write the five fields instead: "0 0 * * *"

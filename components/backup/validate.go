@@ -38,6 +38,7 @@ func (a Args) validate(name string, path field.Path, t platform.Target, c platfo
 		if a.SoftDeleteDays < MinSoftDeleteDays || a.SoftDeleteDays > MaxSoftDeleteDays {
 			errs.Addf(path.Child("softDeleteDays"), a.SoftDeleteDays, "must be %d..%d days", MinSoftDeleteDays, MaxSoftDeleteDays)
 		}
+		checkStorageSubnet(path, t.Cloud, c.Network.Spec, &errs)
 	} else {
 		// Without Velero there is no storage and no chart: a value set for
 		// them would be ignored.
@@ -155,4 +156,31 @@ func (a Args) checkGKE(path field.Path, cloud platform.CloudFacts, c platform.Cl
 	if !c.GKE.BackupAgent {
 		errs.Addf(g.Child("backupForGKE"), true, "the cluster's Backup for GKE agent is off; set cluster.gke.backupAgent (cluster.Args.GKE.BackupAgent: true) on the cluster first")
 	}
+}
+
+// checkStorageSubnet refuses a network without the subnet the cloud's
+// backup storage is reached through (CloudFacts.BackupStorageSubnet). The
+// storage has no public endpoint, in any class of environment: Velero's
+// backups hold every Secret of the cluster, a development cluster's
+// included. The default network layout has the subnet, so only a network
+// with its own subnets can lack it.
+func checkStorageSubnet(path field.Path, cloud platform.CloudFacts, net platform.NetworkSpec, errs *field.List) {
+	role := cloud.BackupStorageSubnet
+	if role == "" {
+		return
+	}
+	if _, ok := net.Subnet(role); ok {
+		return
+	}
+	has := "no subnets"
+	if len(net.Subnets) > 0 {
+		roles := make([]string, len(net.Subnets))
+		for i, sn := range net.Subnets {
+			roles[i] = string(sn.Role)
+		}
+		has = "only the subnets " + strings.Join(roles, ", ")
+	}
+	errs.Addf(path, nil, "backup storage on %s is reachable only through a private endpoint in a subnet with role %q, and the cluster's network has %s; "+
+		"add one to network.subnets (a /28 is enough), or leave network.subnets unset for the default layout, which has one",
+		cloud.Name, role, has)
 }

@@ -283,9 +283,11 @@ func (b *Backend) ManagedBackups() []platform.ManagedBackupSpec {
 	return append([]platform.ManagedBackupSpec(nil), b.managed...)
 }
 
-// NewBackupStorage registers one bucket, protected when spec.Locked, and
-// asks for object storage on it and disk snapshots at the cluster's disk
-// scope.
+// NewBackupStorage registers one bucket, protected and retained on delete
+// when spec.Locked, and asks for object storage on it and disk snapshots
+// at the cluster's disk scope. The fake cloud's storage has no private
+// endpoint (Facts.BackupStorageSubnet is empty): it records spec.Network
+// (BackupStorages) and creates nothing in it.
 func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
 	if spec.Cluster == nil {
 		return nil, fmt.Errorf("fake: backup storage %q: no cluster", spec.Name)
@@ -294,7 +296,7 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 	b.storages = append(b.storages, spec)
 	b.mu.Unlock()
 
-	opts = append(opts, pulumi.Provider(b.provider), pulumi.Protect(spec.Locked))
+	opts = append(opts, pulumi.Provider(b.provider), pulumi.Protect(spec.Locked), pulumi.RetainOnDelete(spec.Locked))
 	name := platform.ChildName(spec.Name, "bucket")
 	var bucket resourceState
 	err := ctx.RegisterResource(BucketType, name, pulumi.Map{

@@ -77,7 +77,7 @@ func renderServices(newBackend NewServicesBackend, withServices, locked bool, re
 			return err
 		}
 		storage, err := b.NewBackupStorage(ctx, platform.BackupStorageSpec{
-			Name: "backups", Cluster: cluster, SoftDeleteDays: 14, Locked: locked, Tags: spec.Tags,
+			Name: "backups", Cluster: cluster, Network: network, SoftDeleteDays: 14, Locked: locked, Tags: spec.Tags,
 		}, pulumi.Parent(bp))
 		if err != nil {
 			return err
@@ -185,6 +185,11 @@ func ServicesConformance(t *testing.T, newBackend NewServicesBackend) {
 	}
 	if protected == 0 {
 		t.Error("C15: locked backup storage has no protected resource")
+	}
+	for _, r := range snap.Resources {
+		if strings.HasPrefix(r.Name, "backups-") && r.Custom && r.Protect && !r.RetainOnDelete {
+			t.Errorf("C15: %s %s of locked backup storage is protected but not retained on delete", r.Type, r.Name)
+		}
 	}
 	unlocked, err := renderServices(newBackend, true, false, &servicesResult{})
 	if err != nil {

@@ -54,6 +54,9 @@ var Facts = platform.CloudFacts{
 	// AKS names nodes aks-<pool>-<id>-vmss<instance>.
 	NodePoolNodes: func(_, pool string) string { return "aks-" + pool + "-.*" },
 	Velero:        platform.Velero{Provider: "azure", Plugin: helm.VeleroPluginAzure, Settings: pluginSettings, SettingsVariable: "AZURE_CREDENTIALS_FILE"},
+	// The backup storage account has public network access disabled and
+	// a private endpoint in this subnet (aks.Backend.NewBackupStorage).
+	BackupStorageSubnet: platform.SubnetPrivateEndpoints,
 }
 
 const exampleObjectID = "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"
