@@ -2,6 +2,8 @@ package aks
 
 import (
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
+	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -57,9 +59,30 @@ import (
 // adds the right to get user delegation keys on the account, for the
 // signed download URLs of `velero backup logs` and `describe --details`.
 //
-// The account keeps its public endpoint: Velero reaches it from the
-// cluster over HTTPS with an Entra ID token. A private endpoint in the
-// network's private-endpoints subnet is not created yet.
+// The account is reachable only privately. Its public network access is
+// disabled and its firewall denies everything with no exception for
+// trusted Azure services (see networkDefaultDeny: nothing needs one). A
+// private endpoint "<name>-blob-endpoint" for the blob service takes an
+// address in the network's private-endpoints subnet
+// (spec.Network.Outputs.Subnets), and the private DNS zone
+// privatelink.blob.core.windows.net, "<name>-blob-dns" in the cluster's
+// resource group, linked to the cluster's VNet ("<name>-blob-dns-link"),
+// holds the endpoint's A record through the endpoint's DNS zone group
+// ("<name>-blob-dns-group"). Inside the VNet, the account's usual name
+// <account>.blob.core.windows.net then resolves to the private address,
+// so Velero's location needs no other URL; outside it, every data-plane
+// request is refused, from a laptop too (docs/operations/
+// restore-from-backup.md says how an operator reads backups). Pulumi is
+// not affected: it manages the account, the blob service, the lifecycle
+// policy and the container through ARM, to which network rules do not
+// apply. Velero's location waits for the zone group and the link, so that
+// Velero starts once the name resolves. When spec.Locked, the endpoint,
+// the zone, the link and the zone group are protected and retained like
+// the account: without them the retained account is unreachable.
+//
+// One VNet resolves through one zone of a name: a VNet linked to another
+// privatelink.blob.core.windows.net zone (an organisation's central DNS
+// hub) cannot take this link; Plinth does not support central zones yet.
 func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
 	plan, err := planBackupStorage(spec)
 	if err != nil {
@@ -83,6 +106,10 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 	if err != nil {
 		return nil, err
 	}
+	reachable, err := b.newBackupEndpoint(ctx, plan, spec.Network.Outputs, account, rg, tags, opts)
+	if err != nil {
+		return nil, err
+	}
 	snapshots, err := resources.NewResourceGroup(ctx, plan.SnapshotGroup, &resources.ResourceGroupArgs{
 		ResourceGroupName: pulumi.String(plan.SnapshotGroup),
 		Location:          pulumi.String(b.cfg.Location),
@@ -91,7 +118,7 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 	if err != nil {
 		return nil, err
 	}
-	return backupOutputs(sub, rg, account, container, snapshots, spec.Cluster.DiskScope), nil
+	return backupOutputs(sub, rg, account, container, snapshots, spec.Cluster.DiskScope, reachable), nil
 }
 
 // newBackupAccount registers the storage account, named accountName in the
@@ -112,8 +139,82 @@ func (b *Backend) newBackupAccount(ctx *pulumi.Context, plan backupPlan, account
 		AllowSharedKeyAccess:         pulumi.Bool(plan.SharedKeyAccess),
 		DefaultToOAuthAuthentication: pulumi.Bool(!plan.SharedKeyAccess),
 		AllowCrossTenantReplication:  pulumi.Bool(plan.CrossTenantReplication),
-		Tags:                         tags,
+		// Reachable only through the private endpoint (newBackupEndpoint).
+		PublicNetworkAccess: pulumi.String(plan.PublicNetworkAccess),
+		NetworkRuleSet: &storage.NetworkRuleSetArgs{
+			DefaultAction: storage.DefaultAction(plan.NetworkDefaultAction),
+			Bypass:        pulumi.String(plan.NetworkBypass),
+		},
+		Tags: tags,
 	}, b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))...)
+}
+
+// newBackupEndpoint registers the account's private endpoint in the
+// network's private-endpoints subnet, the private DNS zone linked to the
+// network's VNet and the endpoint's DNS zone group, which writes the
+// endpoint's A record into the zone; all protected and retained when the
+// plan is. It returns an output that resolves once the zone group and the
+// link exist, when the account's name resolves to the endpoint inside the
+// VNet.
+func (b *Backend) newBackupEndpoint(ctx *pulumi.Context, plan backupPlan, net platform.NetworkOutputs, account *storage.StorageAccount, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	ep := plan.Endpoint
+	keep := b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))
+	endpoint, err := network.NewPrivateEndpoint(ctx, ep.Name, &network.PrivateEndpointArgs{
+		PrivateEndpointName:        pulumi.String(ep.Name),
+		ResourceGroupName:          rg,
+		Location:                   pulumi.String(b.cfg.Location),
+		Subnet:                     &network.SubnetTypeArgs{Id: net.Subnets[ep.Subnet].ID.ToStringPtrOutput()},
+		CustomNetworkInterfaceName: pulumi.String(ep.NIC),
+		PrivateLinkServiceConnections: network.PrivateLinkServiceConnectionArray{
+			&network.PrivateLinkServiceConnectionArgs{
+				Name:                 pulumi.String(ep.Connection),
+				PrivateLinkServiceId: account.ID().ToStringOutput().ToStringPtrOutput(),
+				GroupIds:             pulumi.StringArray{pulumi.String(ep.Subresource)},
+			},
+		},
+		Tags: tags,
+	}, keep...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	zone, err := privatedns.NewPrivateZone(ctx, ep.Zone, &privatedns.PrivateZoneArgs{
+		PrivateZoneName:   pulumi.String(ep.ZoneName),
+		ResourceGroupName: rg,
+		Location:          pulumi.String(ep.ZoneLocation),
+		Tags:              tags,
+	}, keep...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	link, err := privatedns.NewVirtualNetworkLink(ctx, ep.Link, &privatedns.VirtualNetworkLinkArgs{
+		VirtualNetworkLinkName: pulumi.String(ep.Link),
+		PrivateZoneName:        zone.Name,
+		ResourceGroupName:      rg,
+		Location:               pulumi.String(ep.ZoneLocation),
+		VirtualNetwork:         &privatedns.SubResourceArgs{Id: net.ID.ToStringPtrOutput()},
+		RegistrationEnabled:    pulumi.Bool(ep.AutoRegistration),
+		Tags:                   tags,
+	}, keep...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	group, err := network.NewPrivateDnsZoneGroup(ctx, ep.ZoneGroup, &network.PrivateDnsZoneGroupArgs{
+		PrivateDnsZoneGroupName: pulumi.String(ep.ZoneGroupName),
+		PrivateEndpointName:     endpoint.Name,
+		ResourceGroupName:       rg,
+		PrivateDnsZoneConfigs: network.PrivateDnsZoneConfigArray{
+			&network.PrivateDnsZoneConfigArgs{
+				Name:             pulumi.String(ep.ZoneConfig),
+				PrivateDnsZoneId: zone.ID().ToStringOutput().ToStringPtrOutput(),
+			},
+		},
+	}, keep...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return pulumi.All(group.ID(), link.ID()).ApplyT(func(ids []any) string {
+		return string(ids[0].(pulumi.ID)) + " " + string(ids[1].(pulumi.ID))
+	}).(pulumi.StringOutput), nil
 }
 
 // newBackupBlobService registers the account's blob service properties
@@ -200,11 +301,16 @@ func (b *Backend) newBackupContainer(ctx *pulumi.Context, plan backupPlan, accou
 // backupOutputs are what NewBackupStorage returns: the container, the
 // grants Velero's identity needs (each on exactly its scope) and Velero's
 // location configs for the account in subscription sub and group rg.
-func backupOutputs(sub string, rg pulumi.StringOutput, account *storage.StorageAccount, container *storage.BlobContainer, snapshots *resources.ResourceGroup, diskScope pulumi.StringOutput) *platform.BackupStorageOutputs {
+func backupOutputs(sub string, rg pulumi.StringOutput, account *storage.StorageAccount, container *storage.BlobContainer, snapshots *resources.ResourceGroup, diskScope, reachable pulumi.StringOutput) *platform.BackupStorageOutputs {
 	// The group's own outputs, not names built from the plan: the role
 	// definition's assignable scope and the assignment wait for the group.
 	snapshotGroupID := snapshots.ID().ToStringOutput()
-	blobEndpoint := account.PrimaryEndpoints.Blob()
+	// The account's usual blob URL, which resolves to the private endpoint
+	// inside the VNet once the endpoint's DNS record and the zone's link
+	// exist (reachable): Velero's release waits for them.
+	blobEndpoint := pulumi.All(account.PrimaryEndpoints.Blob(), reachable).ApplyT(func(xs []any) string {
+		return xs[0].(string)
+	}).(pulumi.StringOutput)
 	return &platform.BackupStorageOutputs{
 		VeleroProvider: veleroProvider,
 		Bucket:         container.Name,

@@ -3,6 +3,7 @@ package aks
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
 
@@ -36,6 +37,36 @@ const (
 	// minSoftDeleteDays and maxSoftDeleteDays are Azure's limits for blob
 	// and container soft delete.
 	minSoftDeleteDays, maxSoftDeleteDays = 1, 365
+
+	// publicNetworkAccessDisabled refuses every request to the account's
+	// public endpoint, whatever its network rules say; only private
+	// endpoints reach it.
+	publicNetworkAccessDisabled = "Disabled"
+	// networkDefaultDeny and networkBypassNone are the account's firewall:
+	// deny, with no exception for "trusted" Azure services. Nothing Plinth
+	// or Velero does needs one: Velero reaches the blobs from the cluster
+	// through the private endpoint, and Pulumi manages the account, its
+	// blob service, lifecycle policy and container through ARM (the
+	// control plane), which network rules do not apply to. They only
+	// matter if someone enables public network access again: the account
+	// then still admits nobody.
+	networkDefaultDeny = "Deny"
+	networkBypassNone  = "None"
+	// blobSubresource is the private endpoint's target sub-resource
+	// (group ID): the account's blob service, the only one Velero uses.
+	blobSubresource = "blob"
+	// blobPrivateZone is the private DNS zone Azure resolves a blob
+	// endpoint's privatelink CNAME in (<account>.blob.core.windows.net is
+	// a CNAME to <account>.privatelink.blob.core.windows.net once the
+	// account has a private endpoint). Azure's public cloud; sovereign
+	// clouds use other suffixes, which Plinth does not support yet.
+	blobPrivateZone = "privatelink.blob.core.windows.net"
+	// privateZoneLocation is the only location Azure accepts for private
+	// DNS zones and their links.
+	privateZoneLocation = "global"
+	// zoneGroupName is the private endpoint's DNS zone group; Azure's
+	// tools name the one group of an endpoint "default".
+	zoneGroupName = "default"
 )
 
 // storageAccountNamePattern is what Azure accepts as a storage account
@@ -77,13 +108,49 @@ type backupPlan struct {
 	// public access level.
 	ContainerName, PublicAccess string
 	// Protect is pulumi.Protect and pulumi.RetainOnDelete on the account,
-	// the container, the lock and the snapshot group; Locked adds the
-	// management lock on the account. The snapshot group never gets a
-	// management lock.
+	// the container, the lock, the snapshot group and what the account is
+	// reached through (the private endpoint, its DNS zone group, the
+	// private DNS zone and its VNet link); Locked adds the management lock
+	// on the account. The snapshot group never gets a management lock.
 	Protect, Locked bool
 	// LockName, LockLevel and LockNotes describe the lock.
 	LockName, LockLevel, LockNotes string
 	Tags                           map[string]string
+
+	// PublicNetworkAccess, NetworkDefaultAction and NetworkBypass close
+	// the account's public endpoint (see publicNetworkAccessDisabled).
+	PublicNetworkAccess, NetworkDefaultAction, NetworkBypass string
+	// Endpoint is the private endpoint through which the account is
+	// reached: in the network's EndpointSubnet subnet.
+	Endpoint endpointPlan
+}
+
+// endpointPlan is the private endpoint of the backup storage account and
+// the DNS records that make the account's blob name resolve to it inside
+// the cluster's network.
+type endpointPlan struct {
+	// Name is the endpoint's Pulumi and Azure name, "<name>-blob-endpoint";
+	// NIC the name of the network interface Azure creates for it, and
+	// Connection the name of its connection to the account.
+	Name, NIC, Connection string
+	// Subresource is the account's sub-resource the endpoint reaches:
+	// "blob".
+	Subresource string
+	// Subnet is the role of the subnet the endpoint's address comes from.
+	Subnet platform.SubnetRole
+	// Zone is the Pulumi name of the private DNS zone ZoneName
+	// ("privatelink.blob.core.windows.net"), in the cluster's resource
+	// group; ZoneLocation its location ("global").
+	Zone, ZoneName, ZoneLocation string
+	// Link is the Pulumi and Azure name of the zone's link to the cluster's
+	// VNet; AutoRegistration is off (the zone holds only the endpoint's
+	// records).
+	Link             string
+	AutoRegistration bool
+	// ZoneGroup is the Pulumi name of the endpoint's DNS zone group, which
+	// keeps the endpoint's A record in the zone; ZoneGroupName its Azure
+	// name and ZoneConfig the name of its one zone config.
+	ZoneGroup, ZoneGroupName, ZoneConfig string
 }
 
 // planBackupStorage checks what Azure needs beyond the resolved spec and
@@ -103,6 +170,7 @@ func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
 	if d := spec.SoftDeleteDays; d < minSoftDeleteDays || d > maxSoftDeleteDays {
 		errs.Addf(path.Child("softDeleteDays"), d, "Azure keeps soft-deleted blobs and containers %d to %d days", minSoftDeleteDays, maxSoftDeleteDays)
 	}
+	errs.Add(checkEndpointNetwork(path.Child("network"), spec.Network)...)
 	if err := errs.Err(); err != nil {
 		return backupPlan{}, err
 	}
@@ -128,6 +196,23 @@ func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
 		Protect:                spec.Locked,
 		Locked:                 spec.Locked,
 		Tags:                   spec.Tags.Merge(),
+		PublicNetworkAccess:    publicNetworkAccessDisabled,
+		NetworkDefaultAction:   networkDefaultDeny,
+		NetworkBypass:          networkBypassNone,
+		Endpoint: endpointPlan{
+			Name:          platform.ChildName(n, "blob-endpoint"),
+			NIC:           platform.ChildName(n, "blob-endpoint-nic"),
+			Connection:    platform.ChildName(n, "blob"),
+			Subresource:   blobSubresource,
+			Subnet:        platform.SubnetPrivateEndpoints,
+			Zone:          platform.ChildName(n, "blob-dns"),
+			ZoneName:      blobPrivateZone,
+			ZoneLocation:  privateZoneLocation,
+			Link:          platform.ChildName(n, "blob-dns-link"),
+			ZoneGroup:     platform.ChildName(n, "blob-dns-group"),
+			ZoneGroupName: zoneGroupName,
+			ZoneConfig:    strings.ReplaceAll(blobPrivateZone, ".", "-"),
+		},
 	}
 	if spec.GeoRedundant {
 		p.SKU = "Standard_GRS"
@@ -137,7 +222,7 @@ func planBackupStorage(spec platform.BackupStorageSpec) (backupPlan, error) {
 		p.LockLevel = backupLockLevel
 		p.LockNotes = fmt.Sprintf("Velero backups of Plinth backup storage %q: deleting this account deletes every backup. "+
 			"Production storage is always Locked: lift this lock only to decommission the storage, through the stack: "+
-			"pulumi state unprotect on this lock, the account, the container and the snapshot group, then remove the storage from the stack; never by hand.", n)
+			"pulumi state unprotect on this lock and every other child of the storage, then remove the storage from the stack; never by hand.", n)
 	}
 	return p, nil
 }
@@ -154,4 +239,29 @@ func backupAccountName(subscriptionID, resourceGroup, name string) (string, erro
 			"gives the storage account name %q; Azure takes 3-24 lowercase letters and digits", account)
 	}
 	return account, nil
+}
+
+// checkEndpointNetwork checks that net, the cluster's network, has what
+// the private endpoint needs: the private-endpoints subnet in its spec and
+// the outputs of that subnet and of the VNet. The Backup component refuses
+// a network without the subnet when it resolves
+// (CloudFacts.BackupStorageSubnet); this catches a caller that builds the
+// spec by hand.
+func checkEndpointNetwork(path field.Path, net platform.ClusterNetwork) []*field.Error {
+	role := platform.SubnetPrivateEndpoints
+	if _, ok := net.Spec.Subnet(role); !ok {
+		return []*field.Error{field.Required(path.Child("spec").Child("subnets"),
+			"a subnet with role %q: the storage account has no public access and is reached through a private endpoint there; "+
+				"pass the cluster's network (cluster.Host's ClusterSpec().Network), whose layout has one by default", role)}
+	}
+	var errs []*field.Error
+	if sn, ok := net.Outputs.Subnets[role]; !ok || sn.ID.OutputState == nil {
+		errs = append(errs, field.Required(path.Child("outputs").Child("subnets").Key(string(role)),
+			"the subnet's ARM ID, where the private endpoint goes; pass the outputs the network backend returned"))
+	}
+	if net.Outputs.ID.OutputState == nil {
+		errs = append(errs, field.Required(path.Child("outputs").Child("id"),
+			"the VNet's ARM ID, which the private DNS zone is linked to; pass the outputs the network backend returned"))
+	}
+	return errs
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/plinth-dev/plinth/platform"
 )
 
+// testVNet is the ARM ID of the VNet backupSpec's network outputs name.
+const testVNet = "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/prod-rg/providers/Microsoft.Network/virtualNetworks/prod-vnet"
+
 func backupSpec() platform.BackupStorageSpec {
 	return platform.BackupStorageSpec{
 		Name: "backups",
@@ -17,9 +20,33 @@ func backupSpec() platform.BackupStorageSpec {
 			ID:        pulumi.String("/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/prod-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks").ToStringOutput(),
 			DiskScope: pulumi.String("/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/MC_prod-rg_prod-aks_westeurope").ToStringOutput(),
 		},
+		Network:        testNetwork(),
 		SoftDeleteDays: 14,
 		Tags:           platform.Tags{"environment": "prod"},
 	}
+}
+
+// testNetwork is a network with the default layout's three subnets and
+// their outputs.
+func testNetwork() platform.ClusterNetwork {
+	net := platform.ClusterNetwork{
+		Spec: platform.NetworkSpec{Name: "prod", Subnets: []platform.SubnetSpec{
+			{Role: platform.SubnetNodes, CIDR: "10.20.0.0/18"},
+			{Role: platform.SubnetIngress, CIDR: "10.20.64.0/21"},
+			{Role: platform.SubnetPrivateEndpoints, CIDR: "10.20.72.0/21"},
+		}},
+		Outputs: platform.NetworkOutputs{
+			ID:      pulumi.String(testVNet).ToStringOutput(),
+			Subnets: map[platform.SubnetRole]platform.SubnetOutputs{},
+		},
+	}
+	for _, sn := range net.Spec.Subnets {
+		net.Outputs.Subnets[sn.Role] = platform.SubnetOutputs{
+			ID:   pulumi.String(testVNet + "/subnets/" + string(sn.Role)).ToStringOutput(),
+			Name: pulumi.String(string(sn.Role)).ToStringOutput(),
+		}
+	}
+	return net
 }
 
 func TestPlanBackupStorage(t *testing.T) {
@@ -57,6 +84,27 @@ func TestPlanBackupStorage(t *testing.T) {
 				if p.Tags["environment"] != "prod" {
 					t.Errorf("tags %v", p.Tags)
 				}
+				// Reachable only privately, in every class.
+				if p.PublicNetworkAccess != "Disabled" || p.NetworkDefaultAction != "Deny" || p.NetworkBypass != "None" {
+					t.Errorf("network access: public %q, default action %q, bypass %q; want Disabled, Deny, None",
+						p.PublicNetworkAccess, p.NetworkDefaultAction, p.NetworkBypass)
+				}
+				if want := (endpointPlan{
+					Name:          "backups-blob-endpoint",
+					NIC:           "backups-blob-endpoint-nic",
+					Connection:    "backups-blob",
+					Subresource:   "blob",
+					Subnet:        platform.SubnetPrivateEndpoints,
+					Zone:          "backups-blob-dns",
+					ZoneName:      "privatelink.blob.core.windows.net",
+					ZoneLocation:  "global",
+					Link:          "backups-blob-dns-link",
+					ZoneGroup:     "backups-blob-dns-group",
+					ZoneGroupName: "default",
+					ZoneConfig:    "privatelink-blob-core-windows-net",
+				}); p.Endpoint != want {
+					t.Errorf("private endpoint\n%+v\nwant\n%+v", p.Endpoint, want)
+				}
 			},
 		},
 		{
@@ -90,6 +138,10 @@ func TestPlanBackupStorage(t *testing.T) {
 				}
 				if p.SoftDeleteDays != 90 || p.VersionRetentionDays != 90 {
 					t.Errorf("soft delete %d, versions %d; want 90", p.SoftDeleteDays, p.VersionRetentionDays)
+				}
+				// Locked changes nothing about how the storage is reached.
+				if p.PublicNetworkAccess != "Disabled" || p.NetworkDefaultAction != "Deny" || p.Endpoint.Subnet != platform.SubnetPrivateEndpoints {
+					t.Errorf("locked storage: public %q, default action %q, endpoint subnet %q", p.PublicNetworkAccess, p.NetworkDefaultAction, p.Endpoint.Subnet)
 				}
 			},
 		},
@@ -141,6 +193,19 @@ func TestPlanBackupStorageRejects(t *testing.T) {
 		}},
 		{"soft delete out of Azure's range", func(s *platform.BackupStorageSpec) { s.SoftDeleteDays = 0 }, []string{
 			"backupStorage.softDeleteDays 0: Azure keeps soft-deleted blobs and containers 1 to 365 days",
+		}},
+		{"network without a private-endpoints subnet", func(s *platform.BackupStorageSpec) {
+			s.Network.Spec.Subnets = s.Network.Spec.Subnets[:2]
+		}, []string{
+			`backupStorage.network.spec.subnets: required: a subnet with role "private-endpoints": the storage account has no public access and is reached through a private endpoint there; ` +
+				"pass the cluster's network (cluster.Host's ClusterSpec().Network), whose layout has one by default",
+		}},
+		{"no network at all", func(s *platform.BackupStorageSpec) { s.Network = platform.ClusterNetwork{} }, []string{
+			`backupStorage.network.spec.subnets: required: a subnet with role "private-endpoints"`,
+		}},
+		{"network without outputs", func(s *platform.BackupStorageSpec) { s.Network.Outputs = platform.NetworkOutputs{} }, []string{
+			`backupStorage.network.outputs.subnets["private-endpoints"]: required: the subnet's ARM ID, where the private endpoint goes`,
+			"backupStorage.network.outputs.id: required: the VNet's ARM ID, which the private DNS zone is linked to",
 		}},
 		{"everything at once", func(s *platform.BackupStorageSpec) { s.Name = "Backups"; s.Cluster = nil; s.SoftDeleteDays = 400 }, []string{
 			`backupStorage.name "Backups": use lowercase letters`,

@@ -75,7 +75,7 @@ func renderBackupOn(t *testing.T, lockedNetwork bool, mutate func(*platform.Back
 			return err
 		}
 		storageSpec := platform.BackupStorageSpec{
-			Name: "backups", Cluster: cluster, SoftDeleteDays: 14,
+			Name: "backups", Cluster: cluster, Network: spec.Network, SoftDeleteDays: 14,
 			Tags: platform.Tags{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"},
 		}
 		if mutate != nil {
@@ -229,9 +229,164 @@ func TestBackupStorageLock(t *testing.T) {
 		storageAPI + "BlobContainer backups-container":                          true,
 		"azure-native:authorization:ManagementLockByScope backups-storage-lock": true,
 		resourceGroups + " backups-snapshots-rg":                                true,
+		// What the account is reached through: without it a retained
+		// account is unreachable.
+		privateEndpoints + " backups-blob-endpoint": true,
+		zoneGroups + " backups-blob-dns-group":      true,
+		privateZones + " backups-blob-dns":          true,
+		vnetLinks + " backups-blob-dns-link":        true,
 	}
 	if !maps.Equal(protected, want) {
 		t.Errorf("protected %v, want exactly %v", protected, want)
+	}
+	// Production storage also stays in Azure when it leaves the stack:
+	// every protected child is retained on delete, and nothing else is.
+	for _, r := range locked.Resources {
+		if r.Custom && r.RetainOnDelete != r.Protect && strings.HasPrefix(r.Name, "backups-") {
+			t.Errorf("%s %s: protect %v but retainOnDelete %v", r.Type, r.Name, r.Protect, r.RetainOnDelete)
+		}
+	}
+	for _, r := range unlocked.Resources {
+		if r.RetainOnDelete && strings.HasPrefix(r.Name, "backups-") {
+			t.Errorf("unlocked storage: %s %s is retained on delete", r.Type, r.Name)
+		}
+	}
+}
+
+// Private endpoint types of the backup storage.
+const (
+	privateEndpoints = "azure-native:network/v20240501:PrivateEndpoint"
+	zoneGroups       = "azure-native:network/v20240501:PrivateDnsZoneGroup"
+	privateZones     = "azure-native:network/v20240601:PrivateZone"
+	vnetLinks        = "azure-native:network/v20240601:VirtualNetworkLink"
+	// blobZoneID is the ARM ID of the storage's private DNS zone.
+	blobZoneID = rgScope + "/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net"
+)
+
+// TestBackupStorageIsReachableOnlyPrivately: the account refuses public
+// network access and every request its firewall sees; one private endpoint
+// for its blob service takes an address in exactly the network's
+// private-endpoints subnet; the private DNS zone for blob endpoints is
+// linked to exactly the cluster's VNet and holds the endpoint's record
+// through the endpoint's zone group. Everything is a child of the calling
+// component.
+func TestBackupStorageIsReachableOnlyPrivately(t *testing.T) {
+	tags := map[string]any{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-1042"}
+	snap, _ := renderBackup(t, nil)
+	parent := snap.Find("plinth:test:Backup", "backups")
+	account := snap.Find(storageAPI+"StorageAccount", "backups-storage")
+	expect(t, account, map[string]any{
+		"publicNetworkAccess":          "Disabled",
+		"networkRuleSet.defaultAction": "Deny",
+		"networkRuleSet.bypass":        "None",
+		"allowBlobPublicAccess":        false,
+	})
+	for _, rules := range []string{"networkRuleSet.ipRules", "networkRuleSet.virtualNetworkRules", "networkRuleSet.resourceAccessRules"} {
+		if v, ok := account.Input(rules); ok {
+			t.Errorf("the account's firewall admits %s %v; it admits nothing", rules, v)
+		}
+	}
+	accountID := rgScope + "/providers/Microsoft.Storage/storageAccounts/" + platformtest.Input(t, account, "accountName").(string)
+
+	only := func(typ string) *platformtest.Resource {
+		t.Helper()
+		rs := snap.OfType(typ)
+		if len(rs) != 1 {
+			t.Fatalf("%d resources of %s, want one", len(rs), typ)
+		}
+		if rs[0].Parent != parent.URN {
+			t.Errorf("%s %s is not parented to the calling component (C1): parent %q", rs[0].Type, rs[0].Name, rs[0].Parent)
+		}
+		return rs[0]
+	}
+	endpoint := only(privateEndpoints)
+	expect(t, endpoint, map[string]any{
+		"privateEndpointName":        "backups-blob-endpoint",
+		"resourceGroupName":          "prod-rg",
+		"location":                   "westeurope",
+		"subnet.id":                  vnetID + "/subnets/private-endpoints",
+		"customNetworkInterfaceName": "backups-blob-endpoint-nic",
+		"privateLinkServiceConnections": []any{map[string]any{
+			"name":                 "backups-blob",
+			"privateLinkServiceId": accountID,
+			"groupIds":             []any{"blob"},
+		}},
+		"tags": tags,
+	})
+	if endpoint.Name != "backups-blob-endpoint" {
+		t.Errorf("endpoint named %q, want backups-blob-endpoint", endpoint.Name)
+	}
+	zone := only(privateZones)
+	expect(t, zone, map[string]any{
+		"privateZoneName":   "privatelink.blob.core.windows.net",
+		"resourceGroupName": "prod-rg",
+		"location":          "global",
+		"tags":              tags,
+	})
+	link := only(vnetLinks)
+	expect(t, link, map[string]any{
+		"virtualNetworkLinkName": "backups-blob-dns-link",
+		"privateZoneName":        "privatelink.blob.core.windows.net",
+		"resourceGroupName":      "prod-rg",
+		"location":               "global",
+		"virtualNetwork.id":      vnetID,
+		"registrationEnabled":    false,
+		"tags":                   tags,
+	})
+	group := only(zoneGroups)
+	expect(t, group, map[string]any{
+		"privateDnsZoneGroupName": "default",
+		"privateEndpointName":     "backups-blob-endpoint",
+		"resourceGroupName":       "prod-rg",
+		"privateDnsZoneConfigs": []any{map[string]any{
+			"name":             "privatelink-blob-core-windows-net",
+			"privateDnsZoneId": blobZoneID,
+		}},
+	})
+	// The record goes into this zone, for this endpoint: the group waits
+	// for both.
+	for _, dep := range []string{endpoint.URN, zone.URN} {
+		if !slices.Contains(group.DependsOn, dep) {
+			t.Errorf("the zone group does not wait for %s: dependsOn %v", dep, group.DependsOn)
+		}
+	}
+}
+
+// TestBackupStorageWithoutEndpointSubnetRegistersNothing: a network
+// without a private-endpoints subnet is refused before anything is
+// registered, rather than leaving the account without a way in or with a
+// public one.
+func TestBackupStorageWithoutEndpointSubnetRegistersNothing(t *testing.T) {
+	var got error
+	snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
+		b, err := newBackend(ctx)
+		if err != nil {
+			return err
+		}
+		bare := platformtest.NetworkSpecs()[2]
+		net, err := b.NewNetwork(ctx, bare)
+		if err != nil {
+			return err
+		}
+		cluster := &platform.ClusterOutputs{
+			ID:        pulumi.String(rgScope + "/providers/Microsoft.ContainerService/managedClusters/prod-aks").ToStringOutput(),
+			DiskScope: pulumi.String(nodeRG).ToStringOutput(),
+		}
+		_, got = b.NewBackupStorage(ctx, platform.BackupStorageSpec{
+			Name: "backups", Cluster: cluster, Network: platform.ClusterNetwork{Spec: bare, Outputs: *net}, SoftDeleteDays: 14,
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || !strings.HasPrefix(got.Error(), `backupStorage.network.spec.subnets: required: a subnet with role "private-endpoints"`) {
+		t.Errorf("error %v, want backupStorage.network.spec.subnets required", got)
+	}
+	for _, r := range snap.Resources {
+		if strings.HasPrefix(r.Name, "backups-") {
+			t.Errorf("%s %s registered for rejected backup storage", r.Type, r.Name)
+		}
 	}
 }
 
@@ -381,8 +536,9 @@ func TestBackupChildrenAreParentedNamedAndUseTheProvider(t *testing.T) {
 			t.Errorf("%s %s: provider %q, want the backend's explicit provider (C3)", r.Type, r.Name, r.Provider)
 		}
 	}
-	if seen != 6 {
-		t.Errorf("%d children of the backup storage, want account, blob service, lifecycle policy, container, lock and snapshot group", seen)
+	if seen != 10 {
+		t.Errorf("%d children of the backup storage, want account, blob service, lifecycle policy, container, lock, snapshot group, "+
+			"private endpoint, its DNS zone group, the private DNS zone and its VNet link", seen)
 	}
 	for _, typ := range []string{"StorageAccount", "BlobServiceProperties", "ManagementPolicy", "BlobContainer"} {
 		for _, r := range snap.OfType(storageAPI + typ) {
@@ -455,8 +611,11 @@ func TestBackupStorageWithoutClusterRegistersNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got == nil || got.Error() != "backupStorage.cluster: required: the outputs of the cluster whose backups the storage holds" {
-		t.Errorf("error %v, want backupStorage.cluster required", got)
+	// Both missing inputs, at once.
+	if want := "backupStorage.cluster: required: the outputs of the cluster whose backups the storage holds\n" +
+		`backupStorage.network.spec.subnets: required: a subnet with role "private-endpoints": the storage account has no public access and is reached through a private endpoint there; ` +
+		"pass the cluster's network (cluster.Host's ClusterSpec().Network), whose layout has one by default"; got == nil || got.Error() != want {
+		t.Errorf("error %v,\nwant %s", got, want)
 	}
 	for _, r := range snap.Resources {
 		if !strings.HasPrefix(r.Type, "pulumi:providers:") {

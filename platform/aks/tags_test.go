@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
+	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
@@ -113,9 +114,13 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:network/v20240501:FlowLog":              network.FlowLogArgs{},
 	"azure-native:network/v20240501:NatGateway":           network.NatGatewayArgs{},
 	"azure-native:network/v20240501:NetworkSecurityGroup": network.NetworkSecurityGroupArgs{},
+	"azure-native:network/v20240501:PrivateDnsZoneGroup":  network.PrivateDnsZoneGroupArgs{},
+	"azure-native:network/v20240501:PrivateEndpoint":      network.PrivateEndpointArgs{},
 	"azure-native:network/v20240501:PublicIPAddress":      network.PublicIPAddressArgs{},
 	"azure-native:network/v20240501:Subnet":               network.SubnetArgs{},
 	"azure-native:network/v20240501:VirtualNetwork":       network.VirtualNetworkArgs{},
+	"azure-native:network/v20240601:PrivateZone":          privatedns.PrivateZoneArgs{},
+	"azure-native:network/v20240601:VirtualNetworkLink":   privatedns.VirtualNetworkLinkArgs{},
 
 	"azure-native:operationalinsights:Workspace": operationalinsights.WorkspaceArgs{},
 

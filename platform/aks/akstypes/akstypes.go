@@ -11,6 +11,7 @@ const (
 	automation       = "azure-native:automation/v20231101:"
 	containerservice = "azure-native:containerservice/v20241001:"
 	network          = "azure-native:network/v20240501:"
+	privatedns       = "azure-native:network/v20240601:"
 )
 
 // Sources of the replace rules. Plinth pins azure-native v2.90; re-check
@@ -40,6 +41,10 @@ const (
 	// azSA is terraform-provider-azurerm internal/services/storage/
 	// storage_account_resource.go and storage_container_resource.go.
 	azSA = "[az-sa] azurerm storage_account_resource.go, storage_container_resource.go"
+	// azPE is terraform-provider-azurerm internal/services/network/
+	// private_endpoint_resource.go and internal/services/privatedns/
+	// private_dns_zone_virtual_network_link_resource.go: ForceNew fields.
+	azPE = "[az-pe] azurerm private_endpoint_resource.go, private_dns_zone_virtual_network_link_resource.go"
 )
 
 // Registry holds every type the AKS backend registers.
@@ -196,6 +201,25 @@ var types = []rt.Type{
 	{Token: network + "FlowLog", Tags: "tags", MockID: rt.ID("armChild", "Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName")},
 	{Token: network + "NatGateway", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/natGateways", "natGatewayName")},
 	{Token: network + "NetworkSecurityGroup", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName")},
+	{
+		// The backup storage's DNS record in its private zone.
+		Token:  network + "PrivateDnsZoneGroup",
+		MockID: rt.ID("armChild", "Microsoft.Network/privateEndpoints", "privateEndpointName", "privateDnsZoneGroups", "privateDnsZoneGroupName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("privateEndpointName", anPath), rt.Replaced("privateDnsZoneGroupName", anPath),
+		},
+	},
+	{
+		// The backup storage account's private endpoint.
+		Token: network + "PrivateEndpoint", Tags: "tags",
+		MockID: rt.ID("arm", "Microsoft.Network/privateEndpoints", "privateEndpointName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("privateEndpointName", anPath), rt.Replaced("location", anMut),
+			rt.Refused("subnet", azPE+": subnet_id"),
+			rt.Refused("customNetworkInterfaceName", azPE+": custom_network_interface_name"),
+			rt.Refused("privateLinkServiceConnections", azPE+": private_service_connection"),
+		},
+	},
 	{Token: network + "PublicIPAddress", Tags: "tags", MockID: rt.ID("publicIPAddress")},
 	{
 		Token: network + "Subnet", Stateful: true,
@@ -210,6 +234,22 @@ var types = []rt.Type{
 		MockID: rt.ID("arm", "Microsoft.Network/virtualNetworks", "virtualNetworkName"),
 		Replaces: []rt.Replace{
 			rt.Replaced("virtualNetworkName", anPath), rt.Replaced("location", anForce),
+		},
+	},
+	{
+		// privatelink.blob.core.windows.net: it holds the records of the
+		// backup storage's private endpoint.
+		Token: privatedns + "PrivateZone", Stateful: true, Tags: "tags",
+		MockID:   rt.ID("arm", "Microsoft.Network/privateDnsZones", "privateZoneName"),
+		Replaces: []rt.Replace{rt.Replaced("privateZoneName", anPath), rt.Replaced("location", anMut)},
+	},
+	{
+		Token: privatedns + "VirtualNetworkLink", Tags: "tags",
+		MockID: rt.ID("armChild", "Microsoft.Network/privateDnsZones", "privateZoneName", "virtualNetworkLinks", "virtualNetworkLinkName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("privateZoneName", anPath), rt.Replaced("virtualNetworkLinkName", anPath),
+			rt.Replaced("location", anMut),
+			rt.Refused("virtualNetwork", azPE+": virtual_network_id"),
 		},
 	},
 
