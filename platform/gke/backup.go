@@ -27,6 +27,15 @@ import (
 //     `pulumi up` or `destroy` deletes it, and a bucket that leaves the
 //     stack stays in GCS.
 //
+// The bucket is reachable only with IAM rights, from anywhere: GCS has no
+// private endpoint for one bucket, so spec.Network is not used. Velero
+// reaches it from the cluster's private nodes through Private Google
+// Access (on for every subnet NewNetwork creates), on Google's network and
+// not through the NAT. Restricting the bucket to requests from the VPC as
+// well needs a VPC Service Controls perimeter around the project, an
+// organisation-level policy Plinth does not create
+// (docs/components/backup.md).
+//
 // Locked sets no bucket retention policy on purpose. Locking one is
 // irreversible: the policy can never be shortened or removed, no object
 // can be deleted before it ages out and so neither can the bucket, whatever
@@ -55,8 +64,8 @@ func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStor
 		Project:                  pulumi.String(b.cfg.Project),
 		Location:                 pulumi.String(plan.Location),
 		StorageClass:             pulumi.String("STANDARD"),
-		UniformBucketLevelAccess: pulumi.Bool(true),
-		PublicAccessPrevention:   pulumi.String("enforced"),
+		UniformBucketLevelAccess: pulumi.Bool(plan.UniformAccess),
+		PublicAccessPrevention:   pulumi.String(plan.PublicAccessPrevention),
 		Versioning:               &storage.BucketVersioningArgs{Enabled: pulumi.Bool(true)},
 		SoftDeletePolicy:         &storage.BucketSoftDeletePolicyArgs{RetentionDurationSeconds: pulumi.Int(plan.SoftDeleteSeconds)},
 		LifecycleRules: storage.BucketLifecycleRuleArray{

@@ -75,7 +75,18 @@ type bucketPlan struct {
 	// Protect is pulumi.Protect and pulumi.RetainOnDelete on the bucket.
 	Protect bool
 	Labels  map[string]string
+	// UniformAccess (IAM only, no object ACLs) and PublicAccessPrevention
+	// ("enforced") keep every object private, whatever IAM binding or ACL
+	// is added later. GCS has no private endpoint per bucket: the nodes
+	// reach it over Private Google Access, which every subnet of the
+	// network has (NewNetwork), and only principals IAM admits are served.
+	UniformAccess          bool
+	PublicAccessPrevention string
 }
+
+// publicAccessPrevention refuses allUsers and allAuthenticatedUsers on the
+// bucket and its objects.
+const publicAccessPrevention = "enforced"
 
 // planBackupStorage maps a validated BackupStorageSpec to GCS settings.
 func planBackupStorage(cfg Config, spec platform.BackupStorageSpec) bucketPlan {
@@ -92,6 +103,9 @@ func planBackupStorage(cfg Config, spec platform.BackupStorageSpec) bucketPlan {
 		NoncurrentDays:    spec.SoftDeleteDays,
 		Protect:           spec.Locked,
 		Labels:            spec.Tags.Merge(),
+
+		UniformAccess:          true,
+		PublicAccessPrevention: publicAccessPrevention,
 	}
 }
 

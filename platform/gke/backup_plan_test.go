@@ -31,14 +31,21 @@ func TestPlanBackupStorage(t *testing.T) {
 		NoncurrentDays:    14,
 		Protect:           true,
 		Labels:            map[string]string{"environment": "prod"},
+		// No object can be public, locked or not.
+		UniformAccess:          true,
+		PublicAccessPrevention: "enforced",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("plan:\n%+v\nwant\n%+v", got, want)
 	}
 	s := storageSpec()
 	s.Locked = false
-	if planBackupStorage(testConfig, s).Protect {
+	unlocked := planBackupStorage(testConfig, s)
+	if unlocked.Protect {
 		t.Error("an unlocked bucket is protected")
+	}
+	if !unlocked.UniformAccess || unlocked.PublicAccessPrevention != "enforced" {
+		t.Errorf("unlocked bucket: uniform access %v, public access prevention %q; want true, enforced", unlocked.UniformAccess, unlocked.PublicAccessPrevention)
 	}
 }
 

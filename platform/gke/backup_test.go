@@ -144,8 +144,8 @@ func TestBackupBucket(t *testing.T) {
 	}
 	// Locked: protected against deletion, but no (irreversible) retention
 	// policy lock and no retention policy at all.
-	if !b.Protect {
-		t.Error("a locked bucket is not protected")
+	if !b.Protect || !b.RetainOnDelete {
+		t.Errorf("a locked bucket: protect %v, retainOnDelete %v; want both", b.Protect, b.RetainOnDelete)
 	}
 	if v, ok := b.Input("retentionPolicy"); ok {
 		t.Errorf("retentionPolicy = %v; Locked must not set one", v)
@@ -155,6 +155,31 @@ func TestBackupBucket(t *testing.T) {
 			t.Errorf("%s = %v set on the backup bucket", banned, v)
 		}
 	}
+}
+
+// TestVeleroReachesTheBucketPrivately: GCS has no private endpoint per
+// bucket; what the cloud allows holds instead. No object can be public
+// (uniform access, public access prevention), and Velero, on the cluster's
+// private nodes, reaches GCS through Private Google Access on the nodes'
+// subnet rather than through the NAT.
+func TestVeleroReachesTheBucketPrivately(t *testing.T) {
+	r, _ := renderBackupStorage(t, nil)
+	b := find(t, r.snap, bucketType, "velero-bucket")
+	expect(t, b, "uniformBucketLevelAccess", true)
+	expect(t, b, "publicAccessPrevention", "enforced")
+	c := find(t, r.snap, clusterType, "prod-cluster")
+	expect(t, c, "privateClusterConfig.enablePrivateNodes", true)
+	subnet := platformtest.Input(t, c, "subnetwork").(string)
+	var nodes *platformtest.Resource
+	for _, sn := range r.snap.OfType("gcp:compute/subnetwork:Subnetwork") {
+		if strings.HasSuffix(subnet, "/subnetworks/"+platformtest.Input(t, sn, "name").(string)) {
+			nodes = sn
+		}
+	}
+	if nodes == nil {
+		t.Fatalf("no subnetwork of the network is the cluster's %s", subnet)
+	}
+	expect(t, nodes, "privateIpGoogleAccess", true)
 }
 
 func TestBackupBucketUnlockedGeoRedundant(t *testing.T) {
