@@ -113,13 +113,44 @@ type CloudFacts struct {
 	// scrapes pods: each platform service creates one (internal/scrape).
 	PodMonitor PodMonitorKind
 	// NodePoolNodes returns a PromQL regular expression matching the node
-	// names of pool in cluster (kube_node_info's node label), for the
-	// alert on a pool at its autoscaler maximum.
+	// names of pool in cluster, for the alert on a pool at its autoscaler
+	// maximum (Nodes.Count).
 	NodePoolNodes func(cluster, pool string) string
+	// Nodes are the PromQL queries of the baseline's node alerts, on the
+	// series the cloud really holds for a cluster's nodes.
+	Nodes NodeQueries
+	// ReceiverShortName is how many leading characters of a receiver's
+	// name the cloud keeps as the sender of its notifications (an Azure
+	// action group's short name): two receivers alike in as many, once a
+	// trailing '-' is cut, would send as one and are refused
+	// (ReceiverShortNames). 0: the whole name.
+	ReceiverShortName int
 
 	// StandIn marks a test backend's cloud (the fake's): its backend
 	// builds what was resolved against any cloud's facts.
 	StandIn bool
+}
+
+// NodeQueries are a cloud's PromQL over a cluster's nodes. Their meaning
+// is the same on every cloud; the series differ: kube-state-metrics'
+// kube_node_* where the managed Prometheus collects them (AKS), the
+// cloud's system metrics where it does not (GKE's managed kube state
+// metrics packages have no node series).
+type NodeQueries struct {
+	// NotReady returns one series a node of the cluster whose Ready
+	// condition is not true (false or unknown), labelled "node" with the
+	// node's name, as an alert expression: a node that is Ready returns
+	// nothing. It selects the cluster with ClusterSelector or
+	// SystemClusterSelector.
+	NotReady string
+	// Count returns a query of one series: how many of the cluster's nodes
+	// have a name matching the regular expression nodes
+	// (NodePoolNodes), whatever their condition.
+	Count func(nodes string) string
+	// MinVersion is the oldest Kubernetes minor version (ClusterSpec's
+	// KubernetesVersion, e.g. "1.32") whose clusters have the series; ""
+	// for any.
+	MinVersion string
 }
 
 // PodMonitorKind is a managed Prometheus's pod-scraping resource: its API

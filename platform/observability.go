@@ -28,18 +28,64 @@ const (
 var Severities = []Severity{SeverityCritical, SeverityWarning}
 
 // ClusterSelector stands in an alert's PromQL for the label matcher that
-// selects the environment's cluster, inside a selector's braces:
-// `kube_node_status_condition{condition="Ready",status="true",{cluster}}`.
+// selects the environment's cluster in what its managed Prometheus
+// collects, inside a selector's braces:
+// `kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff",{cluster}}`.
 // Each backend replaces it (ClusterMatcher): with nothing where the metrics
 // store holds one cluster's metrics, with `cluster="<name>"` where it holds
 // a project's. PromQL accepts the trailing comma and the empty braces that
 // remain.
 const ClusterSelector = "{cluster}"
 
+// SystemClusterSelector stands, like ClusterSelector, for the matcher that
+// selects the cluster in the cloud's own system metrics, which the cloud
+// writes beside its managed Prometheus and labels its own way (GKE's
+// kubernetes.io metrics, queried as kubernetes_io:*, carry cluster_name,
+// not cluster): `cluster_name="<name>"` on GKE, nothing where the metrics
+// store holds one cluster's metrics.
+const SystemClusterSelector = "{system_cluster}"
+
 // ClusterMatcher returns expr with every ClusterSelector replaced by
-// matcher.
-func ClusterMatcher(expr, matcher string) string {
-	return strings.ReplaceAll(expr, ClusterSelector, matcher)
+// matcher and every SystemClusterSelector by systemMatcher.
+func ClusterMatcher(expr, matcher, systemMatcher string) string {
+	return strings.NewReplacer(ClusterSelector, matcher, SystemClusterSelector, systemMatcher).Replace(expr)
+}
+
+// ShortName is the first n characters of a receiver's name without a
+// trailing '-', the name the cloud shows as the sender of its
+// notifications (CloudFacts.ReceiverShortName); the whole name when n is
+// 0 or the name is shorter.
+func ShortName(receiver string, n int) string {
+	if n > 0 && len(receiver) > n {
+		receiver = receiver[:n]
+	}
+	return strings.TrimRight(receiver, "-")
+}
+
+// ReceiverShortNames refuses, at path.receivers[i].name, each receiver
+// whose ShortName(n) is an earlier receiver's: notifications of the two
+// would show the same sender. cloud names what shows it, e.g. "an Azure
+// action group's short name". Receivers of one name are left to
+// Validate.
+func ReceiverShortNames(path field.Path, receivers []Receiver, n int, cloud string) field.List {
+	var errs field.List
+	if n <= 0 {
+		return nil
+	}
+	first := map[string]int{}
+	for i, r := range receivers {
+		short := ShortName(r.Name, n)
+		j, dup := first[short]
+		switch {
+		case !dup:
+			first[short] = i
+		case receivers[j].Name != r.Name:
+			errs.Addf(path.Child("receivers").Index(i).Child("name"), r.Name,
+				"its first %d characters, %q, are also those of receivers[%d] (%q), and %s, the sender its notifications show, is made of them; make the two names differ within their first %d characters",
+				n, short, j, receivers[j].Name, cloud, n)
+		}
+	}
+	return errs
 }
 
 // AlertRule is one Prometheus alerting rule, evaluated by the cloud's

@@ -37,15 +37,21 @@ const (
 // backup failed or not run within its schedule, the ingress's 5xx ratio, a
 // node pool at its autoscaler maximum (one rule a pool), and an upgrade of
 // the cluster made available or forced. Rules watching a service that does
-// not run are left out.
+// not run are left out. The node alerts read the series the cloud really
+// holds for nodes (cloud.Nodes: kube-state-metrics on AKS, GKE's system
+// metrics on GKE); a cloud that describes none has no node alerts.
 func Baseline(base string, cloud platform.CloudFacts, w Watched) ([]platform.AlertRule, []platform.EventAlert) {
 	rule := func(name, expr string, after time.Duration, sev platform.Severity, summary string) platform.AlertRule {
 		return platform.AlertRule{Name: name, Expr: expr, For: after, Severity: sev, Summary: summary, Runbook: runbook(base, name)}
 	}
-	rules := []platform.AlertRule{
-		rule(AlertNodeNotReady,
-			`kube_node_status_condition{condition="Ready",status="true",`+selectCluster+`} == 0`,
-			inAQuarterHour, critical, "Node {{ $labels.node }} has not been Ready for 15 minutes"),
+	var rules []platform.AlertRule
+	if cloud.Nodes.NotReady != "" {
+		// The cloud's query of its node series (kube-state-metrics on AKS,
+		// GKE's system metrics on GKE): one series a node not Ready.
+		rules = append(rules, rule(AlertNodeNotReady, cloud.Nodes.NotReady,
+			inAQuarterHour, critical, "Node {{ $labels.node }} has not been Ready for 15 minutes"))
+	}
+	rules = append(rules,
 		rule(AlertPodCrashLooping,
 			`max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff",`+selectCluster+`}[5m]) >= 1`,
 			inAQuarterHour, warning, "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping"),
@@ -58,7 +64,7 @@ func Baseline(base string, cloud platform.CloudFacts, w Watched) ([]platform.Ale
 		rule(AlertAPIServerLatency,
 			fmt.Sprintf(`histogram_quantile(0.99, sum by (le, verb) (rate(apiserver_request_duration_seconds_bucket{verb!~"WATCH|CONNECT",%s}[5m]))) > %g`, selectCluster, APIServerLatencySeconds),
 			inAQuarterHour, warning, "The API server's 99th percentile latency for {{ $labels.verb }} is above 1s"),
-	}
+	)
 	if w.CertManager {
 		rules = append(rules,
 			rule(AlertCertificateExpiring,
@@ -81,10 +87,10 @@ func Baseline(base string, cloud platform.CloudFacts, w Watched) ([]platform.Ale
 			fmt.Sprintf(`sum(rate(%[1]s{%[2]s=~"5..",%[3]s}[5m])) / sum(rate(%[1]s{%[3]s}[5m])) > %[4]g`, w.IngressRequests, w.IngressCodeLabel, selectCluster, IngressErrorRatio),
 			inTenMinutes, critical, "The ingress answers more than 5% of requests with a server error"))
 	}
-	if cloud.NodePoolNodes != nil {
+	if cloud.NodePoolNodes != nil && cloud.Nodes.Count != nil {
 		for _, p := range w.Cluster.Pools {
 			r := rule(AlertNodePoolAtMaximum,
-				fmt.Sprintf(`count(kube_node_info{node=~%q,%s}) >= %d`, cloud.NodePoolNodes(w.Cluster.Name, p.Name), selectCluster, p.MaxCount),
+				fmt.Sprintf(`%s >= %d`, cloud.Nodes.Count(cloud.NodePoolNodes(w.Cluster.Name, p.Name)), p.MaxCount),
 				inHalfAnHour, warning, fmt.Sprintf("Node pool %s has run at its autoscaler maximum of %d nodes for 30 minutes", p.Name, p.MaxCount))
 			r.Name += poolSuffix(p.Name)
 			rules = append(rules, r)

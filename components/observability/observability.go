@@ -124,6 +124,13 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, w Watched
 			errs.Add(err)
 		}
 	}
+	// A receiver's name becomes the sender its notifications show, cut
+	// where the cloud cuts it (an Azure action group's short name).
+	errs = append(errs, platform.ReceiverShortNames(path, a.Receivers, t.Cloud.ReceiverShortName,
+		fmt.Sprintf("%s's receiver short name", t.Cloud.Service))...)
+	if v := t.Cloud.Nodes.MinVersion; v != "" && w.Cluster.KubernetesVersion != "" && olderMinor(w.Cluster.KubernetesVersion, v) {
+		errs.Addf(path, w.Cluster.KubernetesVersion, "the node alerts read %s's node metrics, which clusters older than Kubernetes %s do not have; upgrade the cluster (cluster.kubernetesVersion) to %s or later", t.Cloud.Service, v, v)
+	}
 	if !w.Cluster.Monitoring {
 		errs.Addf(path, nil, "the cluster's managed metrics are off (cluster.monitoring.disabled); alerts need them: turn them on, or leave observability out")
 	}
@@ -173,3 +180,17 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.ObservabilityBackend,
 
 // runbook is the runbook of the alert named name under base.
 func runbook(base, name string) string { return base + "#" + strings.ToLower(name) }
+
+// olderMinor reports whether the minor version v ("1.31") is older than
+// min ("1.32"); a version it cannot read is not older (components/cluster
+// refuses it).
+func olderMinor(v, min string) bool {
+	var vMajor, vMinor, mMajor, mMinor int
+	if _, err := fmt.Sscanf(v, "%d.%d", &vMajor, &vMinor); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscanf(min, "%d.%d", &mMajor, &mMinor); err != nil {
+		return false
+	}
+	return vMajor < mMajor || vMajor == mMajor && vMinor < mMinor
+}

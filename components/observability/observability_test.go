@@ -60,7 +60,7 @@ func TestTheBaselineAlertSet(t *testing.T) {
 		if !strings.HasPrefix(rule.Runbook, observability.DefaultRunbookBaseURL+"#") {
 			t.Errorf("%s: runbook %q is not in the runbooks", rule.Name, rule.Runbook)
 		}
-		if !strings.Contains(rule.Expr, platform.ClusterSelector) {
+		if !strings.Contains(rule.Expr, platform.ClusterSelector) && !strings.Contains(rule.Expr, platform.SystemClusterSelector) {
 			t.Errorf("%s: %q does not select the cluster", rule.Name, rule.Expr)
 		}
 	}
@@ -91,8 +91,103 @@ func TestTheBaselineAlertSet(t *testing.T) {
 	if got, want := rule("BackupMissingWeekly").Expr, `time() - velero_backup_last_successful_timestamp{schedule="weekly",{cluster}} > 612000`; got != want {
 		t.Errorf("weekly missing = %s, want %s", got, want)
 	}
-	if got := platform.ClusterMatcher(rule("NodeNotReady").Expr, `cluster="prod"`); got != `kube_node_status_condition{condition="Ready",status="true",cluster="prod"} == 0` {
+	if got := platform.ClusterMatcher(rule("NodeNotReady").Expr, `cluster="prod"`, `cluster_name="prod"`); got != `kube_node_status_condition{condition="Ready",status="true",cluster="prod"} == 0` {
 		t.Errorf("NodeNotReady on a shared store = %s", got)
+	}
+}
+
+// The node alerts mean the same on both clouds and read what each really
+// holds: kube-state-metrics' node series on AKS, GKE's system metrics on
+// GKE (its managed kube state metrics have no kube_node_* series), which
+// select the cluster by cluster_name.
+func TestNodeAlertsPerCloud(t *testing.T) {
+	for _, tc := range []struct {
+		cloud           platform.CloudFacts
+		notReady, apps  string
+		matcher, system string
+	}{
+		{aksfacts.Facts,
+			`kube_node_status_condition{condition="Ready",status="true",} == 0`,
+			`count(kube_node_info{node=~"aks-apps-.*",}) >= 30`,
+			"", ""},
+		{gkefacts.Facts,
+			`label_replace(kubernetes_io:node_status_condition{monitored_resource="k8s_node",condition="Ready",status!="True",cluster_name="prod-cluster"}, "node", "$1", "node_name", "(.*)") > 0`,
+			`count(kubernetes_io:node_cpu_allocatable_cores{monitored_resource="k8s_node",node_name=~"gke-.*-apps-[0-9a-f]{8}-.*",cluster_name="prod-cluster"}) >= 30`,
+			`cluster="prod-cluster"`, `cluster_name="prod-cluster"`},
+	} {
+		t.Run(tc.cloud.Service, func(t *testing.T) {
+			target, w := watched(t, tc.cloud)
+			r, err := observability.Args{Receivers: []observability.Receiver{oncall}}.Resolve("prod", "observability", target, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]platform.AlertRule{}
+			for _, rule := range r.Spec().Rules {
+				got[rule.Name] = rule
+			}
+			for name, want := range map[string]string{"NodeNotReady": tc.notReady, "NodePoolAtMaximumApps": tc.apps} {
+				rule, ok := got[name]
+				if !ok {
+					t.Errorf("no %s alert", name)
+					continue
+				}
+				if expr := platform.ClusterMatcher(rule.Expr, tc.matcher, tc.system); expr != want {
+					t.Errorf("%s:\n  %s\nwant\n  %s", name, expr, want)
+				}
+			}
+			if n := got["NodeNotReady"]; n.Severity != platform.SeverityCritical || n.For != 15*time.Minute || n.Summary != "Node {{ $labels.node }} has not been Ready for 15 minutes" {
+				t.Errorf("NodeNotReady = %+v; want the same critical 15-minute alert on every cloud", n)
+			}
+		})
+	}
+}
+
+// GKE's node metrics begin with 1.32: an older cluster would never fire
+// its node alerts, and is refused.
+func TestGKENodeAlertsNeedKubernetes132(t *testing.T) {
+	target, w := watched(t, gkefacts.Facts)
+	w.Cluster.KubernetesVersion = "1.31"
+	_, err := observability.Args{Receivers: []observability.Receiver{oncall}}.Resolve("prod", "observability", target, w)
+	want := `observability "1.31": the node alerts read GKE's node metrics, which clusters older than Kubernetes 1.32 do not have; upgrade the cluster (cluster.kubernetesVersion) to 1.32 or later`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	w.Cluster.KubernetesVersion = "1.32"
+	if _, err := (observability.Args{Receivers: []observability.Receiver{oncall}}).Resolve("prod", "observability", target, w); err != nil {
+		t.Errorf("1.32: %v", err)
+	}
+}
+
+// Two receivers whose names Azure cuts to the same action group short
+// name are refused when the settings are resolved, before anything is
+// registered, with one error naming the field, the value and the fix; GKE
+// shows whole names and takes them.
+func TestReceiverShortNamesCollide(t *testing.T) {
+	args := observability.Args{Receivers: []observability.Receiver{
+		{Name: "platform-team-a", Emails: []string{"a@example.com"}, Severities: platform.Severities},
+		{Name: "platform-team-b", Emails: []string{"b@example.com"}, Severities: platform.Severities},
+		{Name: "platform-tea", Emails: []string{"c@example.com"}, Severities: platform.Severities},
+	}}
+	target, w := watched(t, aksfacts.Facts)
+	_, err := args.Resolve("prod", "observability", target, w)
+	var el *field.ErrorList
+	if !errors.As(err, &el) {
+		t.Fatalf("err = %v; want field errors", err)
+	}
+	var got []string
+	for _, e := range el.Errors {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`observability.receivers[1].name "platform-team-b": its first 12 characters, "platform-tea", are also those of receivers[0] ("platform-team-a"), and AKS's receiver short name, the sender its notifications show, is made of them; make the two names differ within their first 12 characters`,
+		`observability.receivers[2].name "platform-tea": its first 12 characters, "platform-tea", are also those of receivers[0] ("platform-team-a"), and AKS's receiver short name, the sender its notifications show, is made of them; make the two names differ within their first 12 characters`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	target, w = watched(t, gkefacts.Facts)
+	if _, err := args.Resolve("prod", "observability", target, w); err != nil {
+		t.Errorf("GKE: %v", err)
 	}
 }
 
@@ -108,7 +203,7 @@ func TestAlertsFollowWhatRuns(t *testing.T) {
 		if strings.HasPrefix(rule.Name, "Certificate") || strings.HasPrefix(rule.Name, "Backup") || rule.Name == "IngressErrors" {
 			t.Errorf("%s: watches a service that does not run", rule.Name)
 		}
-		if strings.HasPrefix(rule.Name, "NodePoolAtMaximum") && !strings.Contains(rule.Expr, `node=~"gke-.*-`) {
+		if strings.HasPrefix(rule.Name, "NodePoolAtMaximum") && !strings.Contains(rule.Expr, `node_name=~"gke-.*-`) {
 			t.Errorf("%s on GKE: %s", rule.Name, rule.Expr)
 		}
 	}

@@ -55,3 +55,30 @@ func TestProductionWithoutAlertsIsAFinding(t *testing.T) {
 		t.Errorf("findings = %q\nwant %q", got, want)
 	}
 }
+
+// A rule group of recording rules only (Azure's recommended ones) holds
+// no alert: a production AKS stack whose groups record and never alert
+// has no alerts.
+func TestRecordingRulesAreNoAlerts(t *testing.T) {
+	tg := target(t, "prod-aks")
+	groups := 0
+	for i, r := range tg.Snapshot.Resources {
+		if aksRuleGroup.is(r.Type) {
+			groups++
+			tg.Snapshot.Resources[i].Inputs["rules"] = []any{map[string]any{
+				"record": "instance:node_num_cpu:sum", "expression": `count without (cpu, mode) (node_cpu_seconds_total{job="node",mode="idle"})`, "enabled": true,
+			}}
+		}
+	}
+	if groups == 0 {
+		t.Fatal("the committed prod-aks snapshot has no rule groups")
+	}
+	if n := alertsOf(tg.Snapshot); n != 0 {
+		t.Errorf("%d alerts counted in recording rules", n)
+	}
+	got := lines(Run(tg))
+	want := "PLN013 error - | the production cluster has no alerts: nothing watches it; create the environment's Observability component (environment.Environment.Observability) with a receiver of critical alerts"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings = %q\nwant %q", got, want)
+	}
+}

@@ -37,17 +37,26 @@ var _ platform.ObservabilityBackend = (*Backend)(nil)
 //     for warning, a severity label, the summary and runbook_url
 //     annotations, auto-resolution after 10 minutes, and the action groups
 //     of the receivers that take its severity;
+//   - Azure's recommended recording rules (observability_recording.go) in
+//     two more rule groups on the same workspace and cluster,
+//     "<name>-node-recording-rules" (11) and
+//     "<name>-kubernetes-recording-rules" (19), as the portal and `az aks
+//     update --enable-azure-monitor-metrics` create them for the dashboards
+//     of managed Prometheus;
 //   - for an EventUpgrade alert, an activity log alert "<name>-<alert>"
 //     (location Global) on the subscription's Service Health events for
 //     Azure Kubernetes Service (AKS) of the types Maintenance,
-//     ActionRequired and Informational, which is how Azure announces
+//     ActionRequired and Informational about the backend's region or every
+//     region (Service Health's "Global"), which is how Azure announces
 //     planned maintenance, the end of support of a Kubernetes version and
 //     required upgrades, notifying the receivers that take its severity
 //     with the alert's name, severity and runbook as custom properties.
 //
-// Limits of the upgrade alert: Service Health events are per subscription
-// and service, not per cluster (and not filtered by region here), so an
-// announcement about any AKS cluster of the subscription alerts; and a new
+// Limits of the upgrade alert: Service Health events are per subscription,
+// service and region, not per cluster, so each environment keeps one alert
+// scoped to its region (serviceHealthRegions; a location not in the table
+// takes every region), and environments of one subscription in one region
+// each alert their own receivers about the same notice; and a new
 // Kubernetes version being available is no Service Health event. AKS
 // reports that, and a cluster's own end of support, as Event Grid events
 // (Microsoft.ContainerService.NewKubernetesVersionAvailable,
@@ -63,7 +72,7 @@ var _ platform.ObservabilityBackend = (*Backend)(nil)
 // rejected: the shared rules (ObservabilitySpec.Validate), a cluster
 // without monitoring, and two receivers with the same short name.
 func (b *Backend) NewObservability(ctx *pulumi.Context, spec platform.ObservabilitySpec, opts ...pulumi.ResourceOption) (*platform.ObservabilityOutputs, error) {
-	plan, err := planObservability(spec)
+	plan, err := planObservability(spec, b.cfg.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +98,7 @@ func (b *Backend) NewObservability(ctx *pulumi.Context, spec platform.Observabil
 		}
 		out.Receivers[g.Receiver] = ag.ID().ToStringOutput()
 	}
-	for _, g := range plan.RuleGroups {
+	for _, g := range append(plan.RuleGroups, plan.RecordingGroups...) {
 		if err := b.newRuleGroup(ctx, g, w, workspace, out.Receivers); err != nil {
 			return nil, err
 		}
@@ -232,16 +241,21 @@ func (b *Backend) newRuleGroup(ctx *pulumi.Context, g ruleGroupPlan, w observabi
 		Tags:              w.plainTags,
 	}
 	for _, r := range g.Rules {
+		if r.Record != "" {
+			args.Rules = append(args.Rules, prometheusRuleArgs{Record: r.Record, Expression: r.Expression, Enabled: true, Labels: r.Labels})
+			continue
+		}
+		sev := r.Severity
 		rule := prometheusRuleArgs{
 			Alert:                r.Alert,
 			Expression:           r.Expression,
 			For:                  r.For,
-			Severity:             r.Severity,
+			Severity:             &sev,
 			Enabled:              true,
 			Labels:               r.Labels,
 			Annotations:          r.Annotations,
 			Actions:              []prometheusRuleActionArgs{},
-			ResolveConfiguration: prometheusResolveArgs{AutoResolved: true, TimeToResolve: resolveAfter},
+			ResolveConfiguration: &prometheusResolveArgs{AutoResolved: true, TimeToResolve: resolveAfter},
 		}
 		for _, name := range r.Receivers {
 			rule.Actions = append(rule.Actions, prometheusRuleActionArgs{ActionGroupID: receivers[name]})
@@ -256,9 +270,24 @@ func (b *Backend) newRuleGroup(ctx *pulumi.Context, g ruleGroupPlan, w observabi
 // Service Health events; receivers are the action groups' IDs by receiver
 // name.
 func (b *Backend) newActivityLogAlert(ctx *pulumi.Context, a activityLogAlertPlan, w observabilityWiring, receivers map[string]pulumi.StringOutput) error {
+	conditions := insights.AlertRuleAnyOfOrLeafConditionArray{
+		insights.AlertRuleAnyOfOrLeafConditionArgs{Field: pulumi.String("category"), Equals: pulumi.String("ServiceHealth")},
+	}
 	incidents := insights.AlertRuleLeafConditionArray{}
 	for _, t := range a.IncidentTypes {
 		incidents = append(incidents, insights.AlertRuleLeafConditionArgs{Field: pulumi.String("properties.incidentType"), Equals: pulumi.String(t)})
+	}
+	conditions = append(conditions,
+		insights.AlertRuleAnyOfOrLeafConditionArgs{AnyOf: incidents},
+		insights.AlertRuleAnyOfOrLeafConditionArgs{
+			Field:       pulumi.String("properties.impactedServices[*].ServiceName"),
+			ContainsAny: pulumi.StringArray{pulumi.String(a.Service)},
+		})
+	if len(a.Regions) > 0 {
+		conditions = append(conditions, insights.AlertRuleAnyOfOrLeafConditionArgs{
+			Field:       pulumi.String("properties.impactedServices[*].ImpactedRegions[*].RegionName"),
+			ContainsAny: pulumi.ToStringArray(a.Regions),
+		})
 	}
 	actions := insights.ActionGroupTypeArray{}
 	for _, name := range a.Receivers {
@@ -274,18 +303,9 @@ func (b *Backend) newActivityLogAlert(ctx *pulumi.Context, a activityLogAlertPla
 		Description:          pulumi.String(a.Description),
 		Enabled:              pulumi.Bool(true),
 		Scopes:               pulumi.StringArray{pulumi.String("/subscriptions/" + b.cfg.SubscriptionID)},
-		Condition: &insights.AlertRuleAllOfConditionArgs{
-			AllOf: insights.AlertRuleAnyOfOrLeafConditionArray{
-				insights.AlertRuleAnyOfOrLeafConditionArgs{Field: pulumi.String("category"), Equals: pulumi.String("ServiceHealth")},
-				insights.AlertRuleAnyOfOrLeafConditionArgs{AnyOf: incidents},
-				insights.AlertRuleAnyOfOrLeafConditionArgs{
-					Field:       pulumi.String("properties.impactedServices[*].ServiceName"),
-					ContainsAny: pulumi.StringArray{pulumi.String(a.Service)},
-				},
-			},
-		},
-		Actions: &insights.ActionListArgs{ActionGroups: actions},
-		Tags:    w.tags,
+		Condition:            &insights.AlertRuleAllOfConditionArgs{AllOf: conditions},
+		Actions:              &insights.ActionListArgs{ActionGroups: actions},
+		Tags:                 w.tags,
 	}, b.opts(w.opts)...)
 	return err
 }

@@ -3,7 +3,6 @@ package aks
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/plinth-dev/plinth/platform"
@@ -79,6 +78,10 @@ type observabilityPlan struct {
 	// RuleGroups hold the rules, in spec order, at most maxRulesPerGroup
 	// each.
 	RuleGroups []ruleGroupPlan
+	// RecordingGroups are Azure's recommended recording rules
+	// (recordingGroups), "<name>-node-recording-rules" and
+	// "<name>-kubernetes-recording-rules".
+	RecordingGroups []ruleGroupPlan
 	// ActivityLogAlerts are the event alerts AKS has a signal for.
 	ActivityLogAlerts []activityLogAlertPlan
 	Tags              map[string]string
@@ -105,11 +108,12 @@ type ruleGroupPlan struct {
 	Rules       []prometheusRulePlan
 }
 
-// prometheusRulePlan is one alerting rule.
+// prometheusRulePlan is one alerting rule, or one recording rule (Record
+// set: the series it records; only Expression and Labels go with it).
 type prometheusRulePlan struct {
 	// Alert is the rule's name; Expression its PromQL without the cluster
 	// placeholder; For an ISO 8601 duration.
-	Alert, Expression, For string
+	Alert, Record, Expression, For string
 	// Severity is Azure's (azureSeverity).
 	Severity int
 	// Labels carry the spec's severity; Annotations the summary and the
@@ -124,9 +128,12 @@ type prometheusRulePlan struct {
 type activityLogAlertPlan struct {
 	// Name is "<name>-<alert>"; Description the summary and the runbook.
 	Name, Description string
-	// IncidentTypes and Service select the Service Health events.
+	// IncidentTypes and Service select the Service Health events;
+	// Regions, when set, those that concern one of these regions (Service
+	// Health's display names, and "Global" for what concerns every region).
 	IncidentTypes []string
 	Service       string
+	Regions       []string
 	// Receivers take the alert's severity; Properties go with each
 	// notification (the common alert schema's customProperties).
 	Receivers  []string
@@ -136,7 +143,7 @@ type activityLogAlertPlan struct {
 // planObservability checks what Azure needs beyond the shared rules
 // (ObservabilitySpec.Validate) and plans the metrics store, collection,
 // alerts and action groups. Nothing is registered when it fails.
-func planObservability(spec platform.ObservabilitySpec) (observabilityPlan, error) {
+func planObservability(spec platform.ObservabilitySpec, location string) (observabilityPlan, error) {
 	path := field.NewPath("observability")
 	errs := spec.Validate(path)
 	if !spec.Cluster.Monitoring {
@@ -162,6 +169,20 @@ func planObservability(spec platform.ObservabilitySpec) (observabilityPlan, erro
 		RuleGroups:   planRuleGroups(spec),
 		Tags:         spec.Tags.Merge(),
 	}
+	for _, g := range recordingGroups {
+		rg := ruleGroupPlan{
+			Name:        platform.ChildName(n, g.Role),
+			Description: fmt.Sprintf("%s of %q (%s)", g.Description, spec.Name, spec.Cluster.Name),
+		}
+		for _, r := range g.Rules {
+			rg.Rules = append(rg.Rules, prometheusRulePlan{Record: r.Record, Expression: r.Expression, Labels: r.Labels})
+		}
+		p.RecordingGroups = append(p.RecordingGroups, rg)
+	}
+	var regions []string
+	if region, ok := serviceHealthRegions[location]; ok {
+		regions = []string{region, serviceHealthGlobal}
+	}
 	for _, e := range spec.Events {
 		// EventManagedBackupFailed: AKS has no managed backup (Velero's
 		// failures are Prometheus rules), so there is nothing to alert on.
@@ -173,6 +194,7 @@ func planObservability(spec platform.ObservabilitySpec) (observabilityPlan, erro
 			Description:   fmt.Sprintf("%s (runbook: %s)", e.Summary, e.Runbook),
 			IncidentTypes: upgradeIncidentTypes,
 			Service:       aksServiceName,
+			Regions:       regions,
 			Receivers:     takers(spec.Receivers, e.Severity),
 			Properties:    map[string]string{"alert": e.Name, "severity": string(e.Severity), "summary": e.Summary, "runbook_url": e.Runbook},
 		})
@@ -182,20 +204,15 @@ func planObservability(spec platform.ObservabilitySpec) (observabilityPlan, erro
 
 // planActionGroups plans one action group a receiver. Its short name is
 // the receiver's name cut to maxShortName characters (and of a trailing
-// '-'); two receivers whose short names would be the same are refused,
-// since the short name is how a reader tells their messages apart.
+// '-'); two receivers whose short names would be the same are refused
+// (platform.ReceiverShortNames, which components/observability applies
+// when it resolves the settings, with aksfacts' ReceiverShortName), since
+// the short name is how a reader tells their messages apart.
 func planActionGroups(path field.Path, spec platform.ObservabilitySpec) ([]actionGroupPlan, field.List) {
-	var errs field.List
+	errs := platform.ReceiverShortNames(path, spec.Receivers, maxShortName, "an Azure action group's short name")
 	var groups []actionGroupPlan
-	short := map[string]int{}
-	for i, r := range spec.Receivers {
-		g := actionGroupPlan{Receiver: r.Name, Name: platform.ChildName(spec.Name, r.Name), ShortName: shortName(r.Name)}
-		if j, dup := short[g.ShortName]; dup && r.Name != spec.Receivers[j].Name {
-			errs.Addf(path.Child("receivers").Index(i).Child("name"), r.Name,
-				"its action group's short name %q (the first %d characters, shown as the sender of e-mails) is also receivers[%d]'s; make the names differ within their first %d characters",
-				g.ShortName, maxShortName, j, maxShortName)
-		}
-		short[g.ShortName] = i
+	for _, r := range spec.Receivers {
+		g := actionGroupPlan{Receiver: r.Name, Name: platform.ChildName(spec.Name, r.Name), ShortName: platform.ShortName(r.Name, maxShortName)}
 		for j, e := range r.Emails {
 			g.Emails = append(g.Emails, namedAddress{Name: fmt.Sprintf("email-%d", j), Address: e})
 		}
@@ -205,15 +222,6 @@ func planActionGroups(path field.Path, spec platform.ObservabilitySpec) ([]actio
 		groups = append(groups, g)
 	}
 	return groups, errs
-}
-
-// shortName is an action group's short name for receiver: its first
-// maxShortName characters, without a trailing '-'.
-func shortName(receiver string) string {
-	if len(receiver) > maxShortName {
-		receiver = receiver[:maxShortName]
-	}
-	return strings.TrimRight(receiver, "-")
 }
 
 // planRuleGroups puts the spec's rules, in order, into rule groups of at
@@ -231,7 +239,7 @@ func planRuleGroups(spec platform.ObservabilitySpec) []ruleGroupPlan {
 		for _, r := range spec.Rules[start:min(start+maxRulesPerGroup, len(spec.Rules))] {
 			g.Rules = append(g.Rules, prometheusRulePlan{
 				Alert:       r.Name,
-				Expression:  platform.ClusterMatcher(r.Expr, ""),
+				Expression:  platform.ClusterMatcher(r.Expr, "", ""),
 				For:         isoMinutes(r.For),
 				Severity:    azureSeverity[r.Severity],
 				Labels:      map[string]string{"severity": string(r.Severity)},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plinth-dev/plinth/internal/inputs"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
@@ -26,7 +27,7 @@ func observabilitySpec() platform.ObservabilitySpec {
 }
 
 func TestPlanObservability(t *testing.T) {
-	p, err := planObservability(observabilitySpec())
+	p, err := planObservability(observabilitySpec(), "westeurope")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,7 @@ func TestPlanObservability(t *testing.T) {
 			Description:   "An upgrade of the cluster is available or scheduled by the cloud (runbook: " + runbooks + "clusterupgrade)",
 			IncidentTypes: []string{"Maintenance", "ActionRequired", "Informational"},
 			Service:       "Azure Kubernetes Service (AKS)",
+			Regions:       []string{"West Europe", "Global"},
 			Receivers:     []string{"platform-team", "chatops"},
 			Properties: map[string]string{
 				"alert": "ClusterUpgrade", "severity": "warning", "runbook_url": runbooks + "clusterupgrade",
@@ -90,8 +92,91 @@ func TestPlanObservability(t *testing.T) {
 		}},
 		Tags: map[string]string{"environment": "prod", "managed-by": "plinth", "cost-center": "cc-5001"},
 	}
+	// Azure's recommended recording rules: TestPlanRecordingRules.
+	p.RecordingGroups = nil
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("plan\n  %+v\nwant\n  %+v", p, want)
+	}
+}
+
+// TestPlanRecordingRules: beside the alerts, Azure's recommended node and
+// Kubernetes recording rules (the rule groups the portal and `az aks
+// update --enable-azure-monitor-metrics` create), each group within
+// Azure's 20 rules, recording rules only.
+func TestPlanRecordingRules(t *testing.T) {
+	p, err := planObservability(observabilitySpec(), "westeurope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := map[string][]string{}
+	for _, g := range p.RecordingGroups {
+		if len(g.Rules) == 0 || len(g.Rules) > maxRulesPerGroup {
+			t.Errorf("%s: %d rules; Azure takes 1 to %d a group", g.Name, len(g.Rules), maxRulesPerGroup)
+		}
+		for _, r := range g.Rules {
+			if r.Record == "" || r.Alert != "" || r.For != "" || r.Receivers != nil || r.Annotations != nil || r.Expression == "" {
+				t.Errorf("%s: %+v is not a recording rule", g.Name, r)
+			}
+			records[g.Name] = append(records[g.Name], r.Record)
+		}
+	}
+	for group, want := range map[string][]string{
+		"observability-node-recording-rules": {
+			"instance:node_num_cpu:sum", "instance:node_cpu_utilisation:rate5m", "instance:node_load1_per_cpu:ratio",
+			"instance:node_memory_utilisation:ratio", "instance:node_vmstat_pgmajfault:rate5m",
+			"instance_device:node_disk_io_time_seconds:rate5m", "instance_device:node_disk_io_time_weighted_seconds:rate5m",
+			"instance:node_network_receive_bytes_excluding_lo:rate5m", "instance:node_network_transmit_bytes_excluding_lo:rate5m",
+			"instance:node_network_receive_drop_excluding_lo:rate5m", "instance:node_network_transmit_drop_excluding_lo:rate5m",
+		},
+		"observability-kubernetes-recording-rules": {
+			"node_namespace_pod_container:container_cpu_usage_seconds_total:sum_irate",
+			"node_namespace_pod_container:container_memory_working_set_bytes", "node_namespace_pod_container:container_memory_rss",
+			"node_namespace_pod_container:container_memory_cache", "node_namespace_pod_container:container_memory_swap",
+			"cluster:namespace:pod_memory:active:kube_pod_container_resource_requests", "namespace_memory:kube_pod_container_resource_requests:sum",
+			"cluster:namespace:pod_cpu:active:kube_pod_container_resource_requests", "namespace_cpu:kube_pod_container_resource_requests:sum",
+			"cluster:namespace:pod_memory:active:kube_pod_container_resource_limits", "namespace_memory:kube_pod_container_resource_limits:sum",
+			"cluster:namespace:pod_cpu:active:kube_pod_container_resource_limits", "namespace_cpu:kube_pod_container_resource_limits:sum",
+			"namespace_workload_pod:kube_pod_owner:relabel", "namespace_workload_pod:kube_pod_owner:relabel",
+			"namespace_workload_pod:kube_pod_owner:relabel", "namespace_workload_pod:kube_pod_owner:relabel",
+			":node_memory_MemAvailable_bytes:sum", "cluster:node_cpu:ratio_rate5m",
+		},
+	} {
+		if !reflect.DeepEqual(records[group], want) {
+			t.Errorf("%s records\n  %v\nwant\n  %v", group, records[group], want)
+		}
+	}
+	if len(records) != 2 {
+		t.Errorf("recording groups %v; want the node and the Kubernetes group", p.RecordingGroups)
+	}
+	// The series the alerts and Azure's dashboards read.
+	g := p.RecordingGroups[1]
+	if r := g.Rules[1]; r.Expression != `container_memory_working_set_bytes{job="cadvisor", image!=""} * on (namespace, pod) group_left(node) topk by (namespace, pod) (1, max by (namespace, pod, node) (kube_pod_info{node!=""}))` {
+		t.Errorf("%s = %s", r.Record, r.Expression)
+	}
+	if r := g.Rules[13]; r.Labels["workload_type"] != "deployment" {
+		t.Errorf("%s labels %v; want workload_type deployment", r.Record, r.Labels)
+	}
+}
+
+// TestUpgradeAlertRegions: Service Health is per subscription, so each
+// environment's upgrade alert takes only the AKS events about its own
+// region (by Service Health's display name) or every region ("Global"):
+// environments of one subscription in different regions do not hear of
+// each other's. A location the table does not know takes every region.
+func TestUpgradeAlertRegions(t *testing.T) {
+	for location, want := range map[string][]string{
+		"westeurope":    {"West Europe", "Global"},
+		"eastus2":       {"East US 2", "Global"},
+		"swedencentral": {"Sweden Central", "Global"},
+		"marscentral":   nil,
+	} {
+		p, err := planObservability(observabilitySpec(), location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ActivityLogAlerts[0].Regions; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: regions %v, want %v", location, got, want)
+		}
 	}
 }
 
@@ -117,7 +202,7 @@ func TestPlanObservabilityRuleGroups(t *testing.T) {
 			r.Name = fmt.Sprintf("Rule%d", i)
 			spec.Rules = append(spec.Rules, r)
 		}
-		p, err := planObservability(spec)
+		p, err := planObservability(spec, "westeurope")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +241,7 @@ func TestPlanObservabilityRefuses(t *testing.T) {
 				s.Receivers[0].Name = "platform-oncall"
 				s.Receivers[1].Name = "platform-oncall-b"
 			},
-			`observability.receivers[1].name "platform-oncall-b": its action group's short name "platform-onc" (the first 12 characters, shown as the sender of e-mails) is also receivers[0]'s; make the names differ within their first 12 characters`,
+			`observability.receivers[1].name "platform-oncall-b": its first 12 characters, "platform-onc", are also those of receivers[0] ("platform-oncall"), and an Azure action group's short name, the sender its notifications show, is made of them; make the two names differ within their first 12 characters`,
 		},
 		{
 			"the shared rules",
@@ -177,7 +262,7 @@ func TestPlanObservabilityRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := observabilitySpec()
 			tc.mutate(&spec)
-			_, err := planObservability(spec)
+			_, err := planObservability(spec, "westeurope")
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error\n  %v\nwant\n  %s", err, tc.want)
 			}
@@ -193,9 +278,14 @@ func TestShortName(t *testing.T) {
 		// A cut that ends in '-' drops it.
 		{"abcdefghijk-pager", "abcdefghijk"},
 	} {
-		if got := shortName(tc.receiver); got != tc.want || len(got) > maxShortName {
-			t.Errorf("shortName(%q) = %q; want %q (at most %d characters)", tc.receiver, got, tc.want, maxShortName)
+		if got := platform.ShortName(tc.receiver, maxShortName); got != tc.want || len(got) > maxShortName {
+			t.Errorf("ShortName(%q) = %q; want %q (at most %d characters)", tc.receiver, got, tc.want, maxShortName)
 		}
+	}
+	// components/observability refuses the same collisions from Azure's
+	// facts, before the backend is asked.
+	if aksfacts.Facts.ReceiverShortName != maxShortName {
+		t.Errorf("aksfacts.Facts.ReceiverShortName = %d; the backend cuts short names to %d", aksfacts.Facts.ReceiverShortName, maxShortName)
 	}
 }
 
@@ -217,17 +307,21 @@ func TestISOMinutes(t *testing.T) {
 }
 
 // TestTypedInputs: the typed inputs are written by their pulumi tags, nil
-// slices, maps and inputs left out, outputs passed through.
+// slices, maps and inputs left out, outputs passed through; a recording
+// rule has no alert, for, severity, actions or resolution.
 func TestTypedInputs(t *testing.T) {
 	rg := pulumi.String("prod-rg").ToStringOutput()
+	warning := 2
 	got := inputs.Encode(prometheusRuleGroupArgs{
 		RuleGroupName:     "g",
 		ResourceGroupName: rg,
 		Enabled:           true,
 		Scopes:            []pulumi.StringInput{rg},
 		Rules: []prometheusRuleArgs{{
-			Alert: "A", Severity: 2, Labels: map[string]string{"severity": "warning"},
-			Actions: []prometheusRuleActionArgs{}, ResolveConfiguration: prometheusResolveArgs{AutoResolved: true, TimeToResolve: "PT10M"},
+			Alert: "A", For: "PT5M", Severity: &warning, Labels: map[string]string{"severity": "warning"},
+			Actions: []prometheusRuleActionArgs{}, ResolveConfiguration: &prometheusResolveArgs{AutoResolved: true, TimeToResolve: "PT10M"},
+		}, {
+			Record: "r:sum", Expression: "sum(x)", Enabled: true, Labels: map[string]string{"workload_type": "job"},
 		}},
 	}, "pulumi")
 	want := pulumi.Map{
@@ -239,11 +333,14 @@ func TestTypedInputs(t *testing.T) {
 		"interval":          pulumi.String(""),
 		"scopes":            pulumi.Array{rg},
 		"rules": pulumi.Array{pulumi.Map{
-			"alert": pulumi.String("A"), "expression": pulumi.String(""), "for": pulumi.String(""),
+			"alert": pulumi.String("A"), "expression": pulumi.String(""), "for": pulumi.String("PT5M"),
 			"severity": pulumi.Int(2), "enabled": pulumi.Bool(false),
 			"labels":               pulumi.Map{"severity": pulumi.String("warning")},
 			"actions":              pulumi.Array{},
 			"resolveConfiguration": pulumi.Map{"autoResolved": pulumi.Bool(true), "timeToResolve": pulumi.String("PT10M")},
+		}, pulumi.Map{
+			"record": pulumi.String("r:sum"), "expression": pulumi.String("sum(x)"), "enabled": pulumi.Bool(true),
+			"labels": pulumi.Map{"workload_type": pulumi.String("job")},
 		}},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -3,6 +3,7 @@ package aks_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -263,7 +264,7 @@ func TestObservabilityRuleGroup(t *testing.T) {
 			"resolveConfiguration": map[string]any{"autoResolved": true, "timeToResolve": "PT10M"},
 		}
 	}
-	wantInputs(t, only(t, snap, ruleGroupType, "observability-alerts"), map[string]any{
+	wantInputs(t, named(t, snap, ruleGroupType, "observability-alerts"), map[string]any{
 		"ruleGroupName":     "observability-alerts",
 		"resourceGroupName": "prod-rg",
 		"location":          "westeurope",
@@ -282,6 +283,45 @@ func TestObservabilityRuleGroup(t *testing.T) {
 		},
 		"tags": observabilityTags,
 	})
+	// Azure's recommended recording rules, in groups of their own on the
+	// same workspace and cluster: a record and its expression, no alert.
+	var groups []string
+	for _, r := range snap.OfType(ruleGroupType) {
+		groups = append(groups, r.Name)
+	}
+	if want := []string{"observability-alerts", "observability-kubernetes-recording-rules", "observability-node-recording-rules"}; !slices.Equal(slices.Sorted(slices.Values(groups)), want) {
+		t.Errorf("rule groups %v; want %v", groups, want)
+	}
+	node := named(t, snap, ruleGroupType, "observability-node-recording-rules")
+	for key, want := range map[string]any{"clusterName": "prod-aks", "interval": "PT1M", "scopes": []any{workspaceID, clusterID}, "enabled": true} {
+		if got, _ := node.Input(key); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %s = %v; want %v", node.Name, key, got, want)
+		}
+	}
+	rules := node.Inputs["rules"].([]any)
+	if want := map[string]any{
+		"record":     "instance:node_cpu_utilisation:rate5m",
+		"expression": `1 - avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{job="node", mode=~"idle|iowait|steal"}[5m])))`,
+		"enabled":    true,
+	}; len(rules) != 11 || !reflect.DeepEqual(rules[1], want) {
+		t.Errorf("%s: %d rules, the second %v; want 11, the second %v", node.Name, len(rules), rules[1], want)
+	}
+	k8s := named(t, snap, ruleGroupType, "observability-kubernetes-recording-rules")
+	if rules := k8s.Inputs["rules"].([]any); len(rules) != 19 || !reflect.DeepEqual(rules[14].(map[string]any)["labels"], map[string]any{"workload_type": "daemonset"}) {
+		t.Errorf("%s: %d rules, the 15th %v; want 19, the 15th labelled workload_type daemonset", k8s.Name, len(rules), rules[14])
+	}
+}
+
+// named is the child of type typ named name.
+func named(t *testing.T, snap *platformtest.Snapshot, typ, name string) *platformtest.Resource {
+	t.Helper()
+	for i := range snap.Resources {
+		if r := &snap.Resources[i]; r.Type == typ && r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no %s %s", typ, name)
+	return nil
 }
 
 // TestObservabilityUpgradeAlert: the upgrade alert is a Service Health
@@ -305,6 +345,9 @@ func TestObservabilityUpgradeAlert(t *testing.T) {
 			map[string]any{"field": "category", "equals": "ServiceHealth"},
 			map[string]any{"anyOf": []any{incident("Maintenance"), incident("ActionRequired"), incident("Informational")}},
 			map[string]any{"field": "properties.impactedServices[*].ServiceName", "containsAny": []any{"Azure Kubernetes Service (AKS)"}},
+			// Service Health is the subscription's: only the events about
+			// the environment's region, or every region.
+			map[string]any{"field": "properties.impactedServices[*].ImpactedRegions[*].RegionName", "containsAny": []any{"West Europe", "Global"}},
 		}},
 		"actions": map[string]any{"actionGroups": []any{
 			map[string]any{"actionGroupId": actionGroupIDs + "observability-platform-team", "webhookProperties": properties},
@@ -394,11 +437,14 @@ func TestObservabilityComponentOnAKS(t *testing.T) {
 		if res.Type != ruleGroupType {
 			continue
 		}
-		groups++
 		rules := res.Inputs["rules"].([]any)
 		if len(rules) > 20 {
 			t.Errorf("%s holds %d rules; Azure takes 20", res.Name, len(rules))
 		}
+		if strings.HasSuffix(res.Name, "-recording-rules") {
+			continue
+		}
+		groups++
 		for _, rule := range rules {
 			seen[rule.(map[string]any)["alert"].(string)]++
 		}

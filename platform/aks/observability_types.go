@@ -59,19 +59,23 @@ type prometheusRuleGroupArgs struct {
 	Tags   map[string]string    `pulumi:"tags"`
 }
 
-// prometheusRuleArgs is one alerting rule of a rule group.
+// prometheusRuleArgs is one rule of a rule group: an alerting rule
+// (Alert) or a recording rule (Record, with only Expression, Enabled and
+// Labels).
 type prometheusRuleArgs struct {
-	Alert      string `pulumi:"alert"`
+	Alert      string `pulumi:"alert,omitempty"`
+	Record     string `pulumi:"record,omitempty"`
 	Expression string `pulumi:"expression"`
 	// For is an ISO 8601 duration, e.g. "PT15M".
-	For string `pulumi:"for"`
-	// Severity is Azure's: 0 (Critical) to 4 (Verbose).
-	Severity             int                        `pulumi:"severity"`
+	For string `pulumi:"for,omitempty"`
+	// Severity is Azure's: 0 (Critical) to 4 (Verbose); nil for a
+	// recording rule.
+	Severity             *int                       `pulumi:"severity"`
 	Enabled              bool                       `pulumi:"enabled"`
 	Labels               map[string]string          `pulumi:"labels"`
 	Annotations          map[string]string          `pulumi:"annotations"`
 	Actions              []prometheusRuleActionArgs `pulumi:"actions"`
-	ResolveConfiguration prometheusResolveArgs      `pulumi:"resolveConfiguration"`
+	ResolveConfiguration *prometheusResolveArgs     `pulumi:"resolveConfiguration"`
 }
 
 // prometheusRuleActionArgs names an action group a firing rule notifies.

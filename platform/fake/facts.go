@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/plinth-dev/plinth/platform"
@@ -32,7 +33,14 @@ var Facts = platform.CloudFacts{
 	AccessReviews:     true,
 	FlowLogRetention:  true,
 	NodePoolNodes:     func(_, pool string) string { return "fake-" + pool + "-.*" },
-	StandIn:           true,
+	// kube-state-metrics' node series, as on AKS.
+	Nodes: platform.NodeQueries{
+		NotReady: `kube_node_status_condition{condition="Ready",status="true",` + platform.ClusterSelector + `} == 0`,
+		Count: func(nodes string) string {
+			return fmt.Sprintf(`count(kube_node_info{node=~%q,%s})`, nodes, platform.ClusterSelector)
+		},
+	},
+	StandIn: true,
 
 	// Like AKS: admin groups are standing cluster-admin.
 	AdminGroupsAreClusterAdmin: true,

@@ -83,7 +83,7 @@ func (b *Backend) NewObservability(ctx *pulumi.Context, spec platform.Observabil
 	}
 	for _, r := range spec.Rules {
 		err := alert(r.Name, r.Severity, pulumi.Map{
-			"expr":    pulumi.String(platform.ClusterMatcher(r.Expr, "")),
+			"expr":    pulumi.String(platform.ClusterMatcher(r.Expr, "", "")),
 			"for":     pulumi.String(r.For.String()),
 			"summary": pulumi.String(r.Summary),
 			"runbook": pulumi.String(r.Runbook),

@@ -22,12 +22,13 @@ func TestObservabilityConformance(t *testing.T) {
 	platformtest.ObservabilityConformance(t, func(ctx *pulumi.Context) (platformtest.ObservabilityTestBackend, error) {
 		return newBackend(ctx)
 	}, platformtest.ObservabilityExpectations{
-		ReceiverType:   channelType,
-		Receiver:       readChannel,
-		Alerts:         readPolicy,
-		Targets:        func(_, id string) []string { return strings.Split(id, ",") },
-		ClusterMatcher: `cluster="{clusterName}"`,
-		TagsProperty:   gke.TagsProperty,
+		ReceiverType:         channelType,
+		Receiver:             readChannel,
+		Alerts:               readPolicy,
+		Targets:              func(_, id string) []string { return strings.Split(id, ",") },
+		ClusterMatcher:       `cluster="{clusterName}"`,
+		SystemClusterMatcher: `cluster_name="{clusterName}"`,
+		TagsProperty:         gke.TagsProperty,
 	})
 }
 

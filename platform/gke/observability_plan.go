@@ -156,8 +156,10 @@ func clusterCloudName(spec platform.ClusterSpec) string {
 //     webhook ("webhook_tokenauth", its URL a secret), named
 //     "<name>-<receiver>-email-<n>" and "<name>-<receiver>-webhook-<n>";
 //   - one alert policy "<name>-<alert>" per rule, on a PromQL condition whose
-//     query selects the cluster (cluster="<cluster>", the project's metrics
-//     holding every cluster of the project), and per event alert, on a log
+//     query selects the cluster (the project's metrics holding every
+//     cluster of the project): cluster="<cluster>" in managed Prometheus's
+//     series, cluster_name="<cluster>" in GKE's system metrics (the node
+//     alerts' kubernetes_io:node_*), and per event alert, on a log
 //     match (upgradeFilter, backupFailedFilter), each notifying the channels
 //     of the receivers that take its severity.
 func planObservability(cfg Config, spec platform.ObservabilitySpec) observabilityPlan {
@@ -223,7 +225,7 @@ func planObservability(cfg Config, spec platform.ObservabilitySpec) observabilit
 	for _, r := range spec.Rules {
 		pp := policy(r.Name, r.Severity, r.Summary, r.Runbook)
 		pp.PromQL = &promQLPlan{
-			Query:     platform.ClusterMatcher(r.Expr, fmt.Sprintf("cluster=%q", cluster)),
+			Query:     platform.ClusterMatcher(r.Expr, fmt.Sprintf("cluster=%q", cluster), fmt.Sprintf("cluster_name=%q", cluster)),
 			Duration:  seconds(r.For),
 			RuleGroup: spec.Name,
 			AlertRule: r.Name,

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 )
 
 const runbooks = "https://github.com/plinth-dev/plinth/blob/main/docs/operations/alerts.md"
@@ -26,7 +27,7 @@ func observabilitySpec() platform.ObservabilitySpec {
 		LogRetentionDays: 90,
 		Rules: []platform.AlertRule{
 			{
-				Name: "NodeNotReady", Expr: `kube_node_status_condition{condition="Ready",status="true",{cluster}} == 0`,
+				Name: "NodeNotReady", Expr: gkefacts.Facts.Nodes.NotReady,
 				For: 15 * time.Minute, Severity: platform.SeverityCritical,
 				Summary: "Node {{ $labels.node }} has not been Ready for 15 minutes", Runbook: runbooks + "#nodenotready",
 			},
@@ -105,7 +106,7 @@ func TestPlanObservability(t *testing.T) {
 			name: "prod-NodeNotReady", alert: "NodeNotReady", severity: "CRITICAL", channels: oncall,
 			subject: "Node ${metric.label.node} has not been Ready for 15 minutes", runbook: runbooks + "#nodenotready",
 			promQL: &promQLPlan{
-				Query:    `kube_node_status_condition{condition="Ready",status="true",cluster="prod-cluster"} == 0`,
+				Query:    `label_replace(kubernetes_io:node_status_condition{monitored_resource="k8s_node",condition="Ready",status!="True",cluster_name="prod-cluster"}, "node", "$1", "node_name", "(.*)") > 0`,
 				Duration: "900s", RuleGroup: "prod", AlertRule: "NodeNotReady",
 			},
 		},
@@ -200,14 +201,39 @@ func TestPlanObservabilityRetain(t *testing.T) {
 }
 
 // The PromQL condition selects the cluster by its cloud name, the one
-// NewCluster gives it.
+// NewCluster gives it: as cluster_name in GKE's system metrics (the node
+// alert), as cluster in managed Prometheus's series (the volume alert).
 func TestObservabilitySelectsTheClusterNewClusterNames(t *testing.T) {
 	s := observabilitySpec()
 	s.Cluster.Name = "staging"
 	want := planCluster(testConfig, s.Cluster).Name
-	q := planObservability(testConfig, s).Policies[0].PromQL.Query
-	if !strings.Contains(q, `cluster="`+want+`"`) || strings.Contains(q, platform.ClusterSelector) {
-		t.Errorf("query %q does not select cluster %q", q, want)
+	policies := planObservability(testConfig, s).Policies
+	for i, matcher := range []string{`cluster_name="` + want + `"`, `cluster="` + want + `"`} {
+		q := policies[i].PromQL.Query
+		if !strings.Contains(q, matcher) || strings.Contains(q, platform.ClusterSelector) || strings.Contains(q, platform.SystemClusterSelector) {
+			t.Errorf("%s: query %q does not select cluster %q with %s", policies[i].Alert, q, want, matcher)
+		}
+	}
+}
+
+// GKE's node alerts read its system metrics, which carry cluster_name and
+// node_name (managed Prometheus's kube state metrics packages have no
+// kube_node_* series): the queries GKE evaluates for a node not Ready and
+// for the apps pool at its maximum of 30 nodes.
+func TestNodeAlertsReadGKESystemMetrics(t *testing.T) {
+	s := observabilitySpec()
+	facts := gkefacts.Facts
+	s.Rules = []platform.AlertRule{s.Rules[0], s.Rules[0]}
+	s.Rules[1].Name = "NodePoolAtMaximumApps"
+	s.Rules[1].Expr = facts.Nodes.Count(facts.NodePoolNodes(s.Cluster.Name, "apps")) + " >= 30"
+	policies := planObservability(testConfig, s).Policies
+	for i, want := range []string{
+		`label_replace(kubernetes_io:node_status_condition{monitored_resource="k8s_node",condition="Ready",status!="True",cluster_name="prod-cluster"}, "node", "$1", "node_name", "(.*)") > 0`,
+		`count(kubernetes_io:node_cpu_allocatable_cores{monitored_resource="k8s_node",node_name=~"gke-.*-apps-[0-9a-f]{8}-.*",cluster_name="prod-cluster"}) >= 30`,
+	} {
+		if got := policies[i].PromQL.Query; got != want {
+			t.Errorf("%s:\n  %s\nwant\n  %s", policies[i].Alert, got, want)
+		}
 	}
 }
 

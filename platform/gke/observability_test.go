@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/gke"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 )
 
 const (
@@ -29,7 +30,7 @@ func observabilitySpec(spec platform.ClusterSpec, out *platform.ClusterOutputs) 
 	return platform.ObservabilitySpec{
 		Name: "prod", Cluster: spec, Outputs: out, LogRetentionDays: spec.LogRetentionDays,
 		Rules: []platform.AlertRule{{
-			Name: "NodeNotReady", Expr: `kube_node_status_condition{condition="Ready",status="true",{cluster}} == 0`,
+			Name: "NodeNotReady", Expr: gkefacts.Facts.Nodes.NotReady,
 			For: 15 * time.Minute, Severity: platform.SeverityCritical,
 			Summary: "Node {{ $labels.node }} has not been Ready for 15 minutes", Runbook: alertsRunbooks + "#nodenotready",
 		}},
@@ -155,7 +156,7 @@ func TestObservabilityAlertPolicies(t *testing.T) {
 	node := find(t, r.snap, policyType, "prod-NodeNotReady")
 	expect(t, node, "severity", "CRITICAL")
 	expect(t, node, "combiner", "OR")
-	expect(t, node, "conditions.0.conditionPrometheusQueryLanguage.query", `kube_node_status_condition{condition="Ready",status="true",cluster="prod-cluster"} == 0`)
+	expect(t, node, "conditions.0.conditionPrometheusQueryLanguage.query", `label_replace(kubernetes_io:node_status_condition{monitored_resource="k8s_node",condition="Ready",status!="True",cluster_name="prod-cluster"}, "node", "$1", "node_name", "(.*)") > 0`)
 	expect(t, node, "conditions.0.conditionPrometheusQueryLanguage.duration", "900s")
 	expect(t, node, "documentation.subject", "Node ${metric.label.node} has not been Ready for 15 minutes")
 	expect(t, node, "documentation.links.0.url", alertsRunbooks+"#nodenotready")

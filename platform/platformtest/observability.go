@@ -85,6 +85,11 @@ type ObservabilityExpectations struct {
 	// it holds a project's, {clusterName} standing for the cluster's name
 	// in the cloud (ClusterOutputs.Name).
 	ClusterMatcher string
+	// SystemClusterMatcher is what replaces platform.SystemClusterSelector
+	// (the cluster in the cloud's own system metrics): "" where the store
+	// holds this cluster's metrics only; `cluster_name="{clusterName}"` on
+	// GKE.
+	SystemClusterMatcher string
 	// IgnoredEvents are the events the cloud has no signal for (AKS has no
 	// managed backup): their alerts register nothing.
 	IgnoredEvents []platform.CloudEvent
@@ -375,10 +380,11 @@ func checkObservabilityAlerts(t *testing.T, exp ObservabilityExpectations, spec 
 		}
 	}
 	matcher := strings.ReplaceAll(exp.ClusterMatcher, "{clusterName}", cluster)
+	systemMatcher := strings.ReplaceAll(exp.SystemClusterMatcher, "{clusterName}", cluster)
 	for _, r := range spec.Rules {
 		if a, ok := one(r.Name); ok {
 			check(ObservabilityAlert{
-				Name: r.Name, Severity: r.Severity, Expr: platform.ClusterMatcher(r.Expr, matcher), For: r.For,
+				Name: r.Name, Severity: r.Severity, Expr: platform.ClusterMatcher(r.Expr, matcher, systemMatcher), For: r.For,
 				Summary: r.Summary, Runbook: r.Runbook, Targets: targets[r.Severity],
 			}, a)
 		}

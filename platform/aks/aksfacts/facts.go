@@ -1,6 +1,7 @@
 package aksfacts
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -53,7 +54,18 @@ var Facts = platform.CloudFacts{
 	PodMonitor: platform.PodMonitorKind{APIVersion: "azmonitoring.coreos.com/v1", Kind: "PodMonitor", Endpoints: "podMetricsEndpoints"},
 	// AKS names nodes aks-<pool>-<id>-vmss<instance>.
 	NodePoolNodes: func(_, pool string) string { return "aks-" + pool + "-.*" },
-	Velero:        platform.Velero{Provider: "azure", Plugin: helm.VeleroPluginAzure, Settings: pluginSettings, SettingsVariable: "AZURE_CREDENTIALS_FILE"},
+	// Azure Monitor managed Prometheus collects kube-state-metrics' node
+	// series (kube_node_status_condition, kube_node_info) by default.
+	Nodes: platform.NodeQueries{
+		NotReady: `kube_node_status_condition{condition="Ready",status="true",` + platform.ClusterSelector + `} == 0`,
+		Count: func(nodes string) string {
+			return fmt.Sprintf(`count(kube_node_info{node=~%q,%s})`, nodes, platform.ClusterSelector)
+		},
+	},
+	// An action group's short name, the sender of its e-mails and SMS,
+	// is at most 12 characters: the backend cuts the receiver's name.
+	ReceiverShortName: 12,
+	Velero:            platform.Velero{Provider: "azure", Plugin: helm.VeleroPluginAzure, Settings: pluginSettings, SettingsVariable: "AZURE_CREDENTIALS_FILE"},
 	// The backup storage account has public network access disabled and
 	// a private endpoint in this subnet (aks.Backend.NewBackupStorage).
 	BackupStorageSubnet: platform.SubnetPrivateEndpoints,

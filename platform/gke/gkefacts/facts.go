@@ -1,6 +1,7 @@
 package gkefacts
 
 import (
+	"fmt"
 	"regexp"
 	"time"
 
@@ -58,6 +59,25 @@ var Facts = platform.CloudFacts{
 	PodMonitor: platform.PodMonitorKind{APIVersion: "monitoring.googleapis.com/v1", Kind: "PodMonitoring", Endpoints: "endpoints"},
 	// GKE names nodes gke-<cluster, shortened>-<pool>-<hash>-<id>.
 	NodePoolNodes: func(_, pool string) string { return "gke-.*-" + pool + "-[0-9a-f]{8}-.*" },
+	// GKE's managed kube state metrics packages have no node series
+	// (kube_node_* is in none of STORAGE, POD, DEPLOYMENT, STATEFULSET,
+	// DAEMONSET, HPA, JOBSET): the node alerts read GKE's system metrics,
+	// which Cloud Monitoring answers in PromQL beside managed Prometheus's
+	// series (kubernetes.io/node/status_condition as
+	// kubernetes_io:node_status_condition, from GKE 1.32.1-gke.1357001;
+	// kubernetes.io/node/cpu/allocatable_cores, one series a node). They
+	// carry the k8s_node resource's labels: cluster_name and node_name;
+	// the condition's status is "True", "False" or "Unknown", and a node
+	// whose kubelet stopped reporting is Unknown. label_replace names the
+	// node "node", as kube-state-metrics does, for the alert's summary.
+	Nodes: platform.NodeQueries{
+		NotReady: `label_replace(kubernetes_io:node_status_condition{monitored_resource="k8s_node",condition="Ready",status!="True",` +
+			platform.SystemClusterSelector + `}, "node", "$1", "node_name", "(.*)") > 0`,
+		Count: func(nodes string) string {
+			return fmt.Sprintf(`count(kubernetes_io:node_cpu_allocatable_cores{monitored_resource="k8s_node",node_name=~%q,%s})`, nodes, platform.SystemClusterSelector)
+		},
+		MinVersion: "1.32",
+	},
 	Velero:        platform.Velero{Provider: "gcp", Plugin: helm.VeleroPluginGCP},
 	ManagedBackup: true,
 }
