@@ -56,6 +56,17 @@ type Args struct {
 	// policy admits traffic from it. Unset: DefaultIngressNamespace.
 	IngressNamespace string
 
+	// Hostnames are the only hostnames the team's HTTPRoutes and Ingresses
+	// may serve (HostnamesPolicyName): exact names ("shop.example.com") or
+	// wildcards ("*.shop.example.com": every name ending in
+	// ".shop.example.com", not "shop.example.com" itself), each a
+	// lowercase DNS name of at least two labels. No other team of the
+	// catalog may claim a hostname one of them covers. Unset:
+	// DefaultHostnames, "<team>.<domain>" and "*.<team>.<domain>" with the
+	// catalog's Domain; none without one, and then every route and Ingress
+	// of the team is refused until hostnames are set.
+	Hostnames []string
+
 	// Tags go on the team's cloud resources and as labels on its
 	// Kubernetes objects, merged over the catalog's tags. GCP label rules;
 	// team, environment, cost-center and managed-by are set by Plinth and

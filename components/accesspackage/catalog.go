@@ -53,6 +53,14 @@ type CatalogArgs struct {
 	// Args.CostCenter is unset. Unset: the cluster's "cost-center" tag.
 	CostCenter string
 
+	// Domain is the DNS domain teams get their hostnames under by
+	// default: a team without Hostnames may serve "<team>.<domain>" and
+	// the names below it (DefaultHostnames). A lowercase DNS name, e.g.
+	// "prod.example.com". Inside an environment: the DNS zone of
+	// cert-manager. Unset: none; teams then serve only the Hostnames they
+	// list.
+	Domain string
+
 	// ReservedNamespaces are namespaces no team may claim, in addition to
 	// DefaultReservedNamespaces and names starting with
 	// ReservedNamespacePrefixes: the platform's own (monitoring, ...).
@@ -132,9 +140,17 @@ func (o owner) String() string {
 	return s + ")"
 }
 
-// claims maps teams, namespaces and existing groups to their owner.
+// claims maps teams, namespaces and existing groups to their owner, and
+// lists the hostnames claimed, in order.
 type claims struct {
 	teams, namespaces, groups map[string]owner
+	hostnames                 []hostnameClaim
+}
+
+// hostnameClaim is one hostname of a team and its owner.
+type hostnameClaim struct {
+	hostname string
+	owner    owner
 }
 
 // NewCatalog creates the platform's access catalog rc describes through
@@ -176,6 +192,13 @@ func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.Access
 	}
 	c.ID = c.Outputs.ID
 
+	// The tenancy policies hold every team of the catalog to its own
+	// namespaces, groups and hostnames (tenancy.go).
+	labels := r.tags.Merge(map[string]string{"managed-by": platform.ManagedBy})
+	if err := newTenancyPolicies(ctx, c, name, labels, host.KubernetesProvider()); err != nil {
+		return nil, err
+	}
+
 	outputs := pulumi.Map{"id": c.ID}
 	if r.BreakGlass != nil {
 		bg := r.BreakGlass.spec()
@@ -209,6 +232,7 @@ func (a CatalogArgs) Resolve(name string, path field.Path, t platform.Target, c 
 	errs.Add(platform.ValidateName(path.Child("name"), name))
 	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags}
 	errs = append(errs, r.validate(path, &a)...)
+	errs.Add(checkKubernetesVersion(path, c.KubernetesVersion))
 	if err := errs.Err(); err != nil {
 		return ResolvedCatalog{}, err
 	}
@@ -303,6 +327,9 @@ func (c *Catalog) claim(path field.Path, name string, a Args) field.List {
 			c.claims.groups[l.ExistingGroup] = g
 		}
 	}
+	for _, h := range a.Hostnames {
+		c.claims.hostnames = append(c.claims.hostnames, hostnameClaim{h, me})
+	}
 	return nil
 }
 
@@ -330,6 +357,15 @@ func (c *Catalog) conflicts(path field.Path, name string, a Args) field.List {
 		if o, ok := c.claims.groups[l.ExistingGroup]; ok {
 			me.level = l.Name
 			errs.Addf(path.Child("levels").Index(i).Child("existingGroup"), l.ExistingGroup, "already the group of %s; %s cannot share it: a group backs one level of one team, or its members would hold both; use another group or leave existingGroup unset to create one", o, me)
+		}
+	}
+	me.level = ""
+	for i, h := range a.Hostnames {
+		for _, c := range c.claims.hostnames {
+			if hostnamesOverlap(h, c.hostname) {
+				errs.Addf(path.Child("hostnames").Index(i), h, "overlaps %q of %s; %s cannot share it: a hostname is served by one team; pick names under the team's own domain", c.hostname, c.owner, me)
+				break
+			}
 		}
 	}
 	return errs

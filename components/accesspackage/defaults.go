@@ -180,6 +180,11 @@ func (a Args) withDefaults(c *resolvedCatalog) Args {
 	if a.IngressNamespace == "" {
 		a.IngressNamespace = DefaultIngressNamespace
 	}
+	if a.Hostnames == nil && ValidTeamName(a.Team) {
+		a.Hostnames = DefaultHostnames(a.Team, c.Domain)
+	} else {
+		a.Hostnames = slices.Clone(a.Hostnames)
+	}
 	if len(a.Namespaces) == 0 && a.Team != "" {
 		a.Namespaces = []Namespace{{Name: a.Team}}
 	}

@@ -77,6 +77,13 @@ func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pu
 			}
 		}
 
+		if _, err := corev1.NewConfigMap(ctx, child("tenancy"), &corev1.ConfigMapArgs{
+			Metadata: meta(TenancyParamsName),
+			Data:     r.tenancyParams(c),
+		}, opts...); err != nil {
+			return nil, err
+		}
+
 		for _, l := range r.Levels {
 			if _, err := rbacv1.NewRoleBinding(ctx, child(l.Name), &rbacv1.RoleBindingArgs{
 				Metadata: meta(RoleBindingPrefix + l.Name),
@@ -88,6 +95,26 @@ func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pu
 		}
 	}
 	return names, nil
+}
+
+// tenancyParams is the data of the tenancy parameters (TenancyParams),
+// once the level groups' subjects are known.
+func (r *resolved) tenancyParams(c *AccessPackage) pulumi.StringMapOutput {
+	var subjects []any
+	for _, l := range r.Levels {
+		subjects = append(subjects, c.Groups[l.Name].Subject)
+	}
+	var namespaces []string
+	for _, ns := range r.Namespaces {
+		namespaces = append(namespaces, ns.Name)
+	}
+	return pulumi.All(subjects...).ApplyT(func(v []any) map[string]string {
+		groups := make([]string, len(v))
+		for i, s := range v {
+			groups[i] = s.(string)
+		}
+		return TenancyParams(r.Team, groups, namespaces, r.Hostnames)
+	}).(pulumi.StringMapOutput)
 }
 
 // podSecurity labels a namespace with its Pod Security Standard: enforced,

@@ -59,6 +59,9 @@ func (r *resolvedCatalog) validate(path field.Path, orig *CatalogArgs) field.Lis
 	if r.CostCenter != "" && !labelValuePattern.MatchString(r.CostCenter) {
 		errs.Addf(path.Child("costCenter"), r.CostCenter, "not a label value; use 1-63 lowercase letters, digits, '_' and '-', starting and ending with a letter or digit")
 	}
+	if d := r.Domain; d != "" && !format.Hostname(d, false) {
+		errs.Addf(path.Child("domain"), d, "not a DNS domain: use %s, e.g. \"prod.example.com\"; teams get hostnames below it", format.HostnameRule)
+	}
 	for i, ns := range r.ReservedNamespaces {
 		errs.Add(checkNamespaceName(path.Child("reservedNamespaces").Index(i), ns))
 	}
@@ -172,6 +175,7 @@ func (r *resolved) validate(orig *Args) field.List {
 			}
 		}
 	}
+	errs = append(errs, checkHostnames(path.Child("hostnames"), r.Hostnames)...)
 	errs = append(errs, checkTags(path.Child("tags"), orig.Tags)...)
 	return errs
 }

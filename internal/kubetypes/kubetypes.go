@@ -21,7 +21,11 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "pulumi:providers:kubernetes"},
 	rt.Type{Token: "kubernetes:azmonitoring.coreos.com/v1:PodMonitor", MockID: namespaced},
 	rt.Type{Token: "kubernetes:cert-manager.io/v1:Certificate", MockID: namespaced},
+	rt.Type{Token: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", MockID: clusterScoped},
+	rt.Type{Token: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", MockID: clusterScoped},
 	rt.Type{Token: "kubernetes:cert-manager.io/v1:ClusterIssuer", MockID: clusterScoped},
+	// The access packages' tenancy parameters (accesspackage.TenancyParamsName).
+	rt.Type{Token: "kubernetes:core/v1:ConfigMap", MockID: namespaced},
 	rt.Type{Token: "kubernetes:core/v1:LimitRange", MockID: namespaced},
 	// Deleting a namespace deletes everything in it, volumes included.
 	rt.Type{Token: "kubernetes:core/v1:Namespace", Stateful: true, MockID: clusterScoped},
@@ -36,12 +40,11 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 // Workloads holds the types application stacks on a platform create,
 // which internal/mockcloud answers for their offline renders:
 // examples/app-namespace's deployment, disruption budget, service and
-// ingress, the config maps of the engine and stack-reference tests, and
+// ingress, and
 // the service account a workload identity is bound to
 // (docs/components/cluster.md).
 var Workloads = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "kubernetes:apps/v1:Deployment", MockID: namespaced},
-	rt.Type{Token: "kubernetes:core/v1:ConfigMap", MockID: namespaced},
 	rt.Type{Token: "kubernetes:core/v1:Service", MockID: namespaced},
 	rt.Type{Token: "kubernetes:core/v1:ServiceAccount", MockID: namespaced},
 	rt.Type{Token: "kubernetes:networking.k8s.io/v1:Ingress", MockID: namespaced},
