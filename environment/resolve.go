@@ -16,6 +16,7 @@ import (
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // This file is the composition: each component's place in an environment,
@@ -211,6 +212,12 @@ func (e Environment) withEnvironmentTags() Environment {
 	// The catalog and the teams take the cluster's tags, which carry the
 	// environment's; a team's resources are owned by the team.
 	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
+	// Teams get their default hostnames below cert-manager's DNS zone,
+	// whose names the platform can issue certificates for; an invalid
+	// zone name is certManager's to report.
+	if z := e.CertManager.DNSZone; z != nil && e.Access.Domain == "" && format.Hostname(z.Name, false) {
+		w.Access.Domain = z.Name
+	}
 	if ns := e.Ingress.Namespace; ns != "" {
 		w.Access.ReservedNamespaces = reserve(e.Access.ReservedNamespaces, ns)
 	}
