@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +109,12 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 		"azure-native:authorization:ManagementLockByScope": true,
 		"azure-native:resources:ResourceGroup":             true, // Velero's snapshots
 		"gcp:storage/bucket:Bucket":                        true,
+		// What the account is reached through: its private endpoint, the
+		// endpoint's DNS zone group, the private DNS zone and its link.
+		"azure-native:network/v20240501:PrivateEndpoint":     true,
+		"azure-native:network/v20240501:PrivateDnsZoneGroup": true,
+		"azure-native:network/v20240601:PrivateZone":         true,
+		"azure-native:network/v20240601:VirtualNetworkLink":  true,
 	}
 	// The metrics store and the log bucket, protected in production.
 	observabilityStores := map[string]bool{
@@ -152,8 +159,9 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 // every cloud resource whose registry marks its type stateful is retained
 // on delete (and, with TestStatefulResourcesAreProtected, protected), and
 // that nothing else is retained but the lock on the retained backup
-// storage: a retained role assignment or firewall rule would outlive its
-// replacement. Outside production nothing is retained. Directory groups
+// storage and what the account is reached through (its private endpoint,
+// DNS zone group and zone link): a retained role assignment or firewall
+// rule would outlive its replacement. Outside production nothing is retained. Directory groups
 // and Kubernetes namespaces, also stateful, are not retained yet.
 func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 	for _, env := range stacks.All() {
@@ -166,7 +174,12 @@ func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 			typ, _ := typeregistry.All.LookupAnyVersion(r.Type)
 			cloud := strings.HasPrefix(r.Type, "azure-native:") || strings.HasPrefix(r.Type, "gcp:")
 			statefulCloud := r.Custom && cloud && typ.Stateful && r.Type != "gcp:cloudidentity/group:Group"
-			backupLock := r.Name == env.Name+"-backup-storage-lock"
+			// The lock, and what the retained account is reached through
+			// (its private endpoint, the endpoint's DNS zone group and the
+			// zone's VNet link; the zone itself is stateful), are retained
+			// with the backup storage.
+			backupLock := slices.Contains([]string{"-backup-storage-lock", "-backup-blob-endpoint", "-backup-blob-dns-group", "-backup-blob-dns-link"},
+				strings.TrimPrefix(r.Name, env.Name))
 			want := env.Production() && (statefulCloud || backupLock)
 			if r.RetainOnDelete != want {
 				t.Errorf("%s (%s): %s %s retainOnDelete = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.RetainOnDelete, want)

@@ -12,6 +12,15 @@ import (
 	"github.com/plinth-dev/plinth/platform/resourcetype"
 )
 
+// The backup storage's private endpoint, its DNS zone group, the private
+// DNS zone and the zone's VNet link.
+const (
+	anEndpoint  = "azure-native:network/v20240501:PrivateEndpoint"
+	anZoneGroup = "azure-native:network/v20240501:PrivateDnsZoneGroup"
+	anZone      = "azure-native:network/v20240601:PrivateZone"
+	anZoneLink  = "azure-native:network/v20240601:VirtualNetworkLink"
+)
+
 const (
 	anCluster  = "azure-native:containerservice/v20241001:ManagedCluster"
 	anPool     = "azure-native:containerservice/v20241001:AgentPool"
@@ -124,6 +133,25 @@ func replaceCases() []replaceCase {
 		yes(anSubnet, "virtualNetworkName"),
 		no(anSubnet, "addressPrefix"),
 		no(anSubnet, "natGateway.id"),
+
+		// The backup storage's private endpoint and its DNS.
+		yes(anEndpoint, "privateEndpointName"),
+		yes(anEndpoint, "location"),
+		refused(anEndpoint, "subnet.id"),
+		refused(anEndpoint, "customNetworkInterfaceName"),
+		refused(anEndpoint, "privateLinkServiceConnections[0].groupIds[0]"),
+		no(anEndpoint, "tags.owner"),
+		yes(anZoneGroup, "privateEndpointName"),
+		yes(anZoneGroup, "privateDnsZoneGroupName"),
+		no(anZoneGroup, "privateDnsZoneConfigs[0].privateDnsZoneId"),
+		yes(anZone, "privateZoneName"),
+		yes(anZone, "location"),
+		no(anZone, "tags.owner"),
+		yes(anZoneLink, "privateZoneName"),
+		yes(anZoneLink, "virtualNetworkLinkName"),
+		yes(anZoneLink, "location"),
+		refused(anZoneLink, "virtualNetwork.id"),
+		no(anZoneLink, "registrationEnabled"),
 
 		// Storage.
 		yes(anAccount, "accountName"),
