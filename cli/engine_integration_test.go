@@ -135,6 +135,7 @@ func userProject(t *testing.T) (providers *enginetest.Providers, repo, dir strin
   plinth:gcpRegion: europe-west1
   plinth:gcpCustomerId: C01abcd2e
   plinth:gcpGroupDomain: acme.example
+  plinth:gcpJitApplication: jitgroups@acme-jit.iam.gserviceaccount.com
   plinth:dnsZoneName: dev.acme.example
   plinth:dnsZoneId: projects/acme-dns/managedZones/dev-acme-example
 `

@@ -83,12 +83,20 @@ type AccessCatalogSpec struct {
 	Name string
 	// Description is shown to requestors.
 	Description string
+	// Packages are the teams' access packages, as NewAccessPackage will
+	// receive them but without Cluster and Catalog, which do not exist
+	// yet; the break-glass package is not among them. A cloud that keeps
+	// one access policy for every team writes it with the catalog (GCP:
+	// the environment's JIT Groups policy); Azure reads none of it.
+	Packages []AccessPackageSpec
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
 }
 
-// AccessCatalog is a created catalog. ID is the Entra catalog's ID on Azure
-// and empty where the cloud has no catalog (GCP).
+// AccessCatalog is a created catalog. ID is the Entra catalog's ID on
+// Azure; on GCP the resource name of the Secret Manager secret that holds
+// the environment's JIT Groups policy, or empty when no team has a level
+// (the catalog then registers nothing).
 type AccessCatalog struct {
 	ID pulumi.StringOutput
 }

@@ -81,6 +81,19 @@ type CloudFacts struct {
 	// members; NoReviewsWhy says why not, when it does not.
 	AccessReviews bool
 	NoReviewsWhy  string
+	// TeamExistingGroups reports whether a team's level may use an
+	// existing directory group: true where the cloud makes membership of
+	// any group time-bound (Entra access packages); false where a level's
+	// group is one whose memberships the cloud's access service creates
+	// and expires itself (JIT Groups on GCP), so that an existing group's
+	// standing members would hold the level for good. NoTeamGroupsWhy
+	// says why not, when it does not.
+	TeamExistingGroups bool
+	NoTeamGroupsWhy    string
+	// MaxTeamName is the longest team name the cloud's access service
+	// takes (0: no limit beyond the component's); TeamNameLimit says why.
+	MaxTeamName   int
+	TeamNameLimit string
 
 	// FlowLogRetention reports whether the cloud keeps flow logs in the
 	// backend's storage for a number of days (Azure); otherwise it samples

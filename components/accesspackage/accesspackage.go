@@ -238,6 +238,8 @@ func New(ctx *pulumi.Context, res Resolved, catalog *Catalog, opts ...pulumi.Res
 		return nil, fmt.Errorf("accessPackage %q: no catalog; pass the *Catalog NewCatalog returned", r.name)
 	case catalog.r != r.cat:
 		return nil, fmt.Errorf("accessPackage %q: resolved against another catalog than %q; resolve it against the catalog it is created in", r.name, catalog.r.name)
+	case !r.cat.isPublished(r):
+		return nil, fmt.Errorf("accessPackage %q: resolved after NewCatalog created catalog %q; resolve every team before NewCatalog, which hands them all to the backend (on GKE the catalog is the one access policy of every team)", r.name, catalog.r.name)
 	}
 	name := r.name
 	// Claiming under the catalog's lock settles two packages created at
@@ -283,7 +285,9 @@ func New(ctx *pulumi.Context, res Resolved, catalog *Catalog, opts ...pulumi.Res
 // and returns what New creates. Problems are reported under path (for
 // example "accessPackage" or "teams[0]"), all at once. It checks one
 // package; ResolvePackages also checks what two packages would share. It
-// is pure: it asks no backend and registers nothing.
+// asks no backend and registers nothing; it lists the package in the
+// catalog, which NewCatalog hands every listed team: resolve every team
+// before NewCatalog (New refuses a package resolved after it).
 func (a Args) Resolve(name string, path field.Path, catalog ResolvedCatalog) (Resolved, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
@@ -302,17 +306,25 @@ func (a Args) Resolve(name string, path field.Path, catalog ResolvedCatalog) (Re
 	}
 	r.tags = cat.tags.Merge(a.Tags, map[string]string{"team": r.Team, "cost-center": r.CostCenter})
 	r.labels = r.tags.Merge(map[string]string{"managed-by": "plinth"})
+	cat.record(r)
 	return Resolved{r}, nil
 }
 
 // spec is what the backend receives.
 func (r *resolved) spec(catalog *Catalog) platform.AccessPackageSpec {
+	s := r.backendSpec()
+	s.Cluster, s.Catalog = catalog.host.ClusterOutputs(), catalog.Outputs
+	return s
+}
+
+// backendSpec is spec without the cluster and the catalog: what the
+// backend's catalog receives of each team (platform.AccessCatalogSpec's
+// Packages).
+func (r *resolved) backendSpec() platform.AccessPackageSpec {
 	s := platform.AccessPackageSpec{
-		Name:    r.name,
-		Team:    r.Team,
-		Cluster: catalog.host.ClusterOutputs(),
-		Catalog: catalog.Outputs,
-		Tags:    r.tags,
+		Name: r.name,
+		Team: r.Team,
+		Tags: r.tags,
 	}
 	for _, ns := range r.Namespaces {
 		s.Namespaces = append(s.Namespaces, ns.Name)

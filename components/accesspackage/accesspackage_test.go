@@ -126,14 +126,21 @@ func render(t *testing.T, facts platform.CloudFacts, cat func(a *accesspackage.C
 			res.catalogErr = err
 			return nil
 		}
+		// Every team is resolved before the catalog is created, which
+		// hands them all to the backend.
+		resolved := make([]accesspackage.Resolved, len(teams))
+		errs := make([]error, len(teams))
+		for i, tm := range teams {
+			resolved[i], errs[i] = tm.args.Resolve(tm.name, field.NewPath("accessPackage"), rc)
+		}
 		if res.catalog, res.catalogErr = accesspackage.NewCatalog(ctx, rc, b, cl); res.catalogErr != nil {
 			return nil
 		}
-		for _, tm := range teams {
+		for i := range teams {
 			var p *accesspackage.AccessPackage
-			r, err := tm.args.Resolve(tm.name, field.NewPath("accessPackage"), rc)
+			err := errs[i]
 			if err == nil {
-				p, err = accesspackage.New(ctx, r, res.catalog)
+				p, err = accesspackage.New(ctx, resolved[i], res.catalog)
 			}
 			res.packages = append(res.packages, p)
 			res.errs = append(res.errs, err)
@@ -889,15 +896,15 @@ func TestResolveClaimsNothing(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
-		if err != nil {
-			return err
-		}
 		var rs []accesspackage.Resolved
 		for range 2 {
 			r, err := payments().args.Resolve("payments", field.NewPath("accessPackage"), rc)
 			resolveErrs = append(resolveErrs, err)
 			rs = append(rs, r)
+		}
+		cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
+		if err != nil {
+			return err
 		}
 		for _, r := range rs {
 			_, err := accesspackage.New(ctx, r, cat)
@@ -913,5 +920,73 @@ func TestResolveClaimsNothing(t *testing.T) {
 	}
 	if newErrs[1] == nil {
 		t.Error("the same team was created twice in one catalog")
+	}
+}
+
+// The catalog hands the backend every team resolved against it, as each
+// package's New will: a cloud that keeps one access policy for all teams
+// (GKE's JIT Groups) writes it with the catalog.
+func TestCatalogHandsTheBackendEveryTeam(t *testing.T) {
+	res := mustRender(t, fake.Facts, nil, payments(), team{name: "checkout", args: accesspackage.Args{
+		Team: "checkout", CostCenter: "cc-2345", Requestors: []string{"group:checkout-members"}, Approvers: []string{"group:checkout-leads"},
+	}})
+	cats := res.backend.Catalogs()
+	if len(cats) != 1 {
+		t.Fatalf("%d catalogs, want 1", len(cats))
+	}
+	pkgs := res.backend.AccessPackages()
+	if got := cats[0].Packages; len(got) != 2 || got[0].Name != "payments" || got[1].Name != "checkout" {
+		t.Fatalf("catalog packages %+v, want payments and checkout", got)
+	}
+	for i, p := range cats[0].Packages {
+		if p.Cluster != nil || p.Catalog != nil {
+			t.Errorf("%s: the catalog's copy has a cluster or catalog, which do not exist yet", p.Name)
+		}
+		got := pkgs[i]
+		got.Cluster, got.Catalog = nil, nil
+		if !reflect.DeepEqual(p, got) {
+			t.Errorf("%s: the catalog's copy\n%+v\ndiffers from what New passed\n%+v", p.Name, p, got)
+		}
+	}
+}
+
+// A team resolved after its catalog was created is not in the catalog the
+// backend received: New refuses it and registers nothing for it.
+func TestTeamResolvedAfterTheCatalogIsRefused(t *testing.T) {
+	var newErr error
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		cl, err := newCluster(ctx, b, on(fake.Facts))
+		if err != nil {
+			return err
+		}
+		rc, err := accesspackage.CatalogArgs{}.Resolve("dev", field.NewPath("accessCatalog"), on(fake.Facts), cl.Spec)
+		if err != nil {
+			return err
+		}
+		cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
+		if err != nil {
+			return err
+		}
+		r, err := payments().args.Resolve("payments", field.NewPath("accessPackage"), rc)
+		if err != nil {
+			return err
+		}
+		_, newErr = accesspackage.New(ctx, r, cat)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newErr == nil || !strings.Contains(newErr.Error(), `accessPackage "payments": resolved after NewCatalog created catalog "dev"; resolve every team before NewCatalog`) {
+		t.Errorf("error %v, want the team refused as resolved after the catalog", newErr)
+	}
+	for _, r := range snap.Resources {
+		if r.Type == accesspackage.TypeToken || strings.HasPrefix(r.Name, "payments") {
+			t.Errorf("%s %s registered for a refused team", r.Type, r.Name)
+		}
 	}
 }

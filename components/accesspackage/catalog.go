@@ -3,6 +3,8 @@ package accesspackage
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -110,6 +112,52 @@ type resolvedCatalog struct {
 	clusterTags platform.Tags
 	// tags are the cluster's tags merged with Tags and environment.
 	tags platform.Tags
+
+	// teams are the packages resolved against the catalog, in the order
+	// they were resolved, a package resolved again replacing its earlier
+	// self; published are those NewCatalog handed to the backend. Only
+	// published packages can be created: a cloud may keep one access
+	// policy for all teams (GKE's JIT Groups), written with the catalog.
+	mu        sync.Mutex
+	teams     []*resolved
+	published map[string]bool
+}
+
+// record lists r among the catalog's teams.
+func (c *resolvedCatalog) record(r *resolved) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i := slices.IndexFunc(c.teams, func(t *resolved) bool { return t.name == r.name }); i >= 0 {
+		c.teams[i] = r
+		return
+	}
+	c.teams = append(c.teams, r)
+}
+
+// publish returns the specs of the teams resolved so far, without their
+// cluster and catalog (which do not exist yet), and marks them published.
+func (c *resolvedCatalog) publish() []platform.AccessPackageSpec {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.published = map[string]bool{}
+	specs := make([]platform.AccessPackageSpec, len(c.teams))
+	for i, t := range c.teams {
+		specs[i] = t.backendSpec()
+		c.published[t.name] = true
+	}
+	return specs
+}
+
+// isPublished reports whether NewCatalog handed the backend r's package
+// as r describes it.
+func (c *resolvedCatalog) isPublished(r *resolved) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.published[r.name] {
+		return false
+	}
+	i := slices.IndexFunc(c.teams, func(t *resolved) bool { return t.name == r.name })
+	return i >= 0 && (c.teams[i] == r || reflect.DeepEqual(c.teams[i].backendSpec(), r.backendSpec()))
 }
 
 // ResolvedCatalog is a catalog's settings, validated and completed against
@@ -185,6 +233,7 @@ func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.Access
 	c.Outputs, err = backend.NewAccessCatalog(ctx, platform.AccessCatalogSpec{
 		Name:        name,
 		Description: r.Description,
+		Packages:    r.publish(),
 		Tags:        r.tags,
 	}, pulumi.Parent(c))
 	if err != nil {

@@ -61,16 +61,19 @@ func ExampleNew() {
 		if err != nil {
 			return err
 		}
-		catalog, err := accesspackage.NewCatalog(ctx, catR, backend, cl)
-		if err != nil {
-			return err
-		}
+		// Resolve every team before creating the catalog: the catalog
+		// hands them all to the backend (on GKE it writes them into the
+		// environment's one JIT Groups policy).
 		pkgR, err := accesspackage.Args{
 			Team:       "payments",
 			CostCenter: "cc-1234",
 			Requestors: []string{"group:payments-members"},
 			Approvers:  []string{"group:payments-leads"},
 		}.Resolve("payments", field.NewPath("accessPackage"), catR)
+		if err != nil {
+			return err
+		}
+		catalog, err := accesspackage.NewCatalog(ctx, catR, backend, cl)
 		if err != nil {
 			return err
 		}

@@ -87,6 +87,9 @@ func (r *resolved) validate(orig *Args) field.List {
 		errs.Add(field.Required(tp, "the team's name, e.g. \"payments\""))
 	case !ValidTeamName(r.Team):
 		errs.Addf(tp, r.Team, "use 1-%d lowercase letters, digits and '-', starting with a letter and not ending with '-'", maxTeamLength)
+	case cloud.MaxTeamName > 0 && len(r.Team) > cloud.MaxTeamName:
+		errs.Addf(tp, r.Team, "longer than %d characters, the most on %s: %s; shorten it", cloud.MaxTeamName, cloud.Cloud, cloud.TeamNameLimit)
+		teamOK = true // its namespace, named after it, is still checked
 	default:
 		teamOK = true
 	}
@@ -289,7 +292,11 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 		errs = append(errs, checkPrincipals(rvp.Child("reviewers"), rv.Reviewers, lr.cloud)...)
 	}
 
-	if g := l.ExistingGroup; g != "" && !lr.cloud.Groups.Check(g) {
+	switch g := l.ExistingGroup; {
+	case g == "":
+	case !lr.breakGlass && !lr.cloud.TeamExistingGroups:
+		errs.Addf(p.Child("existingGroup"), g, "%s", lr.cloud.NoTeamGroupsWhy)
+	case !lr.cloud.Groups.Check(g):
 		errs.Addf(p.Child("existingGroup"), g, "not a group ID; use %s, e.g. %q", lr.cloud.Groups.Want, lr.cloud.Groups.Example)
 	}
 	return errs

@@ -209,9 +209,22 @@ func TestValidation(t *testing.T) {
 			a.Requestors, a.Approvers = nil, nil
 		}, []string{
 			`accessPackage.levels[0].requestors[1] "user:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e": on GCP the id is an email address, e.g. "user:payments-leads@example.com"`,
-			`accessPackage.levels[0].approval 3: at most 2 approval stages on gcp; merge stages`,
-			`accessPackage.levels[0].review "quarterly": GCP has no access reviews: Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP`,
+			`accessPackage.levels[0].approval 3: at most 1 approval stages on gcp; merge stages`,
+			`accessPackage.levels[0].review "quarterly": GCP has no access reviews: JIT group memberships and Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP`,
 		}},
+		{"GCP: a team level is its JIT group", gkefacts.Facts, func(a *accesspackage.Args) {
+			a.Requestors, a.Approvers = []string{"group:payments@example.com"}, []string{"group:payments-leads@example.com"}
+			a.Levels = []accesspackage.Level{{Name: "reader", Role: platform.AccessView, NoApproval: true, ExistingGroup: "all-engineers@example.com"}}
+		}, []string{`accessPackage.levels[0].existingGroup "all-engineers@example.com": on GCP a team level's group is its JIT group (jit.<environment>.<team>.<level>@<domain>), whose memberships JIT Groups approves and expires; an existing group's members would hold the level for good: remove existingGroup`}},
+		{"GCP: team names of at most 16 characters", gkefacts.Facts, func(a *accesspackage.Args) {
+			a.Team = "payments-and-billing"
+			a.Namespaces = []accesspackage.Namespace{{Name: "payments"}}
+			a.Requestors, a.Approvers = []string{"group:payments@example.com"}, []string{"group:payments-leads@example.com"}
+		}, []string{`accessPackage.team "payments-and-billing": longer than 16 characters, the most on gcp: JIT Groups takes system names of at most 16 characters, and a team is a system of the environment's JIT Groups policy; shorten it`}},
+		{"Azure: a team level may use an existing group", aksfacts.Facts, func(a *accesspackage.Args) {
+			a.Requestors, a.Approvers = []string{"group:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"}, []string{"group:7a1d0e9c-8b7a-4f1c-9b2e-3d4a4c8e9b7f"}
+			a.Levels = []accesspackage.Level{{Name: "reader", Role: platform.AccessView, NoApproval: true, MaxDuration: 24 * time.Hour, ExistingGroup: "notagroup"}}
+		}, []string{`accessPackage.levels[0].existingGroup "notagroup": not a group ID; use an Entra group object ID, e.g. "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"`}},
 		{"GCP: at most 20 requestors", gkefacts.Facts, func(a *accesspackage.Args) {
 			a.Requestors, a.Approvers = nil, []string{"group:payments-leads@example.com"}
 			for i := range 21 {

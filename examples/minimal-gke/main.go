@@ -12,6 +12,7 @@
 //	pulumi config set plinth:gcpRegion europe-west1
 //	pulumi config set plinth:gcpCustomerId <Cloud Identity customer ID>
 //	pulumi config set plinth:gcpGroupDomain shop.example
+//	pulumi config set plinth:gcpJitApplication jitgroups@shop-jit.iam.gserviceaccount.com
 //	pulumi config set plinth:dnsZoneName dev.shop.example
 //	pulumi config set plinth:dnsZoneId projects/<project>/managedZones/<zone name>
 //	pulumi up -s shop-dev

@@ -60,7 +60,7 @@ func TestTheStackConfigurationPlacesThePlatform(t *testing.T) {
 			platformtest.WithProject(Project.Name), platformtest.WithConfig(cfg))
 	}
 	_, err := deploy()
-	for _, key := range []string{"gcpProject", "gcpRegion", "gcpCustomerId", "gcpGroupDomain"} {
+	for _, key := range []string{"gcpProject", "gcpRegion", "gcpCustomerId", "gcpGroupDomain", "gcpJitApplication"} {
 		if want := "plinth:" + key + " is not set; run: pulumi config set plinth:" + key + " <value> -s shop-dev"; err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v\nwant it to contain %s", err, want)
 		}
@@ -68,6 +68,7 @@ func TestTheStackConfigurationPlacesThePlatform(t *testing.T) {
 
 	cfg["plinth:gcpProject"], cfg["plinth:gcpRegion"] = "shop-dev-123", "europe-west4"
 	cfg["plinth:gcpCustomerId"], cfg["plinth:gcpGroupDomain"] = "C01abcd2e", "shop.example"
+	cfg["plinth:gcpJitApplication"] = "jitgroups@shop-jit.iam.gserviceaccount.com"
 	snap, err := deploy()
 	if err != nil {
 		t.Fatal(err)

@@ -335,6 +335,14 @@ func replaceCases() []replaceCase {
 		no(gcpAccount, "displayName"),
 		no(gcpAccount, "description"),
 
+		// The JIT Groups policy: a new policy is a new secret version; the
+		// secret itself stays, labels change in place.
+		yes("gcp:secretmanager/secret:Secret", "secretId"),
+		yes("gcp:secretmanager/secret:Secret", "replication"),
+		no("gcp:secretmanager/secret:Secret", "labels"),
+		yes("gcp:secretmanager/secretVersion:SecretVersion", "secretData"),
+		yes("gcp:secretmanager/secretVersion:SecretVersion", "secret"),
+
 		// A change to a whole block replaces when the block holds an entry.
 		yes(gkePool, "nodeConfig"),
 		refused(anPool, "creationData"),

@@ -54,7 +54,10 @@ var gcpShapes = map[string]shapeKind{
 	"projectCustomRole": fixed(projectCustomRole),
 	"routerNat":         fixed(routerNat),
 	"serviceAccount":    fixed(serviceAccount),
-	"storageBucket":     fixed(storageBucket),
+	// Secret Manager: projects/<p>/secrets/<secretId> and its version 1.
+	"secretManagerSecret":  fixed(secretManagerSecret),
+	"secretManagerVersion": fixed(secretManagerVersion),
+	"storageBucket":        fixed(storageBucket),
 }
 
 // cloudIdentityGroup shapes groups/<id>, the Cloud Identity resource name
@@ -384,4 +387,35 @@ func gcpLocated(collection, state string) shape {
 		c.set("state", state)
 		return fmt.Sprintf("projects/%s/locations/%s/%s/%s", project, region, collection, name), nil
 	}
+}
+
+// secretManagerSecret shapes projects/<p>/secrets/<secretId>, the secret's
+// resource name.
+func secretManagerSecret(c *call) (string, error) {
+	project, err := gcpProject(c)
+	if err != nil {
+		return "", err
+	}
+	secretID, err := c.need("secretId")
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("projects/%s/secrets/%s", project, secretID)
+	c.set("name", id)
+	c.set("project", project)
+	return id, nil
+}
+
+// secretManagerVersion shapes <secret>/versions/1: the first version of
+// the secret it names, as a new version is numbered.
+func secretManagerVersion(c *call) (string, error) {
+	secret, err := c.need("secret")
+	if err != nil {
+		return "", err
+	}
+	id := secret + "/versions/1"
+	c.set("name", id)
+	c.set("version", "1")
+	c.set("enabled", true)
+	return id, nil
 }

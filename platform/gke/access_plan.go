@@ -93,10 +93,12 @@ type accessLevelPlan struct {
 	Level string
 	// Email is the level's group: created, or the ExistingGroup.
 	Email string
-	// Group is the group to create; nil for an ExistingGroup.
+	// Group is the group to create; nil for an ExistingGroup and for a
+	// team level, whose JIT group JIT Groups creates.
 	Group *accessGroupPlan
-	// Entitlement is the level's Privileged Access Manager entitlement.
-	Entitlement entitlementPlan
+	// Entitlement is a cluster-admin level's Privileged Access Manager
+	// entitlement; nil for a team level, a JIT group.
+	Entitlement *entitlementPlan
 }
 
 // accessGroupPlan is a Cloud Identity group and its membership in the
@@ -147,7 +149,11 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%ds", int64(d/time.Second))
 }
 
-// planAccess maps a validated AccessPackageSpec to groups and entitlements.
+// planAccess maps a validated AccessPackageSpec to groups and entitlements:
+// a team level (view, edit, admin) to its JIT group, which JIT Groups
+// creates and whose memberships it approves and expires (the environment's
+// policy, planJIT); a cluster-admin level to a group and a Privileged
+// Access Manager entitlement of roles/container.admin.
 func planAccess(cfg Config, spec platform.AccessPackageSpec) accessPlan {
 	team := spec.Team
 	if team == "" {
@@ -155,11 +161,20 @@ func planAccess(cfg Config, spec platform.AccessPackageSpec) accessPlan {
 	}
 	var p accessPlan
 	for _, l := range spec.Levels {
+		if l.Role != platform.AccessClusterAdmin {
+			p.Levels = append(p.Levels, accessLevelPlan{Level: l.Name, Email: jitGroupEmail(cfg.JITEnvironment, team, l.Name, cfg.GroupDomain)})
+			for _, s := range l.Approval {
+				if s.TimeoutDays > 0 {
+					p.Warnings = append(p.Warnings, fmt.Sprintf("access level %s/%s: JIT Groups expires a join request after its APPROVAL_TIMEOUT (an application setting, 60 minutes unless set), not after the %d days the approval stage asks for; requestors then ask again", spec.Name, l.Name, s.TimeoutDays))
+				}
+			}
+			continue
+		}
 		id := accessID(spec.Name, l.Name)
 		lp := accessLevelPlan{
 			Level: l.Name,
 			Email: l.ExistingGroup,
-			Entitlement: entitlementPlan{
+			Entitlement: &entitlementPlan{
 				Name:               platform.ChildName(spec.Name, l.Name+"-entitlement"),
 				ID:                 id,
 				Parent:             "projects/" + cfg.Project,
@@ -183,7 +198,7 @@ func planAccess(cfg Config, spec platform.AccessPackageSpec) accessPlan {
 				Name:        platform.ChildName(spec.Name, l.Name+"-group"),
 				Parent:      "customers/" + cfg.CustomerID,
 				DisplayName: fmt.Sprintf("%s %s (Plinth)", team, l.Name),
-				Description: groupDescription(cfg, team, id, l.Role),
+				Description: groupDescription(cfg, team, id),
 				Labels:      maps.Clone(accessGroupLabels),
 				Membership:  platform.ChildName(spec.Name, l.Name+"-gke-security"),
 			}
@@ -193,40 +208,43 @@ func planAccess(cfg Config, spec platform.AccessPackageSpec) accessPlan {
 	return p
 }
 
-// groupDescription tells a Google Groups admin what membership of the
-// group gives.
-func groupDescription(cfg Config, team, id string, role platform.AccessRole) string {
-	if role == platform.AccessClusterAdmin {
-		return fmt.Sprintf("Break-glass access of team %s. Members requesting a grant of the Privileged Access Manager entitlement %s on project %s get roles/container.admin there until the grant ends. Managed by Plinth.", team, id, cfg.Project)
-	}
-	return fmt.Sprintf("Kubernetes %s rights in the namespaces of team %s, on the GKE clusters of project %s. Members reach the clusters only while they hold a grant of the Privileged Access Manager entitlement %s. Managed by Plinth.", role, team, cfg.Project, id)
+// groupDescription tells a Google Groups admin what membership of a
+// cluster-admin level's group gives.
+func groupDescription(cfg Config, team, id string) string {
+	return fmt.Sprintf("Break-glass access of team %s. Members requesting a grant of the Privileged Access Manager entitlement %s on project %s get roles/container.admin there until the grant ends. Managed by Plinth.", team, id, cfg.Project)
 }
 
-// validateAccessSpec checks what Cloud Identity and Privileged Access
-// Manager constrain, and that cfg has what the groups to create need.
-// Problems come back together under path (and "gke" for the Config).
+// validateAccessSpec checks what JIT Groups (team levels), Cloud Identity
+// and Privileged Access Manager (cluster-admin levels) constrain, and that
+// cfg has what they need. Problems come back together under path (and
+// "gke" for the Config).
 func validateAccessSpec(cfg Config, spec platform.AccessPackageSpec, path field.Path) error {
 	var errs field.List
 	if len(spec.Levels) == 0 {
-		errs.Add(field.Required(path.Child("levels"), "at least one access level; each becomes a group and a Privileged Access Manager entitlement"))
+		errs.Add(field.Required(path.Child("levels"), "at least one access level; each becomes a JIT group, or for cluster-admin a Privileged Access Manager entitlement"))
 	}
+	if teamLevels([]platform.AccessPackageSpec{spec}) > 0 {
+		checkJITConfig(&errs, cfg)
+	}
+	checkJITLevels(&errs, spec, path)
 	seen := map[string]bool{}
 	var creates []string // paths of the levels that create a group
 	for i, l := range spec.Levels {
 		lp := path.Child("levels").Index(i)
+		if l.Name != "" && seen[l.Name] {
+			errs.Addf(lp.Child("name"), l.Name, "another level has this name; each level is one group named after it")
+		}
+		seen[l.Name] = true
+		if l.Role != platform.AccessClusterAdmin {
+			continue // checkJITLevels
+		}
 		switch id := accessID(spec.Name, l.Name); {
 		case l.Name == "":
-			errs.Add(field.Required(lp.Child("name"), "the level's name, e.g. \"developer\""))
+			errs.Add(field.Required(lp.Child("name"), "the level's name, e.g. \"break-glass\""))
 		case !accessLevelName.MatchString(l.Name):
 			errs.Addf(lp.Child("name"), l.Name, "use lowercase letters, digits and '-', starting with a letter and not ending with '-'")
 		case !entitlementID.MatchString(id):
 			errs.Addf(lp.Child("name"), l.Name, "gives the entitlement ID and group name %q, which Privileged Access Manager rejects: at most 63 characters; shorten the level or package name", id)
-		case seen[l.Name]:
-			errs.Addf(lp.Child("name"), l.Name, "another level has this name; each level is one group and one entitlement named after it")
-		}
-		seen[l.Name] = true
-		if _, ok := entitlementRoles[l.Role]; !ok {
-			errs.Addf(lp.Child("role"), string(l.Role), "not an access role; use one of %v", platform.AccessRoles)
 		}
 		switch n := len(l.Requestors); {
 		case n == 0:
@@ -260,7 +278,7 @@ func validateAccessSpec(cfg Config, spec platform.AccessPackageSpec, path field.
 		case strings.HasPrefix(g, "group:"):
 			errs.Addf(lp.Child("existingGroup"), g, "give the group's email alone, without \"group:\"")
 		case !format.Email(g):
-			errs.Addf(lp.Child("existingGroup"), g, "not a Google group email; on GKE an existing group is named by its email, e.g. \"payments-devs@acme.example\" (Entra object IDs are Azure's)")
+			errs.Addf(lp.Child("existingGroup"), g, "not a Google group email; on GKE an existing group is named by its email, e.g. \"platform-admins@acme.example\" (Entra object IDs are Azure's)")
 		}
 	}
 	if len(creates) > 0 {
@@ -268,7 +286,7 @@ func validateAccessSpec(cfg Config, spec platform.AccessPackageSpec, path field.
 		if cfg.CustomerID == "" {
 			errs.Add(field.Required(cp.Child("customerID"), "the Cloud Identity customer ID groups are created under, e.g. \"C03az79cb\" (gcloud organizations list, DIRECTORY_CUSTOMER_ID), because %s create a group; or give those levels an existingGroup", strings.Join(creates, ", ")))
 		}
-		if cfg.GroupDomain == "" {
+		if cfg.GroupDomain == "" && teamLevels([]platform.AccessPackageSpec{spec}) == 0 { // else checkJITConfig said it
 			errs.Add(field.Required(cp.Child("groupDomain"), "the domain groups are created in, e.g. \"acme.example\", because %s create a group; or give those levels an existingGroup", strings.Join(creates, ", ")))
 		}
 	}

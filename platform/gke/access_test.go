@@ -30,12 +30,19 @@ const (
 	containerAdmin  = "roles/container.admin"
 )
 
-// accessConfig is the prod backend with the directory settings groups need.
-var accessConfig = gke.Config{Project: project, Region: "europe-west1", CustomerID: "C03az79cb", GroupDomain: "acme.example"}
+// accessConfig is the prod backend with the directory and JIT Groups
+// settings access needs.
+var accessConfig = gke.Config{
+	Project: project, Region: "europe-west1", CustomerID: "C03az79cb", GroupDomain: "acme.example",
+	JITApplication: jitApplication, JITEnvironment: "prod",
+}
+
+// jitApplication is the JIT Groups application's service account.
+const jitApplication = "jitgroups@acme-jit.iam.gserviceaccount.com"
 
 // teamAccess is team payments: reader (no approval), developer (one
-// approval, justification), admin (an existing group) and break-glass
-// (cluster-admin, two approval stages).
+// approval, justification), admin (one approval, justification) and
+// break-glass (cluster-admin, two approval stages).
 func teamAccess() platform.AccessPackageSpec {
 	return platform.AccessPackageSpec{
 		Name:       "payments",
@@ -48,13 +55,13 @@ func teamAccess() platform.AccessPackageSpec {
 			{Name: "reader", Role: platform.AccessView, Requestors: []string{"group:payments@acme.example"}, MaxDuration: 8 * time.Hour},
 			{
 				Name: "developer", Role: platform.AccessEdit, Requestors: []string{"group:payments@acme.example"},
-				Approval:      []platform.ApprovalStage{{Approvers: []string{"user:lead@acme.example"}, TimeoutDays: 1}},
+				Approval:      []platform.ApprovalStage{{Approvers: []string{"user:lead@acme.example"}}},
 				Justification: true, MaxDuration: 8 * time.Hour,
 			},
 			{
 				Name: "admin", Role: platform.AccessAdmin, Requestors: []string{"user:lead@acme.example"},
-				Approval:      []platform.ApprovalStage{{Approvers: []string{"group:platform-leads@acme.example"}, TimeoutDays: 1}},
-				Justification: true, MaxDuration: 4 * time.Hour, ExistingGroup: "payments-admins@acme.example",
+				Approval:      []platform.ApprovalStage{{Approvers: []string{"group:platform-leads@acme.example"}}},
+				Justification: true, MaxDuration: 4 * time.Hour,
 			},
 			{
 				Name: "break-glass", Role: platform.AccessClusterAdmin, Requestors: []string{"group:sre@acme.example"},
@@ -108,9 +115,17 @@ type accessResult struct {
 	groups map[string][2]string // level -> ID, Subject
 }
 
-// renderAccess renders the access package mutate makes of teamAccess under
-// a component "payments", with a backend configured as cfg.
+// renderAccess renders, with a backend configured as cfg, the catalog
+// "platform" holding the package mutate makes of teamAccess, under a
+// component "platform", then that package under a component "payments".
 func renderAccess(t *testing.T, cfg gke.Config, mutate func(*platform.AccessPackageSpec)) *accessResult {
+	t.Helper()
+	return renderPublished(t, cfg, mutate, nil)
+}
+
+// renderPublished is renderAccess with the catalog's copy of the package
+// changed by publish.
+func renderPublished(t *testing.T, cfg gke.Config, mutate, publish func(*platform.AccessPackageSpec)) *accessResult {
 	t.Helper()
 	r := &accessResult{groups: map[string][2]string{}}
 	m := &recordingMocks{Mocks: mockcloud.New("prod-gke"), deleteBeforeReplace: map[string]bool{}}
@@ -120,13 +135,29 @@ func renderAccess(t *testing.T, cfg gke.Config, mutate func(*platform.AccessPack
 		if err != nil {
 			return err
 		}
-		parent := &testComponent{}
-		if err := ctx.RegisterComponentResource("plinth:test:AccessPackage", "payments", parent); err != nil {
-			return err
-		}
 		spec := teamAccess()
 		if mutate != nil {
 			mutate(&spec)
+		}
+		// The catalog holds the team as components/accesspackage hands it
+		// over: without cluster and catalog.
+		published := spec
+		published.Cluster, published.Catalog = nil, nil
+		if publish != nil {
+			publish(&published)
+		}
+		cp := &testComponent{}
+		if err := ctx.RegisterComponentResource("plinth:test:AccessCatalog", "platform", cp); err != nil {
+			return err
+		}
+		catalog := platform.AccessCatalogSpec{Name: "platform", Packages: []platform.AccessPackageSpec{published}, Tags: platform.Tags{"environment": "prod", "managed-by": "plinth"}}
+		if _, err := b.NewAccessCatalog(ctx, catalog, pulumi.Parent(cp)); err != nil {
+			r.err = err
+			return nil
+		}
+		parent := &testComponent{}
+		if err := ctx.RegisterComponentResource("plinth:test:AccessPackage", "payments", parent); err != nil {
+			return err
 		}
 		out, err := b.NewAccessPackage(ctx, spec, pulumi.Parent(parent))
 		if err != nil {
@@ -161,85 +192,71 @@ func renderAccess(t *testing.T, cfg gke.Config, mutate func(*platform.AccessPack
 	return r
 }
 
+// packageChildren are the custom resources under the component "payments".
+func packageChildren(snap *platformtest.Snapshot) []*platformtest.Resource {
+	var parent string
+	for _, res := range snap.Resources {
+		if res.Type == "plinth:test:AccessPackage" {
+			parent = res.URN
+		}
+	}
+	var out []*platformtest.Resource
+	for i, res := range snap.Resources {
+		if res.Custom && res.Parent == parent && parent != "" {
+			out = append(out, &snap.Resources[i])
+		}
+	}
+	return out
+}
+
+// Only the cluster-admin level gets a group of the stack's own: team
+// levels are JIT groups, which JIT Groups creates on the first join.
 func TestAccessGroups(t *testing.T) {
 	r := renderAccess(t, accessConfig, nil)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	groups := r.snap.OfType(groupType)
-	if len(groups) != 3 {
-		t.Fatalf("%d groups, want one per level without an existing group (reader, developer, break-glass)", len(groups))
+	if len(groups) != 1 {
+		t.Fatalf("%d groups, want the break-glass level's only", len(groups))
 	}
-	for _, level := range []string{"reader", "developer", "break-glass"} {
-		g := find(t, r.snap, groupType, "payments-"+level+"-group")
-		expect(t, g, "parent", "customers/C03az79cb")
-		expect(t, g, "groupKey.id", "plinth-payments-"+level+"@acme.example")
-		expect(t, g, "displayName", "payments "+level+" (Plinth)")
-		expect(t, g, "initialGroupConfig", "EMPTY")
-		// A Google group that is a security group; nothing else (the
-		// spec's tags are not Cloud Identity labels).
-		expect(t, g, "labels", map[string]string{
-			"cloudidentity.googleapis.com/groups.discussion_forum": "",
-			"cloudidentity.googleapis.com/groups.security":         "",
-		})
-
-		// Each joins the cluster's Google Groups for RBAC group, named by
-		// its resource name as the lookup of its email answers it.
-		m := find(t, r.snap, membershipType, "payments-"+level+"-gke-security")
-		expect(t, m, "preferredMemberKey.id", "plinth-payments-"+level+"@acme.example")
-		expect(t, m, "roles.0.name", "MEMBER")
-		if roles := asList(platformtest.Input(t, m, "roles")); len(roles) != 1 {
-			t.Errorf("%s roles %v, want MEMBER only", m.Name, roles)
-		}
-		if grp := platformtest.Input(t, m, "group"); !regexp.MustCompile(`^groups/0[0-9a-z]{14}$`).MatchString(fmt.Sprint(grp)) {
-			t.Errorf("%s group %v, want the security group's resource name", m.Name, grp)
-		}
-		if !slices.Contains(m.DependsOn, g.URN) {
-			t.Errorf("%s does not wait for its group", m.Name)
-		}
+	g := find(t, r.snap, groupType, "payments-break-glass-group")
+	expect(t, g, "parent", "customers/C03az79cb")
+	expect(t, g, "groupKey.id", "plinth-payments-break-glass@acme.example")
+	expect(t, g, "initialGroupConfig", "EMPTY")
+	expect(t, g, "labels", map[string]string{
+		"cloudidentity.googleapis.com/groups.discussion_forum": "",
+		"cloudidentity.googleapis.com/groups.security":         "",
+	})
+	m := find(t, r.snap, membershipType, "payments-break-glass-gke-security")
+	expect(t, m, "preferredMemberKey.id", "plinth-payments-break-glass@acme.example")
+	expect(t, m, "roles.0.name", "MEMBER")
+	if grp := platformtest.Input(t, m, "group"); !regexp.MustCompile(`^groups/0[0-9a-z]{14}$`).MatchString(fmt.Sprint(grp)) {
+		t.Errorf("%s group %v, want the security group's resource name", m.Name, grp)
 	}
-	var targets []string
-	for _, m := range r.snap.OfType(membershipType) {
-		targets = append(targets, fmt.Sprint(platformtest.Input(t, m, "group")))
+	if !slices.Contains(m.DependsOn, g.URN) {
+		t.Errorf("%s does not wait for its group", m.Name)
 	}
-	slices.Sort(targets)
-	if len(slices.Compact(slices.Clone(targets))) != 1 {
-		t.Errorf("memberships in %v, want all in the one security group", targets)
+	if n := len(r.snap.OfType(membershipType)); n != 1 {
+		t.Errorf("%d memberships, want the break-glass group's in gke-security-groups only: JIT Groups adds the JIT groups", n)
 	}
-	// One lookup, of the security group of the configured domain.
 	if !slices.Equal(r.mocks.invokes, []string{groupLookup}) || !slices.Equal(r.mocks.lookups, []string{"gke-security-groups@acme.example"}) {
 		t.Errorf("invokes %v of %v, want one lookup of gke-security-groups@acme.example", r.mocks.invokes, r.mocks.lookups)
 	}
 }
 
-// The admin level names an existing group: no group and no membership for
-// it, and its group is the output.
-func TestAccessExistingGroup(t *testing.T) {
-	r := renderAccess(t, accessConfig, nil)
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	for _, typ := range []string{groupType, membershipType} {
-		for _, res := range r.snap.OfType(typ) {
-			if strings.Contains(res.Name, "-admin-") {
-				t.Errorf("%s %s registered for a level with an existing group", typ, res.Name)
-			}
-		}
-	}
-	if g := r.groups["admin"]; g != [2]string{"payments-admins@acme.example", "payments-admins@acme.example"} {
-		t.Errorf("admin group %v, want the existing group's email as ID and subject", g)
-	}
-}
-
+// Each team level's group, the Kubernetes subject of its RoleBindings, is
+// the JIT group JIT Groups names after the environment, the team and the
+// level.
 func TestAccessOutputs(t *testing.T) {
 	r := renderAccess(t, accessConfig, nil)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	want := map[string][2]string{
-		"reader":      {"plinth-payments-reader@acme.example", "plinth-payments-reader@acme.example"},
-		"developer":   {"plinth-payments-developer@acme.example", "plinth-payments-developer@acme.example"},
-		"admin":       {"payments-admins@acme.example", "payments-admins@acme.example"},
+		"reader":      {"jit.prod.payments.reader@acme.example", "jit.prod.payments.reader@acme.example"},
+		"developer":   {"jit.prod.payments.developer@acme.example", "jit.prod.payments.developer@acme.example"},
+		"admin":       {"jit.prod.payments.admin@acme.example", "jit.prod.payments.admin@acme.example"},
 		"break-glass": {"plinth-payments-break-glass@acme.example", "plinth-payments-break-glass@acme.example"},
 	}
 	if len(r.groups) != len(want) {
@@ -252,147 +269,215 @@ func TestAccessOutputs(t *testing.T) {
 	}
 }
 
+// Only cluster-admin is a Privileged Access Manager entitlement: of
+// container.admin, with its two stages, replaced by deleting first.
 func TestAccessEntitlements(t *testing.T) {
 	r := renderAccess(t, accessConfig, nil)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	ents := r.snap.OfType(entitlementType)
-	if len(ents) != 4 {
-		t.Fatalf("%d entitlements, want exactly one per level", len(ents))
+	if ents := r.snap.OfType(entitlementType); len(ents) != 1 {
+		t.Fatalf("%d entitlements, want the break-glass level's only", len(ents))
 	}
-	want := map[string]struct {
-		duration, justification string
-		requestors              []string
-		steps                   [][]string
-		role                    string
-	}{
-		"reader":      {"28800s", "notMandatory", []string{"group:payments@acme.example"}, nil, clusterViewer},
-		"developer":   {"28800s", "unstructured", []string{"group:payments@acme.example"}, [][]string{{"user:lead@acme.example"}}, clusterViewer},
-		"admin":       {"14400s", "unstructured", []string{"user:lead@acme.example"}, [][]string{{"group:platform-leads@acme.example"}}, clusterViewer},
-		"break-glass": {"3600s", "unstructured", []string{"group:sre@acme.example"}, [][]string{{"group:security@acme.example"}, {"user:ciso@acme.example"}}, containerAdmin},
+	e := find(t, r.snap, entitlementType, "payments-break-glass-entitlement")
+	expect(t, e, "entitlementId", "plinth-payments-break-glass")
+	expect(t, e, "location", "global")
+	expect(t, e, "parent", "projects/"+project)
+	expect(t, e, "maxRequestDuration", "3600s")
+	expect(t, e, "eligibleUsers.0.principals", []string{"group:sre@acme.example"})
+	just, _ := platformtest.Input(t, e, "requesterJustificationConfig").(map[string]any)
+	if _, ok := just["unstructured"]; !ok || len(just) != 1 {
+		t.Errorf("%s: requesterJustificationConfig %v, want unstructured only", e.Name, just)
 	}
-	for level, w := range want {
-		e := find(t, r.snap, entitlementType, "payments-"+level+"-entitlement")
-		expect(t, e, "entitlementId", "plinth-payments-"+level)
-		expect(t, e, "location", "global")
-		expect(t, e, "parent", "projects/"+project)
-		expect(t, e, "maxRequestDuration", w.duration)
-		expect(t, e, "eligibleUsers.0.principals", w.requestors)
-		if n := len(asList(platformtest.Input(t, e, "eligibleUsers"))); n != 1 {
-			t.Errorf("%s: %d eligibleUsers entries, want one (PAM takes at most one)", e.Name, n)
-		}
-		just, _ := platformtest.Input(t, e, "requesterJustificationConfig").(map[string]any)
-		if _, ok := just[w.justification]; !ok || len(just) != 1 {
-			t.Errorf("%s: requesterJustificationConfig %v, want %s only", e.Name, just, w.justification)
-		}
-		expect(t, e, "privilegedAccess.gcpIamAccess.resource", "//cloudresourcemanager.googleapis.com/projects/"+project)
-		expect(t, e, "privilegedAccess.gcpIamAccess.resourceType", "cloudresourcemanager.googleapis.com/Project")
-		bindings := asList(platformtest.Input(t, e, "privilegedAccess.gcpIamAccess.roleBindings"))
-		if len(bindings) != 1 {
-			t.Errorf("%s: role bindings %v, want exactly %s", e.Name, bindings, w.role)
-		}
-		expect(t, e, "privilegedAccess.gcpIamAccess.roleBindings.0.role", w.role)
-		if _, ok := e.Input("privilegedAccess.gcpIamAccess.roleBindings.0.conditionExpression"); ok {
-			t.Errorf("%s: a condition on the role binding", e.Name)
-		}
-
-		if w.steps == nil {
-			// No approval: PAM activates grants at once; they still end.
-			if v, ok := e.Input("approvalWorkflow"); ok {
-				t.Errorf("%s: approvalWorkflow %v, want none", e.Name, v)
-			}
-		} else {
-			expect(t, e, "approvalWorkflow.manualApprovals.requireApproverJustification", true)
-			steps := asList(platformtest.Input(t, e, "approvalWorkflow.manualApprovals.steps"))
-			if len(steps) != len(w.steps) {
-				t.Errorf("%s: %d approval steps, want %d", e.Name, len(steps), len(w.steps))
-			}
-			for i, approvers := range w.steps {
-				p := fmt.Sprintf("approvalWorkflow.manualApprovals.steps.%d.", i)
-				expect(t, e, p+"approvers.principals", approvers)
-				expect(t, e, p+"approvalsNeeded", 1)
-			}
-		}
-		// The ID is fixed and approvalWorkflow forces a new entitlement:
-		// the old one must be deleted first or the new one cannot be
-		// created.
-		if !r.mocks.deleteBeforeReplace[e.Name] {
-			t.Errorf("%s is not deleted before it is replaced", e.Name)
-		}
+	expect(t, e, "privilegedAccess.gcpIamAccess.resource", "//cloudresourcemanager.googleapis.com/projects/"+project)
+	expect(t, e, "privilegedAccess.gcpIamAccess.resourceType", "cloudresourcemanager.googleapis.com/Project")
+	if bindings := asList(platformtest.Input(t, e, "privilegedAccess.gcpIamAccess.roleBindings")); len(bindings) != 1 {
+		t.Errorf("%s: role bindings %v, want exactly %s", e.Name, bindings, containerAdmin)
 	}
-
-	// container.admin comes only with cluster-admin, and only through PAM.
-	for _, e := range ents {
-		role := platformtest.Input(t, e, "privilegedAccess.gcpIamAccess.roleBindings.0.role")
-		if (role == containerAdmin) != (e.Name == "payments-break-glass-entitlement") {
-			t.Errorf("%s grants %v", e.Name, role)
-		}
+	expect(t, e, "privilegedAccess.gcpIamAccess.roleBindings.0.role", containerAdmin)
+	expect(t, e, "approvalWorkflow.manualApprovals.requireApproverJustification", true)
+	for i, approvers := range [][]string{{"group:security@acme.example"}, {"user:ciso@acme.example"}} {
+		p := fmt.Sprintf("approvalWorkflow.manualApprovals.steps.%d.", i)
+		expect(t, e, p+"approvers.principals", approvers)
+		expect(t, e, p+"approvalsNeeded", 1)
+	}
+	// The ID is fixed and approvalWorkflow forces a new entitlement: the
+	// old one must be deleted first or the new one cannot be created.
+	if !r.mocks.deleteBeforeReplace[e.Name] {
+		t.Errorf("%s is not deleted before it is replaced", e.Name)
 	}
 }
 
-// No group and no member gets standing IAM: cluster access comes only with
-// an active grant.
+// No team group and no member gets standing IAM. The only IAM is the JIT
+// Groups environment's: the application may act as the environment's
+// account, which may read the policy secret and grant clusterViewer, and
+// nothing else, on the environment's project.
 func TestAccessGrantsNothingStanding(t *testing.T) {
 	r := renderAccess(t, accessConfig, nil)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	for _, res := range r.snap.Resources {
-		if res.Custom && strings.Contains(strings.ToLower(res.Type), "iam") {
-			t.Errorf("%s %s: standing IAM next to the entitlements", res.Type, res.Name)
+	for _, res := range packageChildren(r.snap) {
+		if strings.Contains(strings.ToLower(res.Type), "iam") {
+			t.Errorf("%s %s: standing IAM in the team's package", res.Type, res.Name)
+		}
+	}
+	envSA := "serviceAccount:jit-prod@" + project + ".iam.gserviceaccount.com"
+	var grants []string
+	for i, res := range r.snap.Resources {
+		if !res.Custom || !strings.Contains(strings.ToLower(res.Type), "iam") {
+			continue
+		}
+		member := fmt.Sprint(platformtest.Input(t, &r.snap.Resources[i], "member"))
+		role := fmt.Sprint(platformtest.Input(t, &r.snap.Resources[i], "role"))
+		grants = append(grants, res.Type+" "+role+" "+member)
+	}
+	slices.Sort(grants)
+	want := []string{
+		"gcp:projects/iAMMember:IAMMember roles/resourcemanager.projectIamAdmin " + envSA,
+		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor " + envSA,
+		"gcp:serviceaccount/iAMMember:IAMMember roles/iam.serviceAccountTokenCreator serviceAccount:" + jitApplication,
+	}
+	if !slices.Equal(grants, want) {
+		t.Errorf("grants\n%v\nwant\n%v", grants, want)
+	}
+	admin := find(t, r.snap, "gcp:projects/iAMMember:IAMMember", "platform-jit-grants")
+	expect(t, admin, "project", project)
+	expect(t, admin, "condition.expression", "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/container.clusterViewer'])")
+	sa := find(t, r.snap, "gcp:serviceaccount/iAMMember:IAMMember", "platform-jit-impersonation")
+	expect(t, sa, "serviceAccountId", "projects/"+project+"/serviceAccounts/jit-prod@"+project+".iam.gserviceaccount.com")
+	access := find(t, r.snap, "gcp:secretmanager/secretIamMember:SecretIamMember", "platform-jit-policy-access")
+	expect(t, access, "secretId", "jit-prod")
+}
+
+// The catalog is the JIT Groups environment: the account jit-prod and the
+// secret jit-prod whose version is the policy of the catalog's teams.
+func TestAccessCatalog(t *testing.T) {
+	r := renderAccess(t, accessConfig, nil)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	sa := find(t, r.snap, "gcp:serviceaccount/account:Account", "platform-jit-account")
+	expect(t, sa, "accountId", "jit-prod")
+	expect(t, sa, "project", project)
+	secret := find(t, r.snap, "gcp:secretmanager/secret:Secret", "platform-jit-policy")
+	expect(t, secret, "secretId", "jit-prod")
+	expect(t, secret, "labels", map[string]string{"environment": "prod", "managed-by": "plinth"})
+
+	v := find(t, r.snap, "gcp:secretmanager/secretVersion:SecretVersion", "platform-jit-policy-version")
+	expect(t, v, "secret", "projects/"+project+"/secrets/jit-prod")
+	// The version holds the policy, which the provider keeps as a secret
+	// (TestJITPolicy reads what it says).
+	if data := fmt.Sprint(platformtest.Input(t, v, "secretData")); data == "" {
+		t.Error("the policy version is empty")
+	}
+	policy := gke.JITPolicy(accessConfig, platform.AccessCatalogSpec{Packages: []platform.AccessPackageSpec{teamAccess()}})
+	for _, want := range []string{"- name: payments\n", "- name: reader\n", "- name: developer\n", "- name: admin\n"} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("policy lacks %q:\n%s", want, policy)
+		}
+	}
+	if strings.Contains(policy, "break-glass") {
+		t.Errorf("cluster-admin is in the JIT Groups policy; it is a PAM entitlement:\n%s", policy)
+	}
+}
+
+// A catalog without team levels registers nothing and has an empty ID, so
+// a GKE stack without teams needs no JIT Groups.
+func TestAccessCatalogWithoutTeams(t *testing.T) {
+	cfg := accessConfig
+	cfg.JITApplication = ""
+	id := make(chan string, 1)
+	snap, err := platformtest.Render("prod-gke", func(ctx *pulumi.Context) error {
+		b, err := gke.New(ctx, "gcp", cfg)
+		if err != nil {
+			return err
+		}
+		c, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "prod", Description: "Team access", Tags: platform.Tags{"environment": "prod"}})
+		if err != nil {
+			return err
+		}
+		c.ID.ApplyT(func(v string) string { id <- v; return v })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range snap.Resources {
+		if !strings.HasPrefix(res.Type, "pulumi:providers:") {
+			t.Errorf("%s %s registered for a catalog without teams", res.Type, res.Name)
+		}
+	}
+	select {
+	case v := <-id:
+		if v != "" {
+			t.Errorf("catalog ID %q, want empty", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the catalog ID never resolved")
+	}
+}
+
+// A package whose levels are not those the catalog's policy holds would
+// bind RoleBindings to JIT groups nobody can join, or that grant other
+// rights than its RoleBindings: it is refused, and registers nothing.
+func TestAccessPackageMustMatchTheCatalog(t *testing.T) {
+	tests := []struct {
+		name    string
+		publish func(*platform.AccessPackageSpec)
+		want    string
+	}{
+		{"missing", func(s *platform.AccessPackageSpec) { s.Name = "checkout" }, `accessPackage "payments": its levels are not in the environment's JIT Groups policy`},
+		{"changed", func(s *platform.AccessPackageSpec) {
+			s.Levels = append([]platform.AccessLevelSpec(nil), s.Levels...)
+			s.Levels[0].MaxDuration = 24 * time.Hour
+		}, `accessPackage "payments": differs from the package the catalog's JIT Groups policy was written with`},
+	}
+	for _, tt := range tests {
+		r := renderPublished(t, accessConfig, nil, tt.publish)
+		if r.err == nil || !strings.Contains(r.err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, r.err, tt.want)
+		}
+		if kids := packageChildren(r.snap); len(kids) != 0 {
+			t.Errorf("%s: %d resources registered for a refused package", tt.name, len(kids))
 		}
 	}
 }
 
-// Every child is under the calling component, named "payments-<role>", and
-// uses the backend's explicit provider (contract rules C1-C3); the spec's
-// tags go nowhere, since none of these types takes labels.
+// Every child of the package is under the calling component, named
+// "payments-<role>", and uses the backend's explicit provider (contract
+// rules C1-C3); the catalog's children are under the catalog's component.
 func TestAccessChildren(t *testing.T) {
 	r := renderAccess(t, accessConfig, nil)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	var parent string
-	for _, res := range r.snap.Resources {
-		if res.Type == "plinth:test:AccessPackage" {
-			parent = res.URN
-		}
-	}
 	var children []string
-	for _, res := range r.snap.Resources {
-		if !res.Custom || strings.HasPrefix(res.Type, "pulumi:providers:") {
-			continue
-		}
-		if res.Parent != parent {
-			t.Errorf("C1: %s %s is not under the component", res.Type, res.Name)
-		}
+	for _, res := range packageChildren(r.snap) {
 		if !strings.HasPrefix(res.Name, "payments-") {
 			t.Errorf("C2: %s is named %q", res.Type, res.Name)
-		}
-		if !strings.Contains(res.Provider, "::pulumi:providers:gcp::gcp::") {
-			t.Errorf("C3: %s %s uses provider %q", res.Type, res.Name, res.Provider)
-		}
-		if res.Type != groupType {
-			if v, ok := res.Input("labels"); ok {
-				t.Errorf("%s %s: labels %v", res.Type, res.Name, v)
-			}
 		}
 		children = append(children, res.Name)
 	}
 	slices.Sort(children)
-	want := []string{
-		"payments-admin-entitlement",
-		"payments-break-glass-entitlement", "payments-break-glass-gke-security", "payments-break-glass-group",
-		"payments-developer-entitlement", "payments-developer-gke-security", "payments-developer-group",
-		"payments-reader-entitlement", "payments-reader-gke-security", "payments-reader-group",
-	}
+	want := []string{"payments-break-glass-entitlement", "payments-break-glass-gke-security", "payments-break-glass-group"}
 	if !slices.Equal(children, want) {
 		t.Errorf("children\n%v\nwant\n%v", children, want)
 	}
+	for _, res := range r.snap.Resources {
+		if !res.Custom || strings.HasPrefix(res.Type, "pulumi:providers:") {
+			continue
+		}
+		if !strings.HasPrefix(res.Name, "payments-") && !strings.HasPrefix(res.Name, "platform-jit-") {
+			t.Errorf("C2: %s %s belongs to neither component", res.Type, res.Name)
+		}
+		if !strings.Contains(res.Provider, "::pulumi:providers:gcp::gcp::") {
+			t.Errorf("C3: %s %s uses provider %q", res.Type, res.Name, res.Provider)
+		}
+	}
 }
 
-// Rendering the same package twice gives byte-identical snapshots (C6).
+// Rendering the same access twice gives byte-identical snapshots (C6).
 func TestAccessDeterministic(t *testing.T) {
 	a, err := renderAccess(t, accessConfig, nil).snap.Marshal()
 	if err != nil {
@@ -407,29 +492,24 @@ func TestAccessDeterministic(t *testing.T) {
 	}
 }
 
-// A stack whose levels all name existing groups needs no directory
-// settings, creates no group and looks nothing up.
-func TestAccessWithExistingGroupsOnly(t *testing.T) {
+// A break-glass level with an existing group needs no customer ID,
+// creates no group and looks nothing up.
+func TestAccessBreakGlassWithExistingGroup(t *testing.T) {
 	cfg := accessConfig
-	cfg.CustomerID, cfg.GroupDomain = "", ""
+	cfg.CustomerID = ""
 	r := renderAccess(t, cfg, func(s *platform.AccessPackageSpec) {
-		for i := range s.Levels {
-			s.Levels[i].ExistingGroup = "payments-" + s.Levels[i].Name + "@acme.example"
-		}
+		s.Levels[3].ExistingGroup = "sre-admins@acme.example"
 	})
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	if n := len(r.snap.OfType(groupType)) + len(r.snap.OfType(membershipType)); n != 0 {
-		t.Errorf("%d groups and memberships for existing groups", n)
-	}
-	if n := len(r.snap.OfType(entitlementType)); n != 4 {
-		t.Errorf("%d entitlements, want 4", n)
+		t.Errorf("%d groups and memberships for an existing group", n)
 	}
 	if len(r.mocks.invokes) != 0 {
 		t.Errorf("invokes %v with no group to add to the security group", r.mocks.invokes)
 	}
-	if r.groups["break-glass"][1] != "payments-break-glass@acme.example" {
+	if r.groups["break-glass"][1] != "sre-admins@acme.example" {
 		t.Errorf("break-glass subject %q", r.groups["break-glass"][1])
 	}
 }
@@ -448,8 +528,8 @@ func TestRejectedAccessRegistersNothing(t *testing.T) {
 			s.Levels[3].Review = &platform.AccessReview{Every: "monthly", Reviewers: []string{"group:security@acme.example"}}
 		}, `accessPackage.levels[3].review "monthly": Privileged Access Manager has no access reviews`},
 		{"Entra principal", accessConfig, func(s *platform.AccessPackageSpec) {
-			s.Levels[1].Approval[0].Approvers = []string{"user:5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a"}
-		}, `accessPackage.levels[1].approval[0].approvers[0] "user:5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a": not a Google principal`},
+			s.Levels[3].Approval[0].Approvers = []string{"user:5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a"}
+		}, `accessPackage.levels[3].approval[0].approvers[0] "user:5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a": not a Google principal`},
 		{"no customer", noCustomer, nil, "gke.customerID: required"},
 	}
 	for _, tt := range tests {
@@ -457,48 +537,23 @@ func TestRejectedAccessRegistersNothing(t *testing.T) {
 		if r.err == nil || !strings.Contains(r.err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, r.err, tt.want)
 		}
-		for _, res := range r.snap.Resources {
-			if res.Custom && !strings.HasPrefix(res.Type, "pulumi:providers:") {
-				t.Errorf("%s: %s %s registered for a rejected package", tt.name, res.Type, res.Name)
-			}
+		if kids := packageChildren(r.snap); len(kids) != 0 {
+			t.Errorf("%s: %d resources registered for a rejected package", tt.name, len(kids))
 		}
 		if len(r.mocks.invokes) != 0 {
 			t.Errorf("%s: invokes %v for a rejected package", tt.name, r.mocks.invokes)
 		}
 	}
-}
-
-// GCP has no catalog: nothing is registered and the ID is empty.
-func TestAccessCatalog(t *testing.T) {
-	// The ID is a plain value, which RunErr does not wait for.
-	id := make(chan string, 1)
-	snap, err := platformtest.Render("prod-gke", func(ctx *pulumi.Context) error {
-		b, err := gke.New(ctx, "gcp", accessConfig)
-		if err != nil {
-			return err
-		}
-		c, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "prod", Description: "Team access", Tags: platform.Tags{"environment": "prod"}})
-		if err != nil {
-			return err
-		}
-		c.ID.ApplyT(func(v string) string { id <- v; return v })
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	// A team level the catalog cannot hold stops the catalog itself,
+	// before it registers anything.
+	r := renderAccess(t, accessConfig, func(s *platform.AccessPackageSpec) { s.Levels[0].ExistingGroup = "payments@acme.example" })
+	if r.err == nil || !strings.Contains(r.err.Error(), `accessCatalog.packages[0].levels[0].existingGroup "payments@acme.example"`) {
+		t.Errorf("error %v, want the catalog to refuse the existing group", r.err)
 	}
-	for _, res := range snap.Resources {
-		if !strings.HasPrefix(res.Type, "pulumi:providers:") {
-			t.Errorf("%s %s registered for a catalog", res.Type, res.Name)
+	for _, res := range r.snap.Resources {
+		if res.Custom && !strings.HasPrefix(res.Type, "pulumi:providers:") {
+			t.Errorf("%s %s registered for a refused catalog", res.Type, res.Name)
 		}
-	}
-	select {
-	case v := <-id:
-		if v != "" {
-			t.Errorf("catalog ID %q, want empty", v)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the catalog ID never resolved")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
@@ -41,6 +42,20 @@ type Config struct {
 	// Groups for RBAC group (ClusterSpec.AdminGroups[0]). Needed only when
 	// an access level creates a group, like CustomerID.
 	GroupDomain string
+	// JITApplication is the service account email of the organization's
+	// JIT Groups application (github.com/GoogleCloudPlatform/jit-groups,
+	// 2.0 to 2.3, which reads environment policies from Secret Manager),
+	// e.g. "jitgroups@acme-jit.iam.gserviceaccount.com": it may act as the
+	// environment's JIT Groups service account. Needed when a team has an
+	// access level: a team level is a JIT group, whose memberships JIT
+	// Groups approves and expires (NewAccessCatalog).
+	JITApplication string
+	// JITEnvironment names the environment in JIT Groups, and so its JIT
+	// groups (jit.<JITEnvironment>.<team>.<level>@<GroupDomain>) and its
+	// service account and policy secret (jit-<JITEnvironment>): 1-16
+	// lowercase letters, digits and '-'. Unset: Environment, or the
+	// backend's name when that is unset too.
+	JITEnvironment string
 	// Environment is the Plinth environment the project is dedicated to.
 	// When set, New refuses, before it registers anything but the
 	// provider, a project that does not carry the label
@@ -68,6 +83,9 @@ func (c Config) withDefaults() Config {
 	if c.MasterCIDR == "" {
 		c.MasterCIDR = DefaultMasterCIDR
 	}
+	if c.JITEnvironment == "" {
+		c.JITEnvironment = c.Environment
+	}
 	return c
 }
 
@@ -76,6 +94,10 @@ func (c Config) withDefaults() Config {
 type Backend struct {
 	cfg      Config
 	provider pulumi.ProviderResource
+	// jitTeams are the packages, by name, whose team levels the JIT Groups
+	// policy NewAccessCatalog wrote holds.
+	mu       sync.Mutex
+	jitTeams map[string]platform.AccessPackageSpec
 }
 
 var (
@@ -103,6 +125,9 @@ var (
 // apply to the provider.
 func New(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOption) (*Backend, error) {
 	cfg = cfg.withDefaults()
+	if cfg.JITEnvironment == "" {
+		cfg.JITEnvironment = name
+	}
 	if err := cfg.validate(field.NewPath("gke")); err != nil {
 		return nil, err
 	}
@@ -198,6 +223,12 @@ func (c Config) validate(path field.Path) error {
 	}
 	if c.Environment != "" && !labelValue.MatchString(c.Environment) {
 		errs.Addf(path.Child("environment"), c.Environment, "cannot be a GCP label value, which the project's %s label must hold; use at most 63 lowercase letters, digits, '-' and '_'", EnvironmentLabel)
+	}
+	if c.JITApplication != "" && !serviceAccountEmail.MatchString(c.JITApplication) {
+		errs.Addf(path.Child("jitApplication"), c.JITApplication, "not a service account email; give the JIT Groups application's, e.g. \"jitgroups@acme-jit.iam.gserviceaccount.com\"")
+	}
+	if c.JITEnvironment != "" && !jitName.MatchString(c.JITEnvironment) {
+		errs.Addf(path.Child("jitEnvironment"), c.JITEnvironment, "JIT Groups takes environment names of 1-%d lowercase letters, digits and '-', starting with a letter; set a shorter one", maxJITName)
 	}
 	if c.GroupDomain != "" && !domainPattern.MatchString(c.GroupDomain) {
 		errs.Addf(path.Child("groupDomain"), c.GroupDomain, "not a domain; give the domain of your Cloud Identity or Workspace account that groups are created in, e.g. \"acme.example\" (lowercase, no \"@\")")

@@ -17,22 +17,29 @@ import (
 // Cloud links only the Google Cloud SDK.
 //
 // The configuration keys, in namespace plinth: gcpProject and gcpRegion
-// (required), gcpCustomerId and gcpGroupDomain (required: the teams'
-// access groups are created under them).
+// (required), gcpCustomerId and gcpGroupDomain (required: the break-glass
+// group is created under them, and the teams' JIT groups are in the
+// domain), gcpJitApplication (required: the JIT Groups application's
+// service account, which approves and expires the teams' access) and
+// gcpJitEnvironment (optional: the environment's name in JIT Groups,
+// unset the stack's name).
 type Cloud struct{}
 
 // The configuration keys Cloud reads.
 const (
-	ConfigProject     = "gcpProject"
-	ConfigRegion      = "gcpRegion"
-	ConfigCustomerID  = "gcpCustomerId"
-	ConfigGroupDomain = "gcpGroupDomain"
+	ConfigProject        = "gcpProject"
+	ConfigRegion         = "gcpRegion"
+	ConfigCustomerID     = "gcpCustomerId"
+	ConfigGroupDomain    = "gcpGroupDomain"
+	ConfigJITApplication = "gcpJitApplication"
+	ConfigJITEnvironment = "gcpJitEnvironment"
 )
 
 // offlineConfig are the stand-in coordinates of offline renders.
 var offlineConfig = Config{
 	Project: "plinth-placeholder", Region: "europe-west1",
 	CustomerID: "C00000000", GroupDomain: "acme.example",
+	JITApplication: "jitgroups@plinth-placeholder.iam.gserviceaccount.com",
 }
 
 // Name returns platform.CloudGCP.
@@ -60,12 +67,14 @@ func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackCon
 	b, err := New(ctx, stack, Config{
 		Project: config.Require(ConfigProject), Region: config.Require(ConfigRegion),
 		CustomerID: config.Require(ConfigCustomerID), GroupDomain: config.Require(ConfigGroupDomain),
+		JITApplication: config.Require(ConfigJITApplication), JITEnvironment: config.Get(ConfigJITEnvironment),
 		Environment: stack,
 	})
 	if err != nil {
 		return nil, platform.ConfigErrors(err, stack, map[field.Path]string{
 			"gke.project": ConfigProject, "gke.region": ConfigRegion,
 			"gke.customerID": ConfigCustomerID, "gke.groupDomain": ConfigGroupDomain,
+			"gke.jitApplication": ConfigJITApplication, "gke.jitEnvironment": ConfigJITEnvironment,
 		})
 	}
 	return b, nil

@@ -1,44 +1,131 @@
 package gke_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/gke"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
 func TestAccessConformance(t *testing.T) {
 	env := "//cloudresourcemanager.googleapis.com/projects/" + project
-	viewer := []platformtest.AccessGrant{{Role: clusterViewer, Scope: env}}
 	platformtest.AccessConformance(t, func(ctx *pulumi.Context) (platformtest.AccessTestBackend, error) {
 		return gke.New(ctx, "gcp", accessConfig)
 	}, platformtest.AccessExpectations{
-		Members:        "group:payments@acme.example",
-		Leads:          "group:payments-leads@acme.example",
-		Security:       "user:security@acme.example",
-		ExistingGroup:  "payments-admins@acme.example",
-		GroupType:      groupType,
-		GroupNameInput: "groupKey.id",
-		GroupName:      "plinth-{package}-{level}@acme.example",
-		Environment:    env,
-		// Privileged Access Manager binds an active grant's roles on the
+		Members:  "group:payments@acme.example",
+		Leads:    "group:payments-leads@acme.example",
+		Security: "user:security@acme.example",
+		// A team level's group is its JIT group: JIT Groups creates it,
+		// and approves and expires its memberships as the catalog's
+		// policy says.
+		TeamGroupsOutside: true,
+		TeamGroupName:     "jit.prod.{team}.{level}@acme.example",
+		CatalogPolicies:   jitPolicies,
+		MaxApprovalStages: gkefacts.Facts.MaxApprovalStages,
+		CatalogType:       "gcp:secretmanager/secret:Secret",
+		CatalogRoles:      []string{"jit-account", "jit-impersonation", "jit-policy-version", "jit-policy-access", "jit-grants"},
+		GroupType:         groupType,
+		GroupNameInput:    "groupKey.id",
+		GroupName:         "plinth-{package}-{level}@acme.example",
+		Environment:       env,
+		// A team level holds no IAM in the stack: its JIT group holds
+		// clusterViewer while it has members (TestJITPolicy). Privileged
+		// Access Manager binds an active break-glass grant's role on the
 		// project to the requesting user, not to the group.
 		LevelGrants: map[platform.AccessRole][]platformtest.AccessGrant{
-			platform.AccessView:         viewer,
-			platform.AccessEdit:         viewer,
-			platform.AccessAdmin:        viewer,
 			platform.AccessClusterAdmin: {{Role: containerAdmin, Scope: env}},
 		},
 		Grants:       entitlementGrants,
 		Policy:       entitlementPolicy,
 		TagsProperty: gke.TagsProperty,
 	})
+}
+
+// jitPolicies reads the JIT Groups policy the catalog writes for spec
+// back into request policies: JOIN names a requestor, APPROVE_SELF a level
+// without approval, APPROVE_OTHERS an approver of its one stage, the expiry
+// constraint's max the maximum duration, the justification expression a
+// justification.
+func jitPolicies(spec platform.AccessCatalogSpec) map[string]platformtest.AccessPolicy {
+	var doc struct {
+		Environment struct {
+			Systems []struct {
+				Name   string
+				Groups []struct {
+					Name        string
+					Access      []struct{ Principal, Allow string }
+					Constraints struct {
+						Join []struct{ Type, Name, Max string }
+					}
+				}
+			}
+		}
+	}
+	if err := yaml.Unmarshal([]byte(gke.JITPolicy(accessConfig, spec)), &doc); err != nil {
+		panic(err)
+	}
+	pkg := map[string]string{}
+	for _, p := range spec.Packages {
+		pkg[p.Team] = p.Name
+	}
+	out := map[string]platformtest.AccessPolicy{}
+	for _, sys := range doc.Environment.Systems {
+		for _, g := range sys.Groups {
+			var p platformtest.AccessPolicy
+			var approvers []string
+			for _, ace := range g.Access {
+				allow := strings.Split(ace.Allow, ", ")
+				if slices.Contains(allow, "JOIN") {
+					p.Requestors = append(p.Requestors, ace.Principal)
+				}
+				if slices.Contains(allow, "APPROVE_OTHERS") {
+					approvers = append(approvers, ace.Principal)
+				}
+			}
+			if len(approvers) > 0 {
+				p.Approval = []platform.ApprovalStage{{Approvers: approvers}}
+			}
+			for _, c := range g.Constraints.Join {
+				switch {
+				case c.Type == "expiry":
+					p.MaxDuration = isoDuration(c.Max)
+				case c.Type == "expression" && c.Name == "justification":
+					p.Justification = true
+				}
+			}
+			out[pkg[sys.Name]+"/"+g.Name] = p
+		}
+	}
+	return out
+}
+
+// isoDuration reads the ISO 8601 durations JIT Groups takes: P<d>D,
+// PT<h>H<m>M and their combinations.
+func isoDuration(s string) time.Duration {
+	var d time.Duration
+	n := 0
+	for _, r := range strings.TrimPrefix(s, "P") {
+		switch {
+		case r >= '0' && r <= '9':
+			n = n*10 + int(r-'0')
+		case r == 'D':
+			d, n = d+time.Duration(n)*24*time.Hour, 0
+		case r == 'H':
+			d, n = d+time.Duration(n)*time.Hour, 0
+		case r == 'M':
+			d, n = d+time.Duration(n)*time.Minute, 0
+		}
+	}
+	return d
 }
 
 // entitlementGrants reads the role bindings of an entitlement as grants.

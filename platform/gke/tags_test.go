@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/monitoring"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/privilegedaccessmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/workflows"
@@ -62,6 +63,11 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		}
 		access := teamAccess()
 		access.Tags = tags
+		published := access
+		published.Cluster, published.Catalog = nil, nil
+		if _, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "platform", Packages: []platform.AccessPackageSpec{published}, Tags: tags}); err != nil {
+			return err
+		}
 		if _, err := b.NewAccessPackage(ctx, access); err != nil {
 			return err
 		}
@@ -131,6 +137,9 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:privilegedaccessmanager/entitlement:entitlement":     privilegedaccessmanager.EntitlementArgs{},
 	"gcp:projects/iAMCustomRole:IAMCustomRole":                projects.IAMCustomRoleArgs{},
 	"gcp:projects/iAMMember:IAMMember":                        projects.IAMMemberArgs{},
+	"gcp:secretmanager/secret:Secret":                         secretmanager.SecretArgs{},
+	"gcp:secretmanager/secretIamMember:SecretIamMember":       secretmanager.SecretIamMemberArgs{},
+	"gcp:secretmanager/secretVersion:SecretVersion":           secretmanager.SecretVersionArgs{},
 	"gcp:serviceaccount/account:Account":                      serviceaccount.AccountArgs{},
 	"gcp:serviceaccount/iAMMember:IAMMember":                  serviceaccount.IAMMemberArgs{},
 	"gcp:storage/bucket:Bucket":                               storage.BucketArgs{},

@@ -80,17 +80,44 @@ type AccessExpectations struct {
 	// differ.
 	Members, Leads, Security string
 	// ExistingGroup is a directory group the admin level uses instead of a
-	// group of its own: an Entra object ID, a Google group's email.
+	// group of its own: an Entra object ID. "" where a team level cannot
+	// use an existing group (CloudFacts.TeamExistingGroups false).
 	ExistingGroup string
 
 	// CatalogType is the type of the catalog NewAccessCatalog registers,
-	// which every level's children then name by its ID; "" for a cloud
-	// without catalogs, whose catalog ID is empty and which registers none.
+	// whose ID is the catalog's; "" for a cloud without catalogs, whose
+	// catalog ID is empty and which registers none.
 	CatalogType string
+	// LevelsNameCatalog says that every level's children name the
+	// catalog by its ID (Entra access packages belong to their catalog).
+	LevelsNameCatalog bool
+	// CatalogRoles are the roles of the catalog's other children, each
+	// named "<catalog>-<role>"; none without.
+	CatalogRoles []string
 	// GroupType is the type of a level's directory group; GroupNameInput
 	// is the input (a dotted path) that names the group, and GroupName
 	// its value.
 	GroupType, GroupNameInput, GroupName string
+
+	// TeamGroupsOutside says that the cloud's access service creates the
+	// group of a team level (every level but cluster-admin) outside the
+	// stack, on its first use (GCP: JIT Groups creates a level's JIT
+	// group when someone first joins it): such a level registers no
+	// group, returns TeamGroupName as its group, and its request policy is
+	// the catalog's (CatalogPolicies), not a child's.
+	TeamGroupsOutside bool
+	// TeamGroupName is a team level's group when TeamGroupsOutside; it
+	// may hold {team}.
+	TeamGroupName string
+	// CatalogPolicies returns, keyed "<package>/<level>", the request
+	// policy the backend's catalog writes for each team level of spec,
+	// where the stack cannot show it (a secret's version). Used with
+	// TeamGroupsOutside.
+	CatalogPolicies func(spec platform.AccessCatalogSpec) map[string]AccessPolicy
+	// MaxApprovalStages is the most approval stages a team level takes
+	// (CloudFacts.MaxApprovalStages); 0 means at least two. The suite's
+	// admin level has two stages, or as many as the cloud takes.
+	MaxApprovalStages int
 
 	// Reviews says the cloud keeps recurring access reviews. A backend
 	// without them must refuse a level with a Review, naming
@@ -140,7 +167,9 @@ var (
 // members, no approval, three days, reviewed quarterly by the leads where
 // the cloud has reviews), developer (edit, the members, one approval stage
 // by the leads, justification, two days) and admin (admin, the leads, two
-// stages, justification, one day, exp.ExistingGroup).
+// stages or exp.MaxApprovalStages, justification, one day,
+// exp.ExistingGroup). The catalog's Packages hold the team's package, as
+// components/accesspackage hands it over (without cluster and catalog).
 func AccessSpecs(exp AccessExpectations) (platform.AccessCatalogSpec, platform.AccessPackageSpec, platform.AccessPackageSpec) {
 	const day = 24 * time.Hour
 	catalog := platform.AccessCatalogSpec{Name: accessCatalogName, Description: "Access to the prod platform's clusters.", Tags: accessTags.Merge()}
@@ -191,6 +220,12 @@ func AccessSpecs(exp AccessExpectations) (platform.AccessCatalogSpec, platform.A
 		},
 		Tags: accessTeamTags.Merge(),
 	}
+	if n := exp.MaxApprovalStages; n > 0 && n < 2 {
+		team.Levels[2].Approval = team.Levels[2].Approval[:n]
+	}
+	published := team
+	published.Levels = slices.Clone(team.Levels)
+	catalog.Packages = []platform.AccessPackageSpec{published}
 	return catalog, breakGlass, team
 }
 
@@ -202,6 +237,8 @@ type accessResult struct {
 	recorded
 	levels map[string][]string
 	err    error
+	// policies are exp.CatalogPolicies of the catalog spec.
+	policies map[string]AccessPolicy
 }
 
 // renderAccess renders the suite's network and cluster, under the
@@ -214,9 +251,14 @@ func renderAccess(newBackend NewAccessBackend, exp AccessExpectations, mutate fu
 	return renderOnCluster(newBackend, func(ctx *pulumi.Context, b AccessTestBackend, sc *suiteCluster) error {
 		anchor := sc.outputs.ID
 		res.record(anchor, "cluster", anchor)
+		// The catalog holds the team as AccessSpecs gives it: a package
+		// mutate breaks must be refused by NewAccessPackage itself.
 		catalogSpec, breakGlass, team := AccessSpecs(exp)
 		if mutate != nil {
 			mutate(&team)
+		}
+		if exp.CatalogPolicies != nil {
+			res.policies = exp.CatalogPolicies(catalogSpec)
 		}
 
 		cp := &parent{}
@@ -266,17 +308,21 @@ func (r *accessResult) groups(anchor pulumi.StringOutput, pkg string, out *platf
 //   - C1-C3 on every child, and C5; every child of a package names one of
 //     its levels ("<package>-<level>" or "<package>-<level>-<role>"),
 //     except the catalog;
-//   - the catalog: one of exp.CatalogType with a non-empty ID that every
-//     level's children name, or none and an empty ID;
+//   - the catalog: one of exp.CatalogType with a non-empty ID (that every
+//     level's children name, with exp.LevelsNameCatalog), or none and an
+//     empty ID;
 //   - each level's group: NewAccessPackage returns a group for exactly the
 //     spec's levels, each with a distinct, non-empty ID and that ID as the
 //     Kubernetes subject; a level with an ExistingGroup gets that group and
 //     no new one; any other level gets one group of exp.GroupType named
-//     exp.GroupName;
+//     exp.GroupName, except, with exp.TeamGroupsOutside, a team level,
+//     whose group is exp.TeamGroupName and created outside the stack;
 //   - each level's grants: exactly exp.LevelGrants for its role (a
 //     namespaced role at each of the team's namespaces, cluster-admin only
 //     for the break-glass level), none wider than exp.Environment;
-//   - each level's request policy, carried through as the spec says:
+//   - each level's request policy (a team level's from
+//     exp.CatalogPolicies with exp.TeamGroupsOutside), carried through as
+//     the spec says:
 //     requestors, approval stages (with their timeouts where the cloud
 //     keeps them), justification, maximum duration and review;
 //   - C7 with exp.TagsProperty: the catalog's tags and each package's tags
@@ -296,7 +342,11 @@ func AccessConformance(t *testing.T, newBackend NewAccessBackend, exp AccessExpe
 		if res.err != nil {
 			t.Fatalf("access suite: NewAccessPackage(%s): %v", accessTeamName, res.err)
 		}
-		checkChildren(t, snap)
+		var empty []string
+		if exp.TeamGroupsOutside {
+			empty = []string{accessTeamName} // its levels' groups are created outside
+		}
+		checkChildren(t, snap, empty...)
 		checkUniqueURNs(t, snap)
 		catalogSpec, breakGlass, team := AccessSpecs(exp)
 		catalogChildren := descendants(snap, accessCatalogName)
@@ -305,7 +355,11 @@ func AccessConformance(t *testing.T, newBackend NewAccessBackend, exp AccessExpe
 		teamChildren := descendants(snap, accessTeamName)
 		checkAccessPackage(t, exp, team, teamChildren, res)
 		checkTags(t, catalogChildren, catalogSpec.Tags, exp.TagsProperty, false)
-		checkTags(t, teamChildren, team.Tags, exp.TagsProperty, false)
+		// A team whose levels are all created outside the stack has no
+		// children to carry its tags.
+		if len(teamChildren) > 0 || !exp.TeamGroupsOutside {
+			checkTags(t, teamChildren, team.Tags, exp.TagsProperty, false)
+		}
 	})
 
 	t.Run("rejected duration", func(t *testing.T) {
@@ -359,6 +413,7 @@ func checkAccessPackage(t *testing.T, exp AccessExpectations, spec platform.Acce
 		switch {
 		case level != "":
 			byLevel[level] = append(byLevel[level], r)
+		case isCatalogChild(exp, r):
 		case exp.CatalogType == "" || r.Type != exp.CatalogType:
 			t.Errorf("C2: %s %s names none of the levels of access package %s; want %q + \"-<level>-<role>\"", r.Type, r.Name, spec.Name, spec.Name)
 		}
@@ -397,12 +452,21 @@ func checkAccessPackage(t *testing.T, exp AccessExpectations, spec platform.Acce
 		for k, v := range vars {
 			lvars[k] = v
 		}
-		checkAccessGroup(t, exp, key, l, id, expand(exp.GroupName, lvars), kids)
-		if exp.CatalogType != "" && catalog != "" && !mentions(t, kids, catalog) {
+		name := exp.GroupName
+		outside := exp.TeamGroupsOutside && l.Role != platform.AccessClusterAdmin
+		if outside {
+			name = strings.ReplaceAll(exp.TeamGroupName, "{team}", spec.Team)
+		}
+		checkAccessGroup(t, exp, key, l, id, expand(name, lvars), kids, outside)
+		if exp.LevelsNameCatalog && catalog != "" && !mentions(t, kids, catalog) {
 			t.Errorf("level %s: no child names the catalog %q; each level belongs to the platform's catalog", key, catalog)
 		}
 		checkAccessGrants(t, exp, key, expandGrants(exp.LevelGrants[l.Role], lvars, spec.Namespaces), environment, kids)
-		checkAccessPolicy(t, exp, key, l, kids)
+		if outside {
+			checkCatalogPolicy(t, exp, key, l, kids, res.policies)
+		} else {
+			checkAccessPolicy(t, exp, key, l, kids)
+		}
 	}
 }
 
@@ -418,11 +482,32 @@ func levelOf(spec platform.AccessPackageSpec, name string) string {
 	return ""
 }
 
+// isCatalogChild reports whether r is one of the catalog's children of
+// exp.CatalogRoles.
+func isCatalogChild(exp AccessExpectations, r *Resource) bool {
+	for _, role := range exp.CatalogRoles {
+		if r.Name == platform.ChildName(accessCatalogName, role) {
+			return true
+		}
+	}
+	return false
+}
+
 // checkAccessGroup holds a level's group to the contract: the existing
-// group, or one group of its own named name.
-func checkAccessGroup(t *testing.T, exp AccessExpectations, key string, l platform.AccessLevelSpec, id, name string, kids []*Resource) {
+// group, or one group of its own named name; with outside, a group the
+// cloud's access service creates, named name and not in the stack.
+func checkAccessGroup(t *testing.T, exp AccessExpectations, key string, l platform.AccessLevelSpec, id, name string, kids []*Resource, outside bool) {
 	t.Helper()
 	groups := ofType(kids, exp.GroupType)
+	if outside {
+		if id != name {
+			t.Errorf("level %s: group %q; want %q, the group the cloud's access service creates", key, id, name)
+		}
+		for _, g := range groups {
+			t.Errorf("level %s: %s %s created in the stack; the cloud's access service creates the level's group", key, g.Type, g.Name)
+		}
+		return
+	}
 	if l.ExistingGroup != "" {
 		if id != l.ExistingGroup {
 			t.Errorf("level %s: group %q; want the existing group %q", key, id, l.ExistingGroup)
@@ -488,6 +573,32 @@ func checkAccessPolicy(t *testing.T, exp AccessExpectations, key string, l platf
 	}
 	if got := normalPolicy(policies[0]); !reflect.DeepEqual(got, normalPolicy(want)) {
 		t.Errorf("level %s: request policy\n  %+v\nwant\n  %+v", key, got, normalPolicy(want))
+	}
+}
+
+// checkCatalogPolicy holds a team level whose policy is the catalog's to
+// the spec: no child of the level carries one, and the catalog's (from
+// policies) is the level's.
+func checkCatalogPolicy(t *testing.T, exp AccessExpectations, key string, l platform.AccessLevelSpec, kids []*Resource, policies map[string]AccessPolicy) {
+	t.Helper()
+	for _, r := range kids {
+		if _, ok := exp.Policy(t, r); ok {
+			t.Errorf("level %s: %s %s carries a request policy; the catalog holds it", key, r.Type, r.Name)
+		}
+	}
+	got, ok := policies[key]
+	if !ok {
+		t.Errorf("level %s: not in the catalog's policies", key)
+		return
+	}
+	want := AccessPolicy{Requestors: l.Requestors, Approval: slices.Clone(l.Approval), Justification: l.Justification, MaxDuration: l.MaxDuration, Review: l.Review}
+	if !exp.ApprovalTimeouts {
+		for i := range want.Approval {
+			want.Approval[i].TimeoutDays = 0
+		}
+	}
+	if !reflect.DeepEqual(normalPolicy(got), normalPolicy(want)) {
+		t.Errorf("level %s: the catalog's request policy\n  %+v\nwant\n  %+v", key, normalPolicy(got), normalPolicy(want))
 	}
 }
 

@@ -46,9 +46,11 @@ var Facts = platform.CloudFacts{
 	AccessUnitRule:    "must be whole days, at least 24h: Entra access package assignments expire after whole days",
 	MaxApprovalStages: 3, // Entra entitlement management
 	AccessReviews:     true,
-	FlowLogRetention:  true,
-	DNS01:             platform.DNS01AzureDNS,
-	DNSZoneID:         platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
+	// An access package assigns time-bound membership of any Entra group.
+	TeamExistingGroups: true,
+	FlowLogRetention:   true,
+	DNS01:              platform.DNS01AzureDNS,
+	DNSZoneID:          platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
 	// Azure Monitor managed Prometheus reads prometheus-operator's
 	// PodMonitor under its own API group.
 	PodMonitor: platform.PodMonitorKind{APIVersion: "azmonitoring.coreos.com/v1", Kind: "PodMonitor", Endpoints: "podMetricsEndpoints"},

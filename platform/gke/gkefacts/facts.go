@@ -45,15 +45,25 @@ var Facts = platform.CloudFacts{
 	GroupsNeedAdminGroup: true,
 	Principals:           platform.IDFormat{Valid: format.Email, Want: "an email address", Example: "payments-leads@example.com"},
 	// Privileged Access Manager counts seconds; Plinth grants whole hours.
-	AccessUnit:        time.Hour,
-	AccessUnitRule:    "must be whole hours, at least 1h",
-	MaxApprovalStages: 2,  // the second needs Security Command Center Premium or Enterprise
+	AccessUnit:     time.Hour,
+	AccessUnitRule: "must be whole hours, at least 1h",
+	// A team level is a JIT group (JIT Groups: one approval by any of the
+	// approvers); break-glass a Privileged Access Manager entitlement,
+	// whose second stage would need Security Command Center Premium.
+	MaxApprovalStages: 1,
 	MaxRequestors:     20, // principals per Privileged Access Manager entitlement
 	AccessReviews:     false,
-	NoReviewsWhy:      "GCP has no access reviews: Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP",
-	FlowLogRetention:  false,
-	DNS01:             platform.DNS01CloudDNS,
-	DNSZoneID:         platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
+	NoReviewsWhy:      "GCP has no access reviews: JIT group memberships and Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP",
+	// A team level's group is its JIT group, jit.<environment>.<team>.<level>@<domain>,
+	// whose memberships JIT Groups creates with an expiry and removes.
+	TeamExistingGroups: false,
+	NoTeamGroupsWhy:    "on GCP a team level's group is its JIT group (jit.<environment>.<team>.<level>@<domain>), whose memberships JIT Groups approves and expires; an existing group's members would hold the level for good: remove existingGroup",
+	// JIT Groups names a system (a team) in at most 16 characters.
+	MaxTeamName:      16,
+	TeamNameLimit:    "JIT Groups takes system names of at most 16 characters, and a team is a system of the environment's JIT Groups policy",
+	FlowLogRetention: false,
+	DNS01:            platform.DNS01CloudDNS,
+	DNSZoneID:        platform.ZoneIDFormat{Check: checkZoneID, Want: zoneIDWant},
 	// Google Cloud Managed Service for Prometheus scrapes with its own
 	// namespaced PodMonitoring.
 	PodMonitor: platform.PodMonitorKind{APIVersion: "monitoring.googleapis.com/v1", Kind: "PodMonitoring", Endpoints: "endpoints"},

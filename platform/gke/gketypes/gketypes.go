@@ -23,6 +23,10 @@ const (
 	tfSubnetwork = tfGoogle + "compute/resource_compute_subnetwork.go"
 	tfBucket     = tfGoogle + "storage/resource_storage_bucket.go"
 	tfAccount    = tfGoogle + "resourcemanager/resource_google_service_account.go"
+	// The Secret Manager secret's and version's ForceNew fields besides
+	// project.
+	tfSecret        = tfGoogle + "secretmanager/resource_secret_manager_secret.go"
+	tfSecretVersion = tfGoogle + "secretmanager/resource_secret_manager_secret_version.go"
 	// The log bucket's, sink's and exclusion's ForceNew fields besides
 	// project.
 	tfBucketConfig = tfGoogle + "logging/resource_logging_project_bucket_config.go"
@@ -170,6 +174,21 @@ var types = []rt.Type{
 	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
 	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
 	{Token: "gcp:projects/iAMMember:IAMMember", MockID: rt.ID("iamMember", "project", "")},
+	{
+		// The environment's JIT Groups policy: derived from the stack, so
+		// not stateful.
+		Token: "gcp:secretmanager/secret:Secret", Tags: "labels",
+		MockID:   rt.ID("secretManagerSecret"),
+		Replaces: replacedBy(tfSecret, "secretId", "replication"),
+	},
+	{Token: "gcp:secretmanager/secretIamMember:SecretIamMember", MockID: rt.ID("iamMember", "secretId", "")},
+	{
+		// A new policy is a new version: the old one stays, disabled
+		// when deleted from the stack.
+		Token:    "gcp:secretmanager/secretVersion:SecretVersion",
+		MockID:   rt.ID("secretManagerVersion"),
+		Replaces: replacedBy(tfSecretVersion, "secret", "secretData"),
+	},
 	{
 		Token:    "gcp:serviceaccount/account:Account",
 		MockID:   rt.ID("serviceAccount"),
