@@ -13,7 +13,7 @@ func init() {
 			// groups, the cluster has no Google Groups for RBAC.
 			name: "PLN012 GKE group RoleBindings without Google Groups for RBAC", stack: "prod-gke",
 			want: []string{
-				`PLN012 error prod-gke-cluster | Cluster prod-gke-cluster: authenticatorGroupsConfig.securityGroup: the cluster has no Google Groups for RBAC, so GKE never passes group membership to Kubernetes and no RoleBinding to a group matches anyone (9 RoleBindings: prod-gke-checkout-checkout-admin (plinth-prod-gke-checkout-admin@acme.example), prod-gke-checkout-checkout-developer (plinth-prod-gke-checkout-developer@acme.example), prod-gke-checkout-checkout-reader (plinth-prod-gke-checkout-reader@acme.example), and 6 more); set cluster.adminGroups to ["gke-security-groups@<your domain>"], the group the teams' groups are members of`,
+				`PLN012 error prod-gke-cluster | Cluster prod-gke-cluster: authenticatorGroupsConfig.securityGroup: the cluster has no Google Groups for RBAC, so GKE never passes group membership to Kubernetes and no RoleBinding to a group matches anyone (9 RoleBindings: prod-gke-checkout-checkout-admin (jit.prod-gke.checkout.admin@acme.example), prod-gke-checkout-checkout-developer (jit.prod-gke.checkout.developer@acme.example), prod-gke-checkout-checkout-reader (jit.prod-gke.checkout.reader@acme.example), and 6 more); set cluster.adminGroups to ["gke-security-groups@<your domain>"], the group the teams' groups are members of`,
 			},
 			mutate: func(t *testing.T, s *snapshot.Snapshot) {
 				set(t, find(t, s, "prod-gke-cluster"), "authenticatorGroupsConfig", nil)

@@ -330,12 +330,16 @@ var fixtures = []fixture{
 		},
 	},
 	{
-		name: "PLN011 GCP editor and cluster-admin", stack: "prod-gke",
+		// The JIT Groups environment's projectIamAdmin is conditioned to
+		// clusterViewer; without the condition it could grant anything.
+		name: "PLN011 GCP editor, unconditioned IAM admin and cluster-admin", stack: "prod-gke",
 		want: []string{
+			"PLN011 error prod-gke-jit-grants | IAMMember prod-gke-jit-grants: role \"roles/resourcemanager.projectIamAdmin\": its holder can grant any role, and so every right, on its scope; add a condition that limits the roles it may grant: api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([<the roles>])",
 			"PLN011 error prod-gke-checkout-checkout-admin | ClusterRoleBinding prod-gke-checkout-checkout-admin: roleRef.name \"cluster-admin\": binds full control of every namespace and of RBAC itself; bind a narrower ClusterRole, or RoleBindings in the namespaces needed (production's cluster-admin is break-glass, through the access catalog)",
 			"PLN011 error prod-gke-nodes-artifact-reader | IAMMember prod-gke-nodes-artifact-reader: role \"roles/editor\": the basic role holds nearly every permission in its scope; grant predefined or custom roles that cover the job",
 		},
 		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			set(t, find(t, s, "prod-gke-jit-grants"), "condition.expression", "true")
 			set(t, find(t, s, "prod-gke-nodes-artifact-reader"), "role", "roles/editor")
 			rb := find(t, s, "prod-gke-checkout-checkout-admin")
 			rb.Type = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"

@@ -159,7 +159,8 @@ func leastPrivilegeRule() Rule {
 		Rationale: "Write-up lessons: full access privileges were dropped for access packages, and deployer identities " +
 			"should not have access to every subscription and resource. So: no Owner, Contributor, User Access " +
 			"Administrator or RBAC Administrator assignment and none at subscription scope or above, no custom " +
-			"role with every action or with role-assignment rights, no roles/owner or roles/editor on GCP, and no " +
+			"role with every action or with role-assignment rights, no roles/owner or roles/editor on GCP and no " +
+			"role-granting GCP role (projectIamAdmin, securityAdmin) without a condition limiting what it grants, and no " +
 			"ClusterRoleBinding to cluster-admin. In production, nobody holds cluster-admin at all times: no AKS " +
 			"admin groups, and the cluster-wide admin roles (AKS Cluster Admin, RBAC Cluster Admin, RBAC Admin " +
 			"above a namespace; roles/container.admin, roles/container.clusterAdmin) only through a time-bound " +
@@ -190,6 +191,22 @@ var broadActions = []string{
 // gcpBasicRoles are GCP's basic roles, which hold nearly every permission.
 var gcpBasicRoles = []string{"roles/owner", "roles/editor"}
 
+// gcpGrantingRoles are GCP roles whose holder can grant any role on its
+// scope, and so every right, unless an IAM condition limits the roles they
+// may grant (iam.googleapis.com/modifiedGrantsByRole).
+var gcpGrantingRoles = []string{
+	"roles/resourcemanager.projectIamAdmin",
+	"roles/resourcemanager.folderIamAdmin",
+	"roles/resourcemanager.organizationAdmin",
+	"roles/iam.securityAdmin",
+}
+
+// grantsLimited reports whether an IAM condition limits the roles its
+// binding lets the holder grant.
+func grantsLimited(expression string) bool {
+	return strings.Contains(expression, "iam.googleapis.com/modifiedGrantsByRole") && strings.Contains(expression, "hasOnly(")
+}
+
 func checkLeastPrivilege(t Target) []Finding {
 	s := t.Snapshot
 	var out []Finding
@@ -219,9 +236,14 @@ func checkLeastPrivilege(t Target) []Finding {
 		if packageOf(r.Type) != "gcp" {
 			continue
 		}
-		if role := str(r.Inputs, "role"); slices.Contains(gcpBasicRoles, role) {
+		role := str(r.Inputs, "role")
+		if slices.Contains(gcpBasicRoles, role) {
 			out = append(out, invalid(r, "role", role,
 				"the basic role holds nearly every permission in its scope; grant predefined or custom roles that cover the job"))
+		}
+		if slices.Contains(gcpGrantingRoles, role) && !grantsLimited(str(r.Inputs, "condition", "expression")) {
+			out = append(out, invalid(r, "role", role,
+				"its holder can grant any role, and so every right, on its scope; add a condition that limits the roles it may grant: api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([<the roles>])"))
 		}
 	}
 	for _, e := range gcpEntitlement.in(s) {
