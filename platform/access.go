@@ -121,6 +121,11 @@ type AccessPackageSpec struct {
 	Catalog *AccessCatalog
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
+	// Retain protects the groups the backend creates (a directory group
+	// holds its members, who are not in the stack) and keeps them in the
+	// directory when they leave the stack (pulumi.Protect,
+	// pulumi.RetainOnDelete). Production access packages are retained.
+	Retain bool
 }
 
 // AccessGroup is the directory group behind one access level.

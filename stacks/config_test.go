@@ -25,7 +25,7 @@ func gcpDev() map[string]string {
 		"plinth:gcpProject": "acme-dev", "plinth:gcpRegion": "europe-west1",
 		"plinth:gcpCustomerId": "C01abcd2e", "plinth:gcpGroupDomain": "acme.example",
 		"plinth:gcpJitApplication": "jitgroups@acme-jit.iam.gserviceaccount.com",
-		"plinth:dnsZoneName": "dev.acme.example", "plinth:dnsZoneId": "projects/acme-dns/managedZones/dev-acme-example",
+		"plinth:dnsZoneName":       "dev.acme.example", "plinth:dnsZoneId": "projects/acme-dns/managedZones/dev-acme-example",
 	}
 }
 

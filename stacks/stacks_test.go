@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/internal/typeregistry"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/stacks"
@@ -141,7 +142,7 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
 				r.Type == "gcp:gkebackup/backupPlan:BackupPlan"
-			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type])
+			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type] || teamKept(&r))
 			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
 			}
@@ -161,8 +162,9 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 // that nothing else is retained but the lock on the retained backup
 // storage and what the account is reached through (its private endpoint,
 // DNS zone group and zone link): a retained role assignment or firewall
-// rule would outlive its replacement. Outside production nothing is retained. Directory groups
-// and Kubernetes namespaces, also stateful, are not retained yet.
+// rule would outlive its replacement. Outside production nothing is
+// retained. Directory groups and team namespaces (teamKept) count as
+// stateful.
 func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 	for _, env := range stacks.All() {
 		snap, err := stacks.Render(env)
@@ -173,7 +175,7 @@ func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 		for _, r := range snap.Resources {
 			typ, _ := typeregistry.All.LookupAnyVersion(r.Type)
 			cloud := strings.HasPrefix(r.Type, "azure-native:") || strings.HasPrefix(r.Type, "gcp:")
-			statefulCloud := r.Custom && cloud && typ.Stateful && r.Type != "gcp:cloudidentity/group:Group"
+			statefulCloud := r.Custom && (cloud && typ.Stateful || teamKept(&r))
 			// The lock, and what the retained account is reached through
 			// (its private endpoint, the endpoint's DNS zone group and the
 			// zone's VNet link; the zone itself is stateful), are retained
@@ -221,4 +223,18 @@ func TestInvalidEnvironmentIsNotRendered(t *testing.T) {
 	if err.Error() != want {
 		t.Errorf("err =\n%v\nwant\n%s", err, want)
 	}
+}
+
+// teamKept reports whether r is what production keeps of the teams'
+// access: a directory group (it holds its members) or a team's namespace
+// (its workloads and volumes; labeled team).
+func teamKept(r *snapshot.Resource) bool {
+	switch r.Type {
+	case "azuread:index/group:Group", "gcp:cloudidentity/group:Group", "plinthfake:index:Group":
+		return true
+	case "kubernetes:core/v1:Namespace":
+		labels, _ := r.Inputs["metadata"].(map[string]any)["labels"].(map[string]any)
+		return labels["team"] != nil
+	}
+	return false
 }

@@ -322,9 +322,10 @@ func (r *resolved) spec(catalog *Catalog) platform.AccessPackageSpec {
 // Packages).
 func (r *resolved) backendSpec() platform.AccessPackageSpec {
 	s := platform.AccessPackageSpec{
-		Name: r.name,
-		Team: r.Team,
-		Tags: r.tags,
+		Name:   r.name,
+		Team:   r.Team,
+		Tags:   r.tags,
+		Retain: r.cat.production,
 	}
 	for _, ns := range r.Namespaces {
 		s.Namespaces = append(s.Namespaces, ns.Name)

@@ -990,3 +990,62 @@ func TestTeamResolvedAfterTheCatalogIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// In production a team's namespaces (its workloads and volumes) and the
+// levels' directory groups (their members) are protected and kept when
+// they leave the stack; outside production neither.
+func TestProductionRetainsNamespacesAndGroups(t *testing.T) {
+	for _, production := range []bool{false, true} {
+		var b *fake.Backend
+		snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+			var err error
+			if b, err = fake.New(ctx, "fake"); err != nil {
+				return err
+			}
+			tg := platform.Target{Cloud: fake.Facts, Production: production}
+			cl, err := newCluster(ctx, b, tg)
+			if err != nil {
+				return err
+			}
+			rc, err := accesspackage.CatalogArgs{BreakGlass: &accesspackage.Level{
+				Requestors: []string{"group:platform-oncall"},
+				Approval:   []platform.ApprovalStage{{Approvers: []string{"group:platform-leads"}}},
+			}}.Resolve("dev", field.NewPath("accessCatalog"), tg, cl.Spec)
+			if err != nil {
+				return err
+			}
+			r, err := payments().args.Resolve("payments", field.NewPath("accessPackage"), rc)
+			if err != nil {
+				return err
+			}
+			cat, err := accesspackage.NewCatalog(ctx, rc, b, cl)
+			if err != nil {
+				return err
+			}
+			_, err = accesspackage.New(ctx, r, cat)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range snap.OfType("kubernetes:core/v1:Namespace") {
+			if r.Protect != production || r.RetainOnDelete != production {
+				t.Errorf("production %v: namespace %s protect %v retain %v", production, r.Name, r.Protect, r.RetainOnDelete)
+			}
+		}
+		groups := snap.OfType(fake.GroupType)
+		if len(groups) != 4 { // reader, developer, admin and break-glass
+			t.Fatalf("%d groups, want 4", len(groups))
+		}
+		for _, r := range groups {
+			if r.Protect != production || r.RetainOnDelete != production {
+				t.Errorf("production %v: group %s protect %v retain %v", production, r.Name, r.Protect, r.RetainOnDelete)
+			}
+		}
+		for _, s := range b.AccessPackages() {
+			if s.Retain != production {
+				t.Errorf("production %v: package %s Retain %v", production, s.Name, s.Retain)
+			}
+		}
+	}
+}

@@ -110,6 +110,8 @@ type resolvedCatalog struct {
 	name        string
 	cloud       platform.CloudFacts
 	clusterTags platform.Tags
+	// production retains the teams' directory groups and namespaces.
+	production bool
 	// tags are the cluster's tags merged with Tags and environment.
 	tags platform.Tags
 
@@ -258,6 +260,7 @@ func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.Access
 			Cluster: host.ClusterOutputs(),
 			Catalog: c.Outputs,
 			Tags:    r.tags.Merge(map[string]string{"team": BreakGlassTeam}),
+			Retain:  r.production,
 		}, pulumi.Parent(c))
 		if err != nil {
 			return nil, fmt.Errorf("accessCatalog %q: break-glass: %w", name, err)
@@ -279,7 +282,7 @@ func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.Access
 func (a CatalogArgs) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (ResolvedCatalog, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags}
+	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags, production: t.Production}
 	errs = append(errs, r.validate(path, &a)...)
 	errs.Add(checkKubernetesVersion(path, c.KubernetesVersion))
 	if err := errs.Err(); err != nil {

@@ -1,6 +1,8 @@
 package accesspackage
 
 import (
+	"slices"
+
 	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -42,9 +44,15 @@ func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pu
 	for _, ns := range r.Namespaces {
 		child := func(role string) string { return platform.ChildName(r.name, ns.Name+"-"+role) }
 		labels := platform.Tags(r.labels).Merge(podSecurity(ns.PodSecurity))
+		// A team's namespace holds its workloads and volumes: production
+		// protects it, and keeps it when the team leaves the stack.
+		nsOpts := opts
+		if r.cat.production {
+			nsOpts = append(slices.Clone(opts), pulumi.Protect(true), pulumi.RetainOnDelete(true))
+		}
 		n, err := corev1.NewNamespace(ctx, child("namespace"), &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns.Name), Labels: pulumi.ToStringMap(labels)},
-		}, opts...)
+		}, nsOpts...)
 		if err != nil {
 			return nil, err
 		}

@@ -154,6 +154,7 @@ var (
 	entraPackageResource = kindOf("azuread:index/accessPackageResourcePackageAssociation:AccessPackageResourcePackageAssociation")
 
 	helmRelease   = kindOf("kubernetes:helm.sh/v3:Release")
+	teamNamespace = kindOf("kubernetes:core/v1:Namespace")
 	clusterIssuer = kindOf("kubernetes:cert-manager.io/v1:ClusterIssuer")
 
 	// Types Plinth never creates, which the rules look for anyway: a

@@ -14,7 +14,8 @@ func productionLocksRule() Rule {
 		Severity: SeverityError,
 		Rationale: "Write-up lesson: \"use resource locks when possible\". Baseline: CanNotDelete locks on production " +
 			"resource groups, deletionProtection on production GKE clusters. Every stateful cloud resource (Stateful " +
-			"in its backend's registry: the cluster, node pools, network, backup storage and plans, logs) is " +
+			"in its backend's registry: the cluster, node pools, network, backup storage and plans, logs, directory " +
+			"groups) and every team namespace is " +
 			"protected and retained on delete: Pulumi's protect stops a destroy or a replacing change in the " +
 			"engine, retainOnDelete keeps it in the cloud when it leaves the stack, and the cloud's lock or " +
 			"deletion protection stops everyone else.",
@@ -23,13 +24,21 @@ func productionLocksRule() Rule {
 	}
 }
 
-// statefulCloud reports whether r is a cloud resource (azure-native, gcp)
-// whose registry marks its type Stateful. Directory groups (Entra ID,
-// Cloud Identity) and Kubernetes namespaces, also stateful, are not
-// checked yet: the access packages and the Helm helper neither protect nor
-// retain them.
+// statefulCloud reports whether r is a resource production must keep:
+// a cloud resource (azure-native, gcp) or a directory group (Entra ID,
+// Cloud Identity: it holds its members) whose registry marks its type
+// Stateful, or a team's namespace (labeled team, created by an access
+// package: it holds the team's workloads and volumes). The platform's own
+// namespaces (velero, cert-manager, ingress) hold only what their charts
+// put there and are not checked.
 func statefulCloud(r *snapshot.Resource) bool {
-	if !r.Custom || (packageOf(r.Type) != "azure-native" && packageOf(r.Type) != "gcp") || gcpDirectoryGroup.is(r.Type) {
+	if !r.Custom {
+		return false
+	}
+	if teamNamespace.is(r.Type) {
+		return str(r.Inputs, "metadata", "labels", "team") != ""
+	}
+	if pkg := packageOf(r.Type); pkg != "azure-native" && pkg != "gcp" && pkg != "azuread" {
 		return false
 	}
 	typ, ok := typeregistry.All.LookupAnyVersion(r.Type)

@@ -1,6 +1,8 @@
 package aks
 
 import (
+	"slices"
+
 	"sync"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
@@ -138,7 +140,7 @@ func (b *Backend) newAccessLevel(ctx *pulumi.Context, spec platform.AccessPackag
 			SecurityEnabled:       pulumi.Bool(true),
 			MailEnabled:           pulumi.Bool(false),
 			PreventDuplicateNames: pulumi.Bool(true),
-		}, entra...)
+		}, retainGroup(entra, spec.Retain)...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
@@ -270,4 +272,14 @@ func (b *Backend) assignToGroup(ctx *pulumi.Context, name string, role roleDefin
 		PrincipalId:        principal,
 		PrincipalType:      pulumi.String(groupPrincipalType),
 	}, b.opts(opts)...)
+}
+
+// retainGroup adds to opts, for a retained package (AccessPackageSpec.Retain),
+// pulumi.Protect and pulumi.RetainOnDelete: a directory group holds its
+// members, whom no stack can give back.
+func retainGroup(opts []pulumi.ResourceOption, retain bool) []pulumi.ResourceOption {
+	if !retain {
+		return opts
+	}
+	return append(slices.Clone(opts), pulumi.Protect(true), pulumi.RetainOnDelete(true))
 }

@@ -536,3 +536,25 @@ func TestAccessRenderIsDeterministic(t *testing.T) {
 		t.Error("two renders of the same access differ (C6)")
 	}
 }
+
+// A retained package (production) protects its groups and keeps them in
+// Entra ID when they leave the stack: they hold their members. Nothing
+// else of the package is retained.
+func TestAccessRetainedGroups(t *testing.T) {
+	for _, retain := range []bool{false, true} {
+		snap, _ := renderAccess(t, func(s *platform.AccessPackageSpec) { s.Retain = retain })
+		groups := snap.OfType(groupType)
+		if len(groups) == 0 {
+			t.Fatal("no groups")
+		}
+		for _, r := range snap.Resources {
+			if !r.Custom || !strings.HasPrefix(r.Name, "payments-") { // the package mutate changes
+				continue
+			}
+			want := retain && r.Type == groupType
+			if r.Protect != want || r.RetainOnDelete != want {
+				t.Errorf("Retain %v: %s %s protect %v retain %v, want %v", retain, r.Type, r.Name, r.Protect, r.RetainOnDelete, want)
+			}
+		}
+	}
+}

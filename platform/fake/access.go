@@ -113,7 +113,7 @@ func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPack
 				"team":  pulumi.String(spec.Team),
 				"level": pulumi.String(lvl.Name),
 				"tags":  pulumi.ToStringMap(spec.Tags),
-			}, &g, opts...)
+			}, &g, append(opts, pulumi.Protect(spec.Retain), pulumi.RetainOnDelete(spec.Retain))...)
 			if err != nil {
 				return nil, err
 			}

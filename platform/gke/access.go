@@ -212,7 +212,7 @@ func (b *Backend) NewAccessPackage(ctx *pulumi.Context, spec platform.AccessPack
 				Description:        pulumi.String(g.Description),
 				Labels:             pulumi.ToStringMap(g.Labels),
 				InitialGroupConfig: pulumi.String("EMPTY"),
-			}, b.opts(opts)...)
+			}, b.retained(opts, spec.Retain, pulumi.Protect(spec.Retain))...)
 			if err != nil {
 				return nil, err
 			}

@@ -628,3 +628,21 @@ func TestMockShapesOfAccessTypes(t *testing.T) {
 		t.Errorf("entitlement id %q name %q state %q", got["entitlement.id"], got["entitlement.name"], got["entitlement.state"])
 	}
 }
+
+// A retained package (production) protects the break-glass group and
+// keeps it in Cloud Identity when it leaves the stack; its membership and
+// entitlement stay replaceable.
+func TestAccessRetainedGroups(t *testing.T) {
+	for _, retain := range []bool{false, true} {
+		r := renderAccess(t, accessConfig, func(s *platform.AccessPackageSpec) { s.Retain = retain })
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for _, res := range packageChildren(r.snap) {
+			want := retain && res.Type == groupType
+			if res.Protect != want || res.RetainOnDelete != want {
+				t.Errorf("Retain %v: %s %s protect %v retain %v, want %v", retain, res.Type, res.Name, res.Protect, res.RetainOnDelete, want)
+			}
+		}
+	}
+}
