@@ -73,5 +73,5 @@ func ExampleEnvironment_Validate() {
 	fmt.Println(env.Validate())
 	// Output:
 	// backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)
-	// cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it
+	// cluster.apiServer.public true: a public API server must be limited to authorizedCIDRs, in every class; add the ranges of operators and CI that may reach it, e.g. ["203.0.113.0/24"], or keep it private
 }

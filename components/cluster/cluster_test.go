@@ -174,7 +174,7 @@ func TestValidation(t *testing.T) {
 			},
 			want: []string{
 				`cluster.systemPool.zones "1": a production system pool spans at least 3 zones so one zone outage leaves add-ons running`,
-				`cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it`,
+				`cluster.apiServer.public true: a public API server must be limited to authorizedCIDRs, in every class; add the ranges of operators and CI that may reach it, e.g. ["203.0.113.0/24"], or keep it private`,
 			},
 		},
 		{

@@ -136,6 +136,6 @@ func ExampleArgs_Resolve() {
 	// Output:
 	// cluster.systemPool.zones "1": a production system pool spans at least 3 zones so one zone outage leaves add-ons running
 	// cluster.userPools[0].zones "[1 2]": a production pool spreads over at least 3 zones; list 3 or leave zones unset
-	// cluster.apiServer.public true: a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it
+	// cluster.apiServer.public true: a public API server must be limited to authorizedCIDRs, in every class; add the ranges of operators and CI that may reach it, e.g. ["203.0.113.0/24"], or keep it private
 	// cluster.tier "free": a production cluster needs the "standard" tier and its uptime SLA
 }

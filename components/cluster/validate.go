@@ -74,8 +74,10 @@ func (a Args) validate(path field.Path, t platform.Target, net platform.NetworkS
 	switch {
 	case !a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) > 0:
 		errs.Addf(api.Child("authorizedCIDRs"), strings.Join(a.APIServer.AuthorizedCIDRs, ","), "set while the API server is private; set apiServer.public or remove them")
-	case t.Production && a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) == 0:
-		errs.Addf(api.Child("public"), true, "a production API server must be private or limited to authorizedCIDRs; add the ranges that may reach it")
+	case a.APIServer.Public && len(a.APIServer.AuthorizedCIDRs) == 0:
+		// What check's PLN001 refuses in every class: a public endpoint
+		// open to every address.
+		errs.Addf(api.Child("public"), true, "a public API server must be limited to authorizedCIDRs, in every class; add the ranges of operators and CI that may reach it, e.g. [\"203.0.113.0/24\"], or keep it private")
 	}
 
 	up := path.Child("upgrades")
