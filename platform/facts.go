@@ -121,6 +121,11 @@ type CloudFacts struct {
 	// which nodes reach through Private Google Access): backups then need
 	// no particular subnet.
 	BackupStorageSubnet SubnetRole
+	// SecretStoreSubnet is the role of the subnet a private secret store
+	// takes its private endpoint in (Azure Key Vault: SubnetPrivateEndpoints);
+	// empty where the store has no endpoint of its own (GCP Secret Manager,
+	// which nodes reach through Private Google Access).
+	SecretStoreSubnet SubnetRole
 
 	// PodMonitor is the cloud's managed Prometheus custom resource that
 	// scrapes pods: each platform service creates one (internal/scrape).

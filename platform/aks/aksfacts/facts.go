@@ -71,6 +71,8 @@ var Facts = platform.CloudFacts{
 	// The backup storage account has public network access disabled and
 	// a private endpoint in this subnet (aks.Backend.NewBackupStorage).
 	BackupStorageSubnet: platform.SubnetPrivateEndpoints,
+	// A private Key Vault is reached through its private endpoint.
+	SecretStoreSubnet: platform.SubnetPrivateEndpoints,
 }
 
 const exampleObjectID = "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"
