@@ -53,7 +53,35 @@ const (
 	// OutputBackupBucket is the storage of cluster backups; absent when the
 	// environment has none.
 	OutputBackupBucket = "backupBucket"
+	// OutputTeamSecrets maps each team to where its secrets are and the
+	// service account that reads them (TeamSecrets); absent when the
+	// environment has no secret store.
+	OutputTeamSecrets = "teamSecrets"
 )
+
+// The keys of each team's entry of OutputTeamSecrets.
+const (
+	// SecretsStore is the team's store: its Key Vault's name on Azure,
+	// the project ID on GCP.
+	SecretsStore = "store"
+	// SecretsURI is the store's address: the vault URI on Azure,
+	// "projects/<project>" on GCP.
+	SecretsURI = "uri"
+	// SecretsPrefix starts the name of each of the team's secrets where
+	// the store is shared ("<team>-" on GCP), "" otherwise.
+	SecretsPrefix = "prefix"
+	// SecretsNamespace and SecretsServiceAccount name the Kubernetes
+	// service account that reads the team's secrets: pods that mount them
+	// run as it, in that namespace.
+	SecretsNamespace      = "namespace"
+	SecretsServiceAccount = "serviceAccount"
+	// SecretsClientID is the identity's client ID (Azure, the Secrets
+	// Store CSI driver's clientID) or service account email (GCP).
+	SecretsClientID = "clientId"
+	// SecretsTenantID is the Entra tenant of the vault (Azure; "" on GCP).
+	SecretsTenantID = "tenantId"
+)
+
 
 // RequiredOutputs are the names of the outputs every platform stack
 // exports (all but OutputBackupBucket), in a fixed order. plinth rollout
@@ -226,6 +254,38 @@ func (p *Platform) Namespace(team, namespace string) pulumi.StringOutput {
 		}
 		return namespace, nil
 	}).(pulumi.StringOutput)
+}
+
+// TeamSecrets resolves to where team's secrets are, keyed Secrets*
+// (SecretsStore, SecretsURI, SecretsPrefix, SecretsNamespace,
+// SecretsServiceAccount, SecretsClientID, SecretsTenantID): what a
+// SecretProviderClass and the pod that mounts it name. It fails the
+// deployment, naming the platform's teams with secrets and what to ask the
+// platform team for, when the platform keeps no secrets for team or has
+// no secret store.
+func (p *Platform) TeamSecrets(team string) pulumi.StringMapOutput {
+	return p.Reference.GetOutput(pulumi.String(OutputTeamSecrets)).ApplyT(func(v any) (map[string]string, error) {
+		if v == nil {
+			return nil, fmt.Errorf("platform stack %s exports no %s: the environment has no secret store; ask the platform team to set secrets in the environment", p.Stack, OutputTeamSecrets)
+		}
+		teams, ok := v.(map[string]any)
+		if !ok {
+			return nil, p.shape(OutputTeamSecrets, v)
+		}
+		entry, ok := teams[team].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("platform stack %s keeps no secrets for team %q (its teams with secrets: %s); ask the platform team to add the team to the environment's teams", p.Stack, team, list(slices.Sorted(maps.Keys(teams))))
+		}
+		out := make(map[string]string, len(entry))
+		for k, v := range entry {
+			s, ok := v.(string)
+			if !ok {
+				return nil, p.shape(OutputTeamSecrets+"."+team+"."+k, v)
+			}
+			out[k] = s
+		}
+		return out, nil
+	}).(pulumi.StringMapOutput)
 }
 
 // Provider returns a Kubernetes provider for the platform's cluster,
