@@ -40,6 +40,7 @@ type Backend struct {
 	storages   []platform.BackupStorageSpec
 	managed    []platform.ManagedBackupSpec
 	power      []platform.PowerScheduleSpec
+	secrets    []platform.SecretStoreSpec
 
 	observability []platform.ObservabilitySpec
 }
@@ -53,6 +54,7 @@ var (
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.SecretsBackend          = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 

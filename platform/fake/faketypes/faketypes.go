@@ -20,6 +20,7 @@ var Registry = rt.NewRegistry(
 	fake("NodePool", rt.ID("fake", "node-pools")),
 	fake("Receiver", rt.ID("fake", "receivers")),
 	fake("Schedule", rt.ID("fakeSchedule")),
+	fake("SecretStore", rt.ID("fake", "secret-stores")),
 	untagged(fake("Subnet", rt.ID("fake", "subnets"))),
 )
 

@@ -15,7 +15,7 @@ import (
 // renderEverything renders every capability of the fake backend, options
 // on, each spec tagged: a network with NAT, a cluster with its pools, a
 // workload identity with a grant, backup storage, managed backup, a power
-// schedule, an access catalog and package that creates a group, and
+// schedule, a secret store, an access catalog and package that creates a group, and
 // observability with an alert and a receiver.
 func renderEverything(t *testing.T) *platformtest.Snapshot {
 	t.Helper()
@@ -56,6 +56,12 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 			Name: "office-hours", Cluster: clusterSpec, Outputs: cluster,
 			Days:  []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 			Start: "07:00", Stop: "19:00", TimeZone: "Europe/Berlin", Tags: tags,
+		}); err != nil {
+			return err
+		}
+		if _, err := b.NewSecretStore(ctx, platform.SecretStoreSpec{
+			Name: "secrets", Cluster: cluster, SoftDeleteDays: 7, Tags: tags,
+			Teams: []platform.SecretTeamSpec{{Team: "payments", Namespace: "payments", ServiceAccount: "secrets-reader", Writers: []pulumi.StringInput{pulumi.String("admins")}}},
 		}); err != nil {
 			return err
 		}
