@@ -56,7 +56,8 @@ func TestStatefulTypes(t *testing.T) {
 		"azure-native:network/v20240501:Subnet":         true,
 		"azure-native:containerservice:ManagedCluster":  true, // another API version
 		"azuread:index/group:Group":                     true,
-		"azure-native:keyvault:Vault":                   false, // Plinth creates none: no registry lists it
+		"azure-native:keyvault:Vault":                   true,  // a team's vault of the AKS secret store
+		"azure-native:keyvault:ManagedHsm":              false, // Plinth creates none: no registry lists it
 		"gcp:storage/bucket:Bucket":                     true,
 		"kubernetes:core/v1:Namespace":                  true,
 		"azure-native:authorization:RoleAssignment":     false,

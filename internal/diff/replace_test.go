@@ -19,6 +19,8 @@ const (
 	anZoneGroup = "azure-native:network/v20240501:PrivateDnsZoneGroup"
 	anZone      = "azure-native:network/v20240601:PrivateZone"
 	anZoneLink  = "azure-native:network/v20240601:VirtualNetworkLink"
+	// anVault is a team's vault of the AKS secret store.
+	anVault = "azure-native:keyvault:Vault"
 )
 
 const (
@@ -152,6 +154,17 @@ func replaceCases() []replaceCase {
 		yes(anZoneLink, "location"),
 		refused(anZoneLink, "virtualNetwork.id"),
 		no(anZoneLink, "registrationEnabled"),
+
+		// A team's Key Vault of the secret store.
+		yes(anVault, "vaultName"),
+		yes(anVault, "location"),
+		refused(anVault, "properties.softDeleteRetentionInDays"),
+		{typ: anVault, path: "properties.enablePurgeProtection", old: true, new: false, want: true, refused: true},
+		{typ: anVault, path: "properties.enablePurgeProtection", old: false, new: true},
+		{typ: anVault, path: "properties.enableSoftDelete", old: true, new: false, want: true, refused: true},
+		no(anVault, "properties.networkAcls.defaultAction"),
+		no(anVault, "properties.publicNetworkAccess"),
+		no(anVault, "tags.owner"),
 
 		// Storage.
 		yes(anAccount, "accountName"),

@@ -94,6 +94,7 @@ var (
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.SecretsBackend          = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 

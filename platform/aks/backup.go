@@ -2,8 +2,6 @@ package aks
 
 import (
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
-	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
-	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -157,58 +155,17 @@ func (b *Backend) newBackupAccount(ctx *pulumi.Context, plan backupPlan, account
 // link exist, when the account's name resolves to the endpoint inside the
 // VNet.
 func (b *Backend) newBackupEndpoint(ctx *pulumi.Context, plan backupPlan, net platform.NetworkOutputs, account *storage.StorageAccount, rg pulumi.StringOutput, tags pulumi.StringMap, opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
-	ep := plan.Endpoint
+	ep := plan.Endpoint.endpoint()
 	keep := b.retained(opts, plan.Protect, pulumi.Protect(plan.Protect))
-	endpoint, err := network.NewPrivateEndpoint(ctx, ep.Name, &network.PrivateEndpointArgs{
-		PrivateEndpointName:        pulumi.String(ep.Name),
-		ResourceGroupName:          rg,
-		Location:                   pulumi.String(b.cfg.Location),
-		Subnet:                     &network.SubnetTypeArgs{Id: net.Subnets[ep.Subnet].ID.ToStringPtrOutput()},
-		CustomNetworkInterfaceName: pulumi.String(ep.NIC),
-		PrivateLinkServiceConnections: network.PrivateLinkServiceConnectionArray{
-			&network.PrivateLinkServiceConnectionArgs{
-				Name:                 pulumi.String(ep.Connection),
-				PrivateLinkServiceId: account.ID().ToStringOutput().ToStringPtrOutput(),
-				GroupIds:             pulumi.StringArray{pulumi.String(ep.Subresource)},
-			},
-		},
-		Tags: tags,
-	}, keep...)
+	endpoint, err := b.newPrivateEndpoint(ctx, ep, net.Subnets[plan.Endpoint.Subnet].ID, account.ID().ToStringOutput(), rg, tags, keep)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	zone, err := privatedns.NewPrivateZone(ctx, ep.Zone, &privatedns.PrivateZoneArgs{
-		PrivateZoneName:   pulumi.String(ep.ZoneName),
-		ResourceGroupName: rg,
-		Location:          pulumi.String(ep.ZoneLocation),
-		Tags:              tags,
-	}, keep...)
+	zone, link, err := b.newPrivateZone(ctx, plan.Endpoint.zone(), net.ID, rg, tags, keep)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	link, err := privatedns.NewVirtualNetworkLink(ctx, ep.Link, &privatedns.VirtualNetworkLinkArgs{
-		VirtualNetworkLinkName: pulumi.String(ep.Link),
-		PrivateZoneName:        zone.Name,
-		ResourceGroupName:      rg,
-		Location:               pulumi.String(ep.ZoneLocation),
-		VirtualNetwork:         &privatedns.SubResourceArgs{Id: net.ID.ToStringPtrOutput()},
-		RegistrationEnabled:    pulumi.Bool(ep.AutoRegistration),
-		Tags:                   tags,
-	}, keep...)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	group, err := network.NewPrivateDnsZoneGroup(ctx, ep.ZoneGroup, &network.PrivateDnsZoneGroupArgs{
-		PrivateDnsZoneGroupName: pulumi.String(ep.ZoneGroupName),
-		PrivateEndpointName:     endpoint.Name,
-		ResourceGroupName:       rg,
-		PrivateDnsZoneConfigs: network.PrivateDnsZoneConfigArray{
-			&network.PrivateDnsZoneConfigArgs{
-				Name:             pulumi.String(ep.ZoneConfig),
-				PrivateDnsZoneId: zone.ID().ToStringOutput().ToStringPtrOutput(),
-			},
-		},
-	}, keep...)
+	group, err := b.newZoneGroup(ctx, ep, endpoint, zone.ID().ToStringOutput(), rg, keep)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

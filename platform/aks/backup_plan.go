@@ -248,20 +248,6 @@ func backupAccountName(subscriptionID, resourceGroup, name string) (string, erro
 // (CloudFacts.BackupStorageSubnet); this catches a caller that builds the
 // spec by hand.
 func checkEndpointNetwork(path field.Path, net platform.ClusterNetwork) []*field.Error {
-	role := platform.SubnetPrivateEndpoints
-	if _, ok := net.Spec.Subnet(role); !ok {
-		return []*field.Error{field.Required(path.Child("spec").Child("subnets"),
-			"a subnet with role %q: the storage account has no public access and is reached through a private endpoint there; "+
-				"pass the cluster's network (cluster.Host's ClusterSpec().Network), whose layout has one by default", role)}
-	}
-	var errs []*field.Error
-	if sn, ok := net.Outputs.Subnets[role]; !ok || sn.ID.OutputState == nil {
-		errs = append(errs, field.Required(path.Child("outputs").Child("subnets").Key(string(role)),
-			"the subnet's ARM ID, where the private endpoint goes; pass the outputs the network backend returned"))
-	}
-	if net.Outputs.ID.OutputState == nil {
-		errs = append(errs, field.Required(path.Child("outputs").Child("id"),
-			"the VNet's ARM ID, which the private DNS zone is linked to; pass the outputs the network backend returned"))
-	}
-	return errs
+	return checkPrivateEndpointNetwork(path, net, "the storage account has no public access and is reached through a private endpoint there; "+
+		"pass the cluster's network (cluster.Host's ClusterSpec().Network), whose layout has one by default")
 }

@@ -34,6 +34,15 @@ const (
 	// (platform.GrantObjectStorageWriter).
 	roleStorageBlobDataContributor roleDefinition = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 
+	// roleKeyVaultSecretsUser reads secret contents (secrets/getSecret,
+	// secrets/readMetadata) and nothing else: a team's workload identity
+	// gets it on exactly the team's vault (NewSecretStore).
+	roleKeyVaultSecretsUser roleDefinition = "4633458b-17de-408a-b874-0445c86b69e6"
+	// roleKeyVaultSecretsOfficer creates, reads, changes, deletes and
+	// recovers the secrets of a vault, and cannot change access to it: a
+	// team's writer groups get it on exactly the team's vault.
+	roleKeyVaultSecretsOfficer roleDefinition = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+
 	// The AKS roles of access packages (NewAccessPackage). The RBAC roles
 	// grant Kubernetes rights through Azure RBAC for Kubernetes
 	// authorization; assigned at <clusterId>/namespaces/<ns> they hold in

@@ -11,6 +11,7 @@ import (
 	automation "github.com/pulumi/pulumi-azure-native-sdk/automation/v2/v20231101"
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
@@ -39,7 +40,8 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	accessSnap, _ := renderAccess(t, nil)
 	powerSnap, _ := renderPower(t, nil)
 	observabilitySnap, _ := renderObservability(t, nil)
-	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap}
+	secretsSnap, _ := renderSecrets(t, true, true, nil)
+	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap}
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
@@ -107,6 +109,8 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:insights:DataCollectionRule":            insights.DataCollectionRuleArgs{},
 	"azure-native:insights:DataCollectionRuleAssociation": insights.DataCollectionRuleAssociationArgs{},
 	"azure-native:insights:DiagnosticSetting":             insights.DiagnosticSettingArgs{},
+
+	"azure-native:keyvault:Vault": keyvault.VaultArgs{},
 
 	"azure-native:managedidentity:FederatedIdentityCredential": managedidentity.FederatedIdentityCredentialArgs{},
 	"azure-native:managedidentity:UserAssignedIdentity":        managedidentity.UserAssignedIdentityArgs{},

@@ -45,6 +45,12 @@ const (
 	// private_endpoint_resource.go and internal/services/privatedns/
 	// private_dns_zone_virtual_network_link_resource.go: ForceNew fields.
 	azPE = "[az-pe] azurerm private_endpoint_resource.go, private_dns_zone_virtual_network_link_resource.go"
+	// azKV is terraform-provider-azurerm internal/services/keyvault/
+	// key_vault_resource.go and
+	// https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview:
+	// the soft delete retention is set once, and purge protection, once
+	// on, cannot be turned off.
+	azKV = "[az-kv] azurerm key_vault_resource.go; Key Vault soft-delete overview"
 )
 
 // Registry holds every type the AKS backend registers.
@@ -182,6 +188,18 @@ var types = []rt.Type{
 	{Token: "azure-native:insights:DataCollectionRule", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName")},
 	{Token: "azure-native:insights:DataCollectionRuleAssociation", MockID: rt.ID("extension", "Microsoft.Insights/dataCollectionRuleAssociations", "associationName")},
 	{Token: "azure-native:insights:DiagnosticSetting", MockID: rt.ID("extension", "Microsoft.Insights/diagnosticSettings", "name")},
+
+	{
+		// A team's vault of the secret store: it holds the team's secrets.
+		Token: "azure-native:keyvault:Vault", Stateful: true, Tags: "tags",
+		MockID: rt.ID("arm", "Microsoft.KeyVault/vaults", "vaultName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("vaultName", anPath), rt.Replaced("location", anMut),
+			rt.Refused("properties.softDeleteRetentionInDays", azKV+": soft_delete_retention_days is set once"),
+			rt.Refused("properties.enablePurgeProtection", azKV+": purge protection cannot be turned off").If(rt.TurnedOff),
+			rt.Refused("properties.enableSoftDelete", azKV+": soft delete cannot be turned off").If(rt.TurnedOff),
+		},
+	},
 
 	{
 		Token:  "azure-native:managedidentity:FederatedIdentityCredential",
