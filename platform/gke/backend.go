@@ -110,6 +110,7 @@ var (
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
+	_ platform.SecretsBackend          = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 

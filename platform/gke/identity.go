@@ -63,23 +63,7 @@ func (b *Backend) NewWorkloadIdentity(ctx *pulumi.Context, spec platform.Workloa
 	}
 	plan := planIdentity(spec)
 
-	sa, err := serviceaccount.NewAccount(ctx, plan.Account.Name, &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(plan.Account.AccountID),
-		DisplayName: pulumi.String(plan.Account.DisplayName),
-		Description: pulumi.String(limit(fmt.Sprintf("Workload identity of the Kubernetes service account %s (bound as %s[%s/%s]).", spec.Subject(), workloadPool(b.cfg.Project), spec.Namespace, spec.ServiceAccount), maxDescription)),
-		Project:     pulumi.String(b.cfg.Project),
-	}, b.opts(opts)...)
-	if err != nil {
-		return nil, err
-	}
-
-	// The pool output carries the dependency on the cluster: the binding
-	// fails until the project's workload identity pool exists.
-	_, err = serviceaccount.NewIAMMember(ctx, plan.Binding, &serviceaccount.IAMMemberArgs{
-		ServiceAccountId: sa.Name,
-		Role:             pulumi.String(workloadIdentityUser),
-		Member:           pulumi.Sprintf("serviceAccount:%s[%s/%s]", spec.Cluster.WorkloadIdentityPool, plan.Namespace, plan.ServiceAccount),
-	}, b.opts(opts)...)
+	sa, err := b.newBoundAccount(ctx, plan.Account, plan.Binding, spec.Cluster, plan.Namespace, plan.ServiceAccount, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -171,4 +155,29 @@ func (b *Backend) newCustomRole(ctx *pulumi.Context, r customRolePlan, project p
 		Permissions: pulumi.ToStringArray(r.Permissions),
 		Stage:       pulumi.String("GA"),
 	}, b.opts(opts)...)
+}
+
+// newBoundAccount registers the Google service account a and binds the
+// Kubernetes service account namespace/name of cluster to it: the binding
+// (Pulumi name binding) gives roles/iam.workloadIdentityUser on a to
+// "serviceAccount:<pool>[<namespace>/<name>]" only.
+func (b *Backend) newBoundAccount(ctx *pulumi.Context, a serviceAccountPlan, binding string, cluster *platform.ClusterOutputs, namespace, name string, opts []pulumi.ResourceOption) (*serviceaccount.Account, error) {
+	subject := platform.WorkloadIdentitySpec{Namespace: namespace, ServiceAccount: name}.Subject()
+	sa, err := serviceaccount.NewAccount(ctx, a.Name, &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(a.AccountID),
+		DisplayName: pulumi.String(a.DisplayName),
+		Description: pulumi.String(limit(fmt.Sprintf("Workload identity of the Kubernetes service account %s (bound as %s[%s/%s]).", subject, workloadPool(b.cfg.Project), namespace, name), maxDescription)),
+		Project:     pulumi.String(b.cfg.Project),
+	}, b.opts(opts)...)
+	if err != nil {
+		return nil, err
+	}
+	// The pool output carries the dependency on the cluster: the binding
+	// fails until the project's workload identity pool exists.
+	_, err = serviceaccount.NewIAMMember(ctx, binding, &serviceaccount.IAMMemberArgs{
+		ServiceAccountId: sa.Name,
+		Role:             pulumi.String(workloadIdentityUser),
+		Member:           pulumi.Sprintf("serviceAccount:%s[%s/%s]", cluster.WorkloadIdentityPool, namespace, name),
+	}, b.opts(opts)...)
+	return sa, err
 }
