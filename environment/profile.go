@@ -20,16 +20,22 @@ import (
 //   - Prod: Protect and Lock; three zones for every pool; the Standard tier;
 //     a private API server; the stable channel with a Sunday maintenance
 //     window; 90 days of logs; flow logs kept 90 days (Azure) or half of
-//     the flows sampled (GCP); two NAT addresses; Velero backups locked in
-//     place (and Backup for GKE beside them on GKE); no power schedule.
+//     the flows sampled (GCP); two NAT addresses; Secrets encrypted with a
+//     cluster key rotated every 90 days (the component's default, which
+//     production cannot turn off); Velero backups locked in place (and
+//     Backup for GKE beside them on GKE); no power schedule.
 //   - Staging: production's shape at a smaller size: Protect; three zones;
 //     the Standard tier; a private API server; the regular channel with a
 //     Wednesday window, so upgrades reach staging before production; 30
-//     days of logs; a power schedule.
+//     days of logs; Secrets encrypted with a cluster key, as in
+//     production; a power schedule.
 //   - Dev: one zone; the free tier; a small system pool; a spot user pool
 //     that may scale to zero; the regular channel with a Tuesday window;
-//     deletion allowed; 30 days of logs and 7 of flow logs (a tenth of the
-//     flows on GCP); backups kept 7 days; a power schedule.
+//     deletion allowed; Secrets without a cluster key (a Cloud KMS key
+//     ring and a purge-protected Key Vault's name outlive a destroyed
+//     stack, so an environment recreated under its name would fail); 30
+//     days of logs and 7 of flow logs (a tenth of the flows on GCP);
+//     backups kept 7 days; a power schedule.
 //
 // The windows of dev and staging lie on working days from 06:00 UTC:
 // their power schedules stop them at night and at weekends, and AKS
@@ -77,6 +83,9 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			Upgrades:      cluster.Upgrades{Channel: platform.ChannelRegular, Window: window("Tuesday", workdayWindowStart)},
 			Monitoring:    cluster.Monitoring{LogRetentionDays: 30},
 			AllowDeletion: true,
+			// Dev stacks are destroyed and recreated; the key's container
+			// would outlive them (docs/components/cluster.md).
+			SecretsEncryption: cluster.SecretsEncryption{Disabled: true},
 		}
 		e.PowerSchedule = &powerschedule.Args{}
 	}

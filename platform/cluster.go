@@ -121,6 +121,14 @@ type ClusterSpec struct {
 	LogRetentionDays int
 	// DeletionProtection makes the cloud refuse to delete the cluster.
 	DeletionProtection bool
+	// SecretsEncryption encrypts Kubernetes Secrets in etcd with a key of
+	// the cloud's key management service (envelope encryption: the API
+	// server's data keys are wrapped by it); nil leaves them under the
+	// cloud's own at-rest encryption only. AKS: KMS etcd encryption with a
+	// key in a Key Vault of the cluster's; GKE: application-layer secrets
+	// encryption with a Cloud KMS key. With Retain the key and what holds
+	// it are protected and retained on delete.
+	SecretsEncryption *SecretsEncryptionSpec
 	// Retain keeps the stateful children in the cloud when they leave the
 	// stack or the stack is destroyed (pulumi.RetainOnDelete): the cluster,
 	// its node pools and, on AKS, its log workspace. Production clusters
@@ -140,6 +148,15 @@ type ClusterSpec struct {
 	GKE GKEClusterSpec
 	// Tags go on every child that accepts tags or labels.
 	Tags Tags
+}
+
+// SecretsEncryptionSpec is how a cluster's Secrets are encrypted at rest
+// with a cloud key.
+type SecretsEncryptionSpec struct {
+	// KeyRotationDays is how often the cloud makes a new version of the
+	// key: Key Vault's rotation policy (timeAfterCreate), Cloud KMS's
+	// rotationPeriod. 7..730.
+	KeyRotationDays int
 }
 
 // AKSClusterSpec holds AKS-only cluster settings.

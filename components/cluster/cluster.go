@@ -21,7 +21,8 @@ const TypeToken = "plinth:components:Cluster"
 // Every field has a default, documented on the field. A production target
 // (platform.Target.Production) refuses the unsafe opt-outs: fewer than
 // three zones in any pool, a public API server without authorized ranges,
-// the free tier, AllowDeletion, and the cloud options' opt-outs.
+// the free tier, AllowDeletion, SecretsEncryption.Disabled, and the cloud
+// options' opt-outs.
 type Args struct {
 	// KubernetesVersion is the minor version, e.g. "1.33"; patches follow
 	// the upgrade channel. Unset: DefaultKubernetesVersion.
@@ -54,6 +55,15 @@ type Args struct {
 	// AllowDeletion turns the cloud's deletion protection off. Unset:
 	// protected. Not allowed with Production.
 	AllowDeletion bool
+
+	// SecretsEncryption encrypts Kubernetes Secrets in etcd with a key of
+	// the cloud's key management service that the cluster gets for itself
+	// (AKS: KMS etcd encryption with a key in a Key Vault; GKE:
+	// application-layer secrets encryption with a Cloud KMS key), rotated
+	// every KeyRotationDays. Unset: on, rotated every
+	// DefaultKeyRotationDays. Disabled is the opt-out, not allowed with
+	// Production.
+	SecretsEncryption SecretsEncryption
 
 	// AdminGroups get cluster admin through the cloud's RBAC: Entra group
 	// object IDs on AKS; on GKE one Google group, gke-security-groups@<your
@@ -99,6 +109,19 @@ type GKEOptions struct {
 	// BackupAgent turns on the Backup for GKE agent, which a Backup
 	// component with GKE.BackupForGKE needs. Unset: off.
 	BackupAgent bool
+}
+
+// SecretsEncryption says how Kubernetes Secrets are encrypted at rest.
+type SecretsEncryption struct {
+	// Disabled leaves Secrets under the cloud's own disk encryption only,
+	// with no key of the cluster's. Unset: encrypted. Not allowed with
+	// Production (check's PLN014 refuses it likewise). Development
+	// profiles set it: the key's container outlives a destroyed stack
+	// (docs/components/cluster.md#secrets-encryption).
+	Disabled bool
+	// KeyRotationDays is how often the cloud makes a new version of the
+	// key, 7 to 730 days. Unset: DefaultKeyRotationDays.
+	KeyRotationDays int
 }
 
 // NodePool is one node pool.
@@ -305,6 +328,7 @@ func (a Args) spec(name string, cloud platform.CloudFacts, net platform.NetworkS
 		Monitoring:         !a.Monitoring.Disabled,
 		LogRetentionDays:   a.Monitoring.LogRetentionDays,
 		DeletionProtection: !a.AllowDeletion,
+		SecretsEncryption:  a.SecretsEncryption.spec(),
 		AdminGroups:        slices.Clone(a.AdminGroups),
 		Tags:               platform.Tags(nil).Merge(net.Tags, a.Tags),
 	}
@@ -336,6 +360,14 @@ const (
 	optionsAKS = "aks"
 	optionsGKE = "gke"
 )
+
+// spec is the contract's form of e: nil when disabled.
+func (e SecretsEncryption) spec() *platform.SecretsEncryptionSpec {
+	if e.Disabled {
+		return nil
+	}
+	return &platform.SecretsEncryptionSpec{KeyRotationDays: e.KeyRotationDays}
+}
 
 func (p NodePool) spec() platform.NodePoolSpec {
 	return platform.NodePoolSpec{

@@ -35,6 +35,10 @@ const (
 	// DefaultSecretRotationInterval is how often the AKS Key Vault secrets
 	// provider re-reads mounted secrets.
 	DefaultSecretRotationInterval = "2m"
+	// DefaultKeyRotationDays is how often the key that encrypts the
+	// cluster's Secrets gets a new version: quarterly, the period the
+	// clouds' own guides and most compliance baselines name.
+	DefaultKeyRotationDays = 90
 )
 
 // DefaultWindow is the weekly maintenance window: Sunday 02:00-14:00 UTC.
@@ -83,6 +87,9 @@ func (a Args) withDefaults(t platform.Target) Args {
 		if a.AKS.SecretRotationInterval == "" {
 			a.AKS.SecretRotationInterval = DefaultSecretRotationInterval
 		}
+	}
+	if !a.SecretsEncryption.Disabled && a.SecretsEncryption.KeyRotationDays == 0 {
+		a.SecretsEncryption.KeyRotationDays = DefaultKeyRotationDays
 	}
 	if !a.Monitoring.Disabled && a.Monitoring.LogRetentionDays == 0 {
 		a.Monitoring.LogRetentionDays = DefaultLogRetentionDays

@@ -27,6 +27,10 @@ const (
 	maxRetention         = 730
 	maxWindowH           = 24
 	maxPoolNodes         = 1000
+	// minKeyRotationDays is the shortest rotation Key Vault's rotation
+	// policy takes (timeAfterCreate P7D); Cloud KMS takes a day.
+	// maxKeyRotationDays: a key older than two years is hardly rotated.
+	minKeyRotationDays, maxKeyRotationDays = 7, 730
 )
 
 var (
@@ -110,6 +114,7 @@ func (a Args) validate(path field.Path, t platform.Target, net platform.NetworkS
 	if a.Monitoring.Disabled && a.Monitoring.LogRetentionDays != 0 {
 		errs.Addf(path.Child("monitoring").Child("logRetentionDays"), a.Monitoring.LogRetentionDays, "set while monitoring.disabled is true; remove one of them")
 	}
+	a.checkSecretsEncryption(path.Child("secretsEncryption"), t, &errs)
 	a.checkAdminGroups(path.Child("adminGroups"), t, &errs)
 	a.checkCloudOptions(path, t, &errs)
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
@@ -243,6 +248,19 @@ func (a Args) checkCloudOptions(path field.Path, t platform.Target, errs *field.
 	}
 	if opts == optionsGKE && t.Production && a.GKE.DisableBinaryAuthorization {
 		errs.Addf(path.Child("gke").Child("disableBinaryAuthorization"), true, "a production cluster keeps Binary Authorization enforced")
+	}
+}
+
+func (a Args) checkSecretsEncryption(p field.Path, t platform.Target, errs *field.List) {
+	e := a.SecretsEncryption
+	switch {
+	case e.Disabled && t.Production:
+		// What check's PLN014 refuses in production.
+		errs.Addf(p.Child("disabled"), true, "a production cluster encrypts its Secrets in etcd with a key of its own in %s's key management service; remove disabled", t.Cloud.Name)
+	case e.Disabled && e.KeyRotationDays != 0:
+		errs.Addf(p.Child("keyRotationDays"), e.KeyRotationDays, "set while secretsEncryption.disabled is true; remove one of them")
+	case !e.Disabled && (e.KeyRotationDays < minKeyRotationDays || e.KeyRotationDays > maxKeyRotationDays):
+		errs.Addf(p.Child("keyRotationDays"), e.KeyRotationDays, "must be %d..%d days, e.g. %d (Key Vault rotates a key at most weekly)", minKeyRotationDays, maxKeyRotationDays, DefaultKeyRotationDays)
 	}
 }
 
