@@ -166,6 +166,13 @@ func replaceCases() []replaceCase {
 		no(anVault, "properties.publicNetworkAccess"),
 		no(anVault, "tags.owner"),
 
+		// A cluster's KMS key (its vault is anVault): ARM never changes a
+		// key once created.
+		yes("azure-native:keyvault:Key", "keyName"),
+		yes("azure-native:keyvault:Key", "vaultName"),
+		refused("azure-native:keyvault:Key", "properties.rotationPolicy"),
+		no("azure-native:keyvault:Key", "tags.owner"),
+
 		// Storage.
 		yes(anAccount, "accountName"),
 		yes(anAccount, "location"),
@@ -355,6 +362,20 @@ func replaceCases() []replaceCase {
 		no("gcp:secretmanager/secret:Secret", "labels"),
 		yes("gcp:secretmanager/secretVersion:SecretVersion", "secretData"),
 		yes("gcp:secretmanager/secretVersion:SecretVersion", "secret"),
+
+		// A cluster's Cloud KMS key ring and key.
+		yes("gcp:kms/keyRing:KeyRing", "name"),
+		yes("gcp:kms/keyRing:KeyRing", "location"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "name"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "keyRing"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "purpose"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "skipInitialVersionCreation"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "importOnly"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "cryptoKeyBackend"),
+		yes("gcp:kms/cryptoKey:CryptoKey", "versionTemplate.protectionLevel"),
+		no("gcp:kms/cryptoKey:CryptoKey", "rotationPeriod"),
+		no("gcp:kms/cryptoKey:CryptoKey", "versionTemplate.algorithm"),
+		no("gcp:kms/cryptoKey:CryptoKey", "labels"),
 
 		// A change to a whole block replaces when the block holds an entry.
 		yes(gkePool, "nodeConfig"),

@@ -36,6 +36,8 @@ var azureShapes = map[string]shapeKind{
 	// extension(typePath, nameKey): an extension resource on the input
 	// resourceUri.
 	"extension": {2, func(a []string) shape { return extension(a[0], a[1]) }},
+	// keyVaultKey: see ids_azure_keyvault.go.
+	"keyVaultKey": fixed(keyVaultKey),
 	"logAnalyticsWorkspace": fixed(withOutputs(arm("Microsoft.OperationalInsights/workspaces", "workspaceName"), func(c *call) {
 		c.set("customerId", uuidFrom("workspace-customer", c.str("workspaceName")))
 	})),

@@ -50,6 +50,9 @@ var gcpShapes = map[string]shapeKind{
 			return a[1] + v, nil
 		})
 	}},
+	// Cloud KMS: see ids_gcp_kms.go.
+	"kmsCryptoKey":      fixed(kmsCryptoKey),
+	"kmsKeyRing":        fixed(kmsKeyRing),
 	"pamEntitlement":    fixed(pamEntitlement),
 	"projectCustomRole": fixed(projectCustomRole),
 	"routerNat":         fixed(routerNat),

@@ -27,6 +27,14 @@ import (
 //     with Cilium, private API server or authorized ranges with run-command
 //     off, auto-upgrade channels, Azure Policy, the Key Vault CSI driver
 //     with rotation and Image Cleaner;
+//   - with spec.SecretsEncryption, KMS etcd encryption: a key vault
+//     "kms<name><hash>" (RBAC authorization, purge protection, soft delete
+//     for 90 days) holding the RSA key "kubernetes-secrets" with a rotation
+//     policy, Key Vault Crypto User for the control-plane identity on
+//     exactly that vault (before the cluster), and the cluster's
+//     securityProfile.azureKeyVaultKms naming the key's current version.
+//     The vault's endpoint is public and RBAC guards the key (see
+//     kmsNetworkAccess); protected and retained with spec.Retain;
 //   - the system pool inline in the cluster, and one AgentPool per user pool
 //     (see below), each created after the previous one;
 //   - the auto-upgrade and node OS maintenance windows;
@@ -83,6 +91,14 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 	if err != nil {
 		return nil, err
 	}
+	kms, err := b.newClusterKMS(ctx, c, plan.KMS, ids.controlPlane)
+	if err != nil {
+		return nil, err
+	}
+	if kms != nil {
+		// The KMS plugin must be able to use the key when AKS turns it on.
+		ids.grants = append(ids.grants, kms.grant)
+	}
 	workspace, err := b.newLogWorkspace(ctx, c, plan.Monitoring)
 	if err != nil {
 		return nil, err
@@ -93,7 +109,7 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		// The channel moves the minor; fighting it would try a downgrade.
 		ignore = append(ignore, "kubernetesVersion")
 	}
-	cluster, err := containerservice.NewManagedCluster(ctx, platform.ChildName(c.name, "aks"), managedClusterArgs(plan, c, ids, workspace),
+	cluster, err := containerservice.NewManagedCluster(ctx, platform.ChildName(c.name, "aks"), managedClusterArgs(plan, c, ids, workspace, kms),
 		b.retained(opts, c.retain, pulumi.DependsOn(ids.grants), pulumi.IgnoreChanges(ignore))...)
 	if err != nil {
 		return nil, err
@@ -187,9 +203,29 @@ func (b *Backend) newLogWorkspace(ctx *pulumi.Context, c clusterWiring, m *monit
 	}, b.retained(c.opts, c.retain)...)
 }
 
-// managedClusterArgs wires the plan, the identities and the workspace (nil
-// without monitoring) into the managed cluster's arguments.
-func managedClusterArgs(plan clusterPlan, c clusterWiring, ids clusterIdentities, workspace *operationalinsights.Workspace) *containerservice.ManagedClusterArgs {
+// managedClusterArgs wires the plan, the identities, the workspace (nil
+// without monitoring) and the KMS key (nil without Secrets encryption) into
+// the managed cluster's arguments.
+func managedClusterArgs(plan clusterPlan, c clusterWiring, ids clusterIdentities, workspace *operationalinsights.Workspace, kms *clusterKMS) *containerservice.ManagedClusterArgs {
+	securityProfile := &containerservice.ManagedClusterSecurityProfileArgs{
+		WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
+		ImageCleaner: &containerservice.ManagedClusterSecurityProfileImageCleanerArgs{
+			Enabled:       pulumi.Bool(true),
+			IntervalHours: pulumi.Int(plan.ImageCleanerIntervalHours),
+		},
+	}
+	if kms != nil {
+		// The key's current version: AKS's KMS plugin uses exactly the
+		// version named here. After Key Vault rotates the key, a refresh
+		// reads the new version and the next update moves the cluster to
+		// it (docs/operations/rotating-a-key.md). No keyVaultResourceId:
+		// AKS takes it only with "Private" network access.
+		securityProfile.AzureKeyVaultKms = &containerservice.AzureKeyVaultKmsArgs{
+			Enabled:               pulumi.Bool(true),
+			KeyId:                 kms.key.KeyUriWithVersion.ToStringPtrOutput(),
+			KeyVaultNetworkAccess: pulumi.String(plan.KMS.NetworkAccess),
+		}
+	}
 	args := &containerservice.ManagedClusterArgs{
 		ResourceName:      pulumi.String(plan.Cluster),
 		ResourceGroupName: c.rg,
@@ -217,13 +253,7 @@ func managedClusterArgs(plan clusterPlan, c clusterWiring, ids clusterIdentities
 			AdminGroupObjectIDs: pulumi.ToStringArray(plan.AdminGroups),
 		},
 		OidcIssuerProfile: &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
-		SecurityProfile: &containerservice.ManagedClusterSecurityProfileArgs{
-			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
-			ImageCleaner: &containerservice.ManagedClusterSecurityProfileImageCleanerArgs{
-				Enabled:       pulumi.Bool(true),
-				IntervalHours: pulumi.Int(plan.ImageCleanerIntervalHours),
-			},
-		},
+		SecurityProfile:   securityProfile,
 		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{
 			NetworkPlugin:     pulumi.String("azure"),
 			NetworkPluginMode: pulumi.String("overlay"),

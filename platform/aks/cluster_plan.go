@@ -134,7 +134,10 @@ type clusterPlan struct {
 	Maintenance []maintenancePlan
 	// Monitoring is nil when monitoring is off.
 	Monitoring *monitoringPlan
-	Tags       map[string]string
+	// KMS is the key vault and key that encrypt Secrets in etcd; nil when
+	// spec.SecretsEncryption is.
+	KMS  *kmsPlan
+	Tags map[string]string
 }
 
 type poolPlan struct {
@@ -221,6 +224,7 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		AzurePolicy:               spec.AKS.AzurePolicy,
 		SecretRotationInterval:    spec.AKS.SecretRotationInterval,
 		ImageCleanerIntervalHours: spec.AKS.ImageCleanerIntervalHours,
+		KMS:                       planKMS(spec),
 	}
 	if spec.Network.Spec.NAT.Enabled {
 		p.OutboundType = "userAssignedNATGateway"
@@ -360,6 +364,7 @@ func checkCluster(cfg Config, spec platform.ClusterSpec) error {
 			errs.Add(field.Required(path.Child("network").Child("outputs").Child("subnets").Key(string(role)), "the network spec has this subnet but its outputs do not"))
 		}
 	}
+	errs.Add(checkKMS(path, spec)...)
 	if dnsServiceIP(spec.Network.Spec.ServiceCIDR) == "" {
 		errs.Addf(path.Child("network").Child("spec").Child("serviceCIDR"), spec.Network.Spec.ServiceCIDR, "need an IPv4 range with at least 16 addresses for the cluster DNS service")
 	}

@@ -36,7 +36,7 @@ import (
 // takes none, and every type in it is registered by some render.
 func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	backupSnap, _ := renderBackup(t, func(s *platform.BackupStorageSpec) { s.Locked = true })
-	clusterSnap, _ := renderCluster(t, nil)
+	clusterSnap, _ := renderKMSCluster(t, true) // with its KMS vault and key
 	accessSnap, _ := renderAccess(t, nil)
 	powerSnap, _ := renderPower(t, nil)
 	observabilitySnap, _ := renderObservability(t, nil)
@@ -110,6 +110,7 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:insights:DataCollectionRuleAssociation": insights.DataCollectionRuleAssociationArgs{},
 	"azure-native:insights:DiagnosticSetting":             insights.DiagnosticSettingArgs{},
 
+	"azure-native:keyvault:Key":   keyvault.KeyArgs{},
 	"azure-native:keyvault:Vault": keyvault.VaultArgs{},
 
 	"azure-native:managedidentity:FederatedIdentityCredential": managedidentity.FederatedIdentityCredentialArgs{},

@@ -39,6 +39,15 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 //     and Google Groups for RBAC (spec.AdminGroups[0], which must be
 //     gke-security-groups@<domain>); the Backup for GKE agent add-on when
 //     spec.GKE.BackupAgent;
+//   - with spec.SecretsEncryption, application-layer secrets encryption:
+//     a Cloud KMS key ring "<name>-kms-keyring" in the region and a key
+//     "<name>-kms-key" (ENCRYPT_DECRYPT, rotated every KeyRotationDays),
+//     roles/cloudkms.cryptoKeyEncrypterDecrypter on that key only for the
+//     project's GKE service agent
+//     (service-<project number>@container-engine-robot.iam.gserviceaccount.com),
+//     and the cluster's databaseEncryption (ENCRYPTED with the key), after
+//     the grant; the key ring and key are protected and retained with
+//     spec.Retain;
 //   - one NodePool per spec pool, named as in the spec.
 //
 // The maintenance window recurs weekly on spec.Window.Day from
@@ -106,7 +115,21 @@ func (b *Backend) NewCluster(ctx *pulumi.Context, spec platform.ClusterSpec, opt
 		grants = append(grants, m)
 	}
 
-	cluster, err := container.NewCluster(ctx, plan.Name, b.clusterArgs(spec, plan, sa, labels), b.retained(opts, spec.Retain,
+	kms, err := b.newClusterKMS(ctx, plan.KMS, labels, opts)
+	if err != nil {
+		return nil, err
+	}
+	args := b.clusterArgs(spec, plan, sa, labels)
+	if kms != nil {
+		// GKE checks that its service agent may use the key when the
+		// cluster is created or updated.
+		grants = append(grants, kms.grant)
+		args.DatabaseEncryption = &container.ClusterDatabaseEncryptionArgs{
+			State:   pulumi.String(databaseEncrypted),
+			KeyName: kms.key.ID().ToStringOutput().ToStringPtrOutput(),
+		}
+	}
+	cluster, err := container.NewCluster(ctx, plan.Name, args, b.retained(opts, spec.Retain,
 		// Nodes register only once their service account holds its roles.
 		pulumi.DependsOn(grants),
 		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}),

@@ -151,6 +151,9 @@ type clusterPlan struct {
 	// BackupAgent turns on the Backup for GKE agent add-on
 	// (addonsConfig.gkeBackupAgentConfig), which NewManagedBackup needs.
 	BackupAgent bool
+	// KMS is the key ring and key of application-layer secrets
+	// encryption; nil when spec.SecretsEncryption is.
+	KMS *kmsPlan
 	// Context names the cluster, context and user in the kubeconfig, as
 	// gcloud does: gke_<project>_<location>_<cluster>.
 	Context string
@@ -233,6 +236,7 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		SecurityPosture:      spec.GKE.SecurityPosture,
 		VulnerabilityMode:    vulnerabilityMode[spec.GKE.SecurityPosture],
 		BinaryAuthorization:  binaryAuthorizationMode[spec.GKE.BinaryAuthorization],
+		KMS:                  planKMS(cfg, spec),
 	}
 	if !p.Regional {
 		if sys, ok := systemPool(spec); ok && len(sys.Zones) > 0 {
@@ -399,6 +403,7 @@ func validateClusterSpec(cfg Config, spec platform.ClusterSpec, path field.Path)
 			}
 		}
 	}
+	errs.Add(checkKMS(path, spec)...)
 	sys, hasSystem := systemPool(spec)
 	switch {
 	case !hasSystem:

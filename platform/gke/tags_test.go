@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/dns"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/gkebackup"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/kms"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/logging"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/monitoring"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/privilegedaccessmanager"
@@ -40,6 +41,7 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 	tags := platform.Tags(networkTags)
 	return renderPlatform(t, accessConfig, func(s *platform.ClusterSpec) {
 		s.GKE.BackupAgent = true
+		s.SecretsEncryption = &platform.SecretsEncryptionSpec{KeyRotationDays: 90} // its key ring, key and grant
 		s.Tags = tags
 	}, func(ctx *pulumi.Context, b *gke.Backend, spec platform.ClusterSpec, out *platform.ClusterOutputs) error {
 		if err := certManagerIdentity(ctx, b, spec, out, &rendered{}); err != nil {
@@ -129,6 +131,9 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:container/nodePool:NodePool":                         container.NodePoolArgs{},
 	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": dns.DnsManagedZoneIamMemberArgs{},
 	"gcp:gkebackup/backupPlan:BackupPlan":                     gkebackup.BackupPlanArgs{},
+	"gcp:kms/cryptoKey:CryptoKey":                             kms.CryptoKeyArgs{},
+	"gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":           kms.CryptoKeyIAMMemberArgs{},
+	"gcp:kms/keyRing:KeyRing":                                 kms.KeyRingArgs{},
 	"gcp:logging/projectBucketConfig:ProjectBucketConfig":     logging.ProjectBucketConfigArgs{},
 	"gcp:logging/projectExclusion:ProjectExclusion":           logging.ProjectExclusionArgs{},
 	"gcp:logging/projectSink:ProjectSink":                     logging.ProjectSinkArgs{},

@@ -190,6 +190,20 @@ var types = []rt.Type{
 	{Token: "azure-native:insights:DiagnosticSetting", MockID: rt.ID("extension", "Microsoft.Insights/diagnosticSettings", "name")},
 
 	{
+		// The cluster's KMS key, in a vault of its own (keyvault:Vault):
+		// the key that wraps the data keys of every Secret in etcd.
+		Token: "azure-native:keyvault:Key", Stateful: true, Tags: "tags",
+		MockID: rt.ID("keyVaultKey"),
+		Replaces: []rt.Replace{
+			rt.Replaced("keyName", anPath), rt.Replaced("vaultName", anPath),
+			// ARM's PUT "creates the first version of a new key if it does
+			// not exist ... does not update existing keys": a changed
+			// rotation policy, size or type never reaches the key.
+			rt.Refused("properties", "[akv-key] Key Vault ARM API, Keys - Create If Not Exist"),
+		},
+	},
+
+	{
 		// A team's vault of the secret store: it holds the team's secrets.
 		Token: "azure-native:keyvault:Vault", Stateful: true, Tags: "tags",
 		MockID: rt.ID("arm", "Microsoft.KeyVault/vaults", "vaultName"),

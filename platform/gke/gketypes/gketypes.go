@@ -150,6 +150,25 @@ var types = []rt.Type{
 		MockID: rt.ID("gkeBackupPlan"),
 	},
 	{
+		// The key that encrypts a cluster's Secrets (application-layer
+		// secrets encryption): destroying it destroys its versions, and
+		// every Secret encrypted with them is lost. Cloud KMS never
+		// deletes a key itself.
+		Token: "gcp:kms/cryptoKey:CryptoKey", Stateful: true, Tags: "labels",
+		MockID: rt.ID("kmsCryptoKey"),
+		Replaces: replacedBy(tfGoogle+"kms/resource_kms_crypto_key.go",
+			"name", "keyRing", "purpose", "skipInitialVersionCreation", "importOnly", "cryptoKeyBackend",
+			"versionTemplate.protectionLevel"),
+	},
+	{Token: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", MockID: rt.ID("iamMember", "cryptoKeyId", "")},
+	{
+		// A key ring holds the cluster's key; Cloud KMS cannot delete key
+		// rings, and its name is taken for good.
+		Token: "gcp:kms/keyRing:KeyRing", Stateful: true,
+		MockID:   rt.ID("kmsKeyRing"),
+		Replaces: replacedBy(tfGoogle+"kms/resource_kms_key_ring.go", "name", "location"),
+	},
+	{
 		// A log bucket holds the cluster's logs for their retention:
 		// deleting one deletes them (after 7 days in which it can be
 		// undeleted), and its ID cannot be reused meanwhile.
