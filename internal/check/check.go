@@ -109,6 +109,7 @@ func Rules() []Rule {
 		leastPrivilegeRule(),
 		groupRBACRule(),
 		alertsRule(),
+		secretsEncryptionRule(),
 	}
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)
