@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 )
 
@@ -98,6 +99,12 @@ type Environment struct {
 	// Teams are the product teams, each with an access package named
 	// "<name>-<team>" (at most 24 characters).
 	Teams []accesspackage.Args
+	// Secrets is the environment's secret store: per team a store (Azure:
+	// a Key Vault; GCP: the project's Secret Manager, secrets named
+	// "<team>-<name>") and a service account in the team's first namespace
+	// that reads the team's secrets only; the team's admin level may
+	// change them. nil means none.
+	Secrets *secrets.Args
 }
 
 // DefaultOwner is the "owner" tag of platform resources when Owner is unset.
@@ -148,4 +155,5 @@ type Backend interface {
 	platform.AccessBackend
 	platform.PowerScheduleBackend
 	platform.ObservabilityBackend
+	platform.SecretsBackend
 }

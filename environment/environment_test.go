@@ -16,6 +16,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 	_ "github.com/plinth-dev/plinth/platform/aks/aksfacts" // the Azure facts
@@ -202,6 +203,7 @@ func TestOneParentComponent(t *testing.T) {
 		accesspackage.CatalogTypeToken + "::staging-env",
 		accesspackage.TypeToken + "::staging-env-payments",
 		accesspackage.TypeToken + "::staging-env-checkout",
+		secrets.TypeToken + "::staging-env",
 	}
 	slices.Sort(children)
 	slices.Sort(want)
@@ -297,7 +299,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 		`backup: required: a production environment is backed up; set backup (an empty mapping takes the production defaults)`,
 		`lock false: a production environment locks its resource groups against deletion; set lock to true, or give unlockReason (e.g. the change ticket) while a deliberate change needs the lock lifted`,
 		`powerSchedule: a production cluster is never stopped on a schedule; remove powerSchedule`,
-		`teams[3].team "a-very-long-team-name": the team's access package would be named "environment-a-very-long-team-name", which is not a valid logical name (at most 24 characters of lowercase letters, digits and '-'); shorten the team name`,
+		`teams[3].team "a-very-long-team-name": the team's access package would be named "environment-a-very-long-team-name", which is not a valid logical name (at most 24 characters of lowercase letters, digits and '-'): in environment "environment" a team name has at most 12 characters; shorten it`,
 		`network.podCIDR "10.0.0.0/11": overlaps network.addressSpace "10.20.0.0/16"; pod and service ranges must lie outside the address space`,
 	}
 	if !slices.Equal(got[:len(want)], want) {

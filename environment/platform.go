@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platformref"
 )
@@ -49,6 +50,8 @@ type Platform struct {
 	Catalog       *accesspackage.Catalog
 	// Teams holds each team's access package, in Environment.Teams order.
 	Teams []*accesspackage.AccessPackage
+	// Secrets is nil when the environment has no secret store.
+	Secrets *secrets.Secrets
 }
 
 // New creates the platform of env on backend: it resolves env (Resolve)
@@ -149,6 +152,21 @@ func (p *Platform) Outputs() pulumi.Map {
 	}
 	if p.Backup != nil {
 		out[platformref.OutputBackupBucket] = p.Backup.Bucket
+	}
+	if p.Secrets != nil {
+		secrets := pulumi.Map{}
+		for team, s := range p.Secrets.Teams {
+			secrets[team] = pulumi.Map{
+				platformref.SecretsStore:          s.Store,
+				platformref.SecretsURI:            s.URI,
+				platformref.SecretsPrefix:         pulumi.String(s.Prefix),
+				platformref.SecretsNamespace:      pulumi.String(s.Namespace),
+				platformref.SecretsServiceAccount: pulumi.String(s.ServiceAccount),
+				platformref.SecretsClientID:       s.Identity.ClientID,
+				platformref.SecretsTenantID:       pulumi.String(s.TenantID),
+			}
+		}
+		out[platformref.OutputTeamSecrets] = secrets
 	}
 	return out
 }

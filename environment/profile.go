@@ -5,6 +5,7 @@ import (
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 )
 
@@ -41,7 +42,7 @@ import (
 // their power schedules stop them at night and at weekends, and AKS
 // upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
-	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}}
+	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}}
 	facts, _ := platform.LookupCloud(cloud) // Validate reports an unknown cloud
 	switch class {
 	case Prod:
@@ -88,6 +89,9 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			SecretsEncryption: cluster.SecretsEncryption{Disabled: true},
 		}
 		e.PowerSchedule = &powerschedule.Args{}
+		// Engineers reach dev's secret stores from their laptops.
+		public := false
+		e.Secrets.Private = &public
 	}
 	return e
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/format"
@@ -40,6 +41,7 @@ type Resolved struct {
 	observability observability.Resolved
 	catalog       accesspackage.ResolvedCatalog
 	teams         []accesspackage.Resolved
+	secrets       *secrets.Resolved
 }
 
 // Environment returns the environment as resolved.
@@ -112,15 +114,20 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 	r.network, err = w.Network.Resolve(name, "network", t)
 	errs.Extend("network", err)
 	clusterSpec := platform.ClusterSpec{Tags: platform.Tags(nil).Merge(w.Network.Tags, w.Cluster.Tags)}
+	clusterOK := false
 	if err == nil {
 		r.cluster, err = w.Cluster.Resolve(name, "cluster", t, r.network.Spec())
 		errs.Extend("cluster", err)
 		if err == nil {
-			clusterSpec = r.cluster.Spec()
+			clusterSpec, clusterOK = r.cluster.Spec(), true
 			errs = append(errs, r.resolveServices(w, name, clusterSpec)...)
 		}
 	}
 	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
+	// The store needs the cluster's network and the teams' namespaces.
+	if w.Secrets != nil && clusterOK && len(r.teams) == len(w.Teams) {
+		errs = append(errs, r.resolveSecrets(w, name, clusterSpec)...)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -185,6 +192,24 @@ func (r *Resolved) resolveAccess(w Environment, name string, c platform.ClusterS
 	return errs
 }
 
+// resolveSecrets resolves the secret store for every team, each reader in
+// the team's first namespace.
+func (r *Resolved) resolveSecrets(w Environment, name string, c platform.ClusterSpec) field.List {
+	var errs field.List
+	teams := make([]secrets.Team, len(r.teams))
+	for i, t := range r.teams {
+		spec := t.Spec()
+		teams[i] = secrets.Team{Name: spec.Team, Tags: map[string]string{platform.TagOwner: spec.Team}}
+		if len(spec.Namespaces) > 0 {
+			teams[i].Namespace = spec.Namespaces[0].Name
+		}
+	}
+	s, err := w.Secrets.Resolve(name, "secrets", r.target, c, teams, "teams")
+	errs.Extend("", err)
+	r.secrets = &s
+	return errs
+}
+
 // withEnvironmentTags returns a copy of e whose component settings carry
 // what the environment decides for all of them: the environment's tags
 // over each component's own, the ingress namespace among the reserved
@@ -208,6 +233,11 @@ func (e Environment) withEnvironmentTags() Environment {
 		ps := *e.PowerSchedule
 		ps.Tags = tags(e.PowerSchedule.Tags)
 		w.PowerSchedule = &ps
+	}
+	if e.Secrets != nil {
+		s := *e.Secrets
+		s.Tags = tags(e.Secrets.Tags)
+		w.Secrets = &s
 	}
 	// The catalog and the teams take the cluster's tags, which carry the
 	// environment's; a team's resources are owned by the team.
@@ -279,12 +309,27 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
 		return err
 	}
+	var teams []pulumi.Resource
+	writers := map[string][]pulumi.StringInput{}
 	for _, t := range r.teams {
 		pkg, err := accesspackage.New(ctx, t, p.Catalog, parent)
 		if err != nil {
 			return err
 		}
 		p.Teams = append(p.Teams, pkg)
+		teams = append(teams, pkg)
+		// A team's admin level keeps its secrets.
+		for _, l := range pkg.Spec.Levels {
+			if l.Role == platform.AccessAdmin {
+				writers[pkg.Spec.Team] = append(writers[pkg.Spec.Team], pkg.Groups[l.Name].ID)
+			}
+		}
+	}
+	if r.secrets != nil {
+		// The readers' service accounts go into the team namespaces.
+		if p.Secrets, err = secrets.New(ctx, *r.secrets, b, p.Cluster, writers, parent, pulumi.DependsOn(teams)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -313,6 +358,9 @@ func (e Environment) componentTags() []componentTag {
 	}
 	if e.PowerSchedule != nil {
 		out = append(out, componentTag{"powerSchedule", e.PowerSchedule.Tags})
+	}
+	if e.Secrets != nil {
+		out = append(out, componentTag{"secrets", e.Secrets.Tags})
 	}
 	for i, t := range e.Teams {
 		out = append(out, componentTag{field.Path("teams").Index(i), t.Tags})

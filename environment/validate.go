@@ -90,12 +90,12 @@ func (e Environment) validateSelf(name string, cloud platform.CloudFacts) field.
 			cloud.Service, cloud.AdminGroups.Want))
 	}
 	for i, t := range e.Teams {
-		if !accesspackage.ValidTeamName(t.Team) {
+		if !accesspackage.ValidTeamName(t.Team) || cloud.MaxTeamName > 0 && len(t.Team) > cloud.MaxTeamName {
 			continue // the access package reports it
 		}
 		if pkg := packageName(name, t.Team); platform.ValidateName("", pkg) != nil {
-			errs.Addf(field.Path("teams").Index(i).Child("team"), t.Team, "the team's access package would be named %q, which is not a valid logical name (at most %d characters of lowercase letters, digits and '-'); shorten the team name",
-				pkg, platform.MaxNameLength)
+			errs.Addf(field.Path("teams").Index(i).Child("team"), t.Team, "the team's access package would be named %q, which is not a valid logical name (at most %d characters of lowercase letters, digits and '-'): in environment %q a team name has at most %d characters; shorten it",
+				pkg, platform.MaxNameLength, name, platform.MaxNameLength-len(name)-1)
 		}
 	}
 	return errs

@@ -69,7 +69,14 @@ type SecretTeamSpec struct {
 	// team's secrets, and only those: Entra group object IDs on Azure,
 	// Google group emails on GCP (the team's admin level's group).
 	Writers []pulumi.StringInput
+	// Tags go, merged over the store's, on the team's own resources that
+	// take tags (its vault and identity): a team owns them (TeamTags).
+	Tags Tags
 }
+
+// TeamTags returns the tags of team t's own resources: s.Tags with t.Tags
+// over them.
+func (s SecretStoreSpec) TeamTags(t SecretTeamSpec) Tags { return s.Tags.Merge(t.Tags) }
 
 // TeamSecrets is what a team's workloads need to read its secrets.
 type TeamSecrets struct {

@@ -112,6 +112,9 @@ type resolvedCatalog struct {
 	clusterTags platform.Tags
 	// production retains the teams' directory groups and namespaces.
 	production bool
+	// path is where the catalog's settings were written, for messages
+	// that send a team's problem back to them.
+	path field.Path
 	// tags are the cluster's tags merged with Tags and environment.
 	tags platform.Tags
 
@@ -282,7 +285,7 @@ func NewCatalog(ctx *pulumi.Context, rc ResolvedCatalog, backend platform.Access
 func (a CatalogArgs) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec) (ResolvedCatalog, error) {
 	var errs field.List
 	errs.Add(platform.ValidateName(path.Child("name"), name))
-	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags, production: t.Production}
+	r := &resolvedCatalog{CatalogArgs: a.withDefaults(t.Cloud, c.Tags), name: name, cloud: t.Cloud, clusterTags: c.Tags, production: t.Production, path: path}
 	errs = append(errs, r.validate(path, &a)...)
 	errs.Add(checkKubernetesVersion(path, c.KubernetesVersion))
 	if err := errs.Err(); err != nil {

@@ -59,7 +59,7 @@ func checkHostnames(p field.Path, hostnames []string) field.List {
 	for i, h := range hostnames {
 		hp := p.Index(i)
 		switch {
-		case strings.ToLower(h) != h:
+		case strings.ToLower(h) != h && format.Hostname(strings.ToLower(h), true):
 			errs.Addf(hp, h, "write hostnames in lowercase, as Ingresses and HTTPRoutes must, e.g. %q", strings.ToLower(h))
 		case !format.Hostname(h, true):
 			errs.Addf(hp, h, "not a hostname: use %s, e.g. \"shop.example.com\", or a wildcard \"*.shop.example.com\" for the names below it", format.HostnameRule)

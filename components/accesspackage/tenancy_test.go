@@ -211,7 +211,7 @@ func TestHostnamesResolve(t *testing.T) {
 
 func TestHostnameErrors(t *testing.T) {
 	_, err := with(payments(), func(a *accesspackage.Args) {
-		a.Hostnames = []string{"Shop.example.com", "shop", "*.com", "a.*.example.com", "shop.example.com.", "10.0.0.1", "ok.example.com", "ok.example.com"}
+		a.Hostnames = []string{"Shop.example.com", "shop", "*.com", "a.*.example.com", "shop.example.com.", "10.0.0.1", "ok.example.com", "ok.example.com", "Orders_Lift.example"}
 	}).args.Resolve("payments", "accessPackage", resolveCatalog(t, fake.Facts, nil))
 	bad := `not a hostname: use a lowercase DNS name of at least two dot-separated labels (1-63 letters, digits and '-', starting and ending with a letter or digit), at most 253 characters, no trailing dot, not an IP address, e.g. "shop.example.com", or a wildcard "*.shop.example.com" for the names below it`
 	expectErrors(t, err, []string{
@@ -222,6 +222,8 @@ func TestHostnameErrors(t *testing.T) {
 		`accessPackage.hostnames[4] "shop.example.com.": ` + bad,
 		`accessPackage.hostnames[5] "10.0.0.1": ` + bad,
 		`accessPackage.hostnames[7] "ok.example.com": repeats accessPackage.hostnames[6]; list each hostname once`,
+		// Lowercase alone would not make it valid: no lowercase hint.
+		`accessPackage.hostnames[8] "Orders_Lift.example": ` + bad,
 	})
 
 	_, err = accesspackage.CatalogArgs{Domain: "example"}.Resolve("dev", "accessCatalog", on(fake.Facts), platform.ClusterSpec{Tags: clusterTags})

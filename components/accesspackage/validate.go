@@ -69,7 +69,7 @@ func (r *resolvedCatalog) validate(path field.Path, orig *CatalogArgs) field.Lis
 
 	if bg := r.BreakGlass; bg != nil {
 		bp := path.Child("breakGlass")
-		rules := levelRules{cloud: r.cloud, max: r.MaxDuration, breakGlass: true}
+		rules := levelRules{cloud: r.cloud, max: r.MaxDuration, maxPath: r.path.Child("maxDuration"), breakGlass: true}
 		errs = append(errs, rules.check(bp, *bg)...)
 	}
 	return errs
@@ -151,7 +151,7 @@ func (r *resolved) validate(orig *Args) field.List {
 			errs.Add(field.Required(path.Child("approvers"), "the default levels developer and admin need approval: name the approvers, e.g. the team's leads; or set levels with approval stages"))
 		}
 	} else {
-		rules := levelRules{cloud: cloud, max: r.cat.MaxDuration}
+		rules := levelRules{cloud: cloud, max: r.cat.MaxDuration, maxPath: r.cat.path.Child("maxDuration")}
 		names := map[string]int{}
 		groups := map[string]int{}
 		for i, l := range r.Levels {
@@ -186,8 +186,9 @@ func (r *resolved) validate(orig *Args) field.List {
 // levelRules are what a level is checked against.
 type levelRules struct {
 	cloud platform.CloudFacts
-	// max is the catalog's MaxDuration.
-	max time.Duration
+	// max is the catalog's MaxDuration, at maxPath.
+	max     time.Duration
+	maxPath field.Path
 	// breakGlass checks the catalog's break-glass level.
 	breakGlass bool
 	// inheritedRequestors and inheritedApproval say that the level's
@@ -247,7 +248,11 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 		errs.Add(field.Required(ap, "approval required: add approvers (an approval stage, or the package's approvers) or set noApproval"))
 	}
 	if max := lr.cloud.MaxApprovalStages; max > 0 && len(l.Approval) > max {
-		errs.Addf(ap, len(l.Approval), "at most %d approval stages on %s; merge stages", max, lr.cloud.Cloud)
+		stages := "approval stages"
+		if max == 1 {
+			stages = "approval stage"
+		}
+		errs.Addf(ap, len(l.Approval), "at most %d %s on %s; merge stages", max, stages, lr.cloud.Cloud)
 	}
 	for i, s := range l.Approval {
 		sp := ap.Index(i)
@@ -276,7 +281,7 @@ func (lr levelRules) check(p field.Path, l Level) field.List {
 	case lr.breakGlass && d > bgLimit:
 		errs.Addf(dp, d, "break-glass grants last at most %v; shorten it", bgLimit)
 	case d > lr.max:
-		errs.Addf(dp, d, "longer than the platform maximum %v (%s, accessCatalog.maxDuration); shorten the level's maxDuration or raise the catalog's", lr.max, days(lr.max))
+		errs.Addf(dp, d, "longer than the platform maximum %v (%s, %s); shorten the level's maxDuration or raise the catalog's", lr.max, days(lr.max), lr.maxPath)
 	}
 
 	if rv := l.Review; rv != nil && !lr.cloud.AccessReviews {

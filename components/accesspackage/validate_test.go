@@ -209,7 +209,7 @@ func TestValidation(t *testing.T) {
 			a.Requestors, a.Approvers = nil, nil
 		}, []string{
 			`accessPackage.levels[0].requestors[1] "user:0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e": on GCP the id is an email address, e.g. "user:payments-leads@example.com"`,
-			`accessPackage.levels[0].approval 3: at most 1 approval stages on gcp; merge stages`,
+			`accessPackage.levels[0].approval 3: at most 1 approval stage on gcp; merge stages`,
 			`accessPackage.levels[0].review "quarterly": GCP has no access reviews: JIT group memberships and Privileged Access Manager grants end after maxDuration and are requested again; leave review unset on GCP`,
 		}},
 		{"GCP: a team level is its JIT group", gkefacts.Facts, func(a *accesspackage.Args) {

@@ -52,6 +52,9 @@ type Team struct {
 	// Namespace is the team namespace its secrets reader runs in: where
 	// its workloads that mount secrets run.
 	Namespace string
+	// Tags go on the team's own resources (its store, its identity) over
+	// the store's: e.g. the team as their owner.
+	Tags map[string]string
 }
 
 // Defaults and limits.
@@ -155,7 +158,10 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 		Tags:           tags,
 	}
 	for _, tm := range teams {
-		spec.Teams = append(spec.Teams, platform.SecretTeamSpec{Team: tm.Name, Namespace: tm.Namespace, ServiceAccount: sa})
+		spec.Teams = append(spec.Teams, platform.SecretTeamSpec{
+			Team: tm.Name, Namespace: tm.Namespace, ServiceAccount: sa,
+			Tags: platform.Tags(tm.Tags).Merge(map[string]string{"team": tm.Name}),
+		})
 	}
 	return Resolved{spec: spec, sa: sa, labels: tags.Merge(map[string]string{"managed-by": "plinth"})}, nil
 }

@@ -90,13 +90,14 @@ func (b *Backend) NewSecretStore(ctx *pulumi.Context, spec platform.SecretStoreS
 	for _, tp := range plan.Teams {
 		team := spec.Teams[tp.Index]
 		name := rg.ApplyT(func(rg string) string { return vaultName(sub, rg, spec.Name, team.Team) }).(pulumi.StringOutput)
-		vault, err := b.newVault(ctx, plan, tp, name, rg, tags, keep)
+		teamTags := pulumi.ToStringMap(spec.TeamTags(team))
+		vault, err := b.newVault(ctx, plan, tp, name, rg, teamTags, keep)
 		if err != nil {
 			return nil, err
 		}
 		vaultID := vault.ID().ToStringOutput()
 		if tp.Endpoint != nil {
-			endpoint, err := b.newPrivateEndpoint(ctx, *tp.Endpoint, spec.Network.Outputs.Subnets[plan.EndpointSubnet].ID, vaultID, rg, tags, keep)
+			endpoint, err := b.newPrivateEndpoint(ctx, *tp.Endpoint, spec.Network.Outputs.Subnets[plan.EndpointSubnet].ID, vaultID, rg, teamTags, keep)
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +106,7 @@ func (b *Backend) NewSecretStore(ctx *pulumi.Context, spec platform.SecretStoreS
 			}
 		}
 		identity, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
-			Name: tp.Identity, Cluster: spec.Cluster, Namespace: team.Namespace, ServiceAccount: team.ServiceAccount, Tags: spec.Tags,
+			Name: tp.Identity, Cluster: spec.Cluster, Namespace: team.Namespace, ServiceAccount: team.ServiceAccount, Tags: spec.TeamTags(team),
 		}, opts...)
 		if err != nil {
 			return nil, err

@@ -56,12 +56,12 @@ func (b *Backend) NewSecretStore(ctx *pulumi.Context, spec platform.SecretStoreS
 			"private":        pulumi.Bool(spec.Private),
 			"softDeleteDays": pulumi.Int(spec.SoftDeleteDays),
 			"locked":         pulumi.Bool(spec.Locked),
-			"tags":           pulumi.ToStringMap(spec.Tags),
+			"tags":           pulumi.ToStringMap(spec.TeamTags(t)),
 		}, &store, keep...); err != nil {
 			return nil, err
 		}
 		identity, err := b.NewWorkloadIdentity(ctx, platform.WorkloadIdentitySpec{
-			Name: tn, Cluster: spec.Cluster, Namespace: t.Namespace, ServiceAccount: t.ServiceAccount, Tags: spec.Tags,
+			Name: tn, Cluster: spec.Cluster, Namespace: t.Namespace, ServiceAccount: t.ServiceAccount, Tags: spec.TeamTags(t),
 		}, opts...)
 		if err != nil {
 			return nil, err
