@@ -30,7 +30,13 @@ func (b *Backend) newClusterKMS(ctx *pulumi.Context, c clusterWiring, p *kmsPlan
 	vaultName := c.rg.ApplyT(func(rg string) (string, error) {
 		return kmsVaultName(sub, rg, name)
 	}).(pulumi.StringOutput)
-	keep := b.retained(c.opts, p.Protect, pulumi.Protect(p.Protect))
+	// Protected with p.Protect; otherwise the key inherits its parent's
+	// protection, as the environment's Protect sets it (staging).
+	var protect []pulumi.ResourceOption
+	if p.Protect {
+		protect = append(protect, pulumi.Protect(true))
+	}
+	keep := b.retained(c.opts, p.Protect, protect...)
 	vault, err := keyvault.NewVault(ctx, p.Vault, &keyvault.VaultArgs{
 		VaultName:         vaultName,
 		ResourceGroupName: c.rg,

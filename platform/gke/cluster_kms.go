@@ -29,7 +29,13 @@ func (b *Backend) newClusterKMS(ctx *pulumi.Context, p *kmsPlan, labels pulumi.S
 	if p == nil {
 		return nil, nil
 	}
-	keep := b.retained(opts, p.Protect, pulumi.Protect(p.Protect))
+	// Protected with p.Protect; otherwise the key inherits its parent's
+	// protection, as the environment's Protect sets it (staging).
+	var protect []pulumi.ResourceOption
+	if p.Protect {
+		protect = append(protect, pulumi.Protect(true))
+	}
+	keep := b.retained(opts, p.Protect, protect...)
 	ring, err := kms.NewKeyRing(ctx, p.KeyRing, &kms.KeyRingArgs{
 		Name:     pulumi.String(p.KeyRing),
 		Project:  pulumi.String(b.cfg.Project),
