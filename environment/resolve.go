@@ -309,25 +309,25 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
 		return err
 	}
-	var teams []pulumi.Resource
-	writers := map[string][]pulumi.StringInput{}
+	wiring := map[string]secrets.Wiring{}
 	for _, t := range r.teams {
 		pkg, err := accesspackage.New(ctx, t, p.Catalog, parent)
 		if err != nil {
 			return err
 		}
 		p.Teams = append(p.Teams, pkg)
-		teams = append(teams, pkg)
-		// A team's admin level keeps its secrets.
+		// The reader goes into the team's first namespace, once it exists;
+		// the team's admin level keeps its secrets.
+		w := secrets.Wiring{Namespace: pkg.Namespaces.Index(pulumi.Int(0))}
 		for _, l := range pkg.Spec.Levels {
 			if l.Role == platform.AccessAdmin {
-				writers[pkg.Spec.Team] = append(writers[pkg.Spec.Team], pkg.Groups[l.Name].ID)
+				w.Writers = append(w.Writers, pkg.Groups[l.Name].ID)
 			}
 		}
+		wiring[pkg.Spec.Team] = w
 	}
 	if r.secrets != nil {
-		// The readers' service accounts go into the team namespaces.
-		if p.Secrets, err = secrets.New(ctx, *r.secrets, b, p.Cluster, writers, parent, pulumi.DependsOn(teams)); err != nil {
+		if p.Secrets, err = secrets.New(ctx, *r.secrets, b, p.Cluster, wiring, parent); err != nil {
 			return err
 		}
 	}

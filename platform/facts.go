@@ -156,7 +156,7 @@ type CloudFacts struct {
 // metrics packages have no node series).
 type NodeQueries struct {
 	// NotReady returns one series a node of the cluster whose Ready
-	// condition is not true (false or unknown), labelled "node" with the
+	// condition is not true (false or unknown), labeled "node" with the
 	// node's name, as an alert expression: a node that is Ready returns
 	// nothing. It selects the cluster with ClusterSelector or
 	// SystemClusterSelector.

@@ -141,7 +141,7 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 				top = snap.ByURN(top.Parent)
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
-				r.Type == "gcp:gkebackup/backupPlan:BackupPlan"
+				r.Type == "gcp:gkebackup/backupPlan:BackupPlan" || secretStore(&r)
 			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type] || teamKept(&r))
 			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
@@ -181,7 +181,8 @@ func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 			// zone's VNet link; the zone itself is stateful), are retained
 			// with the backup storage.
 			backupLock := slices.Contains([]string{"-backup-storage-lock", "-backup-blob-endpoint", "-backup-blob-dns-group", "-backup-blob-dns-link"},
-				strings.TrimPrefix(r.Name, env.Name))
+				strings.TrimPrefix(r.Name, env.Name)) ||
+				secretStore(&r) && r.Type != "azure-native:keyvault:Vault" && r.Type != "azure-native:network/v20240601:PrivateZone"
 			want := env.Production() && (statefulCloud || backupLock)
 			if r.RetainOnDelete != want {
 				t.Errorf("%s (%s): %s %s retainOnDelete = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.RetainOnDelete, want)
@@ -235,6 +236,23 @@ func teamKept(r *snapshot.Resource) bool {
 	case "kubernetes:core/v1:Namespace":
 		labels, _ := r.Inputs["metadata"].(map[string]any)["labels"].(map[string]any)
 		return labels["team"] != nil
+	}
+	return false
+}
+
+// secretStore reports whether r is part of a team's secret store that
+// production keeps with its vault: the vault, its CanNotDelete lock, its
+// private endpoint and DNS zone group, and the store's private DNS zone
+// and VNet link (the secret store's children named "-vault").
+func secretStore(r *snapshot.Resource) bool {
+	if !strings.Contains(r.Parent, "plinth:components:Secrets") {
+		return false
+	}
+	switch r.Type {
+	case "azure-native:keyvault:Vault", "azure-native:authorization:ManagementLockByScope",
+		"azure-native:network/v20240501:PrivateEndpoint", "azure-native:network/v20240501:PrivateDnsZoneGroup",
+		"azure-native:network/v20240601:PrivateZone", "azure-native:network/v20240601:VirtualNetworkLink":
+		return true
 	}
 	return false
 }

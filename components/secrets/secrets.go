@@ -3,6 +3,7 @@ package secrets
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -166,14 +167,24 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	return Resolved{spec: spec, sa: sa, labels: tags.Merge(map[string]string{"managed-by": "plinth"})}, nil
 }
 
+// Wiring is what New takes of a team from the components around it.
+type Wiring struct {
+	// Namespace is the team's namespace the reader goes into, as the
+	// team's access package created it (accesspackage.AccessPackage's
+	// Namespaces): the output orders the service account after the
+	// namespace. Unset: the resolved name, with no ordering.
+	Namespace pulumi.StringInput
+	// Writers are the directory groups that may change the team's secrets
+	// (the team's admin level's group); none: the platform team writes
+	// them.
+	Writers []pulumi.StringInput
+}
+
 // New creates the store r describes through backend, for host (the cluster
 // r was resolved against): per team its identity, which reads the team's
 // secrets only, and in the team's namespace the service account bound to
-// it. writers are, by team, the directory groups that may change the
-// team's secrets (the team's admin level group); a team without writers
-// has its secrets written by the platform team. The team namespaces must
-// exist: pass pulumi.DependsOn on their access packages in opts.
-func New(ctx *pulumi.Context, r Resolved, backend platform.SecretsBackend, host cluster.Host, writers map[string][]pulumi.StringInput, opts ...pulumi.ResourceOption) (*Secrets, error) {
+// it. wiring holds, by team, its namespace and writers.
+func New(ctx *pulumi.Context, r Resolved, backend platform.SecretsBackend, host cluster.Host, wiring map[string]Wiring, opts ...pulumi.ResourceOption) (*Secrets, error) {
 	spec := r.spec
 	switch {
 	case spec.Name == "":
@@ -184,19 +195,21 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.SecretsBackend, host 
 	if err := cluster.CheckHost("secrets", spec.Name, host); err != nil {
 		return nil, err
 	}
-	for team := range writers {
+	for _, team := range slices.Sorted(maps.Keys(wiring)) {
 		if !slices.ContainsFunc(spec.Teams, func(t platform.SecretTeamSpec) bool { return t.Team == team }) {
-			return nil, fmt.Errorf("secrets %q: writers for team %q, which has no secrets; resolve the store with the team", spec.Name, team)
+			return nil, fmt.Errorf("secrets %q: wiring for team %q, which has no secrets; resolve the store with the team", spec.Name, team)
 		}
 	}
 	c := &Secrets{Teams: map[string]platform.TeamSecrets{}}
 	if err := ctx.RegisterComponentResource(TypeToken, spec.Name, c, opts...); err != nil {
 		return nil, err
 	}
-	spec.Cluster = host.ClusterOutputs()
+	// The host's network carries the outputs (the subnets' and the VNet's
+	// IDs) a private store's endpoints need.
+	spec.Cluster, spec.Network = host.ClusterOutputs(), host.ClusterSpec().Network
 	spec.Teams = slices.Clone(spec.Teams)
 	for i := range spec.Teams {
-		spec.Teams[i].Writers = writers[spec.Teams[i].Team]
+		spec.Teams[i].Writers = wiring[spec.Teams[i].Team].Writers
 	}
 	out, err := backend.NewSecretStore(ctx, spec, pulumi.Parent(c))
 	if err != nil {
@@ -209,10 +222,14 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.SecretsBackend, host 
 		if !ok || ts.Identity == nil {
 			return nil, fmt.Errorf("secrets %q: the backend returned no identity for team %q", spec.Name, t.Team)
 		}
+		var ns pulumi.StringInput = pulumi.String(t.Namespace)
+		if w := wiring[t.Team].Namespace; w != nil {
+			ns = w
+		}
 		if _, err := corev1.NewServiceAccount(ctx, platform.ChildName(spec.Name, t.Team+"-reader"), &corev1.ServiceAccountArgs{
 			Metadata: &metav1.ObjectMetaArgs{
 				Name:        pulumi.String(t.ServiceAccount),
-				Namespace:   pulumi.String(t.Namespace),
+				Namespace:   ns,
 				Labels:      pulumi.ToStringMap(platform.Tags(r.labels).Merge(map[string]string{"team": t.Team})),
 				Annotations: ts.Identity.ServiceAccountAnnotations,
 			},

@@ -147,7 +147,7 @@ func TestNewCreatesEachTeamsReader(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, err = secrets.New(ctx, r, b, cl, map[string][]pulumi.StringInput{"payments": {pulumi.String("payments-admins")}})
+		got, err = secrets.New(ctx, r, b, cl, map[string]secrets.Wiring{"payments": {Writers: []pulumi.StringInput{pulumi.String("payments-admins")}}})
 		return err
 	})
 	if err != nil {
@@ -182,6 +182,11 @@ func TestNewCreatesEachTeamsReader(t *testing.T) {
 	if len(stores) != 1 {
 		t.Fatalf("%d stores, want 1", len(stores))
 	}
+	// A private store's endpoints need the network's outputs, which only
+	// the host has at New.
+	if n := stores[0].Network; n.Outputs.ID.OutputState == nil || len(n.Outputs.Subnets) == 0 {
+		t.Errorf("the backend received no network outputs: %+v", n.Outputs)
+	}
 	for _, st := range stores[0].Teams {
 		if want := map[string]int{"payments": 1, "checkout": 0}[st.Team]; len(st.Writers) != want {
 			t.Errorf("%s: %d writers, want %d", st.Team, len(st.Writers), want)
@@ -211,13 +216,13 @@ func TestNewRefusesWritersOfAnUnknownTeam(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, newErr = secrets.New(ctx, r, b, cl, map[string][]pulumi.StringInput{"billing": {pulumi.String("g")}})
+		_, newErr = secrets.New(ctx, r, b, cl, map[string]secrets.Wiring{"billing": {Writers: []pulumi.StringInput{pulumi.String("g")}}})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if newErr == nil || !strings.Contains(newErr.Error(), `writers for team "billing", which has no secrets`) {
+	if newErr == nil || !strings.Contains(newErr.Error(), `wiring for team "billing", which has no secrets`) {
 		t.Errorf("error %v", newErr)
 	}
 }

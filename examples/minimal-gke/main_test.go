@@ -33,21 +33,21 @@ func TestEveryLabelledResourceCarriesTheCostCenter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labelled := 0
+	labeled := 0
 	for i := range snap.Resources {
 		r := &snap.Resources[i]
 		property, _ := Project.TagsProperty(r.Type)
 		if property == "" {
 			continue
 		}
-		labelled++
+		labeled++
 		labels := platformtest.StringMap(t, platformtest.Input(t, r, property))
 		if labels["cost-center"] != "cc-1200" || labels["environment"] != "shop-dev" || labels["managed-by"] != "plinth" {
 			t.Errorf("%s %s: %s = %v", r.Type, r.Name, property, labels)
 		}
 	}
-	if labelled == 0 {
-		t.Error("no labelled resource")
+	if labeled == 0 {
+		t.Error("no labeled resource")
 	}
 }
 

@@ -77,7 +77,7 @@ func placeholderConfig(stack string) map[string]string {
 		"plinth:gcpProject": "acme-rollout", "plinth:gcpRegion": "europe-west1",
 		"plinth:gcpCustomerId": "C01abcd2e", "plinth:gcpGroupDomain": "acme.example",
 		"plinth:gcpJitApplication": "jitgroups@acme-jit.iam.gserviceaccount.com",
-		"plinth:dnsZoneName": zone, "plinth:dnsZoneId": "projects/acme-dns/managedZones/" + strings.ReplaceAll(zone, ".", "-"),
+		"plinth:dnsZoneName":       zone, "plinth:dnsZoneId": "projects/acme-dns/managedZones/" + strings.ReplaceAll(zone, ".", "-"),
 	}
 }
 

@@ -30,6 +30,8 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	// Deleting a namespace deletes everything in it, volumes included.
 	rt.Type{Token: "kubernetes:core/v1:Namespace", Stateful: true, MockID: clusterScoped},
 	rt.Type{Token: "kubernetes:core/v1:ResourceQuota", MockID: namespaced},
+	// The teams' secrets readers (components/secrets).
+	rt.Type{Token: "kubernetes:core/v1:ServiceAccount", MockID: namespaced},
 	// internal/helm's ReleaseType.
 	rt.Type{Token: "kubernetes:helm.sh/v3:Release", MockID: rt.ID("helmRelease")},
 	rt.Type{Token: "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", MockID: namespaced},
@@ -39,14 +41,12 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 
 // Workloads holds the types application stacks on a platform create,
 // which internal/mockcloud answers for their offline renders:
-// examples/app-namespace's deployment, disruption budget, service and
-// ingress, and
-// the service account a workload identity is bound to
-// (docs/components/cluster.md).
+// examples/app-namespace's deployment, disruption budget, service,
+// ingress and SecretProviderClass (a workload's own service account is
+// in Registry, for the teams' secrets readers).
 var Workloads = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "kubernetes:apps/v1:Deployment", MockID: namespaced},
 	rt.Type{Token: "kubernetes:core/v1:Service", MockID: namespaced},
-	rt.Type{Token: "kubernetes:core/v1:ServiceAccount", MockID: namespaced},
 	rt.Type{Token: "kubernetes:networking.k8s.io/v1:Ingress", MockID: namespaced},
 	rt.Type{Token: "kubernetes:policy/v1:PodDisruptionBudget", MockID: namespaced},
 )...)

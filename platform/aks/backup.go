@@ -79,7 +79,7 @@ import (
 // the account: without them the retained account is unreachable.
 //
 // One VNet resolves through one zone of a name: a VNet linked to another
-// privatelink.blob.core.windows.net zone (an organisation's central DNS
+// privatelink.blob.core.windows.net zone (an organization's central DNS
 // hub) cannot take this link; Plinth does not support central zones yet.
 func (b *Backend) NewBackupStorage(ctx *pulumi.Context, spec platform.BackupStorageSpec, opts ...pulumi.ResourceOption) (*platform.BackupStorageOutputs, error) {
 	plan, err := planBackupStorage(spec)

@@ -308,7 +308,7 @@ func TestObservabilityRuleGroup(t *testing.T) {
 	}
 	k8s := named(t, snap, ruleGroupType, "observability-kubernetes-recording-rules")
 	if rules := k8s.Inputs["rules"].([]any); len(rules) != 19 || !reflect.DeepEqual(rules[14].(map[string]any)["labels"], map[string]any{"workload_type": "daemonset"}) {
-		t.Errorf("%s: %d rules, the 15th %v; want 19, the 15th labelled workload_type daemonset", k8s.Name, len(rules), rules[14])
+		t.Errorf("%s: %d rules, the 15th %v; want 19, the 15th labeled workload_type daemonset", k8s.Name, len(rules), rules[14])
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 // resource's usual name then resolves to the endpoint's private address.
 //
 // One VNet resolves through one zone of a name: a VNet linked to another
-// zone of the same name (an organisation's central DNS hub) cannot take
+// zone of the same name (an organization's central DNS hub) cannot take
 // these links; Plinth does not support central zones yet.
 
 // privateZonePlan is a private DNS zone and its link to the cluster's VNet.

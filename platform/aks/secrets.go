@@ -67,7 +67,7 @@ import (
 // secrets.
 //
 // One VNet resolves through one zone of a name: two private stores in one
-// VNet, or a VNet linked to an organisation's central
+// VNet, or a VNet linked to an organization's central
 // privatelink.vaultcore.azure.net zone, cannot both link theirs; Plinth
 // does not support central zones yet.
 func (b *Backend) NewSecretStore(ctx *pulumi.Context, spec platform.SecretStoreSpec, opts ...pulumi.ResourceOption) (*platform.SecretStoreOutputs, error) {

@@ -33,7 +33,7 @@ import (
 // Access (on for every subnet NewNetwork creates), on Google's network and
 // not through the NAT. Restricting the bucket to requests from the VPC as
 // well needs a VPC Service Controls perimeter around the project, an
-// organisation-level policy Plinth does not create
+// organization-level policy Plinth does not create
 // (docs/components/backup.md).
 //
 // Locked sets no bucket retention policy on purpose. Locking one is

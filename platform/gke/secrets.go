@@ -66,7 +66,7 @@ import (
 //     reach it through Private Google Access, on for every subnet
 //     NewNetwork creates, so a private store needs no subnet. Restricting
 //     Secret Manager to requests from the VPC needs a VPC Service Controls
-//     perimeter, an organisation policy Plinth does not create.
+//     perimeter, an organization policy Plinth does not create.
 //
 // spec.Tags go nowhere: service accounts, custom roles and IAM bindings
 // take no labels.
