@@ -10,9 +10,12 @@ import (
 // Secret store limits every backend holds a SecretStoreSpec to
 // (SecretStoreSpec.Validate).
 const (
-	// MinSecretSoftDeleteDays and MaxSecretSoftDeleteDays bound
-	// SecretStoreSpec.SoftDeleteDays: Azure Key Vault's limits.
-	MinSecretSoftDeleteDays, MaxSecretSoftDeleteDays = 7, 90
+	// MinSecretSoftDeleteDays is the shortest
+	// SecretStoreSpec.SoftDeleteDays: Azure Key Vault's limit.
+	MinSecretSoftDeleteDays = 7
+	// MaxSecretSoftDeleteDays is the longest
+	// SecretStoreSpec.SoftDeleteDays: Azure Key Vault's limit.
+	MaxSecretSoftDeleteDays = 90
 	// MaxSecretTeamName is the longest team name a secret store takes,
 	// as an access package's team (components/accesspackage.ValidTeamName).
 	MaxSecretTeamName = 30

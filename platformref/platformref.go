@@ -82,7 +82,6 @@ const (
 	SecretsTenantID = "tenantId"
 )
 
-
 // RequiredOutputs are the names of the outputs every platform stack
 // exports (all but OutputBackupBucket), in a fixed order. plinth rollout
 // verifies a deployed stack has each of them.

@@ -67,8 +67,12 @@ const (
 	DefaultSoftDeleteDays = 90
 	// DefaultDevSoftDeleteDays is the shortest, outside production.
 	DefaultDevSoftDeleteDays = 7
-	// MinSoftDeleteDays and MaxSoftDeleteDays are Azure Key Vault's limits.
-	MinSoftDeleteDays, MaxSoftDeleteDays = 7, 90
+	// MinSoftDeleteDays is the shortest SoftDeleteDays (Azure Key Vault's
+	// limit).
+	MinSoftDeleteDays = 7
+	// MaxSoftDeleteDays is the longest SoftDeleteDays (Azure Key Vault's
+	// limit).
+	MaxSoftDeleteDays = 90
 )
 
 // Secrets is the component resource: the environment's store and, per
