@@ -110,6 +110,8 @@ func Rules() []Rule {
 		groupRBACRule(),
 		alertsRule(),
 		secretsEncryptionRule(),
+		secretStoresRule(),
+		teamSecretsRule(),
 	}
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)

@@ -398,4 +398,40 @@ var fixtures = []fixture{
 			set(t, find(t, s, "prod-gke-velero-disk-snapshot-operator"), "role", "roles/container.clusterAdmin")
 		},
 	},
+	{
+		// A production team vault open to the internet, another without
+		// purge protection.
+		name: "PLN015 production vaults", stack: "prod-aks",
+		want: []string{
+			"PLN015 error prod-aks-checkout-vault | Vault prod-aks-checkout-vault: properties.enablePurgeProtection false: a deleted vault and its secrets can be purged at once; turn purge protection on (the Secrets component does)",
+			"PLN015 error prod-aks-payments-vault | Vault prod-aks-payments-vault: properties.publicNetworkAccess \"Enabled\": the vault's secrets are reachable from the internet by anyone with a credential; set it to \"Disabled\" and reach the vault through its private endpoint (secrets.private)",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			set(t, find(t, s, "prod-aks-payments-vault"), "properties.publicNetworkAccess", "Enabled")
+			set(t, find(t, s, "prod-aks-checkout-vault"), "properties.enablePurgeProtection", false)
+		},
+	},
+	{
+		// A team's reader on the whole resource group: every vault in it.
+		name: "PLN016 AKS reader beyond its vault", stack: "dev-aks",
+		want: []string{
+			"PLN016 error dev-aks-payments-secrets-user | RoleAssignment dev-aks-payments-secrets-user: scope \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dev-aks-rg\": grants Key Vault Secrets User on more than one Key Vault, so a team's identity reads other teams' secrets; assign it on the team's vault only",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			set(t, find(t, s, "dev-aks-payments-secrets-user"), "scope", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dev-aks-rg")
+		},
+	},
+	{
+		// A team's reader without the prefix condition reads every
+		// secret of the project; a condition naming no team is no better.
+		name: "PLN016 GKE reader beyond its prefix", stack: "dev-gke",
+		want: []string{
+			"PLN016 error dev-gke-checkout-secret-writer-1 | IAMMember dev-gke-checkout-secret-writer-1: condition.expression \"resource.name.startsWith(\\\"projects/522553415091/secrets/\\\")\": grants projects/plinth-placeholder/roles/plinth.dev_gke.secretWriter on every secret of the project; condition it on the team's secrets: resource.name.startsWith(\"projects/<project number>/secrets/<team>-\")",
+			"PLN016 error dev-gke-payments-secret-accessor | IAMMember dev-gke-payments-secret-accessor: condition.expression \"\": grants roles/secretmanager.secretAccessor on every secret of the project; condition it on the team's secrets: resource.name.startsWith(\"projects/<project number>/secrets/<team>-\")",
+		},
+		mutate: func(t *testing.T, s *snapshot.Snapshot) {
+			delete(find(t, s, "dev-gke-payments-secret-accessor").Inputs, "condition")
+			set(t, find(t, s, "dev-gke-checkout-secret-writer-1"), "condition.expression", `resource.name.startsWith("projects/522553415091/secrets/")`)
+		},
+	},
 }

@@ -30,12 +30,12 @@ func TestRulesSeeTheSnapshots(t *testing.T) {
 		kinds := []kind{helmRelease, clusterIssuer}
 		if strings.HasSuffix(stack, "-aks") {
 			kinds = append(kinds, aksCluster, aksAgentPool, azureVNet, azureSubnet, azureRG, azureRoleAssn,
-				azureIdentity, azureFederated, azureStorage, azureBlobSvc)
+				azureIdentity, azureFederated, azureStorage, azureBlobSvc, azureVault)
 			if strings.HasPrefix(stack, "prod-") {
 				kinds = append(kinds, azureLock)
 			}
 		} else {
-			kinds = append(kinds, gkeCluster, gkeNodePool, gcpNetwork, gcpSubnetwork, gcpBucket, gcpSAIAMMember)
+			kinds = append(kinds, gkeCluster, gkeNodePool, gcpNetwork, gcpSubnetwork, gcpBucket, gcpSAIAMMember, gcpProjectIAM)
 			// Only break-glass is a PAM entitlement, and dev has none.
 			if !strings.HasPrefix(stack, "dev-") {
 				kinds = append(kinds, gcpEntitlement)

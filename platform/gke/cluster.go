@@ -215,7 +215,11 @@ func (b *Backend) clusterArgs(spec platform.ClusterSpec, plan clusterPlan, sa *s
 			ClientCertificateConfig: &container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
 		},
 		WorkloadIdentityConfig: &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(plan.WorkloadPool)},
-		EnableShieldedNodes:    pulumi.Bool(true),
+		// The Secret Manager add-on: the Secrets Store CSI driver with
+		// Google's provider, through which pods mount their team's secrets
+		// (docs/adr/0006-secrets-to-pods.md).
+		SecretManagerConfig: &container.ClusterSecretManagerConfigArgs{Enabled: pulumi.Bool(true)},
+		EnableShieldedNodes: pulumi.Bool(true),
 		SecurityPostureConfig: &container.ClusterSecurityPostureConfigArgs{
 			Mode:              pulumi.String(plan.SecurityPosture),
 			VulnerabilityMode: pulumi.String(plan.VulnerabilityMode),

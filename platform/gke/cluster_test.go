@@ -442,6 +442,7 @@ func TestClusterSecurityAndOperations(t *testing.T) {
 		"project":                             project,
 		"location":                            "europe-west1",
 		"workloadIdentityConfig.workloadPool": workloadPool,
+		"secretManagerConfig.enabled":         true,
 		"enableShieldedNodes":                 true,
 		"deletionProtection":                  true,
 		"releaseChannel.channel":              "STABLE",
