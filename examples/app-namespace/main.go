@@ -2,7 +2,9 @@
 // platform: it reads the platform stack through a stack reference
 // (platformref), and deploys the team's storefront into a namespace the
 // platform gave the team, behind the platform's ingress, with a
-// certificate from the platform's issuer.
+// certificate from the platform's issuer, and a secret from the team's
+// store mounted as a file (the Secrets Store CSI driver, as the team's
+// secrets reader).
 //
 // The platform team owns the namespace, its quota, limits, network
 // policies and RoleBindings (the team's access package); this stack owns
@@ -17,6 +19,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -47,6 +51,12 @@ type App struct {
 	// Replicas is the number of pods; with two or more, a disruption
 	// budget keeps one serving during node upgrades.
 	Replicas int
+	// Secret is a secret of the team's store the pods read, mounted as
+	// the file /mnt/secrets/<Secret>: a Key Vault secret of the team's
+	// vault on AKS, the Secret Manager secret "<team>-<Secret>" on GKE
+	// (docs/operations/granting-a-team-a-secret.md). The pods then run as
+	// the team's secrets reader, in its namespace. Unset: none.
+	Secret string
 }
 
 // Storefront is the team's application.
@@ -54,7 +64,7 @@ func Storefront(host string) App {
 	return App{
 		Team: "storefront", Namespace: "storefront", Name: "web",
 		Image: "ghcr.io/acme/storefront-web:1.4.2", Port: 8080,
-		Host: host, Replicas: 2,
+		Host: host, Replicas: 2, Secret: "database-password",
 	}
 }
 
@@ -80,6 +90,44 @@ func Program(platformStack string, app App) pulumi.RunFunc {
 		}
 		on := pulumi.Provider(k8s)
 
+		pod := corev1.PodSpecArgs{
+			SecurityContext: corev1.PodSecurityContextArgs{
+				RunAsNonRoot:   pulumi.Bool(true),
+				SeccompProfile: corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+			},
+			// Spread over the platform's zones.
+			TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{
+				MaxSkew:           pulumi.Int(1),
+				TopologyKey:       pulumi.String("topology.kubernetes.io/zone"),
+				WhenUnsatisfiable: pulumi.String("ScheduleAnyway"),
+				LabelSelector:     metav1.LabelSelectorArgs{MatchLabels: labels},
+			}},
+		}
+		container := corev1.ContainerArgs{
+			Name:  pulumi.String(app.Name),
+			Image: pulumi.String(app.Image),
+			Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(app.Port)}},
+			ReadinessProbe: corev1.ProbeArgs{
+				HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String("/healthz"), Port: pulumi.String("http")},
+			},
+			// Within the namespace's LimitRange and quota.
+			Resources: corev1.ResourceRequirementsArgs{
+				Requests: pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi")},
+				Limits:   pulumi.StringMap{"memory": pulumi.String("256Mi")},
+			},
+			SecurityContext: corev1.SecurityContextArgs{
+				AllowPrivilegeEscalation: pulumi.Bool(false),
+				ReadOnlyRootFilesystem:   pulumi.Bool(true),
+				Capabilities:             corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+			},
+		}
+		if app.Secret != "" {
+			if err := mountSecret(ctx, p, app, ns, labels, &pod, &container, on); err != nil {
+				return err
+			}
+		}
+		pod.Containers = corev1.ContainerArray{container}
+
 		if _, err := appsv1.NewDeployment(ctx, app.Name, &appsv1.DeploymentArgs{
 			Metadata: meta(nil),
 			Spec: appsv1.DeploymentSpecArgs{
@@ -87,37 +135,7 @@ func Program(platformStack string, app App) pulumi.RunFunc {
 				Selector: metav1.LabelSelectorArgs{MatchLabels: labels},
 				Template: corev1.PodTemplateSpecArgs{
 					Metadata: metav1.ObjectMetaArgs{Labels: labels},
-					Spec: corev1.PodSpecArgs{
-						SecurityContext: corev1.PodSecurityContextArgs{
-							RunAsNonRoot:   pulumi.Bool(true),
-							SeccompProfile: corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
-						},
-						// Spread over the platform's zones.
-						TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{
-							MaxSkew:           pulumi.Int(1),
-							TopologyKey:       pulumi.String("topology.kubernetes.io/zone"),
-							WhenUnsatisfiable: pulumi.String("ScheduleAnyway"),
-							LabelSelector:     metav1.LabelSelectorArgs{MatchLabels: labels},
-						}},
-						Containers: corev1.ContainerArray{corev1.ContainerArgs{
-							Name:  pulumi.String(app.Name),
-							Image: pulumi.String(app.Image),
-							Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(app.Port)}},
-							ReadinessProbe: corev1.ProbeArgs{
-								HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String("/healthz"), Port: pulumi.String("http")},
-							},
-							// Within the namespace's LimitRange and quota.
-							Resources: corev1.ResourceRequirementsArgs{
-								Requests: pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi")},
-								Limits:   pulumi.StringMap{"memory": pulumi.String("256Mi")},
-							},
-							SecurityContext: corev1.SecurityContextArgs{
-								AllowPrivilegeEscalation: pulumi.Bool(false),
-								ReadOnlyRootFilesystem:   pulumi.Bool(true),
-								Capabilities:             corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
-							},
-						}},
-					},
+					Spec:     pod,
 				},
 			},
 		}, on); err != nil {
@@ -180,4 +198,77 @@ func main() {
 		c := config.New(ctx, "")
 		return Program(c.Require("platformStack"), Storefront(c.Require("host")))(ctx)
 	})
+}
+
+// The Secrets Store CSI driver of each cloud's managed add-on, and where a
+// pod mounts the team's secrets.
+const (
+	azureSecretsDriver = "secrets-store.csi.k8s.io"
+	gkeSecretsDriver   = "secrets-store-gke.csi.k8s.io"
+	secretsMountPath   = "/mnt/secrets"
+)
+
+// mountSecret creates the SecretProviderClass that names app.Secret in the
+// team's store (from the platform's TeamSecrets), runs pod as the team's
+// secrets reader and mounts the secret read-only into container. The
+// secret reaches the pod as a file and never passes through this stack.
+func mountSecret(ctx *pulumi.Context, p *platformref.Platform, app App, ns pulumi.StringOutput, labels pulumi.StringMap,
+	pod *corev1.PodSpecArgs, container *corev1.ContainerArgs, on pulumi.ResourceOption) error {
+	secrets := p.TeamSecrets(app.Team)
+	get := func(key string) pulumi.StringOutput { return secrets.MapIndex(pulumi.String(key)) }
+	spec := pulumi.All(p.Cloud, secrets).ApplyT(func(v []any) (map[string]any, error) {
+		s := v[1].(map[string]string)
+		switch cloud := v[0].(string); cloud {
+		case "azure":
+			return map[string]any{"provider": "azure", "parameters": map[string]any{
+				"clientID":     s[platformref.SecretsClientID],
+				"keyvaultName": s[platformref.SecretsStore],
+				"tenantId":     s[platformref.SecretsTenantID],
+				"objects":      fmt.Sprintf("array:\n  - |\n    objectName: %s\n    objectType: secret\n", app.Secret),
+			}}, nil
+		case "gcp":
+			return map[string]any{"provider": "gke", "parameters": map[string]any{
+				"secrets": fmt.Sprintf("- resourceName: %q\n  path: %q\n",
+					fmt.Sprintf("%s/secrets/%s%s/versions/latest", s[platformref.SecretsURI], s[platformref.SecretsPrefix], app.Secret), app.Secret),
+			}}, nil
+		default:
+			return nil, fmt.Errorf("platform stack %s runs on %q, which has no Secrets Store provider here", p.Stack, cloud)
+		}
+	})
+	name := app.Name + "-secrets"
+	if _, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("secrets-store.csi.x-k8s.io/v1"),
+		Kind:        pulumi.String("SecretProviderClass"),
+		Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: labels},
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+	}, on); err != nil {
+		return err
+	}
+	driver := p.Cloud.ApplyT(func(cloud string) string {
+		if cloud == "gcp" {
+			return gkeSecretsDriver
+		}
+		return azureSecretsDriver
+	}).(pulumi.StringOutput)
+	// The team's reader lives in the namespace the platform put it in;
+	// a pod elsewhere cannot run as it.
+	reader := pulumi.All(get(platformref.SecretsNamespace), get(platformref.SecretsServiceAccount), ns).ApplyT(func(v []any) (string, error) {
+		if v[0] != v[2] {
+			return "", fmt.Errorf("team %s's secrets reader is in namespace %q, not %q: run the workloads that read secrets there", app.Team, v[0], v[2])
+		}
+		return v[1].(string), nil
+	}).(pulumi.StringOutput)
+	pod.ServiceAccountName = reader
+	pod.Volumes = corev1.VolumeArray{corev1.VolumeArgs{
+		Name: pulumi.String("secrets"),
+		Csi: corev1.CSIVolumeSourceArgs{
+			Driver:           driver,
+			ReadOnly:         pulumi.Bool(true),
+			VolumeAttributes: pulumi.StringMap{"secretProviderClass": pulumi.String(name)},
+		},
+	}}
+	container.VolumeMounts = corev1.VolumeMountArray{corev1.VolumeMountArgs{
+		Name: pulumi.String("secrets"), MountPath: pulumi.String(secretsMountPath), ReadOnly: pulumi.Bool(true),
+	}}
+	return nil
 }

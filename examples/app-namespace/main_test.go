@@ -79,8 +79,37 @@ func TestStorefrontOnTheSharedPlatform(t *testing.T) {
 			t.Errorf("%s %s deploys through %s, want the platform's kubeconfig", r.Type, r.Name, r.Provider)
 		}
 	}
-	if workloads != 4 {
-		t.Errorf("%d Kubernetes objects, want Deployment, PodDisruptionBudget, Service and Ingress", workloads)
+	if workloads != 5 {
+		t.Errorf("%d Kubernetes objects, want Deployment, PodDisruptionBudget, Service, Ingress and SecretProviderClass", workloads)
+	}
+
+	// The database password comes from the team's vault, read by the
+	// team's secrets reader, mounted as a file.
+	spc := snap.Find("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass", "web-secrets")
+	if spc == nil {
+		t.Fatal("no SecretProviderClass")
+	}
+	secrets := outs.Values[platformref.OutputTeamSecrets].(map[string]any)["storefront"].(map[string]any)
+	for path, want := range map[string]any{
+		"spec.provider":                "azure",
+		"spec.parameters.keyvaultName": secrets[platformref.SecretsStore],
+		"spec.parameters.clientID":     secrets[platformref.SecretsClientID],
+		"spec.parameters.tenantId":     secrets[platformref.SecretsTenantID],
+		"spec.parameters.objects":      "array:\n  - |\n    objectName: database-password\n    objectType: secret\n",
+	} {
+		if got := platformtest.Input(t, spc, path); got != want || got == "" {
+			t.Errorf("SecretProviderClass %s = %v, want %v", path, got, want)
+		}
+	}
+	dep := snap.Find("kubernetes:apps/v1:Deployment", "web")
+	if got := platformtest.Input(t, dep, "spec.template.spec.serviceAccountName"); got != secrets[platformref.SecretsServiceAccount] || got != "secrets-reader" {
+		t.Errorf("pods run as %v, want the team's secrets reader", got)
+	}
+	if got := platformtest.Input(t, dep, "spec.template.spec.volumes.0.csi.driver"); got != "secrets-store.csi.k8s.io" {
+		t.Errorf("volume driver %v", got)
+	}
+	if got := platformtest.Input(t, dep, "spec.template.spec.containers.0.volumeMounts.0.mountPath"); got != "/mnt/secrets" {
+		t.Errorf("mounted at %v", got)
 	}
 
 	ing := snap.Find("kubernetes:networking.k8s.io/v1:Ingress", "web")

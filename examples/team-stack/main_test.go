@@ -215,17 +215,18 @@ func TestAMissingKeyIsNamed(t *testing.T) {
 	}
 }
 
-// withVault is Project with a resource of the team's own in every stack:
-// a Key Vault in the platform's resource group, under the platform in the
-// resource tree, tagged like it. Offline renders have no Azure to create
-// it, so Answers says what Azure returns for the type.
+// withCache is Project with a resource of the team's own in every stack:
+// an Azure Cache for Redis in the platform's resource group, under the
+// platform in the resource tree, tagged like it. Plinth registers no such
+// type, and offline renders have no Azure to create it, so Answers says
+// what Azure returns for the type.
 //
-// The vault is registered untyped here to keep the example free of the
-// keyvault SDK; a team would use keyvault.NewVault from
-// github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2. Default providers
+// The cache is registered untyped here to keep the example free of the
+// cache SDK; a team would use redis.NewRedis from
+// github.com/pulumi/pulumi-azure-native-sdk/cache/v2. Default providers
 // are disabled (Pulumi.yaml), so it deploys through the platform's own
 // azure-native provider, pl.Provider.
-func withVault() project.Project {
+func withCache() project.Project {
 	p := Project
 	p.Extend = func(ctx *pulumi.Context, pl *environment.Platform) error {
 		env := pl.Environment
@@ -235,61 +236,63 @@ func withVault() project.Project {
 			rg, _, _ := strings.Cut(rest, "/")
 			return rg
 		}).(pulumi.StringOutput)
-		var vault pulumi.CustomResourceState
-		return ctx.RegisterResource("azure-native:keyvault:Vault", env.Name+"-vault", pulumi.Map{
-			"vaultName":         pulumi.String(env.Name + "-kv"),
-			"resourceGroupName": resourceGroup,
-			"properties": pulumi.Map{
-				"sku":                     pulumi.Map{"family": pulumi.String("A"), "name": pulumi.String("standard")},
-				"enableRbacAuthorization": pulumi.Bool(true),
-				"enablePurgeProtection":   pulumi.Bool(env.Production()),
-			},
-			"tags": pulumi.ToStringMap(env.BaseTags()),
-		}, &vault, pulumi.Parent(pl), pulumi.Provider(pl.Provider))
+		access := "Enabled"
+		if env.Production() {
+			access = "Disabled"
+		}
+		var cache pulumi.CustomResourceState
+		return ctx.RegisterResource("azure-native:cache:Redis", env.Name+"-cache", pulumi.Map{
+			"name":                pulumi.String(env.Name + "-cache"),
+			"resourceGroupName":   resourceGroup,
+			"sku":                 pulumi.Map{"family": pulumi.String("C"), "name": pulumi.String("Standard"), "capacity": pulumi.Int(1)},
+			"minimumTlsVersion":   pulumi.String("1.2"),
+			"publicNetworkAccess": pulumi.String(access),
+			"tags":                pulumi.ToStringMap(env.BaseTags()),
+		}, &cache, pulumi.Parent(pl), pulumi.Provider(pl.Provider))
 	}
 	p.Answers.Resources = map[string]func(string, map[string]any) (string, map[string]any, error){
-		"azure-native:keyvault:Vault": func(_ string, in map[string]any) (string, map[string]any, error) {
-			name := in["vaultName"].(string)
-			id := "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/" + in["resourceGroupName"].(string) + "/providers/Microsoft.KeyVault/vaults/" + name
-			return id, map[string]any{"properties": map[string]any{"vaultUri": "https://" + name + ".vault.azure.net/"}}, nil
+		"azure-native:cache:Redis": func(_ string, in map[string]any) (string, map[string]any, error) {
+			name := in["name"].(string)
+			id := "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/" + in["resourceGroupName"].(string) + "/providers/Microsoft.Cache/redis/" + name
+			return id, map[string]any{"hostName": name + ".redis.cache.windows.net"}, nil
 		},
 	}
 	return p
 }
 
-// The team's vault joins every stack under the Platform component, in
-// the platform's resource group, with the platform's tags, and is purge
-// protected in production.
-func TestExtendAddsTheTeamsVault(t *testing.T) {
-	p := withVault()
+// The team's cache joins every stack under the Platform component, in
+// the platform's resource group, with the platform's tags, and without a
+// public endpoint in production.
+func TestExtendAddsTheTeamsCache(t *testing.T) {
+	p := withCache()
 	for _, stack := range []string{"shop-staging", "shop-prod"} {
 		snap, err := p.Render(stack)
 		if err != nil {
 			t.Fatal(err)
 		}
 		platform := snap.Find("plinth:environment:Platform", stack)
-		vault := snap.Find("azure-native:keyvault:Vault", stack+"-vault")
-		if vault == nil || platform == nil || vault.Parent != platform.URN {
-			t.Fatalf("%s: vault %+v, want it under the platform", stack, vault)
+		cache := snap.Find("azure-native:cache:Redis", stack+"-cache")
+		if cache == nil || platform == nil || cache.Parent != platform.URN {
+			t.Fatalf("%s: cache %+v, want it under the platform", stack, cache)
 		}
-		if provider := snap.Find("pulumi:providers:azure-native", stack); provider == nil || !strings.HasPrefix(vault.Provider, provider.URN+"::") {
-			t.Errorf("%s: vault provider %q, want the platform's azure-native provider", stack, vault.Provider)
+		if provider := snap.Find("pulumi:providers:azure-native", stack); provider == nil || !strings.HasPrefix(cache.Provider, provider.URN+"::") {
+			t.Errorf("%s: cache provider %q, want the platform's azure-native provider", stack, cache.Provider)
 		}
-		if got := platformtest.Input(t, vault, "resourceGroupName"); got != stack+"-rg" {
-			t.Errorf("%s: vault in resource group %v", stack, got)
+		if got := platformtest.Input(t, cache, "resourceGroupName"); got != stack+"-rg" {
+			t.Errorf("%s: cache in resource group %v", stack, got)
 		}
-		tags := platformtest.StringMap(t, platformtest.Input(t, vault, "tags"))
+		tags := platformtest.StringMap(t, platformtest.Input(t, cache, "tags"))
 		if tags["environment"] != stack || tags["cost-center"] != "cc-1200" || tags["owner"] != "shop-platform-team" {
-			t.Errorf("%s: vault tags = %v, want the platform's", stack, tags)
+			t.Errorf("%s: cache tags = %v, want the platform's", stack, tags)
 		}
-		if got, want := platformtest.Input(t, vault, "properties.enablePurgeProtection"), stack == "shop-prod"; got != want {
-			t.Errorf("%s: purge protection %v, want %v", stack, got, want)
+		if got, want := platformtest.Input(t, cache, "publicNetworkAccess"), map[bool]string{true: "Disabled", false: "Enabled"}[stack == "shop-prod"]; got != want {
+			t.Errorf("%s: public network access %v, want %v", stack, got, want)
 		}
 	}
 
 	// Without an answer, offline renders stop at the type, naming it.
 	p.Answers = project.Answers{}
-	if _, err := p.Render("shop-staging"); err == nil || !strings.Contains(err.Error(), `"azure-native:keyvault:Vault"`) {
+	if _, err := p.Render("shop-staging"); err == nil || !strings.Contains(err.Error(), `"azure-native:cache:Redis"`) {
 		t.Errorf("without Answers: err = %v, want the type named", err)
 	}
 }

@@ -49,6 +49,9 @@ var Workloads = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "kubernetes:core/v1:Service", MockID: namespaced},
 	rt.Type{Token: "kubernetes:networking.k8s.io/v1:Ingress", MockID: namespaced},
 	rt.Type{Token: "kubernetes:policy/v1:PodDisruptionBudget", MockID: namespaced},
+	// The Secrets Store CSI driver's class naming a team's secrets
+	// (docs/adr/0006-secrets-to-pods.md).
+	rt.Type{Token: "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass", MockID: namespaced},
 )...)
 
 // The IDs the Kubernetes provider gives objects: "<namespace>/<name>" for

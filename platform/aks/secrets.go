@@ -125,6 +125,7 @@ func (b *Backend) NewSecretStore(ctx *pulumi.Context, spec platform.SecretStoreS
 			URI:            vault.Name.ApplyT(vaultURI).(pulumi.StringOutput),
 			Namespace:      team.Namespace,
 			ServiceAccount: team.ServiceAccount,
+			TenantID:       b.cfg.TenantID,
 			Identity:       identity,
 		}
 	}
