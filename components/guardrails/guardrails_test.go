@@ -1,0 +1,290 @@
+package guardrails_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
+	"github.com/plinth-dev/plinth/components/network"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/platformtest"
+)
+
+const (
+	vapType        = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
+	vapBindingType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
+)
+
+var registries = []string{"acmeprod.azurecr.io/", "europe-west1-docker.pkg.dev/acme-prod/apps/"}
+
+// rules flattens a policy's resource rules to "group/resource:OPS".
+func rules(p guardrails.Policy) []string {
+	var out []string
+	for _, r := range p.Rules {
+		for _, g := range r.APIGroups {
+			for _, res := range r.Resources {
+				out = append(out, g+"/"+res+":"+strings.Join(r.Operations, ","))
+			}
+		}
+	}
+	return out
+}
+
+func TestPoliciesCoverTheBaseline(t *testing.T) {
+	workloads := []string{
+		"/pods:CREATE,UPDATE",
+		"apps/deployments:CREATE,UPDATE", "apps/statefulsets:CREATE,UPDATE", "apps/daemonsets:CREATE,UPDATE", "apps/replicasets:CREATE,UPDATE",
+		"batch/jobs:CREATE,UPDATE", "batch/cronjobs:CREATE,UPDATE",
+	}
+	want := []struct {
+		name  string
+		rules []string
+		check []string
+	}{
+		{guardrails.PodsPolicyName, workloads, []string{"privileged", "host-namespaces", "host-path", "privilege-escalation"}},
+		{guardrails.ResourcesPolicyName, []string{"/pods:CREATE,UPDATE"}, []string{"requests", "memory-limit"}},
+		{guardrails.ImagesPolicyName, workloads, []string{"image-tag"}},
+		{guardrails.RegistriesPolicyName, workloads, []string{"registry"}},
+		{guardrails.ServicesPolicyName, []string{"/services:CREATE,UPDATE"}, []string{"service-type"}},
+	}
+	ps := guardrails.Policies(registries)
+	if len(ps) != len(want) {
+		t.Fatalf("%d policies, want %d", len(ps), len(want))
+	}
+	for i, p := range ps {
+		w := want[i]
+		if p.Name != w.name || p.Role != strings.TrimPrefix(w.name, "plinth-") {
+			t.Errorf("policy %d: %s (role %s), want %s", i, p.Name, p.Role, w.name)
+		}
+		if got := rules(p); !reflect.DeepEqual(got, w.rules) {
+			t.Errorf("%s rules:\n got %v\nwant %v", p.Name, got, w.rules)
+		}
+		var names []string
+		for _, v := range p.Validations {
+			names = append(names, v.Rule)
+			if v.Message == "" || strings.Contains(v.Message, "\n") || v.MessageExpression == "" && v.Rule != "host-namespaces" {
+				t.Errorf("%s/%s: message %q, message expression %q", p.Name, v.Rule, v.Message, v.MessageExpression)
+			}
+		}
+		if !reflect.DeepEqual(names, w.check) {
+			t.Errorf("%s validations %v, want %v", p.Name, names, w.check)
+		}
+		if len(p.MatchConditions) != 1 || p.MatchConditions[0] != (guardrails.NamedExpression{
+			Name: "spec-changed", Expression: `request.operation == 'CREATE' || !has(oldObject.spec) || object.spec != oldObject.spec`,
+		}) {
+			t.Errorf("%s: match conditions %v", p.Name, p.MatchConditions)
+		}
+	}
+	var names []string
+	for _, p := range guardrails.Policies(nil) {
+		names = append(names, p.Name)
+	}
+	if !reflect.DeepEqual(names, []string{guardrails.PodsPolicyName, guardrails.ResourcesPolicyName, guardrails.ImagesPolicyName, guardrails.ServicesPolicyName}) {
+		t.Errorf("without registries: %v; the registry rule is bound only with registries", names)
+	}
+}
+
+func TestExpressions(t *testing.T) {
+	exprs := map[string]string{}
+	vars := map[string]string{}
+	for _, p := range guardrails.Policies(registries) {
+		for _, v := range p.Validations {
+			exprs[v.Rule] = v.Expression
+		}
+		for _, v := range p.Variables {
+			vars[p.Role+"."+v.Name] = v.Expression
+		}
+	}
+	all := func(ok string) string { return `variables.containers.all(c, ` + ok + `)` }
+	want := map[string]string{
+		"privileged":           all(`!has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false`),
+		"host-namespaces":      `!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && !(has(variables.podSpec.hostPID) && variables.podSpec.hostPID) && !(has(variables.podSpec.hostIPC) && variables.podSpec.hostIPC)`,
+		"host-path":            `!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.hostPath))`,
+		"privilege-escalation": all(`has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false`),
+		"requests":             all(`has(c.resources) && has(c.resources.requests) && 'cpu' in c.resources.requests && 'memory' in c.resources.requests`),
+		"memory-limit":         all(`has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits`),
+		"image-tag":            all(`c.image.contains('@') || (c.image.lastIndexOf(':') > c.image.lastIndexOf('/') && !c.image.endsWith(':latest'))`),
+		"registry":             all(`variables.registries.exists(r, c.image.startsWith(r))`),
+		"service-type":         `!has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort'])`,
+	}
+	if !reflect.DeepEqual(exprs, want) {
+		for k, w := range want {
+			if exprs[k] != w {
+				t.Errorf("%s:\n got %s\nwant %s", k, exprs[k], w)
+			}
+		}
+		t.Errorf("rules %d, want %d", len(exprs), len(want))
+	}
+	podSpec := `request.kind.kind == 'Pod' ? object.spec : (request.kind.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`
+	containers := `variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])`
+	for _, role := range []string{"guardrails-pods", "guardrails-resources", "guardrails-images", "guardrails-registries"} {
+		if vars[role+".podSpec"] != podSpec || vars[role+".containers"] != containers {
+			t.Errorf("%s: podSpec %q, containers %q", role, vars[role+".podSpec"], vars[role+".containers"])
+		}
+	}
+	if got := vars["guardrails-registries.registries"]; got != `['acmeprod.azurecr.io/', 'europe-west1-docker.pkg.dev/acme-prod/apps/']` {
+		t.Errorf("registries %s", got)
+	}
+	// A message expression quotes the message: its apostrophes escaped.
+	reg := guardrails.Policies(registries)[3].Validations[0]
+	if !strings.HasSuffix(reg.MessageExpression, `': images come only from the platform\'s registries: acmeprod.azurecr.io/, europe-west1-docker.pkg.dev/acme-prod/apps/'`) {
+		t.Errorf("registry message expression %s", reg.MessageExpression)
+	}
+}
+
+func TestModes(t *testing.T) {
+	for _, c := range []struct {
+		mode guardrails.Mode
+		want []string
+	}{
+		{guardrails.ModeEnforce, []string{"Deny"}},
+		{guardrails.ModeAudit, []string{"Audit", "Warn"}},
+	} {
+		if got := c.mode.ValidationActions(); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.mode, got, c.want)
+		}
+	}
+	r, err := guardrails.Args{}.Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{})
+	if err != nil || r.Spec().Mode != guardrails.ModeEnforce {
+		t.Errorf("default mode %q, %v; want enforce", r.Spec().Mode, err)
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	prod := platform.Target{Cloud: fake.Facts, Production: true}
+	_, err := guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: []string{
+		"acme.azurecr.io", "https://acme.azurecr.io/", "Acme.azurecr.io/", "nginx/", "acme.azurecr.io/'x/", "ok.example.com/", "ok.example.com/", "a.io//b/",
+	}}.Resolve("prod", "guardrails", prod, platform.ClusterSpec{})
+	ex := `e.g. "acmeprod.azurecr.io/" or "europe-west1-docker.pkg.dev/acme-prod/apps/"`
+	want := []string{
+		`guardrails.mode "audit": production enforces the workload rules; set mode to "enforce" (or leave it unset)`,
+		`guardrails.allowedRegistries[0] "acme.azurecr.io": end the prefix with "/" (and no empty path segment), so that "acme.azurecr.io" does not also allow "acme.azurecr.io.evil.example"; ` + ex,
+		`guardrails.allowedRegistries[1] "https://acme.azurecr.io/": write the registry without a scheme, ` + ex,
+		`guardrails.allowedRegistries[2] "Acme.azurecr.io/": write registries in lowercase, as image references do, ` + ex,
+		`guardrails.allowedRegistries[3] "nginx/": start with the registry's host name (it has a dot), ` + ex,
+		`guardrails.allowedRegistries[4] "acme.azurecr.io/'x/": not a registry prefix: use lowercase letters, digits, '.', '-', '_', ':' and '/', ` + ex,
+		`guardrails.allowedRegistries[6] "ok.example.com/": repeats guardrails.allowedRegistries[5]; list each registry once`,
+		`guardrails.allowedRegistries[7] "a.io//b/": end the prefix with "/" (and no empty path segment), so that "acme.azurecr.io" does not also allow "acme.azurecr.io.evil.example"; ` + ex,
+	}
+	var got []string
+	if err != nil {
+		got = strings.Split(err.Error(), "\n")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors:\n got %q\nwant %q", got, want)
+	}
+	if _, err := (guardrails.Args{Mode: "warn"}).Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{}); err == nil ||
+		err.Error() != `guardrails.mode "warn": must be "enforce" or "audit"` {
+		t.Errorf("unknown mode: %v", err)
+	}
+}
+
+// render creates the guardrails "dev" of a on a fake cluster tagged
+// environment: dev.
+func render(t *testing.T, a guardrails.Args) *platformtest.Snapshot {
+	t.Helper()
+	tg := platform.Target{Cloud: fake.Facts}
+	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		b, err := fake.New(ctx, "fake")
+		if err != nil {
+			return err
+		}
+		nr, err := network.Args{AddressSpace: "10.20.0.0/16"}.Resolve("net", field.NewPath("network"), tg)
+		if err != nil {
+			return err
+		}
+		net, err := network.New(ctx, nr, b)
+		if err != nil {
+			return err
+		}
+		cr, err := cluster.Args{Tags: map[string]string{"environment": "dev"}}.Resolve("dev", field.NewPath("cluster"), tg, nr.Spec())
+		if err != nil {
+			return err
+		}
+		cl, err := cluster.New(ctx, cr, b, net)
+		if err != nil {
+			return err
+		}
+		r, err := a.Resolve("dev", "guardrails", tg, cl.Spec)
+		if err != nil {
+			return err
+		}
+		_, err = guardrails.New(ctx, r, cl)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func TestNewBindsEachPolicyToTheTeamNamespaces(t *testing.T) {
+	for _, c := range []struct {
+		args    guardrails.Args
+		actions []any
+		n       int
+	}{
+		{guardrails.Args{}, []any{"Deny"}, 4},
+		{guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: registries}, []any{"Audit", "Warn"}, 5},
+	} {
+		snap := render(t, c.args)
+		comp := snap.Find(guardrails.TypeToken, "dev")
+		if comp == nil {
+			t.Fatal("no component")
+		}
+		if len(snap.OfType(vapType)) != c.n || len(snap.OfType(vapBindingType)) != c.n {
+			t.Fatalf("%+v: %d policies and %d bindings, want %d of each", c.args, len(snap.OfType(vapType)), len(snap.OfType(vapBindingType)), c.n)
+		}
+		for _, p := range guardrails.Policies(c.args.AllowedRegistries) {
+			vap := snap.Find(vapType, "dev-"+p.Role+"-policy")
+			b := snap.Find(vapBindingType, "dev-"+p.Role+"-binding")
+			if vap == nil || b == nil {
+				t.Fatalf("%s: policy %v, binding %v", p.Name, vap, b)
+			}
+			for _, r := range []*platformtest.Resource{vap, b} {
+				if r.Parent != comp.URN {
+					t.Errorf("%s: parent %s, want the component", r.Name, r.Parent)
+				}
+				if platformtest.Input(t, r, "metadata.name") != p.Name || platformtest.Input(t, r, "metadata.labels.managed-by") != "plinth" ||
+					platformtest.Input(t, r, "metadata.labels.environment") != "dev" {
+					t.Errorf("%s: metadata %v", r.Name, platformtest.Input(t, r, "metadata"))
+				}
+			}
+			if platformtest.Input(t, vap, "spec.failurePolicy") != "Fail" {
+				t.Errorf("%s: failurePolicy %v", p.Name, platformtest.Input(t, vap, "spec.failurePolicy"))
+			}
+			if n := len(platformtest.Input(t, vap, "spec.validations").([]any)); n != len(p.Validations) {
+				t.Errorf("%s: %d validations, want %d", p.Name, n, len(p.Validations))
+			}
+			if got := platformtest.Input(t, b, "spec.policyName"); got != p.Name {
+				t.Errorf("%s: binding names %v", p.Name, got)
+			}
+			if got := platformtest.Input(t, b, "spec.validationActions"); !reflect.DeepEqual(got, c.actions) {
+				t.Errorf("%s: validationActions %v, want %v", p.Name, got, c.actions)
+			}
+			want := map[string]any{
+				"matchLabels":      map[string]any{"managed-by": "plinth"},
+				"matchExpressions": []any{map[string]any{"key": "team", "operator": "Exists"}},
+			}
+			if got := platformtest.Input(t, b, "spec.matchResources.namespaceSelector"); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: namespaceSelector %v, want %v", p.Name, got, want)
+			}
+		}
+	}
+}
+
+func TestNewNeedsResolvedArgsAndACluster(t *testing.T) {
+	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
+		_, err := guardrails.New(ctx, guardrails.Resolved{}, nil)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "not resolved") {
+		t.Errorf("unresolved: %v", err)
+	}
+}
