@@ -314,8 +314,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 		`cluster.userPools[0].name "apps_pool"`,
 		`cluster.userPools[0].zones "[1]": a production pool spreads over at least 3 zones; list 3 or leave zones unset`,
 		`cluster.apiServer.public true: a public API server must be limited to authorizedCIDRs, in every class`,
-		`teams[2].team "payments": already has its access from AccessPackage`,
-		`teams[2].namespaces[0].name "checkout": already belongs to`,
+		`teams[2].team "payments": listed twice; list each team once`,
 		`teams[3].namespaces[0].name "ingress"`,
 	} {
 		if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, w) }) {

@@ -394,11 +394,17 @@ func (c *Catalog) conflicts(path field.Path, name string, a Args) field.List {
 	var errs field.List
 	me := owner{team: a.Team, component: name, kind: "AccessPackage"}
 	if o, ok := c.claims.teams[a.Team]; ok {
-		if o.kind == "AccessCatalog" {
+		switch {
+		case o.kind == "AccessCatalog":
 			errs.Addf(path.Child("team"), a.Team, "reserved for the break-glass level of AccessCatalog %q; name the team differently", o.component)
-		} else {
+		case o.component == name:
+			errs.Addf(path.Child("team"), a.Team, "listed twice; list each team once, with all its namespaces and levels")
+		default:
 			errs.Addf(path.Child("team"), a.Team, "already has its access from AccessPackage %q; AccessPackage %q would share its namespaces and groups: add namespaces or levels to %q instead", o.component, name, o.component)
 		}
+		// Its namespaces, groups and hostnames are the other package's
+		// too: one line says it.
+		return errs
 	}
 	for i, ns := range a.Namespaces {
 		if o, ok := c.claims.namespaces[ns.Name]; ok {
