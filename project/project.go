@@ -202,7 +202,14 @@ func (p Project) Environments() ([]environment.Environment, error) {
 			errs.Add(field.Required(path.Child("cloud"), "the cloud stack %s deploys to, %q or %q", env.Name, platform.CloudAzure, platform.CloudGCP))
 			continue
 		}
-		if _, ok := clouds[env.Cloud]; !ok {
+		_, listed := clouds[env.Cloud]
+		_, known := cloudValues[env.Cloud]
+		switch {
+		case listed:
+		case !known && !slices.Contains(platform.RegisteredClouds(), env.Cloud):
+			// A typo, not a cloud the project forgot to list.
+			errs.Addf(path.Child("cloud"), string(env.Cloud), "not a cloud; use %q (AKS) or %q (GKE)", platform.CloudAzure, platform.CloudGCP)
+		default:
 			errs.Addf(path.Child("cloud"), string(env.Cloud), "stack %s deploys to %s, which the project does not list; add %s to project.clouds", env.Name, env.Cloud, cloudHint(env.Cloud))
 		}
 	}

@@ -88,6 +88,11 @@ func TestAProjectIsCheckedAsAWhole(t *testing.T) {
 			gcp.Cloud = platform.CloudGCP
 			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), gcp)
 		}, []string{`stacks[1].cloud "gcp": stack shop-gke deploys to gcp, which the project does not list; add gke.Cloud{} to project.clouds`}},
+		{"cloud typo", func(p *project.Project) {
+			typo := env("shop-gke", "10.72.0.0/16")
+			typo.Cloud = "gpc"
+			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), typo)
+		}, []string{`stacks[1].cloud "gpc": not a cloud; use "azure" (AKS) or "gcp" (GKE)`}},
 		{"two stacks of one name", func(p *project.Project) {
 			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), env("shop-dev", "10.71.0.0/16"))
 		}, []string{`stacks[1].name "shop-dev": also the name of environment [0]`}},
