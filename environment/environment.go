@@ -7,6 +7,7 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
@@ -105,6 +106,11 @@ type Environment struct {
 	// that reads the team's secrets only; the team's admin level may
 	// change them. nil means none.
 	Secrets *secrets.Args
+	// Guardrails are the baseline workload rules of the team namespaces
+	// (ValidatingAdmissionPolicies): enforced in staging and production,
+	// audited in dev (the profiles). nil means none, which production
+	// refuses.
+	Guardrails *guardrails.Args
 }
 
 // DefaultOwner is the "owner" tag of platform resources when Owner is unset.

@@ -13,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
@@ -204,6 +205,7 @@ func TestOneParentComponent(t *testing.T) {
 		accesspackage.TypeToken + "::staging-env-payments",
 		accesspackage.TypeToken + "::staging-env-checkout",
 		secrets.TypeToken + "::staging-env",
+		guardrails.TypeToken + "::staging-env",
 	}
 	slices.Sort(children)
 	slices.Sort(want)

@@ -10,6 +10,7 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
@@ -52,6 +53,9 @@ type Platform struct {
 	Teams []*accesspackage.AccessPackage
 	// Secrets is nil when the environment has no secret store.
 	Secrets *secrets.Secrets
+	// Guardrails holds the baseline workload rules; nil when the
+	// environment has none.
+	Guardrails *guardrails.Guardrails
 }
 
 // New creates the platform of env on backend: it resolves env (Resolve)

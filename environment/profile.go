@@ -3,6 +3,7 @@ package environment
 import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/components/secrets"
@@ -38,11 +39,15 @@ import (
 //     days of logs and 7 of flow logs (a tenth of the flows on GCP);
 //     backups kept 7 days; a power schedule.
 //
+// Every class gets the baseline workload rules of the team namespaces
+// (guardrails): enforced in production and staging, warned about and
+// audited in dev.
+//
 // The windows of dev and staging lie on working days from 06:00 UTC:
 // their power schedules stop them at night and at weekends, and AKS
 // upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
-	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}}
+	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}, Guardrails: &guardrails.Args{}}
 	facts, _ := platform.LookupCloud(cloud) // Validate reports an unknown cloud
 	switch class {
 	case Prod:
@@ -89,6 +94,9 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 			SecretsEncryption: cluster.SecretsEncryption{Disabled: true},
 		}
 		e.PowerSchedule = &powerschedule.Args{}
+		// The workload rules warn and audit; staging and production
+		// enforce them (the component's default).
+		e.Guardrails.Mode = guardrails.ModeAudit
 		// Engineers reach dev's secret stores from their laptops.
 		public := false
 		e.Secrets.Private = &public

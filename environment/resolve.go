@@ -10,6 +10,7 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
@@ -42,6 +43,7 @@ type Resolved struct {
 	catalog       accesspackage.ResolvedCatalog
 	teams         []accesspackage.Resolved
 	secrets       *secrets.Resolved
+	guardrails    *guardrails.Resolved
 }
 
 // Environment returns the environment as resolved.
@@ -124,6 +126,11 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 		}
 	}
 	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
+	if w.Guardrails != nil {
+		g, err := w.Guardrails.Resolve(name, "guardrails", t, clusterSpec)
+		errs.Extend("", err)
+		r.guardrails = &g
+	}
 	// The store needs the cluster's network and the teams' namespaces.
 	if w.Secrets != nil && clusterOK && len(r.teams) == len(w.Teams) {
 		errs = append(errs, r.resolveSecrets(w, name, clusterSpec)...)
@@ -328,6 +335,13 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	}
 	if r.secrets != nil {
 		if p.Secrets, err = secrets.New(ctx, *r.secrets, b, p.Cluster, wiring, parent); err != nil {
+			return err
+		}
+	}
+	// The bindings select the team namespaces by their labels, so the
+	// order does not matter; after the teams reads as it applies.
+	if r.guardrails != nil {
+		if p.Guardrails, err = guardrails.New(ctx, *r.guardrails, p.Cluster, parent); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/components/accesspackage"
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -27,8 +28,8 @@ func TestTeamsServeHostnamesBelowTheDNSZone(t *testing.T) {
 			t.Errorf("%s: hostnames %v, want %s", c.pkg, got, c.want)
 		}
 	}
-	if n := len(snap.OfType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")); n != len(accesspackage.TenancyPolicies()) {
-		t.Errorf("%d policy bindings, want one per tenancy policy", n)
+	if n := len(snap.OfType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")); n != len(accesspackage.TenancyPolicies())+len(guardrails.Policies(nil)) {
+		t.Errorf("%d policy bindings, want one per tenancy policy and per guardrail", n)
 	}
 
 	env = define(environment.Dev, platform.CloudAzure)

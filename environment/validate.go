@@ -171,6 +171,9 @@ func (e Environment) validateProduction() field.List {
 	if e.PowerSchedule != nil {
 		errs.Addf("powerSchedule", nil, "a production cluster is never stopped on a schedule; remove powerSchedule")
 	}
+	if e.Guardrails == nil {
+		errs.Add(field.Required("guardrails", "a production environment enforces the workload rules; set guardrails (an empty mapping enforces them)"))
+	}
 	return errs
 }
 
