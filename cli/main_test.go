@@ -223,3 +223,17 @@ func TestDiffAgainstAGitRef(t *testing.T) {
 		t.Errorf("new stack: exit %d\n%s", code, stdout)
 	}
 }
+
+// A file the loader cannot read as an environment (here a NaN) is an
+// invalid environment, exit 1 like any other; a file that does not exist
+// is a usage error, exit 2.
+func TestAnUnreadableEnvironmentFileIsInvalidNotUsage(t *testing.T) {
+	code, _, stderr := cli(t, "plan", "--environment-file", "testdata/unreadable-values.yaml")
+	if code != exitFailed || !strings.Contains(stderr, "testdata/unreadable-values.yaml") || !strings.Contains(stderr, "network.maxNodes") {
+		t.Errorf("invalid file: exit %d, stderr:\n%s\nwant exit 1 naming the file and network.maxNodes", code, stderr)
+	}
+	code, _, stderr = cli(t, "plan", "--environment-file", "testdata/no-such-file.yaml")
+	if code != exitUsage || !strings.Contains(stderr, "no-such-file.yaml") {
+		t.Errorf("missing file: exit %d, stderr:\n%s\nwant exit 2 naming the file", code, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"io"
 	"os"
 	"path/filepath"
@@ -124,14 +125,18 @@ func (a *app) selectEnvironments(names, files []string) ([]environment.Environme
 		return a.environments()
 	}
 	var out []environment.Environment
-	var errs []error
+	var errs, invalid []error // usage errors; files read but invalid
 	for _, f := range files {
 		env, err := environment.LoadFile(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		var pathErr *fs.PathError
+		switch {
+		case errors.As(err, &pathErr):
+			errs = append(errs, err) // no such file: how plinth was called
+		case err != nil:
+			invalid = append(invalid, err) // what the file says: exit 1, as any invalid environment
+		default:
+			out = append(out, env)
 		}
-		out = append(out, env)
 	}
 	if len(names) > 0 {
 		if _, err := a.environments(); err != nil {
@@ -151,7 +156,10 @@ func (a *app) selectEnvironments(names, files []string) ([]environment.Environme
 		out = append(out, env)
 	}
 	if len(errs) > 0 {
-		return nil, usageError{errors.Join(errs...)}
+		return nil, usageError{errors.Join(append(errs, invalid...)...)}
+	}
+	if len(invalid) > 0 {
+		return nil, errors.Join(invalid...)
 	}
 	return out, nil
 }
