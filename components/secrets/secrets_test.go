@@ -122,18 +122,16 @@ func TestResolveRefuses(t *testing.T) {
 	}
 }
 
-// New creates, per team, the reader service account in the team's
-// namespace, annotated with the identity the backend gave it, and hands
-// the backend each team's writers.
-func TestNewCreatesEachTeamsReader(t *testing.T) {
-	var b *fake.Backend
-	var got *secrets.Secrets
+// render creates, for the fake cloud (production or not), the network,
+// the cluster and the store of teams with wiring; newErr is New's error.
+func render(t *testing.T, production bool, wiring map[string]secrets.Wiring) (snap *platformtest.Snapshot, b *fake.Backend, got *secrets.Secrets, newErr error) {
+	t.Helper()
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 		var err error
 		if b, err = fake.New(ctx, "fake"); err != nil {
 			return err
 		}
-		tg := platform.Target{Cloud: fake.Facts, Production: true}
+		tg := platform.Target{Cloud: fake.Facts, Production: production}
 		nr, cr := resolveCluster(t, tg, false)
 		net, err := network.New(ctx, nr, b)
 		if err != nil {
@@ -147,9 +145,20 @@ func TestNewCreatesEachTeamsReader(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, err = secrets.New(ctx, r, b, cl, map[string]secrets.Wiring{"payments": {Writers: []pulumi.StringInput{pulumi.String("payments-admins")}}})
-		return err
+		got, newErr = secrets.New(ctx, r, b, cl, wiring)
+		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, b, got, newErr
+}
+
+// New creates, per team, the reader service account in the team's
+// namespace, annotated with the identity the backend gave it, and hands
+// the backend each team's writers.
+func TestNewCreatesEachTeamsReader(t *testing.T) {
+	snap, b, got, err := render(t, true, map[string]secrets.Wiring{"payments": {Writers: []pulumi.StringInput{pulumi.String("payments-admins")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,32 +205,7 @@ func TestNewCreatesEachTeamsReader(t *testing.T) {
 
 // Writers for a team without secrets are a mistake in the caller's wiring.
 func TestNewRefusesWritersOfAnUnknownTeam(t *testing.T) {
-	var newErr error
-	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		b, err := fake.New(ctx, "fake")
-		if err != nil {
-			return err
-		}
-		tg := platform.Target{Cloud: fake.Facts}
-		nr, cr := resolveCluster(t, tg, false)
-		net, err := network.New(ctx, nr, b)
-		if err != nil {
-			return err
-		}
-		cl, err := cluster.New(ctx, cr, b, net)
-		if err != nil {
-			return err
-		}
-		r, err := secrets.Args{}.Resolve("dev", "secrets", tg, cr.Spec(), teams, "teams")
-		if err != nil {
-			return err
-		}
-		_, newErr = secrets.New(ctx, r, b, cl, map[string]secrets.Wiring{"billing": {Writers: []pulumi.StringInput{pulumi.String("g")}}})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, _, newErr := render(t, false, map[string]secrets.Wiring{"billing": {Writers: []pulumi.StringInput{pulumi.String("g")}}})
 	if newErr == nil || !strings.Contains(newErr.Error(), `wiring for team "billing", which has no secrets`) {
 		t.Errorf("error %v", newErr)
 	}
