@@ -8,6 +8,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/internal/admission"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -82,46 +83,21 @@ func TenancyParams(team string, groups, namespaces, hostnames []string) map[stri
 }
 
 // TenancyPolicy is one ValidatingAdmissionPolicy and its binding, as plain
-// data: what NewCatalog creates, and what tests and docs read.
-type TenancyPolicy struct {
-	// Role names the Pulumi children: "<catalog>-<role>-policy" and
-	// "<catalog>-<role>-binding".
-	Role string
-	// Name is the policy's and the binding's name in the cluster.
-	Name string
-	// Rules are the requests the policy sees (matchConstraints).
-	Rules []AdmissionRule
-	// MatchConditions narrow them (all must hold); every policy has
-	// the by-team condition first.
-	MatchConditions []NamedExpression
-	// Variables are CEL variables for Validations.
-	Variables []NamedExpression
-	// Validations must all hold, or the request is denied.
-	Validations []Validation
-}
+// data: what NewCatalog creates, and what tests and docs read. Every
+// tenancy policy has the by-team match condition first.
+type TenancyPolicy = admission.Policy
 
 // AdmissionRule is one resource rule of a policy's matchConstraints: every
 // API version of the groups.
-type AdmissionRule struct {
-	APIGroups, Resources, Operations []string
-}
+type AdmissionRule = admission.Rule
 
 // NamedExpression is a named CEL expression: a match condition or a
 // variable.
-type NamedExpression struct {
-	Name, Expression string
-}
+type NamedExpression = admission.NamedExpression
 
-// Validation is one CEL validation of a policy.
-type Validation struct {
-	// Expression must be true for the request to pass.
-	Expression string
-	// Message is shown when it is false; MessageExpression, when set and
-	// it evaluates, replaces it.
-	Message, MessageExpression string
-	// Reason is the HTTP reason: Forbidden.
-	Reason string
-}
+// Validation is one CEL validation of a policy; the tenancy policies'
+// Reason is Forbidden.
+type Validation = admission.Validation
 
 // byTeamExpr is true for a request made by the team whose parameters
 // the policy reads: a member of one of its level groups, or a service
@@ -145,7 +121,7 @@ func allowedHostExpr(host string) string {
 }
 
 // forbidden is the reason of every tenancy validation.
-const forbidden = "Forbidden"
+const forbidden = admission.Reason
 
 // TenancyPolicies returns the three tenancy policies: BindingsPolicyName,
 // ProtectPolicyName and HostnamesPolicyName.
@@ -282,67 +258,24 @@ func TenancyNamespaceSelector() *metav1.LabelSelectorArgs {
 	}
 }
 
-// policyArgs is the ValidatingAdmissionPolicy of p.
-func (p TenancyPolicy) policyArgs(labels map[string]string) *admissionv1.ValidatingAdmissionPolicyArgs {
-	var rules admissionv1.NamedRuleWithOperationsArray
-	for _, r := range p.Rules {
-		rules = append(rules, admissionv1.NamedRuleWithOperationsArgs{
-			ApiGroups:   pulumi.ToStringArray(r.APIGroups),
-			ApiVersions: pulumi.ToStringArray([]string{"*"}),
-			Resources:   pulumi.ToStringArray(r.Resources),
-			Operations:  pulumi.ToStringArray(r.Operations),
-			Scope:       pulumi.String("Namespaced"),
-		})
-	}
-	var conditions admissionv1.MatchConditionArray
-	for _, c := range p.MatchConditions {
-		conditions = append(conditions, admissionv1.MatchConditionArgs{Name: pulumi.String(c.Name), Expression: pulumi.String(c.Expression)})
-	}
-	var variables admissionv1.VariableArray
-	for _, v := range p.Variables {
-		variables = append(variables, admissionv1.VariableArgs{Name: pulumi.String(v.Name), Expression: pulumi.String(v.Expression)})
-	}
-	var validations admissionv1.ValidationArray
-	for _, v := range p.Validations {
-		va := admissionv1.ValidationArgs{Expression: pulumi.String(v.Expression), Message: pulumi.String(v.Message), Reason: pulumi.String(v.Reason)}
-		if v.MessageExpression != "" {
-			va.MessageExpression = pulumi.String(v.MessageExpression)
-		}
-		validations = append(validations, va)
-	}
-	spec := &admissionv1.ValidatingAdmissionPolicySpecArgs{
-		FailurePolicy:    pulumi.String("Fail"),
-		MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: rules},
-		ParamKind:        &admissionv1.ParamKindArgs{ApiVersion: pulumi.String("v1"), Kind: pulumi.String("ConfigMap")},
-		MatchConditions:  conditions,
-		Validations:      validations,
-	}
-	if len(variables) > 0 {
-		spec.Variables = variables
-	}
-	return &admissionv1.ValidatingAdmissionPolicyArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: pulumi.ToStringMap(labels)},
-		Spec:     spec,
-	}
-}
+// tenancyParams is the kind of the tenancy policies' parameters: the
+// ConfigMap TenancyParamsName of the request's namespace.
+var tenancyParams = &admission.ParamKind{APIVersion: "v1", Kind: "ConfigMap"}
 
-// bindingArgs binds p to the team namespaces, with the parameters of the
-// request's namespace, denying what it refuses. Without parameters in the
-// namespace (before the AccessPackage wrote them, or after a deleted
-// namespace lost them) the binding allows the request: nothing can then
-// hang a namespace's deletion.
-func (p TenancyPolicy) bindingArgs(labels map[string]string, policy pulumi.StringInput) *admissionv1.ValidatingAdmissionPolicyBindingArgs {
-	return &admissionv1.ValidatingAdmissionPolicyBindingArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: pulumi.ToStringMap(labels)},
-		Spec: &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
-			PolicyName: policy,
-			ParamRef: &admissionv1.ParamRefArgs{
-				Name:                    pulumi.String(TenancyParamsName),
-				ParameterNotFoundAction: pulumi.String("Allow"),
-			},
-			MatchResources:    &admissionv1.MatchResourcesArgs{NamespaceSelector: TenancyNamespaceSelector()},
-			ValidationActions: pulumi.ToStringArray([]string{"Deny"}),
+// tenancyBinding binds a policy to the team namespaces, with the
+// parameters of the request's namespace, denying what it refuses. Without
+// parameters in the namespace (before the AccessPackage wrote them, or
+// after a deleted namespace lost them) the binding allows the request:
+// nothing can then hang a namespace's deletion.
+func tenancyBinding(policy pulumi.StringInput) *admissionv1.ValidatingAdmissionPolicyBindingSpecArgs {
+	return &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
+		PolicyName: policy,
+		ParamRef: &admissionv1.ParamRefArgs{
+			Name:                    pulumi.String(TenancyParamsName),
+			ParameterNotFoundAction: pulumi.String("Allow"),
 		},
+		MatchResources:    &admissionv1.MatchResourcesArgs{NamespaceSelector: TenancyNamespaceSelector()},
+		ValidationActions: pulumi.ToStringArray([]string{"Deny"}),
 	}
 }
 
@@ -351,12 +284,7 @@ func (p TenancyPolicy) bindingArgs(labels map[string]string, policy pulumi.Strin
 func newTenancyPolicies(ctx *pulumi.Context, c *Catalog, name string, labels map[string]string, provider pulumi.ProviderResource) error {
 	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}
 	for _, p := range TenancyPolicies() {
-		vap, err := admissionv1.NewValidatingAdmissionPolicy(ctx, platform.ChildName(name, p.Role+"-policy"), p.policyArgs(labels), opts...)
-		if err != nil {
-			return err
-		}
-		if _, err := admissionv1.NewValidatingAdmissionPolicyBinding(ctx, platform.ChildName(name, p.Role+"-binding"),
-			p.bindingArgs(labels, vap.Metadata.Name().Elem()), opts...); err != nil {
+		if err := p.New(ctx, name, labels, tenancyParams, tenancyBinding, opts...); err != nil {
 			return err
 		}
 	}

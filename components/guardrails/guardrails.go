@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/accesspackage"
@@ -120,12 +119,7 @@ func New(ctx *pulumi.Context, r Resolved, host cluster.Host, opts ...pulumi.Reso
 	k8s := []pulumi.ResourceOption{pulumi.Parent(g), pulumi.Provider(host.KubernetesProvider())}
 	names := pulumi.StringArray{}
 	for _, p := range g.Policies {
-		vap, err := admissionv1.NewValidatingAdmissionPolicy(ctx, platform.ChildName(r.name, p.Role+"-policy"), p.policyArgs(r.labels), k8s...)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := admissionv1.NewValidatingAdmissionPolicyBinding(ctx, platform.ChildName(r.name, p.Role+"-binding"),
-			p.bindingArgs(r.labels, vap.Metadata.Name().Elem(), r.args.Mode), k8s...); err != nil {
+		if err := p.New(ctx, r.name, r.labels, nil, binding(r.args.Mode), k8s...); err != nil {
 			return nil, err
 		}
 		names = append(names, pulumi.String(p.Name))
@@ -133,59 +127,15 @@ func New(ctx *pulumi.Context, r Resolved, host cluster.Host, opts ...pulumi.Reso
 	return g, ctx.RegisterResourceOutputs(g, pulumi.Map{"mode": pulumi.String(string(g.Mode)), "policies": names})
 }
 
-// policyArgs is the ValidatingAdmissionPolicy of p.
-func (p Policy) policyArgs(labels map[string]string) *admissionv1.ValidatingAdmissionPolicyArgs {
-	var rules admissionv1.NamedRuleWithOperationsArray
-	for _, r := range p.Rules {
-		rules = append(rules, admissionv1.NamedRuleWithOperationsArgs{
-			ApiGroups:   pulumi.ToStringArray(r.APIGroups),
-			ApiVersions: pulumi.ToStringArray([]string{"*"}),
-			Resources:   pulumi.ToStringArray(r.Resources),
-			Operations:  pulumi.ToStringArray(r.Operations),
-			Scope:       pulumi.String("Namespaced"),
-		})
-	}
-	var conditions admissionv1.MatchConditionArray
-	for _, c := range p.MatchConditions {
-		conditions = append(conditions, admissionv1.MatchConditionArgs{Name: pulumi.String(c.Name), Expression: pulumi.String(c.Expression)})
-	}
-	var variables admissionv1.VariableArray
-	for _, v := range p.Variables {
-		variables = append(variables, admissionv1.VariableArgs{Name: pulumi.String(v.Name), Expression: pulumi.String(v.Expression)})
-	}
-	var validations admissionv1.ValidationArray
-	for _, v := range p.Validations {
-		va := admissionv1.ValidationArgs{Expression: pulumi.String(v.Expression), Message: pulumi.String(v.Message), Reason: pulumi.String(Reason)}
-		if v.MessageExpression != "" {
-			va.MessageExpression = pulumi.String(v.MessageExpression)
-		}
-		validations = append(validations, va)
-	}
-	spec := &admissionv1.ValidatingAdmissionPolicySpecArgs{
-		FailurePolicy:    pulumi.String("Fail"),
-		MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: rules},
-		MatchConditions:  conditions,
-		Validations:      validations,
-	}
-	if len(variables) > 0 {
-		spec.Variables = variables
-	}
-	return &admissionv1.ValidatingAdmissionPolicyArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: pulumi.ToStringMap(labels)},
-		Spec:     spec,
-	}
-}
-
-// bindingArgs binds p to the team namespaces, the namespaces the tenancy
-// policies hold (accesspackage.TenancyNamespaceSelector), with mode's
-// validation actions.
-func (p Policy) bindingArgs(labels map[string]string, policy pulumi.StringInput, mode Mode) *admissionv1.ValidatingAdmissionPolicyBindingArgs {
-	return &admissionv1.ValidatingAdmissionPolicyBindingArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: pulumi.ToStringMap(labels)},
-		Spec: &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
+// binding binds a policy to the team namespaces, the namespaces the
+// tenancy policies hold (accesspackage.TenancyNamespaceSelector), with
+// mode's validation actions.
+func binding(mode Mode) func(policy pulumi.StringInput) *admissionv1.ValidatingAdmissionPolicyBindingSpecArgs {
+	return func(policy pulumi.StringInput) *admissionv1.ValidatingAdmissionPolicyBindingSpecArgs {
+		return &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
 			PolicyName:        policy,
 			MatchResources:    &admissionv1.MatchResourcesArgs{NamespaceSelector: accesspackage.TenancyNamespaceSelector()},
 			ValidationActions: pulumi.ToStringArray(mode.ValidationActions()),
-		},
+		}
 	}
 }

@@ -2,6 +2,8 @@ package guardrails
 
 import (
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/admission"
 )
 
 // The policies' and bindings' names in the cluster.
@@ -26,48 +28,22 @@ const (
 
 // Policy is one ValidatingAdmissionPolicy and its binding, as plain data:
 // what New creates, and what tests and docs read.
-type Policy struct {
-	// Role names the Pulumi children: "<name>-<role>-policy" and
-	// "<name>-<role>-binding".
-	Role string
-	// Name is the policy's and the binding's name in the cluster.
-	Name string
-	// Rules are the requests the policy sees (matchConstraints).
-	Rules []Rule
-	// MatchConditions narrow them (all must hold).
-	MatchConditions []NamedExpression
-	// Variables are CEL variables for Validations.
-	Variables []NamedExpression
-	// Validations must all hold, or the request breaks the rule.
-	Validations []Validation
-}
+type Policy = admission.Policy
 
 // Rule is one resource rule of matchConstraints, for every API version of
 // the groups.
-type Rule struct {
-	APIGroups, Resources, Operations []string
-}
+type Rule = admission.Rule
 
 // NamedExpression is a named CEL expression: a match condition or a
 // variable.
-type NamedExpression struct {
-	Name, Expression string
-}
+type NamedExpression = admission.NamedExpression
 
-// Validation is one CEL validation: one rule of the baseline.
-type Validation struct {
-	// Rule is the rule's short name, as docs/components/guardrails.md
-	// lists it, e.g. "privileged".
-	Rule string
-	// Expression must be true for the request to pass.
-	Expression string
-	// Message is shown when it is false; MessageExpression, when it
-	// evaluates, replaces it with one naming the containers.
-	Message, MessageExpression string
-}
+// Validation is one CEL validation: one rule of the baseline, named by its
+// Rule as docs/components/guardrails.md lists it, e.g. "privileged".
+type Validation = admission.Validation
 
 // Reason is the HTTP reason of every validation.
-const Reason = "Forbidden"
+const Reason = admission.Reason
 
 var createUpdate = []string{"CREATE", "UPDATE"}
 
