@@ -169,6 +169,12 @@ type AKSClusterSpec struct {
 	SecretRotationInterval string
 	// AzurePolicy turns the Azure Policy add-on on.
 	AzurePolicy bool
+	// Defender turns Microsoft Defender for Containers on in the cluster's
+	// security profile: its sensor reports runtime threats and the
+	// images' vulnerabilities to the cluster's Log Analytics workspace, so
+	// the cluster must be monitored. The subscription's Defender for
+	// Containers plan is the subscription owner's to switch on.
+	Defender bool
 }
 
 // GKEClusterSpec holds GKE-only cluster settings.

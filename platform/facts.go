@@ -126,6 +126,17 @@ type CloudFacts struct {
 	// empty where the store has no endpoint of its own (GCP Secret Manager,
 	// which nodes reach through Private Google Access).
 	SecretStoreSubnet SubnetRole
+	// RegistrySubnet is the role of the subnet a private container
+	// registry takes its private endpoint in (Azure Container Registry:
+	// SubnetPrivateEndpoints); empty where the registry has no endpoint of
+	// its own (Artifact Registry, reached through Private Google Access).
+	RegistrySubnet SubnetRole
+	// Pushers is the form of a CI identity that may push images
+	// (RegistrySpec.Pushers).
+	Pushers IDFormat
+	// ImageAttestation is whether the cloud verifies image attestations
+	// at admission (Binary Authorization).
+	ImageAttestation ImageAttestation
 
 	// PodMonitor is the cloud's managed Prometheus custom resource that
 	// scrapes pods: each platform service creates one (internal/scrape).

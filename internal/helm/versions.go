@@ -44,3 +44,24 @@ const (
 	// renovate: datasource=docker depName=velero/velero-plugin-for-gcp
 	VeleroPluginGCP = "velero/velero-plugin-for-gcp:v1.13.0"
 )
+
+// SystemImages are the images the pinned charts and plugins above run,
+// as image name patterns ("<registry>/<path>", an optional trailing "*"):
+// what a control that covers the whole cluster, not only the team
+// namespaces (Binary Authorization on GKE), must admit beside the
+// environment's registry. Docker Hub's images appear both as charts write
+// them and as Docker normalizes them ("docker.io/library/..."). A chart
+// bump that brings a new image adds it here.
+var SystemImages = []string{
+	// traefik: image.registry docker.io, image.repository traefik.
+	"docker.io/traefik:*",
+	"docker.io/library/traefik:*",
+	// cert-manager: controller, webhook, cainjector, startupapicheck and
+	// the ACME solver.
+	"quay.io/jetstack/cert-manager-*",
+	// velero: the server, its cloud plugins and the chart's kubectl job
+	// (the chart's default image since it left bitnami/kubectl).
+	"docker.io/velero/velero:*",
+	"docker.io/velero/velero-plugin-for-*",
+	"docker.io/bitnamilegacy/kubectl:*",
+}

@@ -42,6 +42,9 @@ var Facts = platform.CloudFacts{
 		},
 	},
 	StandIn: true,
+	Pushers: platform.IDFormat{Want: "an ID without spaces", Example: "ci-images"},
+	// Like GCP: attestations are verified.
+	ImageAttestation: platform.ImageAttestation{Supported: true, Attestors: platform.IDFormat{Want: "an attestor name without spaces", Example: "built-by-ci"}},
 
 	// Like AKS: admin groups are standing cluster-admin.
 	AdminGroupsAreClusterAdmin: true,

@@ -73,6 +73,15 @@ var Facts = platform.CloudFacts{
 	BackupStorageSubnet: platform.SubnetPrivateEndpoints,
 	// A private Key Vault is reached through its private endpoint.
 	SecretStoreSubnet: platform.SubnetPrivateEndpoints,
+	// A private Azure Container Registry is reached through its private
+	// endpoint.
+	RegistrySubnet: platform.SubnetPrivateEndpoints,
+	Pushers:        platform.IDFormat{Valid: format.UUID, Want: "the Entra object ID of a service principal or managed identity", Example: exampleObjectID},
+	// AKS has no admission check of image signatures that Plinth can
+	// configure without a preview feature (Image Integrity).
+	ImageAttestation: platform.ImageAttestation{
+		Why: "AKS verifies no image attestations at admission without a preview feature; remove attestors, and keep images to the environment's registry, whose pushers are your CI identities",
+	},
 }
 
 const exampleObjectID = "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"

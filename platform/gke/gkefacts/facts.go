@@ -90,7 +90,20 @@ var Facts = platform.CloudFacts{
 	},
 	Velero:        platform.Velero{Provider: "gcp", Plugin: helm.VeleroPluginGCP},
 	ManagedBackup: true,
+	Pushers:       platform.IDFormat{Valid: serviceAccount.MatchString, Want: "a service account email", Example: "ci-images@acme-prod.iam.gserviceaccount.com"},
+	// Binary Authorization verifies attestations at admission.
+	ImageAttestation: platform.ImageAttestation{
+		Supported: true,
+		Attestors: platform.IDFormat{Valid: attestor.MatchString, Want: "a Binary Authorization attestor, projects/<project>/attestors/<name>", Example: "projects/acme-prod/attestors/built-by-ci"},
+	},
 }
+
+// serviceAccount matches a service account's email: a user-managed one
+// (<id>@<project>.iam.gserviceaccount.com) or a Google-managed one.
+var serviceAccount = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\.gserviceaccount\.com$`)
+
+// attestor matches a Binary Authorization attestor's resource name.
+var attestor = regexp.MustCompile(`^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/attestors/[a-zA-Z0-9_-]{1,100}$`)
 
 var securityGroup = regexp.MustCompile(`^gke-security-groups@[a-z0-9.-]+\.[a-z]{2,}$`)
 
