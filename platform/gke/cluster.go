@@ -20,8 +20,9 @@ const AuthPlugin = "gke-gcloud-auth-plugin"
 // NewCluster creates a GKE Standard cluster for spec:
 //
 //   - a node service account "<name>-nodes" with only
-//     roles/container.defaultNodeServiceAccount and
-//     roles/artifactregistry.reader on the project;
+//     roles/container.defaultNodeServiceAccount on the project (the nodes
+//     pull images from the environment's repository, which NewRegistry
+//     lets them read; no project-wide roles/artifactregistry.reader);
 //   - the cluster "<name>-cluster": regional (location = region) on the
 //     standard tier, zonal (the system pool's first zone) on the free tier;
 //     private nodes, and a private endpoint when spec.PrivateAPI, with master

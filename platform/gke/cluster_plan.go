@@ -55,12 +55,14 @@ var binaryAuthorizationMode = map[bool]string{
 }
 
 // nodeServiceAccountRoles are the only project roles the node service
-// account gets: what nodes need to write logs and metrics and to pull images
-// from Artifact Registry. Never roles/editor, never the Compute Engine
-// default service account.
+// account gets: what nodes need to write logs and metrics. Never
+// roles/editor, never the Compute Engine default service account. Nodes
+// pull images only from the environment's repository, whose
+// roles/artifactregistry.reader NewRegistry grants on that repository
+// alone, never on the project (which would let them pull from every
+// repository of the project).
 var nodeServiceAccountRoles = []iamPlan{
 	{Role: "roles/container.defaultNodeServiceAccount", Name: "nodes-default-node-sa"},
-	{Role: "roles/artifactregistry.reader", Name: "nodes-artifact-reader"},
 }
 
 // releaseChannels maps Plinth's upgrade channels to GKE release channels.

@@ -69,8 +69,9 @@ func TestPlanCluster(t *testing.T) {
 	wantSA := serviceAccountPlan{
 		Name: "prod-nodes", AccountID: "prod-nodes", DisplayName: "GKE nodes of prod-cluster",
 		Roles: []iamPlan{
+			// Only this: the nodes read images on the environment's
+			// repository alone (NewRegistry), never the project's.
 			{Name: "prod-nodes-default-node-sa", Role: "roles/container.defaultNodeServiceAccount"},
-			{Name: "prod-nodes-artifact-reader", Role: "roles/artifactregistry.reader"},
 		},
 	}
 	if !reflect.DeepEqual(p.NodeSA, wantSA) {

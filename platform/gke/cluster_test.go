@@ -376,7 +376,9 @@ func TestNodeServiceAccountRoles(t *testing.T) {
 		roles = append(roles, platformtest.Input(t, m, "role").(string))
 	}
 	slices.Sort(roles)
-	if want := []string{"roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"}; !slices.Equal(roles, want) {
+	// No project-wide roles/artifactregistry.reader: the nodes pull from
+	// the environment's repository only, which grants it (NewRegistry).
+	if want := []string{"roles/container.defaultNodeServiceAccount"}; !slices.Equal(roles, want) {
 		t.Errorf("node service account roles = %v, want exactly %v", roles, want)
 	}
 	// Nodes come up only once their identity has its roles.
