@@ -35,6 +35,12 @@ import (
 //     securityProfile.azureKeyVaultKms naming the key's current version.
 //     The vault's endpoint is public and RBAC guards the key (see
 //     kmsNetworkAccess); protected and retained with spec.Retain;
+//   - with spec.AKS.Defender, Microsoft Defender for Containers' sensor
+//     (securityProfile.defender with security monitoring on), reporting to
+//     the cluster's Log Analytics workspace: a Defender cluster must be
+//     monitored (cluster.aks.defender is refused otherwise). The
+//     subscription's Defender for Containers plan is not switched on here;
+//     that is the subscription owner's;
 //   - the system pool inline in the cluster, and one AgentPool per user pool
 //     (see below), each created after the previous one;
 //   - the auto-upgrade and node OS maintenance windows;
@@ -213,6 +219,16 @@ func managedClusterArgs(plan clusterPlan, c clusterWiring, ids clusterIdentities
 			Enabled:       pulumi.Bool(true),
 			IntervalHours: pulumi.Int(plan.ImageCleanerIntervalHours),
 		},
+	}
+	if plan.Defender {
+		// Defender for Containers' sensor (a DaemonSet AKS manages) sends
+		// runtime events and the nodes' images to Defender for Cloud
+		// through the cluster's own workspace; checkCluster refuses a
+		// Defender cluster without one, so workspace is set here.
+		securityProfile.Defender = &containerservice.ManagedClusterSecurityProfileDefenderArgs{
+			LogAnalyticsWorkspaceResourceId: workspace.ID().ToStringOutput().ToStringPtrOutput(),
+			SecurityMonitoring:              &containerservice.ManagedClusterSecurityProfileDefenderSecurityMonitoringArgs{Enabled: pulumi.Bool(true)},
+		}
 	}
 	if kms != nil {
 		// The key's current version: AKS's KMS plugin uses exactly the

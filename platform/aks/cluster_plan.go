@@ -128,6 +128,11 @@ type clusterPlan struct {
 	AzurePolicy               bool
 	SecretRotationInterval    string
 	ImageCleanerIntervalHours int
+	// Defender turns Microsoft Defender for Containers' sensor on in the
+	// security profile (securityProfile.defender), reporting to the
+	// cluster's Log Analytics workspace (Monitoring.Workspace), which a
+	// Defender cluster therefore needs (checkCluster).
+	Defender bool
 	// Pools holds the system pool (inline) first, then the user pools
 	// (AgentPool resources).
 	Pools       []poolPlan
@@ -222,6 +227,7 @@ func planCluster(cfg Config, spec platform.ClusterSpec) clusterPlan {
 		Tags:                 spec.Tags.Merge(),
 
 		AzurePolicy:               spec.AKS.AzurePolicy,
+		Defender:                  spec.AKS.Defender,
 		SecretRotationInterval:    spec.AKS.SecretRotationInterval,
 		ImageCleanerIntervalHours: spec.AKS.ImageCleanerIntervalHours,
 		KMS:                       planKMS(spec),
@@ -363,6 +369,9 @@ func checkCluster(cfg Config, spec platform.ClusterSpec) error {
 		if _, ok := spec.Network.Outputs.Subnets[role]; !ok && role != platform.SubnetNodes {
 			errs.Add(field.Required(path.Child("network").Child("outputs").Child("subnets").Key(string(role)), "the network spec has this subnet but its outputs do not"))
 		}
+	}
+	if spec.AKS.Defender && !spec.Monitoring {
+		errs.Addf(path.Child("aks").Child("defender"), true, "Defender for Containers reports to the cluster's Log Analytics workspace, and an unmonitored cluster has none; turn monitoring on, or Defender off")
 	}
 	errs.Add(checkKMS(path, spec)...)
 	if dnsServiceIP(spec.Network.Spec.ServiceCIDR) == "" {

@@ -348,6 +348,9 @@ func TestCheckCluster(t *testing.T) {
 		{name: "service range too small", spec: func(s *platform.ClusterSpec) { s.Network.Spec.ServiceCIDR = "10.0.0.0/29" }, want: `cluster.network.spec.serviceCIDR "10.0.0.0/29"`},
 		{name: "unknown channel", spec: func(s *platform.ClusterSpec) { s.Channel = "beta" }, want: `cluster.channel "beta"`},
 		{name: "unknown tier", spec: func(s *platform.ClusterSpec) { s.Tier = "premium" }, want: `cluster.tier "premium"`},
+		{name: "defender, monitored", spec: func(s *platform.ClusterSpec) { s.AKS.Defender = true }},
+		{name: "defender without monitoring", spec: func(s *platform.ClusterSpec) { s.AKS.Defender, s.Monitoring = true, false },
+			want: "cluster.aks.defender true: Defender for Containers reports to the cluster's Log Analytics workspace, and an unmonitored cluster has none; turn monitoring on, or Defender off"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, s := clusterConfig(), clusterSpec()

@@ -528,6 +528,23 @@ func TestMonitoring(t *testing.T) {
 	}
 }
 
+// TestDefender: a Defender cluster's security profile turns Defender for
+// Containers' security monitoring on and reports to the cluster's own Log
+// Analytics workspace; a cluster without Defender has no defender block.
+func TestDefender(t *testing.T) {
+	snap, _ := renderCluster(t, func(s *platform.ClusterSpec) { s.AKS.Defender = true })
+	expect(t, snap.Find(aksAPI+"ManagedCluster", "prod-aks"), map[string]any{
+		"securityProfile.defender": map[string]any{
+			"logAnalyticsWorkspaceResourceId": rgScope + "/providers/Microsoft.OperationalInsights/workspaces/prod-logs",
+			"securityMonitoring":              map[string]any{"enabled": true},
+		},
+	})
+	off, _ := renderCluster(t, nil)
+	if v, ok := off.Find(aksAPI+"ManagedCluster", "prod-aks").Input("securityProfile.defender"); ok {
+		t.Errorf("a cluster without Defender has securityProfile.defender %v", v)
+	}
+}
+
 func TestClusterOutputs(t *testing.T) {
 	_, out := renderCluster(t, nil)
 	if got := out.get(t, "name"); got != "prod-aks" {
