@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -106,10 +107,17 @@ type Environment struct {
 	// that reads the team's secrets only; the team's admin level may
 	// change them. nil means none.
 	Secrets *secrets.Args
+	// Registry is the environment's container registry, which the
+	// cluster's nodes pull from and the configured CI identities push to;
+	// the guardrails admit images from it. nil means none: production
+	// then needs guardrails.allowedRegistries.
+	Registry *registry.Args
 	// Guardrails are the baseline workload rules of the team namespaces
-	// (ValidatingAdmissionPolicies): enforced in staging and production,
-	// audited in dev (the profiles). nil means none, which production
-	// refuses.
+	// (ValidatingAdmissionPolicies) and the cloud's controls over the same
+	// rules: enforced in staging and production, audited in dev (the
+	// profiles). With guardrails enforced, a team namespace that leaves
+	// podSecurity unset enforces the restricted Pod Security Standard.
+	// nil means none, which production refuses.
 	Guardrails *guardrails.Args
 }
 
@@ -162,4 +170,6 @@ type Backend interface {
 	platform.PowerScheduleBackend
 	platform.ObservabilityBackend
 	platform.SecretsBackend
+	platform.RegistryBackend
+	platform.WorkloadPolicyBackend
 }

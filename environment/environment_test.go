@@ -17,6 +17,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
@@ -205,6 +206,7 @@ func TestOneParentComponent(t *testing.T) {
 		accesspackage.TypeToken + "::staging-env-payments",
 		accesspackage.TypeToken + "::staging-env-checkout",
 		secrets.TypeToken + "::staging-env",
+		registry.TypeToken + "::staging-env",
 		guardrails.TypeToken + "::staging-env",
 	}
 	slices.Sort(children)

@@ -8,6 +8,7 @@ import (
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
 // TestGuardrailsPerClass: every profile has the workload rules, enforced
@@ -31,8 +32,8 @@ func TestGuardrailsPerClass(t *testing.T) {
 					t.Errorf("%s on %s: %s validationActions %v, want %v", class, cloud, b.Name, got, want)
 				}
 			}
-			if n != len(guardrails.Policies(nil)) {
-				t.Errorf("%s on %s: %d guardrail bindings, want %d", class, cloud, n, len(guardrails.Policies(nil)))
+			if n != len(guardrails.Policies(true)) {
+				t.Errorf("%s on %s: %d guardrail bindings, want %d", class, cloud, n, len(guardrails.Policies(true)))
 			}
 		}
 	}
@@ -57,5 +58,79 @@ func TestGuardrailsYAML(t *testing.T) {
 	want := &guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: []string{"acmedev.azurecr.io/"}}
 	if !reflect.DeepEqual(env.Guardrails, want) {
 		t.Errorf("guardrails %+v, want %+v", env.Guardrails, want)
+	}
+}
+
+// TestRegistryPerClass: every profile has a registry, private outside dev;
+// the guardrails admit its prefix, and the cloud's image policy gets it.
+func TestRegistryPerClass(t *testing.T) {
+	for _, cloud := range clouds {
+		for _, class := range environment.Classes {
+			env := define(class, cloud)
+			snap, b := mustRender(t, env)
+			regs := b.Registries()
+			if len(regs) != 1 {
+				t.Fatalf("%s on %s: %d registries", class, cloud, len(regs))
+			}
+			if r := regs[0]; r.Private != (class != environment.Dev) || r.Locked != (class == environment.Prod) || r.UntaggedRetentionDays != 7 {
+				t.Errorf("%s on %s: registry %+v", class, cloud, r)
+			}
+			cm := snap.Find("kubernetes:core/v1:ConfigMap", env.Name+"-guardrails-registries")
+			if got, _ := cm.Input("data.registries"); got != "registry.fake/"+env.Name+"/" {
+				t.Errorf("%s on %s: the guardrails admit %v, want the registry's prefix", class, cloud, got)
+			}
+			pols := b.WorkloadPolicies()
+			if len(pols) != 1 || pols[0].Enforce != (class != environment.Dev) || len(pols[0].SystemImages) == 0 {
+				t.Errorf("%s on %s: workload policies %+v", class, cloud, pols)
+			}
+		}
+	}
+	prod := define(environment.Prod, platform.CloudGCP)
+	prod.Registry = nil
+	if err := prod.Validate(); err == nil || !strings.Contains(err.Error(), "guardrails.allowedRegistries: required: production admits images only from the platform's registries") {
+		t.Errorf("production without a registry: %v", err)
+	}
+	prod.Guardrails.AllowedRegistries = []string{"europe-docker.pkg.dev/acme-shared/images/"}
+	if err := prod.Validate(); err != nil {
+		t.Errorf("production with a shared registry instead: %v", err)
+	}
+}
+
+// TestRestrictedPodSecurityWhereEnforced: with the guardrails enforced, a
+// team namespace that leaves podSecurity unset enforces restricted; in
+// dev (audited) it enforces baseline and warns about restricted; a
+// namespace's own setting is kept.
+func TestRestrictedPodSecurityWhereEnforced(t *testing.T) {
+	for class, want := range map[environment.Class]string{environment.Dev: "baseline", environment.Staging: "restricted", environment.Prod: "restricted"} {
+		env := define(class, platform.CloudAzure)
+		env.Teams[1].Namespaces[0].PodSecurity = "baseline"
+		snap, _ := mustRender(t, env)
+		for _, c := range []struct{ ns, want string }{{"payments", want}, {"checkout", "baseline"}} {
+			var ns *platformtest.Resource
+			for _, r := range snap.OfType("kubernetes:core/v1:Namespace") {
+				if name, _ := r.Input("metadata.name"); name == c.ns {
+					ns = r
+				}
+			}
+			if ns == nil {
+				t.Fatalf("%s: no namespace %s", class, c.ns)
+			}
+			labels, _ := ns.Input("metadata.labels")
+			if got := labels.(map[string]any)["pod-security.kubernetes.io/enforce"]; got != c.want {
+				t.Errorf("%s: namespace %s enforces %v, want %s", class, c.ns, got, c.want)
+			}
+		}
+	}
+}
+
+// TestRegistryYAML: the YAML field registry overlays the profile.
+func TestRegistryYAML(t *testing.T) {
+	env, err := environment.Load([]byte("name: dev-gke\nclass: dev\ncloud: gcp\ncostCenter: cc-1\nregistry:\n  pushers: [ci-images@acme-dev.iam.gserviceaccount.com]\n  untaggedRetentionDays: 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.Registry == nil || !reflect.DeepEqual(env.Registry.Pushers, []string{"ci-images@acme-dev.iam.gserviceaccount.com"}) ||
+		env.Registry.UntaggedRetentionDays == nil || *env.Registry.UntaggedRetentionDays != 0 || env.Registry.Private == nil || *env.Registry.Private {
+		t.Errorf("registry %+v", env.Registry)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/guardrails"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
@@ -53,6 +54,8 @@ type Platform struct {
 	Teams []*accesspackage.AccessPackage
 	// Secrets is nil when the environment has no secret store.
 	Secrets *secrets.Secrets
+	// Registry is nil when the environment has no registry.
+	Registry *registry.Registry
 	// Guardrails holds the baseline workload rules; nil when the
 	// environment has none.
 	Guardrails *guardrails.Guardrails

@@ -4,6 +4,7 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/guardrails"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
 	"github.com/plinth-dev/plinth/components/secrets"
@@ -47,7 +48,7 @@ import (
 // their power schedules stop them at night and at weekends, and AKS
 // upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
-	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}, Guardrails: &guardrails.Args{}}
+	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}, Registry: &registry.Args{}, Guardrails: &guardrails.Args{}}
 	facts, _ := platform.LookupCloud(cloud) // Validate reports an unknown cloud
 	switch class {
 	case Prod:
@@ -97,9 +98,16 @@ func Profile(class Class, cloud platform.Cloud) Environment {
 		// The workload rules warn and audit; staging and production
 		// enforce them (the component's default).
 		e.Guardrails.Mode = guardrails.ModeAudit
-		// Engineers reach dev's secret stores from their laptops.
+		// Engineers reach dev's secret stores and registry from their
+		// laptops, and hosted CI pushes to it.
 		public := false
 		e.Secrets.Private = &public
+		e.Registry.Private = &public
+		if facts.ClusterOptions == "aks" {
+			// Defender for Containers' sensor is billed per vCPU; staging
+			// and production keep it.
+			e.Cluster.AKS.DisableDefender = true
+		}
 	}
 	return e
 }

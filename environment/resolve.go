@@ -15,6 +15,7 @@ import (
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
@@ -43,6 +44,7 @@ type Resolved struct {
 	catalog       accesspackage.ResolvedCatalog
 	teams         []accesspackage.Resolved
 	secrets       *secrets.Resolved
+	registry      *registry.Resolved
 	guardrails    *guardrails.Resolved
 }
 
@@ -126,8 +128,13 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 		}
 	}
 	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
+	if w.Registry != nil && clusterOK {
+		reg, err := w.Registry.Resolve(name, "registry", t, clusterSpec)
+		errs.Extend("", err)
+		r.registry = &reg
+	}
 	if w.Guardrails != nil {
-		g, err := w.Guardrails.Resolve(name, "guardrails", t, clusterSpec)
+		g, err := w.Guardrails.Resolve(name, "guardrails", t, clusterSpec, w.Registry != nil)
 		errs.Extend("", err)
 		r.guardrails = &g
 	}
@@ -246,6 +253,11 @@ func (e Environment) withEnvironmentTags() Environment {
 		s.Tags = tags(e.Secrets.Tags)
 		w.Secrets = &s
 	}
+	if e.Registry != nil {
+		reg := *e.Registry
+		reg.Tags = tags(e.Registry.Tags)
+		w.Registry = &reg
+	}
 	// The catalog and the teams take the cluster's tags, which carry the
 	// environment's; a team's resources are owned by the team.
 	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
@@ -264,6 +276,16 @@ func (e Environment) withEnvironmentTags() Environment {
 			// An invalid team name is reported once, at teams[i].team,
 			// not again as the owner tag it would become.
 			t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
+		}
+		// Enforced guardrails hold the team namespaces to the restricted
+		// Pod Security Standard unless a namespace says otherwise.
+		if e.Guardrails != nil && e.Guardrails.Mode != guardrails.ModeAudit {
+			t.Namespaces = slices.Clone(t.Namespaces)
+			for j := range t.Namespaces {
+				if t.Namespaces[j].PodSecurity == "" {
+					t.Namespaces[j].PodSecurity = accesspackage.PodSecurityRestricted
+				}
+			}
 		}
 		w.Teams[i] = t
 	}
@@ -338,10 +360,17 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 			return err
 		}
 	}
+	var prefix pulumi.StringInput
+	if r.registry != nil {
+		if p.Registry, err = registry.New(ctx, *r.registry, b, p.Cluster, parent); err != nil {
+			return err
+		}
+		prefix = p.Registry.Prefix
+	}
 	// The bindings select the team namespaces by their labels, so the
 	// order does not matter; after the teams reads as it applies.
 	if r.guardrails != nil {
-		if p.Guardrails, err = guardrails.New(ctx, *r.guardrails, p.Cluster, parent); err != nil {
+		if p.Guardrails, err = guardrails.New(ctx, *r.guardrails, b, p.Cluster, prefix, parent); err != nil {
 			return err
 		}
 	}
@@ -375,6 +404,9 @@ func (e Environment) componentTags() []componentTag {
 	}
 	if e.Secrets != nil {
 		out = append(out, componentTag{"secrets", e.Secrets.Tags})
+	}
+	if e.Registry != nil {
+		out = append(out, componentTag{"registry", e.Registry.Tags})
 	}
 	for i, t := range e.Teams {
 		out = append(out, componentTag{field.Path("teams").Index(i), t.Tags})

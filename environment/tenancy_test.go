@@ -28,7 +28,7 @@ func TestTeamsServeHostnamesBelowTheDNSZone(t *testing.T) {
 			t.Errorf("%s: hostnames %v, want %s", c.pkg, got, c.want)
 		}
 	}
-	if n := len(snap.OfType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")); n != len(accesspackage.TenancyPolicies())+len(guardrails.Policies(nil)) {
+	if n := len(snap.OfType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")); n != len(accesspackage.TenancyPolicies())+len(guardrails.Policies(true)) {
 		t.Errorf("%d policy bindings, want one per tenancy policy and per guardrail", n)
 	}
 

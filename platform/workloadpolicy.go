@@ -51,9 +51,10 @@ type WorkloadPolicySpec struct {
 	// those the environment allows beside it.
 	Registries []pulumi.StringInput
 	// SystemImages are the images of the platform's own services, as
-	// "<registry>/<path>" name patterns with an optional trailing "*"
-	// ("quay.io/jetstack/cert-manager-*"): a control that covers the whole
-	// cluster (Binary Authorization) admits them too.
+	// "<registry>/<path>" name patterns with an optional trailing "*" or
+	// ":*" (any tag of one image): "quay.io/jetstack/cert-manager-*",
+	// "docker.io/traefik:*". A control that covers the whole cluster
+	// (Binary Authorization) admits them too.
 	SystemImages []string
 	// Attestors are the attestors whose attestation every image outside
 	// SystemImages needs, where the cloud verifies attestations
@@ -112,8 +113,9 @@ func (s WorkloadPolicySpec) Validate(path field.Path, facts CloudFacts) field.Li
 	}
 	for i, img := range s.SystemImages {
 		host, rest, _ := strings.Cut(img, "/")
-		if !strings.Contains(host, ".") || rest == "" || strings.ContainsAny(img, " :@") || strings.Contains(strings.TrimSuffix(img, "*"), "*") {
-			errs.Addf(path.Child("systemImages").Index(i), img, "not an image name pattern: write \"<registry host>/<path>\" with an optional trailing '*', no tag, e.g. \"quay.io/jetstack/cert-manager-*\"")
+		name := strings.TrimSuffix(strings.TrimSuffix(img, "*"), ":")
+		if !strings.Contains(host, ".") || rest == "" || strings.ContainsAny(name, " :@*") {
+			errs.Addf(path.Child("systemImages").Index(i), img, "not an image name pattern: write \"<registry host>/<path>\", then an optional trailing '*' or ':*' (any tag), e.g. \"quay.io/jetstack/cert-manager-*\" or \"docker.io/traefik:*\"")
 		}
 	}
 	for i, a := range s.Attestors {

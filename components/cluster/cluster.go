@@ -96,6 +96,14 @@ type AKSOptions struct {
 	// DisableAzurePolicy turns the Azure Policy add-on off. Unset: on. Not
 	// allowed with Production.
 	DisableAzurePolicy bool
+	// DisableDefender turns Microsoft Defender for Containers off in the
+	// cluster's security profile. Unset: on; its sensor reports runtime
+	// threats and image vulnerabilities to the cluster's Log Analytics
+	// workspace, so it needs Monitoring. The development profile sets it
+	// (the sensor is billed per vCPU); not allowed with Production. The
+	// subscription's Defender for Containers plan is the subscription
+	// owner's to switch on.
+	DisableDefender bool
 }
 
 // GKEOptions are GKE-only settings.
@@ -338,6 +346,7 @@ func (a Args) spec(name string, cloud platform.CloudFacts, net platform.NetworkS
 			ImageCleanerIntervalHours: a.AKS.ImageCleanerIntervalHours,
 			SecretRotationInterval:    a.AKS.SecretRotationInterval,
 			AzurePolicy:               !a.AKS.DisableAzurePolicy,
+			Defender:                  !a.AKS.DisableDefender,
 		}
 	case optionsGKE:
 		s.GKE = platform.GKEClusterSpec{BinaryAuthorization: !a.GKE.DisableBinaryAuthorization, SecurityPosture: "BASIC", BackupAgent: a.GKE.BackupAgent}

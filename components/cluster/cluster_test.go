@@ -467,7 +467,7 @@ func TestCloudSpecificOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true}
+	want := platform.AKSClusterSpec{ImageCleanerIntervalHours: 168, SecretRotationInterval: "2m", AzurePolicy: true, Defender: true}
 	if spec.AKS != want || spec.GKE != (platform.GKEClusterSpec{}) {
 		t.Errorf("AKS spec = %+v, GKE spec = %+v; want AKS defaults only", spec.AKS, spec.GKE)
 	}
@@ -508,6 +508,10 @@ func TestCloudSpecificOptions(t *testing.T) {
 			`cluster.aks: set, but the backend deploys to fake; AKS options apply only to AKS clusters, remove them`},
 		{"production without Azure Policy", prod(onAzure), func(a *cluster.Args) { a.AKS.DisableAzurePolicy = true },
 			`cluster.aks.disableAzurePolicy true: a production cluster keeps the Azure Policy add-on`},
+		{"production without Defender", prod(onAzure), func(a *cluster.Args) { a.AKS.DisableDefender = true },
+			`cluster.aks.disableDefender true: a production cluster keeps Microsoft Defender for Containers`},
+		{"Defender without monitoring", onAzure, func(a *cluster.Args) { a.Monitoring.Disabled = true },
+			`cluster.monitoring.disabled true: Microsoft Defender for Containers reports to the cluster's Log Analytics workspace, which monitoring creates; keep monitoring, or set aks.disableDefender: true outside production`},
 		{"rotation too fast", onAzure, func(a *cluster.Args) { a.AKS.SecretRotationInterval = "30s" },
 			`cluster.aks.secretRotationInterval "30s": write a duration of at least a minute, e.g. "2m"`},
 		{"image cleaner too often", onAzure, func(a *cluster.Args) { a.AKS.ImageCleanerIntervalHours = 12 },

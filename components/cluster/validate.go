@@ -245,6 +245,12 @@ func (a Args) checkCloudOptions(path field.Path, t platform.Target, errs *field.
 		if t.Production && a.AKS.DisableAzurePolicy {
 			errs.Addf(p.Child("disableAzurePolicy"), true, "a production cluster keeps the Azure Policy add-on")
 		}
+		switch {
+		case t.Production && a.AKS.DisableDefender:
+			errs.Addf(p.Child("disableDefender"), true, "a production cluster keeps Microsoft Defender for Containers")
+		case !a.AKS.DisableDefender && a.Monitoring.Disabled:
+			errs.Addf(path.Child("monitoring").Child("disabled"), true, "Microsoft Defender for Containers reports to the cluster's Log Analytics workspace, which monitoring creates; keep monitoring, or set aks.disableDefender: true outside production")
+		}
 	}
 	if opts == optionsGKE && t.Production && a.GKE.DisableBinaryAuthorization {
 		errs.Addf(path.Child("gke").Child("disableBinaryAuthorization"), true, "a production cluster keeps Binary Authorization enforced")

@@ -32,5 +32,6 @@ func (a Args) withDefaults() Args {
 		a.Mode = DefaultMode
 	}
 	a.AllowedRegistries = append([]string(nil), a.AllowedRegistries...)
+	a.Attestors = append([]string(nil), a.Attestors...)
 	return a
 }

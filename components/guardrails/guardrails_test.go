@@ -2,6 +2,7 @@ package guardrails_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,7 +12,9 @@ import (
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
@@ -53,7 +56,7 @@ func TestPoliciesCoverTheBaseline(t *testing.T) {
 		{guardrails.RegistriesPolicyName, workloads, []string{"registry"}},
 		{guardrails.ServicesPolicyName, []string{"/services:CREATE,UPDATE"}, []string{"service-type"}},
 	}
-	ps := guardrails.Policies(registries)
+	ps := guardrails.Policies(true)
 	if len(ps) != len(want) {
 		t.Fatalf("%d policies, want %d", len(ps), len(want))
 	}
@@ -82,7 +85,7 @@ func TestPoliciesCoverTheBaseline(t *testing.T) {
 		}
 	}
 	var names []string
-	for _, p := range guardrails.Policies(nil) {
+	for _, p := range guardrails.Policies(false) {
 		names = append(names, p.Name)
 	}
 	if !reflect.DeepEqual(names, []string{guardrails.PodsPolicyName, guardrails.ResourcesPolicyName, guardrails.ImagesPolicyName, guardrails.ServicesPolicyName}) {
@@ -93,7 +96,7 @@ func TestPoliciesCoverTheBaseline(t *testing.T) {
 func TestExpressions(t *testing.T) {
 	exprs := map[string]string{}
 	vars := map[string]string{}
-	for _, p := range guardrails.Policies(registries) {
+	for _, p := range guardrails.Policies(true) {
 		for _, v := range p.Validations {
 			exprs[v.Rule] = v.Expression
 		}
@@ -110,7 +113,7 @@ func TestExpressions(t *testing.T) {
 		"requests":             all(`has(c.resources) && has(c.resources.requests) && 'cpu' in c.resources.requests && 'memory' in c.resources.requests`),
 		"memory-limit":         all(`has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits`),
 		"image-tag":            all(`c.image.contains('@') || (c.image.lastIndexOf(':') > c.image.lastIndexOf('/') && !c.image.endsWith(':latest'))`),
-		"registry":             all(`variables.registries.exists(r, c.image.startsWith(r))`),
+		"registry":             all(`variables.registries.exists(r, r != '' && c.image.startsWith(r))`),
 		"service-type":         `!has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort'])`,
 	}
 	if !reflect.DeepEqual(exprs, want) {
@@ -128,12 +131,13 @@ func TestExpressions(t *testing.T) {
 			t.Errorf("%s: podSpec %q, containers %q", role, vars[role+".podSpec"], vars[role+".containers"])
 		}
 	}
-	if got := vars["guardrails-registries.registries"]; got != `['acmeprod.azurecr.io/', 'europe-west1-docker.pkg.dev/acme-prod/apps/']` {
+	// The list is the parameters' ConfigMap's, which the binding names.
+	if got := vars["guardrails-registries.registries"]; got != `params.data.registries.split(',')` {
 		t.Errorf("registries %s", got)
 	}
 	// A message expression quotes the message: its apostrophes escaped.
-	reg := guardrails.Policies(registries)[3].Validations[0]
-	if !strings.HasSuffix(reg.MessageExpression, `': images come only from the platform\'s registries: acmeprod.azurecr.io/, europe-west1-docker.pkg.dev/acme-prod/apps/'`) {
+	reg := guardrails.Policies(true)[3].Validations[0]
+	if !strings.HasSuffix(reg.MessageExpression, `': images come only from the platform\'s registries: ' + params.data.registries`) {
 		t.Errorf("registry message expression %s", reg.MessageExpression)
 	}
 }
@@ -150,7 +154,7 @@ func TestModes(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.mode, got, c.want)
 		}
 	}
-	r, err := guardrails.Args{}.Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{})
+	r, err := guardrails.Args{}.Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{}, false)
 	if err != nil || r.Spec().Mode != guardrails.ModeEnforce {
 		t.Errorf("default mode %q, %v; want enforce", r.Spec().Mode, err)
 	}
@@ -160,7 +164,7 @@ func TestResolveErrors(t *testing.T) {
 	prod := platform.Target{Cloud: fake.Facts, Production: true}
 	_, err := guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: []string{
 		"acme.azurecr.io", "https://acme.azurecr.io/", "Acme.azurecr.io/", "nginx/", "acme.azurecr.io/'x/", "ok.example.com/", "ok.example.com/", "a.io//b/",
-	}}.Resolve("prod", "guardrails", prod, platform.ClusterSpec{})
+	}}.Resolve("prod", "guardrails", prod, platform.ClusterSpec{}, false)
 	ex := `e.g. "acmeprod.azurecr.io/" or "europe-west1-docker.pkg.dev/acme-prod/apps/"`
 	want := []string{
 		`guardrails.mode "audit": production enforces the workload rules; set mode to "enforce" (or leave it unset)`,
@@ -179,15 +183,15 @@ func TestResolveErrors(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors:\n got %q\nwant %q", got, want)
 	}
-	if _, err := (guardrails.Args{Mode: "warn"}).Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{}); err == nil ||
+	if _, err := (guardrails.Args{Mode: "warn"}).Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{}, false); err == nil ||
 		err.Error() != `guardrails.mode "warn": must be "enforce" or "audit"` {
 		t.Errorf("unknown mode: %v", err)
 	}
 }
 
 // render creates the guardrails "dev" of a on a fake cluster tagged
-// environment: dev.
-func render(t *testing.T, a guardrails.Args) *platformtest.Snapshot {
+// environment: dev, with the registry prefix registry ("" for none).
+func render(t *testing.T, a guardrails.Args, registry string) *platformtest.Snapshot {
 	t.Helper()
 	tg := platform.Target{Cloud: fake.Facts}
 	snap, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
@@ -211,11 +215,15 @@ func render(t *testing.T, a guardrails.Args) *platformtest.Snapshot {
 		if err != nil {
 			return err
 		}
-		r, err := a.Resolve("dev", "guardrails", tg, cl.Spec)
+		r, err := a.Resolve("dev", "guardrails", tg, cl.Spec, registry != "")
 		if err != nil {
 			return err
 		}
-		_, err = guardrails.New(ctx, r, cl)
+		var prefix pulumi.StringInput
+		if registry != "" {
+			prefix = pulumi.String(registry)
+		}
+		_, err = guardrails.New(ctx, r, b, cl, prefix)
 		return err
 	})
 	if err != nil {
@@ -226,14 +234,16 @@ func render(t *testing.T, a guardrails.Args) *platformtest.Snapshot {
 
 func TestNewBindsEachPolicyToTheTeamNamespaces(t *testing.T) {
 	for _, c := range []struct {
-		args    guardrails.Args
-		actions []any
-		n       int
+		args     guardrails.Args
+		registry string
+		actions  []any
+		n        int
 	}{
-		{guardrails.Args{}, []any{"Deny"}, 4},
-		{guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: registries}, []any{"Audit", "Warn"}, 5},
+		{guardrails.Args{}, "", []any{"Deny"}, 4},
+		{guardrails.Args{Mode: guardrails.ModeAudit, AllowedRegistries: registries}, "", []any{"Audit", "Warn"}, 5},
+		{guardrails.Args{}, "registry.fake/dev/", []any{"Deny"}, 5},
 	} {
-		snap := render(t, c.args)
+		snap := render(t, c.args, c.registry)
 		comp := snap.Find(guardrails.TypeToken, "dev")
 		if comp == nil {
 			t.Fatal("no component")
@@ -241,7 +251,7 @@ func TestNewBindsEachPolicyToTheTeamNamespaces(t *testing.T) {
 		if len(snap.OfType(vapType)) != c.n || len(snap.OfType(vapBindingType)) != c.n {
 			t.Fatalf("%+v: %d policies and %d bindings, want %d of each", c.args, len(snap.OfType(vapType)), len(snap.OfType(vapBindingType)), c.n)
 		}
-		for _, p := range guardrails.Policies(c.args.AllowedRegistries) {
+		for _, p := range guardrails.Policies(c.n == 5) {
 			vap := snap.Find(vapType, "dev-"+p.Role+"-policy")
 			b := snap.Find(vapBindingType, "dev-"+p.Role+"-binding")
 			if vap == nil || b == nil {
@@ -281,10 +291,130 @@ func TestNewBindsEachPolicyToTheTeamNamespaces(t *testing.T) {
 
 func TestNewNeedsResolvedArgsAndACluster(t *testing.T) {
 	_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
-		_, err := guardrails.New(ctx, guardrails.Resolved{}, nil)
+		_, err := guardrails.New(ctx, guardrails.Resolved{}, nil, nil, nil)
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "not resolved") {
 		t.Errorf("unresolved: %v", err)
+	}
+}
+
+func TestRegistriesComeFromTheEnvironmentsRegistryAndTheList(t *testing.T) {
+	snap := render(t, guardrails.Args{AllowedRegistries: []string{"mcr.microsoft.com/dotnet/"}}, "registry.fake/dev/")
+	cm := snap.Find("kubernetes:core/v1:ConfigMap", "dev-guardrails-registries")
+	if cm == nil {
+		t.Fatal("no registries ConfigMap")
+	}
+	if ns, name := platformtest.Input(t, cm, "metadata.namespace"), platformtest.Input(t, cm, "metadata.name"); ns != guardrails.RegistriesParamsNamespace || name != guardrails.RegistriesParamsName {
+		t.Errorf("ConfigMap %v/%v", ns, name)
+	}
+	if got := platformtest.Input(t, cm, "data.registries"); got != "registry.fake/dev/,mcr.microsoft.com/dotnet/" {
+		t.Errorf("registries %q: want the environment's registry, then the listed ones", got)
+	}
+	b := snap.Find(vapBindingType, "dev-guardrails-registries-binding")
+	want := map[string]any{"name": guardrails.RegistriesParamsName, "namespace": "kube-system", "parameterNotFoundAction": "Deny"}
+	if got := platformtest.Input(t, b, "spec.paramRef"); !reflect.DeepEqual(got, want) {
+		t.Errorf("paramRef %v, want %v: a missing list refuses every image", got, want)
+	}
+	vap := snap.Find(vapType, "dev-guardrails-registries-policy")
+	if got := platformtest.Input(t, vap, "spec.paramKind"); !reflect.DeepEqual(got, map[string]any{"apiVersion": "v1", "kind": "ConfigMap"}) {
+		t.Errorf("paramKind %v", got)
+	}
+	// No other binding takes parameters.
+	if got, ok := platformtest.Input(t, snap.Find(vapBindingType, "dev-guardrails-pods-binding"), "spec").(map[string]any)["paramRef"]; ok {
+		t.Errorf("pods binding paramRef %v", got)
+	}
+}
+
+func TestTheCloudsControlsGetTheRegistriesAndTheSystemImages(t *testing.T) {
+	for _, c := range []struct {
+		args   guardrails.Args
+		effect string
+	}{
+		{guardrails.Args{Attestors: []string{"built-by-ci"}}, "deny"},
+		{guardrails.Args{Mode: guardrails.ModeAudit}, "audit"},
+	} {
+		snap := render(t, c.args, "registry.fake/dev/")
+		p := snap.Find(fake.ImagePolicyType, "dev-image-policy")
+		if p == nil {
+			t.Fatal("no image policy")
+		}
+		if p.Parent != snap.Find(guardrails.TypeToken, "dev").URN {
+			t.Errorf("image policy parent %s", p.Parent)
+		}
+		if got := platformtest.Input(t, p, "registries"); !reflect.DeepEqual(got, []any{"registry.fake/dev/"}) {
+			t.Errorf("registries %v", got)
+		}
+		images := platformtest.Input(t, p, "systemImages").([]any)
+		if len(images) == 0 || !slices.Contains(images, any("quay.io/jetstack/cert-manager-*")) {
+			t.Errorf("system images %v: want the platform's charts' images", images)
+		}
+		if got := platformtest.Input(t, p, "effect"); got != c.effect {
+			t.Errorf("%+v: effect %v, want %s", c.args, got, c.effect)
+		}
+		attestors := []any{}
+		for _, a := range c.args.Attestors {
+			attestors = append(attestors, a)
+		}
+		if got, _ := platformtest.Input(t, p, "attestors").([]any); !reflect.DeepEqual(got, attestors) {
+			t.Errorf("attestors %v, want %v", got, attestors)
+		}
+	}
+	// Without any registry there is nothing to admit, and no cloud policy.
+	if snap := render(t, guardrails.Args{}, ""); snap.Find(fake.ImagePolicyType, "dev-image-policy") != nil {
+		t.Error("an image policy without registries")
+	}
+}
+
+func TestResolveRegistriesAndAttestors(t *testing.T) {
+	prod := platform.Target{Cloud: fake.Facts, Production: true}
+	if _, err := (guardrails.Args{}).Resolve("prod", "guardrails", prod, platform.ClusterSpec{}, false); err == nil ||
+		err.Error() != `guardrails.allowedRegistries: required: production admits images only from the platform's registries; add registry to the environment (an empty mapping creates one), or list the registries here` {
+		t.Errorf("production without registries: %v", err)
+	}
+	for _, ok := range []struct {
+		registry bool
+		list     []string
+	}{{true, nil}, {false, []string{"acme.azurecr.io/"}}} {
+		if _, err := (guardrails.Args{AllowedRegistries: ok.list}).Resolve("prod", "guardrails", prod, platform.ClusterSpec{}, ok.registry); err != nil {
+			t.Errorf("production with registry %v and list %v: %v", ok.registry, ok.list, err)
+		}
+	}
+	onAKS := platform.Target{Cloud: aksfacts.Facts}
+	_, err := (guardrails.Args{Attestors: []string{"projects/acme-prod/attestors/ci"}}).Resolve("dev", "guardrails", onAKS, platform.ClusterSpec{}, true)
+	if err == nil || !strings.HasPrefix(err.Error(), `guardrails.attestors[0] "projects/acme-prod/attestors/ci": AKS verifies no image attestations at admission`) {
+		t.Errorf("attestors on AKS: %v", err)
+	}
+	onGKE := platform.Target{Cloud: gkefacts.Facts}
+	_, err = (guardrails.Args{Attestors: []string{"projects/acme-prod/attestors/ci", "built-by-ci"}}).Resolve("dev", "guardrails", onGKE, platform.ClusterSpec{}, true)
+	if err == nil || err.Error() != `guardrails.attestors[1] "built-by-ci": not a Binary Authorization attestor, projects/<project>/attestors/<name>, e.g. "projects/acme-prod/attestors/built-by-ci"` {
+		t.Errorf("a bad attestor on GKE: %v", err)
+	}
+}
+
+func TestNewRefusesARegistryItWasNotResolvedFor(t *testing.T) {
+	for _, c := range []struct {
+		resolved bool
+		prefix   pulumi.StringInput
+		want     string
+	}{
+		{true, nil, `guardrails "dev": resolved with the environment's registry, and given none; pass its Registry.Prefix`},
+		{false, pulumi.String("registry.fake/dev/"), `guardrails "dev": given a registry, and resolved without one; resolve with registry true`},
+	} {
+		r, err := guardrails.Args{}.Resolve("dev", "guardrails", platform.Target{Cloud: fake.Facts}, platform.ClusterSpec{}, c.resolved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = platformtest.Render("test", func(ctx *pulumi.Context) error {
+			b, err := fake.New(ctx, "fake")
+			if err != nil {
+				return err
+			}
+			_, err = guardrails.New(ctx, r, b, nil, c.prefix)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %s", err, c.want)
+		}
 	}
 }

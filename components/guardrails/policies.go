@@ -17,9 +17,9 @@ const (
 	// ImagesPolicyName refuses images tagged "latest" or neither tagged
 	// nor pinned by digest.
 	ImagesPolicyName = "plinth-guardrails-images"
-	// RegistriesPolicyName refuses images from outside the allowed
-	// registries (Args.AllowedRegistries); it is bound only when some are
-	// listed.
+	// RegistriesPolicyName refuses images from outside the platform's
+	// registries: the environment's registry and Args.AllowedRegistries;
+	// it is bound when there is one at least.
 	RegistriesPolicyName = "plinth-guardrails-registries"
 	// ServicesPolicyName refuses Services of type LoadBalancer or
 	// NodePort.
@@ -95,12 +95,12 @@ func containerRule(rule, ok, message string) Validation {
 
 // Policies returns the policies New binds: PodsPolicyName,
 // ResourcesPolicyName, ImagesPolicyName, RegistriesPolicyName when
-// registries (prefixes, validated by Resolve) are given, and
-// ServicesPolicyName.
-func Policies(registries []string) []Policy {
+// registries is true (the environment admits images from listed
+// registries only), and ServicesPolicyName.
+func Policies(registries bool) []Policy {
 	out := []Policy{podsPolicy(), resourcesPolicy(), imagesPolicy()}
-	if len(registries) > 0 {
-		out = append(out, registriesPolicy(registries))
+	if registries {
+		out = append(out, registriesPolicy())
 	}
 	return append(out, servicesPolicy())
 }
@@ -174,26 +174,41 @@ func imagesPolicy() Policy {
 	}
 }
 
-// registriesExpr is the CEL list of the allowed prefixes; Resolve allows
-// no quote or backslash in them.
-func registriesExpr(registries []string) string {
-	quoted := make([]string, len(registries))
-	for i, r := range registries {
-		quoted[i] = `'` + r + `'`
-	}
-	return `[` + strings.Join(quoted, ", ") + `]`
-}
+// The registries policy's parameters: the ConfigMap RegistriesParamsName
+// in RegistriesParamsNamespace, whose key RegistriesKey lists the allowed
+// prefixes separated by ','. A parameter, not a literal in the policy,
+// because the environment's registry's prefix is known only once the
+// registry exists (Azure Container Registry names are global, and made
+// from the resource group); team namespace admins cannot write it.
+const (
+	// RegistriesParamsName names the ConfigMap.
+	RegistriesParamsName = "plinth-guardrails-registries"
+	// RegistriesParamsNamespace is its namespace.
+	RegistriesParamsNamespace = "kube-system"
+	// RegistriesKey is its key.
+	RegistriesKey = "registries"
+)
 
-func registriesPolicy(registries []string) Policy {
+// registriesParams is the kind of the registries policy's parameters.
+var registriesParams = &admission.ParamKind{APIVersion: "v1", Kind: "ConfigMap"}
+
+func registriesPolicy() Policy {
 	p := Policy{
 		Role: "guardrails-registries", Name: RegistriesPolicyName,
 		Rules:           workloadRules,
 		MatchConditions: []NamedExpression{specChanged},
-		Variables:       append(append([]NamedExpression(nil), podSpecVars...), NamedExpression{Name: "registries", Expression: registriesExpr(registries)}),
+		Variables: append(append([]NamedExpression(nil), podSpecVars...),
+			NamedExpression{Name: "registries", Expression: `params.data.` + RegistriesKey + `.split(',')`}),
 	}
-	v := containerRule("registry", `variables.registries.exists(r, c.image.startsWith(r))`,
-		"images come only from the platform's registries: "+strings.Join(registries, ", "))
-	p.Validations = []Validation{v}
+	const ok = `variables.registries.exists(r, r != '' && c.image.startsWith(r))`
+	const message = "images come only from the platform's registries"
+	p.Validations = []Validation{{
+		Rule:       "registry",
+		Expression: `variables.containers.all(c, ` + ok + `)`,
+		Message:    message + " (ConfigMap " + RegistriesParamsNamespace + "/" + RegistriesParamsName + ")",
+		MessageExpression: subject + ` + ': containers ' + variables.containers.filter(c, !(` + ok + `)).map(c, c.name).join(', ') + ` +
+			`': ` + strings.ReplaceAll(message, `'`, `\'`) + `: ' + params.data.` + RegistriesKey,
+	}}
 	return p
 }
 

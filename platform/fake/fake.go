@@ -41,6 +41,8 @@ type Backend struct {
 	managed    []platform.ManagedBackupSpec
 	power      []platform.PowerScheduleSpec
 	secrets    []platform.SecretStoreSpec
+	registries []platform.RegistrySpec
+	policies   []platform.WorkloadPolicySpec
 
 	observability []platform.ObservabilitySpec
 }
@@ -55,6 +57,8 @@ var (
 	_ platform.ManagedBackupBackend    = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 	_ platform.SecretsBackend          = (*Backend)(nil)
+	_ platform.RegistryBackend         = (*Backend)(nil)
+	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 
