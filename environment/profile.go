@@ -4,9 +4,9 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/guardrails"
-	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
+	"github.com/plinth-dev/plinth/components/registry"
 	"github.com/plinth-dev/plinth/components/secrets"
 	"github.com/plinth-dev/plinth/platform"
 )

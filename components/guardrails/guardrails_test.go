@@ -14,8 +14,8 @@ import (
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks/aksfacts"
 	"github.com/plinth-dev/plinth/platform/fake"
-	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/gke/gkefacts"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 )
 
