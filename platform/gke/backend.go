@@ -112,6 +112,8 @@ var (
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 	_ platform.SecretsBackend          = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
+	_ platform.RegistryBackend         = (*Backend)(nil)
+	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
 )
 
 var (
