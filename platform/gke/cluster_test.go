@@ -156,7 +156,7 @@ func renderStack(t *testing.T, mutate func(*platform.ClusterSpec), then afterClu
 			return nil
 		}
 		return then(ctx, b, spec, out, r)
-	})
+	}, offlineAnswers...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -584,9 +584,9 @@ func TestClusterChildren(t *testing.T) {
 			t.Errorf("C3: %s %s uses provider %q", r.Type, r.Name, r.Provider)
 		}
 	}
-	// Node service account, its two roles, the cluster and two pools.
-	if children != 6 {
-		t.Errorf("C1: %d children under the component, want 6", children)
+	// Node service account, its one role, the cluster and two pools.
+	if children != 5 {
+		t.Errorf("C1: %d children under the component, want 5", children)
 	}
 }
 

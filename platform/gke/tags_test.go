@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/binaryauthorization"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudidentity"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudscheduler"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
@@ -80,7 +82,19 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		}
 		obs := observabilitySpec(spec, out)
 		obs.Tags = tags
-		_, err = b.NewObservability(ctx, obs)
+		if _, err := b.NewObservability(ctx, obs); err != nil {
+			return err
+		}
+		reg := registrySpec(out)
+		reg.Tags = tags
+		registry, err := b.NewRegistry(ctx, reg)
+		if err != nil {
+			return err
+		}
+		policy := policySpec(true)
+		policy.Cluster, policy.Tags = out, tags
+		policy.Registries = append(policy.Registries, registry.Prefix)
+		_, err = b.NewWorkloadPolicy(ctx, *policy)
 		return err
 	})
 }
@@ -117,39 +131,43 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 // sdkArgs maps each type of the registry to the zero value of its SDK
 // Args, whose label fields say where the type takes labels.
 var sdkArgs = map[string]pulumi.Input{
-	"pulumi:providers:gcp":                                    gcp.ProviderArgs{},
-	"gcp:cloudidentity/group:Group":                           cloudidentity.GroupArgs{},
-	"gcp:cloudidentity/groupMembership:GroupMembership":       cloudidentity.GroupMembershipArgs{},
-	"gcp:cloudscheduler/job:Job":                              cloudscheduler.JobArgs{},
-	"gcp:compute/address:Address":                             compute.AddressArgs{},
-	"gcp:compute/firewall:Firewall":                           compute.FirewallArgs{},
-	"gcp:compute/network:Network":                             compute.NetworkArgs{},
-	"gcp:compute/router:Router":                               compute.RouterArgs{},
-	"gcp:compute/routerNat:RouterNat":                         compute.RouterNatArgs{},
-	"gcp:compute/subnetwork:Subnetwork":                       compute.SubnetworkArgs{},
-	"gcp:container/cluster:Cluster":                           container.ClusterArgs{},
-	"gcp:container/nodePool:NodePool":                         container.NodePoolArgs{},
-	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": dns.DnsManagedZoneIamMemberArgs{},
-	"gcp:gkebackup/backupPlan:BackupPlan":                     gkebackup.BackupPlanArgs{},
-	"gcp:kms/cryptoKey:CryptoKey":                             kms.CryptoKeyArgs{},
-	"gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":           kms.CryptoKeyIAMMemberArgs{},
-	"gcp:kms/keyRing:KeyRing":                                 kms.KeyRingArgs{},
-	"gcp:logging/projectBucketConfig:ProjectBucketConfig":     logging.ProjectBucketConfigArgs{},
-	"gcp:logging/projectExclusion:ProjectExclusion":           logging.ProjectExclusionArgs{},
-	"gcp:logging/projectSink:ProjectSink":                     logging.ProjectSinkArgs{},
-	"gcp:monitoring/alertPolicy:AlertPolicy":                  monitoring.AlertPolicyArgs{},
-	"gcp:monitoring/notificationChannel:NotificationChannel":  monitoring.NotificationChannelArgs{},
-	"gcp:privilegedaccessmanager/entitlement:entitlement":     privilegedaccessmanager.EntitlementArgs{},
-	"gcp:projects/iAMCustomRole:IAMCustomRole":                projects.IAMCustomRoleArgs{},
-	"gcp:projects/iAMMember:IAMMember":                        projects.IAMMemberArgs{},
-	"gcp:secretmanager/secret:Secret":                         secretmanager.SecretArgs{},
-	"gcp:secretmanager/secretIamMember:SecretIamMember":       secretmanager.SecretIamMemberArgs{},
-	"gcp:secretmanager/secretVersion:SecretVersion":           secretmanager.SecretVersionArgs{},
-	"gcp:serviceaccount/account:Account":                      serviceaccount.AccountArgs{},
-	"gcp:serviceaccount/iAMMember:IAMMember":                  serviceaccount.IAMMemberArgs{},
-	"gcp:storage/bucket:Bucket":                               storage.BucketArgs{},
-	"gcp:storage/bucketIAMMember:BucketIAMMember":             storage.BucketIAMMemberArgs{},
-	"gcp:workflows/workflow:Workflow":                         workflows.WorkflowArgs{},
+	"pulumi:providers:gcp":                                         gcp.ProviderArgs{},
+	"gcp:artifactregistry/repository:Repository":                   artifactregistry.RepositoryArgs{},
+	"gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": artifactregistry.RepositoryIamMemberArgs{},
+	"gcp:binaryauthorization/policy:Policy":                        binaryauthorization.PolicyArgs{},
+	"gcp:projects/service:Service":                                 projects.ServiceArgs{},
+	"gcp:cloudidentity/group:Group":                                cloudidentity.GroupArgs{},
+	"gcp:cloudidentity/groupMembership:GroupMembership":            cloudidentity.GroupMembershipArgs{},
+	"gcp:cloudscheduler/job:Job":                                   cloudscheduler.JobArgs{},
+	"gcp:compute/address:Address":                                  compute.AddressArgs{},
+	"gcp:compute/firewall:Firewall":                                compute.FirewallArgs{},
+	"gcp:compute/network:Network":                                  compute.NetworkArgs{},
+	"gcp:compute/router:Router":                                    compute.RouterArgs{},
+	"gcp:compute/routerNat:RouterNat":                              compute.RouterNatArgs{},
+	"gcp:compute/subnetwork:Subnetwork":                            compute.SubnetworkArgs{},
+	"gcp:container/cluster:Cluster":                                container.ClusterArgs{},
+	"gcp:container/nodePool:NodePool":                              container.NodePoolArgs{},
+	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember":      dns.DnsManagedZoneIamMemberArgs{},
+	"gcp:gkebackup/backupPlan:BackupPlan":                          gkebackup.BackupPlanArgs{},
+	"gcp:kms/cryptoKey:CryptoKey":                                  kms.CryptoKeyArgs{},
+	"gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":                kms.CryptoKeyIAMMemberArgs{},
+	"gcp:kms/keyRing:KeyRing":                                      kms.KeyRingArgs{},
+	"gcp:logging/projectBucketConfig:ProjectBucketConfig":          logging.ProjectBucketConfigArgs{},
+	"gcp:logging/projectExclusion:ProjectExclusion":                logging.ProjectExclusionArgs{},
+	"gcp:logging/projectSink:ProjectSink":                          logging.ProjectSinkArgs{},
+	"gcp:monitoring/alertPolicy:AlertPolicy":                       monitoring.AlertPolicyArgs{},
+	"gcp:monitoring/notificationChannel:NotificationChannel":       monitoring.NotificationChannelArgs{},
+	"gcp:privilegedaccessmanager/entitlement:entitlement":          privilegedaccessmanager.EntitlementArgs{},
+	"gcp:projects/iAMCustomRole:IAMCustomRole":                     projects.IAMCustomRoleArgs{},
+	"gcp:projects/iAMMember:IAMMember":                             projects.IAMMemberArgs{},
+	"gcp:secretmanager/secret:Secret":                              secretmanager.SecretArgs{},
+	"gcp:secretmanager/secretIamMember:SecretIamMember":            secretmanager.SecretIamMemberArgs{},
+	"gcp:secretmanager/secretVersion:SecretVersion":                secretmanager.SecretVersionArgs{},
+	"gcp:serviceaccount/account:Account":                           serviceaccount.AccountArgs{},
+	"gcp:serviceaccount/iAMMember:IAMMember":                       serviceaccount.IAMMemberArgs{},
+	"gcp:storage/bucket:Bucket":                                    storage.BucketArgs{},
+	"gcp:storage/bucketIAMMember:BucketIAMMember":                  storage.BucketIAMMemberArgs{},
+	"gcp:workflows/workflow:Workflow":                              workflows.WorkflowArgs{},
 }
 
 // notCostLabels are the types whose labels field carries something other

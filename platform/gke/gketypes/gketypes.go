@@ -46,6 +46,22 @@ var types = []rt.Type{
 	{Token: "pulumi:providers:gcp"},
 
 	{
+		// A repository holds the environment's images: deleting it
+		// deletes them, and a rollback needs them.
+		Token: "gcp:artifactregistry/repository:Repository", Stateful: true, Tags: "labels",
+		MockID: rt.ID("artifactRegistryRepository"),
+		Replaces: replacedBy(tfGoogle+"artifactregistry/resource_artifact_registry_repository.go",
+			"repositoryId", "location", "format", "mode", "kmsKeyName"),
+	},
+	{Token: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", MockID: rt.ID("iamMember", "repository", "")},
+	{
+		// The project's one Binary Authorization policy: deleting it
+		// resets the project to Google's default policy, which admits
+		// every image (NewWorkloadPolicy retains it). It holds no data.
+		Token:  "gcp:binaryauthorization/policy:Policy",
+		MockID: rt.ID("binaryAuthorizationPolicy"),
+	},
+	{
 		// A directory group holds its members, who are not in the stack:
 		// recreating one empties it and drops every assignment to it. Its
 		// labels say what kind of group it is
@@ -193,6 +209,13 @@ var types = []rt.Type{
 	{Token: "gcp:privilegedaccessmanager/entitlement:entitlement", MockID: rt.ID("pamEntitlement")},
 	{Token: "gcp:projects/iAMCustomRole:IAMCustomRole", MockID: rt.ID("projectCustomRole")},
 	{Token: "gcp:projects/iAMMember:IAMMember", MockID: rt.ID("iamMember", "project", "")},
+	{
+		// An API enabled on the project (the Container Scanning API),
+		// left on when it leaves the stack.
+		Token:    "gcp:projects/service:Service",
+		MockID:   rt.ID("projectService"),
+		Replaces: replacedBy(tfGoogle+"resourcemanager/resource_google_project_service.go", "service"),
+	},
 	{
 		// The environment's JIT Groups policy: derived from the stack, so
 		// not stateful.
