@@ -43,6 +43,15 @@ const (
 	// team's writer groups get it on exactly the team's vault.
 	roleKeyVaultSecretsOfficer roleDefinition = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
 
+	// roleAcrPull pulls images and other artifacts from a container
+	// registry, and nothing else: the cluster's kubelet identity gets it
+	// on exactly the environment's registry (NewRegistry).
+	roleAcrPull roleDefinition = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	// roleAcrPush pushes and pulls artifacts of a container registry, and
+	// cannot delete them nor change the registry: each CI identity of
+	// RegistrySpec.Pushers gets it on exactly the environment's registry.
+	roleAcrPush roleDefinition = "8311e382-0749-4cb8-b61a-304f252e45ec"
+
 	// The AKS roles of access packages (NewAccessPackage). The RBAC roles
 	// grant Kubernetes rights through Azure RBAC for Kubernetes
 	// authorization; assigned at <clusterId>/namespaces/<ns> they hold in

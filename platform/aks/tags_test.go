@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	automation "github.com/pulumi/pulumi-azure-native-sdk/automation/v2/v20231101"
+	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2/v20241101preview"
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
@@ -29,8 +30,8 @@ import (
 
 // TestRegistryListsExactlyTheRegisteredTypes renders every capability of
 // the backend (a locked network, a cluster with monitoring, workload
-// identities, locked backup storage, access packages, a power schedule and
-// observability)
+// identities, locked backup storage, access packages, a power schedule,
+// observability, the secret store and a private, locked registry)
 // and checks the registry (akstypes) against it: every registered type is
 // in it, carrying the spec's tags where it takes tags and no tags where it
 // takes none, and every type in it is registered by some render.
@@ -41,7 +42,11 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	powerSnap, _ := renderPower(t, nil)
 	observabilitySnap, _ := renderObservability(t, nil)
 	secretsSnap, _ := renderSecrets(t, true, true, nil)
-	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap}
+	registrySnap, _ := renderRegistry(t, true, true, nil)
+	// The workload policy's assignments are not in the registry yet:
+	// internal/mockcloud has no ID shape for an extension resource on a
+	// "scope" input (see renderWorkloadPolicy).
+	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap}
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
@@ -98,6 +103,8 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:automation/v20231101:JobSchedule":       automation.JobScheduleArgs{},
 	"azure-native:automation/v20231101:Runbook":           automation.RunbookArgs{},
 	"azure-native:automation/v20231101:Schedule":          automation.ScheduleArgs{},
+
+	"azure-native:containerregistry/v20241101preview:Registry": containerregistry.RegistryArgs{},
 
 	"azure-native:containerservice/v20241001:AgentPool":                containerservice.AgentPoolArgs{},
 	"azure-native:containerservice/v20241001:MaintenanceConfiguration": containerservice.MaintenanceConfigurationArgs{},

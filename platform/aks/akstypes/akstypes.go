@@ -8,10 +8,13 @@ import (
 
 // API-versioned modules: the backend pins these API versions.
 const (
-	automation       = "azure-native:automation/v20231101:"
-	containerservice = "azure-native:containerservice/v20241001:"
-	network          = "azure-native:network/v20240501:"
-	privatedns       = "azure-native:network/v20240601:"
+	automation = "azure-native:automation/v20231101:"
+	// containerregistry is the preview API that sets anonymousPullEnabled
+	// (platform/aks/registry.go).
+	containerregistry = "azure-native:containerregistry/v20241101preview:"
+	containerservice  = "azure-native:containerservice/v20241001:"
+	network           = "azure-native:network/v20240501:"
+	privatedns        = "azure-native:network/v20240601:"
 )
 
 // Sources of the replace rules. Plinth pins azure-native v2.90; re-check
@@ -103,6 +106,14 @@ var types = []rt.Type{
 	{Token: automation + "JobSchedule", MockID: rt.ID("jobSchedule")},
 	{Token: automation + "Runbook", Tags: "tags", MockID: rt.ID("runbook")},
 	{Token: automation + "Schedule", MockID: rt.ID("automationSchedule")},
+
+	{
+		// The environment's container registry: it holds the images a
+		// rollback needs.
+		Token: containerregistry + "Registry", Stateful: true, Tags: "tags",
+		MockID:   rt.ID("arm", "Microsoft.ContainerRegistry/registries", "registryName"),
+		Replaces: []rt.Replace{rt.Replaced("registryName", anPath), rt.Replaced("location", anMut)},
+	},
 
 	{
 		Token: containerservice + "AgentPool", Stateful: true, Tags: "tags",
