@@ -95,6 +95,8 @@ var (
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
 	_ platform.SecretsBackend          = (*Backend)(nil)
+	_ platform.RegistryBackend         = (*Backend)(nil)
+	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 
