@@ -10,7 +10,7 @@
 // The files follow one layout per capability, the same as package aks's:
 // <capability>.go registers the resources (network.go, cluster.go,
 // identity.go, ingress.go, backup.go, managed_backup.go, power.go,
-// access.go), in short steps that only wire a plan into SDK calls;
+// access.go, registry.go, workloadpolicy.go), in short steps that only wire a plan into SDK calls;
 // <capability>_plan.go maps the spec to the SDK arguments' plain values and
 // validates what GCP needs beyond it, as pure functions (planNetwork,
 // planCluster, validateClusterSpec, ...) table-tested in
