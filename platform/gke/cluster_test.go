@@ -156,7 +156,7 @@ func renderStack(t *testing.T, mutate func(*platform.ClusterSpec), then afterClu
 			return nil
 		}
 		return then(ctx, b, spec, out, r)
-	}, offlineAnswers...)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func renderPlatform(t *testing.T, cfg gke.Config, mutate func(*platform.ClusterS
 			return err
 		}
 		return then(ctx, b, spec, out)
-	}, offlineAnswers...)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,32 +25,6 @@ const (
 	ciAttestor     = "projects/" + project + "/attestors/built-by-ci"
 )
 
-// offlineAnswers answer the types NewRegistry and NewWorkloadPolicy
-// register with the IDs GCP gives them, as terraform-provider-google
-// v5.42 writes them, while internal/mockcloud has no shape for them (their
-// gketypes entries name artifactRegistryRepository, projectService and
-// binaryAuthorizationPolicy). mockcloud's own shape wins once it has one.
-var offlineAnswers = []platformtest.Option{
-	platformtest.WithResource(repositoryType, func(_ string, in map[string]any) (string, map[string]any, error) {
-		id, _ := in["repositoryId"].(string)
-		location, _ := in["location"].(string)
-		p, _ := in["project"].(string)
-		if id == "" || location == "" || p == "" {
-			return "", nil, fmt.Errorf("repositoryId %q, location %q, project %q: set each explicitly", id, location, p)
-		}
-		return fmt.Sprintf("projects/%s/locations/%s/repositories/%s", p, location, id), map[string]any{"name": id}, nil
-	}),
-	platformtest.WithResource(serviceType, func(_ string, in map[string]any) (string, map[string]any, error) {
-		p, _ := in["project"].(string)
-		s, _ := in["service"].(string)
-		return p + "/" + s, nil, nil
-	}),
-	platformtest.WithResource(binauthzType, func(_ string, in map[string]any) (string, map[string]any, error) {
-		p, _ := in["project"].(string)
-		return "projects/" + p, nil, nil
-	}),
-}
-
 // registryResult is a rendered registry and workload policy: the
 // snapshot, the resolved outputs and the backend's errors.
 type registryResult struct {
@@ -355,7 +329,7 @@ func TestWorkloadPolicyRefusesAResolvedRegistry(t *testing.T) {
 		spec.Cluster = &platform.ClusterOutputs{}
 		_, err = b.NewWorkloadPolicy(ctx, *spec)
 		return err
-	}, offlineAnswers...)
+	})
 	want := `guardrails.registries[0] "ghcr.io/acme": not a registry prefix`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %s", err, want)
