@@ -357,6 +357,12 @@ func replaceCases() []replaceCase {
 
 		// The JIT Groups policy: a new policy is a new secret version; the
 		// secret itself stays, labels change in place.
+		yes("gcp:artifactregistry/repository:Repository", "repositoryId"),
+		yes("gcp:artifactregistry/repository:Repository", "location"),
+		yes("gcp:artifactregistry/repository:Repository", "format"),
+		yes("gcp:artifactregistry/repository:Repository", "mode"),
+		yes("gcp:artifactregistry/repository:Repository", "kmsKeyName"),
+		yes("gcp:projects/service:Service", "service"),
 		yes("gcp:secretmanager/secret:Secret", "secretId"),
 		yes("gcp:secretmanager/secret:Secret", "replication"),
 		no("gcp:secretmanager/secret:Secret", "labels"),
