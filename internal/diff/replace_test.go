@@ -168,6 +168,10 @@ func replaceCases() []replaceCase {
 
 		// A cluster's KMS key (its vault is anVault): ARM never changes a
 		// key once created.
+		yes("azure-native:authorization:PolicyAssignment", "policyAssignmentName"),
+		yes("azure-native:authorization:PolicyAssignment", "scope"),
+		yes("azure-native:containerregistry:Registry", "registryName"),
+		yes("azure-native:containerregistry:Registry", "location"),
 		yes("azure-native:keyvault:Key", "keyName"),
 		yes("azure-native:keyvault:Key", "vaultName"),
 		refused("azure-native:keyvault:Key", "properties.rotationPolicy"),

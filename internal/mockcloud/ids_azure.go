@@ -36,6 +36,9 @@ var azureShapes = map[string]shapeKind{
 	// extension(typePath, nameKey): an extension resource on the input
 	// resourceUri.
 	"extension": {2, func(a []string) shape { return extension(a[0], a[1]) }},
+	// extensionAt(targetKey, typePath, nameKey): an extension resource on
+	// the input targetKey (a policy assignment's scope).
+	"extensionAt": {3, func(a []string) shape { return extensionAt(a[0], a[1], a[2]) }},
 	// keyVaultKey: see ids_azure_keyvault.go.
 	"keyVaultKey": fixed(keyVaultKey),
 	"logAnalyticsWorkspace": fixed(withOutputs(arm("Microsoft.OperationalInsights/workspaces", "workspaceName"), func(c *call) {

@@ -43,10 +43,11 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	observabilitySnap, _ := renderObservability(t, nil)
 	secretsSnap, _ := renderSecrets(t, true, true, nil)
 	registrySnap, _ := renderRegistry(t, true, true, nil)
-	// The workload policy's assignments are not in the registry yet:
-	// internal/mockcloud has no ID shape for an extension resource on a
-	// "scope" input (see renderWorkloadPolicy).
-	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap}
+	policySnap, _, err := renderWorkloadPolicy(t, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap, policySnap}
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
@@ -96,6 +97,7 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"pulumi:providers:azuread":      azuread.ProviderArgs{},
 
 	"azure-native:authorization:ManagementLockByScope": authorization.ManagementLockByScopeArgs{},
+	"azure-native:authorization:PolicyAssignment":      authorization.PolicyAssignmentArgs{},
 	"azure-native:authorization:RoleAssignment":        authorization.RoleAssignmentArgs{},
 	"azure-native:authorization:RoleDefinition":        authorization.RoleDefinitionArgs{},
 

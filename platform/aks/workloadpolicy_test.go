@@ -1,7 +1,6 @@
 package aks_test
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,19 +17,6 @@ import (
 )
 
 const policyAssignments = "azure-native:authorization:PolicyAssignment"
-
-// answerPolicyAssignment answers a policy assignment as ARM does, an
-// extension resource of its scope. internal/mockcloud has no ID shape
-// for an extension resource on a "scope" input, so the type is not in
-// akstypes yet and the render answers it.
-func answerPolicyAssignment(name string, in map[string]any) (string, map[string]any, error) {
-	scope, _ := in["scope"].(string)
-	an, _ := in["policyAssignmentName"].(string)
-	if !strings.HasPrefix(scope, "/subscriptions/") || an == "" {
-		return "", nil, fmt.Errorf("policy assignment %s: scope %q, name %q", name, scope, an)
-	}
-	return scope + "/providers/Microsoft.Authorization/policyAssignments/" + an, map[string]any{"name": an}, nil
-}
 
 // renderWorkloadPolicy renders the prod cluster of renderCluster and,
 // under a test component "guardrails", the cluster's workload policy
@@ -76,7 +62,7 @@ func renderWorkloadPolicy(t *testing.T, enforce bool, mutate func(*platform.Work
 		}
 		out, perr = b.NewWorkloadPolicy(ctx, s, pulumi.Parent(parent))
 		return nil
-	}, platformtest.WithResource(policyAssignments, answerPolicyAssignment))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

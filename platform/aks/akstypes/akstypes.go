@@ -85,6 +85,14 @@ var types = []rt.Type{
 		},
 	},
 	{
+		// An extension resource on its scope, as a role assignment.
+		Token:  "azure-native:authorization:PolicyAssignment",
+		MockID: rt.ID("extensionAt", "scope", "Microsoft.Authorization/policyAssignments", "policyAssignmentName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("policyAssignmentName", anPath), rt.Replaced("scope", anPath),
+		},
+	},
+	{
 		// An extension resource: its URL is <scope>/providers/.../<name>.
 		Token:  "azure-native:authorization:RoleAssignment",
 		MockID: rt.ID("roleAssignment"),
