@@ -160,6 +160,9 @@ func (p *Platform) Outputs() pulumi.Map {
 	if p.Backup != nil {
 		out[platformref.OutputBackupBucket] = p.Backup.Bucket
 	}
+	if p.Registry != nil {
+		out[platformref.OutputRegistry] = p.Registry.Prefix
+	}
 	if p.Secrets != nil {
 		secrets := pulumi.Map{}
 		for team, s := range p.Secrets.Teams {

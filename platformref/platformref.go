@@ -57,6 +57,11 @@ const (
 	// service account that reads them (TeamSecrets); absent when the
 	// environment has no secret store.
 	OutputTeamSecrets = "teamSecrets"
+	// OutputRegistry is the image prefix of the environment's registry,
+	// ending in "/" ("<name>.azurecr.io/",
+	// "<region>-docker.pkg.dev/<project>/<repository>/"); absent when the
+	// environment has none.
+	OutputRegistry = "registry"
 )
 
 // The keys of each team's entry of OutputTeamSecrets.
@@ -285,6 +290,35 @@ func (p *Platform) TeamSecrets(team string) pulumi.StringMapOutput {
 		}
 		return out, nil
 	}).(pulumi.StringMapOutput)
+}
+
+// Image resolves to the reference of the image name at version in the
+// platform's registry: "<prefix><name>:<version>", or
+// "<prefix><name>@<version>" for a digest ("sha256:<hex>"). The
+// guardrails admit images from the registry only, and refuse the tag
+// "latest"; Image fails the deployment on both at once, and when the
+// platform has no registry.
+func (p *Platform) Image(name, version string) pulumi.StringOutput {
+	return p.Reference.GetOutput(pulumi.String(OutputRegistry)).ApplyT(func(v any) (string, error) {
+		if v == nil {
+			return "", fmt.Errorf("platform stack %s exports no %s: the environment has no registry; ask the platform team to set registry in the environment", p.Stack, OutputRegistry)
+		}
+		prefix, ok := v.(string)
+		if !ok {
+			return "", p.shape(OutputRegistry, v)
+		}
+		switch {
+		case name == "" || strings.ContainsAny(name, ":@ ") || strings.HasPrefix(name, "/") || name != strings.ToLower(name):
+			return "", fmt.Errorf("image %q: write the repository path in the registry, in lowercase, without tag or digest, e.g. \"checkout/api\"", name)
+		case version == "" || version == "latest":
+			return "", fmt.Errorf("image %s: version %q: name a version, a tag other than latest (\"1.4.2\") or a digest (\"sha256:...\"); the guardrails refuse images without one", name, version)
+		case strings.HasPrefix(version, "sha256:"):
+			return prefix + name + "@" + version, nil
+		case strings.ContainsAny(version, ":@/ "):
+			return "", fmt.Errorf("image %s: version %q: a tag is letters, digits, '.', '_' and '-', e.g. \"1.4.2\"", name, version)
+		}
+		return prefix + name + ":" + version, nil
+	}).(pulumi.StringOutput)
 }
 
 // Provider returns a Kubernetes provider for the platform's cluster,

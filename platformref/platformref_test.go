@@ -81,8 +81,23 @@ func app(stack, team, namespace string) pulumi.RunFunc {
 				"ingressClass": p.IngressClassName,
 				"issuer":       p.CertificateIssuer,
 				"oidcIssuer":   p.OIDCIssuerURL,
+				"image":        p.Image("storefront/web", "1.4.2"),
+				"pinned":       p.Image("storefront/web", "sha256:4f1e"),
 			},
 		}, pulumi.Provider(k8s))
+		return err
+	}
+}
+
+// image is an application stack that names one image of the platform's
+// registry in a ConfigMap.
+func image(stack, name, version string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		p, err := platformref.Read(ctx, "platform", stack)
+		if err != nil {
+			return err
+		}
+		_, err = corev1.NewConfigMap(ctx, "image", &corev1.ConfigMapArgs{Data: pulumi.StringMap{"image": p.Image(name, version)}})
 		return err
 	}
 }
@@ -128,6 +143,8 @@ func TestApplicationReadsThePlatform(t *testing.T) {
 		"ingressClass": outs.Values[platformref.OutputIngressClassName].(string),
 		"issuer":       outs.Values[platformref.OutputCertificateIssuer].(string),
 		"oidcIssuer":   outs.Values[platformref.OutputOIDCIssuerURL].(string),
+		"image":        "registry.fake/shop-staging/storefront/web:1.4.2",
+		"pinned":       "registry.fake/shop-staging/storefront/web@sha256:4f1e",
 	}
 	for k, v := range want {
 		if data[k] != v || v == "" {
@@ -146,9 +163,13 @@ func TestApplicationReadsThePlatform(t *testing.T) {
 func TestErrorsNameTheStackAndTheFix(t *testing.T) {
 	outs := platformOutputs(t)
 	withoutKubeconfig := platformtest.Outputs{Values: map[string]any{}}
+	withoutRegistry := platformtest.Outputs{Values: map[string]any{}}
 	for k, v := range outs.Values {
 		if k != platformref.OutputKubeconfig {
 			withoutKubeconfig.Values[k] = v
+		}
+		if k != platformref.OutputRegistry {
+			withoutRegistry.Values[k] = v
 		}
 	}
 	for _, c := range []struct {
@@ -167,6 +188,15 @@ func TestErrorsNameTheStackAndTheFix(t *testing.T) {
 		}},
 		{"missing output", app(platformStack, "storefront", "storefront"), withoutKubeconfig, []string{
 			`platform stack acme/shop-platform/shop-staging exports no "kubeconfig"`,
+		}},
+		{"latest", image(platformStack, "storefront/web", "latest"), outs, []string{
+			`image storefront/web: version "latest": name a version, a tag other than latest ("1.4.2") or a digest ("sha256:..."); the guardrails refuse images without one`,
+		}},
+		{"a tag in the name", image(platformStack, "storefront/web:1.4", "1.4"), outs, []string{
+			`image "storefront/web:1.4": write the repository path in the registry, in lowercase, without tag or digest, e.g. "checkout/api"`,
+		}},
+		{"no registry", image(platformStack, "storefront/web", "1.4.2"), withoutRegistry, []string{
+			`platform stack acme/shop-platform/shop-staging exports no registry: the environment has no registry; ask the platform team to set registry in the environment`,
 		}},
 		{"short stack name", app("shop-staging", "storefront", "storefront"), outs, []string{
 			`platform stack "shop-staging": want <organization>/<project>/<stack>`,
