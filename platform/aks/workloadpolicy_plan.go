@@ -73,6 +73,9 @@ type policyDefinition struct {
 	ImageRegex bool
 	// Fix is the non-compliance message: what to change.
 	Fix string
+	// AuditOnly, when set, keeps the assignment's effect Audit with
+	// Enforce too, and says why: the in-cluster policy decides.
+	AuditOnly string
 }
 
 // id is the definition's ARM ID.
@@ -162,6 +165,8 @@ var workloadPolicyDefinitions = []policyDefinition{
 		Set: true, File: "PSPRestrictedStandard.json",
 		Params: map[string]any{"allowedCapabilities": []any{"NET_BIND_SERVICE"}, "requiredDropCapabilities": []any{"ALL"}},
 		Fix:    "Meet the restricted Pod Security Standard: run as non-root, drop ALL capabilities, a RuntimeDefault seccomp profile, no privilege escalation, only the allowed volume types.",
+		AuditOnly: "a team namespace may keep the baseline standard (its access package's podSecurity: baseline), which its Pod Security admission label enforces; " +
+			"the initiative cannot see that choice, so it reports and the namespace's label decides",
 	},
 }
 
@@ -204,6 +209,9 @@ type policyAssignmentPlan struct {
 	// Params are every parameter but allowedContainerImagesRegex, which
 	// comes from the registries' outputs (Definition.ImageRegex).
 	Params map[string]any
+	// Effect is the plan's, or Audit for a Definition.AuditOnly;
+	// ControlEffect the same as WorkloadControl.Effect.
+	Effect, ControlEffect string
 }
 
 // planWorkloadPolicy checks what Azure needs beyond the contract's checks
@@ -231,8 +239,12 @@ func planWorkloadPolicy(spec platform.WorkloadPolicySpec) (workloadPolicyPlan, e
 		p.Effect, p.ControlEffect = policyEffectDeny, "deny"
 	}
 	for _, d := range workloadPolicyDefinitions {
+		effect, controlEffect := p.Effect, p.ControlEffect
+		if d.AuditOnly != "" {
+			effect, controlEffect = policyEffectAudit, "audit"
+		}
 		params := map[string]any{
-			"effect":             p.Effect,
+			"effect":             effect,
 			"excludedNamespaces": toAny(p.ExcludedNamespaces),
 		}
 		for k, v := range d.Params {
@@ -245,8 +257,10 @@ func planWorkloadPolicy(spec platform.WorkloadPolicySpec) (workloadPolicyPlan, e
 			Description: fmt.Sprintf("Plinth workload rule %q on this cluster's team namespaces (platform namespaces excluded: %s). "+
 				"The cluster's admission policies (guardrails) hold the rule too; this reports it in Azure Policy and Defender for Cloud. Managed by Plinth.",
 				d.Rule, strings.Join(p.ExcludedNamespaces, ", ")),
-			Message: fmt.Sprintf("Plinth workload rule %q: %s", d.Rule, d.Fix),
-			Params:  params,
+			Message:       fmt.Sprintf("Plinth workload rule %q: %s", d.Rule, d.Fix),
+			Params:        params,
+			Effect:        effect,
+			ControlEffect: controlEffect,
 		})
 	}
 	return p, nil
@@ -268,7 +282,7 @@ func longestPolicyKey() string {
 func (p workloadPolicyPlan) controls() []platform.WorkloadControl {
 	out := make([]platform.WorkloadControl, 0, len(p.Assignments))
 	for _, a := range p.Assignments {
-		out = append(out, platform.WorkloadControl{Rule: a.Definition.Rule, Control: a.Definition.control(), Effect: p.ControlEffect})
+		out = append(out, platform.WorkloadControl{Rule: a.Definition.Rule, Control: a.Definition.control(), Effect: a.ControlEffect})
 	}
 	return out
 }
