@@ -282,8 +282,10 @@ func TestWorkloadPolicy(t *testing.T) {
 			if fmt.Sprint(attestors) != fmt.Sprint(tc.attestors) && !(attestors == nil && tc.attestors == nil) {
 				t.Errorf("requireAttestationsBy %v, want %v", attestors, tc.attestors)
 			}
-			if !p.RetainOnDelete || p.Protect != (tc.effect == "deny") {
-				t.Errorf("retainOnDelete %v protect %v: deleting the policy would admit every image", p.RetainOnDelete, p.Protect)
+			// Deleting an enforced policy would admit every image; a dry
+			// run refuses nothing, and a destroyed dev leaves nothing.
+			if enforced := tc.effect == "deny"; p.RetainOnDelete != enforced || p.Protect != enforced {
+				t.Errorf("retainOnDelete %v protect %v, want both %v", p.RetainOnDelete, p.Protect, enforced)
 			}
 			if len(r.controls) != 1 || r.controls[0].Rule != platform.RuleRegistries || r.controls[0].Effect != tc.effect ||
 				!strings.HasPrefix(r.controls[0].Control, "Binary Authorization policy of project "+project+" (") {

@@ -38,12 +38,14 @@ import (
 //
 // Destroy: deleting a Binary Authorization policy does not delete it, it
 // resets the project to Google's default policy, which admits every
-// image. The backend never does that silently. The policy is retained
-// when it leaves the stack (pulumi.RetainOnDelete), so that `pulumi
-// destroy`, or a rename that replaces the resource, leaves the project
-// refusing what it refused; and with spec.Enforce it is protected too, so
-// that `pulumi destroy` stops at it until someone runs `pulumi state
-// unprotect` on it. To open a project again, import Google's default
+// image. The backend never does that silently where the policy refuses
+// anything: with spec.Enforce the policy is retained when it leaves the
+// stack (pulumi.RetainOnDelete), so that `pulumi destroy`, or a rename
+// that replaces the resource, leaves the project refusing what it
+// refused, and protected, so that `pulumi destroy` stops at it until
+// someone runs `pulumi state unprotect` on it. Without spec.Enforce the
+// policy only logs (dry run), which Google's default does not, and it is
+// neither: a destroyed development environment leaves nothing behind. To open a project again, import Google's default
 // policy (gcloud container binauthz policy import) or delete the project.
 //
 // Enabling binaryauthorization.googleapis.com is the project owner's,

@@ -53,8 +53,8 @@ type workloadPolicyPlan struct {
 	// EnforcementMode is enforceBlock with spec.Enforce, enforceDryRun
 	// otherwise.
 	EnforcementMode string
-	// Protect is pulumi.Protect (spec.Enforce); Retain pulumi.RetainOnDelete
-	// (always): see NewWorkloadPolicy.
+	// Protect is pulumi.Protect and Retain pulumi.RetainOnDelete, both
+	// spec.Enforce: see NewWorkloadPolicy.
 	Protect, Retain bool
 	// Control is the control the policy holds.
 	Control platform.WorkloadControl
@@ -81,7 +81,7 @@ func planWorkloadPolicy(cfg Config, spec platform.WorkloadPolicySpec) workloadPo
 		EvaluationMode:  evaluateDeny,
 		EnforcementMode: enforceDryRun,
 		Protect:         spec.Enforce,
-		Retain:          true,
+		Retain:          spec.Enforce,
 	}
 	what := "admits only images under the allowlisted registries and the platform's system images, and Google's own through the global policy"
 	if len(spec.Attestors) > 0 {

@@ -71,7 +71,7 @@ func TestPlanWorkloadPolicy(t *testing.T) {
 			if (len(p.Attestors) > 0) != (p.EvaluationMode == "REQUIRE_ATTESTATION") {
 				t.Errorf("evaluation %s with attestors %v", p.EvaluationMode, p.Attestors)
 			}
-			if p.Protect != tc.protect || !p.Retain {
+			if p.Protect != tc.protect || p.Retain != tc.protect {
 				t.Errorf("protect %v retain %v", p.Protect, p.Retain)
 			}
 			want := platform.WorkloadControl{Rule: platform.RuleRegistries, Control: tc.control, Effect: tc.effect}
