@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/internal/typeregistry"
@@ -141,8 +142,9 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 				top = snap.ByURN(top.Parent)
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
-				r.Type == "gcp:gkebackup/backupPlan:BackupPlan" || secretStore(&r)
-			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type] || teamKept(&r))
+				r.Type == "gcp:gkebackup/backupPlan:BackupPlan" || secretStore(&r) || registryStore(&r)
+			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type] || teamKept(&r)) ||
+				imagePolicy(&r) && enforced(env)
 			if r.Protect != want {
 				t.Errorf("%s (%s): %s %s protect = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.Protect, want)
 			}
@@ -183,7 +185,7 @@ func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 			backupLock := slices.Contains([]string{"-backup-storage-lock", "-backup-blob-endpoint", "-backup-blob-dns-group", "-backup-blob-dns-link"},
 				strings.TrimPrefix(r.Name, env.Name)) ||
 				secretStore(&r) && r.Type != "azure-native:keyvault:Vault" && r.Type != "azure-native:network/v20240601:PrivateZone"
-			want := env.Production() && (statefulCloud || backupLock)
+			want := env.Production() && (statefulCloud || backupLock || registryStore(&r)) || imagePolicy(&r) && enforced(env)
 			if r.RetainOnDelete != want {
 				t.Errorf("%s (%s): %s %s retainOnDelete = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.RetainOnDelete, want)
 			}
@@ -238,6 +240,35 @@ func teamKept(r *snapshot.Resource) bool {
 		return labels["team"] != nil
 	}
 	return false
+}
+
+// registryStore reports whether r is part of the environment's registry
+// that production keeps with its images: the registry (an Azure Container
+// Registry or an Artifact Registry repository), and on Azure its private
+// endpoint, DNS zone group, private DNS zone and VNet link.
+func registryStore(r *snapshot.Resource) bool {
+	if !strings.Contains(r.Parent, "plinth:components:Registry") {
+		return false
+	}
+	switch r.Type {
+	case "azure-native:containerregistry/v20241101preview:Registry", "gcp:artifactregistry/repository:Repository",
+		"azure-native:network/v20240501:PrivateEndpoint", "azure-native:network/v20240501:PrivateDnsZoneGroup",
+		"azure-native:network/v20240601:PrivateZone", "azure-native:network/v20240601:VirtualNetworkLink":
+		return true
+	}
+	return false
+}
+
+// imagePolicy reports whether r is a GKE project's Binary Authorization
+// policy, which an enforced environment protects and retains: deleting it
+// resets the project to Google's default, which admits every image.
+func imagePolicy(r *snapshot.Resource) bool {
+	return r.Type == "gcp:binaryauthorization/policy:Policy"
+}
+
+// enforced reports whether env's guardrails deny.
+func enforced(env environment.Environment) bool {
+	return env.Guardrails != nil && env.Guardrails.Mode != guardrails.ModeAudit
 }
 
 // secretStore reports whether r is part of a team's secret store that

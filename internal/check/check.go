@@ -113,6 +113,7 @@ func Rules() []Rule {
 		secretStoresRule(),
 		teamSecretsRule(),
 	}
+	rules = append(rules, guardrailRules()...)
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)
 	}

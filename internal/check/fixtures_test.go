@@ -336,11 +336,11 @@ var fixtures = []fixture{
 		want: []string{
 			"PLN011 error prod-gke-jit-grants | IAMMember prod-gke-jit-grants: role \"roles/resourcemanager.projectIamAdmin\": its holder can grant any role, and so every right, on its scope; add a condition that limits the roles it may grant: api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([<the roles>])",
 			"PLN011 error prod-gke-checkout-checkout-admin | ClusterRoleBinding prod-gke-checkout-checkout-admin: roleRef.name \"cluster-admin\": binds full control of every namespace and of RBAC itself; bind a narrower ClusterRole, or RoleBindings in the namespaces needed (production's cluster-admin is break-glass, through the access catalog)",
-			"PLN011 error prod-gke-nodes-artifact-reader | IAMMember prod-gke-nodes-artifact-reader: role \"roles/editor\": the basic role holds nearly every permission in its scope; grant predefined or custom roles that cover the job",
+			"PLN011 error prod-gke-nodes-default-node-sa | IAMMember prod-gke-nodes-default-node-sa: role \"roles/editor\": the basic role holds nearly every permission in its scope; grant predefined or custom roles that cover the job",
 		},
 		mutate: func(t *testing.T, s *snapshot.Snapshot) {
 			set(t, find(t, s, "prod-gke-jit-grants"), "condition.expression", "true")
-			set(t, find(t, s, "prod-gke-nodes-artifact-reader"), "role", "roles/editor")
+			set(t, find(t, s, "prod-gke-nodes-default-node-sa"), "role", "roles/editor")
 			rb := find(t, s, "prod-gke-checkout-checkout-admin")
 			rb.Type = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 			set(t, rb, "roleRef.name", "cluster-admin")
@@ -391,10 +391,10 @@ var fixtures = []fixture{
 		name: "PLN011 standing GKE admin in production", stack: "prod-gke",
 		want: []string{
 			"PLN011 error prod-gke-velero-disk-snapshot-operator | IAMMember prod-gke-velero-disk-snapshot-operator: role \"roles/container.clusterAdmin\": administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires",
-			"PLN011 error prod-gke-nodes-artifact-reader | IAMMember prod-gke-nodes-artifact-reader: role \"roles/container.admin\": administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires",
+			"PLN011 error prod-gke-nodes-default-node-sa | IAMMember prod-gke-nodes-default-node-sa: role \"roles/container.admin\": administers the project's clusters at all times, a standing cluster-admin; grant it only through a Privileged Access Manager entitlement (the access catalog's break-glass level), which is approved and expires",
 		},
 		mutate: func(t *testing.T, s *snapshot.Snapshot) {
-			set(t, find(t, s, "prod-gke-nodes-artifact-reader"), "role", "roles/container.admin")
+			set(t, find(t, s, "prod-gke-nodes-default-node-sa"), "role", "roles/container.admin")
 			set(t, find(t, s, "prod-gke-velero-disk-snapshot-operator"), "role", "roles/container.clusterAdmin")
 		},
 	},

@@ -65,6 +65,15 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		}); err != nil {
 			return err
 		}
+		registry, err := b.NewRegistry(ctx, platform.RegistrySpec{Name: "registry", Cluster: cluster, Pushers: []string{"ci"}, Tags: tags})
+		if err != nil {
+			return err
+		}
+		if _, err := b.NewWorkloadPolicy(ctx, platform.WorkloadPolicySpec{
+			Name: "guardrails", Cluster: cluster, Enforce: true, Registries: []pulumi.StringInput{registry.Prefix}, Tags: tags,
+		}); err != nil {
+			return err
+		}
 		catalog, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev", Description: "d", Tags: tags})
 		if err != nil {
 			return err
