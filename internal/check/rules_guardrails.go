@@ -17,9 +17,7 @@ import (
 var (
 	vap         = kindOf("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")
 	vapBinding  = kindOf("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")
-	configMap   = kindOf("kubernetes:core/v1:ConfigMap")
 	azureACR    = kind{"azure-native", "containerregistry", "Registry"}
-	gcpRepo     = kind{"gcp", "artifactregistry/repository", "Repository"}
 	gcpBinAuthz = kind{"gcp", "binaryauthorization/policy", "Policy"}
 )
 

@@ -11,16 +11,14 @@ import (
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
-// policyDefinitionSource is where each built-in definition below was read:
-// the Azure/azure-policy repository, built-in-policies/policyDefinitions/
-// Kubernetes/<File> (policySetDefinitions/Kubernetes/<File> for an
-// initiative), at commit f4a50bacae07ddb096943c597669bcae494a6e29 (April
-// 2026): its name (the GUID), displayName and parameters. Azure serves the
+// Each built-in definition below was read in the Azure/azure-policy
+// repository, built-in-policies/policyDefinitions/Kubernetes/<File>
+// (policySetDefinitions/Kubernetes/<File> for an initiative), at commit
+// f4a50bacae07ddb096943c597669bcae494a6e29 (April 2026): its name (the GUID), displayName and parameters. Azure serves the
 // newest version of a built-in to an assignment that names none; re-check
 // the parameters when a definition's major version moves (a parameter an
 // assignment passes that the definition no longer has fails the
 // deployment with InvalidPolicyParameters).
-const policyDefinitionSource = "github.com/Azure/azure-policy@f4a50bacae07ddb096943c597669bcae494a6e29"
 
 // Azure Policy assignment settings that are not spec fields.
 const (
@@ -61,7 +59,7 @@ type policyDefinition struct {
 	Key  string
 	// GUID and DisplayName are the definition's name and display name;
 	// Set marks an initiative (policySetDefinitions). File is the
-	// definition's file in policyDefinitionSource.
+	// definition's file in github.com/Azure/azure-policy.
 	GUID, DisplayName string
 	Set               bool
 	File              string
@@ -94,7 +92,7 @@ func (d policyDefinition) control() string {
 
 // workloadPolicyDefinitions are the built-in definitions Plinth assigns,
 // in the order of platform.WorkloadRules. Each was read in
-// policyDefinitionSource (see File); the parameters given are the
+// github.com/Azure/azure-policy (see File); the parameters given are the
 // definition's own names.
 var workloadPolicyDefinitions = []policyDefinition{
 	{

@@ -279,7 +279,7 @@ func TestWorkloadPolicy(t *testing.T) {
 			expect(t, p, "defaultAdmissionRule.evaluationMode", tc.eval)
 			expect(t, p, "defaultAdmissionRule.enforcementMode", tc.enforce)
 			attestors, _ := p.Input("defaultAdmissionRule.requireAttestationsBies")
-			if fmt.Sprint(attestors) != fmt.Sprint(tc.attestors) && !(attestors == nil && tc.attestors == nil) {
+			if fmt.Sprint(attestors) != fmt.Sprint(tc.attestors) && (attestors != nil || tc.attestors != nil) {
 				t.Errorf("requireAttestationsBy %v, want %v", attestors, tc.attestors)
 			}
 			// Deleting an enforced policy would admit every image; a dry
