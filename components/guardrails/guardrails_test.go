@@ -418,3 +418,22 @@ func TestNewRefusesARegistryItWasNotResolvedFor(t *testing.T) {
 		}
 	}
 }
+
+// TestPoliciesHoldEveryRuleButPodSecurity: each policy holds one rule of
+// the baseline, and together they hold all of them but the Pod Security
+// level, which the team namespaces' labels enforce (AccessPackage).
+func TestPoliciesHoldEveryRuleButPodSecurity(t *testing.T) {
+	var held []platform.WorkloadRule
+	for _, p := range guardrails.Policies(true) {
+		if p.Holds == "" || slices.Contains(held, p.Holds) {
+			t.Errorf("%s holds %q", p.Name, p.Holds)
+		}
+		held = append(held, p.Holds)
+	}
+	want := slices.DeleteFunc(slices.Clone(platform.WorkloadRules), func(r platform.WorkloadRule) bool { return r == platform.RulePodSecurity })
+	slices.Sort(held)
+	slices.Sort(want)
+	if !slices.Equal(held, want) {
+		t.Errorf("policies hold %v, want %v", held, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/admission"
+	"github.com/plinth-dev/plinth/platform"
 )
 
 // The policies' and bindings' names in the cluster.
@@ -107,7 +108,7 @@ func Policies(registries bool) []Policy {
 
 func podsPolicy() Policy {
 	return Policy{
-		Role: "guardrails-pods", Name: PodsPolicyName,
+		Role: "guardrails-pods", Name: PodsPolicyName, Holds: platform.RulePrivileged,
 		Rules:           workloadRules,
 		MatchConditions: []NamedExpression{specChanged},
 		Variables:       podSpecVars,
@@ -141,7 +142,7 @@ func resourcesPolicy() Policy {
 	// limits before validation, so a template that relies on it is fine,
 	// and the Pod is what the scheduler sees.
 	return Policy{
-		Role: "guardrails-resources", Name: ResourcesPolicyName,
+		Role: "guardrails-resources", Name: ResourcesPolicyName, Holds: platform.RuleResources,
 		Rules:           workloadRules[:1],
 		MatchConditions: []NamedExpression{specChanged},
 		Variables:       podSpecVars,
@@ -163,7 +164,7 @@ const pinnedExpr = `c.image.contains('@') || (c.image.lastIndexOf(':') > c.image
 
 func imagesPolicy() Policy {
 	return Policy{
-		Role: "guardrails-images", Name: ImagesPolicyName,
+		Role: "guardrails-images", Name: ImagesPolicyName, Holds: platform.RuleImageTag,
 		Rules:           workloadRules,
 		MatchConditions: []NamedExpression{specChanged},
 		Variables:       podSpecVars,
@@ -194,7 +195,7 @@ var registriesParams = &admission.ParamKind{APIVersion: "v1", Kind: "ConfigMap"}
 
 func registriesPolicy() Policy {
 	p := Policy{
-		Role: "guardrails-registries", Name: RegistriesPolicyName,
+		Role: "guardrails-registries", Name: RegistriesPolicyName, Holds: platform.RuleRegistries,
 		Rules:           workloadRules,
 		MatchConditions: []NamedExpression{specChanged},
 		Variables: append(append([]NamedExpression(nil), podSpecVars...),
@@ -214,7 +215,7 @@ func registriesPolicy() Policy {
 
 func servicesPolicy() Policy {
 	return Policy{
-		Role: "guardrails-services", Name: ServicesPolicyName,
+		Role: "guardrails-services", Name: ServicesPolicyName, Holds: platform.RuleGateway,
 		Rules:           []Rule{{APIGroups: []string{""}, Resources: []string{"services"}, Operations: createUpdate}},
 		MatchConditions: []NamedExpression{specChanged},
 		Validations: []Validation{{

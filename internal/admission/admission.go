@@ -27,6 +27,9 @@ type Policy struct {
 	Variables []NamedExpression
 	// Validations must all hold, or the request is refused.
 	Validations []Validation
+	// Holds is the rule of the workload baseline the policy holds, where
+	// it holds one (the guardrails); "" otherwise.
+	Holds platform.WorkloadRule
 }
 
 // Rule is one resource rule of a policy's matchConstraints: namespaced
