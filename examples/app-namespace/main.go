@@ -39,8 +39,11 @@ type App struct {
 	Team, Namespace string
 	// Name names the Deployment, Service and Ingress.
 	Name string
-	// Image is the container image, pinned by digest in production.
-	Image string
+	// Image and Version name the container image in the platform's
+	// registry, the only one its guardrails admit (Platform.Image):
+	// "storefront/web" and "1.4.2", or a digest "sha256:..." (pin one in
+	// production). The team's CI pushes it there.
+	Image, Version string
 	// Port is the port the container serves HTTP on.
 	Port int
 	// Host is the host name the ingress serves, with TLS. It must lie in
@@ -63,7 +66,7 @@ type App struct {
 func Storefront(host string) App {
 	return App{
 		Team: "storefront", Namespace: "storefront", Name: "web",
-		Image: "ghcr.io/acme/storefront-web:1.4.2", Port: 8080,
+		Image: "storefront/web", Version: "1.4.2", Port: 8080,
 		Host: host, Replicas: 2, Secret: "database-password",
 	}
 }
@@ -105,7 +108,7 @@ func Program(platformStack string, app App) pulumi.RunFunc {
 		}
 		container := corev1.ContainerArgs{
 			Name:  pulumi.String(app.Name),
-			Image: pulumi.String(app.Image),
+			Image: p.Image(app.Image, app.Version),
 			Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(app.Port)}},
 			ReadinessProbe: corev1.ProbeArgs{
 				HttpGet: corev1.HTTPGetActionArgs{Path: pulumi.String("/healthz"), Port: pulumi.String("http")},

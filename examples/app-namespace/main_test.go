@@ -112,6 +112,12 @@ func TestStorefrontOnTheSharedPlatform(t *testing.T) {
 		t.Errorf("mounted at %v", got)
 	}
 
+	// The image comes from the platform's registry, which the guardrails
+	// admit.
+	if got, want := platformtest.Input(t, dep, "spec.template.spec.containers.0.image"), outs.Values[platformref.OutputRegistry].(string)+"storefront/web:1.4.2"; got != want {
+		t.Errorf("image %v, want %s", got, want)
+	}
+
 	ing := snap.Find("kubernetes:networking.k8s.io/v1:Ingress", "web")
 	if got, want := platformtest.Input(t, ing, "spec.ingressClassName"), outs.Values[platformref.OutputIngressClassName]; got != want {
 		t.Errorf("ingress class = %v, want the platform's %v", got, want)
