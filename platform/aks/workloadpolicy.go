@@ -15,7 +15,7 @@ import (
 // The design: the in-cluster ValidatingAdmissionPolicies of the guardrails
 // (components/guardrails) hold every WorkloadRule, alike on every cloud;
 // these assignments add Azure's own view of the same rules, their
-// compliance in Azure Policy and Defender for Cloud, and with
+// compliance in Azure Policy, and with
 // spec.Enforce a second refusal by the Azure Policy add-on (Gatekeeper):
 //
 //   - effect Deny when spec.Enforce, Audit otherwise; enforcement mode

@@ -253,7 +253,7 @@ func planWorkloadPolicy(spec platform.WorkloadPolicySpec) (workloadPolicyPlan, e
 			Definition:  d,
 			DisplayName: fmt.Sprintf("Plinth %s: %s", spec.Name, d.DisplayName),
 			Description: fmt.Sprintf("Plinth workload rule %q on this cluster's team namespaces (platform namespaces excluded: %s). "+
-				"The cluster's admission policies (guardrails) hold the rule too; this reports it in Azure Policy and Defender for Cloud. Managed by Plinth.",
+				"The cluster's admission policies (guardrails) hold the rule too; this reports its compliance in Azure Policy. Managed by Plinth.",
 				d.Rule, strings.Join(p.ExcludedNamespaces, ", ")),
 			Message:       fmt.Sprintf("Plinth workload rule %q: %s", d.Rule, d.Fix),
 			Params:        params,
