@@ -97,15 +97,19 @@ func TestRegistryPerClass(t *testing.T) {
 }
 
 // TestRestrictedPodSecurityWhereEnforced: with the guardrails enforced, a
-// team namespace that leaves podSecurity unset enforces restricted; in
+// team namespace that leaves podSecurity unset enforces restricted, listed
+// or made by default; in
 // dev (audited) it enforces baseline and warns about restricted; a
 // namespace's own setting is kept.
 func TestRestrictedPodSecurityWhereEnforced(t *testing.T) {
 	for class, want := range map[environment.Class]string{environment.Dev: "baseline", environment.Staging: "restricted", environment.Prod: "restricted"} {
 		env := define(class, platform.CloudAzure)
 		env.Teams[1].Namespaces[0].PodSecurity = "baseline"
+		// A team without namespaces gets one named after it, at the
+		// environment's default too.
+		env.Teams = append(env.Teams, team(platform.CloudAzure, "search"))
 		snap, _ := mustRender(t, env)
-		for _, c := range []struct{ ns, want string }{{"payments", want}, {"checkout", "baseline"}} {
+		for _, c := range []struct{ ns, want string }{{"payments", want}, {"search", want}, {"checkout", "baseline"}} {
 			var ns *platformtest.Resource
 			for _, r := range snap.OfType("kubernetes:core/v1:Namespace") {
 				if name, _ := r.Input("metadata.name"); name == c.ns {
@@ -120,6 +124,25 @@ func TestRestrictedPodSecurityWhereEnforced(t *testing.T) {
 				t.Errorf("%s: namespace %s enforces %v, want %s", class, c.ns, got, c.want)
 			}
 		}
+	}
+}
+
+// TestCatalogPodSecurity: the access catalog's podSecurity is the
+// default of every team namespace and wins over the guardrails'; a bad
+// value is refused at its path.
+func TestCatalogPodSecurity(t *testing.T) {
+	env := define(environment.Prod, platform.CloudGCP)
+	env.Access.PodSecurity = "baseline"
+	snap, _ := mustRender(t, env)
+	for _, r := range snap.OfType("kubernetes:core/v1:Namespace") {
+		labels, _ := r.Input("metadata.labels")
+		if l := labels.(map[string]any); l["team"] != nil && l["pod-security.kubernetes.io/enforce"] != "baseline" {
+			t.Errorf("%s enforces %v, want the catalog's baseline", r.Name, l["pod-security.kubernetes.io/enforce"])
+		}
+	}
+	env.Access.PodSecurity = "privileged"
+	if err := env.Validate(); err == nil || !strings.Contains(err.Error(), `access.podSecurity "privileged": must be "baseline" or "restricted": the standard a team namespace enforces when it sets none`) {
+		t.Errorf("a privileged default: %v", err)
 	}
 }
 

@@ -270,22 +270,17 @@ func (e Environment) withEnvironmentTags() Environment {
 	if ns := e.Ingress.Namespace; ns != "" {
 		w.Access.ReservedNamespaces = reserve(e.Access.ReservedNamespaces, ns)
 	}
+	// Enforced guardrails hold the team namespaces to the restricted Pod
+	// Security Standard, unless the catalog or a namespace says otherwise.
+	if e.Guardrails != nil && e.Guardrails.Mode != guardrails.ModeAudit && e.Access.PodSecurity == "" {
+		w.Access.PodSecurity = accesspackage.PodSecurityRestricted
+	}
 	w.Teams = make([]accesspackage.Args, len(e.Teams))
 	for i, t := range e.Teams {
 		if accesspackage.ValidTeamName(t.Team) {
 			// An invalid team name is reported once, at teams[i].team,
 			// not again as the owner tag it would become.
 			t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
-		}
-		// Enforced guardrails hold the team namespaces to the restricted
-		// Pod Security Standard unless a namespace says otherwise.
-		if e.Guardrails != nil && e.Guardrails.Mode != guardrails.ModeAudit {
-			t.Namespaces = slices.Clone(t.Namespaces)
-			for j := range t.Namespaces {
-				if t.Namespaces[j].PodSecurity == "" {
-					t.Namespaces[j].PodSecurity = accesspackage.PodSecurityRestricted
-				}
-			}
 		}
 		w.Teams[i] = t
 	}

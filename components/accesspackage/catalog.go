@@ -69,6 +69,13 @@ type CatalogArgs struct {
 	// Unset: none beyond the defaults.
 	ReservedNamespaces []string
 
+	// PodSecurity is the Pod Security Standard a team namespace enforces
+	// when it sets none (Namespace.PodSecurity): PodSecurityBaseline or
+	// PodSecurityRestricted. Inside an environment: restricted where the
+	// guardrails enforce, baseline where they audit. Unset:
+	// DefaultPodSecurity.
+	PodSecurity string
+
 	// Tags go on the catalog and every team's cloud resources, and as
 	// labels on every team's Kubernetes objects; they are merged over the
 	// cluster's tags. Keys and values follow GCP label rules; the keys

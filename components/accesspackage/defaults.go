@@ -153,6 +153,9 @@ func (a CatalogArgs) withDefaults(cloud platform.CloudFacts, clusterTags platfor
 	if a.CostCenter == "" {
 		a.CostCenter = clusterTags["cost-center"]
 	}
+	if a.PodSecurity == "" {
+		a.PodSecurity = DefaultPodSecurity
+	}
 	if a.BreakGlass != nil {
 		bg := a.BreakGlass.clone()
 		if bg.Name == "" {
@@ -190,7 +193,7 @@ func (a Args) withDefaults(c *resolvedCatalog) Args {
 	}
 	nss := make([]Namespace, len(a.Namespaces))
 	for i, ns := range a.Namespaces {
-		nss[i] = ns.withDefaults()
+		nss[i] = ns.withDefaults(c.PodSecurity)
 	}
 	a.Namespaces = nss
 
@@ -254,7 +257,9 @@ func (l Level) clone() Level {
 	return l
 }
 
-func (ns Namespace) withDefaults() Namespace {
+// withDefaults fills ns's unset fields; podSecurity is the catalog's
+// default standard.
+func (ns Namespace) withDefaults(podSecurity string) Namespace {
 	q := DefaultQuota
 	if ns.Quota != nil {
 		q = ns.Quota.withDefaults()
@@ -266,7 +271,7 @@ func (ns Namespace) withDefaults() Namespace {
 	}
 	ns.Limits = &l
 	if ns.PodSecurity == "" {
-		ns.PodSecurity = DefaultPodSecurity
+		ns.PodSecurity = podSecurity
 	}
 	return ns
 }

@@ -65,6 +65,9 @@ func (r *resolvedCatalog) validate(path field.Path, orig *CatalogArgs) field.Lis
 	for i, ns := range r.ReservedNamespaces {
 		errs.Add(checkNamespaceName(path.Child("reservedNamespaces").Index(i), ns))
 	}
+	if ps := r.PodSecurity; ps != PodSecurityBaseline && ps != PodSecurityRestricted {
+		errs.Addf(path.Child("podSecurity"), orig.PodSecurity, "must be %q or %q: the standard a team namespace enforces when it sets none", PodSecurityBaseline, PodSecurityRestricted)
+	}
 	errs = append(errs, checkTags(path.Child("tags"), r.Tags)...)
 
 	if bg := r.BreakGlass; bg != nil {
