@@ -11,7 +11,18 @@ type LoadBalancerSpec struct {
 	Public bool
 	// Network is the network of the cluster the Service runs in.
 	Network ClusterNetwork
+	// PrivateLink, when set, publishes an internal load balancer as a
+	// Private Link service of that name, for an edge to reach it without
+	// a public address (Azure: the cloud provider's azure-pls-*
+	// annotations). Backends whose edge reaches the pods otherwise (GKE)
+	// ignore it.
+	PrivateLink string
 }
+
+// EdgePrivateLinkName is the name of the Private Link service an edge
+// named edge reaches the ingress through: LoadBalancerSpec.PrivateLink
+// and EdgeOrigin.PrivateLink.
+func EdgePrivateLinkName(edge string) string { return ChildName(edge, "edge-link") }
 
 // LoadBalancerBackend maps a LoadBalancerSpec to the annotations the
 // cloud's Kubernetes load-balancer controller reads on the Service: on AKS
