@@ -48,12 +48,17 @@ type EdgeSpec struct {
 // service of its internal load balancer; GCP: the Service's network
 // endpoint groups behind a global load balancer).
 type EdgeOrigin struct {
-	// Namespace and Service name the ingress controller's Service;
-	// HTTPSPort its HTTPS port, HTTPPort its HTTP port.
+	// Namespace and Service name the ingress controller's Service.
+	// HTTPSPort is the Service's HTTPS port (appProtocol https), which the
+	// edge forwards every request to: the ingress terminates TLS with the
+	// environment's wildcard certificate and redirects its plain HTTP port
+	// to HTTPS, so an edge must never forward plain HTTP. HTTPPort is the
+	// Service's port that serves HealthPath over plain HTTP for the edge's
+	// health probes (Traefik's ping, not a route).
 	Namespace, Service  string
 	HTTPSPort, HTTPPort int
 	// HealthPath is the path a health probe of the edge requests over
-	// HTTP, e.g. "/ping".
+	// HTTP on HTTPPort, e.g. "/ping".
 	HealthPath string
 	// PrivateLink names the Private Link service the cloud publishes the
 	// ingress's internal load balancer as (LoadBalancerSpec.PrivateLink),
