@@ -23,6 +23,20 @@ const (
 	DefaultReplicas = helm.DefaultReplicas
 )
 
+// The controller's ports an edge uses (Args.Edge): the Service's HTTPS
+// port, and Traefik's ping on its own entry point, which no route serves.
+const (
+	// HTTPSPort is the Service's HTTPS port (Traefik's websecure).
+	HTTPSPort = 443
+	// HealthPort and HealthPath answer an edge's health probe: Traefik's
+	// ping on its "traefik" entry point, which serves no API while the
+	// dashboard is not exposed.
+	HealthPort = 8080
+	HealthPath = "/ping"
+	// HTTPSListener names the default Gateway's HTTPS listener.
+	HTTPSListener = "websecure"
+)
+
 // GatewayName is the name of the default Gateway a Traefik controller
 // creates in its namespace. HTTPRoutes attach to it with a parentRef of this
 // name and the component's namespace.

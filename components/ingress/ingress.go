@@ -52,8 +52,27 @@ type Args struct {
 	Controller Controller
 
 	// Public exposes the load balancer on a public address. Unset: internal,
-	// with an address from the network's ingress subnet.
+	// with an address from the network's ingress subnet. Production
+	// refuses a bare public load balancer: public traffic comes through
+	// the environment's edge (components/edge), with a firewall.
 	Public bool
+
+	// TLSSecret names the Secret, in Namespace, of the environment's
+	// wildcard certificate (cert-manager's, for the DNS zone and every name
+	// one level below it). With it the default Gateway gets the HTTPS
+	// listener "websecure", Traefik serves the certificate to every TLS
+	// Ingress that names none, and plain HTTP redirects to HTTPS. The
+	// environment sets it; unset: HTTP only.
+	TLSSecret string `yaml:"-"`
+
+	// Edge prepares the controller for the environment's edge: its
+	// Service exposes the health port (HealthPort, HealthPath), its HTTPS
+	// port declares appProtocol https, and, on clouds whose edge reaches
+	// the internal load balancer through Private Link, the load balancer
+	// is published as the Private Link service PrivateLink. The
+	// environment sets both.
+	Edge        bool   `yaml:"-"`
+	PrivateLink string `yaml:"-"`
 
 	// IngressClassName names the IngressClass, a DNS subdomain name. Unset:
 	// DefaultTraefikClassName ("traefik") or DefaultIngressNginxClassName
@@ -174,8 +193,9 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.LoadBalancerBackend, 
 		return nil, err
 	}
 	annotations := maps.Clone(backend.LoadBalancerAnnotations(platform.LoadBalancerSpec{
-		Public:  spec.Public,
-		Network: host.ClusterSpec().Network,
+		Public:      spec.Public,
+		Network:     host.ClusterSpec().Network,
+		PrivateLink: spec.PrivateLink,
 	}))
 	release := spec.release(r.path, r.labels, annotations)
 	// Raw values over the backend's annotations, which Resolve cannot know,

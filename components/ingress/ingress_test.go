@@ -649,7 +649,8 @@ func TestNewNeedsResolvedArgsABackendAndACluster(t *testing.T) {
 }
 
 // Resolve completes the settings per controller, without a backend or a
-// program; a production target accepts the defaults.
+// program; a production target accepts the defaults (a public load
+// balancer is resolved outside production, which refuses it).
 func TestResolveCompletesTheSettings(t *testing.T) {
 	c, err := resolvedCluster()
 	if err != nil {
@@ -667,7 +668,7 @@ func TestResolveCompletesTheSettings(t *testing.T) {
 			ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik", Public: true,
 				Gateway: ingress.Gateway{Disabled: true}, Replicas: 2, Namespace: "ingress"}},
 	} {
-		r, err := tc.args.Resolve("edge", field.NewPath("ingress"), platform.Target{Cloud: fake.Facts, Production: true}, c)
+		r, err := tc.args.Resolve("edge", field.NewPath("ingress"), platform.Target{Cloud: fake.Facts, Production: !tc.args.Public}, c)
 		if err != nil {
 			t.Errorf("%+v: %v", tc.args, err)
 			continue
@@ -756,5 +757,37 @@ func TestTheControllerIsScrapedByTheManagedPrometheus(t *testing.T) {
 		if strings.Contains(r.Type, "PodMonitor") {
 			t.Errorf("%s registered without a managed Prometheus", r.Type)
 		}
+	}
+}
+
+// HTTPS by default: with the wildcard certificate's Secret the default
+// Gateway gets an HTTPS listener with it, Traefik serves it by default and
+// redirects HTTP to HTTPS; an edge gets the HTTPS port's appProtocol and
+// the ping port. Production refuses a bare public load balancer.
+func TestHTTPSAndTheEdge(t *testing.T) {
+	_, rel, _ := mustRender(t, func(a *ingress.Args) { a.TLSSecret, a.Edge = "platform-wildcard-tls", true })
+	want := map[string]any{
+		"port": 8443.0, "protocol": "HTTPS", "mode": "Terminate", "namespacePolicy": map[string]any{"from": "All"},
+		"certificateRefs": []any{map[string]any{"kind": "Secret", "name": "platform-wildcard-tls"}},
+	}
+	wantValue(t, rel, want, "gateway", "listeners", "websecure")
+	wantValue(t, rel, map[string]any{"to": "websecure", "scheme": "https", "permanent": true}, "ports", "web", "redirections", "entryPoint")
+	wantValue(t, rel, "platform-wildcard-tls", "tlsStore", "default", "defaultCertificate", "secretName")
+	wantValue(t, rel, "https", "ports", "websecure", "appProtocol")
+	wantValue(t, rel, true, "ports", "traefik", "expose", "default")
+	wantValue(t, rel, float64(ingress.HealthPort), "ports", "traefik", "exposedPort")
+
+	_, plain, _ := mustRender(t, nil)
+	if hasValue(plain, "ports") || hasValue(plain, "tlsStore") || hasValue(plain, "gateway", "listeners", "websecure") {
+		t.Error("without a certificate or an edge, the chart's ports, TLS store and listeners are left alone")
+	}
+
+	c, err := resolvedCluster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ingress.Args{Public: true}.Resolve("edge", field.NewPath("ingress"), platform.Target{Cloud: fake.Facts, Production: true}, c)
+	if err == nil || err.Error() != "ingress.public true: production refuses a bare public load balancer: traffic from the internet comes through the environment's edge, with its firewall; remove public and set edge" {
+		t.Errorf("public in production: %v", err)
 	}
 }

@@ -32,6 +32,12 @@ func (a Args) validate(path field.Path, t platform.Target, c platform.ClusterSpe
 	if !known {
 		errs.Addf(path.Child("controller"), string(a.Controller), "use %q (ingress.ControllerTraefik) or, only to migrate, %q", ControllerTraefik, ControllerIngressNginx)
 	}
+	if a.Public && t.Production {
+		errs.Addf(path.Child("public"), true, "production refuses a bare public load balancer: traffic from the internet comes through the environment's edge, with its firewall; remove public and set edge")
+	}
+	if (a.TLSSecret != "" || a.Edge) && a.Controller == ControllerIngressNginx {
+		errs.Addf(path.Child("controller"), string(a.Controller), "HTTPS by default and the edge need Traefik; ingress-nginx is kept only to migrate")
+	}
 	if !a.Public {
 		if _, ok := c.Network.Spec.Subnet(platform.SubnetIngress); !ok {
 			errs.Addf(path.Child("public"), false, "an internal load balancer takes its address from the network's %q subnet, and the cluster's network has none; add a subnet with that role to the network, or set public", platform.SubnetIngress)

@@ -10,6 +10,10 @@ import (
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
+// websecurePort is the container port of Traefik's websecure entry point,
+// which the chart declares and the Gateway's HTTPS listener must name.
+const websecurePort = 8443
+
 // externalTrafficPolicy of the controller's Service. Local keeps the
 // client's source address, which access logs, allow-lists and rate limits
 // need: the load balancer sends traffic only to nodes that run a ready
@@ -35,6 +39,8 @@ type traefikValues struct {
 	GatewayClass        traefikGWClass           `json:"gatewayClass"`
 	Metrics             traefikMetrics           `json:"metrics"`
 	Service             traefikService           `json:"service"`
+	Ports               *traefikPorts            `json:"ports,omitempty"`
+	TLSStore            *traefikTLSStore         `json:"tlsStore,omitempty"`
 	// PodSecurityContext adds the RuntimeDefault seccomp profile, the one
 	// thing the chart's own security context lacks for the restricted Pod
 	// Security level; the chart's other defaults (non-root user, no
@@ -84,11 +90,68 @@ type traefikGateway struct {
 }
 
 // traefikGatewayListener sets which namespaces' routes the chart's default
-// "web" listener admits; its port and protocol stay the chart's.
+// "web" listener admits (its port and protocol stay the chart's), and,
+// with a certificate, the HTTPS listener "websecure".
 type traefikGatewayListener struct {
 	Web struct {
 		NamespacePolicy routeNamespaces `json:"namespacePolicy"`
 	} `json:"web"`
+	Websecure *traefikHTTPSListener `json:"websecure,omitempty"`
+}
+
+// traefikHTTPSListener is the HTTPS listener of the default Gateway: on
+// Traefik's websecure port, terminating TLS with the certificate's Secret.
+type traefikHTTPSListener struct {
+	Port            int              `json:"port"`
+	Protocol        string           `json:"protocol"`
+	Mode            string           `json:"mode"`
+	NamespacePolicy routeNamespaces  `json:"namespacePolicy"`
+	CertificateRefs []certificateRef `json:"certificateRefs"`
+}
+
+type certificateRef struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
+// traefikPorts are the entry points' settings Plinth changes: the web
+// port's redirection to HTTPS, websecure's appProtocol for an edge, and
+// the traefik (ping) port exposed for an edge's health probes.
+type traefikPorts struct {
+	Web       *traefikWebPort     `json:"web,omitempty"`
+	Websecure *traefikSecurePort  `json:"websecure,omitempty"`
+	Traefik   *traefikExposedPort `json:"traefik,omitempty"`
+}
+
+type traefikWebPort struct {
+	Redirections struct {
+		EntryPoint struct {
+			To        string `json:"to"`
+			Scheme    string `json:"scheme"`
+			Permanent bool   `json:"permanent"`
+		} `json:"entryPoint"`
+	} `json:"redirections"`
+}
+
+type traefikSecurePort struct {
+	AppProtocol string `json:"appProtocol"`
+}
+
+type traefikExposedPort struct {
+	Expose struct {
+		Default bool `json:"default"`
+	} `json:"expose"`
+	ExposedPort int `json:"exposedPort"`
+}
+
+// traefikTLSStore serves the wildcard certificate to every TLS connection
+// whose route names no certificate of its own.
+type traefikTLSStore struct {
+	Default struct {
+		DefaultCertificate struct {
+			SecretName string `json:"secretName"`
+		} `json:"defaultCertificate"`
+	} `json:"default"`
 }
 
 // routeNamespaces is a Gateway API listener's allowedRoutes.namespaces.
@@ -254,6 +317,28 @@ func (a Args) traefikValues(pods, labels map[string]string, annotations map[stri
 			ns = routeNamespaces{From: "Selector", Selector: &helm.LabelSelector{MatchLabels: maps.Clone(g.RouteNamespaceLabels)}}
 		}
 		v.Gateway.Listeners.Web.NamespacePolicy = ns
+		if a.TLSSecret != "" {
+			v.Gateway.Listeners.Websecure = &traefikHTTPSListener{
+				Port: websecurePort, Protocol: "HTTPS", Mode: "Terminate", NamespacePolicy: ns,
+				CertificateRefs: []certificateRef{{Kind: "Secret", Name: a.TLSSecret}},
+			}
+		}
+	}
+	if a.TLSSecret != "" || a.Edge {
+		v.Ports = &traefikPorts{}
+	}
+	if a.TLSSecret != "" {
+		web := &traefikWebPort{}
+		web.Redirections.EntryPoint.To, web.Redirections.EntryPoint.Scheme, web.Redirections.EntryPoint.Permanent = "websecure", "https", true
+		v.Ports.Web = web
+		v.TLSStore = &traefikTLSStore{}
+		v.TLSStore.Default.DefaultCertificate.SecretName = a.TLSSecret
+	}
+	if a.Edge {
+		v.Ports.Websecure = &traefikSecurePort{AppProtocol: "https"}
+		ping := &traefikExposedPort{ExposedPort: HealthPort}
+		ping.Expose.Default = true
+		v.Ports.Traefik = ping
 	}
 	v.Metrics.Prometheus.EntryPoint = metricsPort
 	v.Service.Annotations = annotations
