@@ -32,7 +32,12 @@ var azureShapes = map[string]shapeKind{
 		c.set("type", "Microsoft.Storage/storageAccounts/blobServices")
 	})),
 	"catalogResourceAssociation": fixed(catalogResourceAssociation),
-	"entraGroup":                 fixed(entraGroup),
+	// dnsRecordSet(typePath, zoneKey), dnsZone, dnssecConfig: see
+	// ids_azure_dns.go.
+	"dnsRecordSet": {2, func(a []string) shape { return dnsRecordSet(a[0], a[1]) }},
+	"dnsZone":      fixed(dnsZone),
+	"dnssecConfig": fixed(dnssecConfig),
+	"entraGroup":   fixed(entraGroup),
 	// extension(typePath, nameKey): an extension resource on the input
 	// resourceUri.
 	"extension": {2, func(a []string) shape { return extension(a[0], a[1]) }},

@@ -17,6 +17,10 @@ const (
 	privatedns        = "azure-native:network/v20240601:"
 )
 
+// dns is the first API of public DNS zones with DNSSEC
+// (platform/aks/dns.go).
+const dns = "azure-native:network/v20230701preview:"
+
 // Sources of the replace rules. Plinth pins azure-native v2.90; re-check
 // the rules when the pin moves (see ManagedCluster's networkProfile).
 const (
@@ -249,6 +253,28 @@ var types = []rt.Type{
 		},
 	},
 
+	{
+		// The zone's DNSSEC configuration (Azure names it "default"): the
+		// parent's DS records match its key signing key.
+		Token:    dns + "DnssecConfig",
+		MockID:   rt.ID("dnssecConfig"),
+		Replaces: []rt.Replace{rt.Replaced("zoneName", anPath)},
+	},
+	{
+		Token:  dns + "RecordSet",
+		MockID: rt.ID("dnsRecordSet", "Microsoft.Network/dnszones", "zoneName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("zoneName", anPath), rt.Replaced("relativeRecordSetName", anPath), rt.Replaced("recordType", anPath),
+		},
+	},
+	{
+		// An environment's public DNS zone: it holds every record in it,
+		// and the parent zone delegates to its name servers.
+		Token: dns + "Zone", Stateful: true, Tags: "tags",
+		MockID:   rt.ID("dnsZone"),
+		Replaces: []rt.Replace{rt.Replaced("zoneName", anPath), rt.Replaced("location", anMut)},
+	},
+
 	{Token: network + "FlowLog", Tags: "tags", MockID: rt.ID("armChild", "Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName")},
 	{Token: network + "NatGateway", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/natGateways", "natGatewayName")},
 	{Token: network + "NetworkSecurityGroup", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName")},
@@ -285,6 +311,13 @@ var types = []rt.Type{
 		MockID: rt.ID("arm", "Microsoft.Network/virtualNetworks", "virtualNetworkName"),
 		Replaces: []rt.Replace{
 			rt.Replaced("virtualNetworkName", anPath), rt.Replaced("location", anForce),
+		},
+	},
+	{
+		Token:  privatedns + "PrivateRecordSet",
+		MockID: rt.ID("dnsRecordSet", "Microsoft.Network/privateDnsZones", "privateZoneName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("privateZoneName", anPath), rt.Replaced("relativeRecordSetName", anPath), rt.Replaced("recordType", anPath),
 		},
 	},
 	{
