@@ -55,6 +55,14 @@ type Args struct {
 	// Unset: DefaultReplicas.
 	Replicas int
 
+	// Wildcard asks for the environment's wildcard certificate: the DNS
+	// zone's name and every name one level below it ("*.<zone>"), from the
+	// production issuer through DNS01, kept in the Secret
+	// Wildcard.SecretName of Wildcard.Namespace (the ingress's, whose
+	// default Gateway and TLS store serve it). It needs DNSZone. The
+	// environment sets it; unset: none.
+	Wildcard *Wildcard `yaml:"-"`
+
 	// Values are raw chart values merged over Plinth's. They may add keys;
 	// a key Plinth sets is an error naming its path. Unset: none.
 	Values map[string]any
@@ -64,6 +72,12 @@ type Args struct {
 	// "managed-by": "plinth"). They are merged over the cluster's tags.
 	// Keys and values follow GCP label rules.
 	Tags map[string]string
+}
+
+// Wildcard is where the environment's wildcard certificate goes.
+type Wildcard struct {
+	// Namespace and SecretName name its Secret.
+	Namespace, SecretName string
 }
 
 // DNSZone is a public DNS zone cert-manager writes ACME challenge records
@@ -208,6 +222,12 @@ func New(ctx *pulumi.Context, res Resolved, backend platform.WorkloadIdentityBac
 		return nil, err
 	}
 
+	if w := r.Wildcard; w != nil {
+		if _, err := r.wildcardCertificate(ctx, *w, inCluster(issuers[ProductionIssuerName])...); err != nil {
+			return nil, err
+		}
+	}
+
 	c.ProductionIssuer = issuers[ProductionIssuerName].Metadata.Name().Elem()
 	c.StagingIssuer = issuers[StagingIssuerName].Metadata.Name().Elem()
 	c.InternalCAIssuer = internalCA.Metadata.Name().Elem()
@@ -345,6 +365,30 @@ func (r *resolved) clusterIssuer(ctx *pulumi.Context, issuer string, spec Cluste
 		ApiVersion:  pulumi.String("cert-manager.io/v1"),
 		Kind:        pulumi.String("ClusterIssuer"),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(issuer), Labels: pulumi.ToStringMap(r.labels)},
+		OtherFields: kubernetes.UntypedArgs{"spec": helm.Encode(spec)},
+	}, opts...)
+}
+
+// wildcardCertificate registers the environment's wildcard certificate:
+// the zone and "*.<zone>", ECDSA P-256 with a new key on each renewal,
+// from the production ACME issuer (DNS01 in the zone).
+func (r *resolved) wildcardCertificate(ctx *pulumi.Context, w Wildcard, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	zone := r.DNSZone.Name
+	spec := CertificateSpec{
+		DNSNames:       []string{zone, "*." + zone},
+		SecretName:     w.SecretName,
+		PrivateKey:     &CertificatePrivateKey{Algorithm: "ECDSA", Size: 256, RotationPolicy: "Always"},
+		IssuerRef:      IssuerRef{Name: ProductionIssuerName, Kind: "ClusterIssuer", Group: "cert-manager.io"},
+		SecretTemplate: &SecretTemplate{Labels: r.labels},
+	}
+	return apiextensions.NewCustomResource(ctx, platform.ChildName(r.name, "wildcard-certificate"), &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("cert-manager.io/v1"),
+		Kind:       pulumi.String("Certificate"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(w.SecretName),
+			Namespace: pulumi.String(w.Namespace),
+			Labels:    pulumi.ToStringMap(r.labels),
+		},
 		OtherFields: kubernetes.UntypedArgs{"spec": helm.Encode(spec)},
 	}, opts...)
 }

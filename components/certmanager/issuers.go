@@ -128,6 +128,8 @@ type CertificateSpec struct {
 	IsCA bool `json:"isCA,omitempty"`
 	// CommonName is the subject's common name.
 	CommonName string `json:"commonName,omitempty"`
+	// DNSNames are the names the certificate is for.
+	DNSNames []string `json:"dnsNames,omitempty"`
 	// SecretName is the secret the certificate and key are written to.
 	SecretName string `json:"secretName"`
 	// Duration and RenewBefore are Go durations ("87600h").

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // Limits enforced by validate.
@@ -51,6 +52,15 @@ func (a Args) validate(path field.Path, t platform.Target) field.List {
 			if id, ok := z.ID.(pulumi.String); ok {
 				errs.Add(checkZoneID(zp.Child("id"), cloud.DNSZoneID, string(id), name))
 			}
+		}
+	}
+
+	if w := a.Wildcard; w != nil {
+		switch {
+		case a.DNSZone == nil:
+			errs.Addf(path.Child("wildcard"), w.SecretName, "a wildcard certificate is issued through DNS01 in the zone; give dnsZone")
+		case !format.DNSLabel(w.Namespace) || !format.DNSLabel(w.SecretName):
+			errs.Addf(path.Child("wildcard"), w.Namespace+"/"+w.SecretName, "name a namespace and a Secret, each a DNS label")
 		}
 	}
 
