@@ -23,6 +23,16 @@ const (
 	anVault = "azure-native:keyvault:Vault"
 )
 
+// DNS zones and record sets (NewDNSZones, NewDNSRecord).
+const (
+	anDNSZone       = "azure-native:network/v20230701preview:Zone"
+	anDNSSEC        = "azure-native:network/v20230701preview:DnssecConfig"
+	anRecord        = "azure-native:network/v20230701preview:RecordSet"
+	anPrivateRecord = "azure-native:network/v20240601:PrivateRecordSet"
+	gcpDNSZone      = "gcp:dns/managedZone:ManagedZone"
+	gcpRecord       = "gcp:dns/recordSet:RecordSet"
+)
+
 const (
 	anCluster  = "azure-native:containerservice/v20241001:ManagedCluster"
 	anPool     = "azure-native:containerservice/v20241001:AgentPool"
@@ -243,6 +253,42 @@ func replaceCases() []replaceCase {
 		yes("azure-native:insights:ActivityLogAlert", "location"),
 		no("azure-native:insights:ActivityLogAlert", "actions.actionGroups[0].actionGroupId"),
 
+		// The AKS edge (NewEdge): Front Door's children are named in their
+		// profile's URL; a custom domain's host, and the profile's and WAF
+		// policy's tier, cannot change in place; rules, routes and
+		// origins change in place.
+		yes("azure-native:cdn:Profile", "profileName"),
+		yes("azure-native:cdn:Profile", "location"),
+		refused("azure-native:cdn:Profile", "sku.name"),
+		no("azure-native:cdn:Profile", "originResponseTimeoutSeconds"),
+		yes("azure-native:cdn:AFDEndpoint", "endpointName"),
+		yes("azure-native:cdn:AFDEndpoint", "profileName"),
+		yes("azure-native:cdn:AFDEndpoint", "location"),
+		no("azure-native:cdn:AFDEndpoint", "enabledState"),
+		yes("azure-native:cdn:AFDOriginGroup", "originGroupName"),
+		yes("azure-native:cdn:AFDOriginGroup", "profileName"),
+		no("azure-native:cdn:AFDOriginGroup", "healthProbeSettings.probePath"),
+		yes("azure-native:cdn:AFDOrigin", "originName"),
+		yes("azure-native:cdn:AFDOrigin", "originGroupName"),
+		yes("azure-native:cdn:AFDOrigin", "profileName"),
+		no("azure-native:cdn:AFDOrigin", "hostName"),
+		no("azure-native:cdn:AFDOrigin", "sharedPrivateLinkResource.privateLink.id"),
+		yes("azure-native:cdn:AFDCustomDomain", "customDomainName"),
+		yes("azure-native:cdn:AFDCustomDomain", "profileName"),
+		refused("azure-native:cdn:AFDCustomDomain", "hostName"),
+		no("azure-native:cdn:AFDCustomDomain", "tlsSettings.minimumTlsVersion"),
+		yes("azure-native:cdn:Route", "routeName"),
+		yes("azure-native:cdn:Route", "endpointName"),
+		yes("azure-native:cdn:Route", "profileName"),
+		no("azure-native:cdn:Route", "customDomains[0].id"),
+		yes("azure-native:cdn:SecurityPolicy", "securityPolicyName"),
+		yes("azure-native:cdn:SecurityPolicy", "profileName"),
+		no("azure-native:cdn:SecurityPolicy", "parameters.associations[0].domains[0].id"),
+		yes("azure-native:network/v20240201:Policy", "policyName"),
+		refused("azure-native:network/v20240201:Policy", "sku.name"),
+		no("azure-native:network/v20240201:Policy", "policySettings.mode"),
+		no("azure-native:network/v20240201:Policy", "customRules.rules[0].rateLimitThreshold"),
+
 		// Kubernetes objects and Helm releases are named by namespace and name.
 		yes("kubernetes:core/v1:Namespace", "metadata.name"),
 		yes("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "metadata.namespace"),
@@ -352,9 +398,68 @@ func replaceCases() []replaceCase {
 		no("gcp:logging/projectExclusion:ProjectExclusion", "filter"),
 		no("gcp:monitoring/alertPolicy:AlertPolicy", "conditions[0].conditionPrometheusQueryLanguage.query"),
 		no("gcp:monitoring/notificationChannel:NotificationChannel", "labels.email_address"),
-		// Types no registry lists have no rules: Plinth creates no DNS zone.
-		no("azure-native:network:Zone", "zoneName"),
-		no("gcp:dns/managedZone:ManagedZone", "name"),
+		// The edge (NewEdge): its global address, its Cloud Armor policy,
+		// whose rules change in place, and its objects in the cluster.
+		yes("gcp:compute/globalAddress:GlobalAddress", "name"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "addressType"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "ipVersion"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "description"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "project"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "address"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "network"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "prefixLength"),
+		yes("gcp:compute/globalAddress:GlobalAddress", "purpose"),
+		no("gcp:compute/globalAddress:GlobalAddress", "labels.environment"),
+		yes("gcp:compute/securityPolicy:SecurityPolicy", "name"),
+		yes("gcp:compute/securityPolicy:SecurityPolicy", "type"),
+		no("gcp:compute/securityPolicy:SecurityPolicy", "rules[0].preview"),
+		no("gcp:compute/securityPolicy:SecurityPolicy", "rules[8].rateLimitOptions.rateLimitThreshold.count"),
+		no("gcp:compute/securityPolicy:SecurityPolicy", "adaptiveProtectionConfig.layer7DdosDefenseConfig.enable"),
+		yes("kubernetes:gateway.networking.k8s.io/v1:Gateway", "metadata.name"),
+		yes("kubernetes:gateway.networking.k8s.io/v1:Gateway", "metadata.namespace"),
+		no("kubernetes:gateway.networking.k8s.io/v1:Gateway", "spec.listeners[0].tls.certificateRefs[0].name"),
+		yes("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "metadata.name"),
+		no("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "spec.hostnames[1]"),
+		yes("kubernetes:networking.gke.io/v1:GCPBackendPolicy", "metadata.namespace"),
+		no("kubernetes:networking.gke.io/v1:GCPBackendPolicy", "spec.default.securityPolicy"),
+		yes("kubernetes:networking.gke.io/v1:HealthCheckPolicy", "metadata.name"),
+		no("kubernetes:networking.gke.io/v1:HealthCheckPolicy", "spec.default.config.httpHealthCheck.requestPath"),
+		// DNS zones and records (NewDNSZones, NewDNSRecord).
+		yes(anDNSZone, "zoneName"),
+		yes(anDNSZone, "location"),
+		yes(anDNSZone, "resourceGroupName"),
+		no(anDNSZone, "tags.owner"),
+		yes(anDNSSEC, "zoneName"),
+		yes(anDNSSEC, "resourceGroupName"),
+		yes(anRecord, "zoneName"),
+		yes(anRecord, "relativeRecordSetName"),
+		yes(anRecord, "recordType"),
+		no(anRecord, "ttl"),
+		no(anRecord, "aRecords[0].ipv4Address"),
+		no(anRecord, "txtRecords[0].value[0]"),
+		yes(anPrivateRecord, "privateZoneName"),
+		yes(anPrivateRecord, "relativeRecordSetName"),
+		yes(anPrivateRecord, "recordType"),
+		no(anPrivateRecord, "cnameRecord.cname"),
+		no(anPrivateRecord, "ttl"),
+		yes(gcpDNSZone, "name"),
+		yes(gcpDNSZone, "dnsName"),
+		yes(gcpDNSZone, "visibility"),
+		yes(gcpDNSZone, "reverseLookup"),
+		yes(gcpDNSZone, "serviceDirectoryConfig.namespace.namespaceUrl"),
+		yes(gcpDNSZone, "project"),
+		no(gcpDNSZone, "dnssecConfig.state"),
+		no(gcpDNSZone, "description"),
+		no(gcpDNSZone, "privateVisibilityConfig.networks[0].networkUrl"),
+		no(gcpDNSZone, "labels.environment"),
+		yes(gcpRecord, "managedZone"),
+		yes(gcpRecord, "name"),
+		yes(gcpRecord, "type"),
+		no(gcpRecord, "rrdatas[0]"),
+		no(gcpRecord, "ttl"),
+		// Types no registry lists have no rules: Plinth creates no DNS
+		// response policy.
+		no("gcp:dns/responsePolicy:ResponsePolicy", "responsePolicyName"),
 		yes(gcpAccount, "accountId"),
 		no(gcpAccount, "displayName"),
 		no(gcpAccount, "description"),

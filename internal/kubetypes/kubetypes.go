@@ -16,6 +16,11 @@ var packageRules = []rt.Replace{
 	rt.Replaced("namespace", pulumiKubernetes+" (a Helm release's namespace)"),
 }
 
+// PackageRules are the rules every Kubernetes type shares, for the
+// registries of other Kubernetes types (platform/gke/gketypes lists the
+// Gateway objects of the GKE edge).
+var PackageRules = packageRules
+
 // Registry holds every Kubernetes type the components register.
 var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "pulumi:providers:kubernetes"},

@@ -13,10 +13,17 @@ import (
 // gcpShapes are the ID shapes of pulumi-gcp types (platform/gke/gketypes
 // names them). Keep it sorted by name.
 var gcpShapes = map[string]shapeKind{
+	// cloudDNSManagedZone, cloudDNSRecordSet: see ids_gcp_dns.go.
+	"cloudDNSManagedZone":     fixed(cloudDNSManagedZone),
+	"cloudDNSRecordSet":       fixed(cloudDNSRecordSet),
 	"cloudIdentityGroup":      fixed(cloudIdentityGroup),
 	"cloudIdentityMembership": fixed(cloudIdentityMembership),
 	"gcpAddress": fixed(withOutputs(gcpRegional("addresses"), func(c *call) {
 		c.set("address", ipFrom(34, c.str("name")))
+	})),
+	// gcpGlobalAddress: a global external address, with its IP.
+	"gcpGlobalAddress": fixed(withOutputs(gcpGlobal("addresses"), func(c *call) {
+		c.set("address", ipFrom(34, "global/"+c.str("name")))
 	})),
 	// dnsZoneIamMember: a binding on the managed zone named by the inputs
 	// project and managedZone, projects/<project>/managedZones/<zone>.

@@ -25,8 +25,10 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/storage"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/workflows"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/internal/kubetypes"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/gke"
 	"github.com/plinth-dev/plinth/platform/gke/gketypes"
@@ -85,6 +87,18 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		if _, err := b.NewObservability(ctx, obs); err != nil {
 			return err
 		}
+		zones := dnsZonesSpec(spec.Network)
+		zones.Tags = tags
+		dnsOut, err := b.NewDNSZones(ctx, zones)
+		if err != nil {
+			return err
+		}
+		if err := b.NewDNSRecord(ctx, platform.DNSRecordSpec{
+			Name: "everything-record", Zone: dnsOut.ZoneID, Domain: zones.Domain, Host: "shop", Type: "A",
+			Values: pulumi.ToStringArray([]string{"203.0.113.10"}), TTLSeconds: 300,
+		}); err != nil {
+			return err
+		}
 		reg := registrySpec(out)
 		reg.Tags = tags
 		registry, err := b.NewRegistry(ctx, reg)
@@ -94,7 +108,10 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		policy := policySpec(true)
 		policy.Cluster, policy.Tags = out, tags
 		policy.Registries = append(policy.Registries, registry.Prefix)
-		_, err = b.NewWorkloadPolicy(ctx, *policy)
+		if _, err := b.NewWorkloadPolicy(ctx, *policy); err != nil {
+			return err
+		}
+		_, err = edgeUnder(ctx, b, out, func(s *platform.EdgeSpec) { s.Tags = tags })
 		return err
 	})
 }
@@ -111,6 +128,9 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 		r := &snap.Resources[i]
 		if !r.Custom {
 			continue // the tests' components
+		}
+		if _, k8s := kubetypes.Registry.Lookup(r.Type); k8s {
+			continue // the edge's certificate and the cluster's provider: internal/kubetypes
 		}
 		registered[r.Type] = true
 		prop, known := gke.TagsProperty(r.Type)
@@ -141,6 +161,8 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:cloudscheduler/job:Job":                                   cloudscheduler.JobArgs{},
 	"gcp:compute/address:Address":                                  compute.AddressArgs{},
 	"gcp:compute/firewall:Firewall":                                compute.FirewallArgs{},
+	"gcp:compute/globalAddress:GlobalAddress":                      compute.GlobalAddressArgs{},
+	"gcp:compute/securityPolicy:SecurityPolicy":                    compute.SecurityPolicyArgs{},
 	"gcp:compute/network:Network":                                  compute.NetworkArgs{},
 	"gcp:compute/router:Router":                                    compute.RouterArgs{},
 	"gcp:compute/routerNat:RouterNat":                              compute.RouterNatArgs{},
@@ -148,6 +170,8 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:container/cluster:Cluster":                                container.ClusterArgs{},
 	"gcp:container/nodePool:NodePool":                              container.NodePoolArgs{},
 	"gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember":      dns.DnsManagedZoneIamMemberArgs{},
+	"gcp:dns/managedZone:ManagedZone":                              dns.ManagedZoneArgs{},
+	"gcp:dns/recordSet:RecordSet":                                  dns.RecordSetArgs{},
 	"gcp:gkebackup/backupPlan:BackupPlan":                          gkebackup.BackupPlanArgs{},
 	"gcp:kms/cryptoKey:CryptoKey":                                  kms.CryptoKeyArgs{},
 	"gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":                kms.CryptoKeyIAMMemberArgs{},
@@ -168,6 +192,11 @@ var sdkArgs = map[string]pulumi.Input{
 	"gcp:storage/bucket:Bucket":                                    storage.BucketArgs{},
 	"gcp:storage/bucketIAMMember:BucketIAMMember":                  storage.BucketIAMMemberArgs{},
 	"gcp:workflows/workflow:Workflow":                              workflows.WorkflowArgs{},
+	// The edge's Kubernetes objects: custom resources, which take no tags.
+	"kubernetes:gateway.networking.k8s.io/v1:Gateway":   apiextensions.CustomResourceArgs{},
+	"kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": apiextensions.CustomResourceArgs{},
+	"kubernetes:networking.gke.io/v1:GCPBackendPolicy":  apiextensions.CustomResourceArgs{},
+	"kubernetes:networking.gke.io/v1:HealthCheckPolicy": apiextensions.CustomResourceArgs{},
 }
 
 // notCostLabels are the types whose labels field carries something other

@@ -3,6 +3,7 @@ package gketypes
 import (
 	"net/netip"
 
+	"github.com/plinth-dev/plinth/internal/kubetypes"
 	rt "github.com/plinth-dev/plinth/platform/resourcetype"
 )
 
@@ -35,10 +36,10 @@ const (
 )
 
 // Registry holds every type the GKE backend registers.
-var Registry = rt.NewRegistry(rt.WithPackageRules("gcp", []rt.Replace{
+var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", kubetypes.PackageRules, rt.WithPackageRules("gcp", []rt.Replace{
 	// Every google resource Plinth creates has project ForceNew.
 	rt.Replaced("project", tfGoogle+"(project is ForceNew on every resource)"),
-}, types...)...)
+}, types...)...)...)
 
 // types are the backend's types, the provider first, then sorted by
 // token. Stateful types hold data or everything inside them.
@@ -76,6 +77,16 @@ var types = []rt.Type{
 	{Token: "gcp:compute/address:Address", Tags: "labels", MockID: rt.ID("gcpAddress")},
 	{Token: "gcp:compute/firewall:Firewall", MockID: rt.ID("gcpGlobal", "firewalls")},
 	{
+		// The edge's public address: the public names and whoever allows
+		// the edge point at its IP, which a new address would change
+		// (NewEdge retains it when Locked). Only its labels change in
+		// place.
+		Token: "gcp:compute/globalAddress:GlobalAddress", Stateful: true, Tags: "labels",
+		MockID: rt.ID("gcpGlobalAddress"),
+		Replaces: replacedBy(tfGoogle+"compute/resource_compute_global_address.go",
+			"name", "address", "addressType", "description", "ipVersion", "network", "prefixLength", "purpose"),
+	},
+	{
 		Token: "gcp:compute/network:Network", Stateful: true,
 		MockID: rt.ID("gcpGlobal", "networks"),
 		Replaces: []rt.Replace{
@@ -89,6 +100,13 @@ var types = []rt.Type{
 	},
 	{Token: "gcp:compute/router:Router", MockID: rt.ID("gcpRegional", "routers")},
 	{Token: "gcp:compute/routerNat:RouterNat", MockID: rt.ID("routerNat")},
+	{
+		// The edge's Cloud Armor policy; its rules change in place. It
+		// takes no labels in pulumi-gcp v7.38.
+		Token:    "gcp:compute/securityPolicy:SecurityPolicy",
+		MockID:   rt.ID("gcpGlobal", "securityPolicies"),
+		Replaces: replacedBy(tfGoogle+"compute/resource_compute_security_policy.go", "name", "type"),
+	},
 	{
 		Token: "gcp:compute/subnetwork:Subnetwork", Stateful: true,
 		MockID: rt.ID("gcpRegional", "subnetworks"),
@@ -160,6 +178,19 @@ var types = []rt.Type{
 		), nodeConfigRules...),
 	},
 	{Token: "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember", MockID: rt.ID("dnsZoneIamMember")},
+	{
+		// An environment's public or private zone: it holds every record
+		// in it, and the parent zone delegates to its name servers.
+		Token: "gcp:dns/managedZone:ManagedZone", Stateful: true, Tags: "labels",
+		MockID: rt.ID("cloudDNSManagedZone"),
+		Replaces: replacedBy(tfGoogle+"dns/resource_dns_managed_zone.go",
+			"name", "dnsName", "visibility", "reverseLookup", "serviceDirectoryConfig"),
+	},
+	{
+		Token:    "gcp:dns/recordSet:RecordSet",
+		MockID:   rt.ID("cloudDNSRecordSet"),
+		Replaces: replacedBy(tfGoogle+"dns/resource_dns_record_set.go", "managedZone", "name", "type"),
+	},
 	{
 		// A plan holds its backups: deleting it deletes them.
 		Token: "gcp:gkebackup/backupPlan:BackupPlan", Stateful: true, Tags: "labels",
@@ -249,6 +280,15 @@ var types = []rt.Type{
 	},
 	{Token: "gcp:storage/bucketIAMMember:BucketIAMMember", MockID: rt.ID("iamMember", "bucket", "b/")},
 	{Token: "gcp:workflows/workflow:Workflow", Tags: "labels", MockID: rt.ID("gcpLocated", "workflows", "ACTIVE")},
+
+	// The edge's objects in the cluster (NewEdge), custom resources of
+	// the Gateway API and of GKE's Gateway controller; the edge's
+	// certificate is cert-manager's, in internal/kubetypes. Kubernetes
+	// objects take no tags.
+	{Token: "kubernetes:gateway.networking.k8s.io/v1:Gateway", MockID: rt.ID("namespaced")},
+	{Token: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", MockID: rt.ID("namespaced")},
+	{Token: "kubernetes:networking.gke.io/v1:GCPBackendPolicy", MockID: rt.ID("namespaced")},
+	{Token: "kubernetes:networking.gke.io/v1:HealthCheckPolicy", MockID: rt.ID("namespaced")},
 }
 
 // nodeConfigRules are the ForceNew fields of the node configuration block
