@@ -23,6 +23,8 @@ var gcpInvokes = map[string]invoke{
 			"name":     name,
 		}), nil
 	},
+	// The DNSSEC keys of a managed zone (ids_gcp_dns.go).
+	"gcp:dns/getKeys:getKeys": dnsKeys,
 	"gcp:organizations/getClientConfig:getClientConfig": func(c *call) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accessToken": "[secret]",

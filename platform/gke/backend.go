@@ -114,6 +114,7 @@ var (
 	_ platform.ProviderBackend         = (*Backend)(nil)
 	_ platform.RegistryBackend         = (*Backend)(nil)
 	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
+	_ platform.DNSBackend              = (*Backend)(nil)
 	_ platform.EdgeBackend             = (*Backend)(nil)
 )
 
