@@ -77,6 +77,7 @@ require (
 	github.com/pulumi/esc v0.24.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/authorization/v2 v2.90.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/automation/v2 v2.90.0 // indirect
+	github.com/pulumi/pulumi-azure-native-sdk/cdn/v2 v2.90.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2 v2.90.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2 v2.88.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/insights/v2 v2.90.0 // indirect

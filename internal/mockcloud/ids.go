@@ -91,9 +91,9 @@ type shapeKind struct {
 func fixed(s shape) shapeKind { return shapeKind{build: func([]string) shape { return s }} }
 
 // shapeKinds are the ID shapes by name: the union of the per-cloud tables
-// in ids_azure.go, ids_azure_automation.go, ids_gcp.go,
+// in ids_azure.go, ids_azure_automation.go, ids_azure_frontdoor.go, ids_gcp.go,
 // ids_gcp_observability.go, ids_kubernetes.go and ids_fake.go.
-var shapeKinds = merge(azureShapes, automationShapes, gcpShapes, observabilityShapes, registryShapes, kubernetesShapes, fakeShapes)
+var shapeKinds = merge(azureShapes, automationShapes, frontDoorShapes, gcpShapes, observabilityShapes, registryShapes, kubernetesShapes, fakeShapes)
 
 // shapes answers each resource type of the registries
 // (internal/typeregistry) with the ID the cloud would return, built from

@@ -91,6 +91,7 @@ var (
 	_ platform.ClusterBackend          = (*Backend)(nil)
 	_ platform.WorkloadIdentityBackend = (*Backend)(nil)
 	_ platform.LoadBalancerBackend     = (*Backend)(nil)
+	_ platform.EdgeBackend             = (*Backend)(nil)
 	_ platform.BackupStorageBackend    = (*Backend)(nil)
 	_ platform.AccessBackend           = (*Backend)(nil)
 	_ platform.PowerScheduleBackend    = (*Backend)(nil)
@@ -98,6 +99,7 @@ var (
 	_ platform.RegistryBackend         = (*Backend)(nil)
 	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
+	_ platform.DNSBackend              = (*Backend)(nil)
 )
 
 var (

@@ -19,6 +19,7 @@ const (
 	internalAnnotation       = "service.beta.kubernetes.io/azure-load-balancer-internal"
 	internalSubnetAnnotation = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet"
 	probePathAnnotation      = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
+	plsPrefix                = "service.beta.kubernetes.io/azure-pls-"
 )
 
 // annotations collects resolved annotation maps by key.
@@ -66,6 +67,8 @@ func TestLoadBalancerAnnotations(t *testing.T) {
 		network := platform.ClusterNetwork{Spec: spec, Outputs: *net}
 		got.capture("default", net.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network}))
 		got.capture("public", net.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network, Public: true}))
+		got.capture("private link", net.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network, PrivateLink: "prod-edge-link"}))
+		got.capture("public private link", net.ID, b.LoadBalancerAnnotations(platform.LoadBalancerSpec{Network: network, Public: true, PrivateLink: "prod-edge-link"}))
 
 		bare := platformtest.NetworkSpecs()[2] // a nodes subnet only
 		bareNet, err := b.NewNetwork(ctx, bare)
@@ -91,6 +94,25 @@ func TestLoadBalancerAnnotations(t *testing.T) {
 	}
 	if want := map[string]string{probePathAnnotation: "/healthz"}; !maps.Equal(got.get(t, "public"), want) {
 		t.Errorf("public load balancer annotations\n%v\nwant\n%v", got.get(t, "public"), want)
+	}
+	// With PrivateLink, AKS publishes the internal load balancer as that
+	// Private Link service, its NAT addresses in the ingress subnet,
+	// without the PROXY protocol, visible to the backend's subscription
+	// only; a public load balancer ignores it.
+	if want := map[string]string{
+		internalAnnotation:                    "true",
+		internalSubnetAnnotation:              "ingress",
+		probePathAnnotation:                   "/healthz",
+		plsPrefix + "create":                  "true",
+		plsPrefix + "name":                    "prod-edge-link",
+		plsPrefix + "ip-configuration-subnet": "ingress",
+		plsPrefix + "proxy-protocol":          "false",
+		plsPrefix + "visibility":              sub,
+	}; !maps.Equal(got.get(t, "private link"), want) {
+		t.Errorf("Private Link annotations\n%v\nwant\n%v", got.get(t, "private link"), want)
+	}
+	if want := map[string]string{probePathAnnotation: "/healthz"}; !maps.Equal(got.get(t, "public private link"), want) {
+		t.Errorf("public load balancer with PrivateLink\n%v\nwant\n%v", got.get(t, "public private link"), want)
 	}
 	// Without an ingress subnet AKS takes the address from the node subnet.
 	if want := map[string]string{internalAnnotation: "true", probePathAnnotation: "/healthz"}; !maps.Equal(got.get(t, "no ingress subnet"), want) {

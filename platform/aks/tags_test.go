@@ -9,11 +9,13 @@ import (
 
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	automation "github.com/pulumi/pulumi-azure-native-sdk/automation/v2/v20231101"
+	"github.com/pulumi/pulumi-azure-native-sdk/cdn/v2"
 	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2/v20241101preview"
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
+	frontdoorwaf "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240201"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2"
@@ -31,7 +33,8 @@ import (
 // TestRegistryListsExactlyTheRegisteredTypes renders every capability of
 // the backend (a locked network, a cluster with monitoring, workload
 // identities, locked backup storage, access packages, a power schedule,
-// observability, the secret store and a private, locked registry)
+// observability, the secret store, a private, locked registry and a
+// locked edge)
 // and checks the registry (akstypes) against it: every registered type is
 // in it, carrying the spec's tags where it takes tags and no tags where it
 // takes none, and every type in it is registered by some render.
@@ -47,14 +50,18 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap, policySnap}
+	edgeSnap, edge := renderEdge(t, true, nil)
+	if edge.err != nil {
+		t.Fatal(edge.err)
+	}
+	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap, policySnap, edgeSnap}
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
 		for i := range snap.Resources {
 			r := &snap.Resources[i]
-			if !r.Custom {
-				continue // the tests' components
+			if !r.Custom || r.Type == "pulumi:providers:kubernetes" {
+				continue // the tests' components, and the edge test's cluster provider
 			}
 			registered[r.Type] = true
 			property, known := aks.TagsProperty(r.Type)
@@ -106,6 +113,14 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:automation/v20231101:Runbook":           automation.RunbookArgs{},
 	"azure-native:automation/v20231101:Schedule":          automation.ScheduleArgs{},
 
+	"azure-native:cdn:AFDCustomDomain": cdn.AFDCustomDomainArgs{},
+	"azure-native:cdn:AFDEndpoint":     cdn.AFDEndpointArgs{},
+	"azure-native:cdn:AFDOrigin":       cdn.AFDOriginArgs{},
+	"azure-native:cdn:AFDOriginGroup":  cdn.AFDOriginGroupArgs{},
+	"azure-native:cdn:Profile":         cdn.ProfileArgs{},
+	"azure-native:cdn:Route":           cdn.RouteArgs{},
+	"azure-native:cdn:SecurityPolicy":  cdn.SecurityPolicyArgs{},
+
 	"azure-native:containerregistry/v20241101preview:Registry": containerregistry.RegistryArgs{},
 
 	"azure-native:containerservice/v20241001:AgentPool":                containerservice.AgentPoolArgs{},
@@ -125,6 +140,7 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:managedidentity:FederatedIdentityCredential": managedidentity.FederatedIdentityCredentialArgs{},
 	"azure-native:managedidentity:UserAssignedIdentity":        managedidentity.UserAssignedIdentityArgs{},
 
+	"azure-native:network/v20240201:Policy":               frontdoorwaf.PolicyArgs{},
 	"azure-native:network/v20240501:FlowLog":              network.FlowLogArgs{},
 	"azure-native:network/v20240501:NatGateway":           network.NatGatewayArgs{},
 	"azure-native:network/v20240501:NetworkSecurityGroup": network.NetworkSecurityGroupArgs{},

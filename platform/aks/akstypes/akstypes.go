@@ -15,6 +15,10 @@ const (
 	containerservice  = "azure-native:containerservice/v20241001:"
 	network           = "azure-native:network/v20240501:"
 	privatedns        = "azure-native:network/v20240601:"
+	// frontDoorWAF is the Front Door WAF policy's API (the edge's
+	// firewall, platform/aks/edge.go): the network module's only package
+	// of it with Premium's managed rule set actions.
+	frontDoorWAF = "azure-native:network/v20240201:"
 )
 
 // dns is the first API of public DNS zones with DNSSEC
@@ -58,6 +62,10 @@ const (
 	// the soft delete retention is set once, and purge protection, once
 	// on, cannot be turned off.
 	azKV = "[az-kv] azurerm key_vault_resource.go; Key Vault soft-delete overview"
+	// azFD is terraform-provider-azurerm internal/services/cdn/
+	// cdn_frontdoor_*_resource.go: ForceNew fields of Front Door
+	// (Standard/Premium) profiles, custom domains and WAF policies.
+	azFD = "[az-fd] azurerm cdn_frontdoor_*_resource.go"
 )
 
 // Registry holds every type the AKS backend registers.
@@ -118,6 +126,58 @@ var types = []rt.Type{
 	{Token: automation + "JobSchedule", MockID: rt.ID("jobSchedule")},
 	{Token: automation + "Runbook", Tags: "tags", MockID: rt.ID("runbook")},
 	{Token: automation + "Schedule", MockID: rt.ID("automationSchedule")},
+
+	// The edge (platform/aks/edge.go): Azure Front Door Premium, cdn API
+	// 2023-05-01. Every child is named in its profile's URL.
+	{
+		Token: "azure-native:cdn:AFDCustomDomain", Stateful: true,
+		MockID: rt.ID("afdCustomDomain"),
+		// A custom domain holds its validation and managed certificate.
+		Replaces: []rt.Replace{
+			rt.Replaced("customDomainName", anPath), rt.Replaced("profileName", anPath),
+			rt.Refused("hostName", azFD+": host_name"),
+		},
+	},
+	{
+		Token: "azure-native:cdn:AFDEndpoint", Tags: "tags",
+		MockID: rt.ID("afdEndpoint"),
+		Replaces: []rt.Replace{
+			rt.Replaced("endpointName", anPath), rt.Replaced("profileName", anPath), rt.Replaced("location", anMut),
+		},
+	},
+	{
+		Token:  "azure-native:cdn:AFDOrigin",
+		MockID: rt.ID("afdOrigin"),
+		Replaces: []rt.Replace{
+			rt.Replaced("originName", anPath), rt.Replaced("originGroupName", anPath), rt.Replaced("profileName", anPath),
+		},
+	},
+	{
+		Token:    "azure-native:cdn:AFDOriginGroup",
+		MockID:   rt.ID("armChild", "Microsoft.Cdn/profiles", "profileName", "originGroups", "originGroupName"),
+		Replaces: []rt.Replace{rt.Replaced("originGroupName", anPath), rt.Replaced("profileName", anPath)},
+	},
+	{
+		// The Front Door profile: everything of the edge is inside it.
+		Token: "azure-native:cdn:Profile", Stateful: true, Tags: "tags",
+		MockID: rt.ID("arm", "Microsoft.Cdn/profiles", "profileName"),
+		Replaces: []rt.Replace{
+			rt.Replaced("profileName", anPath), rt.Replaced("location", anMut),
+			rt.Refused("sku.name", azFD+": sku_name"),
+		},
+	},
+	{
+		Token:  "azure-native:cdn:Route",
+		MockID: rt.ID("afdRoute"),
+		Replaces: []rt.Replace{
+			rt.Replaced("routeName", anPath), rt.Replaced("endpointName", anPath), rt.Replaced("profileName", anPath),
+		},
+	},
+	{
+		Token:    "azure-native:cdn:SecurityPolicy",
+		MockID:   rt.ID("armChild", "Microsoft.Cdn/profiles", "profileName", "securityPolicies", "securityPolicyName"),
+		Replaces: []rt.Replace{rt.Replaced("securityPolicyName", anPath), rt.Replaced("profileName", anPath)},
+	},
 
 	{
 		// The environment's container registry: it holds the images a
@@ -275,6 +335,16 @@ var types = []rt.Type{
 		Replaces: []rt.Replace{rt.Replaced("zoneName", anPath), rt.Replaced("location", anMut)},
 	},
 
+	{
+		// The edge's WAF policy (Microsoft.Network/
+		// FrontDoorWebApplicationFirewallPolicies).
+		Token: frontDoorWAF + "Policy", Tags: "tags",
+		MockID: rt.ID("frontDoorWAFPolicy"),
+		Replaces: []rt.Replace{
+			rt.Replaced("policyName", anPath),
+			rt.Refused("sku.name", azFD+": sku_name"),
+		},
+	},
 	{Token: network + "FlowLog", Tags: "tags", MockID: rt.ID("armChild", "Microsoft.Network/networkWatchers", "networkWatcherName", "flowLogs", "flowLogName")},
 	{Token: network + "NatGateway", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/natGateways", "natGatewayName")},
 	{Token: network + "NetworkSecurityGroup", Tags: "tags", MockID: rt.ID("arm", "Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName")},
