@@ -6,6 +6,8 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/components/dns"
+	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/cluster"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
@@ -107,6 +109,18 @@ type Environment struct {
 	// that reads the team's secrets only; the team's admin level may
 	// change them. nil means none.
 	Secrets *secrets.Args
+	// DNS is the environment's DNS: the public zone named by the stack's
+	// configuration (plinth:dnsZoneName; created by the stack, or adopted
+	// when plinth:dnsZoneId names an existing one), a private zone for
+	// internal names, and external-dns writing the teams' records. Every
+	// profile sets it. nil: the zone is adopted, and records are written
+	// by hand.
+	DNS *dns.Args
+	// Edge is the public edge: the host names served from the internet,
+	// through a web application firewall, to the internal ingress. It
+	// needs DNS. nil: nothing is public (production refuses a public
+	// ingress either way).
+	Edge *edge.Args
 	// Registry is the environment's container registry, which the
 	// cluster's nodes pull from and the configured CI identities push to;
 	// the guardrails admit images from it. nil means none: production
@@ -172,4 +186,6 @@ type Backend interface {
 	platform.SecretsBackend
 	platform.RegistryBackend
 	platform.WorkloadPolicyBackend
+	platform.DNSBackend
+	platform.EdgeBackend
 }

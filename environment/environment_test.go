@@ -13,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/dns"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
@@ -208,6 +209,7 @@ func TestOneParentComponent(t *testing.T) {
 		secrets.TypeToken + "::staging-env",
 		registry.TypeToken + "::staging-env",
 		guardrails.TypeToken + "::staging-env",
+		dns.TypeToken + "::staging-env",
 	}
 	slices.Sort(children)
 	slices.Sort(want)

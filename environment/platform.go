@@ -10,6 +10,8 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/dns"
+	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
@@ -56,6 +58,10 @@ type Platform struct {
 	Secrets *secrets.Secrets
 	// Registry is nil when the environment has no registry.
 	Registry *registry.Registry
+	// DNS is nil when the environment has no DNS component; Edge when it
+	// has no edge.
+	DNS  *dns.DNS
+	Edge *edge.Edge
 	// Guardrails holds the baseline workload rules; nil when the
 	// environment has none.
 	Guardrails *guardrails.Guardrails

@@ -3,6 +3,7 @@ package environment
 import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/dns"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/powerschedule"
@@ -48,7 +49,7 @@ import (
 // their power schedules stop them at night and at weekends, and AKS
 // upgrades only a running cluster.
 func Profile(class Class, cloud platform.Cloud) Environment {
-	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}, Registry: &registry.Args{}, Guardrails: &guardrails.Args{}}
+	e := Environment{Class: class, Cloud: cloud, Backup: &backup.Args{}, Secrets: &secrets.Args{}, Registry: &registry.Args{}, Guardrails: &guardrails.Args{}, DNS: &dns.Args{}}
 	facts, _ := platform.LookupCloud(cloud) // Validate reports an unknown cloud
 	switch class {
 	case Prod:

@@ -10,6 +10,8 @@ import (
 	"github.com/plinth-dev/plinth/components/backup"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/dns"
+	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/components/network"
@@ -46,6 +48,8 @@ type Resolved struct {
 	secrets       *secrets.Resolved
 	registry      *registry.Resolved
 	guardrails    *guardrails.Resolved
+	dns           *dns.Resolved
+	edge          *edge.Resolved
 }
 
 // Environment returns the environment as resolved.
@@ -59,6 +63,11 @@ func (r *Resolved) Target() platform.Target { return r.target }
 // unknown region (zones are then checked against every zone name of the
 // cloud), and returns every problem at once (a *field.ErrorList).
 func (e Environment) Validate() error {
+	// The public zone's name is the stack's configuration, which an
+	// environment file does not hold: a stand-in checks the rest.
+	if e.DNS != nil && e.CertManager.DNSZone == nil {
+		e.CertManager.DNSZone = &certmanager.DNSZone{Name: "zone.example.com"}
+	}
 	_, err := e.Resolve("")
 	return err
 }
@@ -156,6 +165,30 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 	t := r.target
 	r.ingress, err = w.Ingress.Resolve(name, "ingress", t, c)
 	errs.Extend("ingress", err)
+	zone := w.CertManager.DNSZone
+	if w.DNS != nil {
+		if zone == nil {
+			errs.Add(field.Required("dns", "the public zone's name: set it in the stack's configuration (pulumi config set plinth:dnsZoneName <zone>), or certManager.dnsZone in Go"))
+		} else {
+			z := dns.Zone{Domain: zone.Name}
+			if id, ok := zone.ID.(pulumi.String); ok {
+				z.Existing = string(id)
+			}
+			d, err := w.DNS.Resolve(name, "dns", t, c, z)
+			errs.Extend("", err)
+			r.dns = &d
+		}
+	}
+	if w.Edge != nil {
+		switch {
+		case w.DNS == nil:
+			errs.Add(field.Required("dns", "the edge writes its names' records in the environment's zone; set dns (an empty mapping creates the zone)"))
+		case zone != nil && err == nil:
+			e, err := w.Edge.Resolve(name, "edge", t, c, zone.Name, r.ingress)
+			errs.Extend("", err)
+			r.edge = &e
+		}
+	}
 	r.certManager, err = w.CertManager.Resolve(name, "certManager", t, c)
 	errs.Extend("certManager", err)
 	if w.Backup != nil {
@@ -258,6 +291,34 @@ func (e Environment) withEnvironmentTags() Environment {
 		reg.Tags = tags(e.Registry.Tags)
 		w.Registry = &reg
 	}
+	if e.DNS != nil {
+		d := *e.DNS
+		d.Tags = tags(e.DNS.Tags)
+		w.DNS = &d
+		// A zone the stack creates has its ID once it exists.
+		if z := e.CertManager.DNSZone; z != nil && z.ID == nil {
+			cz := *z
+			cz.ID = certmanager.ZoneFromDNS
+			w.CertManager.DNSZone = &cz
+		}
+	}
+	if e.Edge != nil {
+		ed := *e.Edge
+		ed.Tags = tags(e.Edge.Tags)
+		w.Edge = &ed
+		w.Ingress.Edge, w.Ingress.PrivateLink = true, platform.EdgePrivateLinkName(e.Name)
+	}
+	// HTTPS by default: with a zone for DNS01, the environment's wildcard
+	// certificate goes to the ingress, whose Gateway and TLS store serve
+	// it and which redirects HTTP to HTTPS.
+	if e.CertManager.DNSZone != nil && e.Ingress.Controller != ingress.ControllerIngressNginx && !e.Ingress.Gateway.Disabled {
+		ns := e.Ingress.Namespace
+		if ns == "" {
+			ns = ingress.DefaultNamespace
+		}
+		w.Ingress.TLSSecret = ingress.DefaultTLSSecret
+		w.CertManager.Wildcard = &certmanager.Wildcard{Namespace: ns, SecretName: ingress.DefaultTLSSecret}
+	}
 	// The catalog and the teams take the cluster's tags, which carry the
 	// environment's; a team's resources are owned by the team.
 	w.Access.Environment, w.Access.CostCenter = e.Name, e.CostCenter
@@ -311,8 +372,20 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	if p.Ingress, err = ingress.New(ctx, r.ingress, b, p.Cluster, parent); err != nil {
 		return err
 	}
-	if p.CertManager, err = certmanager.New(ctx, r.certManager, b, p.Cluster, parent); err != nil {
+	cm := r.certManager
+	if r.dns != nil {
+		if p.DNS, err = dns.New(ctx, *r.dns, b, p.Cluster, p.Ingress.Address, parent); err != nil {
+			return err
+		}
+		cm = cm.WithZoneID(p.DNS.ZoneID)
+	}
+	if p.CertManager, err = certmanager.New(ctx, cm, b, p.Cluster, parent); err != nil {
 		return err
+	}
+	if r.edge != nil {
+		if p.Edge, err = edge.New(ctx, *r.edge, b, p.Cluster, p.DNS.ZoneID, parent); err != nil {
+			return err
+		}
 	}
 	if r.backup != nil {
 		if p.Backup, err = backup.New(ctx, *r.backup, b, p.Cluster, parent); err != nil {

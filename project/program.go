@@ -55,7 +55,15 @@ func (p Project) Program() pulumi.RunFunc {
 			return err
 		}
 		cfg := newStackConfig(ctx)
-		zone := certmanager.DNSZone{Name: cfg.Require(ConfigDNSZoneName), ID: pulumi.String(cfg.Require(ConfigDNSZoneID))}
+		// The zone: adopted by its ID; with the DNS component, created
+		// when no ID is given.
+		zone := certmanager.DNSZone{Name: cfg.Require(ConfigDNSZoneName)}
+		switch id := cfg.Get(ConfigDNSZoneID); {
+		case id != "":
+			zone.ID = pulumi.String(id)
+		case env.DNS == nil:
+			zone.ID = pulumi.String(cfg.Require(ConfigDNSZoneID))
+		}
 		if cfg.missingError() != nil {
 			// Name the cloud's missing keys too, without creating its
 			// backend: with every value blank, a backend refuses before
@@ -69,6 +77,7 @@ func (p Project) Program() pulumi.RunFunc {
 			// The zone is the stack's configuration: name its keys.
 			err = platform.ConfigErrors(err, env.Name, map[field.Path]string{
 				"certManager.dnsZone.name": ConfigDNSZoneName, "certManager.dnsZone.id": ConfigDNSZoneID,
+				"dns.zone": ConfigDNSZoneName, "dns.zoneId": ConfigDNSZoneID,
 			})
 			return fmt.Errorf("stack %s: environment %s is invalid:\n%w", env.Name, env.Name, err)
 		}
@@ -141,7 +150,7 @@ func (p Project) RenderEnvironment(env environment.Environment) (*snapshot.Snaps
 	if err != nil {
 		return nil, p.unknownCloud(env)
 	}
-	env.CertManager.DNSZone = offlineZone(cloud, env.Name)
+	env.CertManager.DNSZone = offlineZone(cloud, env)
 	resolved, err := env.Resolve(cloud.OfflineRegion())
 	if err != nil {
 		return nil, err
@@ -196,7 +205,7 @@ func (p Project) OfflineProgram(env environment.Environment) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		env.CertManager.DNSZone = offlineZone(cloud, env.Name)
+		env.CertManager.DNSZone = offlineZone(cloud, env)
 		resolved, err := env.Resolve(cloud.OfflineRegion())
 		if err != nil {
 			return fmt.Errorf("environment %s is invalid:\n%w", env.Name, err)
@@ -217,9 +226,14 @@ func (p Project) offlineProgram(cloud Cloud, r *environment.Resolved) pulumi.Run
 	}
 }
 
-// offlineZone is the stand-in DNS zone of an offline render of stack.
-func offlineZone(cloud Cloud, stack string) *certmanager.DNSZone {
-	name := stack + ".platform.example.com"
+// offlineZone is the stand-in DNS zone of an offline render of env: one
+// its DNS component creates, or, without one, an existing zone's stand-in
+// ID.
+func offlineZone(cloud Cloud, env environment.Environment) *certmanager.DNSZone {
+	name := env.Name + ".platform.example.com"
+	if env.DNS != nil {
+		return &certmanager.DNSZone{Name: name}
+	}
 	return &certmanager.DNSZone{Name: name, ID: pulumi.String(cloud.OfflineDNSZoneID(name))}
 }
 

@@ -74,6 +74,27 @@ type Args struct {
 	Tags map[string]string
 }
 
+// ZoneFromDNS is the DNSZone.ID of a zone that the environment's DNS
+// component creates, whose ID is known only once it exists: Resolve
+// accepts it, and New needs the ID through Resolved.WithZoneID.
+var ZoneFromDNS pulumi.StringInput = pendingZone{}
+
+// pendingZone is ZoneFromDNS's type.
+type pendingZone struct{ pulumi.StringOutput }
+
+// WithZoneID returns r with the DNS zone's ID id: the ID of a zone
+// resolved with ZoneFromDNS, once the DNS component created it.
+func (r Resolved) WithZoneID(id pulumi.StringInput) Resolved {
+	if r.r == nil || r.r.DNSZone == nil {
+		return r
+	}
+	c := *r.r
+	z := *c.DNSZone
+	z.ID = id
+	c.DNSZone = &z
+	return Resolved{&c}
+}
+
 // Wildcard is where the environment's wildcard certificate goes.
 type Wildcard struct {
 	// Namespace and SecretName name its Secret.
@@ -151,6 +172,11 @@ func New(ctx *pulumi.Context, res Resolved, backend platform.WorkloadIdentityBac
 		return nil, errors.New("certManager: not resolved; pass what Args.Resolve returns")
 	case backend == nil:
 		return nil, fmt.Errorf("certManager %q: no backend; pass the backend the cluster was created with", r.name)
+	}
+	if z := r.DNSZone; z != nil {
+		if _, pending := z.ID.(pendingZone); pending {
+			return nil, fmt.Errorf("certManager %q: the DNS zone's ID is the DNS component's; pass Resolved.WithZoneID(dns.ZoneID)", r.name)
+		}
 	}
 	if err := cluster.CheckHost("certManager", r.name, host); err != nil {
 		return nil, err

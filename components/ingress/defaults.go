@@ -35,6 +35,9 @@ const (
 	HealthPath = "/ping"
 	// HTTPSListener names the default Gateway's HTTPS listener.
 	HTTPSListener = "websecure"
+	// DefaultTLSSecret is the Secret of the environment's wildcard
+	// certificate in the ingress's namespace (Args.TLSSecret).
+	DefaultTLSSecret = "platform-wildcard-tls"
 )
 
 // GatewayName is the name of the default Gateway a Traefik controller

@@ -170,6 +170,9 @@ type Resolved struct {
 // Spec returns the completed settings.
 func (r Resolved) Spec() Args { return r.spec }
 
+// ServiceName is the controller's Service in the ingress's namespace.
+func (r Resolved) ServiceName() string { return r.spec.serviceName() }
+
 // RequestMetric returns the controller's Prometheus request counter and its
 // status-code label, for the alert on the ingress's 5xx ratio.
 func (r Resolved) RequestMetric() (counter, codeLabel string) {

@@ -31,6 +31,11 @@ var (
 	// renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
 	CertManager = Chart{Name: "cert-manager", Repo: "https://charts.jetstack.io", Version: "v1.19.1"}
 
+	// ExternalDNS writes the DNS records of the teams' routes into the
+	// environment's zone.
+	// renovate: datasource=helm depName=external-dns registryUrl=https://kubernetes-sigs.github.io/external-dns/
+	ExternalDNS = Chart{Name: "external-dns", Repo: "https://kubernetes-sigs.github.io/external-dns/", Version: "1.19.0"}
+
 	// Velero backs up cluster objects and volumes.
 	// renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
 	Velero = Chart{Name: "velero", Repo: "https://vmware-tanzu.github.io/helm-charts", Version: "11.1.1"}
@@ -59,6 +64,8 @@ var SystemImages = []string{
 	// cert-manager: controller, webhook, cainjector, startupapicheck and
 	// the ACME solver.
 	"quay.io/jetstack/cert-manager-*",
+	// external-dns: the chart's default image.
+	"registry.k8s.io/external-dns/external-dns:*",
 	// velero: the server, its cloud plugins and the chart's kubectl job
 	// (the chart's default image since it left bitnami/kubectl).
 	"docker.io/velero/velero:*",

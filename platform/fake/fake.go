@@ -43,6 +43,8 @@ type Backend struct {
 	secrets    []platform.SecretStoreSpec
 	registries []platform.RegistrySpec
 	policies   []platform.WorkloadPolicySpec
+	zones      []platform.DNSZonesSpec
+	edges      []platform.EdgeSpec
 
 	observability []platform.ObservabilitySpec
 }
@@ -59,6 +61,8 @@ var (
 	_ platform.SecretsBackend          = (*Backend)(nil)
 	_ platform.RegistryBackend         = (*Backend)(nil)
 	_ platform.WorkloadPolicyBackend   = (*Backend)(nil)
+	_ platform.DNSBackend              = (*Backend)(nil)
+	_ platform.EdgeBackend             = (*Backend)(nil)
 	_ platform.ProviderBackend         = (*Backend)(nil)
 )
 

@@ -56,20 +56,21 @@ const edgeRecordTTL = 300
 //     answers every request of the hostnames with a 301 to https;
 //   - an HTTPRoute "<name>-edge-forward" on the HTTPS listener that
 //     forwards the hostnames' requests to the ingress Service
-//     (spec.Ingress.Service) on its HTTP port (spec.Ingress.HTTPPort).
-//     The load balancer terminates TLS (it must, to inspect requests) and
-//     speaks HTTP to the ingress's pods inside the VPC; the ingress routes
-//     them by host and path as it does internal traffic, and the teams'
-//     routes stay the ingress's. HTTPS to the ingress's websecure port
-//     would need appProtocol HTTPS on the Service's port, and the
-//     Service stays as the ingress component made it;
+//     (spec.Ingress.Service) on its HTTPS port (spec.Ingress.HTTPSPort,
+//     which declares appProtocol https). The load balancer terminates TLS
+//     (it must, to inspect requests) and opens a new TLS connection to the
+//     ingress's pods inside the VPC, which hold the environment's wildcard
+//     certificate; the ingress routes them by host and path as it does
+//     internal traffic, and the teams' routes stay the ingress's. Plain
+//     HTTP would meet the ingress's redirect to HTTPS and loop;
 //   - a GCPBackendPolicy "<name>-edge" on the ingress Service that
 //     attaches the Cloud Armor policy (securityPolicy, by name) to the
 //     backend service GKE creates for it;
 //   - a HealthCheckPolicy "<name>-edge" on the ingress Service: an HTTP
-//     check of spec.Ingress.HealthPath on the serving port
-//     (USE_SERVING_PORT: each endpoint's own port, the pod's side of the
-//     HTTP port; a fixed port would be a pod's port, not the Service's).
+//     check of spec.Ingress.HealthPath on the pods' port
+//     spec.Ingress.HTTPPort (USE_FIXED_PORT: Traefik's ping entry point,
+//     which the Service exposes on the same port number for the edge, and
+//     which answers whether or not a route matches).
 //
 // In the public zone spec.ZoneID, through NewDNSRecord: an A record of
 // each hostname to the global address ("<name>-edge-<host>", the host
@@ -175,7 +176,7 @@ func (b *Backend) NewEdge(ctx *pulumi.Context, spec platform.EdgeSpec, opts ...p
 		"parentRefs": parent("https"),
 		"hostnames":  hostnames,
 		"rules": pulumi.MapArray{pulumi.Map{"backendRefs": pulumi.MapArray{pulumi.Map{
-			"name": pulumi.String(plan.Service), "port": pulumi.Int(plan.HTTPPort),
+			"name": pulumi.String(plan.Service), "port": pulumi.Int(plan.HTTPSPort),
 		}}}},
 	}); err != nil {
 		return nil, err
@@ -191,7 +192,8 @@ func (b *Backend) NewEdge(ctx *pulumi.Context, spec platform.EdgeSpec, opts ...p
 		"default": pulumi.Map{"config": pulumi.Map{
 			"type": pulumi.String("HTTP"),
 			"httpHealthCheck": pulumi.Map{
-				"portSpecification": pulumi.String("USE_SERVING_PORT"),
+				"portSpecification": pulumi.String("USE_FIXED_PORT"),
+				"port":              pulumi.Int(plan.HTTPPort),
 				"requestPath":       pulumi.String(plan.HealthPath),
 			},
 		}},

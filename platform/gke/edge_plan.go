@@ -72,10 +72,11 @@ type edgePlan struct {
 	// Policy is the Cloud Armor security policy, "<name>-edge-firewall".
 	Policy securityPolicyPlan
 	// Namespace is the ingress's namespace, where every Kubernetes object
-	// of the edge lives; Service, HTTPPort the ingress Service and the
-	// port the edge forwards to.
-	Namespace, Service string
-	HTTPPort           int
+	// of the edge lives; Service the ingress Service, HTTPSPort its port
+	// the edge forwards to, HTTPPort the pods' port its health check
+	// probes.
+	Namespace, Service  string
+	HTTPSPort, HTTPPort int
 	// Gateway, Certificate, Redirect, Forward, BackendPolicy and
 	// HealthCheck are the Kubernetes objects' Pulumi names; GatewayName,
 	// SecretName, ... their names in the cluster.
@@ -200,6 +201,7 @@ func planEdge(spec platform.EdgeSpec) edgePlan {
 		Policy:            planSecurityPolicy(spec),
 		Namespace:         spec.Ingress.Namespace,
 		Service:           spec.Ingress.Service,
+		HTTPSPort:         spec.Ingress.HTTPSPort,
 		HTTPPort:          spec.Ingress.HTTPPort,
 		Gateway:           platform.ChildName(n, "edge-gateway"),
 		GatewayName:       edge,

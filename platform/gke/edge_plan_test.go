@@ -23,7 +23,7 @@ func edgeSpec() platform.EdgeSpec {
 		ZoneID:    pulumi.String("projects/acme-prod/managedZones/prod-example-com"),
 		Cluster:   &platform.ClusterOutputs{},
 		Ingress: platform.EdgeOrigin{
-			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 80,
+			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080,
 			HealthPath: "/ping", Provider: &planProvider{},
 		},
 		Prevention:         true,
@@ -45,7 +45,7 @@ func TestPlanEdge(t *testing.T) {
 			Labels:      map[string]string{"environment": "prod", "managed-by": "plinth"},
 		},
 		Protect: true, Retain: true,
-		Namespace: "ingress", Service: "traefik", HTTPPort: 80,
+		Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080,
 		Gateway: "prod-edge-gateway", GatewayName: "prod-edge",
 		Certificate: "prod-edge-certificate", CertificateName: "prod-edge", SecretName: "prod-edge-tls",
 		Redirect: "prod-edge-redirect", RedirectName: "prod-edge-redirect",

@@ -47,7 +47,7 @@ func edgeSpecFor(out *platform.ClusterOutputs, k8s pulumi.ProviderResource) plat
 		ZoneID:    pulumi.String(edgeZone),
 		Cluster:   out,
 		Ingress: platform.EdgeOrigin{
-			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 80,
+			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080,
 			HealthPath: "/ping", Provider: k8s,
 		},
 		Prevention:         true,
@@ -285,7 +285,7 @@ func TestEdgeRoutes(t *testing.T) {
 	forward := k8sObject(t, r.snap, httpRouteType, "prod-edge-forward", "prod-edge-forward")
 	expectDeep(t, forward, "spec.parentRefs", []any{map[string]any{"name": "prod-edge", "sectionName": "https"}})
 	expect(t, forward, "spec.hostnames", hosts)
-	wantForward := []any{map[string]any{"backendRefs": []any{map[string]any{"name": "traefik", "port": float64(80)}}}}
+	wantForward := []any{map[string]any{"backendRefs": []any{map[string]any{"name": "traefik", "port": float64(443)}}}}
 	if got := platformtest.Input(t, forward, "spec.rules"); !reflect.DeepEqual(got, wantForward) {
 		t.Errorf("forward rules %v, want %v", got, wantForward)
 	}
@@ -306,7 +306,7 @@ func TestEdgePolicies(t *testing.T) {
 	expectDeep(t, hc, "spec.targetRef", service)
 	expectDeep(t, hc, "spec.default.config", map[string]any{
 		"type":            "HTTP",
-		"httpHealthCheck": map[string]any{"portSpecification": "USE_SERVING_PORT", "requestPath": "/ping"},
+		"httpHealthCheck": map[string]any{"portSpecification": "USE_FIXED_PORT", "port": float64(8080), "requestPath": "/ping"},
 	})
 }
 

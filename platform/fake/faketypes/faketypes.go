@@ -11,6 +11,7 @@ var Registry = rt.NewRegistry(
 	fake("BackupPlan", rt.ID("fake", "backup-plans")),
 	fake("Bucket", rt.ID("fake", "buckets")),
 	fake("Cluster", rt.ID("fakeCluster")),
+	fake("Edge", rt.ID("fake", "edges")),
 	fake("EgressIP", rt.ID("fakeEgressIP")),
 	untagged(fake("Grant", rt.ID("fake", "grants"))),
 	fake("Group", rt.ID("fake", "groups")),
@@ -20,10 +21,12 @@ var Registry = rt.NewRegistry(
 	fake("Network", rt.ID("fake", "networks")),
 	fake("NodePool", rt.ID("fake", "node-pools")),
 	fake("Receiver", rt.ID("fake", "receivers")),
+	untagged(fake("Record", rt.ID("fake", "records"))),
 	fake("Registry", rt.ID("fake", "registries")),
 	fake("Schedule", rt.ID("fakeSchedule")),
 	fake("SecretStore", rt.ID("fake", "secret-stores")),
 	untagged(fake("Subnet", rt.ID("fake", "subnets"))),
+	fake("Zone", rt.ID("fake", "zones")),
 )
 
 // fake is the entry of plinthfake:index:<name>.

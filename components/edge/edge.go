@@ -1,0 +1,153 @@
+package edge
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/field"
+)
+
+// TypeToken is the Pulumi type of the Edge component.
+const TypeToken = "plinth:components:Edge"
+
+// Args are the edge's settings: plain data, the same in Go and YAML.
+type Args struct {
+	// Hostnames are the public host names the edge serves, in the
+	// environment's DNS zone: "shop.prod.example.com". Required. A team's
+	// route answers a name only where the tenancy policies let the team
+	// claim it (its hostnames).
+	Hostnames []string
+
+	// RateLimitPerMinute is how many requests one client address may send
+	// a minute before the firewall refuses it, MinRateLimit..MaxRateLimit.
+	// Unset: DefaultRateLimitPerMinute.
+	RateLimitPerMinute int
+
+	// Detection makes the firewall log what its rules match without
+	// blocking it, to tune the rules before they block. Production
+	// refuses it. Unset: the firewall blocks.
+	Detection bool
+
+	// Tags go on every cloud resource that accepts tags or labels, merged
+	// over the cluster's tags.
+	Tags map[string]string
+}
+
+// Defaults and limits.
+const (
+	// DefaultRateLimitPerMinute is the firewall's rate limit per client
+	// address when unset.
+	DefaultRateLimitPerMinute = 1000
+	// MinRateLimit and MaxRateLimit bound RateLimitPerMinute.
+	MinRateLimit = platform.MinEdgeRateLimit
+	MaxRateLimit = platform.MaxEdgeRateLimit
+)
+
+// Edge is the component resource.
+type Edge struct {
+	pulumi.ResourceState
+
+	// Hostnames are the public names served.
+	Hostnames []string
+	// Endpoint is the edge's own address (Front Door's host name, the
+	// global load balancer's IP address); Firewall its WAF policy.
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	Firewall pulumi.StringOutput `pulumi:"firewall"`
+}
+
+// Resolved is the edge's settings, validated and completed against the
+// target, the cluster, the zone and the ingress: what New creates. Only
+// Args.Resolve makes one.
+type Resolved struct {
+	spec platform.EdgeSpec
+}
+
+// Spec returns what the backend will receive, without the zone's ID, the
+// cluster's outputs and the cluster's provider (New adds them).
+func (r Resolved) Spec() platform.EdgeSpec { return r.spec }
+
+// Resolve validates a against t, the cluster c, the public zone domain
+// and the resolved ingress in front of which the edge runs, applies the
+// defaults and returns what New creates. Problems are reported under path
+// (for example "edge"), all at once. It is pure.
+func (a Args) Resolve(name string, path field.Path, t platform.Target, c platform.ClusterSpec, domain string, in ingress.Resolved) (Resolved, error) {
+	var errs field.List
+	rate := a.RateLimitPerMinute
+	if rate == 0 {
+		rate = DefaultRateLimitPerMinute
+	}
+	if a.Detection && t.Production {
+		errs.Addf(path.Child("detection"), true, "a production firewall blocks what its rules match; remove detection (tune the rules in staging)")
+	}
+	if domain == "" {
+		errs.Add(field.Required(path.Child("hostnames"), "the edge's names live in the environment's DNS zone; set the stack's zone (plinth:dnsZoneName) and dns"))
+	}
+	ing := in.Spec()
+	if ing.Public {
+		errs.Addf(path.Child("hostnames"), a.Hostnames, "the ingress is public (ingress.public), and an edge forwards to an internal one; remove ingress.public")
+	}
+	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
+	spec := platform.EdgeSpec{
+		Name:      name,
+		Hostnames: slices.Clone(a.Hostnames),
+		Domain:    domain,
+		Network:   c.Network,
+		Ingress: platform.EdgeOrigin{
+			Namespace: ing.Namespace, Service: in.ServiceName(),
+			HTTPSPort: ingress.HTTPSPort, HTTPPort: ingress.HealthPort, HealthPath: ingress.HealthPath,
+			PrivateLink: platform.EdgePrivateLinkName(name),
+		},
+		Prevention:         !a.Detection,
+		RateLimitPerMinute: rate,
+		Locked:             t.Production,
+		Tags:               c.Tags.Merge(a.Tags),
+	}
+	// The contract's checks, with what New adds standing in.
+	check := spec
+	check.ZoneID, check.Cluster, check.Ingress.Provider = pulumi.String(""), &platform.ClusterOutputs{}, &placeholder{}
+	if domain != "" {
+		errs = append(errs, check.Validate(path)...)
+	}
+	if err := errs.Err(); err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{spec: spec}, nil
+}
+
+// placeholder stands for the cluster's provider in Resolve's checks.
+type placeholder struct{ pulumi.ProviderResourceState }
+
+// New creates the edge r describes through backend, in front of host's
+// ingress, writing its names' records in the zone zoneID.
+func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host cluster.Host, zoneID pulumi.StringInput, opts ...pulumi.ResourceOption) (*Edge, error) {
+	spec := r.spec
+	switch {
+	case spec.Name == "":
+		return nil, errors.New("edge: not resolved; pass what Args.Resolve returns")
+	case backend == nil:
+		return nil, fmt.Errorf("edge %q: no backend; pass the backend the cluster was created with", spec.Name)
+	case zoneID == nil:
+		return nil, fmt.Errorf("edge %q: no DNS zone; pass the DNS component's ZoneID", spec.Name)
+	}
+	if err := cluster.CheckHost("edge", spec.Name, host); err != nil {
+		return nil, err
+	}
+	c := &Edge{Hostnames: slices.Clone(spec.Hostnames)}
+	if err := ctx.RegisterComponentResource(TypeToken, spec.Name, c, opts...); err != nil {
+		return nil, err
+	}
+	spec.ZoneID, spec.Cluster, spec.Network = zoneID, host.ClusterOutputs(), host.ClusterSpec().Network
+	spec.Ingress.Provider = host.KubernetesProvider()
+	out, err := backend.NewEdge(ctx, spec, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("edge %q: %w", spec.Name, err)
+	}
+	c.Endpoint, c.Firewall = out.Endpoint, out.Firewall
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint, "firewall": c.Firewall})
+}
