@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	"github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
+	dns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20230701preview"
 	frontdoorwaf "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240201"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
@@ -23,6 +24,7 @@ import (
 	"github.com/pulumi/pulumi-azure-native-sdk/storage/v2"
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi-azuread/sdk/v5/go/azuread"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks"
@@ -54,7 +56,15 @@ func TestRegistryListsExactlyTheRegisteredTypes(t *testing.T) {
 	if edge.err != nil {
 		t.Fatal(edge.err)
 	}
+	dnsSnap, _, err := renderDNS(t, nil, func(out *platform.DNSZonesOutputs) []platform.DNSRecordSpec {
+		return []platform.DNSRecordSpec{{Name: "ingress", Zone: out.PrivateZoneID, Domain: "internal.prod.example.com", Private: true,
+			Host: "ingress", Type: "A", Values: pulumi.ToStringArray([]string{"10.20.1.10"}), TTLSeconds: 300}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	snaps := []*platformtest.Snapshot{renderNetworkLock(t, true, ""), clusterSnap, backupSnap, accessSnap, powerSnap, observabilitySnap, secretsSnap, registrySnap, policySnap, edgeSnap}
+	snaps = append(snaps, dnsSnap) // the DNS zones (signed, private, locked) and a private record
 
 	registered := map[string]bool{}
 	for _, snap := range snaps {
@@ -140,6 +150,11 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:managedidentity:FederatedIdentityCredential": managedidentity.FederatedIdentityCredentialArgs{},
 	"azure-native:managedidentity:UserAssignedIdentity":        managedidentity.UserAssignedIdentityArgs{},
 
+	// The DNS zones (NewDNSZones, NewDNSRecord).
+	"azure-native:network/v20230701preview:DnssecConfig": dns.DnssecConfigArgs{},
+	"azure-native:network/v20230701preview:RecordSet":    dns.RecordSetArgs{},
+	"azure-native:network/v20230701preview:Zone":         dns.ZoneArgs{},
+
 	"azure-native:network/v20240201:Policy":               frontdoorwaf.PolicyArgs{},
 	"azure-native:network/v20240501:FlowLog":              network.FlowLogArgs{},
 	"azure-native:network/v20240501:NatGateway":           network.NatGatewayArgs{},
@@ -149,6 +164,7 @@ var sdkArgs = map[string]interface{ ElementType() reflect.Type }{
 	"azure-native:network/v20240501:PublicIPAddress":      network.PublicIPAddressArgs{},
 	"azure-native:network/v20240501:Subnet":               network.SubnetArgs{},
 	"azure-native:network/v20240501:VirtualNetwork":       network.VirtualNetworkArgs{},
+	"azure-native:network/v20240601:PrivateRecordSet":     privatedns.PrivateRecordSetArgs{},
 	"azure-native:network/v20240601:PrivateZone":          privatedns.PrivateZoneArgs{},
 	"azure-native:network/v20240601:VirtualNetworkLink":   privatedns.VirtualNetworkLinkArgs{},
 
