@@ -140,9 +140,8 @@ func TestPlanDNSRecordErrors(t *testing.T) {
 		want   string
 	}{
 		{"everything wrong", func(s *platform.DNSRecordSpec) {
-			s.Name, s.Zone, s.Domain, s.Host, s.Type, s.TTLSeconds, s.Values = "", nil, "example", "Shop", "MX", 30, nil
-		}, `dnsRecord.name: required: give the component a logical name such as "core"
-dnsRecord.zone: required: the ID of the zone the record goes in: DNSZonesOutputs.ZoneID, or PrivateZoneID for a private record
+			s.Zone, s.Domain, s.Host, s.Type, s.TTLSeconds, s.Values = nil, "example", "Shop", "MX", 30, nil
+		}, `dnsRecord.zone: required: the ID of the zone the record goes in: DNSZonesOutputs.ZoneID, or PrivateZoneID for a private record
 dnsRecord.domain "example": not a DNS domain: use a lowercase DNS name of at least two dot-separated labels (1-63 letters, digits and '-', starting and ending with a letter or digit), at most 253 characters, no trailing dot, not an IP address, the DNS name of the zone named by zone
 dnsRecord.host "Shop": not a record name: use "@" for the zone's apex, or dot-separated labels relative to the zone, each a DNS label (1-63 lowercase letters, digits and '-', starting and ending with a letter or digit) or '_' followed by one ("_dnsauth"), the first possibly "*" for a wildcard
 dnsRecord.type "MX": use one of A, CNAME, TXT
