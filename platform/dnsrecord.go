@@ -22,13 +22,17 @@ const (
 
 // Validate checks what every DNSBackend needs of a record spec before it
 // registers anything, and returns every problem at once under path: the
-// logical name, the zone, the host, the type, the TTL and, when they are
+// name, the zone, the host, the type, the TTL and, when they are
 // known (a pulumi.StringArray of plain strings), the values
 // (DNSRecordValues). Values that are outputs are checked by the backend
 // once known.
 func (s DNSRecordSpec) Validate(path field.Path) field.List {
 	var errs field.List
-	errs.Add(ValidateName(path.Child("name"), s.Name))
+	// The name is the record's Pulumi name only: no cloud name derives
+	// from it (the record's own name is Host), so it has no length limit.
+	if s.Name == "" {
+		errs.Add(field.Required(path.Child("name"), "the record's Pulumi name, e.g. \"<component>-<host>-record\""))
+	}
 	if s.Zone == nil {
 		errs.Add(field.Required(path.Child("zone"), "the ID of the zone the record goes in: DNSZonesOutputs.ZoneID, or PrivateZoneID for a private record"))
 	}

@@ -166,9 +166,6 @@ func planEdge(spec platform.EdgeSpec, location string) (edgePlan, error) {
 			errs.Addf(p, h, "is %d characters; a managed certificate's common name takes at most %d, shorten the name", len(h), maxManagedCertificateName)
 		}
 		slug := strings.ReplaceAll(relativeHost(h, spec.Domain), ".", "-")
-		if r := edgeRecordName(spec.Name, slug, "cname"); len(r) > platform.MaxNameLength && !strings.HasPrefix(h, "*.") && h != spec.Domain {
-			errs.Addf(p, h, "gives its DNS record the name %q, longer than %d characters (a record's logical name); shorten the host or the edge's name", r, platform.MaxNameLength)
-		}
 		if j, dup := names[slug]; dup && spec.Hostnames[j] != h {
 			errs.Addf(p, h, "gives the same resource names as %s (%q); rename one", path.Child("hostnames").Index(j), spec.Hostnames[j])
 		}

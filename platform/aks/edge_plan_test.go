@@ -114,9 +114,6 @@ func TestPlanEdgeRejects(t *testing.T) {
 		}, []string{
 			`edge.hostnames[0] "` + strings.Repeat("a", 48) + `.prod.example.com": is 65 characters; a managed certificate's common name takes at most 64, shorten the name`,
 		}},
-		{"record name too long", func(s *platform.EdgeSpec) { s.Hostnames = []string{"storefront-europe.prod.example.com"} }, []string{
-			`edge.hostnames[0] "storefront-europe.prod.example.com": gives its DNS record the name "prod-storefront-europe-cname", longer than 24 characters (a record's logical name); shorten the host or the edge's name`,
-		}},
 		{"same resource names", func(s *platform.EdgeSpec) { s.Hostnames = []string{"a.b.prod.example.com", "a-b.prod.example.com"} }, []string{
 			`edge.hostnames[1] "a-b.prod.example.com": gives the same resource names as edge.hostnames[0] ("a.b.prod.example.com"); rename one`,
 		}},

@@ -160,8 +160,8 @@ func validateEdge(spec platform.EdgeSpec, path field.Path) error {
 	if o.HealthPath != "" && !healthPath.MatchString(o.HealthPath) {
 		errs.Addf(p.Child("healthPath"), o.HealthPath, "not a path a GKE health check requests: start with '/' and use letters, digits and /-._~%%!?$&'()*+,;=: only, e.g. \"/ping\"")
 	}
-	// Each hostname's A record is named after it; the DNS backend takes
-	// logical names as record names.
+	// Each hostname's A record is named after it: two hosts must not give
+	// the same name.
 	if platform.ValidateName(path.Child("name"), spec.Name) == nil {
 		seen := map[string]int{}
 		for i, h := range spec.Hostnames {
@@ -170,10 +170,6 @@ func validateEdge(spec platform.EdgeSpec, path field.Path) error {
 			}
 			name := edgeRecordName(spec.Name, relativeHost(h, spec.Domain))
 			hp := path.Child("hostnames").Index(i)
-			if platform.ValidateName(field.NewPath("record"), name) != nil {
-				errs.Addf(hp, h, "its A record would be named %q, longer than the %d characters a record's logical name takes; shorten the edge's name or the host", name, platform.MaxNameLength)
-				continue
-			}
 			if j, dup := seen[name]; dup && spec.Hostnames[j] != h {
 				errs.Addf(hp, h, "its A record would be named %q, like that of %s; rename one of the hosts", name, path.Child("hostnames").Index(j))
 				continue
