@@ -168,7 +168,7 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 	zone := w.CertManager.DNSZone
 	if w.DNS != nil {
 		if zone == nil {
-			errs.Add(field.Required("dns", "the public zone's name: set it in the stack's configuration (pulumi config set plinth:dnsZoneName <zone>), or certManager.dnsZone in Go"))
+			errs.Add(field.Required("dns", "the public zone's name: set it in the stack's configuration (pulumi config set plinth:dnsZoneName <zone>), or certManager.dnsZone in Go; or go without the DNS component (dns: null in YAML, nil in Go) and write records by hand"))
 		} else {
 			z := dns.Zone{Domain: zone.Name}
 			if id, ok := zone.ID.(pulumi.String); ok {

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform/field"
@@ -86,11 +88,16 @@ func (s RegistrySpec) Validate(path field.Path, facts CloudFacts) field.List {
 	}
 	for i, p := range s.Pushers {
 		pp := path.Child("pushers").Index(i)
-		if !facts.Pushers.Check(p) {
+		switch {
+		case facts.Pushers.Check(p):
+		case facts.Pushers.Check(strings.ToLower(p)):
+			errs.Addf(pp, p, "write it in lowercase, %q: %s", strings.ToLower(p), facts.Pushers.Want)
+		default:
 			errs.Addf(pp, p, "not %s, e.g. %q", facts.Pushers.Want, facts.Pushers.Example)
 		}
 		for j := range i {
-			if s.Pushers[j] == p {
+			// IDs and emails name the same principal in any case.
+			if strings.EqualFold(s.Pushers[j], p) {
 				errs.Addf(pp, p, "repeats %s; list each pusher once", path.Child("pushers").Index(j))
 				break
 			}

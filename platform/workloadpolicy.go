@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -120,6 +121,10 @@ func (s WorkloadPolicySpec) Validate(path field.Path, facts CloudFacts) field.Li
 	}
 	for i, a := range s.Attestors {
 		p := path.Child("attestors").Index(i)
+		if j := slices.Index(s.Attestors[:i], a); j >= 0 {
+			errs.Addf(p, a, "repeats %s; list each attestor once", path.Child("attestors").Index(j))
+			continue
+		}
 		switch {
 		case !facts.ImageAttestation.Supported:
 			errs.Addf(p, a, "%s", facts.ImageAttestation.Why)

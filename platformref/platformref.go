@@ -3,6 +3,7 @@ package platformref
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,18 +309,29 @@ func (p *Platform) Image(name, version string) pulumi.StringOutput {
 			return "", p.shape(OutputRegistry, v)
 		}
 		switch {
-		case name == "" || strings.ContainsAny(name, ":@ ") || strings.HasPrefix(name, "/") || name != strings.ToLower(name):
+		case !imagePath.MatchString(name):
 			return "", fmt.Errorf("image %q: write the repository path in the registry, in lowercase, without tag or digest, e.g. \"checkout/api\"", name)
 		case version == "" || version == "latest":
 			return "", fmt.Errorf("image %s: version %q: name a version, a tag other than latest (\"1.4.2\") or a digest (\"sha256:...\"); the guardrails refuse images without one", name, version)
 		case strings.HasPrefix(version, "sha256:"):
+			if !imageDigest.MatchString(version) {
+				return "", fmt.Errorf("image %s: version %q: a digest is \"sha256:\" and 64 lowercase hex digits", name, version)
+			}
 			return prefix + name + "@" + version, nil
-		case strings.ContainsAny(version, ":@/ "):
-			return "", fmt.Errorf("image %s: version %q: a tag is letters, digits, '.', '_' and '-', e.g. \"1.4.2\"", name, version)
+		case !imageTag.MatchString(version):
+			return "", fmt.Errorf("image %s: version %q: a tag is 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (no '+': write build metadata with '-' or '_'), e.g. \"1.4.2\"", name, version)
 		}
 		return prefix + name + ":" + version, nil
 	}).(pulumi.StringOutput)
 }
+
+// The forms of an image's repository path, tag and digest, as the OCI
+// distribution specification writes them.
+var (
+	imagePath   = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
+	imageTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	imageDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+)
 
 // Provider returns a Kubernetes provider for the platform's cluster,
 // authenticated by the kubeconfig: whoever runs pulumi up deploys with

@@ -28,6 +28,7 @@ func platformOutputs(t *testing.T) platformtest.Outputs {
 	env.Network.AddressSpace = "10.61.0.0/16"
 	env.CertManager.Email = "platform@shop.example"
 	env.CertManager.IngressClass = "traefik"
+	env.DNS = nil // no zone: certificates through HTTP01, records by hand
 	env.Teams = []accesspackage.Args{
 		{
 			Team:       "storefront",
@@ -82,7 +83,7 @@ func app(stack, team, namespace string) pulumi.RunFunc {
 				"issuer":       p.CertificateIssuer,
 				"oidcIssuer":   p.OIDCIssuerURL,
 				"image":        p.Image("storefront/web", "1.4.2"),
-				"pinned":       p.Image("storefront/web", "sha256:4f1e"),
+				"pinned":       p.Image("storefront/web", "sha256:4f1e000000000000000000000000000000000000000000000000000000000000"),
 			},
 		}, pulumi.Provider(k8s))
 		return err
@@ -144,7 +145,7 @@ func TestApplicationReadsThePlatform(t *testing.T) {
 		"issuer":       outs.Values[platformref.OutputCertificateIssuer].(string),
 		"oidcIssuer":   outs.Values[platformref.OutputOIDCIssuerURL].(string),
 		"image":        "registry.fake/shop-staging/storefront/web:1.4.2",
-		"pinned":       "registry.fake/shop-staging/storefront/web@sha256:4f1e",
+		"pinned":       "registry.fake/shop-staging/storefront/web@sha256:4f1e000000000000000000000000000000000000000000000000000000000000",
 	}
 	for k, v := range want {
 		if data[k] != v || v == "" {
@@ -191,6 +192,12 @@ func TestErrorsNameTheStackAndTheFix(t *testing.T) {
 		}},
 		{"latest", image(platformStack, "storefront/web", "latest"), outs, []string{
 			`image storefront/web: version "latest": name a version, a tag other than latest ("1.4.2") or a digest ("sha256:..."); the guardrails refuse images without one`,
+		}},
+		{"build metadata", image(platformStack, "storefront/web", "1.2.3+build"), outs, []string{
+			`image storefront/web: version "1.2.3+build": a tag is 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (no '+': write build metadata with '-' or '_'), e.g. "1.4.2"`,
+		}},
+		{"a short digest", image(platformStack, "storefront/web", "sha256:nothex"), outs, []string{
+			`image storefront/web: version "sha256:nothex": a digest is "sha256:" and 64 lowercase hex digits`,
 		}},
 		{"a tag in the name", image(platformStack, "storefront/web:1.4", "1.4"), outs, []string{
 			`image "storefront/web:1.4": write the repository path in the registry, in lowercase, without tag or digest, e.g. "checkout/api"`,

@@ -390,6 +390,10 @@ func TestResolveRegistriesAndAttestors(t *testing.T) {
 	if err == nil || err.Error() != `guardrails.attestors[1] "built-by-ci": not a Binary Authorization attestor, projects/<project>/attestors/<name>, e.g. "projects/acme-prod/attestors/built-by-ci"` {
 		t.Errorf("a bad attestor on GKE: %v", err)
 	}
+	_, err = (guardrails.Args{Attestors: []string{"projects/acme-prod/attestors/ci", "projects/acme-prod/attestors/ci"}}).Resolve("dev", "guardrails", onGKE, platform.ClusterSpec{}, true)
+	if err == nil || err.Error() != `guardrails.attestors[1] "projects/acme-prod/attestors/ci": repeats guardrails.attestors[0]; list each attestor once` {
+		t.Errorf("a repeated attestor: %v", err)
+	}
 }
 
 func TestNewRefusesARegistryItWasNotResolvedFor(t *testing.T) {

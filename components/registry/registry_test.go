@@ -81,14 +81,18 @@ func TestResolveRefuses(t *testing.T) {
 		{"production in public", platform.Target{Cloud: fake.Facts, Production: true}, false, registry.Args{Private: new(bool)},
 			[]string{`registry.private false: a production registry is reached only privately; remove private: false`}},
 		{"Azure pushers and retention", platform.Target{Cloud: aksfacts.Facts}, false, registry.Args{
-			Pushers: []string{"ci@acme.iam.gserviceaccount.com", "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e", "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"}, UntaggedRetentionDays: &days,
+			// The same object ID in capitals is the same principal.
+			Pushers: []string{"ci@acme.iam.gserviceaccount.com", "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e", "0B7E2C4D-9A1F-4E3B-8C6D-5F4A3B2C1D0E"}, UntaggedRetentionDays: &days,
 		}, []string{
 			`registry.pushers[0] "ci@acme.iam.gserviceaccount.com": not the Entra object ID of a service principal or managed identity, e.g. "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e"`,
-			`registry.pushers[2] "0b7e2c4d-9a1f-4e3b-8c6d-5f4a3b2c1d0e": repeats registry.pushers[1]; list each pusher once`,
+			`registry.pushers[2] "0B7E2C4D-9A1F-4E3B-8C6D-5F4A3B2C1D0E": repeats registry.pushers[1]; list each pusher once`,
 			`registry.untaggedRetentionDays 400: must be 0..365: the days an untagged image is kept (0 keeps them)`,
 		}},
-		{"GCP pushers", platform.Target{Cloud: gkefacts.Facts}, false, registry.Args{Pushers: []string{"group:ci@acme.com"}},
-			[]string{`registry.pushers[0] "group:ci@acme.com": not a service account email, e.g. "ci-images@acme-prod.iam.gserviceaccount.com"`}},
+		{"GCP pushers", platform.Target{Cloud: gkefacts.Facts}, false, registry.Args{Pushers: []string{"group:ci@acme.com", "CI-Images@acme-prod.iam.gserviceaccount.com"}},
+			[]string{
+				`registry.pushers[0] "group:ci@acme.com": not a service account email, e.g. "ci-images@acme-prod.iam.gserviceaccount.com"`,
+				`registry.pushers[1] "CI-Images@acme-prod.iam.gserviceaccount.com": write it in lowercase, "ci-images@acme-prod.iam.gserviceaccount.com": a service account email`,
+			}},
 		{"private on Azure without the endpoints subnet", platform.Target{Cloud: aksfacts.Facts}, true, registry.Args{},
 			[]string{`registry.private true: a private registry on Azure is reached through a private endpoint in a subnet of role "private-endpoints", and the cluster's network has none; add one to network.subnets (a /28 is enough), or leave network.subnets unset for the default layout`}},
 		{"bad tags", platform.Target{Cloud: fake.Facts}, false, registry.Args{Tags: map[string]string{"": "x"}},

@@ -26,6 +26,7 @@ func sharedPlatform(t *testing.T) platformtest.Outputs {
 	env.Network.AddressSpace = "10.61.0.0/16"
 	env.CertManager.Email = "platform@shop.example"
 	env.CertManager.IngressClass = "traefik"
+	env.DNS = nil // no zone here: certificates through HTTP01
 	env.Teams = []accesspackage.Args{{
 		Team:       "storefront",
 		Requestors: []string{"group:7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"},

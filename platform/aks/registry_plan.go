@@ -134,8 +134,12 @@ func planRegistry(spec platform.RegistrySpec) (registryPlan, error) {
 	if d := spec.UntaggedRetentionDays; d > 0 {
 		p.RetentionStatus, p.RetentionDays = policyEnabled, d
 	}
-	for k := range spec.Pushers {
-		p.Pushers = append(p.Pushers, platform.ChildName(n, fmt.Sprintf("acr-push-%d", k+1)))
+	// Each pusher's grant is named after the pusher, not its position:
+	// removing one pusher must not replace the others' grants (a
+	// replacement of one would create its new assignment before deleting
+	// the old, under the same assignment name as another's).
+	for _, pusher := range spec.Pushers {
+		p.Pushers = append(p.Pushers, platform.ChildName(n, "acr-push-"+strings.ToLower(pusher)))
 	}
 	if spec.Private {
 		// Azure refuses an enabled export policy on a registry without

@@ -53,7 +53,7 @@ func TestPlanRegistry(t *testing.T) {
 		},
 		EndpointSubnet: platform.SubnetPrivateEndpoints,
 		Puller:         "prod-acr-pull", PullRole: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-		Pushers: []string{"prod-acr-push-1", "prod-acr-push-2"}, PushRole: "8311e382-0749-4cb8-b61a-304f252e45ec",
+		Pushers: []string{"prod-acr-push-7d2c1b0a-1e2f-4a3b-9c4d-5e6f7a8b9c0d", "prod-acr-push-8e3d2c1b-2f3a-4b4c-8d5e-6f7a8b9c0d1e"}, PushRole: "8311e382-0749-4cb8-b61a-304f252e45ec",
 		Tags: map[string]string{"environment": "prod"},
 	}
 	if !reflect.DeepEqual(p, want) {

@@ -162,8 +162,9 @@ func TestRegistryGrants(t *testing.T) {
 	expect(t, snap.Find(roleAssignments, "prod-acr-pull"), map[string]any{
 		"scope": registryID, "roleDefinitionId": acrPull, "principalId": out.kubelet, "principalType": "ServicePrincipal",
 	})
-	for i, p := range []string{pusherA, pusherB} {
-		expect(t, snap.Find(roleAssignments, "prod-acr-push-"+string(rune('1'+i))), map[string]any{
+	// Named after the pusher: removing one leaves the others' grants.
+	for _, p := range []string{pusherA, pusherB} {
+		expect(t, snap.Find(roleAssignments, "prod-acr-push-"+strings.ToLower(p)), map[string]any{
 			"scope": registryID, "roleDefinitionId": acrPush, "principalId": p, "principalType": "ServicePrincipal",
 		})
 	}
