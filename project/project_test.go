@@ -189,7 +189,8 @@ func deploy(p project.Project, project, stack string, cfg map[string]string) (*p
 var shopDevConfig = map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example", "plinth:dnsZoneId": zoneID("dev.shop.example")}
 
 func TestTheProgramDeploysTheStacksEnvironment(t *testing.T) {
-	snap, err := deploy(shop(), "shop-platform", "shop-staging", shopDevConfig)
+	// No zone ID: the DNS component creates the zone, as offline.
+	snap, err := deploy(shop(), "shop-platform", "shop-staging", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,11 +225,11 @@ func TestTheProgramRefusesWhatIsNotTheProjects(t *testing.T) {
 		{"another stack", "shop-platform", "shop-prod", shopDevConfig, `project shop-platform has no stack "shop-prod"; its stacks are shop-dev, shop-staging`},
 		{"another project", "platform", "shop-dev", shopDevConfig, `Pulumi.yaml names the project "platform", but this program deploys the Plinth project "shop-platform"`},
 		{"missing configuration", "shop-platform", "shop-dev", map[string]string{"plinth:dnsZoneName": "dev.shop.example"},
+			// The DNS component creates the zone when no ID names one.
 			"stack shop-dev: missing configuration:\n" +
-				"  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s shop-dev\n" +
 				"  plinth:fakeAccount is not set; run: pulumi config set plinth:fakeAccount <value> -s shop-dev"},
-		{"missing DNS zone", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev.shop.example"},
-			"stack shop-dev: missing configuration:\n  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s shop-dev"},
+		{"missing DNS zone", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1"},
+			"stack shop-dev: missing configuration:\n  plinth:dnsZoneName is not set; run: pulumi config set plinth:dnsZoneName <value> -s shop-dev"},
 		{"class pin", "shop-platform", "shop-dev", map[string]string{"plinth:class": "prod"}, `plinth:class "prod": the stack is pinned to class prod but environment shop-dev is class dev`},
 		{"invalid environment", "shop-platform", "shop-dev", map[string]string{"plinth:fakeAccount": "acct-1", "plinth:dnsZoneName": "dev shop", "plinth:dnsZoneId": zoneID("dev.shop.example")},
 			`plinth:dnsZoneName "dev shop": `},
@@ -305,5 +306,27 @@ func TestPlatformtestAnswersTheTeamsTypes(t *testing.T) {
 	}
 	if got := platformtest.Input(t, job, "uri"); got != "https://kv.vault.azure.net/" {
 		t.Errorf("uri = %v", got)
+	}
+}
+
+// A zone ID in the stack's configuration adopts that zone: the DNS
+// component creates no public zone, and cert-manager and external-dns are
+// granted on the adopted one.
+func TestAZoneIDAdoptsTheZone(t *testing.T) {
+	snap, err := deploy(shop(), "shop-platform", "shop-staging", shopDevConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := snap.Find("plinthfake:index:Zone", "shop-staging-zone"); z != nil {
+		t.Error("a public zone was created beside the adopted one")
+	}
+	for _, name := range []string{"shop-staging-cert-manager-grant-1", "shop-staging-external-dns-grant-1"} {
+		g := snap.Find("plinthfake:index:Grant", name)
+		if g == nil {
+			t.Fatalf("no grant %s", name)
+		}
+		if got := platformtest.Input(t, g, "scope"); got != zoneID("dev.shop.example") {
+			t.Errorf("%s at %v, want the adopted zone", name, got)
+		}
 	}
 }

@@ -33,7 +33,6 @@ func TestMissingCoordinatesAreNamedWithTheirFix(t *testing.T) {
 	snap, err := deployed(t, "prod-aks", map[string]string{"plinth:azureLocation": "westeurope"})
 	want := "stack prod-aks: missing configuration:\n" +
 		"  plinth:dnsZoneName is not set; run: pulumi config set plinth:dnsZoneName <value> -s prod-aks\n" +
-		"  plinth:dnsZoneId is not set; run: pulumi config set plinth:dnsZoneId <value> -s prod-aks\n" +
 		"  plinth:azureSubscriptionId is not set; run: pulumi config set plinth:azureSubscriptionId <value> -s prod-aks\n" +
 		"  plinth:azureTenantId is not set; run: pulumi config set plinth:azureTenantId <value> -s prod-aks"
 	if err == nil || !strings.Contains(err.Error(), want) {

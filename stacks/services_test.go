@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/platform/aks"
 	"github.com/plinth-dev/plinth/platform/platformtest"
 	"github.com/plinth-dev/plinth/stacks"
 )
@@ -64,7 +63,11 @@ func TestCertManagerRunsOnItsOwnIdentity(t *testing.T) {
 		t.Errorf("%d Azure DNS solvers, want one per ACME issuer (production and staging)", solvers)
 	}
 
-	zone := aks.Cloud{}.OfflineDNSZoneID("prod-aks.platform.example.com")
+	// The zone the DNS component created, in the environment's resource
+	// group.
+	created := snap.Find("azure-native:network/v20230701preview:Zone", "prod-aks-zone")
+	zone := "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/" + platformtest.Input(t, created, "resourceGroupName").(string) +
+		"/providers/Microsoft.Network/dnszones/" + platformtest.Input(t, created, "zoneName").(string)
 	grant := snap.Find("azure-native:authorization:RoleAssignment", "prod-aks-cert-manager-dns-zone-contributor-1")
 	if got := platformtest.Input(t, grant, "scope"); got != zone {
 		t.Errorf("DNS grant at %v, want exactly the zone %s", got, zone)

@@ -92,6 +92,7 @@ func (r Resolved) WithZoneID(id pulumi.StringInput) Resolved {
 	z := *c.DNSZone
 	z.ID = id
 	c.DNSZone = &z
+	c.zoneFromDNS = true
 	return Resolved{&c}
 }
 
@@ -160,6 +161,9 @@ type resolved struct {
 	// metrics is the controller's metrics endpoint, nil when the
 	// cluster's managed metrics are off.
 	metrics *scrape.Target
+	// zoneFromDNS marks a zone ID the DNS component's backend gave
+	// (WithZoneID): the backend's own form, not the user's to check.
+	zoneFromDNS bool
 }
 
 // New installs cert-manager as r describes into host (the cluster r was
@@ -303,6 +307,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 // checkedZoneID is the DNS zone ID, failing the deployment, before any
 // grant or issuer uses it, when it is not valid for the cloud.
 func (r *resolved) checkedZoneID() pulumi.StringOutput {
+	if r.zoneFromDNS {
+		return r.DNSZone.ID.ToStringOutput()
+	}
 	p, name, form := r.path.Child("dnsZone").Child("id"), r.DNSZone.Name, r.cloud.DNSZoneID
 	return r.DNSZone.ID.ToStringOutput().ApplyT(func(id string) (string, error) {
 		if err := checkZoneID(p, form, id, name); err != nil {

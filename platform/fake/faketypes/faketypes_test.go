@@ -74,6 +74,17 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		}); err != nil {
 			return err
 		}
+		zones, err := b.NewDNSZones(ctx, platform.DNSZonesSpec{Name: "dns", Domain: "dev.example.com", PrivateDomain: "internal.dev.example.com", Tags: tags})
+		if err != nil {
+			return err
+		}
+		if _, err := b.NewEdge(ctx, platform.EdgeSpec{
+			Name: "edge", Hostnames: []string{"shop.dev.example.com"}, Domain: "dev.example.com", ZoneID: zones.ZoneID,
+			Cluster: cluster, RateLimitPerMinute: 1000, Tags: tags,
+			Ingress: platform.EdgeOrigin{Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080, HealthPath: "/ping", Provider: b.Provider()},
+		}); err != nil {
+			return err
+		}
 		catalog, err := b.NewAccessCatalog(ctx, platform.AccessCatalogSpec{Name: "dev", Description: "d", Tags: tags})
 		if err != nil {
 			return err
