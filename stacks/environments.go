@@ -3,6 +3,7 @@ package stacks
 import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/certmanager"
+	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
@@ -84,6 +85,10 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 		e.PowerSchedule.TimeZone = timeZone
 	}
 	e.Observability.Receivers = receivers(class)
+	if class == environment.Prod {
+		// The shop is public, through the edge's firewall.
+		e.Edge = &edge.Args{Hostnames: []string{"shop"}}
+	}
 	return e
 }
 

@@ -142,7 +142,7 @@ func TestStatefulResourcesAreProtected(t *testing.T) {
 				top = snap.ByURN(top.Parent)
 			}
 			backupStorage := storage[r.Type] && strings.HasPrefix(r.Name, env.Name+"-backup-") ||
-				r.Type == "gcp:gkebackup/backupPlan:BackupPlan" || secretStore(&r) || registryStore(&r) || dnsZone(&r)
+				r.Type == "gcp:gkebackup/backupPlan:BackupPlan" || secretStore(&r) || registryStore(&r) || dnsZone(&r) || edgeName(&r)
 			want := env.Protect && stateful[top.Type] || env.Production() && (backupStorage || observabilityStores[r.Type] || teamKept(&r)) ||
 				imagePolicy(&r) && enforced(env)
 			if r.Protect != want {
@@ -185,7 +185,7 @@ func TestProductionStatefulResourcesAreRetained(t *testing.T) {
 			backupLock := slices.Contains([]string{"-backup-storage-lock", "-backup-blob-endpoint", "-backup-blob-dns-group", "-backup-blob-dns-link"},
 				strings.TrimPrefix(r.Name, env.Name)) ||
 				secretStore(&r) && r.Type != "azure-native:keyvault:Vault" && r.Type != "azure-native:network/v20240601:PrivateZone"
-			want := env.Production() && (statefulCloud || backupLock || registryStore(&r) || dnsZone(&r)) || imagePolicy(&r) && enforced(env)
+			want := env.Production() && (statefulCloud || backupLock || registryStore(&r) || dnsZone(&r) || edgeName(&r)) || imagePolicy(&r) && enforced(env)
 			if r.RetainOnDelete != want {
 				t.Errorf("%s (%s): %s %s retainOnDelete = %v, want %v", env.Name, env.Class, r.Type, r.Name, r.RetainOnDelete, want)
 			}
@@ -270,6 +270,20 @@ func dnsZone(r *snapshot.Resource) bool {
 	case "azure-native:network/v20230701preview:Zone", "azure-native:network/v20230701preview:DnssecConfig",
 		"azure-native:network/v20240601:PrivateZone", "azure-native:network/v20240601:VirtualNetworkLink",
 		"gcp:dns/managedZone:ManagedZone":
+		return true
+	}
+	return false
+}
+
+// edgeName reports whether r is what production keeps of the edge because
+// its public names point at it: the Front Door profile, endpoint and
+// custom domains, the global address.
+func edgeName(r *snapshot.Resource) bool {
+	if !strings.Contains(r.Parent, "plinth:components:Edge") {
+		return false
+	}
+	switch r.Type {
+	case "azure-native:cdn:Profile", "azure-native:cdn:AFDEndpoint", "azure-native:cdn:AFDCustomDomain", "gcp:compute/globalAddress:GlobalAddress":
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -19,9 +20,11 @@ const TypeToken = "plinth:components:Edge"
 // Args are the edge's settings: plain data, the same in Go and YAML.
 type Args struct {
 	// Hostnames are the public host names the edge serves, in the
-	// environment's DNS zone: "shop.prod.example.com". Required. A team's
-	// route answers a name only where the tenancy policies let the team
-	// claim it (its hostnames).
+	// environment's DNS zone: a full name, "shop.prod.example.com", or a
+	// single label below the zone, "shop", which stays right when the
+	// zone's name is a stack's configuration. Required. A team's route
+	// answers a name only where the tenancy policies let the team claim it
+	// (its hostnames).
 	Hostnames []string
 
 	// RateLimitPerMinute is how many requests one client address may send
@@ -93,9 +96,16 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 		errs.Addf(path.Child("hostnames"), a.Hostnames, "the ingress is public (ingress.public), and an edge forwards to an internal one; remove ingress.public")
 	}
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
+	hosts := make([]string, len(a.Hostnames))
+	for i, h := range a.Hostnames {
+		hosts[i] = h
+		if h != "" && !strings.Contains(h, ".") && domain != "" {
+			hosts[i] = h + "." + domain
+		}
+	}
 	spec := platform.EdgeSpec{
 		Name:      name,
-		Hostnames: slices.Clone(a.Hostnames),
+		Hostnames: hosts,
 		Domain:    domain,
 		Network:   c.Network,
 		Ingress: platform.EdgeOrigin{
