@@ -114,6 +114,7 @@ func Rules() []Rule {
 		teamSecretsRule(),
 	}
 	rules = append(rules, guardrailRules()...)
+	rules = append(rules, edgeFirewallRule(), dnssecRule())
 	for i := range rules {
 		rules[i].Classes = slices.Clone(rules[i].Classes)
 	}

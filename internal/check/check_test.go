@@ -14,8 +14,8 @@ import (
 
 func TestRulesTable(t *testing.T) {
 	rules := Rules()
-	if len(rules) != 23 {
-		t.Fatalf("%d rules, want 23", len(rules))
+	if len(rules) != 25 {
+		t.Fatalf("%d rules, want 25", len(rules))
 	}
 	for i, r := range rules {
 		if want := fmt.Sprintf("PLN%03d", i+1); r.ID != want {
