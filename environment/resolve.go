@@ -311,7 +311,7 @@ func (e Environment) withEnvironmentTags() Environment {
 	// HTTPS by default: with a zone for DNS01, the environment's wildcard
 	// certificate goes to the ingress, whose Gateway and TLS store serve
 	// it and which redirects HTTP to HTTPS.
-	if e.CertManager.DNSZone != nil && e.Ingress.Controller != ingress.ControllerIngressNginx && !e.Ingress.Gateway.Disabled {
+	if e.CertManager.DNSZone != nil && (e.Ingress.Controller == "" || e.Ingress.Controller == ingress.ControllerTraefik) && !e.Ingress.Gateway.Disabled {
 		ns := e.Ingress.Namespace
 		if ns == "" {
 			ns = ingress.DefaultNamespace

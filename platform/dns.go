@@ -90,7 +90,7 @@ type DNSRecordSpec struct {
 	TTLSeconds int
 }
 
-// DNS record types a DNSRecordSpec takes.
+// DNSRecordTypes are the record types a DNSRecordSpec takes.
 var DNSRecordTypes = []string{"A", "CNAME", "TXT"}
 
 // Validate checks what every DNSBackend needs of spec before it registers

@@ -13,9 +13,10 @@ import (
 
 // DNS record limits every DNSBackend checks.
 const (
-	// MinDNSRecordTTL and MaxDNSRecordTTL bound DNSRecordSpec.TTLSeconds:
-	// a minute to a day.
-	MinDNSRecordTTL, MaxDNSRecordTTL = 60, 86400
+	// MinDNSRecordTTL is the shortest DNSRecordSpec.TTLSeconds: a minute.
+	MinDNSRecordTTL = 60
+	// MaxDNSRecordTTL is the longest DNSRecordSpec.TTLSeconds: a day.
+	MaxDNSRecordTTL = 86400
 	// DNSRecordHostRule says what DNSRecordSpec.Host takes, for messages.
 	DNSRecordHostRule = `"@" for the zone's apex, or dot-separated labels relative to the zone, each a DNS label (1-63 lowercase letters, digits and '-', starting and ending with a letter or digit) or '_' followed by one ("_dnsauth"), the first possibly "*" for a wildcard`
 )

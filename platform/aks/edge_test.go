@@ -268,7 +268,7 @@ func TestEdgeLocked(t *testing.T) {
 		}
 		n := 0
 		for _, r := range snap.Resources {
-			if !r.Custom || !(strings.HasPrefix(r.Type, cdnAPI) || r.Type == wafType || r.Type == recordSets) {
+			if !r.Custom || !strings.HasPrefix(r.Type, cdnAPI) && r.Type != wafType && r.Type != recordSets {
 				continue
 			}
 			n++

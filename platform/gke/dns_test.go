@@ -88,7 +88,7 @@ func dnsZonesSpec(net platform.ClusterNetwork) platform.DNSZonesSpec {
 var dsRecordRE = regexp.MustCompile(`^[0-9]{1,5} 8 2 [0-9A-F]{64}$`)
 
 // TestDNSZonesCreated: a public zone "dns-zone" for the domain with its
-// trailing dot, DNSSEC on, labelled; a private zone visible to the VPC
+// trailing dot, DNSSEC on, labeled; a private zone visible to the VPC
 // only; both protected and retained when Locked. The zone ID is its
 // resource name, the name servers Cloud DNS's, the DS record the active
 // key signing key's.
