@@ -169,6 +169,18 @@ func (p *Platform) Outputs() pulumi.Map {
 	if p.Registry != nil {
 		out[platformref.OutputRegistry] = p.Registry.Prefix
 	}
+	if p.DNS != nil {
+		out[platformref.OutputDNSZone] = pulumi.Map{
+			platformref.DNSZoneName:    pulumi.String(p.DNS.Domain),
+			platformref.DNSZoneID:      p.DNS.ZoneID,
+			platformref.DNSNameServers: p.DNS.NameServers,
+			platformref.DNSDSRecords:   p.DNS.DSRecords,
+			platformref.DNSPrivateZone: pulumi.String(p.DNS.PrivateDomain),
+		}
+	}
+	if p.Edge != nil {
+		out[platformref.OutputEdgeEndpoint] = p.Edge.Endpoint
+	}
 	if p.Secrets != nil {
 		secrets := pulumi.Map{}
 		for team, s := range p.Secrets.Teams {

@@ -3,6 +3,7 @@ package environment
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -90,7 +91,8 @@ func (e Environment) Validate() error {
 //   - names fit every cloud name derived from them: the environment name
 //     and each "<name>-<team>" package name are logical names
 //     (platform.ValidateName), node pool names suit the cloud;
-//   - no tag replaces one the environment sets.
+//   - no tag replaces one the environment sets;
+//   - a team may serve each of the edge's names (its hostnames cover it).
 //
 // Resolve registers nothing; Build creates what it returns, without
 // checking again.
@@ -150,6 +152,9 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 	// The store needs the cluster's network and the teams' namespaces.
 	if w.Secrets != nil && clusterOK && len(r.teams) == len(w.Teams) {
 		errs = append(errs, r.resolveSecrets(w, name, clusterSpec)...)
+	}
+	if r.edge != nil && len(r.teams) == len(w.Teams) {
+		errs = append(errs, r.checkEdgeHostnames()...)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -236,6 +241,40 @@ func (r *Resolved) resolveAccess(w Environment, name string, c platform.ClusterS
 	}
 	r.teams, err = accesspackage.ResolvePackages(cat, pkgs, "teams")
 	errs.Extend("teams", err)
+	return errs
+}
+
+// checkEdgeHostnames checks that a team may serve each of the edge's
+// names: the edge forwards a name's requests to the ingress, where only a
+// route of the team whose hostnames cover it (the hostnames guardrail) can
+// answer them.
+func (r *Resolved) checkEdgeHostnames() field.List {
+	var errs field.List
+	var teams, examples []string
+	for _, t := range r.teams {
+		spec := t.Spec()
+		teams = append(teams, spec.Team)
+		if len(spec.Hostnames) > 0 {
+			examples = append(examples, spec.Hostnames[0])
+		}
+	}
+	for i, h := range r.edge.Spec().Hostnames {
+		served := false
+		for _, t := range r.teams {
+			served = served || accesspackage.HostnameAllowed(t.Spec().Hostnames, h)
+		}
+		if served {
+			continue
+		}
+		fix := "add a team to the environment whose hostnames cover it"
+		if len(teams) > 0 {
+			fix = fmt.Sprintf("add it to the hostnames of the team that serves it (teams: %s), or serve a team's name", strings.Join(teams, ", "))
+			if len(examples) > 0 {
+				fix += fmt.Sprintf(", e.g. %q", examples[0])
+			}
+		}
+		errs.Addf(field.NewPath("edge").Child("hostnames").Index(i), h, "no team may serve this name, so the edge would forward its requests to no route; %s", fix)
+	}
 	return errs
 }
 

@@ -63,6 +63,32 @@ const (
 	// "<region>-docker.pkg.dev/<project>/<repository>/"); absent when the
 	// environment has none.
 	OutputRegistry = "registry"
+	// OutputDNSZone is the environment's public DNS zone, its name and its
+	// delegation, for the parent zone's owner: a map of DNSZoneName,
+	// DNSZoneID, DNSNameServers and DNSDSRecords; absent when the
+	// environment has no DNS component.
+	OutputDNSZone = "dnsZone"
+	// OutputEdgeEndpoint is the public edge's own address (Front Door's
+	// endpoint host name, the global load balancer's IP address); absent
+	// when the environment has no edge.
+	OutputEdgeEndpoint = "edgeEndpoint"
+)
+
+// The keys of OutputDNSZone.
+const (
+	// DNSZoneName is the zone's DNS name, e.g. "prod.example.com".
+	DNSZoneName = "name"
+	// DNSZoneID is the zone's ID in the cloud's form.
+	DNSZoneID = "id"
+	// DNSNameServers are the name servers the parent zone's NS records
+	// delegate to; empty for an adopted zone.
+	DNSNameServers = "nameServers"
+	// DNSDSRecords are the DS records the parent zone needs for a signed
+	// zone (DNSSEC), each "<key tag> <algorithm> <digest type> <digest>";
+	// empty for an unsigned or adopted zone.
+	DNSDSRecords = "dsRecords"
+	// DNSPrivateZone is the private zone's DNS name, "" without one.
+	DNSPrivateZone = "privateZone"
 )
 
 // The keys of each team's entry of OutputTeamSecrets.

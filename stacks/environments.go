@@ -86,8 +86,9 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 	}
 	e.Observability.Receivers = receivers(class)
 	if class == environment.Prod {
-		// The shop is public, through the edge's firewall.
-		e.Edge = &edge.Args{Hostnames: []string{"shop"}}
+		// The checkout team's shop is public, through the edge's
+		// firewall: checkout.<zone>, a name the team serves.
+		e.Edge = &edge.Args{Hostnames: []string{"checkout"}}
 	}
 	return e
 }

@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,8 +29,21 @@ func TestTheLongestEnvironmentNameIsTheCloudsLimit(t *testing.T) {
 			}
 			// Short team names, so that the teams' package names
 			// ("<name>-<team>", their own limit) stay valid.
+			// The edge serves the renamed teams' names.
+			renamed := map[string]string{}
 			for i := range env.Teams {
-				env.Teams[i].Team = fmt.Sprintf("t%d", i)
+				renamed[env.Teams[i].Team] = fmt.Sprintf("t%d", i)
+				env.Teams[i].Team = renamed[env.Teams[i].Team]
+			}
+			if env.Edge != nil {
+				e := *env.Edge
+				e.Hostnames = slices.Clone(e.Hostnames)
+				for i, h := range e.Hostnames {
+					if r, ok := renamed[h]; ok {
+						e.Hostnames[i] = r
+					}
+				}
+				env.Edge = &e
 			}
 			longest := env
 			longest.Name = env.Name[:1] + strings.Repeat("x", n-1)

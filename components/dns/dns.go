@@ -132,6 +132,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 		}
 	}
 	private := a.PrivateDomain
+	// reported: the private zone's name is checked here, or "-", or
+	// derived from the zone, whose own error says what to fix.
+	reported := true
 	switch {
 	case private == "-":
 		private = ""
@@ -141,6 +144,8 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 		errs.Addf(path.Child("privateDomain"), private, "not a DNS domain: use %s, e.g. %q, or \"-\" for no private zone", format.HostnameRule, DefaultPrivatePrefix+z.Domain)
 	case private == z.Domain:
 		errs.Addf(path.Child("privateDomain"), private, "is the public zone's name: a private zone of the same name hides the public records inside the network; use a name below it, e.g. %q", DefaultPrivatePrefix+z.Domain)
+	default:
+		reported = false
 	}
 	ext := a.ExternalDNS
 	switch ext.Policy {
@@ -160,8 +165,13 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 		Network: c.Network, Locked: t.Production, Tags: tags,
 	}
 	for _, e := range spec.Validate(path, t.Cloud) {
-		// The zone's name and ID are the stack's configuration.
+		// The zone's name and ID are the stack's configuration; the
+		// private zone's name is reported above, with its "-".
 		switch e.Path {
+		case path.Child("privateDomain"):
+			if reported {
+				continue
+			}
 		case path.Child("domain"):
 			e.Path = path.Child("zone")
 		case path.Child("existing"):

@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/ingress"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
+	"github.com/plinth-dev/plinth/platform/format"
 )
 
 // TypeToken is the Pulumi type of the Edge component.
@@ -99,7 +100,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	hosts := make([]string, len(a.Hostnames))
 	for i, h := range a.Hostnames {
 		hosts[i] = h
-		if h != "" && !strings.Contains(h, ".") && domain != "" {
+		// A single label is a name below the zone; one that is no DNS
+		// label stays as written, for the error to show it so.
+		if !strings.Contains(h, ".") && domain != "" && format.Hostname(h+"."+domain, false) {
 			hosts[i] = h + "." + domain
 		}
 	}
