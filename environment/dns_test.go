@@ -96,7 +96,7 @@ func TestDNSOff(t *testing.T) {
 func TestEdge(t *testing.T) {
 	for _, cloud := range clouds {
 		env := created(define(environment.Prod, cloud))
-		env.Edge = &edge.Args{Hostnames: []string{"checkout", "api.payments." + env.Name + ".example.com"}}
+		env.Edge = &edge.Args{Hostnames: []string{"checkout", "api.payments." + env.Name + ".example.com", "www.checkout"}}
 		_, b := mustRender(t, env)
 		edges := b.Edges()
 		if len(edges) != 1 {
@@ -104,7 +104,7 @@ func TestEdge(t *testing.T) {
 		}
 		e := edges[0]
 		zone := env.Name + ".example.com"
-		if !slices.Equal(e.Hostnames, []string{"checkout." + zone, "api.payments." + zone}) || e.Domain != zone || !e.Prevention || !e.Locked || e.RateLimitPerMinute != edge.DefaultRateLimitPerMinute {
+		if !slices.Equal(e.Hostnames, []string{"checkout." + zone, "api.payments." + zone, "www.checkout." + zone}) || e.Domain != zone || !e.Prevention || !e.Locked || e.RateLimitPerMinute != edge.DefaultRateLimitPerMinute {
 			t.Errorf("%s: edge %+v", cloud, e)
 		}
 		o := e.Ingress
@@ -130,8 +130,8 @@ func TestDNSAndEdgeRefusals(t *testing.T) {
 			"dns: required: the edge writes its names' records in the environment's zone; set dns"},
 		{"a name no team serves", func(e *environment.Environment) { e.Edge = &edge.Args{Hostnames: []string{"shop"}} },
 			`edge.hostnames[0] "shop.prod-env.example.com": no team may serve this name, so the edge would forward its requests to no route; add it to the hostnames of the team that serves it (teams: payments, checkout), or serve a team's name, e.g. "payments.prod-env.example.com"`},
-		{"a name outside the zone", func(e *environment.Environment) { e.Edge = &edge.Args{Hostnames: []string{"checkout.example.org"}} },
-			`edge.hostnames[0] "checkout.example.org": not in the public zone "prod-env.example.com"`},
+		{"a name of another zone", func(e *environment.Environment) { e.Edge = &edge.Args{Hostnames: []string{"checkout.example.com"}} },
+			`edge.hostnames[0] "checkout.example.com": in "example.com" but not in the environment's zone "prod-env.example.com"; write a name relative to the zone, e.g. "checkout", or a full name in it`},
 		{"detection in production", func(e *environment.Environment) {
 			e.Edge = &edge.Args{Hostnames: []string{"checkout"}, Detection: true}
 		}, "edge.detection true: a production firewall blocks what its rules match; remove detection"},

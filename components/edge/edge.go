@@ -21,11 +21,12 @@ const TypeToken = "plinth:components:Edge"
 // Args are the edge's settings: plain data, the same in Go and YAML.
 type Args struct {
 	// Hostnames are the public host names the edge serves, in the
-	// environment's DNS zone: a full name, "shop.prod.example.com", or a
-	// single label below the zone, "shop", which stays right when the
-	// zone's name is a stack's configuration. Required. A team's route
-	// answers a name only where the tenancy policies let the team claim it
-	// (its hostnames).
+	// environment's DNS zone, written relative to the zone: "shop" and
+	// "www.shop" are shop.<zone> and www.shop.<zone>, right in every stack
+	// whatever zone its configuration names (plinth:dnsZoneName). A name
+	// ending in the zone ("shop.prod.example.com") is taken as it is; one
+	// in the zone's parent domain but not in the zone is refused. Each
+	// must be a name a team may serve (its hostnames). Required.
 	Hostnames []string
 
 	// RateLimitPerMinute is how many requests one client address may send
@@ -98,11 +99,23 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	}
 	errs = append(errs, platform.Tags(a.Tags).Validate(path.Child("tags"))...)
 	hosts := make([]string, len(a.Hostnames))
+	reported := map[field.Path]bool{}
 	for i, h := range a.Hostnames {
 		hosts[i] = h
-		// A single label is a name below the zone; one that is no DNS
-		// label stays as written, for the error to show it so.
-		if !strings.Contains(h, ".") && domain != "" && format.Hostname(h+"."+domain, false) {
+		if domain == "" || h == domain || platform.InDomain(h, domain) {
+			continue
+		}
+		// A name outside the zone but in its parent domain is a full name
+		// of another zone, not one relative to this one.
+		if parent := domain[strings.Index(domain, ".")+1:]; strings.Contains(parent, ".") && platform.InDomain(h, parent) {
+			p := path.Child("hostnames").Index(i)
+			errs.Addf(p, h, "in %q but not in the environment's zone %q; write a name relative to the zone, e.g. %q, or a full name in it", parent, domain, strings.TrimSuffix(h, "."+parent))
+			reported[p] = true
+			continue
+		}
+		// Any other name is relative to the zone; one that makes no host
+		// name stays as written, for the error to show it so.
+		if format.Hostname(h+"."+domain, true) {
 			hosts[i] = h + "." + domain
 		}
 	}
@@ -125,7 +138,23 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	check := spec
 	check.ZoneID, check.Cluster, check.Ingress.Provider = pulumi.String(""), &platform.ClusterOutputs{}, &placeholder{}
 	if domain != "" {
-		errs = append(errs, check.Validate(path)...)
+		if len(a.Hostnames) == 0 {
+			errs.Add(field.Required(path.Child("hostnames"), "the public host names the edge serves, relative to the zone, e.g. %q for %s", "shop", "shop."+domain))
+			reported[path.Child("hostnames")] = true
+		}
+		for _, e := range check.Validate(path) {
+			if reported[e.Path] {
+				continue
+			}
+			// The contract speaks of the full names; the user wrote
+			// them relative to the zone.
+			for i, h := range a.Hostnames {
+				if e.Path == path.Child("hostnames").Index(i) && h != hosts[i] {
+					e.Value, e.Detail = h, "means "+hosts[i]+": "+e.Detail
+				}
+			}
+			errs.Add(e)
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return Resolved{}, err

@@ -47,13 +47,13 @@ func resolveAll(t *testing.T, tg platform.Target, in ingress.Args) resolved {
 func TestResolve(t *testing.T) {
 	tg := platform.Target{Cloud: aksfacts.Facts, Production: true}
 	r := resolveAll(t, tg, ingress.Args{})
-	res, err := edge.Args{Hostnames: []string{"shop", "api.shop." + zone}, Tags: map[string]string{"team": "shop"}}.Resolve("prod", "edge", tg, r.cluster.Spec(), zone, r.ingress)
+	res, err := edge.Args{Hostnames: []string{"shop", "api.shop." + zone, "www.shop"}, Tags: map[string]string{"team": "shop"}}.Resolve("prod", "edge", tg, r.cluster.Spec(), zone, r.ingress)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := res.Spec()
-	if !reflect.DeepEqual(s.Hostnames, []string{"shop." + zone, "api.shop." + zone}) {
-		t.Errorf("hostnames %v: a single label is a name below the zone, a full name stays", s.Hostnames)
+	if !reflect.DeepEqual(s.Hostnames, []string{"shop." + zone, "api.shop." + zone, "www.shop." + zone}) {
+		t.Errorf("hostnames %v: a name is relative to the zone, one ending in the zone stays", s.Hostnames)
 	}
 	if s.Name != "prod" || s.Domain != zone || !s.Prevention || !s.Locked || s.RateLimitPerMinute != edge.DefaultRateLimitPerMinute {
 		t.Errorf("spec %+v", s)
@@ -93,13 +93,14 @@ func TestResolveRefuses(t *testing.T) {
 	}{
 		{"no names, detection in production, a rate out of range", true, ingress.Args{}, edge.Args{Detection: true, RateLimitPerMinute: 10}, zone, []string{
 			`edge.detection true: a production firewall blocks what its rules match; remove detection (tune the rules in staging)`,
-			`edge.hostnames: required: the public host names the edge serves, e.g. "shop.prod.example.com"`,
+			`edge.hostnames: required: the public host names the edge serves, relative to the zone, e.g. "shop" for shop.prod.example.com`,
 			`edge.rateLimitPerMinute 10: must be 100..100000 requests a minute from one client address`,
 		}},
-		{"names outside the zone, repeated, malformed", false, ingress.Args{}, edge.Args{Hostnames: []string{"shop.example.org", "shop", "shop." + zone, "Shop_1"}}, zone, []string{
-			`edge.hostnames[0] "shop.example.org": not in the public zone "prod.example.com"; the edge serves only names of the environment's zone`,
+		{"a name of another zone, repeated, malformed", false, ingress.Args{}, edge.Args{Hostnames: []string{"shop.example.com", "shop", "shop." + zone, "Shop_1", "shop"}}, zone, []string{
+			`edge.hostnames[0] "shop.example.com": in "example.com" but not in the environment's zone "prod.example.com"; write a name relative to the zone, e.g. "shop", or a full name in it`,
 			`edge.hostnames[2] "shop.prod.example.com": repeats edge.hostnames[1]; list each name once`,
 			`edge.hostnames[3] "Shop_1": not a host name: use a lowercase DNS name of at least two dot-separated labels (1-63 letters, digits and '-', starting and ending with a letter or digit), at most 253 characters, no trailing dot, not an IP address, with an optional leading "*."`,
+			`edge.hostnames[4] "shop": means shop.prod.example.com: repeats edge.hostnames[1]; list each name once`,
 		}},
 		{"no zone", false, ingress.Args{}, edge.Args{Hostnames: []string{"shop"}}, "", []string{
 			`edge.hostnames: required: the edge's names live in the environment's DNS zone; set the stack's zone (plinth:dnsZoneName) and dns`,
