@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
@@ -121,6 +122,12 @@ type Environment struct {
 	// needs DNS. nil: nothing is public (production refuses a public
 	// ingress either way).
 	Edge *edge.Args
+	// Mesh is the optional service mesh (Linkerd): mutual TLS and
+	// authorization by workload identity between the pods of the team
+	// namespaces that join it (teams[].namespaces[].mesh), trust rooted in
+	// cert-manager. Its control plane is highly available outside dev.
+	// nil: no mesh.
+	Mesh *mesh.Args
 	// Registry is the environment's container registry, which the
 	// cluster's nodes pull from and the configured CI identities push to;
 	// the guardrails admit images from it. nil means none: production

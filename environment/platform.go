@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
@@ -62,6 +63,8 @@ type Platform struct {
 	// has no edge.
 	DNS  *dns.DNS
 	Edge *edge.Edge
+	// Mesh is the service mesh; nil when the environment has none.
+	Mesh *mesh.Mesh
 	// Guardrails holds the baseline workload rules; nil when the
 	// environment has none.
 	Guardrails *guardrails.Guardrails

@@ -15,6 +15,7 @@ import (
 	"github.com/plinth-dev/plinth/components/edge"
 	"github.com/plinth-dev/plinth/components/guardrails"
 	"github.com/plinth-dev/plinth/components/ingress"
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/components/network"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/components/powerschedule"
@@ -51,6 +52,7 @@ type Resolved struct {
 	guardrails    *guardrails.Resolved
 	dns           *dns.Resolved
 	edge          *edge.Resolved
+	mesh          *mesh.Resolved
 }
 
 // Environment returns the environment as resolved.
@@ -138,6 +140,11 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 			errs = append(errs, r.resolveServices(w, name, clusterSpec)...)
 		}
 	}
+	if w.Mesh != nil {
+		// The teams' meshed namespaces admit the ingress controller by
+		// its mesh identity.
+		w.Access.Mesh = &accesspackage.CatalogMesh{Namespace: mesh.Namespace, IngressServiceAccount: r.ingress.ServiceAccountName()}
+	}
 	errs = append(errs, r.resolveAccess(w, name, clusterSpec)...)
 	if w.Registry != nil && clusterOK {
 		reg, err := w.Registry.Resolve(name, "registry", t, clusterSpec)
@@ -147,6 +154,10 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 	if w.Guardrails != nil {
 		g, err := w.Guardrails.Resolve(name, "guardrails", t, clusterSpec, w.Registry != nil)
 		errs.Extend("", err)
+		if w.Mesh != nil {
+			// The mesh injects its proxy into the meshed teams' pods.
+			g = g.WithMesh()
+		}
 		r.guardrails = &g
 	}
 	// The store needs the cluster's network and the teams' namespaces.
@@ -196,6 +207,11 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 	}
 	r.certManager, err = w.CertManager.Resolve(name, "certManager", t, c)
 	errs.Extend("certManager", err)
+	if w.Mesh != nil {
+		m, err := w.Mesh.Resolve(name, "mesh", t, c)
+		errs.Extend("", err)
+		r.mesh = &m
+	}
 	if w.Backup != nil {
 		b, err := w.Backup.Resolve(name, "backup", t, c)
 		errs.Extend("backup", err)
@@ -205,6 +221,7 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 	watched := observability.Watched{
 		Cluster: c, IngressRequests: counter, IngressCodeLabel: code, CertManager: true,
 		ManagedBackup: w.Backup != nil && r.backup.Spec().BackupForGKE,
+		Mesh:          w.Mesh != nil,
 	}
 	if w.Backup != nil && r.backup.Spec().Velero {
 		watched.BackupSchedules = r.backup.Spec().Schedules
@@ -341,6 +358,17 @@ func (e Environment) withEnvironmentTags() Environment {
 			w.CertManager.DNSZone = &cz
 		}
 	}
+	if e.Mesh != nil {
+		m := *e.Mesh
+		m.Tags = tags(e.Mesh.Tags)
+		if m.HA == nil {
+			// Highly available where the class is: staging and prod.
+			ha := e.Class != Dev
+			m.HA = &ha
+		}
+		w.Mesh = &m
+		w.Ingress.Mesh = true
+	}
 	if e.Edge != nil {
 		ed := *e.Edge
 		ed.Tags = tags(e.Edge.Tags)
@@ -382,6 +410,11 @@ func (e Environment) withEnvironmentTags() Environment {
 			// not again as the owner tag it would become.
 			t.Tags = platform.Tags(t.Tags).Merge(map[string]string{platform.TagOwner: t.Team})
 		}
+		// The teams' network policies (and, meshed, their mesh policies)
+		// admit the environment's ingress controller, wherever it runs.
+		if t.IngressNamespace == "" {
+			t.IngressNamespace = e.Ingress.Namespace
+		}
 		w.Teams[i] = t
 	}
 	return w
@@ -421,8 +454,13 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	if p.CertManager, err = certmanager.New(ctx, cm, b, p.Cluster, parent); err != nil {
 		return err
 	}
+	if r.mesh != nil {
+		if p.Mesh, err = mesh.New(ctx, *r.mesh, p.Cluster, p.CertManager, parent); err != nil {
+			return err
+		}
+	}
 	if r.edge != nil {
-		if p.Edge, err = edge.New(ctx, *r.edge, b, p.Cluster, p.DNS.ZoneID, parent); err != nil {
+		if p.Edge, err = edge.New(ctx, *r.edge, b, p.Cluster, p.DNS.ZoneID, p.Ingress.Address, parent); err != nil {
 			return err
 		}
 	}
@@ -444,6 +482,9 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 	}
 	if p.Catalog, err = accesspackage.NewCatalog(ctx, r.catalog, b, p.Cluster, parent); err != nil {
 		return err
+	}
+	if p.Mesh != nil {
+		p.Catalog.WaitForMesh(p.Mesh.ControlPlane)
 	}
 	wiring := map[string]secrets.Wiring{}
 	for _, t := range r.teams {

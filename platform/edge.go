@@ -64,6 +64,10 @@ type EdgeOrigin struct {
 	// ingress's internal load balancer as (LoadBalancerSpec.PrivateLink),
 	// where the edge reaches it so (Azure); "" elsewhere.
 	PrivateLink string
+	// Address is the ingress's internal load-balancer address (the
+	// Ingress component's Address), where an edge that reaches the load
+	// balancer itself sends its requests (Azure's Private Link origin).
+	Address pulumi.StringInput
 	// Provider deploys into the cluster, for the Kubernetes objects the
 	// edge needs there (GCP's Gateway, its route and policies).
 	Provider pulumi.ProviderResource
@@ -131,8 +135,8 @@ func (s EdgeSpec) Validate(path field.Path) field.List {
 		errs.Add(field.Required(path.Child("cluster"), "the outputs of the cluster behind the edge"))
 	}
 	o := s.Ingress
-	if o.Namespace == "" || o.Service == "" || o.HTTPSPort <= 0 || o.HTTPPort <= 0 || o.HealthPath == "" || o.Provider == nil {
-		errs.Add(field.Required(path.Child("ingress"), "the internal ingress's Service, namespace, ports, health path and the cluster's provider"))
+	if o.Namespace == "" || o.Service == "" || o.HTTPSPort <= 0 || o.HTTPPort <= 0 || o.HealthPath == "" || o.Address == nil || o.Provider == nil {
+		errs.Add(field.Required(path.Child("ingress"), "the internal ingress's Service, namespace, ports, health path, address and the cluster's provider"))
 	}
 	if r := s.RateLimitPerMinute; r < MinEdgeRateLimit || r > MaxEdgeRateLimit {
 		errs.Addf(path.Child("rateLimitPerMinute"), r, "must be %d..%d requests a minute from one client address", MinEdgeRateLimit, MaxEdgeRateLimit)

@@ -141,6 +141,13 @@ type CloudFacts struct {
 	// PodMonitor is the cloud's managed Prometheus custom resource that
 	// scrapes pods: each platform service creates one (internal/scrape).
 	PodMonitor PodMonitorKind
+	// MetricsCollectors is the namespace the managed Prometheus's
+	// collectors scrape pods from, for the network policies of namespaces
+	// whose pods it scrapes (a meshed team namespace's proxies); "": none.
+	MetricsCollectors string
+	// CNIBinDir is where the nodes keep their CNI plugins, for a chained
+	// plugin (the service mesh's, components/mesh); "": /opt/cni/bin.
+	CNIBinDir string
 	// NodePoolNodes returns a PromQL regular expression matching the node
 	// names of pool in cluster, for the alert on a pool at its autoscaler
 	// maximum (Nodes.Count).

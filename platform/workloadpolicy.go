@@ -57,6 +57,11 @@ type WorkloadPolicySpec struct {
 	// "docker.io/traefik:*". A control that covers the whole cluster
 	// (Binary Authorization) admits them too.
 	SystemImages []string
+	// InjectedImages are images the platform adds to the teams' own pods,
+	// written as SystemImages are: the service mesh's proxy, injected into
+	// every pod of a meshed namespace. A control over the team
+	// namespaces admits them beside Registries.
+	InjectedImages []string
 	// Attestors are the attestors whose attestation every image outside
 	// SystemImages needs, where the cloud verifies attestations
 	// (CloudFacts.ImageAttestation): Binary Authorization attestor
@@ -112,11 +117,16 @@ func (s WorkloadPolicySpec) Validate(path field.Path, facts CloudFacts) field.Li
 			errs.Add(field.Required(path.Child("registries").Index(i), "an image prefix, e.g. the registry's RegistryOutputs.Prefix"))
 		}
 	}
-	for i, img := range s.SystemImages {
-		host, rest, _ := strings.Cut(img, "/")
-		name := strings.TrimSuffix(strings.TrimSuffix(img, "*"), ":")
-		if !strings.Contains(host, ".") || rest == "" || strings.ContainsAny(name, " :@*") {
-			errs.Addf(path.Child("systemImages").Index(i), img, "not an image name pattern: write \"<registry host>/<path>\", then an optional trailing '*' or ':*' (any tag), e.g. \"quay.io/jetstack/cert-manager-*\" or \"docker.io/traefik:*\"")
+	for _, l := range []struct {
+		name   string
+		images []string
+	}{{"systemImages", s.SystemImages}, {"injectedImages", s.InjectedImages}} {
+		for i, img := range l.images {
+			host, rest, _ := strings.Cut(img, "/")
+			name := strings.TrimSuffix(strings.TrimSuffix(img, "*"), ":")
+			if !strings.Contains(host, ".") || rest == "" || strings.ContainsAny(name, " :@*") {
+				errs.Addf(path.Child(l.name).Index(i), img, "not an image name pattern: write \"<registry host>/<path>\", then an optional trailing '*' or ':*' (any tag), e.g. \"quay.io/jetstack/cert-manager-*\" or \"docker.io/traefik:*\"")
+			}
 		}
 	}
 	for i, a := range s.Attestors {

@@ -4,6 +4,7 @@ import (
 	"github.com/plinth-dev/plinth/components/accesspackage"
 	"github.com/plinth-dev/plinth/components/certmanager"
 	"github.com/plinth-dev/plinth/components/edge"
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/components/observability"
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/platform"
@@ -85,6 +86,16 @@ func base(name string, class environment.Class, cloud platform.Cloud, addressSpa
 		e.PowerSchedule.TimeZone = timeZone
 	}
 	e.Observability.Receivers = receivers(class)
+	if class == environment.Staging {
+		// Staging tries the service mesh: the checkout team's namespace
+		// joins it, payments' stays out.
+		e.Mesh = &mesh.Args{}
+		for i := range e.Teams {
+			if e.Teams[i].Team == "checkout" {
+				e.Teams[i].Namespaces[0].Mesh = &accesspackage.NamespaceMesh{}
+			}
+		}
+	}
 	if class == environment.Prod {
 		// The checkout team's shop is public, through the edge's
 		// firewall: checkout.<zone>, a name the team serves.

@@ -92,6 +92,24 @@ type Namespace struct {
 	// PodSecurityBaseline (warn and audit restricted) or
 	// PodSecurityRestricted. Unset: DefaultPodSecurity.
 	PodSecurity string
+	// Mesh joins the namespace to the cluster's service mesh
+	// (CatalogArgs.Mesh): its pods get the mesh's proxy, which encrypts
+	// and authenticates their traffic with other meshed pods, and the
+	// mesh denies what the namespace's network policies deny. Unset: not
+	// meshed.
+	Mesh *NamespaceMesh
+}
+
+// NamespaceMesh is how a namespace joins the service mesh. The mesh's
+// default for the namespace is deny: its pods' ports named in Ports admit
+// meshed calls from the namespace's own pods and from the ingress
+// controller, as the network policies do, and nothing else; a port of
+// another name admits no call at all.
+type NamespaceMesh struct {
+	// Ports are the names of the container ports the namespace's pods
+	// serve on (IANA service names, as containers' ports[].name takes
+	// them). Unset: DefaultMeshPorts.
+	Ports []string
 }
 
 // Quota is a namespace's ResourceQuota. CPU, memory and storage are
@@ -264,7 +282,7 @@ func New(ctx *pulumi.Context, res Resolved, catalog *Catalog, opts ...pulumi.Res
 		c.Groups[l.Name] = g
 	}
 
-	namespaces, err := r.kubernetes(ctx, c, catalog.host.KubernetesProvider())
+	namespaces, err := r.kubernetes(ctx, c, catalog.host.KubernetesProvider(), catalog.meshReady)
 	if err != nil {
 		return nil, err
 	}

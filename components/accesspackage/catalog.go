@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/cluster"
+	"github.com/plinth-dev/plinth/internal/scrape"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 )
@@ -76,12 +77,34 @@ type CatalogArgs struct {
 	// DefaultPodSecurity.
 	PodSecurity string
 
+	// Mesh is the cluster's service mesh, which team namespaces may join
+	// (Namespace.Mesh). Inside an environment: set with its mesh (Go
+	// only). Unset: no mesh; a namespace that joins one is refused.
+	Mesh *CatalogMesh `yaml:"-"`
+
 	// Tags go on the catalog and every team's cloud resources, and as
 	// labels on every team's Kubernetes objects; they are merged over the
 	// cluster's tags. Keys and values follow GCP label rules; the keys
 	// team, environment, cost-center and managed-by are set by Plinth and
 	// refused here.
 	Tags map[string]string
+}
+
+// WaitForMesh makes the mesh objects of the meshed namespaces of the
+// packages created after it wait for ready: the mesh's control plane,
+// whose charts bring their types (components/mesh's Mesh.ControlPlane).
+func (c *Catalog) WaitForMesh(ready pulumi.Resource) { c.meshReady = ready }
+
+// CatalogMesh is the service mesh of the cluster (components/mesh), as the
+// team namespaces that join it need it.
+type CatalogMesh struct {
+	// Namespace is the mesh's control plane namespace, which the meshed
+	// pods' proxies call (identity, destination and policy).
+	Namespace string
+	// IngressServiceAccount is the ingress controller's service account,
+	// in each team's IngressNamespace: its meshed identity is admitted
+	// into every meshed namespace.
+	IngressServiceAccount string
 }
 
 // Catalog is the AccessCatalog component resource: the platform's one
@@ -105,6 +128,9 @@ type Catalog struct {
 	r       *resolvedCatalog
 	backend platform.AccessBackend
 	host    cluster.Host
+	// meshReady is what the meshed namespaces' mesh objects wait for
+	// (WaitForMesh).
+	meshReady pulumi.Resource
 	// claims records who owns each team, namespace and existing group.
 	mu     sync.Mutex
 	claims claims
@@ -124,6 +150,11 @@ type resolvedCatalog struct {
 	path field.Path
 	// tags are the cluster's tags merged with Tags and environment.
 	tags platform.Tags
+	// podCIDR is the cluster's pod range, from which the managed
+	// Prometheus's collectors scrape meshed pods' proxies; monitor their
+	// pod monitor, zero when nothing is scraped.
+	podCIDR string
+	monitor platform.PodMonitorKind
 
 	// teams are the packages resolved against the catalog, in the order
 	// they were resolved, a package resolved again replacing its earlier
@@ -297,6 +328,10 @@ func (a CatalogArgs) Resolve(name string, path field.Path, t platform.Target, c 
 	errs.Add(checkKubernetesVersion(path, c.KubernetesVersion))
 	if err := errs.Err(); err != nil {
 		return ResolvedCatalog{}, err
+	}
+	r.podCIDR = c.Network.Spec.PodCIDR
+	if scrape.For(t.Cloud.PodMonitor, c, scrape.Target{}) != nil {
+		r.monitor = t.Cloud.PodMonitor
 	}
 	r.tags = c.Tags.Merge(a.Tags, map[string]string{"environment": r.Environment})
 	if r.CostCenter != "" {

@@ -273,8 +273,19 @@ func (ns Namespace) withDefaults(podSecurity string) Namespace {
 	if ns.PodSecurity == "" {
 		ns.PodSecurity = podSecurity
 	}
+	if ns.Mesh != nil {
+		m := *ns.Mesh
+		if m.Ports == nil {
+			m.Ports = slices.Clone(DefaultMeshPorts)
+		}
+		ns.Mesh = &m
+	}
 	return ns
 }
+
+// DefaultMeshPorts are the port names a meshed namespace serves when it
+// names none (NamespaceMesh.Ports): HTTP and gRPC.
+var DefaultMeshPorts = []string{"http", "grpc"}
 
 func (q Quota) withDefaults() Quota {
 	d := DefaultQuota

@@ -5,12 +5,16 @@ import (
 
 	"strconv"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/mesh"
+	"github.com/plinth-dev/plinth/internal/scrape"
 	"github.com/plinth-dev/plinth/platform"
 )
 
@@ -34,16 +38,42 @@ const (
 	DNSPolicyName = "plinth-allow-dns"
 	// RoleBindingPrefix starts each level's RoleBinding: "plinth-<level>".
 	RoleBindingPrefix = "plinth-"
+	// MeshPolicyName, in a meshed namespace, allows its proxies to call
+	// the mesh's control plane, and the metrics collectors to scrape them.
+	MeshPolicyName = "plinth-allow-mesh"
+	// MeshServerPrefix starts the name of each meshed port's Server
+	// ("plinth-<port>"); MeshAdminServerName is the proxies' admin port's.
+	MeshServerPrefix    = "plinth-"
+	MeshAdminServerName = "plinth-proxy-admin"
+	// MeshClientsName is the MeshTLSAuthentication of the namespace's own
+	// pods and the ingress controller, and the AuthorizationPolicy that
+	// admits them to every Server of the namespace.
+	MeshClientsName = "plinth-namespace-and-ingress"
+	// MeshCollectorsName is the NetworkAuthentication of the pod range,
+	// and the AuthorizationPolicy that admits it to the proxies' admin
+	// port, whose /metrics the managed Prometheus scrapes.
+	MeshCollectorsName = "plinth-metrics-collectors"
+	// MeshMonitorName is the pod monitor of the namespace's proxies.
+	MeshMonitorName = "plinth-mesh-proxies"
 )
 
 // kubernetes creates the team's namespaces and everything in them, and
 // returns the namespaces' names as outputs.
-func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pulumi.ProviderResource) (pulumi.StringArray, error) {
+func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pulumi.ProviderResource, meshReady pulumi.Resource) (pulumi.StringArray, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}
 	var names pulumi.StringArray
 	for _, ns := range r.Namespaces {
 		child := func(role string) string { return platform.ChildName(r.name, ns.Name+"-"+role) }
 		labels := platform.Tags(r.labels).Merge(podSecurity(ns.PodSecurity))
+		var annotations pulumi.StringMap
+		if ns.Mesh != nil {
+			// Linkerd injects its proxy into every pod created after
+			// this, and the mesh denies what no policy below admits.
+			annotations = pulumi.StringMap{
+				"linkerd.io/inject":                        pulumi.String("enabled"),
+				"config.linkerd.io/default-inbound-policy": pulumi.String("deny"),
+			}
+		}
 		// A team's namespace holds its workloads and volumes: production
 		// protects it, and keeps it when the team leaves the stack.
 		nsOpts := opts
@@ -51,7 +81,7 @@ func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pu
 			nsOpts = append(slices.Clone(opts), pulumi.Protect(true), pulumi.RetainOnDelete(true))
 		}
 		n, err := corev1.NewNamespace(ctx, child("namespace"), &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns.Name), Labels: pulumi.ToStringMap(labels)},
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns.Name), Labels: pulumi.ToStringMap(labels), Annotations: annotations},
 		}, nsOpts...)
 		if err != nil {
 			return nil, err
@@ -76,11 +106,21 @@ func (r *resolved) kubernetes(ctx *pulumi.Context, c *AccessPackage, provider pu
 			return nil, err
 		}
 
-		for _, p := range r.networkPolicies() {
+		policies := r.networkPolicies()
+		if ns.Mesh != nil {
+			policies = append(policies, r.meshNetworkPolicy())
+		}
+		for _, p := range policies {
 			if _, err := networkingv1.NewNetworkPolicy(ctx, child(p.role), &networkingv1.NetworkPolicyArgs{
 				Metadata: meta(p.name),
 				Spec:     p.spec,
 			}, opts...); err != nil {
+				return nil, err
+			}
+		}
+
+		if ns.Mesh != nil {
+			if err := r.meshPolicies(ctx, child, meta, ns, meshReady, opts); err != nil {
 				return nil, err
 			}
 		}
@@ -211,4 +251,106 @@ func (r *resolved) networkPolicies() []networkPolicy {
 			}},
 		}},
 	}
+}
+
+// meshNetworkPolicy lets a meshed namespace's proxies call the mesh's
+// control plane (identity, destination, policy), and the managed
+// Prometheus's collectors scrape their admin port.
+func (r *resolved) meshNetworkPolicy() networkPolicy {
+	all := &metav1.LabelSelectorArgs{}
+	byName := func(ns string) *metav1.LabelSelectorArgs {
+		return &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(ns)}}
+	}
+	tcp := func(port int) networkingv1.NetworkPolicyPortArgs {
+		return networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(port)}
+	}
+	spec := &networkingv1.NetworkPolicySpecArgs{
+		PodSelector: all,
+		PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+		Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
+			To:    networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: byName(r.cat.Mesh.Namespace)}},
+			Ports: networkingv1.NetworkPolicyPortArray{tcp(mesh.IdentityPort), tcp(mesh.DestinationPort), tcp(mesh.PolicyPort)},
+		}},
+	}
+	if collectors := r.cat.cloud.MetricsCollectors; collectors != "" && r.cat.monitor.Kind != "" {
+		spec.PolicyTypes = pulumi.ToStringArray([]string{"Ingress", "Egress"})
+		spec.Ingress = networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{
+			From:  networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: byName(collectors)}},
+			Ports: networkingv1.NetworkPolicyPortArray{tcp(mesh.ProxyAdminPort)},
+		}}
+	}
+	return networkPolicy{"allow-mesh", MeshPolicyName, spec}
+}
+
+// meshPolicies creates a meshed namespace's mesh authorization, which
+// matches its network policies: a Server for each of its ports and the
+// proxies' admin port, all admitting the namespace's own pods and the
+// ingress controller by their mesh identities, the admin port also the
+// pod range the collectors scrape from; and the proxies' pod monitor.
+func (r *resolved) meshPolicies(ctx *pulumi.Context, child func(string) string, meta func(string) *metav1.ObjectMetaArgs, ns Namespace, ready pulumi.Resource, opts []pulumi.ResourceOption) error {
+	m := r.cat.Mesh
+	if ready != nil {
+		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{ready}))
+	}
+	object := func(role, kind, version, name string, spec map[string]any) error {
+		_, err := apiextensions.NewCustomResource(ctx, child(role), &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("policy.linkerd.io/" + version),
+			Kind:        pulumi.String(kind),
+			Metadata:    meta(name),
+			OtherFields: kubernetes.UntypedArgs{"spec": spec},
+		}, opts...)
+		return err
+	}
+	server := func(port, proxyProtocol string) map[string]any {
+		spec := map[string]any{"podSelector": map[string]any{}, "port": port}
+		if proxyProtocol != "" {
+			spec["proxyProtocol"] = proxyProtocol
+		}
+		return spec
+	}
+	for _, port := range ns.Mesh.Ports {
+		if err := object("mesh-server-"+port, "Server", "v1beta3", MeshServerPrefix+port, server(port, "")); err != nil {
+			return err
+		}
+	}
+	if err := object("mesh-server-admin", "Server", "v1beta3", MeshAdminServerName, server(mesh.ProxyAdminPortName, "HTTP/1")); err != nil {
+		return err
+	}
+	if err := object("mesh-clients", "MeshTLSAuthentication", "v1alpha1", MeshClientsName, map[string]any{
+		"identityRefs": []any{
+			map[string]any{"kind": "Namespace", "name": ns.Name},
+			map[string]any{"kind": "ServiceAccount", "name": m.IngressServiceAccount, "namespace": r.IngressNamespace},
+		},
+	}); err != nil {
+		return err
+	}
+	if err := object("mesh-authorization", "AuthorizationPolicy", "v1alpha1", MeshClientsName, map[string]any{
+		"targetRef": map[string]any{"kind": "Namespace", "name": ns.Name},
+		"requiredAuthenticationRefs": []any{
+			map[string]any{"group": "policy.linkerd.io", "kind": "MeshTLSAuthentication", "name": MeshClientsName},
+		},
+	}); err != nil {
+		return err
+	}
+	if r.cat.monitor.Kind == "" || r.cat.podCIDR == "" {
+		return nil
+	}
+	if err := object("mesh-collectors", "NetworkAuthentication", "v1alpha1", MeshCollectorsName, map[string]any{
+		"networks": []any{map[string]any{"cidr": r.cat.podCIDR}},
+	}); err != nil {
+		return err
+	}
+	if err := object("mesh-metrics", "AuthorizationPolicy", "v1alpha1", MeshCollectorsName, map[string]any{
+		"targetRef": map[string]any{"group": "policy.linkerd.io", "kind": "Server", "name": MeshAdminServerName},
+		"requiredAuthenticationRefs": []any{
+			map[string]any{"group": "policy.linkerd.io", "kind": "NetworkAuthentication", "name": MeshCollectorsName},
+		},
+	}); err != nil {
+		return err
+	}
+	_, err := scrape.PodMonitor(ctx, child("mesh-metrics-monitor"), MeshMonitorName, r.cat.monitor, scrape.Target{
+		Namespace: ns.Name, Selector: map[string]string{"linkerd.io/control-plane-ns": m.Namespace},
+		Port: mesh.ProxyAdminPortName, Path: "/metrics", Labels: r.labels,
+	}, opts...)
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/format"
@@ -134,6 +135,9 @@ func (r *resolved) validate(orig *Args) field.List {
 			seen[ns.Name] = i
 		}
 		errs = append(errs, checkNamespace(np, ns)...)
+		if ns.Mesh != nil {
+			errs = append(errs, r.checkMesh(np.Child("mesh"), *ns.Mesh)...)
+		}
 	}
 
 	// The package's requestors and approvers are checked here, once, not
@@ -480,4 +484,32 @@ func isAlnum(c byte) bool {
 // letters, digits and '-', starting with a letter and not ending with '-'.
 func ValidTeamName(team string) bool {
 	return len(team) <= maxTeamLength && teamPattern.MatchString(team)
+}
+
+// ianaServiceName is a container port's name: 1-15 lowercase letters,
+// digits and '-', at least one letter, no leading, trailing or double '-'.
+var ianaServiceName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$`)
+
+// checkMesh checks a namespace's way into the mesh: a mesh to join, and
+// its ports' names, each once, none the proxy's own.
+func (r *resolved) checkMesh(p field.Path, m NamespaceMesh) field.List {
+	var errs field.List
+	if r.cat.Mesh == nil {
+		errs.Addf(p, "joined", "the cluster has no service mesh to join; add mesh to the environment (an empty mapping installs it), or remove mesh here")
+	}
+	if len(m.Ports) == 0 {
+		errs.Add(field.Required(p.Child("ports"), "the names of the container ports the namespace's pods serve on, e.g. %q; leave ports unset for %q", "http", DefaultMeshPorts))
+	}
+	for i, port := range m.Ports {
+		pp := p.Child("ports").Index(i)
+		switch {
+		case !ianaServiceName.MatchString(port) || strings.Contains(port, "--") || strings.Trim(port, "0123456789") == "":
+			errs.Addf(pp, port, "not a container port name: 1-15 lowercase letters, digits and '-', with a letter, not starting or ending with '-', e.g. %q", "http")
+		case port == mesh.ProxyAdminPortName:
+			errs.Addf(pp, port, "is the mesh proxy's own port, which Plinth authorizes for the metrics collectors only; remove it")
+		case slices.Contains(m.Ports[:i], port):
+			errs.Addf(pp, port, "repeats %s; list each port once", p.Child("ports").Index(slices.Index(m.Ports, port)))
+		}
+	}
+	return errs
 }

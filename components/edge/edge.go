@@ -136,7 +136,7 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	}
 	// The contract's checks, with what New adds standing in.
 	check := spec
-	check.ZoneID, check.Cluster, check.Ingress.Provider = pulumi.String(""), &platform.ClusterOutputs{}, &placeholder{}
+	check.ZoneID, check.Cluster, check.Ingress.Provider, check.Ingress.Address = pulumi.String(""), &platform.ClusterOutputs{}, &placeholder{}, pulumi.String("")
 	if domain != "" {
 		if len(a.Hostnames) == 0 {
 			errs.Add(field.Required(path.Child("hostnames"), "the public host names the edge serves, relative to the zone, e.g. %q for %s", "shop", "shop."+domain))
@@ -166,8 +166,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 type placeholder struct{ pulumi.ProviderResourceState }
 
 // New creates the edge r describes through backend, in front of host's
-// ingress, writing its names' records in the zone zoneID.
-func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host cluster.Host, zoneID pulumi.StringInput, opts ...pulumi.ResourceOption) (*Edge, error) {
+// ingress at ingressAddress (the Ingress component's Address), writing its
+// names' records in the zone zoneID.
+func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host cluster.Host, zoneID, ingressAddress pulumi.StringInput, opts ...pulumi.ResourceOption) (*Edge, error) {
 	spec := r.spec
 	switch {
 	case spec.Name == "":
@@ -176,6 +177,8 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host clu
 		return nil, fmt.Errorf("edge %q: no backend; pass the backend the cluster was created with", spec.Name)
 	case zoneID == nil:
 		return nil, fmt.Errorf("edge %q: no DNS zone; pass the DNS component's ZoneID", spec.Name)
+	case ingressAddress == nil:
+		return nil, fmt.Errorf("edge %q: no ingress address; pass the Ingress component's Address", spec.Name)
 	}
 	if err := cluster.CheckHost("edge", spec.Name, host); err != nil {
 		return nil, err
@@ -185,7 +188,7 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host clu
 		return nil, err
 	}
 	spec.ZoneID, spec.Cluster, spec.Network = zoneID, host.ClusterOutputs(), host.ClusterSpec().Network
-	spec.Ingress.Provider = host.KubernetesProvider()
+	spec.Ingress.Provider, spec.Ingress.Address = host.KubernetesProvider(), ingressAddress
 	out, err := backend.NewEdge(ctx, spec, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("edge %q: %w", spec.Name, err)

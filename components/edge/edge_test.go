@@ -144,7 +144,7 @@ func TestNew(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		e, err := edge.New(ctx, res, b, cl, pulumi.String("zone-1"))
+		e, err := edge.New(ctx, res, b, cl, pulumi.String("zone-1"), pulumi.String("10.20.16.10"))
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func TestNewNeedsResolvedArgsABackendAndAZone(t *testing.T) {
 				}
 				b = fb
 			}
-			_, err := edge.New(ctx, c.resolved, b, nil, c.zone)
+			_, err := edge.New(ctx, c.resolved, b, nil, c.zone, pulumi.String("10.20.16.10"))
 			return err
 		})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

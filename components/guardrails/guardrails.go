@@ -64,8 +64,19 @@ type Resolved struct {
 	name     string
 	args     Args
 	registry bool
+	mesh     bool
 	labels   map[string]string
 	tags     platform.Tags
+}
+
+// WithMesh returns r for a cluster whose team namespaces may join the
+// service mesh (components/mesh): the registries rule and the cloud's
+// controls over the team namespaces admit the proxy the mesh injects into
+// their pods (helm.MeshProxyImage), and the cloud's whole-cluster control
+// the mesh's own images (helm.MeshImages).
+func (r Resolved) WithMesh() Resolved {
+	r.mesh = true
+	return r
 }
 
 // Spec returns the completed settings.
@@ -172,12 +183,19 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.WorkloadPolicyBackend
 	for _, reg := range r.args.AllowedRegistries {
 		registries = append(registries, pulumi.String(reg))
 	}
+	system, injected := slices.Clone(helm.SystemImages), []string(nil)
+	admitted := registries
+	if r.mesh {
+		system = append(system, helm.MeshImages...)
+		injected = []string{helm.MeshProxyImage + "*"}
+		admitted = append(slices.Clone(registries), pulumi.String(helm.MeshProxyImage))
+	}
 	names := pulumi.StringArray{}
 	for _, p := range g.Policies {
 		var params *admission.ParamKind
 		bind := binding(r.args.Mode, nil)
 		if p.Name == RegistriesPolicyName {
-			if err := newRegistriesParams(ctx, r, registries, k8s); err != nil {
+			if err := newRegistriesParams(ctx, r, admitted, k8s); err != nil {
 				return nil, err
 			}
 			params, bind = registriesParams, binding(r.args.Mode, &admissionv1.ParamRefArgs{
@@ -195,13 +213,14 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.WorkloadPolicyBackend
 	}
 	if len(registries) > 0 {
 		out, err := backend.NewWorkloadPolicy(ctx, platform.WorkloadPolicySpec{
-			Name:         r.name,
-			Cluster:      host.ClusterOutputs(),
-			Enforce:      r.args.Mode == ModeEnforce,
-			Registries:   registries,
-			SystemImages: slices.Clone(helm.SystemImages),
-			Attestors:    slices.Clone(r.args.Attestors),
-			Tags:         r.tags,
+			Name:           r.name,
+			Cluster:        host.ClusterOutputs(),
+			Enforce:        r.args.Mode == ModeEnforce,
+			Registries:     registries,
+			SystemImages:   system,
+			InjectedImages: injected,
+			Attestors:      slices.Clone(r.args.Attestors),
+			Tags:           r.tags,
 		}, pulumi.Parent(g))
 		if err != nil {
 			return nil, fmt.Errorf("guardrails %q: %w", r.name, err)

@@ -33,6 +33,11 @@ const (
 	// dashboard is not exposed.
 	HealthPort = 8080
 	HealthPath = "/ping"
+	// DefaultAddressOffset places the internal load balancer at the
+	// ingress subnet's address of this offset (10.20.16.10 in
+	// 10.20.16.0/24): past the addresses the clouds reserve at a subnet's
+	// start (four on Azure, two on GCP).
+	DefaultAddressOffset = 10
 	// HTTPSListener names the default Gateway's HTTPS listener.
 	HTTPSListener = "websecure"
 	// DefaultTLSSecret is the Secret of the environment's wildcard

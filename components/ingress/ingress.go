@@ -57,6 +57,13 @@ type Args struct {
 	// the environment's edge (components/edge), with a firewall.
 	Public bool
 
+	// LoadBalancerIP is the internal load balancer's address, in the
+	// network's ingress subnet: fixed, so that DNS records, firewall rules
+	// and the edge's origin name it before the load balancer exists, and
+	// it survives the Service being recreated. Unset: the subnet's address
+	// DefaultAddressOffset. Not with Public.
+	LoadBalancerIP string
+
 	// TLSSecret names the Secret, in Namespace, of the environment's
 	// wildcard certificate (cert-manager's, for the DNS zone and every name
 	// one level below it). With it the default Gateway gets the HTTPS
@@ -73,6 +80,14 @@ type Args struct {
 	// environment sets both.
 	Edge        bool   `yaml:"-"`
 	PrivateLink string `yaml:"-"`
+
+	// Mesh joins the controller to the service mesh (components/mesh):
+	// its pods get the mesh's proxy, so that its calls into meshed team
+	// namespaces carry its mesh identity, which they admit; its entry
+	// ports skip the proxy, so that it still sees the clients' addresses;
+	// and it routes to Services' cluster IPs, which the mesh balances.
+	// Traefik only. The environment sets it with its mesh.
+	Mesh bool `yaml:"-"`
 
 	// IngressClassName names the IngressClass, a DNS subdomain name. Unset:
 	// DefaultTraefikClassName ("traefik") or DefaultIngressNginxClassName
@@ -173,6 +188,10 @@ func (r Resolved) Spec() Args { return r.spec }
 // ServiceName is the controller's Service in the ingress's namespace.
 func (r Resolved) ServiceName() string { return r.spec.serviceName() }
 
+// ServiceAccountName is the controller's service account, as the chart
+// names it: the identity the mesh knows it by.
+func (r Resolved) ServiceAccountName() string { return r.spec.serviceName() }
+
 // RequestMetric returns the controller's Prometheus request counter and its
 // status-code label, for the alert on the ingress's 5xx ratio.
 func (r Resolved) RequestMetric() (counter, codeLabel string) {
@@ -247,9 +266,16 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.LoadBalancerBackend, 
 	c.GatewayClassName = after(spec.Gateway.ClassName)
 	c.GatewayName = after(gatewayName)
 
-	c.Address, err = readAddress(ctx, name, spec, installed.Release, c, provider)
-	if err != nil {
-		return nil, fmt.Errorf("ingress %q: %w", name, err)
+	if spec.Public {
+		c.Address, err = readAddress(ctx, name, spec, installed.Release, c, provider)
+		if err != nil {
+			return nil, fmt.Errorf("ingress %q: %w", name, err)
+		}
+	} else {
+		// The internal address is fixed: known in every preview, and
+		// depending on nothing, so that a saved plan's records and origins
+		// stay as planned.
+		c.Address = pulumi.String(spec.LoadBalancerIP).ToStringOutput()
 	}
 
 	err = ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -264,33 +290,38 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.LoadBalancerBackend, 
 
 // readAddress reads the controller's Service after the release and returns
 // its load-balancer address: the first ingress entry's IP, or its hostname.
-// The Service's ID comes from the release's status, so that in a preview
-// before the first deployment (no Service yet) the read is skipped and the
-// address is unknown instead of failing.
+// The read is registered once the release's status names the Service's
+// namespace: in a preview before the first deployment (no Service yet)
+// the address is unknown, and nothing depends on a read that did not
+// happen (a read of an unknown ID has no URN, which the engine refuses as
+// a dependency of the resources that use the address).
 func readAddress(ctx *pulumi.Context, name string, spec Args, release *helm.ReleaseResource, parent pulumi.Resource, provider pulumi.ProviderResource) (pulumi.StringOutput, error) {
 	svcName := spec.serviceName()
-	id := release.Status.ApplyT(func(status map[string]any) pulumi.ID {
+	return release.Status.ApplyT(func(status map[string]any) (pulumi.StringOutput, error) {
 		ns, _ := status["namespace"].(string)
-		return pulumi.ID(ns + "/" + svcName)
-	}).(pulumi.IDOutput)
-	svc, err := corev1.GetService(ctx, platform.ChildName(name, "controller-service"), id, nil,
-		pulumi.Provider(provider), pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{release}))
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	return svc.Status.ApplyT(func(s *corev1.ServiceStatus) string {
-		if s == nil || s.LoadBalancer == nil || len(s.LoadBalancer.Ingress) == 0 {
-			return ""
+		svc, err := corev1.GetService(ctx, platform.ChildName(name, "controller-service"), pulumi.ID(ns+"/"+svcName), nil,
+			pulumi.Provider(provider), pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{release}))
+		if err != nil {
+			return pulumi.StringOutput{}, err
 		}
-		in := s.LoadBalancer.Ingress[0]
-		switch {
-		case in.Ip != nil && *in.Ip != "":
-			return *in.Ip
-		case in.Hostname != nil:
-			return *in.Hostname
-		}
-		return ""
+		return svc.Status.ApplyT(loadBalancerAddress).(pulumi.StringOutput), nil
 	}).(pulumi.StringOutput), nil
+}
+
+// loadBalancerAddress is a Service status's load-balancer address: the
+// first ingress entry's IP, or its hostname; "" before it has one.
+func loadBalancerAddress(s *corev1.ServiceStatus) string {
+	if s == nil || s.LoadBalancer == nil || len(s.LoadBalancer.Ingress) == 0 {
+		return ""
+	}
+	in := s.LoadBalancer.Ingress[0]
+	switch {
+	case in.Ip != nil && *in.Ip != "":
+		return *in.Ip
+	case in.Hostname != nil:
+		return *in.Hostname
+	}
+	return ""
 }
 
 // Resolve validates a against t and the resolved cluster the controller
@@ -302,6 +333,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 	errs.Add(platform.ValidateName(path.Child("name"), name))
 	full := a.withDefaults()
 	errs = append(errs, full.validate(path, t, c)...)
+	ip, err := full.internalAddress(path.Child("loadBalancerIP"), c)
+	errs.Add(err)
+	full.LoadBalancerIP = ip
 	labels := platform.Tags(nil).Merge(c.Tags, full.Tags, map[string]string{managedByKey: managedByValue})
 	if slices.Contains(Controllers, full.Controller) {
 		// Raw values that collide with typed ones, for the chart in use.

@@ -98,11 +98,12 @@ func render(t *testing.T, s setup, mutate func(a *ingress.Args)) (*platformtest.
 		if err != nil {
 			return err
 		}
-		ing.IngressClassName.ApplyT(out.set(&out.ingressClass))
-		ing.GatewayClassName.ApplyT(out.set(&out.gatewayClass))
-		ing.GatewayName.ApplyT(out.set(&out.gatewayName))
-		ing.Namespace.ApplyT(out.set(&out.namespace))
-		ing.Address.ApplyT(out.set(&out.address))
+		// Exported, so that the program waits for each.
+		ctx.Export("ingressClass", ing.IngressClassName.ApplyT(out.set(&out.ingressClass)))
+		ctx.Export("gatewayClass", ing.GatewayClassName.ApplyT(out.set(&out.gatewayClass)))
+		ctx.Export("gatewayName", ing.GatewayName.ApplyT(out.set(&out.gatewayName)))
+		ctx.Export("namespace", ing.Namespace.ApplyT(out.set(&out.namespace)))
+		ctx.Export("address", ing.Address.ApplyT(out.set(&out.address)))
 		return nil
 	}, pulumi.WithMocks(mockcloud.Project, "test", m))
 	return m.Snapshot(), out, err
@@ -660,10 +661,10 @@ func TestResolveCompletesTheSettings(t *testing.T) {
 		args ingress.Args
 		want ingress.Args
 	}{
-		{ingress.Args{}, ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik",
+		{ingress.Args{}, ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik", LoadBalancerIP: "10.20.64.10",
 			Gateway: ingress.Gateway{ClassName: "traefik"}, Replicas: 2, Namespace: "ingress"}},
-		{ingress.Args{Controller: ingress.ControllerIngressNginx, Replicas: 3, Namespace: "edge"},
-			ingress.Args{Controller: ingress.ControllerIngressNginx, IngressClassName: "nginx", Replicas: 3, Namespace: "edge"}},
+		{ingress.Args{Controller: ingress.ControllerIngressNginx, Replicas: 3, Namespace: "edge", LoadBalancerIP: "10.20.64.200"},
+			ingress.Args{Controller: ingress.ControllerIngressNginx, IngressClassName: "nginx", Replicas: 3, Namespace: "edge", LoadBalancerIP: "10.20.64.200"}},
 		{ingress.Args{Gateway: ingress.Gateway{Disabled: true}, Public: true},
 			ingress.Args{Controller: ingress.ControllerTraefik, IngressClassName: "traefik", Public: true,
 				Gateway: ingress.Gateway{Disabled: true}, Replicas: 2, Namespace: "ingress"}},
@@ -693,26 +694,74 @@ func resolvedCluster() (platform.ClusterSpec, error) {
 // onFake is the fake cloud's target, outside production.
 var onFake = platform.Target{Cloud: fake.Facts}
 
+// TestAddress: an internal load balancer's address is fixed in the
+// ingress subnet, set on the Service and known without reading it; a
+// public one's is read from the Service the chart creates.
 func TestAddress(t *testing.T) {
 	for _, tc := range []struct {
 		controller ingress.Controller
 		namespace  string
 		service    string
+		valuesPath []string
 	}{
-		{ingress.ControllerTraefik, "ingress", "traefik"},
-		{ingress.ControllerIngressNginx, "edge", "ingress-nginx-controller"},
+		{ingress.ControllerTraefik, "ingress", "traefik", []string{"service", "spec", "loadBalancerIP"}},
+		{ingress.ControllerIngressNginx, "edge", "ingress-nginx-controller", []string{"controller", "service", "loadBalancerIP"}},
 	} {
 		t.Run(string(tc.controller), func(t *testing.T) {
-			_, _, out := mustRender(t, func(a *ingress.Args) {
+			snap, rel, out := mustRender(t, func(a *ingress.Args) {
 				a.Controller = tc.controller
 				a.Namespace = tc.namespace
+			})
+			if out.address != "10.20.64.10" {
+				t.Errorf("Address = %q, want the ingress subnet's address %d", out.address, ingress.DefaultAddressOffset)
+			}
+			v := platformtest.Input(t, rel, "values")
+			keys := make([]any, len(tc.valuesPath))
+			for i, k := range tc.valuesPath {
+				keys[i] = k
+			}
+			if got := platformtest.At(t, v, keys...); got != "10.20.64.10" {
+				t.Errorf("the Service asks for %v", got)
+			}
+			if n := len(snap.OfType("kubernetes:core/v1:Service")); n != 0 {
+				t.Errorf("%d Service reads for an internal address", n)
+			}
+
+			_, _, out = mustRender(t, func(a *ingress.Args) {
+				a.Controller = tc.controller
+				a.Namespace = tc.namespace
+				a.Public = true
 			})
 			// The mock answers the read of <namespace>/<service> with an
 			// address derived from that ID: the right Service was read.
 			if want := mockAddress(tc.namespace + "/" + tc.service); out.address != want {
-				t.Errorf("Address = %q, want %q (the load balancer of %s/%s)", out.address, want, tc.namespace, tc.service)
+				t.Errorf("public Address = %q, want %q (the load balancer of %s/%s)", out.address, want, tc.namespace, tc.service)
 			}
 		})
+	}
+}
+
+// TestLoadBalancerIPRefusals: an address must be a usable one of the
+// ingress subnet, and a public load balancer takes none.
+func TestLoadBalancerIPRefusals(t *testing.T) {
+	c, err := resolvedCluster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ip, want := range map[string]string{
+		"10.20.64":     `ingress.loadBalancerIP "10.20.64": not an IPv4 address; write one of the ingress subnet 10.20.64.0/21, e.g. "10.20.64.10"`,
+		"10.20.72.10":  `ingress.loadBalancerIP "10.20.72.10": not a usable address of the ingress subnet 10.20.64.0/21 (10.20.64.4 to 10.20.71.253; the clouds reserve the others), e.g. "10.20.64.10"`,
+		"10.20.64.1":   `ingress.loadBalancerIP "10.20.64.1": not a usable address of the ingress subnet`,
+		"10.20.71.255": `ingress.loadBalancerIP "10.20.71.255": not a usable address of the ingress subnet`,
+	} {
+		_, err := ingress.Args{LoadBalancerIP: ip}.Resolve("edge", field.NewPath("ingress"), onFake, c)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v\nwant %s", ip, err, want)
+		}
+	}
+	_, err = ingress.Args{LoadBalancerIP: "10.20.64.10", Public: true}.Resolve("edge", field.NewPath("ingress"), onFake, c)
+	if err == nil || !strings.Contains(err.Error(), `ingress.loadBalancerIP "10.20.64.10": a public load balancer takes its address from the cloud; remove loadBalancerIP, or public`) {
+		t.Errorf("public with an address: %v", err)
 	}
 }
 

@@ -2,8 +2,10 @@ package ingress
 
 import (
 	"maps"
+	"net/netip"
 	"slices"
 
+	"github.com/plinth-dev/plinth/internal/cidr"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/field"
 	"github.com/plinth-dev/plinth/platform/format"
@@ -34,6 +36,9 @@ func (a Args) validate(path field.Path, t platform.Target, c platform.ClusterSpe
 	}
 	if a.Public && t.Production {
 		errs.Addf(path.Child("public"), true, "production refuses a bare public load balancer: traffic from the internet comes through the environment's edge, with its firewall; remove public and set edge")
+	}
+	if a.Mesh && a.Controller == ControllerIngressNginx {
+		errs.Addf(path.Child("controller"), string(a.Controller), "the service mesh meshes Traefik only; ingress-nginx is kept only to migrate")
 	}
 	if (a.TLSSecret != "" || a.Edge) && a.Controller == ControllerIngressNginx {
 		errs.Addf(path.Child("controller"), string(a.Controller), "HTTPS by default and the edge need Traefik; ingress-nginx is kept only to migrate")
@@ -111,4 +116,48 @@ func checkName(errs *field.List, p field.Path, name, what string) {
 	if !format.DNSSubdomain(name) {
 		errs.Addf(p, name, "%s name is a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit", what)
 	}
+}
+
+// internalAddress returns the internal load balancer's address: a's
+// LoadBalancerIP, checked to be a usable address of the ingress subnet, or
+// the subnet's address DefaultAddressOffset. A public load balancer, or a
+// network without the subnet (validate reports it), has none.
+func (a Args) internalAddress(p field.Path, c platform.ClusterSpec) (string, *field.Error) {
+	subnet, ok := c.Network.Spec.Subnet(platform.SubnetIngress)
+	if a.Public {
+		if a.LoadBalancerIP != "" {
+			return "", field.Invalid(p, a.LoadBalancerIP, "a public load balancer takes its address from the cloud; remove loadBalancerIP, or public")
+		}
+		return "", nil
+	}
+	prefix, err := cidr.Parse(subnet.CIDR)
+	if !ok || err != nil {
+		return "", nil
+	}
+	// The clouds reserve a subnet's first four (Azure) and its last two
+	// (GCP) addresses.
+	first, last := 4, int(cidr.Size(prefix))-3
+	if a.LoadBalancerIP == "" {
+		if DefaultAddressOffset > last {
+			return "", field.Required(p, "the ingress subnet %s is too small for the internal load balancer's default address, %d; give the network a larger ingress subnet, or set an address of it", subnet.CIDR, DefaultAddressOffset)
+		}
+		return nth(prefix, DefaultAddressOffset).String(), nil
+	}
+	ip, err := netip.ParseAddr(a.LoadBalancerIP)
+	if err != nil || !ip.Is4() {
+		return "", field.Invalid(p, a.LoadBalancerIP, "not an IPv4 address; write one of the ingress subnet %s, e.g. %q", subnet.CIDR, nth(prefix, DefaultAddressOffset))
+	}
+	if !prefix.Contains(ip) || ip.Compare(nth(prefix, first)) < 0 || ip.Compare(nth(prefix, last)) > 0 {
+		return "", field.Invalid(p, a.LoadBalancerIP, "not a usable address of the ingress subnet %s (%s to %s; the clouds reserve the others), e.g. %q", subnet.CIDR, nth(prefix, first), nth(prefix, last), nth(prefix, DefaultAddressOffset))
+	}
+	return a.LoadBalancerIP, nil
+}
+
+// nth is prefix's address n.
+func nth(prefix netip.Prefix, n int) netip.Addr {
+	ip := prefix.Addr()
+	for range n {
+		ip = ip.Next()
+	}
+	return ip
 }

@@ -52,7 +52,8 @@ type traefikValues struct {
 }
 
 type traefikDeployment struct {
-	Replicas int `json:"replicas"`
+	Replicas       int               `json:"replicas"`
+	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
 }
 
 type traefikClass struct {
@@ -73,6 +74,9 @@ type traefikProviders struct {
 type traefikIngressProvider struct {
 	Enabled      bool   `json:"enabled"`
 	IngressClass string `json:"ingressClass"`
+	// NativeLB routes to the Service's cluster IP, not its endpoints:
+	// the mesh's proxy then balances and authenticates the call.
+	NativeLB bool `json:"nativeLBByDefault,omitempty"`
 }
 
 // traefikGatewayProvider serves the Gateway API. LabelSelector restricts
@@ -81,6 +85,7 @@ type traefikIngressProvider struct {
 type traefikGatewayProvider struct {
 	Enabled       bool   `json:"enabled"`
 	LabelSelector string `json:"labelselector,omitempty"`
+	NativeLB      bool   `json:"nativeLBByDefault,omitempty"`
 }
 
 type traefikGateway struct {
@@ -177,6 +182,7 @@ type traefikService struct {
 	Annotations map[string]pulumi.StringInput `json:"annotations,omitempty"`
 	Spec        struct {
 		ExternalTrafficPolicy string `json:"externalTrafficPolicy"`
+		LoadBalancerIP        string `json:"loadBalancerIP,omitempty"`
 	} `json:"spec"`
 }
 
@@ -232,11 +238,16 @@ type ingressNginxService struct {
 	// Annotations are exactly the backend's; the component adds none.
 	Annotations           map[string]pulumi.StringInput `json:"annotations,omitempty"`
 	ExternalTrafficPolicy string                        `json:"externalTrafficPolicy"`
+	LoadBalancerIP        string                        `json:"loadBalancerIP,omitempty"`
 }
 
 // metricsPort is the controller's container port serving Prometheus
 // metrics: Traefik's metrics entry point, ingress-nginx's metrics port.
 const metricsPort = "metrics"
+
+// traefikEntryPorts are the container ports of Traefik's entry points in
+// the chart (web, websecure, traefik with its ping, metrics).
+const traefikEntryPorts = "8000,8443,8080,9100"
 
 // gatewayClassLabel marks the GatewayClass a Traefik controller serves.
 const gatewayClassLabel = "plinth.dev/gateway-class"
@@ -340,9 +351,21 @@ func (a Args) traefikValues(pods, labels map[string]string, annotations map[stri
 		ping.Expose.Default = true
 		v.Ports.Traefik = ping
 	}
+	if a.Mesh {
+		v.Deployment.PodAnnotations = map[string]string{
+			"linkerd.io/inject": "enabled",
+			// The entry points (web, websecure, the ping and metrics
+			// ports) take traffic from outside the mesh: it skips the
+			// proxy, which would hide the clients' addresses.
+			"config.linkerd.io/skip-inbound-ports": traefikEntryPorts,
+		}
+		v.Providers.KubernetesIngress.NativeLB = true
+		v.Providers.KubernetesGateway.NativeLB = v.Providers.KubernetesGateway.Enabled
+	}
 	v.Metrics.Prometheus.EntryPoint = metricsPort
 	v.Service.Annotations = annotations
 	v.Service.Spec.ExternalTrafficPolicy = externalTrafficPolicy
+	v.Service.Spec.LoadBalancerIP = a.LoadBalancerIP
 	v.PodSecurityContext.SeccompProfile.Type = "RuntimeDefault"
 	return v
 }
@@ -353,7 +376,7 @@ func (a Args) ingressNginxValues(pods, labels map[string]string, annotations map
 		MaxUnavailable:       1,
 		IngressClass:         a.IngressClassName,
 		IngressClassResource: ingressNginxClass{Enabled: true, Default: !a.NotDefaultClass, Name: a.IngressClassName},
-		Service:              ingressNginxService{Annotations: annotations, ExternalTrafficPolicy: externalTrafficPolicy},
+		Service:              ingressNginxService{Annotations: annotations, ExternalTrafficPolicy: externalTrafficPolicy, LoadBalancerIP: a.LoadBalancerIP},
 		TopologySpread:       helm.ZoneSpread(pods),
 		Affinity:             helm.NodeAntiAffinity(pods),
 		Tolerations:          []helm.Toleration{helm.SystemPoolToleration},

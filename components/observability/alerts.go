@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/plinth-dev/plinth/components/mesh"
 	"github.com/plinth-dev/plinth/internal/cron"
 	"github.com/plinth-dev/plinth/platform"
 )
@@ -24,6 +25,9 @@ const (
 	AlertIngressErrors         = "IngressErrors"
 	AlertNodePoolAtMaximum     = "NodePoolAtMaximum"
 	AlertClusterUpgrade        = "ClusterUpgrade"
+	AlertMeshControlPlaneDown  = "MeshControlPlaneDown"
+	AlertMeshIssuerExpiring    = "MeshIdentityIssuerExpiring"
+	AlertMeshAnchorExpiring    = "MeshTrustAnchorExpiring"
 	selectCluster              = platform.ClusterSelector
 	critical, warning          = platform.SeverityCritical, platform.SeverityWarning
 	inAnHour, inAQuarterHour   = time.Hour, 15 * time.Minute
@@ -73,6 +77,25 @@ func Baseline(base string, cloud platform.CloudFacts, w Watched) ([]platform.Ale
 			rule(AlertCertificateNotReady,
 				`certmanager_certificate_ready_status{condition="False",`+selectCluster+`} == 1`,
 				inHalfAnHour, critical, "Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready: issuance or renewal is failing"))
+	}
+	if w.Mesh {
+		rules = append(rules,
+			// A controller with no replica available stops new meshed
+			// pods (identity, injector) or their routing (destination).
+			rule(AlertMeshControlPlaneDown,
+				fmt.Sprintf(`min by (deployment) (kube_deployment_status_replicas_available{namespace=%q,deployment=~"linkerd-(identity|destination|proxy-injector)",%s}) < 1`, mesh.Namespace, selectCluster),
+				inTenMinutes, critical, "The mesh's {{ $labels.deployment }} has had no available replica for 10 minutes"),
+			// The identity issuer lives 48h and is renewed after 23: less
+			// than 12h left means cert-manager has failed to renew it, and
+			// the mesh stops issuing workload certificates when it ends.
+			rule(AlertMeshIssuerExpiring,
+				fmt.Sprintf(`min(issuer_cert_ttl_seconds{namespace=%q,%s}) < %d`, mesh.Namespace, selectCluster, MeshIssuerMinHours*3600),
+				inAQuarterHour, critical, fmt.Sprintf("The mesh's identity issuer expires within %d hours and has not been renewed", MeshIssuerMinHours)),
+			// The anchor is rotated by hand, with the previous one kept,
+			// before cert-manager renews it a year before it ends.
+			rule(AlertMeshAnchorExpiring,
+				fmt.Sprintf(`certmanager_certificate_expiration_timestamp_seconds{name=%q,%s} - time() < %d * 86400`, mesh.TrustAnchorSecret, selectCluster, MeshAnchorNoticeDays),
+				inAnHour, warning, fmt.Sprintf("The mesh's trust anchor expires within %d days: rotate it now, before cert-manager renews it without the previous anchor", MeshAnchorNoticeDays)))
 	}
 	if len(w.BackupSchedules) > 0 {
 		rules = append(rules, rule(AlertBackupFailed,

@@ -22,4 +22,11 @@ const (
 	// BackupGrace is added to a schedule's longest gap before its missing
 	// backup alerts.
 	BackupGrace = 2 * time.Hour
+	// MeshIssuerMinHours: a mesh identity issuer with less time left
+	// alerts (it lives 48 hours and is renewed after 23).
+	MeshIssuerMinHours = 12
+	// MeshAnchorNoticeDays: a mesh trust anchor expiring sooner alerts,
+	// a month before cert-manager would renew it on its own (a year
+	// before it ends), so that it is rotated with the runbook.
+	MeshAnchorNoticeDays = 400
 )

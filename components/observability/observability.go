@@ -63,6 +63,8 @@ type Watched struct {
 	// ManagedBackup says whether the cloud's managed backup runs (Backup
 	// for GKE).
 	ManagedBackup bool
+	// Mesh says whether the service mesh runs (components/mesh).
+	Mesh bool
 }
 
 // Resolved is an Observability's settings, validated and completed

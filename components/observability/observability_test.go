@@ -2,6 +2,7 @@ package observability_test
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -354,5 +355,77 @@ func TestNewNeedsResolvedArgsABackendAndACluster(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "observability: not resolved; pass what Args.Resolve returns") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestMeshAlerts: with the service mesh, the baseline watches its control
+// plane and its two certificates.
+func TestMeshAlerts(t *testing.T) {
+	target, w := watched(t, gkefacts.Facts)
+	w.Mesh = true
+	r, err := observability.Args{Receivers: []observability.Receiver{oncall}}.Resolve("prod", "observability", target, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs := map[string]platform.AlertRule{}
+	for _, rule := range r.Spec().Rules {
+		exprs[rule.Name] = rule
+	}
+	for name, want := range map[string]struct {
+		expr string
+		sev  platform.Severity
+	}{
+		observability.AlertMeshControlPlaneDown: {`min by (deployment) (kube_deployment_status_replicas_available{namespace="linkerd",deployment=~"linkerd-(identity|destination|proxy-injector)",{cluster}}) < 1`, platform.SeverityCritical},
+		observability.AlertMeshIssuerExpiring:   {`min(issuer_cert_ttl_seconds{namespace="linkerd",{cluster}}) < 43200`, platform.SeverityCritical},
+		observability.AlertMeshAnchorExpiring:   {`certmanager_certificate_expiration_timestamp_seconds{name="linkerd-trust-anchor",{cluster}} - time() < 400 * 86400`, platform.SeverityWarning},
+	} {
+		rule, ok := exprs[name]
+		if !ok {
+			t.Errorf("no %s alert", name)
+			continue
+		}
+		if rule.Expr != want.expr || rule.Severity != want.sev {
+			t.Errorf("%s: %s (%s), want %s (%s)", name, rule.Expr, rule.Severity, want.expr, want.sev)
+		}
+	}
+	w.Mesh = false
+	r, err = observability.Args{Receivers: []observability.Receiver{oncall}}.Resolve("prod", "observability", target, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range r.Spec().Rules {
+		if strings.HasPrefix(rule.Name, "Mesh") {
+			t.Errorf("%s without a mesh", rule.Name)
+		}
+	}
+}
+
+// TestEveryAlertHasARunbook: each baseline alert links to a section of
+// docs/operations/alerts.md that exists.
+func TestEveryAlertHasARunbook(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/operations/alerts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cloud := range []platform.CloudFacts{aksfacts.Facts, gkefacts.Facts} {
+		target, w := watched(t, cloud)
+		w.Mesh, w.ManagedBackup = true, true
+		r, err := observability.Args{Receivers: []observability.Receiver{oncall}}.Resolve("prod", "observability", target, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var links []string
+		for _, rule := range r.Spec().Rules {
+			links = append(links, rule.Runbook)
+		}
+		for _, e := range r.Spec().Events {
+			links = append(links, e.Runbook)
+		}
+		for _, l := range links {
+			_, anchor, _ := strings.Cut(l, "#")
+			if !strings.Contains(string(doc), "\n## "+anchor+"\n") {
+				t.Errorf("%s: %s has no section ## %s in docs/operations/alerts.md", cloud.Name, l, anchor)
+			}
+		}
 	}
 }

@@ -125,10 +125,31 @@ func Install(ctx *pulumi.Context, component string, r Release, opts ...pulumi.Re
 	if err != nil {
 		return nil, err
 	}
+	rel, err := register(ctx, component, r, values, ns.Metadata.Name().Elem(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Installed{Namespace: ns, Release: rel}, nil
+}
+
+// InstallInto creates the release "<component>-release" in namespace, which
+// exists already (made by another component, or with labels of its own):
+// Install without the namespace. r.Namespace, r.PodSecurity and r.Labels
+// are not used.
+func InstallInto(ctx *pulumi.Context, component string, r Release, namespace pulumi.StringInput, opts ...pulumi.ResourceOption) (*ReleaseResource, error) {
+	values, err := r.FinalValues()
+	if err != nil {
+		return nil, err
+	}
+	return register(ctx, component, r, values, namespace, opts...)
+}
+
+// register registers r's helm/v3.Release with values in namespace.
+func register(ctx *pulumi.Context, component string, r Release, values pulumi.Map, namespace pulumi.StringInput, opts ...pulumi.ResourceOption) (*ReleaseResource, error) {
 	var rel ReleaseResource
-	err = ctx.RegisterResource(ReleaseType, platform.ChildName(component, "release"), Encode(releaseInputs{
+	err := ctx.RegisterResource(ReleaseType, platform.ChildName(component, "release"), Encode(releaseInputs{
 		Name:           r.Name,
-		Namespace:      ns.Metadata.Name().Elem(),
+		Namespace:      namespace,
 		Chart:          r.Chart.Name,
 		Version:        r.Chart.Version,
 		RepositoryOpts: repositoryOpts{Repo: r.Chart.Repo},
@@ -142,5 +163,5 @@ func Install(ctx *pulumi.Context, component string, r Release, opts ...pulumi.Re
 	if err != nil {
 		return nil, err
 	}
-	return &Installed{Namespace: ns, Release: &rel}, nil
+	return &rel, nil
 }

@@ -36,6 +36,21 @@ var (
 	// renovate: datasource=helm depName=external-dns registryUrl=https://kubernetes-sigs.github.io/external-dns/
 	ExternalDNS = Chart{Name: "external-dns", Repo: "https://kubernetes-sigs.github.io/external-dns/", Version: "1.19.0"}
 
+	// LinkerdCRDs, LinkerdControlPlane and LinkerdCNI are the optional
+	// service mesh (components/mesh): Linkerd's edge channel, the only
+	// open-source release channel since February 2024 (edge-26.8.3). The
+	// three are bumped together.
+	// renovate: datasource=helm depName=linkerd-crds registryUrl=https://helm.linkerd.io/edge
+	LinkerdCRDs = Chart{Name: "linkerd-crds", Repo: "https://helm.linkerd.io/edge", Version: "2026.8.3"}
+	// renovate: datasource=helm depName=linkerd-control-plane registryUrl=https://helm.linkerd.io/edge
+	LinkerdControlPlane = Chart{Name: "linkerd-control-plane", Repo: "https://helm.linkerd.io/edge", Version: "2026.8.3"}
+	// renovate: datasource=helm depName=linkerd2-cni registryUrl=https://helm.linkerd.io/edge
+	LinkerdCNI = Chart{Name: "linkerd2-cni", Repo: "https://helm.linkerd.io/edge", Version: "2026.8.3"}
+
+	// TrustManager distributes the mesh's trust anchor (components/mesh).
+	// renovate: datasource=helm depName=trust-manager registryUrl=https://charts.jetstack.io
+	TrustManager = Chart{Name: "trust-manager", Repo: "https://charts.jetstack.io", Version: "v0.24.0"}
+
 	// Velero backs up cluster objects and volumes.
 	// renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
 	Velero = Chart{Name: "velero", Repo: "https://vmware-tanzu.github.io/helm-charts", Version: "11.1.1"}
@@ -72,3 +87,20 @@ var SystemImages = []string{
 	"docker.io/velero/velero-plugin-for-*",
 	"docker.io/bitnamilegacy/kubectl:*",
 }
+
+// MeshImages are the images of the optional service mesh
+// (components/mesh), as SystemImages writes them, admitted beside
+// SystemImages where the mesh runs: Linkerd's controller, its proxy (which
+// also runs each meshed pod's network validator) and its CNI plugin, and
+// trust-manager.
+var MeshImages = []string{
+	"cr.l5d.io/linkerd/controller:*",
+	"cr.l5d.io/linkerd/proxy:*",
+	"cr.l5d.io/linkerd/cni-plugin:*",
+	"quay.io/jetstack/trust-manager:*",
+}
+
+// MeshProxyImage is the image Linkerd injects into every meshed pod (its
+// proxy and its network validator), as an image prefix: the team
+// guardrails admit it in a namespace that joins the mesh.
+const MeshProxyImage = "cr.l5d.io/linkerd/proxy:"

@@ -42,6 +42,13 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	rt.Type{Token: "kubernetes:monitoring.googleapis.com/v1:PodMonitoring", MockID: namespaced},
 	rt.Type{Token: "kubernetes:networking.k8s.io/v1:NetworkPolicy", MockID: namespaced},
 	rt.Type{Token: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", MockID: namespaced},
+	// The service mesh (components/mesh): trust-manager's Bundle of the
+	// trust anchors, and the meshed team namespaces' authorization.
+	rt.Type{Token: "kubernetes:trust.cert-manager.io/v1alpha1:Bundle", MockID: clusterScoped},
+	rt.Type{Token: "kubernetes:policy.linkerd.io/v1beta3:Server", MockID: namespaced},
+	rt.Type{Token: "kubernetes:policy.linkerd.io/v1alpha1:AuthorizationPolicy", MockID: namespaced},
+	rt.Type{Token: "kubernetes:policy.linkerd.io/v1alpha1:MeshTLSAuthentication", MockID: namespaced},
+	rt.Type{Token: "kubernetes:policy.linkerd.io/v1alpha1:NetworkAuthentication", MockID: namespaced},
 )...)
 
 // Workloads holds the types application stacks on a platform create,

@@ -3,7 +3,6 @@ package aks
 import (
 	"github.com/pulumi/pulumi-azure-native-sdk/cdn/v2"
 	waf "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240201"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/platform"
@@ -20,9 +19,8 @@ import (
 //   - an origin group "<name>-edge-origins" whose health probe sends an
 //     HTTP GET for spec.Ingress.HealthPath every 100 seconds (to the
 //     origin's HTTP port), with 3 of 4 samples to succeed, and its one
-//     origin "<name>-edge-ingress": the ingress Service's internal
-//     load-balancer address (read from the Service spec.Ingress.Namespace/
-//     Service through spec.Ingress.Provider), its HTTP and HTTPS ports,
+//     origin "<name>-edge-ingress": the ingress's internal load-balancer
+//     address (spec.Ingress.Address), its HTTP and HTTPS ports,
 //     reached through Private Link: the Private Link service
 //     spec.Ingress.PrivateLink that AKS publishes the internal load
 //     balancer as (LoadBalancerAnnotations with LoadBalancerSpec.PrivateLink),
@@ -251,20 +249,6 @@ func (b *Backend) newEdgeOrigin(ctx *pulumi.Context, plan edgePlan, spec platfor
 	if err != nil {
 		return nil, nil, err
 	}
-	serviceID := spec.Cluster.ID.ApplyT(func(string) pulumi.ID {
-		return pulumi.ID(plan.OriginNamespace + "/" + plan.OriginService)
-	}).(pulumi.IDOutput)
-	svc, err := corev1.GetService(ctx, plan.OriginServiceRead, serviceID, nil,
-		append(append([]pulumi.ResourceOption{}, w.opts...), pulumi.Provider(spec.Ingress.Provider))...)
-	if err != nil {
-		return nil, nil, err
-	}
-	address := svc.Status.ApplyT(func(s *corev1.ServiceStatus) string {
-		if s == nil || s.LoadBalancer == nil || len(s.LoadBalancer.Ingress) == 0 || s.LoadBalancer.Ingress[0].Ip == nil {
-			return ""
-		}
-		return *s.LoadBalancer.Ingress[0].Ip
-	}).(pulumi.StringOutput)
 	pls := spec.Cluster.DiskScope.ApplyT(func(scope string) string {
 		return privateLinkServiceID(scope, plan.PrivateLink)
 	}).(pulumi.StringOutput)
@@ -273,7 +257,7 @@ func (b *Backend) newEdgeOrigin(ctx *pulumi.Context, plan edgePlan, spec platfor
 		OriginGroupName:             group.Name,
 		ProfileName:                 w.profile,
 		ResourceGroupName:           w.rg,
-		HostName:                    address,
+		HostName:                    spec.Ingress.Address,
 		HttpPort:                    pulumi.Int(plan.HTTPPort),
 		HttpsPort:                   pulumi.Int(plan.HTTPSPort),
 		Priority:                    pulumi.Int(1),

@@ -94,10 +94,6 @@ type edgePlan struct {
 	// resource group), PrivateLinkLocation the backend's location and
 	// PrivateLinkRequest the message of Front Door's connection request.
 	PrivateLink, PrivateLinkLocation, PrivateLinkRequest string
-	// OriginServiceRead is the Pulumi name of the read of the ingress's
-	// Service OriginNamespace/OriginService, whose load-balancer address
-	// is the origin's host.
-	OriginServiceRead, OriginNamespace, OriginService string
 	// Route is the route's Pulumi and Azure name.
 	Route string
 	// Domains are the custom domains, in spec order.
@@ -191,9 +187,6 @@ func planEdge(spec platform.EdgeSpec, location string) (edgePlan, error) {
 		PrivateLink:         spec.Ingress.PrivateLink,
 		PrivateLinkLocation: location,
 		PrivateLinkRequest:  fmt.Sprintf(privateLinkRequestMessage, n),
-		OriginServiceRead:   platform.ChildName(n, "edge-ingress-service"),
-		OriginNamespace:     spec.Ingress.Namespace,
-		OriginService:       spec.Ingress.Service,
 		Route:               platform.ChildName(n, "edge-route"),
 		Firewall:            platform.ChildName(n, "edge-waf"),
 		FirewallAz:          wafPolicyName(n),

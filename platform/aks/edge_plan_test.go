@@ -24,8 +24,8 @@ func edgeSpec() platform.EdgeSpec {
 		Network:   testNetwork(),
 		Ingress: platform.EdgeOrigin{
 			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080, HealthPath: "/ping",
-			PrivateLink: platform.EdgePrivateLinkName("prod"),
-			Provider:    &pulumi.ProviderResourceState{},
+			PrivateLink: platform.EdgePrivateLinkName("prod"), Address: pulumi.String("10.20.64.10"),
+			Provider: &pulumi.ProviderResourceState{},
 		},
 		Prevention:         true,
 		RateLimitPerMinute: 600,
@@ -44,7 +44,7 @@ func TestPlanEdge(t *testing.T) {
 		OriginGroup: "prod-edge-origins", Origin: "prod-edge-ingress", ProbePath: "/ping", HTTPPort: 8080, HTTPSPort: 443,
 		PrivateLink: "prod-edge-link", PrivateLinkLocation: "westeurope",
 		PrivateLinkRequest: "Azure Front Door of the Plinth edge prod requests access to the ingress",
-		OriginServiceRead:  "prod-edge-ingress-service", OriginNamespace: "ingress", OriginService: "traefik",
+
 		Route: "prod-edge-route",
 		Domains: []edgeDomainPlan{
 			{

@@ -54,7 +54,7 @@ func (b *Backend) NewWorkloadPolicy(ctx *pulumi.Context, spec platform.WorkloadP
 		for i, p := range v {
 			prefixes[i] = p.(string)
 		}
-		return imagesRegex(prefixes)
+		return imagesRegex(prefixes, spec.InjectedImages)
 	}).(pulumi.StringOutput)
 
 	for _, a := range plan.Assignments {

@@ -290,13 +290,18 @@ func (p workloadPolicyPlan) controls() []platform.WorkloadControl {
 // metacharacters (the dots of a host name) escaped. A prefix that does
 // not end in "/" is an error, as RegistrySpec's outputs always do: a
 // prefix "myregistry.azurecr.io" would admit "myregistry.azurecr.io.evil.com/x".
-func imagesRegex(prefixes []string) (string, error) {
-	quoted := make([]string, len(prefixes))
+func imagesRegex(prefixes, injected []string) (string, error) {
+	quoted := make([]string, 0, len(prefixes)+len(injected))
 	for i, p := range prefixes {
 		if !strings.HasSuffix(p, "/") || len(p) < 2 {
 			return "", fmt.Errorf("workloadPolicy.registries[%d] %q: not an image prefix; end it with \"/\", e.g. \"myregistry.azurecr.io/\" (RegistryOutputs.Prefix)", i, p)
 		}
-		quoted[i] = regexp.QuoteMeta(p)
+		quoted = append(quoted, regexp.QuoteMeta(p))
+	}
+	// An injected image's pattern ("cr.l5d.io/linkerd/proxy:*") is the
+	// prefix before its '*' (WorkloadPolicySpec.Validate checked its form).
+	for _, img := range injected {
+		quoted = append(quoted, regexp.QuoteMeta(strings.TrimSuffix(img, "*")))
 	}
 	return "^(" + strings.Join(quoted, "|") + ").+$", nil
 }

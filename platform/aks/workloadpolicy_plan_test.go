@@ -149,7 +149,7 @@ func TestPlanWorkloadPolicyRejects(t *testing.T) {
 }
 
 func TestImagesRegex(t *testing.T) {
-	re, err := imagesRegex([]string{"crprod1a2b3c4d.azurecr.io/", "mcr.microsoft.com/oss/"})
+	re, err := imagesRegex([]string{"crprod1a2b3c4d.azurecr.io/", "mcr.microsoft.com/oss/"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,23 @@ func TestImagesRegex(t *testing.T) {
 			t.Errorf("%s: admitted %v, want %v", img, !admit, admit)
 		}
 	}
-	if _, err := imagesRegex([]string{"crprod.azurecr.io"}); err == nil ||
+	// The mesh's proxy, injected into meshed team pods, is admitted by
+	// its image name and nothing beside it.
+	re, err = imagesRegex([]string{"crprod1a2b3c4d.azurecr.io/"}, []string{"cr.l5d.io/linkerd/proxy:*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = regexp.MustCompile(re)
+	for img, admit := range map[string]bool{
+		"cr.l5d.io/linkerd/proxy:edge-26.8.3":      true,
+		"cr.l5d.io/linkerd/controller:edge-26.8.3": false,
+		"cr.l5d.io/linkerd/proxy-evil:1":           false,
+	} {
+		if r.MatchString(img) != admit {
+			t.Errorf("with the mesh: %s: admitted %v, want %v", img, !admit, admit)
+		}
+	}
+	if _, err := imagesRegex([]string{"crprod.azurecr.io"}, nil); err == nil ||
 		!strings.Contains(err.Error(), `workloadPolicy.registries[0] "crprod.azurecr.io": not an image prefix; end it with "/"`) {
 		t.Errorf("a prefix without '/': %v", err)
 	}

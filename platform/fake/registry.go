@@ -100,11 +100,12 @@ func (b *Backend) NewWorkloadPolicy(ctx *pulumi.Context, spec platform.WorkloadP
 	name := platform.ChildName(spec.Name, "image-policy")
 	var p resourceState
 	if err := ctx.RegisterResource(ImagePolicyType, name, pulumi.Map{
-		"name":         pulumi.String(name),
-		"registries":   pulumi.StringArray(spec.Registries),
-		"systemImages": pulumi.ToStringArray(spec.SystemImages),
-		"attestors":    pulumi.ToStringArray(spec.Attestors),
-		"effect":       pulumi.String(effect),
+		"name":           pulumi.String(name),
+		"registries":     pulumi.StringArray(spec.Registries),
+		"systemImages":   pulumi.ToStringArray(spec.SystemImages),
+		"injectedImages": pulumi.ToStringArray(spec.InjectedImages),
+		"attestors":      pulumi.ToStringArray(spec.Attestors),
+		"effect":         pulumi.String(effect),
 	}, &p, append(append([]pulumi.ResourceOption{}, opts...), pulumi.Provider(b.provider))...); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func edgeSpec() platform.EdgeSpec {
 		Cluster:   &platform.ClusterOutputs{},
 		Ingress: platform.EdgeOrigin{
 			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080,
-			HealthPath: "/ping", Provider: &planProvider{},
+			HealthPath: "/ping", Address: pulumi.String("10.20.64.10"), Provider: &planProvider{},
 		},
 		Prevention:         true,
 		RateLimitPerMinute: 600,

@@ -48,7 +48,7 @@ func edgeSpecFor(out *platform.ClusterOutputs, k8s pulumi.ProviderResource) plat
 		Cluster:   out,
 		Ingress: platform.EdgeOrigin{
 			Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080,
-			HealthPath: "/ping", Provider: k8s,
+			HealthPath: "/ping", Address: pulumi.String("10.20.64.10"), Provider: k8s,
 		},
 		Prevention:         true,
 		RateLimitPerMinute: 600,

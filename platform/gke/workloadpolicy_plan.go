@@ -2,6 +2,7 @@ package gke
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/plinth-dev/plinth/platform"
@@ -76,7 +77,7 @@ func planWorkloadPolicy(cfg Config, spec platform.WorkloadPolicySpec) workloadPo
 		Project:         cfg.Project,
 		Description:     "Plinth guardrails " + spec.Name + ": images only from the environment's registries and the platform's system images",
 		GlobalPolicy:    globalPolicyEnabled,
-		SystemPatterns:  append([]string{}, spec.SystemImages...),
+		SystemPatterns:  systemPatterns(spec),
 		AllowRegistries: len(spec.Attestors) == 0,
 		EvaluationMode:  evaluateDeny,
 		EnforcementMode: enforceDryRun,
@@ -100,6 +101,19 @@ func planWorkloadPolicy(cfg Config, spec platform.WorkloadPolicySpec) workloadPo
 		Effect:  effect,
 	}
 	return p
+}
+
+// systemPatterns are spec's SystemImages and then its InjectedImages not
+// among them: the whole cluster's policy admits both by name, attested or
+// not (the mesh's proxy is injected into the teams' pods).
+func systemPatterns(spec platform.WorkloadPolicySpec) []string {
+	out := append([]string{}, spec.SystemImages...)
+	for _, img := range spec.InjectedImages {
+		if !slices.Contains(out, img) {
+			out = append(out, img)
+		}
+	}
+	return out
 }
 
 // admissionPatterns returns the policy's allowlist: p's system patterns,

@@ -54,6 +54,8 @@ var Facts = platform.CloudFacts{
 	// Azure Monitor managed Prometheus reads prometheus-operator's
 	// PodMonitor under its own API group.
 	PodMonitor: platform.PodMonitorKind{APIVersion: "azmonitoring.coreos.com/v1", Kind: "PodMonitor", Endpoints: "podMetricsEndpoints"},
+	// The managed Prometheus's collectors (ama-metrics) run in kube-system.
+	MetricsCollectors: "kube-system",
 	// AKS names nodes aks-<pool>-<id>-vmss<instance>.
 	NodePoolNodes: func(_, pool string) string { return "aks-" + pool + "-.*" },
 	// Azure Monitor managed Prometheus collects kube-state-metrics' node

@@ -81,7 +81,7 @@ func renderEverything(t *testing.T) *platformtest.Snapshot {
 		if _, err := b.NewEdge(ctx, platform.EdgeSpec{
 			Name: "edge", Hostnames: []string{"shop.dev.example.com"}, Domain: "dev.example.com", ZoneID: zones.ZoneID,
 			Cluster: cluster, RateLimitPerMinute: 1000, Tags: tags,
-			Ingress: platform.EdgeOrigin{Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080, HealthPath: "/ping", Provider: b.Provider()},
+			Ingress: platform.EdgeOrigin{Namespace: "ingress", Service: "traefik", HTTPSPort: 443, HTTPPort: 8080, HealthPath: "/ping", Address: pulumi.String("10.20.64.10"), Provider: b.Provider()},
 		}); err != nil {
 			return err
 		}

@@ -67,6 +67,10 @@ var Facts = platform.CloudFacts{
 	// Google Cloud Managed Service for Prometheus scrapes with its own
 	// namespaced PodMonitoring.
 	PodMonitor: platform.PodMonitorKind{APIVersion: "monitoring.googleapis.com/v1", Kind: "PodMonitoring", Endpoints: "endpoints"},
+	// The managed Prometheus's collectors run in gmp-system.
+	MetricsCollectors: "gmp-system",
+	// GKE's nodes keep CNI plugins in /home/kubernetes/bin.
+	CNIBinDir: "/home/kubernetes/bin",
 	// GKE names nodes gke-<cluster, shortened>-<pool>-<hash>-<id>.
 	NodePoolNodes: func(_, pool string) string { return "gke-.*-" + pool + "-[0-9a-f]{8}-.*" },
 	// GKE's managed kube state metrics packages have no node series
