@@ -50,6 +50,9 @@ func TestDNSPerClass(t *testing.T) {
 			if ns, _ := cert.Input("metadata.namespace"); ns != ingress.DefaultNamespace {
 				t.Errorf("%s on %s: the wildcard certificate is in %v, want the ingress's namespace", class, cloud, ns)
 			}
+			if !slices.ContainsFunc(cert.DependsOn, func(urn string) bool { return strings.HasSuffix(urn, "::"+env.Name+"-ingress-namespace") }) {
+				t.Errorf("%s on %s: the wildcard certificate does not wait for its namespace: %v", class, cloud, cert.DependsOn)
+			}
 			rel := snap.Find("kubernetes:helm.sh/v3:Release", env.Name+"-external-dns-release")
 			if filters, _ := rel.Input("values.domainFilters"); !slices.Equal(toStrings(filters), []string{zone}) {
 				t.Errorf("%s on %s: external-dns writes %v, want the zone only", class, cloud, filters)

@@ -155,8 +155,12 @@ func (e Environment) Resolve(region string) (*Resolved, error) {
 		g, err := w.Guardrails.Resolve(name, "guardrails", t, clusterSpec, w.Registry != nil)
 		errs.Extend("", err)
 		if w.Mesh != nil {
-			// The mesh injects its proxy into the meshed teams' pods.
-			g = g.WithMesh()
+			// The mesh injects its proxy into the meshed teams' pods, and
+			// its own namespaces are the platform's.
+			g = g.WithMesh().WithPlatformNamespaces(mesh.Namespace, mesh.CNINamespace)
+		}
+		if ns := w.Ingress.Namespace; ns != "" {
+			g = g.WithPlatformNamespaces(ns)
 		}
 		r.guardrails = &g
 	}
@@ -210,6 +214,8 @@ func (r *Resolved) resolveServices(w Environment, name string, c platform.Cluste
 	if w.Mesh != nil {
 		m, err := w.Mesh.Resolve(name, "mesh", t, c)
 		errs.Extend("", err)
+		// The ingress controller joins the mesh once its injector runs.
+		m = m.WithIngress(r.ingress.Spec().Namespace, r.ingress.DeploymentName())
 		r.mesh = &m
 	}
 	if w.Backup != nil {
@@ -451,6 +457,8 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 		}
 		cm = cm.WithZoneID(p.DNS.ZoneID)
 	}
+	// The wildcard certificate goes in the ingress's namespace.
+	cm = cm.WithWildcardAfter(p.Ingress)
 	if p.CertManager, err = certmanager.New(ctx, cm, b, p.Cluster, parent); err != nil {
 		return err
 	}
@@ -460,7 +468,7 @@ func (p *Platform) compose(ctx *pulumi.Context, r *Resolved, b Backend) error {
 		}
 	}
 	if r.edge != nil {
-		if p.Edge, err = edge.New(ctx, *r.edge, b, p.Cluster, p.DNS.ZoneID, p.Ingress.Address, parent); err != nil {
+		if p.Edge, err = edge.New(ctx, *r.edge, b, p.Cluster, p.DNS.ZoneID, p.Ingress, parent); err != nil {
 			return err
 		}
 	}

@@ -71,6 +71,10 @@ type EdgeOrigin struct {
 	// Provider deploys into the cluster, for the Kubernetes objects the
 	// edge needs there (GCP's Gateway, its route and policies).
 	Provider pulumi.ProviderResource
+	// Ready is what the edge's objects in the ingress's namespace, and its
+	// origin, wait for: the ingress component, whose namespace, Service and
+	// Private Link service they need. nil: nothing.
+	Ready pulumi.Resource
 }
 
 // EdgeOutputs is what an EdgeBackend returns.

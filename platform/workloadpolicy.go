@@ -62,6 +62,11 @@ type WorkloadPolicySpec struct {
 	// every pod of a meshed namespace. A control over the team
 	// namespaces admits them beside Registries.
 	InjectedImages []string
+	// PlatformNamespaces are namespaces of the platform's own services
+	// beyond those every backend knows (a custom ingress namespace, the
+	// service mesh's), which a control over the team namespaces leaves out
+	// (AKS: each assignment's excludedNamespaces).
+	PlatformNamespaces []string
 	// Attestors are the attestors whose attestation every image outside
 	// SystemImages needs, where the cloud verifies attestations
 	// (CloudFacts.ImageAttestation): Binary Authorization attestor

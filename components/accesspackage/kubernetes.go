@@ -309,7 +309,7 @@ func (r *resolved) meshPolicies(ctx *pulumi.Context, child func(string) string, 
 		return spec
 	}
 	for _, port := range ns.Mesh.Ports {
-		if err := object("mesh-server-"+port, "Server", "v1beta3", MeshServerPrefix+port, server(port, "")); err != nil {
+		if err := object("mesh-port-"+port, "Server", "v1beta3", MeshServerPrefix+port, server(port, "")); err != nil {
 			return err
 		}
 	}

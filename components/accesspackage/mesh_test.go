@@ -57,7 +57,7 @@ func TestMeshedNamespaceIsDefaultDenyLikeItsNetworkPolicies(t *testing.T) {
 		}
 		return in(t, r, "spec").(map[string]any)
 	}
-	for port, role := range map[string]string{"http": "mesh-server-http", "metrics": "mesh-server-metrics"} {
+	for port, role := range map[string]string{"http": "mesh-port-http", "metrics": "mesh-port-metrics"} {
 		if spec := object("v1beta3:Server", role); !reflect.DeepEqual(spec, map[string]any{"podSelector": map[string]any{}, "port": port}) {
 			t.Errorf("server %s: %v", port, spec)
 		}
@@ -107,7 +107,7 @@ func TestMeshedNamespaceIsDefaultDenyLikeItsNetworkPolicies(t *testing.T) {
 	if res.snap.Find("kubernetes:azmonitoring.coreos.com/v1:PodMonitor", "payments-payments-batch-mesh-metrics-monitor") == nil {
 		t.Error("no monitor of the meshed namespace's proxies")
 	}
-	if res.snap.Find(netpolType, "payments-payments-allow-mesh") != nil || res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "payments-payments-mesh-server-http") != nil {
+	if res.snap.Find(netpolType, "payments-payments-allow-mesh") != nil || res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "payments-payments-mesh-port-http") != nil {
 		t.Error("an unmeshed namespace got mesh objects")
 	}
 }
@@ -121,7 +121,7 @@ func TestMeshDefaultPorts(t *testing.T) {
 		a.Approvers = []string{"group:checkout-leads@example.com"}
 	}))
 	for _, port := range accesspackage.DefaultMeshPorts {
-		if res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "checkout-checkout-mesh-server-"+port) == nil {
+		if res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "checkout-checkout-mesh-port-"+port) == nil {
 			t.Errorf("no server for %s", port)
 		}
 	}
@@ -139,12 +139,13 @@ func TestMeshRefusals(t *testing.T) {
 		{"no mesh", nil, nil, []string{
 			`accessPackage.namespaces[0].mesh "joined": the cluster has no service mesh to join; add mesh to the environment (an empty mapping installs it), or remove mesh here`,
 		}},
-		{"bad ports", withMesh, []string{"HTTP", "http", "http", "linkerd-admin", "a-very-long-port-name", "8080"}, []string{
+		{"bad ports", withMesh, []string{"HTTP", "http", "http", "linkerd-admin", "a-very-long-port-name", "8080", "proxy-admin", "admin"}, []string{
 			`accessPackage.namespaces[0].mesh.ports[0] "HTTP": not a container port name: 1-15 lowercase letters, digits and '-', with a letter, not starting or ending with '-', e.g. "http"`,
 			`accessPackage.namespaces[0].mesh.ports[2] "http": repeats accessPackage.namespaces[0].mesh.ports[1]; list each port once`,
 			`accessPackage.namespaces[0].mesh.ports[3] "linkerd-admin": is the mesh proxy's own port, which Plinth authorizes for the metrics collectors only; remove it`,
 			`accessPackage.namespaces[0].mesh.ports[4] "a-very-long-port-name": not a container port name`,
 			`accessPackage.namespaces[0].mesh.ports[5] "8080": not a container port name`,
+			`accessPackage.namespaces[0].mesh.ports[6] "proxy-admin": would name its Server "plinth-proxy-admin", the proxies' admin port's; rename the container port`,
 		}},
 		{"no ports", withMesh, []string{}, []string{
 			`accessPackage.namespaces[0].mesh.ports: required: the names of the container ports the namespace's pods serve on`,
@@ -166,5 +167,20 @@ func TestMeshRefusals(t *testing.T) {
 		if n := len(res.snap.OfType(namespaceType)); n != 0 {
 			t.Errorf("%s: %d namespaces registered", c.name, n)
 		}
+	}
+}
+
+// TestMeshPortNamedAdmin: a port named like the admin Server's role is
+// its own Server.
+func TestMeshPortNamedAdmin(t *testing.T) {
+	res := mustRender(t, gkefacts.Facts, withMesh, with(checkout(), func(a *accesspackage.Args) {
+		a.Namespaces = []accesspackage.Namespace{{Name: "checkout", Mesh: &accesspackage.NamespaceMesh{Ports: []string{"admin"}}}}
+		a.Requestors = []string{"group:checkout@example.com"}
+		a.Approvers = []string{"group:checkout-leads@example.com"}
+	}))
+	admin := res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "checkout-checkout-mesh-port-admin")
+	proxy := res.snap.Find("kubernetes:policy.linkerd.io/v1beta3:Server", "checkout-checkout-mesh-server-admin")
+	if admin == nil || proxy == nil || in(t, admin, "metadata.name") != "plinth-admin" || in(t, proxy, "spec.port") != "linkerd-admin" {
+		t.Errorf("servers: port admin %v, proxy admin %v", admin, proxy)
 	}
 }

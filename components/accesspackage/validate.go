@@ -507,6 +507,8 @@ func (r *resolved) checkMesh(p field.Path, m NamespaceMesh) field.List {
 			errs.Addf(pp, port, "not a container port name: 1-15 lowercase letters, digits and '-', with a letter, not starting or ending with '-', e.g. %q", "http")
 		case port == mesh.ProxyAdminPortName:
 			errs.Addf(pp, port, "is the mesh proxy's own port, which Plinth authorizes for the metrics collectors only; remove it")
+		case MeshServerPrefix+port == MeshAdminServerName:
+			errs.Addf(pp, port, "would name its Server %q, the proxies' admin port's; rename the container port", MeshAdminServerName)
 		case slices.Contains(m.Ports[:i], port):
 			errs.Addf(pp, port, "repeats %s; list each port once", p.Child("ports").Index(slices.Index(m.Ports, port)))
 		}

@@ -96,6 +96,18 @@ func (r Resolved) WithZoneID(id pulumi.StringInput) Resolved {
 	return Resolved{&c}
 }
 
+// WithWildcardAfter returns r whose wildcard certificate (Args.Wildcard)
+// waits for after: the component that creates the certificate's
+// namespace, the ingress's, whose children it waits for too.
+func (r Resolved) WithWildcardAfter(after pulumi.Resource) Resolved {
+	if r.r == nil {
+		return r
+	}
+	c := *r.r
+	c.wildcardAfter = after
+	return Resolved{&c}
+}
+
 // Wildcard is where the environment's wildcard certificate goes.
 type Wildcard struct {
 	// Namespace and SecretName name its Secret.
@@ -161,6 +173,9 @@ type resolved struct {
 	// metrics is the controller's metrics endpoint, nil when the
 	// cluster's managed metrics are off.
 	metrics *scrape.Target
+	// wildcardAfter is what the wildcard certificate waits for: the
+	// component that creates its namespace (WithWildcardAfter).
+	wildcardAfter pulumi.Resource
 	// zoneFromDNS marks a zone ID the DNS component's backend gave
 	// (WithZoneID): the backend's own form, not the user's to check.
 	zoneFromDNS bool
@@ -253,7 +268,11 @@ func New(ctx *pulumi.Context, res Resolved, backend platform.WorkloadIdentityBac
 	}
 
 	if w := r.Wildcard; w != nil {
-		if _, err := r.wildcardCertificate(ctx, *w, inCluster(issuers[ProductionIssuerName])...); err != nil {
+		deps := []pulumi.Resource{issuers[ProductionIssuerName]}
+		if r.wildcardAfter != nil {
+			deps = append(deps, r.wildcardAfter)
+		}
+		if _, err := r.wildcardCertificate(ctx, *w, inCluster(deps...)...); err != nil {
 			return nil, err
 		}
 	}

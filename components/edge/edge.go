@@ -166,9 +166,9 @@ func (a Args) Resolve(name string, path field.Path, t platform.Target, c platfor
 type placeholder struct{ pulumi.ProviderResourceState }
 
 // New creates the edge r describes through backend, in front of host's
-// ingress at ingressAddress (the Ingress component's Address), writing its
-// names' records in the zone zoneID.
-func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host cluster.Host, zoneID, ingressAddress pulumi.StringInput, opts ...pulumi.ResourceOption) (*Edge, error) {
+// ingress in (the one r was resolved with, created), writing its names'
+// records in the zone zoneID.
+func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host cluster.Host, zoneID pulumi.StringInput, in *ingress.Ingress, opts ...pulumi.ResourceOption) (*Edge, error) {
 	spec := r.spec
 	switch {
 	case spec.Name == "":
@@ -177,8 +177,8 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host clu
 		return nil, fmt.Errorf("edge %q: no backend; pass the backend the cluster was created with", spec.Name)
 	case zoneID == nil:
 		return nil, fmt.Errorf("edge %q: no DNS zone; pass the DNS component's ZoneID", spec.Name)
-	case ingressAddress == nil:
-		return nil, fmt.Errorf("edge %q: no ingress address; pass the Ingress component's Address", spec.Name)
+	case in == nil:
+		return nil, fmt.Errorf("edge %q: no ingress; pass the *ingress.Ingress that ingress.New returned", spec.Name)
 	}
 	if err := cluster.CheckHost("edge", spec.Name, host); err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.EdgeBackend, host clu
 		return nil, err
 	}
 	spec.ZoneID, spec.Cluster, spec.Network = zoneID, host.ClusterOutputs(), host.ClusterSpec().Network
-	spec.Ingress.Provider, spec.Ingress.Address = host.KubernetesProvider(), ingressAddress
+	spec.Ingress.Provider, spec.Ingress.Address, spec.Ingress.Ready = host.KubernetesProvider(), in.Address, in
 	out, err := backend.NewEdge(ctx, spec, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("edge %q: %w", spec.Name, err)

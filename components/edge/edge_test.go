@@ -144,7 +144,11 @@ func TestNew(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		e, err := edge.New(ctx, res, b, cl, pulumi.String("zone-1"), pulumi.String("10.20.16.10"))
+		in, err := ingress.New(ctx, r.ingress, b, cl)
+		if err != nil {
+			return err
+		}
+		e, err := edge.New(ctx, res, b, cl, pulumi.String("zone-1"), in)
 		if err != nil {
 			return err
 		}
@@ -166,8 +170,8 @@ func TestNew(t *testing.T) {
 	if got := platformtest.Input(t, rec, "zone"); got != "zone-1" {
 		t.Errorf("the name's record is in %v, want the zone given", got)
 	}
-	if specs := b.Edges(); len(specs) != 1 || specs[0].Cluster == nil || specs[0].Ingress.Provider == nil {
-		t.Errorf("the backend got %+v, want the cluster's outputs and provider", specs)
+	if specs := b.Edges(); len(specs) != 1 || specs[0].Cluster == nil || specs[0].Ingress.Provider == nil || specs[0].Ingress.Ready == nil || specs[0].Ingress.Address == nil {
+		t.Errorf("the backend got %+v, want the cluster's outputs and provider, and the ingress", specs)
 	}
 }
 
@@ -178,16 +182,19 @@ func TestNewNeedsResolvedArgsABackendAndAZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := &ingress.Ingress{}
 	for _, c := range []struct {
 		resolved edge.Resolved
 		backend  bool
 		zone     pulumi.StringInput
+		ingress  *ingress.Ingress
 		want     string
 	}{
-		{edge.Resolved{}, true, pulumi.String("z"), "edge: not resolved"},
-		{res, false, pulumi.String("z"), `edge "prod": no backend`},
-		{res, true, nil, `edge "prod": no DNS zone`},
-		{res, true, pulumi.String("z"), `edge "prod": no cluster`},
+		{edge.Resolved{}, true, pulumi.String("z"), in, "edge: not resolved"},
+		{res, false, pulumi.String("z"), in, `edge "prod": no backend`},
+		{res, true, nil, in, `edge "prod": no DNS zone`},
+		{res, true, pulumi.String("z"), nil, `edge "prod": no ingress`},
+		{res, true, pulumi.String("z"), in, `edge "prod": no cluster`},
 	} {
 		_, err := platformtest.Render("test", func(ctx *pulumi.Context) error {
 			var b platform.EdgeBackend
@@ -198,7 +205,7 @@ func TestNewNeedsResolvedArgsABackendAndAZone(t *testing.T) {
 				}
 				b = fb
 			}
-			_, err := edge.New(ctx, c.resolved, b, nil, c.zone, pulumi.String("10.20.16.10"))
+			_, err := edge.New(ctx, c.resolved, b, nil, c.zone, c.ingress)
 			return err
 		})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

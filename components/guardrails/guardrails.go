@@ -65,8 +65,17 @@ type Resolved struct {
 	args     Args
 	registry bool
 	mesh     bool
+	platform []string
 	labels   map[string]string
 	tags     platform.Tags
+}
+
+// WithPlatformNamespaces returns r whose cloud controls over the team
+// namespaces also leave out namespaces, the platform's own services'
+// beyond the well-known ones (a custom ingress namespace, the mesh's).
+func (r Resolved) WithPlatformNamespaces(namespaces ...string) Resolved {
+	r.platform = append(slices.Clone(r.platform), namespaces...)
+	return r
 }
 
 // WithMesh returns r for a cluster whose team namespaces may join the
@@ -213,14 +222,15 @@ func New(ctx *pulumi.Context, r Resolved, backend platform.WorkloadPolicyBackend
 	}
 	if len(registries) > 0 {
 		out, err := backend.NewWorkloadPolicy(ctx, platform.WorkloadPolicySpec{
-			Name:           r.name,
-			Cluster:        host.ClusterOutputs(),
-			Enforce:        r.args.Mode == ModeEnforce,
-			Registries:     registries,
-			SystemImages:   system,
-			InjectedImages: injected,
-			Attestors:      slices.Clone(r.args.Attestors),
-			Tags:           r.tags,
+			Name:               r.name,
+			Cluster:            host.ClusterOutputs(),
+			Enforce:            r.args.Mode == ModeEnforce,
+			Registries:         registries,
+			SystemImages:       system,
+			InjectedImages:     injected,
+			PlatformNamespaces: slices.Clone(r.platform),
+			Attestors:          slices.Clone(r.args.Attestors),
+			Tags:               r.tags,
 		}, pulumi.Parent(g))
 		if err != nil {
 			return nil, fmt.Errorf("guardrails %q: %w", r.name, err)

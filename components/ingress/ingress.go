@@ -192,6 +192,9 @@ func (r Resolved) ServiceName() string { return r.spec.serviceName() }
 // names it: the identity the mesh knows it by.
 func (r Resolved) ServiceAccountName() string { return r.spec.serviceName() }
 
+// DeploymentName is the controller's Deployment, as the chart names it.
+func (r Resolved) DeploymentName() string { return r.spec.serviceName() }
+
 // RequestMetric returns the controller's Prometheus request counter and its
 // status-code label, for the alert on the ingress's 5xx ratio.
 func (r Resolved) RequestMetric() (counter, codeLabel string) {

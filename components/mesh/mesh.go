@@ -121,8 +121,11 @@ type Mesh struct {
 // Resolved is the mesh's settings, validated and completed against the
 // target and the cluster: what New installs. Only Args.Resolve makes one.
 type Resolved struct {
-	name     string
-	args     Args
+	name string
+	args Args
+	// ingress is the meshed ingress controller's Deployment, restarted
+	// into the mesh (WithIngress).
+	ingress  *deploymentRef
 	ha       bool
 	cniBin   string
 	labels   map[string]string
@@ -134,6 +137,18 @@ type Resolved struct {
 
 // Spec returns the completed settings.
 func (r Resolved) Spec() Args { return r.args }
+
+// deploymentRef names a Deployment.
+type deploymentRef struct{ namespace, name string }
+
+// WithIngress returns r that restarts the ingress controller's Deployment
+// name in namespace into the mesh: its pods, which may have started before
+// the proxy injector ran, are rolled once the control plane is deployed,
+// and again on each of its upgrades, so that they carry a current proxy.
+func (r Resolved) WithIngress(namespace, name string) Resolved {
+	r.ingress = &deploymentRef{namespace, name}
+	return r
+}
 
 // HA reports whether the control plane runs highly available.
 func (r Resolved) HA() bool { return r.ha }
@@ -277,6 +292,11 @@ func New(ctx *pulumi.Context, r Resolved, host cluster.Host, cm *certmanager.Cer
 	if err != nil {
 		return nil, err
 	}
+	if r.ingress != nil {
+		if err := r.restartIngress(ctx, child("ingress-restart"), m.ControlPlane, after(m.ControlPlane)); err != nil {
+			return nil, err
+		}
+	}
 	if r.scrape {
 		for _, c := range controllers {
 			t := scrape.Target{
@@ -308,4 +328,58 @@ func (r Resolved) certificate(ctx *pulumi.Context, name string, namespace pulumi
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(object), Namespace: namespace, Labels: pulumi.ToStringMap(r.labels)},
 		OtherFields: kubernetes.UntypedArgs{"spec": helm.Encode(spec)},
 	}, opts...)
+}
+
+// RestartAnnotation is the pod-template annotation of the meshed ingress
+// controller whose value is the control plane's Helm revision: a new
+// revision rolls the controller's pods, which the injector then meshes.
+const RestartAnnotation = "plinth.dev/mesh-control-plane-revision"
+
+// deploymentPatchType is the Kubernetes provider's server-side patch of a
+// Deployment, registered by type token as internal/helm registers its
+// release: the component needs none of the typed apps/v1 package.
+const deploymentPatchType = "kubernetes:apps/v1:DeploymentPatch"
+
+// deploymentPatch is a DeploymentPatch's inputs: the pod template's
+// annotation, forced over other field managers (Helm owns the rest).
+type deploymentPatch struct {
+	Metadata patchMetadata `json:"metadata"`
+	Spec     patchSpec     `json:"spec"`
+}
+
+type patchMetadata struct {
+	Name        string            `json:"name"`
+	Namespace   string            `json:"namespace"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+type patchSpec struct {
+	Template patchTemplate `json:"template"`
+}
+
+type patchTemplate struct {
+	Metadata podMetadata `json:"metadata"`
+}
+
+type podMetadata struct {
+	Annotations map[string]pulumi.StringInput `json:"annotations"`
+}
+
+// restartIngress patches the ingress controller's pod template with the
+// revision of the control plane cp, once it is deployed.
+func (r Resolved) restartIngress(ctx *pulumi.Context, name string, cp *helm.ReleaseResource, opts []pulumi.ResourceOption) error {
+	revision := cp.Status.ApplyT(func(status map[string]any) string {
+		return fmt.Sprint(status["revision"])
+	}).(pulumi.StringOutput)
+	var patch pulumi.CustomResourceState
+	return ctx.RegisterResource(deploymentPatchType, name, helm.Encode(deploymentPatch{
+		Metadata: patchMetadata{
+			Name: r.ingress.name, Namespace: r.ingress.namespace,
+			// The annotation is the mesh's; Helm keeps the rest.
+			Annotations: map[string]string{"pulumi.com/patchForce": "true"},
+		},
+		Spec: patchSpec{Template: patchTemplate{Metadata: podMetadata{
+			Annotations: map[string]pulumi.StringInput{RestartAnnotation: revision},
+		}}},
+	}), &patch, opts...)
 }

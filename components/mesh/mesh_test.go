@@ -126,7 +126,7 @@ func render(t *testing.T, tg platform.Target, a mesh.Args) *platformtest.Snapsho
 		if err != nil {
 			return err
 		}
-		_, err = mesh.New(ctx, r, cl, cm)
+		_, err = mesh.New(ctx, r.WithIngress("ingress", "traefik"), cl, cm)
 		return err
 	})
 	if err != nil {
@@ -249,7 +249,7 @@ func TestControlPlane(t *testing.T) {
 		}
 		cni := snap.Find(helm.ReleaseType, "stage-linkerd-cni-release")
 		cv := platformtest.Input(t, cni, "values").(map[string]any)
-		if cv["destCNIBinDir"] != c.cniBin || cv["priorityClassName"] != "system-node-critical" {
+		if _, ok := cv["priorityClassName"]; cv["destCNIBinDir"] != c.cniBin || ok {
 			t.Errorf("%s: CNI values %v", c.facts.Name, cv)
 		}
 		tm := platformtest.Input(t, snap.Find(helm.ReleaseType, "stage-trust-manager-release"), "values").(map[string]any)
@@ -297,5 +297,26 @@ func TestNewNeedsResolvedArgsCertManagerAndACluster(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want %s", err, c.want)
 		}
+	}
+}
+
+// TestIngressRestartsIntoTheMesh: the ingress controller's pod template
+// carries the control plane's revision once it is deployed, so that its
+// pods, which may predate the injector, roll into the mesh.
+func TestIngressRestartsIntoTheMesh(t *testing.T) {
+	snap := render(t, platform.Target{Cloud: aksfacts.Facts}, mesh.Args{})
+	patch := snap.Find("kubernetes:apps/v1:DeploymentPatch", "stage-ingress-restart")
+	if patch == nil {
+		t.Fatal("no patch of the ingress controller")
+	}
+	if platformtest.Input(t, patch, "metadata.name") != "traefik" || platformtest.Input(t, patch, "metadata.namespace") != "ingress" {
+		t.Errorf("patches %v", patch.Inputs["metadata"])
+	}
+	annotations := platformtest.Input(t, patch, "spec.template.metadata.annotations").(map[string]any)
+	if _, ok := annotations[mesh.RestartAnnotation]; !ok {
+		t.Errorf("pod annotations %v", annotations)
+	}
+	if !slices.ContainsFunc(patch.DependsOn, func(urn string) bool { return strings.HasSuffix(urn, "::stage-linkerd-control-plane-release") }) {
+		t.Errorf("the patch does not wait for the control plane: %v", patch.DependsOn)
 	}
 }

@@ -112,19 +112,18 @@ type crdsValues struct {
 	InstallGatewayAPI bool `json:"installGatewayAPI"`
 }
 
-// cniValues are the linkerd2-cni chart values: on every node, before any
-// other pod (system-node-critical), in the nodes' CNI directory.
+// cniValues are the linkerd2-cni chart values: on every node, in the
+// nodes' CNI directory. No priority class: GKE admits
+// system-node-critical pods outside kube-system only under a quota for it.
 type cniValues struct {
-	DestCNIBinDir     string            `json:"destCNIBinDir,omitempty"`
-	PriorityClassName string            `json:"priorityClassName"`
-	Tolerations       []helm.Toleration `json:"tolerations"`
-	CommonLabels      map[string]string `json:"commonLabels"`
+	DestCNIBinDir string            `json:"destCNIBinDir,omitempty"`
+	Tolerations   []helm.Toleration `json:"tolerations"`
+	CommonLabels  map[string]string `json:"commonLabels"`
 }
 
 func (r Resolved) cniValues() cniValues {
 	return cniValues{
-		DestCNIBinDir:     r.cniBin,
-		PriorityClassName: "system-node-critical",
+		DestCNIBinDir: r.cniBin,
 		// Every node, whatever its taints: an unmeshed node would start
 		// meshed pods without their traffic redirection.
 		Tolerations:  []helm.Toleration{{Operator: "Exists"}},

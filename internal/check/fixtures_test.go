@@ -301,7 +301,7 @@ var fixtures = []fixture{
 		name: "PLN010 labels missing and type unknown", stack: "dev-gke",
 		want: []string{
 			"PLN010 warning dev-gke-apps | NodePool dev-gke-apps: nodeConfig.resourceLabels: lacks the required tags \"environment\", \"owner\", \"cost-center\", \"managed-by\", \"plinth-version\"; create the resource with the environment's tags (environment, owner, cost-center, managed-by, plinth-version)",
-			"PLN010 warning dev-gke-allow-health-checks | Firewall dev-gke-allow-health-checks: the tags table does not know type \"gcp:compute/firewall:Firewall\" (2 resources of it), so their tags cannot be checked; add the type to the backend's registry (platform/aks/akstypes, platform/gke/gketypes)",
+			"PLN010 warning dev-gke-allow-control-plane-webhooks | Firewall dev-gke-allow-control-plane-webhooks: the tags table does not know type \"gcp:compute/firewall:Firewall\" (3 resources of it), so their tags cannot be checked; add the type to the backend's registry (platform/aks/akstypes, platform/gke/gketypes)",
 		},
 		tags: func(base func(string) (string, bool)) func(string) (string, bool) {
 			return func(typ string) (string, bool) {

@@ -45,6 +45,8 @@ var Registry = rt.NewRegistry(rt.WithPackageRules("kubernetes", packageRules,
 	// The service mesh (components/mesh): trust-manager's Bundle of the
 	// trust anchors, and the meshed team namespaces' authorization.
 	rt.Type{Token: "kubernetes:trust.cert-manager.io/v1alpha1:Bundle", MockID: clusterScoped},
+	// The mesh's patch of the ingress controller's pod template.
+	rt.Type{Token: "kubernetes:apps/v1:DeploymentPatch", MockID: namespaced},
 	rt.Type{Token: "kubernetes:policy.linkerd.io/v1beta3:Server", MockID: namespaced},
 	rt.Type{Token: "kubernetes:policy.linkerd.io/v1alpha1:AuthorizationPolicy", MockID: namespaced},
 	rt.Type{Token: "kubernetes:policy.linkerd.io/v1alpha1:MeshTLSAuthentication", MockID: namespaced},

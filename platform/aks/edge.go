@@ -92,8 +92,8 @@ import (
 // common name), a record name longer than a logical name, and hosts that
 // give the same resource names.
 //
-// The caller orders the edge after the ingress (pulumi.DependsOn in
-// opts): the origin's address is read from the ingress's Service.
+// The origin waits for spec.Ingress.Ready (the ingress component): AKS
+// publishes the Private Link service it names with the ingress's Service.
 func (b *Backend) NewEdge(ctx *pulumi.Context, spec platform.EdgeSpec, opts ...pulumi.ResourceOption) (*platform.EdgeOutputs, error) {
 	plan, err := planEdge(spec, b.cfg.Location)
 	if err != nil {
@@ -224,10 +224,9 @@ type edgeWiring struct {
 	opts, keep  []pulumi.ResourceOption
 }
 
-// newEdgeOrigin registers the origin group and its origin: the ingress
-// Service's load-balancer address, reached through the Private Link
-// service. The Service is read once the cluster's ID is known, so that a
-// preview before the cluster exists skips the read.
+// newEdgeOrigin registers the origin group and its origin: the ingress's
+// fixed internal address (spec.Ingress.Address), reached through the
+// Private Link service, once the ingress exists.
 func (b *Backend) newEdgeOrigin(ctx *pulumi.Context, plan edgePlan, spec platform.EdgeSpec, w edgeWiring) (*cdn.AFDOriginGroup, *cdn.AFDOrigin, error) {
 	group, err := cdn.NewAFDOriginGroup(ctx, plan.OriginGroup, &cdn.AFDOriginGroupArgs{
 		OriginGroupName:   pulumi.String(plan.OriginGroup),
@@ -269,8 +268,18 @@ func (b *Backend) newEdgeOrigin(ctx *pulumi.Context, plan edgePlan, spec platfor
 			PrivateLinkLocation: pulumi.String(plan.PrivateLinkLocation),
 			RequestMessage:      pulumi.String(plan.PrivateLinkRequest),
 		},
-	}, b.opts(w.opts)...)
+	}, originOpts(b.opts(w.opts), spec.Ingress.Ready)...)
 	return group, origin, err
+}
+
+// originOpts are opts and, with the ingress component ready, a dependency
+// on it: AKS publishes the Private Link service the origin names when the
+// ingress's Service exists.
+func originOpts(opts []pulumi.ResourceOption, ready pulumi.Resource) []pulumi.ResourceOption {
+	if ready == nil {
+		return opts
+	}
+	return append(opts, pulumi.DependsOn([]pulumi.Resource{ready}))
 }
 
 // newEdgeFirewall registers the edge's WAF policy (network API

@@ -41,13 +41,14 @@ const (
 // default (kube-system, gatekeeper-system, azure-arc,
 // azure-extensions-usage-system), and those of Plinth's services:
 // cert-manager (components/certmanager.Namespace), ingress
-// (components/ingress.DefaultNamespace; a cluster whose gateway runs in
-// another namespace has it judged as a team's) and velero
-// (components/backup.Namespace). The in-cluster guardrails do the same
+// (components/ingress.DefaultNamespace), velero (components/backup.Namespace)
+// and external-dns (components/dns.ExternalDNSNamespace); and those the
+// spec adds (WorkloadPolicySpec.PlatformNamespaces: a custom ingress
+// namespace, the service mesh's). The in-cluster guardrails do the same
 // the other way round: they bind to the team namespaces only.
 var platformNamespaces = []string{
 	"kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system",
-	"cert-manager", "ingress", "velero",
+	"cert-manager", "ingress", "velero", "external-dns",
 }
 
 // policyDefinition is a built-in Azure Policy definition (or initiative)
@@ -190,7 +191,8 @@ type workloadPolicyPlan struct {
 	Effect, ControlEffect string
 	// EnforcementMode is always Default: the effect decides.
 	EnforcementMode string
-	// ExcludedNamespaces are platformNamespaces.
+	// ExcludedNamespaces are platformNamespaces, then the spec's
+	// PlatformNamespaces not among them.
 	ExcludedNamespaces []string
 	Assignments        []policyAssignmentPlan
 }
@@ -232,6 +234,11 @@ func planWorkloadPolicy(spec platform.WorkloadPolicySpec) (workloadPolicyPlan, e
 		Effect: policyEffectAudit, ControlEffect: "audit",
 		EnforcementMode:    policyEnforcementDefault,
 		ExcludedNamespaces: slices.Clone(platformNamespaces),
+	}
+	for _, ns := range spec.PlatformNamespaces {
+		if !slices.Contains(p.ExcludedNamespaces, ns) {
+			p.ExcludedNamespaces = append(p.ExcludedNamespaces, ns)
+		}
 	}
 	if spec.Enforce {
 		p.Effect, p.ControlEffect = policyEffectDeny, "deny"

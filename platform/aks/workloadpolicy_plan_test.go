@@ -191,3 +191,19 @@ func TestImagesRegex(t *testing.T) {
 		t.Errorf("a prefix without '/': %v", err)
 	}
 }
+
+// TestPlatformNamespacesAreExcluded: the namespaces a spec adds (the
+// service mesh's) are left out of every assignment beside the well-known
+// ones, each once.
+func TestPlatformNamespacesAreExcluded(t *testing.T) {
+	spec := workloadPolicySpec(true)
+	spec.PlatformNamespaces = []string{"linkerd", "linkerd-cni", "ingress"}
+	p, err := planWorkloadPolicy(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(platformNamespaces), "linkerd", "linkerd-cni")
+	if !slices.Equal(p.ExcludedNamespaces, want) {
+		t.Errorf("excluded %v, want %v", p.ExcludedNamespaces, want)
+	}
+}

@@ -101,7 +101,7 @@ func TestWorkloadPolicyAssignments(t *testing.T) {
 	if len(all) != len(wantAssignments) {
 		t.Errorf("%d policy assignments, want %d", len(all), len(wantAssignments))
 	}
-	excluded := []any{"kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system", "cert-manager", "ingress", "velero"}
+	excluded := []any{"kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system", "cert-manager", "ingress", "velero", "external-dns"}
 	for name, want := range wantAssignments {
 		a := snap.Find(policyAssignments, name)
 		if a == nil {

@@ -115,6 +115,10 @@ func (b *Backend) NewEdge(ctx *pulumi.Context, spec platform.EdgeSpec, opts ...p
 	}
 
 	k8s := append(append([]pulumi.ResourceOption{}, opts...), pulumi.Provider(spec.Ingress.Provider))
+	if spec.Ingress.Ready != nil {
+		// Its objects live in the ingress's namespace and name its Service.
+		k8s = append(k8s, pulumi.DependsOn([]pulumi.Resource{spec.Ingress.Ready}))
+	}
 	meta := func(name string) *metav1.ObjectMetaArgs {
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(plan.Namespace)}
 	}

@@ -10,7 +10,7 @@ import (
 // NewNetwork creates the GCP network for spec. See the package
 // documentation of components/network for what it creates.
 func (b *Backend) NewNetwork(ctx *pulumi.Context, spec platform.NetworkSpec, opts ...pulumi.ResourceOption) (*platform.NetworkOutputs, error) {
-	plan := planNetwork(spec)
+	plan := planNetwork(spec, b.cfg.MasterCIDR)
 	labels := pulumi.ToStringMap(plan.Labels)
 
 	vpc, err := compute.NewNetwork(ctx, plan.VPC, &compute.NetworkArgs{
@@ -91,7 +91,11 @@ func (b *Backend) newFirewalls(ctx *pulumi.Context, plan networkPlan, vpc *compu
 	for _, fw := range plan.Firewalls {
 		var allows compute.FirewallAllowArray
 		for _, proto := range fw.Protocols {
-			allows = append(allows, &compute.FirewallAllowArgs{Protocol: pulumi.String(proto)})
+			allow := &compute.FirewallAllowArgs{Protocol: pulumi.String(proto)}
+			if len(fw.Ports) > 0 {
+				allow.Ports = pulumi.ToStringArray(fw.Ports)
+			}
+			allows = append(allows, allow)
 		}
 		args := &compute.FirewallArgs{
 			Name:         pulumi.String(fw.Name),

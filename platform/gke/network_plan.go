@@ -39,10 +39,18 @@ type firewallPlan struct {
 	Name         string
 	Description  string
 	SourceRanges []string
-	// Protocols allowed; all ports.
+	// Protocols allowed, on Ports; no Ports: all ports.
 	Protocols []string
+	Ports     []string
 	Log       bool
 }
+
+// WebhookPorts are the ports of the admission webhooks the platform's
+// services serve from pods, which a private cluster's control plane must
+// reach (GKE's own rule admits it on 443 and 10250 only): trust-manager
+// (6443) and Linkerd's proxy injector and validators (8443, 9443), for the
+// service mesh (components/mesh).
+var WebhookPorts = []string{"6443", "8443", "9443"}
 
 type natPlan struct {
 	Router, Name      string
@@ -52,7 +60,9 @@ type natPlan struct {
 	Subnet platform.SubnetRole
 }
 
-func planNetwork(spec platform.NetworkSpec) networkPlan {
+// planNetwork plans spec's network; masterCIDR is the private clusters'
+// control-plane range (Config.MasterCIDR).
+func planNetwork(spec platform.NetworkSpec, masterCIDR string) networkPlan {
 	n := spec.Name
 	p := networkPlan{VPC: platform.ChildName(n, "vpc"), Retain: spec.Retain, Labels: spec.Tags.Merge()}
 	if spec.FlowLogs.Enabled {
@@ -79,6 +89,14 @@ func planNetwork(spec platform.NetworkSpec) networkPlan {
 			Description:  "Google Cloud load-balancer health checks.",
 			SourceRanges: append([]string(nil), HealthCheckRanges...),
 			Protocols:    []string{"tcp"},
+			Log:          spec.FlowLogs.Enabled,
+		},
+		{
+			Name:         platform.ChildName(n, "allow-control-plane-webhooks"),
+			Description:  "The private clusters' control plane to the admission webhooks pods serve (trust-manager, Linkerd).",
+			SourceRanges: []string{masterCIDR},
+			Protocols:    []string{"tcp"},
+			Ports:        append([]string(nil), WebhookPorts...),
 			Log:          spec.FlowLogs.Enabled,
 		},
 	}

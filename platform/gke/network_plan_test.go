@@ -24,7 +24,7 @@ func spec() platform.NetworkSpec {
 }
 
 func TestPlanNetwork(t *testing.T) {
-	p := planNetwork(spec())
+	p := planNetwork(spec(), DefaultMasterCIDR)
 	wantSubnets := []subnetPlan{
 		{Role: platform.SubnetNodes, Name: "prod-nodes", CIDR: "10.30.0.0/18",
 			PodRange: "100.64.0.0/14", PodRangeName: "prod-pods", ServiceRange: "100.68.0.0/16", ServiceRangeName: "prod-services"},
@@ -48,10 +48,17 @@ func TestPlanNetwork(t *testing.T) {
 	if hc.Name != "prod-allow-health-checks" || !reflect.DeepEqual(hc.SourceRanges, HealthCheckRanges) || !reflect.DeepEqual(hc.Protocols, []string{"tcp"}) {
 		t.Errorf("health-check firewall = %+v", hc)
 	}
+	// The private clusters' control plane reaches the webhooks pods serve
+	// on their ports only.
+	hooks := p.Firewalls[2]
+	if hooks.Name != "prod-allow-control-plane-webhooks" || !reflect.DeepEqual(hooks.SourceRanges, []string{DefaultMasterCIDR}) ||
+		!reflect.DeepEqual(hooks.Protocols, []string{"tcp"}) || !reflect.DeepEqual(hooks.Ports, []string{"6443", "8443", "9443"}) {
+		t.Errorf("webhooks firewall = %+v", hooks)
+	}
 
 	off := spec()
 	off.NAT, off.FlowLogs = platform.NATSpec{}, platform.FlowLogSpec{}
-	p = planNetwork(off)
+	p = planNetwork(off, DefaultMasterCIDR)
 	if p.NAT != nil || p.FlowSampling != 0 || p.Firewalls[0].Log {
 		t.Errorf("NAT and flow logs off: nat %+v sampling %v firewall log %v", p.NAT, p.FlowSampling, p.Firewalls[0].Log)
 	}
