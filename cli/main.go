@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -46,6 +47,7 @@ import (
 
 	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/snapshot"
+	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/project"
 )
 
@@ -144,6 +146,8 @@ Exit codes:
 	if envs, err := a.environments(); err == nil {
 		root.Long += fmt.Sprintf("\n\nThe stacks of project %s: %s.", a.project.Name, strings.Join(project.Names(envs), ", "))
 	}
+	root.Version = version(a.project)
+	root.SetVersionTemplate("plinth {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.newPlanCommand(), a.newDiffCommand(), a.newCheckCommand(), a.newGraphCommand(),
 		a.newEngineCommand("preview", "Show what up would change in a stack, through the Pulumi engine",
@@ -161,6 +165,26 @@ Exit codes:
 		}
 	}
 	return root
+}
+
+// version is what --version prints: the Plinth release the program runs
+// (platform.Version), the module version Go built it from when the program
+// is a team's (its go.mod's require, or a replace), and the project.
+func version(p project.Project) string {
+	v := platform.Version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path != plinthModule {
+				continue
+			}
+			mod := d.Version
+			if r := d.Replace; r != nil {
+				mod = strings.TrimSpace(mod + " => " + r.Path + " " + r.Version)
+			}
+			v += " (module " + mod + ")"
+		}
+	}
+	return v + ", project " + p.Name
 }
 
 // app is the command line's view of the project: its environments, loaded

@@ -185,6 +185,10 @@ func TestCompletionAndHelpOfferTheProjectsStacks(t *testing.T) {
 	if code != 0 || strings.Contains(stdout, "shop-prod") {
 		t.Errorf("graph takes one stack: exit %d\n%s", code, stdout)
 	}
+	code, stdout, _ = runShop(t, shop(false), "--version")
+	if want := "plinth " + platform.Version; code != 0 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, ", project shop-platform\n") {
+		t.Errorf("--version: exit %d %q, want %s ... , project shop-platform", code, stdout, want)
+	}
 	code, stdout, _ = runShop(t, shop(false), "--help")
 	if code != 0 || !strings.Contains(stdout, "The stacks of project shop-platform: shop-dev, shop-prod.") {
 		t.Errorf("help: exit %d\n%s", code, stdout)
