@@ -6,13 +6,15 @@ LINT    := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 PLINTH  := bin/plinth
 
 # The Pulumi CLI the real-engine runs (Automation API) drive, built from the
-# pinned module in tools/pulumi. Its version must equal the pulumi/sdk/v3
-# version in go.mod and tools/pulumi/go.mod and pulumicli.Version. The path
-# names the version, so a build of another version is never picked up.
-# Override with `make PULUMI=/path/to/pulumi` or PLINTH_PULUMI (the variable
-# the Go code reads, see internal/pulumicli).
-PULUMI_VERSION := 3.250.0
-PULUMI_BIN     := bin/pulumi-v$(PULUMI_VERSION)/pulumi
+# pinned module in tools/pulumi. Its version has one source, go.mod's
+# requirement of github.com/pulumi/pulumi/sdk/v3, read here;
+# tools/pulumi/go.mod's sdk/v3 and pkg/v3 and pulumicli.Version (the oldest
+# CLI Plinth runs with) equal it (internal/pulumicli's TestVersionMatchesPins). The path names the version, so a build of another version
+# is never picked up. Override with `make PULUMI=/path/to/pulumi` or
+# PLINTH_PULUMI (the variable the Go code reads, see internal/pulumicli).
+# Read only by the targets that use it (a recursive variable).
+PULUMI_VERSION  = $(patsubst v%,%,$(shell $(GO) list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3))
+PULUMI_BIN      = bin/pulumi-v$(PULUMI_VERSION)/pulumi
 PULUMI         ?= $(or $(PLINTH_PULUMI),$(PULUMI_BIN))
 
 .PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration
@@ -76,6 +78,7 @@ build:
 ## refuses it. (`go install ...@v$(PULUMI_VERSION)` cannot be used: the
 ## module has replace directives.)
 tools:
+	@test -n "$(PULUMI_VERSION)" || { echo "cannot read go.mod's github.com/pulumi/pulumi/sdk/v3 version (go list -m); run go mod download" >&2; exit 1; }
 	@if PULUMI_SKIP_UPDATE_CHECK=true $(PULUMI_BIN) version 2>/dev/null | grep -qx 'v$(PULUMI_VERSION)'; then \
 		echo "$(PULUMI_BIN) is v$(PULUMI_VERSION)"; \
 	else \

@@ -15,6 +15,8 @@ import (
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/plinth-dev/plinth/internal/pulumicli"
 )
 
 // cliCommand runs the Pulumi CLI for the Automation API (auto.PulumiCommand)
@@ -127,7 +129,7 @@ func withPath(env []string, dir string) []string {
 }
 
 // newCLICommand asks the CLI at path for its version and refuses one older
-// than MinimumCLI.
+// than pulumicli.Version.
 func newCLICommand(path string, abort <-chan struct{}) (*cliCommand, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -143,12 +145,12 @@ func newCLICommand(path string, abort <-chan struct{}) (*cliCommand, error) {
 		return nil, fmt.Errorf("%s version: %w", abs, err)
 	}
 	reported := strings.TrimSpace(string(out))
-	v, err := semver.ParseTolerant(reported)
+	v, err := pulumicli.Parse(reported)
 	if err != nil {
 		return nil, fmt.Errorf("%s version: cannot read %q: %w", abs, reported, err)
 	}
-	if v.LT(semver.MustParse(MinimumCLI)) {
-		return nil, fmt.Errorf("%s reports %s; Plinth needs Pulumi %s or later", abs, reported, MinimumCLI)
+	if !pulumicli.Fits(v) {
+		return nil, fmt.Errorf("%s reports %s; Plinth needs Pulumi %s or later", abs, reported, pulumicli.Version)
 	}
 	return &cliCommand{path: abs, version: v, abort: abort}, nil
 }

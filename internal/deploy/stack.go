@@ -189,10 +189,6 @@ func Command(path string) (auto.PulumiCommand, error) {
 	return newCLICommand(path, nil)
 }
 
-// MinimumCLI is the oldest Pulumi CLI Plinth runs with: the release its
-// SDK is pinned to.
-const MinimumCLI = "3.250.0"
-
 // Changes counts resources per operation ("create", "update", "delete",
 // "replace", "same", ...), as the engine reports them.
 type Changes map[string]int

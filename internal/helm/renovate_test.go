@@ -65,7 +65,8 @@ func matches(t *testing.T, file, src string) []map[string]string {
 
 // TestRenovateSeesEveryPin: Renovate's patterns match every chart and image
 // pinned in versions.go, with the pinned version, so that no pin is left
-// out of the updates; and the Makefile's Pulumi CLI.
+// out of the updates; and the oldest Pulumi CLI Plinth runs with
+// (pulumicli.Version; the Makefile reads go.mod).
 func TestRenovateSeesEveryPin(t *testing.T) {
 	b, err := os.ReadFile("versions.go")
 	if err != nil {
@@ -94,7 +95,7 @@ func TestRenovateSeesEveryPin(t *testing.T) {
 		}
 	}
 
-	mk, err := os.ReadFile("../../Makefile")
+	cli, err := os.ReadFile("../pulumicli/pulumicli.go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,9 +103,9 @@ func TestRenovateSeesEveryPin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pulumi := matches(t, "Makefile", string(mk))
+	pulumi := matches(t, "internal/pulumicli/pulumicli.go", string(cli))
 	sdk := regexp.MustCompile(`github\.com/pulumi/pulumi/sdk/v3 v(\S+)`).FindStringSubmatch(string(gomod))
 	if len(pulumi) != 1 || sdk == nil || pulumi[0]["currentValue"] != sdk[1] {
-		t.Errorf("the Makefile's Pulumi CLI %v, go.mod's SDK %v: renovate.json sees one, and they are the same", pulumi, sdk)
+		t.Errorf("pulumicli.Version %v, go.mod's SDK %v: renovate.json sees one, and they are the same", pulumi, sdk)
 	}
 }

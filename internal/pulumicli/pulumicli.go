@@ -8,17 +8,28 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/blang/semver"
 
 	"github.com/plinth-dev/plinth/platform/field"
 )
 
-// Version is the Pulumi version Plinth builds and tests against: the
-// github.com/pulumi/pulumi/sdk/v3 version in go.mod, the pkg/v3 version in
-// tools/pulumi/go.mod and PULUMI_VERSION in the Makefile. A CLI must report
-// at least this version.
+// SDKModule is the Pulumi SDK's module, whose requirement in go.mod is the
+// one source of the Pulumi version.
+const SDKModule = "github.com/pulumi/pulumi/sdk/v3"
+
+// Version is the oldest Pulumi CLI Plinth runs with, without the leading
+// "v": the Pulumi SDK Plinth is built and tested with, go.mod's requirement
+// of SDKModule. go.mod is the source: the Makefile reads PULUMI_VERSION
+// from it, and TestVersionMatchesPins keeps this constant and
+// tools/pulumi/go.mod's sdk/v3 and pkg/v3 equal to it (Renovate moves them
+// in one change). It is a constant rather than read from the program's
+// build information because test binaries carry no versions of their
+// dependencies, and because a team's program built with a newer SDK needs
+// only the CLI Plinth was tested with (the SDK's Automation API asks for
+// less).
 const Version = "3.250.0"
 
 // EnvVar names the environment variable that chooses the CLI explicitly. Its
@@ -116,7 +127,7 @@ func check(path string) string {
 		return fmt.Sprintf("`pulumi version` failed: %v: %s", err, firstLine(stderr.String()))
 	}
 	reported := firstLine(string(out))
-	if !atLeast(reported, Version) {
+	if v, err := Parse(reported); err != nil || !Fits(v) {
 		return fmt.Sprintf("reports %q, need v%s or later", reported, Version)
 	}
 	return ""
@@ -153,48 +164,18 @@ func firstLine(s string) string {
 	return ""
 }
 
-// semver is a parsed MAJOR.MINOR.PATCH[-PRERELEASE] version.
-type semver struct {
-	core [3]int
-	pre  string
+// Parse reads the version a CLI reports, "v3.250.0" or "3.250.0", with
+// any pre-release and build metadata ("v3.251.0-alpha.1+dirty"). A version
+// that is not MAJOR.MINOR.PATCH in full is an error.
+func Parse(reported string) (semver.Version, error) {
+	return semver.Parse(strings.TrimPrefix(strings.TrimSpace(reported), "v"))
 }
 
-// parseSemver parses "v3.250.0", "3.250.0", "v3.251.0-alpha.1+abc". Build
-// metadata after "+" plays no part in ordering and is dropped.
-func parseSemver(s string) (semver, bool) {
-	s = strings.TrimPrefix(s, "v")
-	s, _, _ = strings.Cut(s, "+")
-	core, pre, _ := strings.Cut(s, "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return semver{}, false
-	}
-	var v semver
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		// Atoi takes a sign; semver numbers are bare digits.
-		if err != nil || p == "" || p[0] < '0' || p[0] > '9' {
-			return semver{}, false
-		}
-		v.core[i] = n
-	}
-	v.pre = pre
-	return v, true
-}
-
-// atLeast reports whether version reported is minimum or later. minimum is a
-// release (no prerelease part): a prerelease of the same core version comes
-// before it, as semver orders them, so v3.250.0-alpha is not enough.
-func atLeast(reported, minimum string) bool {
-	v, ok := parseSemver(reported)
-	m, okMin := parseSemver(minimum)
-	if !ok || !okMin {
-		return false
-	}
-	for i := range v.core {
-		if v.core[i] != m.core[i] {
-			return v.core[i] > m.core[i]
-		}
-	}
-	return v.pre == ""
+// Fits reports whether a CLI of version v is Version or later, as semantic
+// versioning orders them: a pre-release comes before its release
+// (v3.250.0-dev.0 is older than 3.250.0, v3.251.0-alpha.1 newer), and
+// build metadata plays no part.
+func Fits(v semver.Version) bool {
+	minimum, err := semver.Parse(Version)
+	return err == nil && v.GTE(minimum)
 }

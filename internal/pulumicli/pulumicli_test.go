@@ -3,11 +3,14 @@ package pulumicli
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/modfile"
 )
 
 // fakeCLI writes an executable shell script at path that answers
@@ -223,18 +226,23 @@ func TestFindGivesUpOnHangingCLI(t *testing.T) {
 	}
 }
 
-func TestAtLeast(t *testing.T) {
+func TestFits(t *testing.T) {
 	cases := []struct {
 		reported string
 		want     bool
 	}{
 		{"v3.250.0", true},
 		{"3.250.0", true},
+		{"v3.250.0\n", true},
 		{"v3.250.1", true},
 		{"v3.251.0-alpha.1", true},
+		{"v3.251.0-dev.0", true},
 		{"v4.0.0", true},
 		{"v3.250.0+build.7", true},
+		{"v3.250.0+dirty", true},
 		{"v3.250.0-alpha.1", false},
+		{"v3.250.0-dev.0", false}, // a pre-release comes before its release
+		{"v3.250.0-dev.0+dirty", false},
 		{"v3.249.99", false},
 		{"v3.99.0", false}, // numeric, not lexical: 99 < 250
 		{"v2.999.999", false},
@@ -242,40 +250,75 @@ func TestAtLeast(t *testing.T) {
 		{"v3.250", false},
 		{"v3.250.x", false},
 		{"v3.+250.0", false},
+		{"v03.250.0", false},
 		{"warning: something", false},
 	}
 	for _, tc := range cases {
-		if got := atLeast(tc.reported, "3.250.0"); got != tc.want {
-			t.Errorf("atLeast(%q, 3.250.0) = %v, want %v", tc.reported, got, tc.want)
+		v, err := Parse(tc.reported)
+		if got := err == nil && Fits(v); got != tc.want {
+			t.Errorf("Parse(%q) = %v, %v; fits 3.250.0: %v, want %v", tc.reported, v, err, got, tc.want)
 		}
 	}
 }
 
-// TestVersionMatchesPins keeps the four places that name the Pulumi version
-// in step: a CLI older than the SDK is refused by the Automation API, and a
-// Makefile that builds another version than Find looks for builds in vain.
-func TestVersionMatchesPins(t *testing.T) {
-	pins := []struct {
-		file    string
-		pattern string
-	}{
-		{"../../Makefile", `(?m)^PULUMI_VERSION\s*:=\s*(\S+)$`},
-		{"../../go.mod", `(?m)^\s*github\.com/pulumi/pulumi/sdk/v3 v(\S+)`},
-		{"../../tools/pulumi/go.mod", `(?m)^\s*github\.com/pulumi/pulumi/sdk/v3 v(\S+)`},
-		{"../../tools/pulumi/go.mod", `(?m)^\s*github\.com/pulumi/pulumi/pkg/v3 v(\S+)`},
+// goModRequire returns the version file's go.mod requires of module,
+// without the leading "v".
+func goModRequire(t *testing.T, file, module string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, p := range pins {
-		data, err := os.ReadFile(p.file)
-		if err != nil {
-			t.Fatal(err)
+	f, err := modfile.ParseLax(file, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == module {
+			return strings.TrimPrefix(r.Mod.Version, "v")
 		}
-		m := regexp.MustCompile(p.pattern).FindSubmatch(data)
-		if m == nil {
-			t.Errorf("%s: no match for %s", p.file, p.pattern)
-			continue
+	}
+	t.Fatalf("%s requires no %s", file, module)
+	return ""
+}
+
+// TestVersionMatchesPins: go.mod's requirement of the Pulumi SDK is the one
+// source of the Pulumi version. Version and tools/pulumi/go.mod (which
+// builds the CLI of that version) cannot read it and must equal it; the
+// Makefile reads it. A CLI older than the SDK is refused by the Automation
+// API, and a Makefile that built another version than Find looks for would
+// build in vain.
+func TestVersionMatchesPins(t *testing.T) {
+	want := goModRequire(t, "../../go.mod", SDKModule)
+	if Version != want {
+		t.Errorf("pulumicli.Version is %s, go.mod requires %s %s; keep them equal", Version, SDKModule, want)
+	}
+	for _, module := range []string{SDKModule, "github.com/pulumi/pulumi/pkg/v3"} {
+		if got := goModRequire(t, "../../tools/pulumi/go.mod", module); got != want {
+			t.Errorf("tools/pulumi/go.mod requires %s %s, go.mod requires the SDK %s; keep them equal", module, got, want)
 		}
-		if got := string(m[1]); got != Version {
-			t.Errorf("%s pins Pulumi %s, pulumicli.Version is %s; keep them equal", p.file, got, Version)
-		}
+	}
+
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if regexp.MustCompile(`(?m)^PULUMI_VERSION\s*:?=\s*[0-9]`).Match(mk) {
+		t.Errorf("the Makefile writes PULUMI_VERSION out; it reads it from go.mod")
+	}
+	makeBin, err := exec.LookPath("make")
+	if err != nil {
+		t.Skipf("no make to ask for the Makefile's PULUMI_VERSION: %v", err)
+	}
+	// The Makefile as make reads it, plus a rule that prints the variables.
+	cmd := exec.Command(makeBin, "--no-print-directory", "-s", "-f", "Makefile", "-f", "-", "plinth-print-pulumi")
+	cmd.Dir = "../.."
+	cmd.Stdin = strings.NewReader("plinth-print-pulumi:\n\t@echo $(PULUMI_VERSION) $(PULUMI_BIN)\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make: %v\n%s", err, out)
+	}
+	if got, wantOut := strings.TrimSpace(string(out)), want+" "+filepath.Join("bin", "pulumi-v"+want, "pulumi"); got != wantOut {
+		t.Errorf("the Makefile's PULUMI_VERSION PULUMI_BIN = %q, want %q (BinPath's)", got, wantOut)
 	}
 }
