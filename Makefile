@@ -17,7 +17,7 @@ PULUMI_VERSION  = $(patsubst v%,%,$(shell $(GO) list -m -f '{{.Version}}' github
 PULUMI_BIN      = bin/pulumi-v$(PULUMI_VERSION)/pulumi
 PULUMI         ?= $(or $(PLINTH_PULUMI),$(PULUMI_BIN))
 
-.PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration
+.PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration release-check
 
 all: lint test plan
 
@@ -88,6 +88,16 @@ tools:
 			-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$(PULUMI_VERSION)" \
 			github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; \
 	fi
+
+## release-check: before tagging a release (docs/releasing.md): CHANGELOG.md's
+## newest heading is the release being cut, platform.Version, with nothing left
+## under [Unreleased]; and the API, compared by apidiff (pinned in
+## tools/release) with the last release tag's, allows that version bump
+## (incompatible changes need a new major version, or a new minor one while
+## the major is 0; additions a new minor one). With no release tag yet it says
+## so and compares nothing: the first release.
+release-check:
+	GO=$(GO) $(GO) run ./internal/release/releasecheck
 
 clean:
 	rm -rf bin
