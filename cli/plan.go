@@ -80,12 +80,12 @@ func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) e
 			}
 			continue
 		}
-		data, err := snap.Marshal()
-		if err != nil {
-			return err
-		}
 		switch {
 		case o.write || o.snapshotDir != "":
+			data, err := snap.Marshal()
+			if err != nil {
+				return err
+			}
 			path := filepath.Join(o.dir, filepath.FromSlash(a.project.SnapshotPath(env.Name)))
 			if o.snapshotDir != "" {
 				path = filepath.Join(o.snapshotDir, env.Name+".json")
@@ -100,6 +100,10 @@ func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) e
 				return err
 			}
 		case o.json:
+			data, err := snap.Marshal()
+			if err != nil {
+				return err
+			}
 			if _, err := stdout.Write(data); err != nil {
 				return err
 			}

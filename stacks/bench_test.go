@@ -2,12 +2,14 @@ package stacks_test
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/cli"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/stacks"
 )
@@ -17,6 +19,7 @@ import (
 func BenchmarkRenderAllStacks(b *testing.B) {
 	envs := stacks.All()
 	resources := 0
+	defer reportCPU(b)()
 	for b.Loop() {
 		resources = 0
 		for _, env := range envs {
@@ -31,12 +34,25 @@ func BenchmarkRenderAllStacks(b *testing.B) {
 	b.ReportMetric(float64(resources), "resources")
 }
 
-// BenchmarkBareMockProgram is the floor RenderAllStacks is measured
-// against: a Pulumi program under the SDK's mocks that registers as many
+// BenchmarkPlanCommand is `plinth plan` of the six stacks, as the command
+// runs: the project loaded and validated, each stack rendered and its tree
+// printed. Its cpu-ns/op over BenchmarkReplaySnapshots' is the plan-cost
+// ratio docs/architecture.md quotes.
+func BenchmarkPlanCommand(b *testing.B) {
+	defer reportCPU(b)()
+	for b.Loop() {
+		if code := cli.Run(stacks.Project(), []string{"plan"}, nil, io.Discard, io.Discard); code != 0 {
+			b.Fatalf("plinth plan exited %d", code)
+		}
+	}
+}
+
+// BenchmarkBareMockProgram is a Pulumi program under the SDK's mocks that registers as many
 // resources, in six stacks, each with a few string inputs and no
 // validation, components, dependencies or snapshot.
 func BenchmarkBareMockProgram(b *testing.B) {
-	const stacksN, perStack = 6, 128 // 768 resources, about as many as the six stacks
+	const stacksN, perStack = 6, 128 // 768 resources
+	defer reportCPU(b)()
 	for b.Loop() {
 		for s := range stacksN {
 			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -78,6 +94,8 @@ func BenchmarkReplaySnapshots(b *testing.B) {
 		snaps = append(snaps, snap)
 		resources += len(snap.Resources)
 	}
+	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		for _, snap := range snaps {
 			if err := pulumi.RunErr(replay(snap), pulumi.WithMocks("plinth", snap.Stack, bareMocks{})); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -131,8 +132,74 @@ func Attempt(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Sn
 	for _, o := range opts {
 		o(m)
 	}
-	err := pulumi.RunErr(program, m.RunOptions()...)
+	// The program runs on a goroutine of its own: the SDK records the
+	// whole call stack of every registration, and the caller's frames (a
+	// command line, a test) would be walked each time for nothing.
+	done := make(chan error, 1)
+	go func() {
+		done <- pulumi.RunErr(func(ctx *pulumi.Context) error {
+			//nolint:staticcheck // SA1019: transforms (the replacement) go through the resource monitor; this must run in-process, before the SDK collapses aliases.
+			if err := ctx.RegisterStackTransformation(dropVersionAliases); err != nil {
+				return err
+			}
+			return program(ctx)
+		}, m.RunOptions()...)
+	}()
+	err := <-done
 	return m.Snapshot(), err
+}
+
+// dropVersionAliases removes the provider SDKs' API-version aliases from a
+// registration before the Pulumi SDK turns each into a URN output: azure-native
+// aliases every resource to each of its module's API versions (dozens per
+// resource), which costs about a third of a render, and mocks never see
+// them (Mocks.aliases leaves them out of the snapshot, as
+// snapshot.SameTypeAcrossVersions says). An option that sets anything besides
+// aliases, and every other alias, is kept as written.
+func dropVersionAliases(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+	// The SDKs append their aliases after the caller's options, followed
+	// only by their own defaults: the last option that sets aliases is
+	// theirs.
+	for i := len(args.Opts) - 1; i >= 0; i-- {
+		kept, found, ok := versionAliasesDropped(args.Type, args.Opts[i])
+		if !found {
+			continue
+		}
+		if !ok {
+			return nil
+		}
+		opts := append(slices.Clone(args.Opts[:i]), args.Opts[i+1:]...)
+		if len(kept) > 0 {
+			opts = append(opts, pulumi.Aliases(kept))
+		}
+		return &pulumi.ResourceTransformationResult{Props: args.Props, Opts: opts}
+	}
+	return nil
+}
+
+// versionAliasesDropped reports whether o sets aliases (found) and, when
+// o sets nothing else and some of them name typ in another API version of
+// its module (ok), returns the others.
+func versionAliasesDropped(typ string, o pulumi.ResourceOption) (kept []pulumi.Alias, found, ok bool) {
+	ro, err := pulumi.NewResourceOptions(o)
+	if err != nil || len(ro.Aliases) == 0 {
+		return nil, false, false
+	}
+	aliases := ro.Aliases
+	ro.Aliases = nil
+	if !reflect.ValueOf(*ro).IsZero() {
+		return nil, true, false
+	}
+	for _, a := range aliases {
+		t, plain := a.Type.(pulumi.String)
+		onlyType := plain && a.Name == nil && a.Stack == nil && a.Project == nil &&
+			a.URN == nil && a.Parent == nil && a.ParentURN == nil && a.NoParent == nil
+		if onlyType && snapshot.SameTypeAcrossVersions(string(t), typ) {
+			continue
+		}
+		kept = append(kept, a)
+	}
+	return kept, true, len(kept) < len(aliases)
 }
 
 // Snapshot returns what has been registered so far, sorted.

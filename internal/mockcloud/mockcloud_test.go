@@ -133,3 +133,71 @@ func TestEveryRegistryEntryNamesAShape(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionAliasesAreDroppedBeforeTheSDK checks the transformation that
+// spares the SDK the provider SDKs' API-version aliases: only type-only
+// aliases to another version of the same module go; the caller's own
+// aliases, an alias to another module, and an option that sets more than
+// aliases stay as written.
+func TestVersionAliasesAreDroppedBeforeTheSDK(t *testing.T) {
+	const typ = "azure-native:network:VirtualNetwork"
+	version := pulumi.Alias{Type: pulumi.String("azure-native:network/v20200101:VirtualNetwork")}
+	otherModule := pulumi.Alias{Type: pulumi.String("azure-native:legacy:VirtualNetwork")}
+	renamed := pulumi.Alias{Name: pulumi.String("old-name")}
+	aliasesOf := func(opts []pulumi.ResourceOption) []pulumi.Alias {
+		ro, err := pulumi.NewResourceOptions(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ro.Aliases
+	}
+
+	got := dropVersionAliases(&pulumi.ResourceTransformationArgs{Type: typ, Opts: []pulumi.ResourceOption{
+		pulumi.Protect(true), pulumi.Aliases([]pulumi.Alias{renamed}), pulumi.Aliases([]pulumi.Alias{version, otherModule}),
+	}})
+	if got == nil {
+		t.Fatal("the version alias was kept")
+	}
+	if a := aliasesOf(got.Opts); len(a) != 2 || a[0] != renamed || a[1] != otherModule {
+		t.Errorf("aliases = %+v, want the rename and the other module's alias", a)
+	}
+	if ro, _ := pulumi.NewResourceOptions(got.Opts...); !ro.Protect {
+		t.Error("the protect option was lost")
+	}
+
+	for name, opts := range map[string][]pulumi.ResourceOption{
+		"no aliases":       {pulumi.Protect(true)},
+		"caller's aliases": {pulumi.Aliases([]pulumi.Alias{renamed, otherModule})},
+		"composite option": {pulumi.Composite(pulumi.Protect(true), pulumi.Aliases([]pulumi.Alias{version}))},
+	} {
+		if got := dropVersionAliases(&pulumi.ResourceTransformationArgs{Type: typ, Opts: opts}); got != nil {
+			t.Errorf("%s: options changed to %v", name, got.Opts)
+		}
+	}
+}
+
+// TestRenderKeepsTheCallersAliases renders a resource carrying a version
+// alias beside an alias of the caller's: the snapshot records the
+// caller's.
+func TestRenderKeepsTheCallersAliases(t *testing.T) {
+	snap, err := Render("dev", func(ctx *pulumi.Context) error {
+		var p prov
+		if err := ctx.RegisterResource("pulumi:providers:plinthfake", "p", pulumi.Map{}, &p); err != nil {
+			return err
+		}
+		var r res
+		return ctx.RegisterResource("plinthfake:index:EgressIP", "dev-ip", pulumi.Map{"name": pulumi.String("dev-ip")}, &r,
+			pulumi.Provider(&p), pulumi.Aliases([]pulumi.Alias{
+				{Type: pulumi.String("plinthfake:index/v1:EgressIP")},
+				{Name: pulumi.String("old-ip")},
+			}))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := snap.Find("plinthfake:index:EgressIP", "dev-ip")
+	want := []string{"urn:pulumi:dev::plinth::plinthfake:index:EgressIP::old-ip"}
+	if r == nil || !slices.Equal(r.Aliases, want) {
+		t.Errorf("aliases = %v, want %v", r, want)
+	}
+}
