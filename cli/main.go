@@ -158,7 +158,7 @@ Exit codes:
 			"refresh reads every resource of the stack from the cloud and records drift in the state."),
 		a.newEngineCommand("destroy", "Delete a stack's resources through the Pulumi engine",
 			"destroy deletes the stack's resources after confirmation. The engine refuses while any\nresource is protected, as production's stateful resources are."),
-		a.newRolloutCommand())
+		a.newRolloutCommand(), a.newSchemaCommand())
 	for _, c := range root.Commands() {
 		if strings.Contains(c.Use, "STACK") {
 			c.ValidArgsFunction = a.completeStacks
