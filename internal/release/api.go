@@ -80,6 +80,24 @@ func ParseReport(text string) (Report, error) {
 	return r, nil
 }
 
+// versionChange starts apidiff's message for the change every release
+// makes: platform.Version is a constant, and apidiff counts a constant's
+// new value as incompatible (importers compiled the old one in).
+const versionChange = "./platform.Version: value changed from "
+
+// WithoutVersionChange returns r without the change of platform.Version's
+// value, which every release makes by design. Any other constant derived
+// from it still counts: better not to export one.
+func (r Report) WithoutVersionChange() Report {
+	out := Report{Compatible: r.Compatible}
+	for _, c := range r.Incompatible {
+		if !strings.HasPrefix(c, versionChange) {
+			out.Incompatible = append(out.Incompatible, c)
+		}
+	}
+	return out
+}
+
 // Kind is the kind of version bump from one release to the next.
 type Kind int
 

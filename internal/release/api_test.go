@@ -57,6 +57,10 @@ func TestParseReport(t *testing.T) {
 	if r, err := ParseReport(""); err != nil || len(r.Incompatible)+len(r.Compatible) != 0 {
 		t.Errorf("an empty report: %+v, %v", r, err)
 	}
+	r, _ = ParseReport("Incompatible changes:\n- ./platform.Version: value changed from \"0.1.0\" to \"0.1.1\"\n- ./platform.VersionLabel: removed\n")
+	if got := r.WithoutVersionChange(); len(got.Incompatible) != 1 || got.Incompatible[0] != "./platform.VersionLabel: removed" {
+		t.Errorf("WithoutVersionChange = %+v, want only the removal", got)
+	}
 	if _, err := ParseReport("panic: something\n"); err == nil {
 		t.Errorf("ParseReport accepted output that is no report")
 	}

@@ -182,7 +182,8 @@ func apiChanges(prev release.Tag) (release.Report, error) {
 	if err != nil {
 		return release.Report{}, fmt.Errorf("apidiff on the working tree: %w", err)
 	}
-	return release.ParseReport(text)
+	report, err := release.ParseReport(text)
+	return report.WithoutVersionChange(), err
 }
 
 // goTool runs `go tool args...` in dir and returns its standard output.
