@@ -219,6 +219,54 @@ func TestValidEnvironmentsMatchTheSchema(t *testing.T) {
 	}
 }
 
+// modeline starts the first line that points the YAML language server
+// (VS Code's YAML extension) at the schema.
+const modeline = "# yaml-language-server: $schema="
+
+// Every complete environment of the examples and the documentation, what
+// teams copy, starts with the editor's modeline. In a file of the
+// repository its path leads to environment/environment.schema.json; in the
+// documentation to the schema a team's program writes beside its
+// environments directory, as docs/getting-started.md does.
+func TestExampleEnvironmentsCarryTheModeline(t *testing.T) {
+	want, err := filepath.Abs("environment.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var examples []string
+	for _, f := range repositoryFiles(t) {
+		if !strings.HasPrefix(f.name, "examples/") && !strings.HasPrefix(f.name, "docs/") || !valid(f.data) {
+			continue
+		}
+		examples = append(examples, f.name)
+		first, _, _ := strings.Cut(string(f.data), "\n")
+		path, ok := strings.CutPrefix(first, modeline)
+		switch {
+		case !ok:
+			t.Errorf("%s starts with %q; start it with the line %s<the path of the schema>", f.name, first, modeline)
+		case strings.HasPrefix(f.name, "docs/"):
+			if path != "../environment.schema.json" {
+				t.Errorf("%s: the schema is %q; write ../environment.schema.json, where go run . schema --output environment.schema.json writes it for environments/", f.name, path)
+			}
+		default:
+			got, err := filepath.Abs(filepath.Join("..", filepath.FromSlash(filepath.Dir(f.name)), filepath.FromSlash(path)))
+			if err != nil || got != want {
+				t.Errorf("%s: the schema %q is %s, not this repository's environment/environment.schema.json", f.name, path, got)
+			}
+		}
+	}
+	if len(examples) < 5 {
+		t.Errorf("%d example environments (%v); the examples and the documentation have more", len(examples), examples)
+	}
+	data, err := os.ReadFile("../docs/getting-started.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("\ngo run . schema --output environment.schema.json\n")) {
+		t.Error("docs/getting-started.md does not write environment.schema.json, which its environments name")
+	}
+}
+
 // Each class's profile on each cloud, written out by Marshal with every
 // field it sets (durations, maps, lists, pointers), matches the schema.
 func TestProfilesMatchTheSchema(t *testing.T) {
