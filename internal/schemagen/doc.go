@@ -19,8 +19,8 @@
 // its types' and fields' doc comments and its constants. A field's doc
 // comment that says "Required." makes the field required, unless one of
 // the values the file is overlaid on (Config.Defaults: the class profiles)
-// already sets it; a struct field holding a required field is then
-// required too.
+// already sets it or Config.Optional names it; a struct field holding a
+// required field is then required too.
 //
 // Environment is the schema of an environment file (environment.Load),
 // which go generate ./environment/ writes to

@@ -93,9 +93,9 @@ const DurationPattern = `^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms
 var requiredSentence = regexp.MustCompile(`(^|[.;:]\s+|\n)Required\.`)
 
 // value returns the schema of a value of type t at path (the YAML path,
-// "teams[].levels[].name"); defaults are the values the file is decoded onto (zero values
-// where nothing is). required reports a struct with a required field, whose
-// zero value (what null gives) is no valid value.
+// "teams[].levels[].name"); defaults are the values the file is decoded
+// onto (zero values where nothing is). required reports a struct with a
+// required field, whose zero value (what null gives) is no valid value.
 func (g *generator) value(t reflect.Type, defaults []reflect.Value, path string) (s *Schema, required bool, err error) {
 	if t == durationType {
 		return &Schema{
