@@ -37,6 +37,9 @@ func sharedPlatform(t *testing.T) platformtest.Outputs {
 			SubscriptionID: "00000000-0000-0000-0000-000000000000",
 			TenantID:       "00000000-0000-0000-0000-000000000001",
 			Location:       "francecentral",
+			// This module builds Plinth from the repository around it, which
+			// names no published commit to download the runbook from.
+			RunbookBaseURL: "https://ops.shop.example/plinth",
 		})
 		if err != nil {
 			return nil, err

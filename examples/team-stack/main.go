@@ -20,6 +20,12 @@
 //	pulumi config set plinth:dnsZoneName staging.shop.example
 //	pulumi config set plinth:dnsZoneId <ARM ID of the zone>
 //	pulumi up -s shop-staging
+//
+// Built from a Plinth release (or a commit's pseudo-version), the power
+// schedule's runbook is downloaded from that tag or commit. Here, inside
+// Plinth's repository, go.mod replaces Plinth with the repository, which
+// names no published commit: such a stack also sets
+// plinth:azureRunbookBaseUrl (docs/components/powerschedule.md).
 package main
 
 import (

@@ -159,12 +159,16 @@ func TestAMisspeltKeyIsNamed(t *testing.T) {
 }
 
 // stagingConfig is the configuration of the shop-staging stack, as
-// `pulumi config set` writes it to Pulumi.shop-staging.yaml.
+// `pulumi config set` writes it to Pulumi.shop-staging.yaml. This module
+// builds Plinth from the repository around it (a replace), which names no
+// published commit, so the stack says where Automation downloads the power
+// schedule's runbook.
 func stagingConfig() map[string]string {
 	return map[string]string{
 		"plinth:azureSubscriptionId": "5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a",
 		"plinth:azureTenantId":       "6a2d7c3f-4e5b-4d9f-8c0a-3b2e1f0d9c8b",
 		"plinth:azureLocation":       "francecentral",
+		"plinth:azureRunbookBaseUrl": "https://ops.shop.example/plinth",
 		"plinth:dnsZoneName":         "staging.shop.example",
 		"plinth:dnsZoneId":           "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns/providers/Microsoft.Network/dnszones/staging.shop.example",
 	}

@@ -59,7 +59,9 @@ func options(t *testing.T, envs []environment.Environment) (deploy.Options, *eng
 }
 
 // placeholderConfig is the configuration of a stack at stand-in
-// coordinates, as its Pulumi.<stack>.yaml would hold real ones.
+// coordinates, as its Pulumi.<stack>.yaml would hold real ones. A program
+// built from this working tree names no published commit of the AKS power
+// schedule's runbook, so the AKS stacks name where it is served.
 func placeholderConfig(stack string) map[string]string {
 	env, err := stacks.Lookup(stack)
 	if err != nil {
@@ -69,8 +71,8 @@ func placeholderConfig(stack string) map[string]string {
 	if env.Cloud == platform.CloudAzure {
 		return map[string]string{
 			"plinth:azureSubscriptionId": "11111111-2222-4333-8444-555555555555", "plinth:azureTenantId": "66666666-7777-4888-9999-000000000000",
-			"plinth:azureLocation": "westeurope",
-			"plinth:dnsZoneName":   zone, "plinth:dnsZoneId": "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/dns/providers/Microsoft.Network/dnszones/" + zone,
+			"plinth:azureLocation": "westeurope", "plinth:azureRunbookBaseUrl": "https://ops.acme.example/plinth",
+			"plinth:dnsZoneName": zone, "plinth:dnsZoneId": "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/dns/providers/Microsoft.Network/dnszones/" + zone,
 		}
 	}
 	return map[string]string{

@@ -22,11 +22,6 @@ const (
 	// DefaultNetworkWatcherPrefix prefixes the location to name that
 	// watcher: "NetworkWatcher_westeurope".
 	DefaultNetworkWatcherPrefix = "NetworkWatcher_"
-	// DefaultRunbookBaseURL is where Azure Automation downloads the power
-	// schedule's runbook from: the raw files of this release's tag in
-	// Plinth's public repository. The runbook's URL is the base followed
-	// by "/platform/aks/runbooks/<file>".
-	DefaultRunbookBaseURL = "https://raw.githubusercontent.com/plinth-dev/plinth/v" + platform.Version
 )
 
 // DefaultZones are the availability zones used when Config.Zones is empty.
@@ -63,8 +58,13 @@ type Config struct {
 	// Automation checks the download against the SHA-256 hash of the
 	// script built into this package, so a different file fails the
 	// deployment rather than run. Set it to host the script yourself, for
-	// example when Automation cannot reach GitHub or for a fork. Unset:
-	// DefaultRunbookBaseURL.
+	// example when Automation cannot reach GitHub, for a fork, or for a
+	// program built from a clone. Unset: the Plinth source the program was
+	// built from, RunbookRepository at its release tag or at the commit of
+	// its pseudo-version, read from the program's build information; when
+	// that names no published source (Plinth replaced by a directory or a
+	// fork, built from a working tree), NewPowerSchedule refuses and names
+	// this setting. Nothing else needs it.
 	RunbookBaseURL string
 	// Now is the clock the power schedule reads to start its schedules at
 	// the next occurrence of their time of day (Azure takes only start
@@ -148,9 +148,6 @@ func (c Config) withDefaults() Config {
 	if c.NetworkWatcherName == "" {
 		c.NetworkWatcherName = DefaultNetworkWatcherPrefix + c.Location
 	}
-	if c.RunbookBaseURL == "" {
-		c.RunbookBaseURL = DefaultRunbookBaseURL
-	}
 	c.RunbookBaseURL = strings.TrimSuffix(c.RunbookBaseURL, "/")
 	return c
 }
@@ -178,7 +175,7 @@ func (c Config) validate(path field.Path) error {
 		}
 	}
 	if u, err := url.Parse(c.RunbookBaseURL); c.RunbookBaseURL != "" && (err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
-		errs.Addf(path.Child("runbookBaseURL"), c.RunbookBaseURL, "use an https URL without query or fragment, under which platform/aks/runbooks/ is served, e.g. %q", DefaultRunbookBaseURL)
+		errs.Addf(path.Child("runbookBaseURL"), c.RunbookBaseURL, "use an https URL without query or fragment, under which platform/aks/runbooks/ is served, e.g. %q", RunbookRepository+"/<commit>")
 	}
 	return errs.Err()
 }

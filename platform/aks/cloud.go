@@ -17,7 +17,8 @@ import (
 //
 // The configuration keys, in namespace plinth: azureSubscriptionId and
 // azureLocation (required), azureTenantId (required: clusters and access
-// need it), azureRunbookBaseUrl (optional, Config.RunbookBaseURL).
+// need it), azureRunbookBaseUrl (optional, Config.RunbookBaseURL: needed
+// only for a power schedule in a program built from a clone or a fork).
 type Cloud struct{}
 
 // The configuration keys Cloud reads.
@@ -74,11 +75,14 @@ func (Cloud) Backend(ctx *pulumi.Context, stack string, config platform.StackCon
 }
 
 // Offline creates the backend of stack at stand-in coordinates, with a
-// fixed clock: what plinth plan and tests render under mocks.
+// fixed clock and the runbook where a build of the release
+// platform.Version finds it: what plinth plan and tests render under mocks,
+// the same however the program was built.
 func (Cloud) Offline(ctx *pulumi.Context, stack string) (platform.Backend, error) {
 	return New(ctx, stack, Config{
 		SubscriptionID: offlineSubscription, TenantID: offlineTenant, Location: offlineLocation,
-		Now: func() time.Time { return offlineNow },
+		RunbookBaseURL: offlineRunbookBaseURL,
+		Now:            func() time.Time { return offlineNow },
 	})
 }
 

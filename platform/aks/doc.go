@@ -28,8 +28,10 @@
 // Automation account (API 2023-11-01) whose system-assigned identity may
 // only read, start and stop that cluster. Its runbook,
 // runbooks/Set-AksPowerState.ps1, is built into the package: Automation
-// downloads it from Config.RunbookBaseURL (this release's tag on GitHub by
-// default) and verifies it against the SHA-256 hash of the built-in copy.
+// downloads it from Config.RunbookBaseURL (by default, Plinth's repository
+// at the tag or commit the program was built from, as its build information
+// says; refused when it names none) and verifies it against the SHA-256
+// hash of the built-in copy.
 // Schedules start at the next occurrence of their time of day after
 // Config.Now, which offline renders fix so that snapshots are stable.
 //

@@ -24,8 +24,12 @@ import (
 //     gets an ARM token from that identity, reads the cluster's power
 //     state and asks AKS to start or stop it only when needed, failing the
 //     job on any error. Automation downloads it from
-//     Config.RunbookBaseURL and verifies it against the SHA-256 hash of
-//     the script built into this package;
+//     Config.RunbookBaseURL, or unset, from RunbookRepository at the tag or
+//     commit the program's Plinth was built from (its build information),
+//     and verifies it against the SHA-256 hash of the script built into
+//     this package. A program whose Plinth is a local directory, a fork or
+//     a working tree names no such source: NewPowerSchedule refuses it
+//     until Config.RunbookBaseURL is set;
 //   - two weekly schedules, "<name>-stop-<HHMM>-<timing>-schedule" at
 //     spec.Stop and "<name>-start-<HHMM>-<timing>-schedule" at spec.Start
 //     on each of spec.Days in spec.TimeZone, and the job schedules that run

@@ -20,7 +20,8 @@ import (
 // Power schedule settings that are not spec fields.
 const (
 	// runbookFile is the runbook's file in runbooks/; runbookPath is where
-	// that file is in the repository, under Config.RunbookBaseURL.
+	// that file is in the repository, under Config.RunbookBaseURL (or the
+	// build's published source, runbookBaseURL).
 	runbookFile = "Set-AksPowerState.ps1"
 	runbookPath = "platform/aks/runbooks/" + runbookFile
 	// runbookName is the runbook's name in the Automation account.
@@ -120,9 +121,15 @@ type schedulePlan struct {
 
 // planPowerSchedule checks what Azure needs beyond the resolved spec and
 // plans the account, the role, the runbook and the schedules, with start
-// times computed from now. Nothing is registered when it fails.
+// times computed from now. The runbook's URL is Config.RunbookBaseURL's, or
+// the build's published Plinth source's; with neither it refuses. Nothing
+// is registered when it fails.
 func planPowerSchedule(cfg Config, spec platform.PowerScheduleSpec, now time.Time) (powerPlan, error) {
 	if err := spec.Validate(field.NewPath("powerSchedule")).Err(); err != nil {
+		return powerPlan{}, err
+	}
+	base, err := runbookBaseURL(cfg)
+	if err != nil {
 		return powerPlan{}, err
 	}
 	zone, _ := time.LoadLocation(spec.TimeZone) // validated
@@ -144,7 +151,7 @@ func planPowerSchedule(cfg Config, spec platform.PowerScheduleSpec, now time.Tim
 		PublicNetworkAccess: true,
 		Role:                rolePowerOperator,
 		RunbookType:         runbookType,
-		ScriptURI:           cfg.RunbookBaseURL + "/" + runbookPath,
+		ScriptURI:           base + "/" + runbookPath,
 		ScriptHash:          runbookHash(),
 		Tags:                spec.Tags.Merge(),
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -48,8 +49,60 @@ func scriptSHA256(t *testing.T) string {
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
+// powerConfig is testConfig with the runbook's base URL set, as a stack's
+// plinth:azureRunbookBaseUrl sets it: a test binary's build information
+// names no published Plinth source.
+var powerConfig = func() Config {
+	c := testConfig
+	c.RunbookBaseURL = "https://ops.example.com/plinth"
+	return c
+}()
+
+func TestRunbookBaseFromBuild(t *testing.T) {
+	team := func(version string, replace *debug.Module) *debug.BuildInfo {
+		return &debug.BuildInfo{Main: debug.Module{Path: "github.com/acme/shop-platform", Version: "(devel)"},
+			Deps: []*debug.Module{{Path: "github.com/spf13/cobra", Version: "v1.10.2"}, {Path: plinthModule, Version: version, Replace: replace}}}
+	}
+	own := func(version string) *debug.BuildInfo {
+		return &debug.BuildInfo{Main: debug.Module{Path: plinthModule, Version: version}}
+	}
+	const repo = "https://raw.githubusercontent.com/plinth-dev/plinth/"
+	cases := []struct {
+		name string
+		info *debug.BuildInfo
+		want string // the base URL, or the error
+	}{
+		{"a release", team("v0.1.0", nil), repo + "v0.1.0"},
+		{"a release candidate", team("v0.2.0-rc.1", nil), repo + "v0.2.0-rc.1"},
+		{"a commit", team("v0.1.1-0.20261207144656-2176a3572f9e", nil), repo + "2176a3572f9e"},
+		{"a commit before any tag", team("v0.0.0-20261207144656-2176a3572f9e", nil), repo + "2176a3572f9e"},
+		{"replaced by a published version", team("v0.1.0", &debug.Module{Path: plinthModule, Version: "v0.1.1"}), repo + "v0.1.1"},
+		{"Plinth's own program at a tag", own("v0.1.0"), repo + "v0.1.0"},
+		{"Plinth's own program at a commit", own("v0.1.1-0.20261207144656-2176a3572f9e"), repo + "2176a3572f9e"},
+		{"replaced by a directory", team("v0.0.0-00010101000000-000000000000", &debug.Module{Path: "../plinth"}),
+			"github.com/plinth-dev/plinth is replaced by the directory ../plinth, which names no published commit"},
+		{"replaced by a fork", team("v0.1.0", &debug.Module{Path: "github.com/acme/plinth", Version: "v0.1.0-acme.1"}),
+			"github.com/plinth-dev/plinth is replaced by github.com/acme/plinth v0.1.0-acme.1, which https://raw.githubusercontent.com/plinth-dev/plinth does not serve"},
+		{"a working tree", own("(devel)"), `github.com/plinth-dev/plinth was built from a working tree without a version ("(devel)")`},
+		{"uncommitted changes", own("v0.1.1-0.20261207144656-2176a3572f9e+dirty"),
+			"github.com/plinth-dev/plinth was built from a working tree with uncommitted changes (v0.1.1-0.20261207144656-2176a3572f9e+dirty)"},
+		{"not in the build", &debug.BuildInfo{Main: debug.Module{Path: "github.com/acme/shop-platform"}}, "the program's build information does not name github.com/plinth-dev/plinth"},
+		{"no build information", nil, "the program carries no build information"},
+		{"no version", team("master", nil), "github.com/plinth-dev/plinth master is neither a release tag nor a pseudo-version"},
+	}
+	for _, tc := range cases {
+		got, err := runbookBaseFromBuild(tc.info, tc.info != nil)
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestPlanPowerSchedule(t *testing.T) {
-	p, err := planPowerSchedule(testConfig, powerSpec(), powerNow)
+	p, err := planPowerSchedule(powerConfig, powerSpec(), powerNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +119,7 @@ func TestPlanPowerSchedule(t *testing.T) {
 		PublicNetworkAccess: true,
 		Role:                rolePowerOperator,
 		RunbookType:         "PowerShell72",
-		ScriptURI:           "https://raw.githubusercontent.com/plinth-dev/plinth/v" + platform.Version + "/platform/aks/runbooks/Set-AksPowerState.ps1",
+		ScriptURI:           "https://ops.example.com/plinth/platform/aks/runbooks/Set-AksPowerState.ps1",
 		ScriptHash:          scriptSHA256(t),
 		Schedules: []schedulePlan{
 			{
@@ -100,11 +153,11 @@ func TestPlanPowerSchedule(t *testing.T) {
 
 func TestPlanPowerScheduleJobIDs(t *testing.T) {
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	a, _ := planPowerSchedule(testConfig, powerSpec(), powerNow)
-	later, _ := planPowerSchedule(testConfig, powerSpec(), powerNow.Add(50*time.Hour))
+	a, _ := planPowerSchedule(powerConfig, powerSpec(), powerNow)
+	later, _ := planPowerSchedule(powerConfig, powerSpec(), powerNow.Add(50*time.Hour))
 	other := powerSpec()
 	other.Name = "nights"
-	b, _ := planPowerSchedule(testConfig, other, powerNow)
+	b, _ := planPowerSchedule(powerConfig, other, powerNow)
 	ids := map[string]bool{}
 	for _, p := range []powerPlan{a, b} {
 		for _, s := range p.Schedules {
@@ -184,7 +237,7 @@ func TestPlanPowerScheduleRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := powerSpec()
 			tc.mutate(&s)
-			_, err := planPowerSchedule(testConfig, s, powerNow)
+			_, err := planPowerSchedule(powerConfig, s, powerNow)
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
 			}
@@ -253,7 +306,7 @@ func TestScheduleNamesFollowTheirTiming(t *testing.T) {
 		if mutate != nil {
 			mutate(&spec)
 		}
-		p, err := planPowerSchedule(testConfig, spec, now)
+		p, err := planPowerSchedule(powerConfig, spec, now)
 		if err != nil {
 			t.Fatal(err)
 		}

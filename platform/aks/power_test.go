@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -31,9 +32,11 @@ func powerClock() time.Time { return time.Date(2026, time.March, 2, 10, 0, 0, 0,
 // renderPower renders the "prod" network and cluster of renderCluster and,
 // under a test component, the power schedule "office-hours" for the
 // cluster: Monday to Friday, 07:00 to 19:00 in Berlin, changed by mutate.
-// The backend's clock is powerClock.
+// The backend's clock is powerClock, and the program is a team's built with
+// Plinth v0.1.0.
 func renderPower(t *testing.T, mutate func(*platform.PowerScheduleSpec)) (*platformtest.Snapshot, *rendered) {
 	t.Helper()
+	aks.BuildFrom(t, aks.TeamBuild("v0.1.0", nil))
 	r := &rendered{values: map[string]string{}}
 	snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
 		b, err := aks.New(ctx, "azure", aks.Config{SubscriptionID: sub, TenantID: tenant, Location: "westeurope", Now: powerClock})
@@ -164,8 +167,8 @@ func TestPowerScheduleRunbook(t *testing.T) {
 		"resourceGroupName":     "prod-rg",
 		"location":              "westeurope",
 		"runbookType":           "PowerShell72",
-		"publishContentLink.uri": "https://raw.githubusercontent.com/plinth-dev/plinth/v" + platform.Version +
-			"/platform/aks/runbooks/Set-AksPowerState.ps1",
+		// The tag the team's program was built from (renderPower).
+		"publishContentLink.uri":                   "https://raw.githubusercontent.com/plinth-dev/plinth/v0.1.0/platform/aks/runbooks/Set-AksPowerState.ps1",
 		"publishContentLink.contentHash.algorithm": "SHA256",
 		"publishContentLink.contentHash.value":     strings.ToUpper(hex.EncodeToString(sum[:])),
 		"tags":                                     powerTags,
@@ -298,13 +301,23 @@ func TestPowerScheduleRejectedRegistersNothing(t *testing.T) {
 		name   string
 		mutate func(*platform.PowerScheduleSpec)
 		want   string
+		build  *debug.BuildInfo
 	}{
+		{"no published runbook", func(*platform.PowerScheduleSpec) {}, `aks.runbookBaseURL: not set, and Automation has nowhere to download the power schedule's runbook from: ` +
+			"github.com/plinth-dev/plinth is replaced by the directory ../plinth, which names no published commit; " +
+			"set the stack's plinth:azureRunbookBaseUrl (aks.Config.RunbookBaseURL) to an https URL under which this build's platform/aks/runbooks/Set-AksPowerState.ps1 is served, " +
+			"e.g. https://raw.githubusercontent.com/plinth-dev/plinth/<commit>, or build the program from a published Plinth version (a release tag, or a commit's pseudo-version)",
+			aks.TeamBuild("v0.0.0-00010101000000-000000000000", &debug.Module{Path: "../plinth"})},
 		{"time zone", func(s *platform.PowerScheduleSpec) { s.TimeZone = "Berlin" },
-			`powerSchedule.timeZone "Berlin": not an IANA time zone; use a name such as "Europe/Berlin" or "UTC"`},
+			`powerSchedule.timeZone "Berlin": not an IANA time zone; use a name such as "Europe/Berlin" or "UTC"`, nil},
 		{"time", func(s *platform.PowerScheduleSpec) { s.Stop = "19.00" },
-			`powerSchedule.stop "19.00": use a 24-hour time of day "HH:MM", e.g. "07:00"`},
+			`powerSchedule.stop "19.00": use a 24-hour time of day "HH:MM", e.g. "07:00"`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.build == nil {
+				tc.build = aks.TeamBuild("v0.1.0", nil)
+			}
+			aks.BuildFrom(t, tc.build)
 			var got error
 			snap, err := platformtest.Render("prod-aks", func(ctx *pulumi.Context) error {
 				b, err := aks.New(ctx, "azure", aks.Config{SubscriptionID: sub, Location: "westeurope", Now: powerClock})
