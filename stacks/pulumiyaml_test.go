@@ -278,7 +278,7 @@ func azureDev() map[string]string {
 		"plinth:azureSubscriptionId": "5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a", "plinth:azureTenantId": "6a2d7c3f-4e5b-4d9f-8c0a-3b2e1f0d9c8b",
 		"plinth:azureLocation": "francecentral", "plinth:azureRunbookBaseUrl": "https://ops.acme.example/plinth",
 		"plinth:dnsZoneName": "dev.acme.example",
-		"plinth:dnsZoneId": "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns/providers/Microsoft.Network/dnszones/dev.acme.example",
+		"plinth:dnsZoneId":   "/subscriptions/5f1c6b2e-3d4a-4c8e-9b7f-2a1d0e9c8b7a/resourceGroups/dns/providers/Microsoft.Network/dnszones/dev.acme.example",
 	}
 }
 
