@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -92,8 +93,10 @@ func graphs(t *testing.T) (code, tests map[string][]string) {
 		}
 		if d.IsDir() {
 			name := d.Name()
-			// tools/ and examples/ are separate modules; bin/ holds builds.
-			if p != root && (strings.HasPrefix(name, ".") || name == "tools" || name == "examples" || name == "bin" || name == "testdata") {
+			// tools/, examples/ and templates/team-platform are separate
+			// modules (a directory with a go.mod of its own); bin/ holds
+			// builds.
+			if p != root && (strings.HasPrefix(name, ".") || name == "tools" || name == "examples" || name == "bin" || name == "testdata" || isModule(p)) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -123,6 +126,12 @@ func graphs(t *testing.T) (code, tests map[string][]string) {
 		t.Fatal(err)
 	}
 	return code, tests
+}
+
+// isModule reports whether dir holds a Go module of its own.
+func isModule(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "go.mod"))
+	return err == nil
 }
 
 // TestNoCloudSDKOutsideBackends checks the dependency rule on every package
