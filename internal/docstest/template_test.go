@@ -181,6 +181,13 @@ func checkRendered(t *testing.T, repo, dir string) {
 	if !bytes.Equal(workflow, example) {
 		t.Error("the template's .github/workflows/review.yml differs from examples/team-stack's, whose test checks it against the review action")
 	}
+	review, err := os.ReadFile(filepath.Join(repo, "docs", "review.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(review, append(append([]byte("```yaml\n"), workflow...), "```\n"...)) {
+		t.Error("docs/review.md#github-actions does not show the template's .github/workflows/review.yml as it is")
+	}
 	envs, err := project.YAML(os.DirFS(dir), "environments/*.yaml")()
 	if err != nil {
 		t.Fatal(err)
