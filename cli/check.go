@@ -8,10 +8,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/internal/check"
+	"github.com/plinth-dev/plinth/project"
 )
 
 type checkOptions struct {
-	format string
+	format format
 	files  []string
 	list   bool
 }
@@ -30,9 +31,13 @@ cert-manager on workload identity, locks and protect in production, tags
 everywhere, least-privilege scopes. --list prints the rules with their ID,
 severity, classes and rationale.
 
+--format json prints one JSON document ({"findings": [...], "errors": N,
+"warnings": N}); markdown a pull-request comment; github an annotation per
+finding, which GitHub shows on the run and the pull request.
+
 It exits 3 when any rule of severity error is violated; warnings are printed
-but do not fail.`,
-		Example: "  plinth check\n  plinth check STACK... --format json\n  plinth check --list",
+but do not fail. The rules: ` + docLink("review.md") + ``,
+		Example: "  plinth check\n  plinth check STACK... --format json\n  plinth check --format github   # in a GitHub Actions job\n  plinth check --list",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.list {
 				return listRules(cmd.OutOrStdout())
@@ -40,16 +45,13 @@ but do not fail.`,
 			return a.runCheck(cmd.OutOrStdout(), args, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd, &o.format, "github: an annotation per finding")
 	cmd.Flags().StringArrayVar(&o.files, "environment-file", nil, "check the environment in this YAML file (repeatable)")
 	cmd.Flags().BoolVar(&o.list, "list", false, "list the rules instead of running them")
 	return cmd
 }
 
 func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
-	if o.format != "text" && o.format != "json" {
-		return usageError{fmt.Errorf("--format %q: use text or json", o.format)}
-	}
 	envs, err := a.selectEnvironments(names, o.files)
 	if err != nil {
 		return err
@@ -67,12 +69,19 @@ func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
 			TagsProperty: a.project.TagsProperty,
 		})...)
 	}
-	write := check.WriteText
-	if o.format == "json" {
-		write = check.WriteJSON
+	var werr error
+	switch o.format {
+	case formatJSON:
+		werr = check.WriteJSON(stdout, findings)
+	case formatMarkdown:
+		werr = check.WriteMarkdown(stdout, project.Names(envs), findings)
+	case formatGitHub:
+		werr = check.WriteGitHub(stdout, findings)
+	default:
+		werr = check.WriteText(stdout, findings)
 	}
-	if err := write(stdout, findings); err != nil {
-		return err
+	if werr != nil {
+		return werr
 	}
 	if errs, _ := check.Count(findings); errs > 0 {
 		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", check.Plural(errs, "readiness rule violation"), check.Plural(len(envs), "stack"))}

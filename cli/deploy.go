@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,9 +25,9 @@ import (
 
 // engineFlags are the flags every command that runs the engine shares.
 type engineFlags struct {
-	backend, pulumi, dir string
-	local                bool
-	timeout              time.Duration
+	backend, pulumi, dir, color string
+	local                       bool
+	timeout                     time.Duration
 }
 
 func (f *engineFlags) register(cmd *cobra.Command, timeoutOf string) {
@@ -37,11 +36,18 @@ func (f *engineFlags) register(cmd *cobra.Command, timeoutOf string) {
 	cmd.Flags().StringVar(&f.pulumi, "pulumi", "", "Pulumi CLI to use (default: $PLINTH_PULUMI, a pulumi >= "+pulumicli.Version+" on PATH, or bin/ from make tools)")
 	cmd.Flags().StringVar(&f.dir, "dir", ".", "the project's root: Pulumi.yaml and the stacks' Pulumi.<stack>.yaml")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", deploy.DefaultTimeout, "how long "+timeoutOf+" may take before it is canceled (and waited for), e.g. 90m or 3h")
+	cmd.Flags().StringVar(&f.color, "color", "auto", "color the Pulumi CLI's output: auto (on a terminal or GitHub Actions, unless NO_COLOR is set), always, never or raw")
 }
 
 // options resolves the flags into engine options for the project p.
 func (f *engineFlags) options(p project.Project, progress io.Writer, abort <-chan struct{}) (deploy.Options, error) {
 	o := deploy.Options{Project: p, WorkDir: f.dir, BackendURL: f.backend, Progress: progress, Pulumi: f.pulumi, Abort: abort}
+	switch f.color {
+	case "auto", "always", "never", "raw":
+		o.Color = colorMode(f.color, progress)
+	default:
+		return o, usageError{fmt.Errorf("--color %q: use auto, always, never or raw", f.color)}
+	}
 	if f.timeout <= 0 {
 		return o, usageError{fmt.Errorf("--timeout %s: must be positive, e.g. 2h", f.timeout)}
 	}
@@ -78,7 +84,7 @@ func (f *engineFlags) options(p project.Project, progress io.Writer, abort <-cha
 func checkPulumiYAML(dir, name string) error {
 	data, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
 	if errors.Is(err, os.ErrNotExist) {
-		return usageError{fmt.Errorf("no Pulumi.yaml in %s: run plinth from the project's root, or pass --dir (docs/getting-started.md shows the file)", dir)}
+		return usageError{fmt.Errorf("no Pulumi.yaml in %s: run plinth from the project's root, or pass --dir (%s shows the file)", dir, docLink("getting-started.md"))}
 	}
 	if err != nil {
 		return err
@@ -120,7 +126,7 @@ func (a *app) newEngineCommand(op, short, long string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   op + " STACK",
 		Short: short,
-		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. The stack must exist (pulumi stack init):\nplinth never creates one. SIGINT or SIGTERM cancels the operation and waits for the\nengine to finish what is in flight. See docs/deploying.md.",
+		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. The stack must exist (pulumi stack init):\nplinth never creates one. SIGINT or SIGTERM cancels the operation and waits for the\nengine to finish what is in flight. See " + docLink("deploying.md") + ".",
 		Args:  a.exactlyOneStack,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f)
@@ -360,6 +366,7 @@ func ask(ctx context.Context, stdin io.Reader, stdout io.Writer, question, want 
 
 type rolloutFlags struct {
 	engineFlags
+	format   format
 	allow    allowFlags
 	approve  []string
 	health   string
@@ -382,8 +389,15 @@ changes. It stops at the first failure, leaves the later stacks untouched,
 and says what to do next. The report shows which Plinth release each stack
 ran before and runs now.
 
-The health check is run with sh -c, with PLINTH_STACK set and the stack's
-non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
+Each step is announced with a banner and its duration (on GitHub Actions, a
+folded log group). --format json prints one JSON document, the rollout's
+report, on stdout, and markdown a summary table for a pull request or a job
+summary; both send the engine's output and the banners to stderr. github
+adds an error annotation for a failed stack.
+
+The health check is run with sh -c (cmd /C on Windows), with PLINTH_STACK set
+and the stack's non-secret outputs as JSON in PLINTH_OUTPUTS. See
+` + docLink("rollout.md") + ``,
 		Example: "  plinth rollout DEV STAGING PROD\n  plinth rollout DEV PROD --approve PROD --health-check ./scripts/smoke.sh",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -392,10 +406,11 @@ non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), args, f)
+			return a.runRollout(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
 		},
 	}
 	f.register(cmd, "each stack's steps")
+	addFormatFlag(cmd, &f.format, "json: the rollout's report")
 	f.allow.register(cmd)
 	cmd.Flags().StringArrayVar(&f.approve, "approve", nil, "approve this stack without asking (repeatable; for CI)")
 	cmd.Flags().StringVar(&f.health, "health-check", "", "command that verifies a deployed stack (exit 0 = healthy)")
@@ -403,7 +418,7 @@ non-secret outputs as JSON in PLINTH_OUTPUTS. See docs/rollout.md.`,
 	return cmd
 }
 
-func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer, names []string, f rolloutFlags) error {
+func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, names []string, f rolloutFlags) error {
 	envs, err := a.selectEnvironments(names, nil)
 	if err != nil {
 		return err
@@ -413,7 +428,13 @@ func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer,
 			return fmt.Errorf("--approve: %w", err)
 		}
 	}
-	o, err := f.options(a.project, stdout, a.abort)
+	// The engine's output, the banners and the questions go where the
+	// report does not: stdout for people, stderr when stdout is a document.
+	progress := stdout
+	if f.format == formatJSON || f.format == formatMarkdown {
+		progress = stderr
+	}
+	o, err := f.options(a.project, progress, a.abort)
 	if err != nil {
 		return err
 	}
@@ -422,31 +443,47 @@ func (a *app) runRollout(ctx context.Context, stdin io.Reader, stdout io.Writer,
 	if !filepath.IsAbs(stateDir) {
 		stateDir = filepath.Join(f.dir, stateDir)
 	}
+	b := newBanner(progress, f.format)
 	ro := deploy.RolloutOptions{
 		Options:  o,
 		StateDir: stateDir,
 		Allow:    deploy.Allow(f.allow),
 		Timeout:  f.timeout,
 		Approve: func(stack string, changes deploy.Changes, dangers []deploy.Danger) (bool, error) {
-			if _, err := fmt.Fprintf(stdout, "\n%s would change: %s\n", stack, changes); err != nil {
+			if _, err := fmt.Fprintf(progress, "\n%s would change: %s\n", stack, changes); err != nil {
 				return false, err
 			}
-			if err := writeDangers(stdout, stack, dangers); err != nil {
+			if err := writeDangers(progress, stack, dangers); err != nil {
 				return false, err
 			}
 			if slices.Contains(f.approve, stack) {
-				_, err := fmt.Fprintf(stdout, "%s approved by --approve %s\n", stack, stack)
+				_, err := fmt.Fprintf(progress, "%s approved by --approve %s\n", stack, stack)
 				return err == nil, err
 			}
-			return ask(ctx, in, stdout, fmt.Sprintf("Approve %s? Type the stack name to go on: ", stack), stack)
+			return ask(ctx, in, progress, fmt.Sprintf("Approve %s? Type the stack name to go on: ", stack), stack)
+		},
+		Step: func(stack string, step deploy.Step) func(error) {
+			b.Start(stack + ": " + string(step))
+			return b.Done
 		},
 	}
 	if f.health != "" {
 		ro.HealthCheck = healthCheck(f.health)
 	}
 	report := deploy.Rollout(ctx, envs, ro)
-	if err := writeRollout(stdout, report); err != nil {
-		return err
+	var werr error
+	switch f.format {
+	case formatJSON:
+		werr = writeRolloutJSON(stdout, report)
+	case formatMarkdown:
+		werr = writeRolloutMarkdown(stdout, report)
+	case formatGitHub:
+		werr = writeRolloutGitHub(stdout, report)
+	default:
+		werr = writeRollout(stdout, report)
+	}
+	if werr != nil {
+		return werr
 	}
 	if err := report.Err(); err != nil {
 		return exitError{code: exitFailed, err: err}
@@ -467,7 +504,7 @@ func healthCheck(command string) func(context.Context, string, auto.OutputMap) e
 		if err != nil {
 			return err
 		}
-		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd := shellCommand(ctx, command)
 		cmd.Env = append(os.Environ(), "PLINTH_STACK="+stack, "PLINTH_OUTPUTS="+string(data))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %w\n%s", command, err, out)
@@ -482,17 +519,10 @@ func writeRollout(w io.Writer, r deploy.RolloutReport) error {
 	var b strings.Builder
 	b.WriteString("\nRollout:\n")
 	for _, s := range r.Stacks {
-		version := s.VersionAfter
-		if version == "" {
-			version = s.VersionBefore
+		line := fmt.Sprintf("  %-12s %-8s %-10s Plinth %s", s.Stack, s.Class, s.Status, versions(s))
+		if len(s.Steps) > 0 {
+			line += fmt.Sprintf("  %s", took(s).Round(100*time.Millisecond))
 		}
-		if s.VersionBefore != "" && s.VersionAfter != "" && s.VersionBefore != s.VersionAfter {
-			version = s.VersionBefore + " → " + s.VersionAfter
-		}
-		if version == "" {
-			version = "-"
-		}
-		line := fmt.Sprintf("  %-12s %-8s %-10s Plinth %s", s.Stack, s.Class, s.Status, version)
 		if s.Status == deploy.Failed {
 			first, _, _ := strings.Cut(s.Err.Error(), "\n")
 			line += fmt.Sprintf("  at %s: %s", s.Step, first)

@@ -17,8 +17,9 @@ import (
 )
 
 type diffOptions struct {
-	base, from, to, format, dir string
-	exitCode                    bool
+	base, from, to, dir string
+	format              format
+	exitCode            bool
 }
 
 func (a *app) newDiffCommand() *cobra.Command {
@@ -47,9 +48,11 @@ alias while it names the same cloud resource, shown as one entry with the alias
 to add (RENAME), and a change that touches
 production together with other environments (PROD-WITH-OTHERS).
 
---format markdown prints a pull-request comment. With --exit-code, diff
-exits 3 when there are changes and 4 when a change is flagged STATEFUL,
-PROTECTED, NO-ALIAS or RENAME.`,
+--format markdown prints a pull-request comment; json one JSON document;
+github an annotation per flag and the text report in a folded log group.
+With --exit-code, diff exits 3 when there are changes and 4 when a change is
+flagged STATEFUL, PROTECTED, NO-ALIAS or RENAME. Reading a diff:
+` + docLink("review.md") + ``,
 		Example: `  plinth diff --base origin/main --format markdown
   plinth diff STACK --base HEAD~1
   plinth diff --from old/STACK.json --to new/STACK.json`,
@@ -61,17 +64,14 @@ PROTECTED, NO-ALIAS or RENAME.`,
 	f.StringVar(&o.base, "base", "HEAD", "git ref whose definition of the stacks is the old side")
 	f.StringVar(&o.from, "from", "", "old snapshot file (with --to, instead of --base)")
 	f.StringVar(&o.to, "to", "", "new snapshot file (with --from)")
-	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	addFormatFlag(cmd, &o.format, "markdown: a pull-request comment")
 	f.StringVar(&o.dir, "dir", ".", "the project's root (the directory of its go.mod and Pulumi.yaml)")
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 3 when there are changes, 4 when one is flagged danger")
 	return cmd
 }
 
 func (a *app) runDiff(ctx context.Context, stdout, notes io.Writer, names []string, o diffOptions) error {
-	write, err := diffWriter(o.format)
-	if err != nil {
-		return err
-	}
+	write := diffWriter(o.format)
 	var stackDiffs []diff.StackDiff
 	switch {
 	case (o.from == "") != (o.to == ""):
@@ -181,16 +181,16 @@ func (a *app) baseSnapshots(ctx context.Context, notes io.Writer, dir, ref strin
 }
 
 // diffWriter returns the report writer of format.
-func diffWriter(format string) (func(diff.Report, io.Writer) error, error) {
-	switch format {
-	case "text":
-		return diff.Report.WriteText, nil
-	case "markdown":
-		return diff.Report.WriteMarkdown, nil
-	case "json":
-		return diff.Report.WriteJSON, nil
+func diffWriter(f format) func(diff.Report, io.Writer) error {
+	switch f {
+	case formatMarkdown:
+		return diff.Report.WriteMarkdown
+	case formatJSON:
+		return diff.Report.WriteJSON
+	case formatGitHub:
+		return diff.Report.WriteGitHub
 	}
-	return nil, usageError{fmt.Errorf("--format %q: use text, markdown or json", format)}
+	return diff.Report.WriteText
 }
 
 func readSnapshot(path string) (*snapshot.Snapshot, error) {

@@ -12,14 +12,26 @@
 //
 // The commands:
 //
-//	plinth plan  [STACK...] [--json] [--write] [--environment-file FILE]
-//	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format text|markdown|json] [--exit-code]
-//	plinth check [STACK...] [--format text|json] [--environment-file FILE] [--list]
+//	plinth plan  [STACK...] [--format FORMAT] [--write] [--environment-file FILE]
+//	plinth diff  [STACK...] [--base GIT_REF | --from FILE --to FILE] [--format FORMAT] [--exit-code]
+//	plinth check [STACK...] [--format FORMAT] [--environment-file FILE] [--list]
 //	plinth graph STACK [--format mermaid|dot]
+//	plinth schema [--output FILE]
 //	plinth preview STACK [--save-plan FILE] [--backend URL | --local] [--timeout D]
 //	plinth up STACK [--plan FILE] [--yes] [--allow-delete NAME] [--allow-replace NAME] [--backend URL | --local] [--timeout D]
 //	plinth refresh|destroy STACK [--backend URL | --local] [--yes] [--timeout D]
-//	plinth rollout STACK... [--approve STACK] [--allow-delete NAME] [--allow-replace NAME] [--health-check CMD] [--backend URL | --local] [--timeout D]
+//	plinth rollout STACK... [--approve STACK] [--allow-delete NAME] [--allow-replace NAME] [--health-check CMD] [--format FORMAT] [--backend URL | --local] [--timeout D]
+//
+// FORMAT is one of text (for people), json (one JSON document per call, on
+// stdout), markdown (a pull-request comment) and github (GitHub Actions
+// annotations and folded log groups). On GitHub Actions, a rollout's
+// steps are folded log groups whatever the format. The engine commands
+// color the Pulumi CLI's output on a terminal and on GitHub Actions,
+// unless NO_COLOR is set (--color overrides).
+//
+// plinth runs on Linux, macOS and Windows (amd64 and arm64); Linux and
+// macOS are tested, Windows is built in CI. A rollout's --health-check runs
+// with sh -c, on Windows with cmd /C.
 //
 // A production stack (class prod) is deployed only from a reviewed saved
 // plan: `up` needs --plan, which --yes does not replace. SIGINT or SIGTERM
@@ -139,7 +151,12 @@ Exit codes:
   3  check: a rule of severity error is violated;
      diff --exit-code: there are changes
   4  diff --exit-code: a change reviewers must not miss (replacement or
-     deletion of a stateful or protected resource, URN changed without alias)`,
+     deletion of a stateful or protected resource, URN changed without alias)
+
+--format text|json|markdown|github is the same flag on plan, diff, check and
+rollout; json prints one document per call.
+
+Documentation: ` + repoURL + `/tree/main/docs`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

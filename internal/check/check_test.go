@@ -234,3 +234,37 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("empty: %q, %v", buf.String(), err)
 	}
 }
+
+func TestWriteMarkdown(t *testing.T) {
+	var buf bytes.Buffer
+	findings := append(slices.Clone(sampleFindings[1:]), Finding{Rule: "PLN002", Severity: SeverityError, Stack: "prod-gke",
+		Message: "a | pipe\nand a newline"})
+	if err := WriteMarkdown(&buf, []string{"prod-aks", "prod-gke"}, findings); err != nil {
+		t.Fatal(err)
+	}
+	want := "## Plinth check\n\n**1 error, 1 warning** in 2 stacks: `prod-aks`, `prod-gke`.\n\n" +
+		"| | Rule | Stack | Finding |\n|---|---|---|---|\n" +
+		"| ❌ error | PLN002 | prod-gke | a \\| pipe<br>and a newline |\n" +
+		"| ⚠️ warning | PLN010 | prod-aks | tags cannot be checked: <no table> |\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if err := WriteMarkdown(&buf, []string{"dev-aks"}, nil); err != nil || buf.String() != "## Plinth check\n\nNo findings in 1 stack: `dev-aks`.\n" {
+		t.Errorf("empty: %q, %v", buf.String(), err)
+	}
+}
+
+func TestWriteGitHub(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteGitHub(&buf, sampleFindings); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error title=PLN001 prod-aks::ManagedCluster prod-aks-aks: disableLocalAccounts false: set it to true%0A" +
+		"urn:pulumi:prod-aks::plinth::azure-native:containerservice/v20241001:ManagedCluster::prod-aks-aks\n" +
+		"::warning title=PLN010 prod-aks::tags cannot be checked: <no table>\n" +
+		"2 findings: 1 error, 1 warning\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/ghactions"
 )
 
 // WriteText prints findings for people, one block per finding in the
@@ -25,15 +27,19 @@ func WriteText(w io.Writer, findings []Finding) error {
 		}
 		b.WriteString("\n")
 	}
-	errs, warns := Count(findings)
-	switch len(findings) {
-	case 0:
-		b.WriteString("no findings\n")
-	default:
-		fmt.Fprintf(&b, "%s: %s, %s\n", Plural(len(findings), "finding"), Plural(errs, "error"), Plural(warns, "warning"))
-	}
+	b.WriteString(summary(findings))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summary is the last line of WriteText: how many findings of each
+// severity, or "no findings".
+func summary(findings []Finding) string {
+	if len(findings) == 0 {
+		return "no findings\n"
+	}
+	errs, warns := Count(findings)
+	return fmt.Sprintf("%s: %s, %s\n", Plural(len(findings), "finding"), Plural(errs, "error"), Plural(warns, "warning"))
 }
 
 // Plural writes n and noun, with an "s" unless n is 1: "1 error",
@@ -70,4 +76,71 @@ func WriteJSON(w io.Writer, findings []Finding) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// WriteMarkdown prints findings as a pull-request comment: a summary of
+// the stacks checked, then a table of the findings, errors first. A
+// message's pipes and newlines are escaped so that each finding stays one
+// row.
+func WriteMarkdown(w io.Writer, stacks []string, findings []Finding) error {
+	var b strings.Builder
+	b.WriteString("## Plinth check\n\n")
+	errs, warns := Count(findings)
+	checked := Plural(len(stacks), "stack") + ": " + inlineCode(stacks)
+	switch len(findings) {
+	case 0:
+		fmt.Fprintf(&b, "No findings in %s.\n", checked)
+	default:
+		fmt.Fprintf(&b, "**%s, %s** in %s.\n\n", Plural(errs, "error"), Plural(warns, "warning"), checked)
+		b.WriteString("| | Rule | Stack | Finding |\n|---|---|---|---|\n")
+		for _, sev := range []Severity{SeverityError, SeverityWarning} {
+			for _, f := range findings {
+				if f.Severity != sev {
+					continue
+				}
+				mark := "⚠️ warning"
+				if sev == SeverityError {
+					mark = "❌ error"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark, f.Rule, f.Stack, cell(f.Message))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteGitHub prints each finding as a GitHub Actions annotation, error
+// or warning as its severity, titled with its rule and stack, then
+// WriteText's summary line.
+func WriteGitHub(w io.Writer, findings []Finding) error {
+	for _, f := range findings {
+		level := ghactions.Warning
+		if f.Severity == SeverityError {
+			level = ghactions.Error
+		}
+		msg := f.Message
+		if f.URN != "" {
+			msg += "\n" + f.URN
+		}
+		if err := (ghactions.Annotation{Level: level, Title: f.Rule + " " + f.Stack, Message: msg}).Write(w); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, summary(findings))
+	return err
+}
+
+// inlineCode lists names as inline code, comma-separated.
+func inlineCode(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = "`" + n + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// cell escapes s for one cell of a Markdown table.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\r\n", "<br>", "\n", "<br>").Replace(s)
 }

@@ -68,8 +68,12 @@ type RolloutOptions struct {
 	// HealthCheck is the user's verification of a deployed stack, run
 	// after its outputs are checked; nil skips it.
 	HealthCheck func(ctx context.Context, stack string, outputs auto.OutputMap) error
-	// Now stamps state exports; nil is time.Now.
+	// Now stamps state exports and times the steps; nil is time.Now.
 	Now func() time.Time
+	// Step, when set, is told as each step of a stack starts, and the
+	// function it returns when the step ends, with its error: the CLI's
+	// banners and log groups.
+	Step func(stack string, step Step) (done func(error))
 }
 
 // DefaultTimeout is how long one stack's operation, or one stack's steps
@@ -101,6 +105,15 @@ type StackReport struct {
 	// VersionBefore and VersionAfter are the Plinth releases the stack ran
 	// before and after ("" when unknown: a new stack, or not deployed).
 	VersionBefore, VersionAfter string
+	// Steps are the steps the stack went through, in order, with how long
+	// each took; the last one failed when Status is Failed.
+	Steps []StepTime
+}
+
+// StepTime is how long one step of a stack's rollout took.
+type StepTime struct {
+	Step Step
+	Took time.Duration
 }
 
 // RolloutReport is the outcome of a rollout, one report per stack in order.
@@ -147,6 +160,24 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, fmt.Errorf("%s did not finish within the timeout of %s", env.Name, o.Timeout))
 		defer cancel()
 	}
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	// run runs one step: announced, timed and recorded.
+	run := func(step Step, f func() error) error {
+		var done func(error)
+		if o.Step != nil {
+			done = o.Step(env.Name, step)
+		}
+		start := now()
+		err := f()
+		rep.Steps = append(rep.Steps, StepTime{Step: step, Took: now().Sub(start)})
+		if done != nil {
+			done(err)
+		}
+		return err
+	}
 	fail := func(step Step, err error, next string) StackReport {
 		rep.Status, rep.Step, rep.Err, rep.Next = Failed, step, err, next
 		if ctx.Err() != nil {
@@ -155,72 +186,111 @@ func rollOne(ctx context.Context, env environment.Environment, o RolloutOptions)
 		}
 		return rep
 	}
-	s, err := Open(ctx, env.Name, o.Options)
-	if err != nil {
-		return fail(StepPreview, err, "check the backend and its credentials (docs/deploying.md), then run the rollout again")
-	}
-	if out, err := s.Outputs(ctx); err == nil {
-		rep.VersionBefore = outputString(out, platformref.OutputPlinthVersion)
-	}
 
-	if err := ensureDir(o.StateDir); err != nil {
-		return fail(StepPreview, err, "give a writable --state-dir")
-	}
 	plan := filepath.Join(o.StateDir, env.Name+".plan.json")
-	if rep.Changes, rep.Dangers, err = s.Preview(ctx, plan); err != nil {
-		return fail(StepPreview, err, "fix the program or the configuration the preview names, and run the rollout again: nothing was deployed")
+	var (
+		s    *Stack
+		next string
+	)
+	err := run(StepPreview, func() error {
+		var err error
+		if s, err = Open(ctx, env.Name, o.Options); err != nil {
+			next = "check the backend and its credentials (docs/deploying.md), then run the rollout again"
+			return err
+		}
+		if out, err := s.Outputs(ctx); err == nil {
+			rep.VersionBefore = outputString(out, platformref.OutputPlinthVersion)
+		}
+		if err := ensureDir(o.StateDir); err != nil {
+			next = "give a writable --state-dir"
+			return err
+		}
+		next = "fix the program or the configuration the preview names, and run the rollout again: nothing was deployed"
+		rep.Changes, rep.Dangers, err = s.Preview(ctx, plan)
+		return err
+	})
+	if err != nil {
+		return fail(StepPreview, err, next)
 	}
 
-	if findings := Readiness(o.Project, env); len(findings) > 0 {
-		return fail(StepCheck, fmt.Errorf("%d readiness rule violations, e.g. %s %s", len(findings), findings[0].Rule, findings[0].Message),
-			"run `plinth check "+env.Name+"`, fix what it reports, and run the rollout again: nothing was deployed")
+	if err := run(StepCheck, func() error {
+		if findings := Readiness(o.Project, env); len(findings) > 0 {
+			return fmt.Errorf("%d readiness rule violations, e.g. %s %s", len(findings), findings[0].Rule, findings[0].Message)
+		}
+		return nil
+	}); err != nil {
+		return fail(StepCheck, err, "run `plinth check "+env.Name+"`, fix what it reports, and run the rollout again: nothing was deployed")
 	}
 
-	if refused := o.Allow.Refused(rep.Dangers); len(refused) > 0 {
-		return fail(StepGuard, RefusedError(env.Name, refused),
+	if err := run(StepGuard, func() error {
+		if refused := o.Allow.Refused(rep.Dangers); len(refused) > 0 {
+			return RefusedError(env.Name, refused)
+		}
+		return nil
+	}); err != nil {
+		return fail(StepGuard, err,
 			"nothing was deployed: if the deletes and replaces are intended, run the rollout again allowing each by name (--allow-delete NAME, --allow-replace NAME); if not, fix the change")
 	}
 
 	if NeedsApproval(env.Class) {
-		if o.Approve == nil {
-			return fail(StepApprove, errors.New("the class needs approval and none was given"),
-				"review the preview, then approve interactively or with --approve "+env.Name+" in CI")
-		}
-		ok, err := o.Approve(env.Name, rep.Changes, rep.Dangers)
-		switch {
-		case err != nil:
-			return fail(StepApprove, err, "run the rollout again to be asked again")
-		case !ok:
-			return fail(StepApprove, errors.New("not approved"), "nothing was deployed; change the definition and run the rollout again")
+		err := run(StepApprove, func() error {
+			if o.Approve == nil {
+				next = "review the preview, then approve interactively or with --approve " + env.Name + " in CI"
+				return errors.New("the class needs approval and none was given")
+			}
+			ok, err := o.Approve(env.Name, rep.Changes, rep.Dangers)
+			switch {
+			case err != nil:
+				next = "run the rollout again to be asked again"
+				return err
+			case !ok:
+				next = "nothing was deployed; change the definition and run the rollout again"
+				return errors.New("not approved")
+			}
+			return nil
+		})
+		if err != nil {
+			return fail(StepApprove, err, next)
 		}
 	}
 
 	if env.Production() {
-		now := time.Now
-		if o.Now != nil {
-			now = o.Now
-		}
-		if rep.Export, err = s.ExportTo(ctx, o.StateDir, now()); err != nil {
+		if err := run(StepExport, func() error {
+			var err error
+			rep.Export, err = s.ExportTo(ctx, o.StateDir, now())
+			return err
+		}); err != nil {
 			return fail(StepExport, err, "production is not touched without a state export: fix the export and run the rollout again")
 		}
 	}
 
-	_, out, err := s.Up(ctx, plan)
-	if err != nil {
+	var out auto.OutputMap
+	if err := run(StepUp, func() error {
+		var err error
+		_, out, err = s.Up(ctx, plan)
+		return err
+	}); err != nil {
 		return fail(StepUp, err, upNext(env, rep.Export))
 	}
 	rep.VersionAfter = outputString(out, platformref.OutputPlinthVersion)
-	if err := verify(ctx, env.Name, out, o.HealthCheck); err != nil {
+	if err := run(StepVerify, func() error { return verify(ctx, env.Name, out, o.HealthCheck) }); err != nil {
 		return fail(StepVerify, err, "the stack is deployed but not healthy: investigate, then roll forward with a fix or re-run the previous release's rollout (docs/rollout.md); later stacks were not touched")
 	}
 
-	again, _, err := s.Preview(ctx, "")
+	err = run(StepConverge, func() error {
+		again, _, err := s.Preview(ctx, "")
+		if err != nil {
+			next = "the follow-up preview failed: run `plinth preview " + env.Name + "` and investigate"
+			return err
+		}
+		if again.Changed() {
+			next = "the stack does not converge (a value changes on every run): find the resource in `plinth preview " + env.Name + "` and fix the program"
+			return fmt.Errorf("a second preview still changes %s", again)
+		}
+		return nil
+	})
 	if err != nil {
-		return fail(StepConverge, err, "the follow-up preview failed: run `plinth preview "+env.Name+"` and investigate")
-	}
-	if again.Changed() {
-		return fail(StepConverge, fmt.Errorf("a second preview still changes %s", again),
-			"the stack does not converge (a value changes on every run): find the resource in `plinth preview "+env.Name+"` and fix the program")
+		return fail(StepConverge, err, next)
 	}
 	rep.Status = Deployed
 	return rep

@@ -51,6 +51,10 @@ type Options struct {
 	Config func(stack string) map[string]string
 	// Progress receives the engine's output as it happens; nil discards it.
 	Progress io.Writer
+	// Color is how the Pulumi CLI colors Progress: "always", "never",
+	// "raw" or "auto" ("", the CLI's own choice, which is never when its
+	// output is not a terminal, as Progress is not).
+	Color string
 	// Abort, when closed, ends a canceled operation at once instead of
 	// waiting for its resource operations in flight (a second Ctrl-C). A
 	// canceled context alone interrupts the Pulumi CLI and waits for it
@@ -237,6 +241,9 @@ func (s *Stack) Preview(ctx context.Context, plan string) (Changes, []Danger, er
 	collected := make(chan []Danger, 1)
 	go func() { collected <- dangersOf(evs) }()
 	opts := []optpreview.Option{optpreview.ProgressStreams(s.progress()), optpreview.Diff(), optpreview.EventStreams(evs)}
+	if s.o.Color != "" {
+		opts = append(opts, optpreview.Color(s.o.Color))
+	}
 	if plan != "" {
 		opts = append(opts, optpreview.Plan(plan))
 	}
@@ -252,6 +259,9 @@ func (s *Stack) Preview(ctx context.Context, plan string) (Changes, []Danger, er
 // failing if the program now wants anything else.
 func (s *Stack) Up(ctx context.Context, plan string) (Changes, auto.OutputMap, error) {
 	opts := []optup.Option{optup.ProgressStreams(s.progress())}
+	if s.o.Color != "" {
+		opts = append(opts, optup.Color(s.o.Color))
+	}
 	if plan != "" {
 		opts = append(opts, optup.Plan(plan))
 	}
@@ -264,7 +274,11 @@ func (s *Stack) Up(ctx context.Context, plan string) (Changes, auto.OutputMap, e
 
 // Refresh reads the stack's resources back from the cloud into its state.
 func (s *Stack) Refresh(ctx context.Context) (Changes, error) {
-	res, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.progress()))
+	opts := []optrefresh.Option{optrefresh.ProgressStreams(s.progress())}
+	if s.o.Color != "" {
+		opts = append(opts, optrefresh.Color(s.o.Color))
+	}
+	res, err := s.stack.Refresh(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("refresh %s: %w", s.Name, err)
 	}
@@ -274,7 +288,11 @@ func (s *Stack) Refresh(ctx context.Context) (Changes, error) {
 // Destroy deletes the stack's resources. The engine refuses while any is
 // protected, which production's stateful resources are.
 func (s *Stack) Destroy(ctx context.Context) (Changes, error) {
-	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(s.progress()))
+	opts := []optdestroy.Option{optdestroy.ProgressStreams(s.progress())}
+	if s.o.Color != "" {
+		opts = append(opts, optdestroy.Color(s.o.Color))
+	}
+	res, err := s.stack.Destroy(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("destroy %s: %w", s.Name, err)
 	}

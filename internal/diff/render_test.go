@@ -288,3 +288,17 @@ func TestRealSnapshot(t *testing.T) {
 		t.Fatal("HasFlags false on a protected node pool replacement")
 	}
 }
+
+func TestWriteGitHubGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := goldenReport(t).WriteGitHub(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error title=STATEFUL prod-aks::AgentPool prod-aks-pool-apps is stateful and is replaced: what it holds does not carry over\n" +
+		"::warning title=PROD-WITH-OTHERS::this change touches production (prod-aks) and other stacks (dev-aks) at once: split it so production changes are reviewed and rolled out on their own\n" +
+		"::warning title=REPLACE prod-aks::AgentPool prod-aks-pool-apps is replaced (deleted and created again) because vmSize changed\n" +
+		"::group::plinth diff\n" + goldenText + "::endgroup::\n"
+	if b.String() != want {
+		t.Fatalf("github output:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

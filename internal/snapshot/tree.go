@@ -8,6 +8,18 @@ import (
 	"strings"
 )
 
+// Summary counts the snapshot's resources: "14 resources (1 component,
+// 13 cloud)".
+func (s *Snapshot) Summary() string {
+	components := 0
+	for _, r := range s.Resources {
+		if !r.Custom {
+			components++
+		}
+	}
+	return fmt.Sprintf("%s (%s, %d cloud)", plural(len(s.Resources), "resource"), plural(components, "component"), len(s.Resources)-components)
+}
+
 // WriteTree prints the snapshot as an indented tree of parents and children,
 // followed by the number of resources of each type:
 //
@@ -17,17 +29,12 @@ import (
 //	   ...
 func (s *Snapshot) WriteTree(w io.Writer) error {
 	children := map[string][]*Resource{}
-	components := 0
 	for i := range s.Resources {
 		r := &s.Resources[i]
 		children[r.Parent] = append(children[r.Parent], r)
-		if !r.Custom {
-			components++
-		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (%s, %d cloud)\n", s.Stack,
-		plural(len(s.Resources), "resource"), plural(components, "component"), len(s.Resources)-components)
+	fmt.Fprintf(&b, "%s: %s\n", s.Stack, s.Summary())
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		kids := children[parent]
