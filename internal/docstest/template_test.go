@@ -12,9 +12,11 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"golang.org/x/mod/modfile"
 
 	"github.com/plinth-dev/plinth/environment"
+	"github.com/plinth-dev/plinth/internal/mockcloud"
 	"github.com/plinth-dev/plinth/platform"
 	"github.com/plinth-dev/plinth/platform/aks"
 	"github.com/plinth-dev/plinth/project"
@@ -30,17 +32,41 @@ const (
 	teamDescription = "The shop team's Kubernetes platforms: dev and prod."
 )
 
-// aksKeys are the configuration keys (namespace plinth) the template's
-// program reads for an AKS stack, and whether the stack must set them.
-var aksKeys = map[string]bool{
-	aks.ConfigSubscriptionID:  true,
-	aks.ConfigTenantID:        true,
-	aks.ConfigLocation:        true,
-	aks.ConfigRunbookBaseURL:  false,
-	project.ConfigDNSZoneName: true,
-	project.ConfigDNSZoneID:   false,
-	environment.ConfigVersion: false,
-	environment.ConfigClass:   false,
+// recorder is a platform.StackConfig that answers every key with "" and
+// records the keys asked for: true for a key required.
+type recorder map[string]bool
+
+func (r recorder) Require(key string) string { r[key] = true; return "" }
+func (r recorder) Get(key string) string {
+	if _, ok := r[key]; !ok {
+		r[key] = false
+	}
+	return ""
+}
+
+// aksKeys returns the configuration keys (namespace plinth) the template's
+// program reads for an AKS stack, and whether the stack must set them: the
+// program's own (its DNS zone and its pins; stacks/pulumiyaml_test.go keeps
+// that list whole) and those aks.Cloud asks for.
+func aksKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	keys := recorder{
+		project.ConfigDNSZoneName: true,
+		project.ConfigDNSZoneID:   false,
+		environment.ConfigVersion: false,
+		environment.ConfigClass:   false,
+	}
+	_, _ = mockcloud.Attempt("keys", func(ctx *pulumi.Context) error {
+		aks.Cloud{}.Region(keys)
+		// Blank coordinates: refused before anything is registered, once
+		// every key was asked for.
+		_, _ = aks.Cloud{}.Backend(ctx, "keys", keys)
+		return nil
+	})
+	if !keys[aks.ConfigSubscriptionID] {
+		t.Fatalf("aks.Cloud did not require %s: %v", aks.ConfigSubscriptionID, keys)
+	}
+	return keys
 }
 
 // TestTeamPlatformTemplate renders templates/team-platform as `pulumi
@@ -64,7 +90,7 @@ func TestTeamPlatformTemplate(t *testing.T) {
 	if tmpl.Description == "" || tmpl.Quickstart == "" {
 		t.Errorf("the template has no description or quickstart: %+v", tmpl)
 	}
-	checkPrompts(t, tmpl.Config)
+	checkPrompts(t, tmpl.Config, aksKeys(t))
 
 	dst := filepath.Join(t.TempDir(), teamProject)
 	if err := os.Mkdir(dst, 0o755); err != nil {
@@ -102,18 +128,18 @@ func TestTeamPlatformTemplate(t *testing.T) {
 // key an AKS stack must set, each a key the program reads, described, the
 // release this is, and a class whose environment is the stack pulumi new
 // creates (dev).
-func checkPrompts(t *testing.T, prompts map[string]workspace.ProjectTemplateConfigValue) {
+func checkPrompts(t *testing.T, prompts map[string]workspace.ProjectTemplateConfigValue, keys map[string]bool) {
 	t.Helper()
 	for key, p := range prompts {
 		name, ok := strings.CutPrefix(key, platform.ConfigNamespace+":")
-		if _, read := aksKeys[name]; !ok || !read {
+		if _, read := keys[name]; !ok || !read {
 			t.Errorf("the template asks for %s, which the program does not read", key)
 		}
 		if strings.TrimSpace(p.Description) == "" {
 			t.Errorf("the template asks for %s without a description", key)
 		}
 	}
-	for name, required := range aksKeys {
+	for name, required := range keys {
 		if _, asked := prompts[platform.ConfigNamespace+":"+name]; required && !asked {
 			t.Errorf("the template does not ask for %s:%s, which an AKS stack must set", platform.ConfigNamespace, name)
 		}
