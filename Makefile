@@ -17,7 +17,7 @@ PULUMI_VERSION  = $(patsubst v%,%,$(shell $(GO) list -m -f '{{.Version}}' github
 PULUMI_BIN      = bin/pulumi-v$(PULUMI_VERSION)/pulumi
 PULUMI         ?= $(or $(PLINTH_PULUMI),$(PULUMI_BIN))
 
-.PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration release-check
+.PHONY: all plan test fuzz snapshots lint fmt build deps-check clean tools integration cross release-check
 
 all: lint test plan
 
@@ -43,6 +43,12 @@ test:
 ## set (internal/docstest).
 integration: tools
 	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 -timeout 30m ./internal/enginetest/ ./internal/deploy/ ./cli/ ./internal/docstest/
+
+## cross: build the OS-specific packages (the CLI, the engine runner, the
+## Pulumi CLI lookup) for Windows, which CI does not run; Linux runs every
+## test, and macOS shares its Unix code
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build ./cli/ ./internal/deploy/ ./internal/pulumicli/
 
 ## snapshots: regenerate stacks/snapshots/*.json after an intended change
 snapshots: build

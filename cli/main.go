@@ -29,9 +29,9 @@
 // color the Pulumi CLI's output on a terminal and on GitHub Actions,
 // unless NO_COLOR is set (--color overrides).
 //
-// plinth runs on Linux, macOS and Windows (amd64 and arm64); Linux and
-// macOS are tested, Windows is built in CI. A rollout's --health-check runs
-// with sh -c, on Windows with cmd /C.
+// plinth runs on Linux, macOS and Windows. CI runs every command on Linux,
+// macOS shares its Unix code, and Windows is built (make cross). A
+// rollout's --health-check runs with sh -c, on Windows with cmd /C.
 //
 // A production stack (class prod) is deployed only from a reviewed saved
 // plan: `up` needs --plan, which --yes does not replace. SIGINT or SIGTERM

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -46,9 +47,14 @@ var ErrNotFound = errors.New("no Pulumi CLI found")
 // second; a candidate that hangs is rejected instead of hanging its caller.
 var versionTimeout = 30 * time.Second
 
-// BinPath returns where `make tools` builds the CLI below repoRoot.
+// BinPath returns where `make tools` builds the CLI below repoRoot
+// (pulumi.exe on Windows).
 func BinPath(repoRoot string) string {
-	return filepath.Join(repoRoot, "bin", "pulumi-v"+Version, "pulumi")
+	name := "pulumi"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return filepath.Join(repoRoot, "bin", "pulumi-v"+Version, name)
 }
 
 // Find returns the absolute path of a Pulumi CLI that reports Version or
@@ -101,7 +107,8 @@ func executable(path string) string {
 		return err.Error()
 	case info.IsDir():
 		return "is a directory"
-	case info.Mode().Perm()&0o111 == 0:
+	case runtime.GOOS != "windows" && info.Mode().Perm()&0o111 == 0:
+		// Windows has no execute bit: a file runs by its extension.
 		return "is not executable"
 	}
 	return ""
