@@ -72,9 +72,10 @@ lint:
 fmt:
 	$(LINT) fmt ./...
 
-## build: build the plinth CLI into bin/
+## build: build the plinth CLI into bin/, without the debugger's tables
+## (-s -w: 186 MB instead of 283 MB; panics still print their stacks)
 build:
-	$(GO) build -o $(PLINTH) ./cmd/plinth
+	$(GO) build -ldflags="-s -w" -o $(PLINTH) ./cmd/plinth
 
 ## tools: build the Pulumi CLI into $(PULUMI_BIN); a no-op when it is there
 ## and reports v$(PULUMI_VERSION). The first build compiles the whole CLI

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/plinth-dev/plinth/environment"
 	"github.com/plinth-dev/plinth/internal/deploy"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 )
@@ -229,5 +231,31 @@ func TestHelpLinksToPublishedDocs(t *testing.T) {
 	walk(root)
 	if seen < 5 {
 		t.Errorf("only %d links to the docs in the help texts", seen)
+	}
+}
+
+// A command collects garbage less often while it runs (batchGCPercent),
+// unless GOGC says otherwise, and leaves the process's setting as it was.
+func TestCommandsTuneTheCollectorAndRestoreIt(t *testing.T) {
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(123))
+	var during int
+	p := shop(false)
+	p.Stacks = func() ([]environment.Environment, error) {
+		during = debug.SetGCPercent(-1)
+		debug.SetGCPercent(during)
+		return nil, errors.New("stop here")
+	}
+	runShop(t, p, "plan")
+	if during != batchGCPercent {
+		t.Errorf("GOGC while plan runs: %d, want %d", during, batchGCPercent)
+	}
+	if got := debug.SetGCPercent(123); got != 123 {
+		t.Errorf("GOGC after plan: %d, want the caller's 123", got)
+	}
+	t.Setenv("GOGC", "123")
+	runShop(t, p, "plan")
+	if during != 123 {
+		t.Errorf("GOGC=123 set: plan ran with %d", during)
 	}
 }
