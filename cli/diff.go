@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -193,13 +195,23 @@ func diffWriter(f format) func(diff.Report, io.Writer) error {
 	return diff.Report.WriteText
 }
 
+// readSnapshot reads a snapshot file, or the document plan --format json
+// printed for one stack.
 func readSnapshot(path string) (*snapshot.Snapshot, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	defer f.Close() //nolint:errcheck // read-only file
-	s, err := snapshot.Read(f)
+	var plan struct {
+		Stacks []json.RawMessage `json:"stacks"`
+	}
+	if json.Unmarshal(data, &plan) == nil && plan.Stacks != nil {
+		if len(plan.Stacks) != 1 {
+			return nil, fmt.Errorf("%s: a plan of %d stacks; compare one stack's: plinth plan STACK --format json", path, len(plan.Stacks))
+		}
+		data = plan.Stacks[0]
+	}
+	s, err := snapshot.Read(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

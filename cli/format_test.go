@@ -259,3 +259,25 @@ func TestCommandsTuneTheCollectorAndRestoreIt(t *testing.T) {
 		t.Errorf("GOGC=123 set: plan ran with %d", during)
 	}
 }
+
+// diff --from and --to read what plan --format json prints for one stack.
+func TestDiffReadsAPlanOfOneStack(t *testing.T) {
+	dir := t.TempDir()
+	_, doc, _ := runShop(t, shop(false), "plan", "shop-dev", "--format", "json")
+	from := filepath.Join(dir, "from.json")
+	if err := os.WriteFile(from, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runShop(t, shop(false), "diff", "--from", from, "--to", from)
+	if code != 0 || !stdout != "shop-dev: no changes\n" {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	_, both, _ := runShop(t, shop(false), "plan", "--format", "json")
+	if err := os.WriteFile(from, []byte(both), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runShop(t, shop(false), "diff", "--from", from, "--to", from)
+	if code != exitFailed || !strings.Contains(stderr, "a plan of 2 stacks; compare one stack's: plinth plan STACK --format json") {
+		t.Errorf("a plan of two stacks: exit %d, %s", code, stderr)
+	}
+}
