@@ -269,7 +269,7 @@ func TestDiffReadsAPlanOfOneStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := runShop(t, shop(false), "diff", "--from", from, "--to", from)
-	if code != 0 || !stdout != "shop-dev: no changes\n" {
+	if code != 0 || stdout != "shop-dev: no changes\n" {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	_, both, _ := runShop(t, shop(false), "plan", "--format", "json")
