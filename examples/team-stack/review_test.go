@@ -129,10 +129,25 @@ func TestReviewActionIsPinned(t *testing.T) {
 	if got := get(runs, "using"); got == nil || got.Value != "composite" {
 		t.Fatalf("%s is not a composite action", actionFile)
 	}
-	for _, in := range []string{"working-directory", "plinth", "base", "stacks", "go-version-file", "github-token"} {
+	for _, in := range []string{"working-directory", "package", "plinth", "base", "stacks", "go-version-file", "github-token"} {
 		if get(get(action, "inputs"), in) == nil {
 			t.Errorf("%s has no input %s", actionFile, in)
 		}
+	}
+	// go run turns plinth's exit codes 3 and 4 into 1, which the scripts
+	// would take for a failure of plinth: by default the action builds the
+	// package and runs the binary.
+	if d := get(get(get(action, "inputs"), "plinth"), "default"); d == nil || d.Value != "" {
+		t.Errorf("%s: the plinth input defaults to %v; want empty, the binary the action builds", actionFile, d)
+	}
+	built := false
+	for _, step := range get(runs, "steps").Content {
+		if run := get(step, "run"); run != nil && strings.Contains(run.Value, `go build -o "$BIN" "$PACKAGE"`) {
+			built = true
+		}
+	}
+	if !built {
+		t.Errorf("%s builds no plinth binary", actionFile)
 	}
 	for _, step := range get(runs, "steps").Content {
 		if uses := get(step, "uses"); uses != nil {
@@ -282,4 +297,8 @@ func TestGitLabReviewJobRunsPlinthCommandsThatExist(t *testing.T) {
 		scripts = append(scripts, line.Value)
 	}
 	checkInvocations(t, gitlabFile, strings.Join(scripts, "\n"), "diff", "check")
+	if v := get(get(job, "variables"), "PLINTH"); v == nil || v.Value != "" ||
+		!strings.Contains(strings.Join(scripts, "\n"), `go build -o "$CI_PROJECT_DIR/.plinth-review/plinth" "$PLINTH_PACKAGE"`) {
+		t.Errorf("%s: by default the job must build plinth and run the binary (go run turns exit codes 3 and 4 into 1)", gitlabFile)
+	}
 }
