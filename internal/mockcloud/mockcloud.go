@@ -138,7 +138,9 @@ func Attempt(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Sn
 	done := make(chan error, 1)
 	go func() {
 		done <- pulumi.RunErr(func(ctx *pulumi.Context) error {
-			//nolint:staticcheck // SA1019: transforms (the replacement) go through the resource monitor; this must run in-process, before the SDK collapses aliases.
+			// A transformation, not a transform: transforms go through the
+			// resource monitor, and this must run in-process, before the
+			// SDK collapses the aliases.
 			if err := ctx.RegisterStackTransformation(dropVersionAliases); err != nil {
 				return err
 			}
