@@ -126,7 +126,7 @@ func (a *app) newEngineCommand(op, short, long string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   op + " STACK",
 		Short: short,
-		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. The stack must exist (pulumi stack init):\nplinth never creates one. SIGINT or SIGTERM cancels the operation and waits for the\nengine to finish what is in flight. See " + docLink("deploying.md") + ".",
+		Long:  long + "\n\nState lives where --backend, PULUMI_BACKEND_URL or `pulumi login` say; --local\nkeeps it in a file:// backend on this machine. The stack must exist (pulumi stack init):\nplinth never creates one. SIGINT or SIGTERM cancels the operation and waits for the\nengine to finish what is in flight. Deploying: " + docLink("deploying.md"),
 		Args:  a.exactlyOneStack,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runEngine(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), op, args[0], f)

@@ -281,3 +281,11 @@ func TestDiffReadsAPlanOfOneStack(t *testing.T) {
 		t.Errorf("a plan of two stacks: exit %d, %s", code, stderr)
 	}
 }
+
+// An unknown command is a usage error, exit 2, like an unknown flag.
+func TestAnUnknownCommandExitsTwo(t *testing.T) {
+	code, _, stderr := runShop(t, shop(false), "plna")
+	if code != exitUsage || !strings.Contains(stderr, `unknown command "plna"`) {
+		t.Errorf("exit %d, %s", code, stderr)
+	}
+}

@@ -163,7 +163,8 @@ Exit codes:
   3  check: a rule of severity error is violated;
      diff --exit-code: there are changes
   4  diff --exit-code: a change reviewers must not miss (replacement or
-     deletion of a stateful or protected resource, URN changed without alias)
+     deletion of a stateful or protected resource, URN changed without alias,
+     rename without alias)
 
 --format text|json|markdown|github is the same flag on plan, diff, check and
 rollout; json prints one document per call.
@@ -178,6 +179,14 @@ Documentation: ` + repoURL + `/tree/main/docs`,
 	root.Version = version(a.project)
 	root.SetVersionTemplate("plinth {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// An unknown command is a usage error; plinth alone prints the help.
+	root.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError{fmt.Errorf("unknown command %q; run plinth help for the commands", args[0])}
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(a.newPlanCommand(), a.newDiffCommand(), a.newCheckCommand(), a.newGraphCommand(),
 		a.newEngineCommand("preview", "Show what up would change in a stack, through the Pulumi engine",
 			"preview runs the stack's program through the Pulumi engine against its state and shows\nwhat an up would change."),

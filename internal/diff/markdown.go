@@ -141,8 +141,8 @@ func writeResourceMarkdown(b *strings.Builder, c ResourceChange, g group, budget
 	b.WriteString("\n")
 	shown := limit(len(c.Properties), budget.props)
 	for _, p := range c.Properties[:shown] {
-		fmt.Fprintf(b, "  - %s: %s → %s%s\n", code(p.Path),
-			code(formatValue(p.Old, p.OldAbsent)), code(formatValue(p.New, p.NewAbsent)), changeNote(p))
+		oldS, newS := formatChange(p)
+		fmt.Fprintf(b, "  - %s: %s → %s%s\n", code(p.Path), code(oldS), code(newS), changeNote(p))
 	}
 	if left := len(c.Properties) - shown; left > 0 {
 		fmt.Fprintf(b, "  - … %d more property changes (run `plinth diff` locally for all)\n", left)

@@ -302,3 +302,29 @@ func TestWriteGitHubGolden(t *testing.T) {
 		t.Fatalf("github output:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// Two long values that differ only in their middle are cut around the
+// difference, so that the two sides do not print the same.
+func TestLongValuesAreCutWhereTheyDiffer(t *testing.T) {
+	common := strings.Repeat("Node pool apps has run at its autoscaler maximum. ", 4)
+	p := PropertyChange{Path: "documentation.content", Old: common + "Scale out within 30 minutes. " + common, New: common + "Scale out within 10 minutes. " + common}
+	oldS, newS := formatChange(p)
+	if oldS == newS {
+		t.Fatalf("both sides print %s", oldS)
+	}
+	if !strings.Contains(oldS, "within 30 minutes") || !strings.Contains(newS, "within 10 minutes") {
+		t.Errorf("the difference is cut away:\n%s\n%s", oldS, newS)
+	}
+	for _, s := range []string{oldS, newS} {
+		if n := utf8.RuneCountInString(s); n > maxValue+2 || !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") {
+			t.Errorf("%d characters, want at most %d marked with … at both ends: %s", n, maxValue+2, s)
+		}
+	}
+	// Short values and markers print whole, as before.
+	if o, n := formatChange(PropertyChange{Old: "a", New: "b"}); o != `"a"` || n != `"b"` {
+		t.Errorf("short values: %s → %s", o, n)
+	}
+	if o, n := formatChange(PropertyChange{Old: common, NewAbsent: true}); n != "(none)" || o != formatValue(common, false) {
+		t.Errorf("absent: %s → %s", o, n)
+	}
+}

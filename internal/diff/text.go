@@ -64,6 +64,7 @@ func writeResourceText(b *strings.Builder, c ResourceChange, g group) {
 	}
 	b.WriteString("\n")
 	for _, p := range c.Properties {
-		fmt.Fprintf(b, "    %s: %s → %s%s\n", p.Path, formatValue(p.Old, p.OldAbsent), formatValue(p.New, p.NewAbsent), changeNote(p))
+		oldS, newS := formatChange(p)
+		fmt.Fprintf(b, "    %s: %s → %s%s\n", p.Path, oldS, newS, changeNote(p))
 	}
 }

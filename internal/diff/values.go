@@ -27,16 +27,70 @@ func compactJSON(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// formatValue renders one side of a property change: strings quoted,
-// "[secret]" and "[unknown]" bare, an absent value as "(none)".
+// formatValue renders one value: strings quoted, "[secret]" and
+// "[unknown]" bare, an absent value as "(none)".
 func formatValue(v any, absent bool) string {
-	if absent {
-		return "(none)"
-	}
-	if s, ok := v.(string); ok && (s == snapshot.SecretValue || s == snapshot.UnknownValue) {
+	s, whole := rendered(v, absent)
+	if whole {
 		return s
 	}
-	return cut(compactJSON(v), maxValue)
+	return cut(s, maxValue)
+}
+
+// rendered is a value as formatValue writes it before any cut; whole says
+// it is never cut (a marker, not a value).
+func rendered(v any, absent bool) (s string, whole bool) {
+	if absent {
+		return "(none)", true
+	}
+	if s, ok := v.(string); ok && (s == snapshot.SecretValue || s == snapshot.UnknownValue) {
+		return s, true
+	}
+	return compactJSON(v), false
+}
+
+// formatChange renders both sides of a property change. Long values are
+// cut around where they differ, so that two values differing only in the
+// middle do not print the same.
+func formatChange(p PropertyChange) (oldS, newS string) {
+	o, oWhole := rendered(p.Old, p.OldAbsent)
+	n, nWhole := rendered(p.New, p.NewAbsent)
+	if oWhole || nWhole || (utf8.RuneCountInString(o) <= maxValue && utf8.RuneCountInString(n) <= maxValue) {
+		return formatValue(p.Old, p.OldAbsent), formatValue(p.New, p.NewAbsent)
+	}
+	a, b := []rune(o), []rune(n)
+	prefix := 0
+	for prefix < len(a) && prefix < len(b) && a[prefix] == b[prefix] {
+		prefix++
+	}
+	suffix := 0
+	for suffix < len(a)-prefix && suffix < len(b)-prefix && a[len(a)-1-suffix] == b[len(b)-1-suffix] {
+		suffix++
+	}
+	return around(a, prefix, suffix), around(b, prefix, suffix)
+}
+
+// diffContext is how many characters of what two values share are kept
+// on each side of where they differ.
+const diffContext = 24
+
+// around cuts s to what differs, from prefix to len(s)-suffix, with
+// diffContext characters around it, marking each cut with "…"; a
+// differing part longer than maxValue is cut in its middle as well.
+func around(s []rune, prefix, suffix int) string {
+	if len(s) <= maxValue {
+		return string(s)
+	}
+	start := max(prefix-diffContext, 0)
+	end := min(len(s)-suffix+diffContext, len(s))
+	out := cut(string(s[start:end]), maxValue)
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(s) {
+		out += "…"
+	}
+	return out
 }
 
 // cut shortens s to at most n characters, marking the cut with "…". It
