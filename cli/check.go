@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/internal/check"
-	"github.com/plinth-dev/plinth/project"
+	"github.com/plinth-dev/plinth/internal/ghactions"
 )
 
 type checkOptions struct {
@@ -42,7 +42,7 @@ but do not fail. The rules: ` + docLink("review.md") + ``,
 			if o.list {
 				return listRules(cmd.OutOrStdout())
 			}
-			return a.runCheck(cmd.OutOrStdout(), args, o)
+			return a.runCheck(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, o)
 		},
 	}
 	addFormatFlag(cmd, &o.format, "github: an annotation per finding")
@@ -51,17 +51,26 @@ but do not fail. The rules: ` + docLink("review.md") + ``,
 	return cmd
 }
 
-func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
+func (a *app) runCheck(stdout, stderr io.Writer, names []string, o checkOptions) error {
 	envs, err := a.selectEnvironments(names, o.files)
 	if err != nil {
 		return err
 	}
-	var findings []check.Finding
+	var (
+		findings []check.Finding
+		checked  []string
+		failed   []string
+	)
 	for _, env := range envs {
-		snap, err := a.project.RenderEnvironment(env)
+		snap, err := a.render(stderr, env)
 		if err != nil {
-			return fmt.Errorf("%s: %w", env.Name, err)
+			return err
 		}
+		if snap == nil {
+			failed = append(failed, env.Name)
+			continue
+		}
+		checked = append(checked, env.Name)
 		findings = append(findings, check.Run(check.Target{
 			Snapshot:     snap,
 			Class:        string(env.Class),
@@ -74,14 +83,24 @@ func (a *app) runCheck(stdout io.Writer, names []string, o checkOptions) error {
 	case formatJSON:
 		werr = check.WriteJSON(stdout, findings)
 	case formatMarkdown:
-		werr = check.WriteMarkdown(stdout, project.Names(envs), findings)
+		werr = check.WriteMarkdown(stdout, checked, findings)
 	case formatGitHub:
+		for _, name := range failed {
+			a := ghactions.Annotation{Level: ghactions.Error, Title: "plinth check " + name,
+				Message: name + " could not be checked: it does not render; its problems are in the log"}
+			if werr = a.Write(stdout); werr != nil {
+				return werr
+			}
+		}
 		werr = check.WriteGitHub(stdout, findings)
 	default:
 		werr = check.WriteText(stdout, findings)
 	}
 	if werr != nil {
 		return werr
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d stacks failed: %s could not be checked", len(failed), len(envs), strings.Join(failed, ", "))
 	}
 	if errs, _ := check.Count(findings); errs > 0 {
 		return exitError{code: exitFindings, err: fmt.Errorf("%s in %s", check.Plural(errs, "readiness rule violation"), check.Plural(len(envs), "stack"))}

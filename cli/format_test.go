@@ -289,3 +289,19 @@ func TestAnUnknownCommandExitsTwo(t *testing.T) {
 		t.Errorf("exit %d, %s", code, stderr)
 	}
 }
+
+// check goes on past a stack that does not render, as plan does: the
+// others are checked and reported in the chosen format, the broken one is
+// named on stderr (and annotated on GitHub), and check exits 1.
+func TestCheckGoesOnPastAnInvalidStack(t *testing.T) {
+	code, stdout, stderr := cli(t, "check", "prod-gke", "--environment-file", "testdata/unknown-cloud.yaml", "--format", "github")
+	if code != exitFailed || !strings.Contains(stdout, "::error title=plinth check dev-shop::dev-shop could not be checked") ||
+		!strings.HasSuffix(stdout, "no findings\n") || !strings.Contains(stderr, "dev-shop: invalid:\ncloud \"aws\"") ||
+		!strings.HasSuffix(stderr, "plinth: 1 of 2 stacks failed: dev-shop could not be checked\n") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = cli(t, "check", "prod-gke", "--environment-file", "testdata/unknown-cloud.yaml", "--format", "json")
+	if code != exitFailed || !strings.Contains(stdout, `"findings": []`) {
+		t.Errorf("json: exit %d\n%s", code, stdout)
+	}
+}

@@ -55,7 +55,7 @@ func TestAnUnknownCloudIsInvalid(t *testing.T) {
 		t.Errorf("plan: exit %d, stderr:\n%s\nwant exit 1 and\n%s", code, stderr, want)
 	}
 	code, _, stderr = cli(t, "check", "--environment-file", "testdata/unknown-cloud.yaml")
-	if want := "plinth: dev-shop: " + line + "\n"; code != exitFailed || stderr != want {
+	if want := "dev-shop: invalid:\n" + line + "\nplinth: 1 of 1 stacks failed: dev-shop could not be checked\n"; code != exitFailed || stderr != want {
 		t.Errorf("check: exit %d, stderr:\n%s\nwant exit 1 and\n%s", code, stderr, want)
 	}
 }

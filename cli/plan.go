@@ -99,16 +99,12 @@ func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) e
 	)
 	for _, env := range envs {
 		start := time.Now()
-		snap, err := a.project.RenderEnvironment(env)
+		snap, err := a.render(stderr, env)
 		if err != nil {
+			return err
+		}
+		if snap == nil {
 			failed++
-			what := "render failed"
-			if invalid := (*field.ErrorList)(nil); errors.As(err, &invalid) {
-				what = "invalid"
-			}
-			if _, werr := fmt.Fprintf(stderr, "%s: %s:\n%v\n", env.Name, what, err); werr != nil {
-				return werr
-			}
 			continue
 		}
 		if o.write || o.snapshotDir != "" {
@@ -147,6 +143,23 @@ func (a *app) runPlan(stdout, stderr io.Writer, names []string, o planOptions) e
 		return fmt.Errorf("%d of %d stacks failed", failed, len(envs))
 	}
 	return nil
+}
+
+// render renders env as a stack of the project. A stack that does not
+// render (an invalid environment, a program error) is reported on stderr,
+// every problem on a line of its own, and returned as a nil snapshot: the
+// command goes on with the other stacks and fails at the end.
+func (a *app) render(stderr io.Writer, env environment.Environment) (*snapshot.Snapshot, error) {
+	snap, err := a.project.RenderEnvironment(env)
+	if err == nil {
+		return snap, nil
+	}
+	what := "render failed"
+	if invalid := (*field.ErrorList)(nil); errors.As(err, &invalid) {
+		what = "invalid"
+	}
+	_, werr := fmt.Fprintf(stderr, "%s: %s:\n%v\n", env.Name, what, err)
+	return nil, werr
 }
 
 // writeSnapshot writes snap to path, creating its directory.
