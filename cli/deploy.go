@@ -413,6 +413,13 @@ and the stack's non-secret outputs as JSON in PLINTH_OUTPUTS. See
 	addFormatFlag(cmd, &f.format, "json: the rollout's report")
 	f.allow.register(cmd)
 	cmd.Flags().StringArrayVar(&f.approve, "approve", nil, "approve this stack without asking (repeatable; for CI)")
+	_ = cmd.RegisterFlagCompletionFunc("approve", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		envs, err := a.environments()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return project.Names(envs), cobra.ShellCompDirectiveNoFileComp
+	})
 	cmd.Flags().StringVar(&f.health, "health-check", "", "command that verifies a deployed stack (exit 0 = healthy)")
 	cmd.Flags().StringVar(&f.stateDir, "state-dir", ".plinth/rollout", "where saved plans and production state exports go")
 	return cmd

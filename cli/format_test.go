@@ -305,3 +305,11 @@ func TestCheckGoesOnPastAnInvalidStack(t *testing.T) {
 		t.Errorf("json: exit %d\n%s", code, stdout)
 	}
 }
+
+// rollout --approve completes the project's stacks.
+func TestApproveCompletesStacks(t *testing.T) {
+	_, stdout, _ := runShop(t, shop(false), "__complete", "rollout", "shop-dev", "shop-prod", "--approve", "")
+	if !strings.HasPrefix(stdout, "shop-dev\nshop-prod\n") {
+		t.Errorf("completion of --approve:\n%s", stdout)
+	}
+}
