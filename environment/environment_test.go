@@ -392,7 +392,7 @@ func TestSetsOfEnvironmentsKeepNamesAndRangesApart(t *testing.T) {
 	got := errs(t, environment.ValidateSet([]environment.Environment{a, b, c}))
 	want := []string{
 		`[2].name "dev-env": also the name of environment [0]; every environment is a stack of its own name`,
-		`[2].network.addressSpace "10.20.128.0/17": overlaps the address space "10.20.0.0/16" of dev-env; give every environment its own range so that networks can be connected`,
+		`[2].network.addressSpace "10.20.128.0/17": dev-env's range overlaps the address space "10.20.0.0/16" of dev-env; give every environment its own range so that networks can be connected`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))

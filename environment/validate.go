@@ -218,7 +218,7 @@ func ValidateSet(envs []Environment) error {
 		for _, s := range spaces {
 			if s.prefix.Overlaps(p) {
 				errs.Addf(path.Child("network").Child("addressSpace"), e.Network.AddressSpace,
-					"overlaps the address space %q of %s; give every environment its own range so that networks can be connected", s.prefix, envs[s.i].Name)
+					"%s's range overlaps the address space %q of %s; give every environment its own range so that networks can be connected", e.Name, s.prefix, envs[s.i].Name)
 			}
 		}
 		spaces = append(spaces, space{i, p})

@@ -98,7 +98,7 @@ func TestAProjectIsCheckedAsAWhole(t *testing.T) {
 		}, []string{`stacks[1].name "shop-dev": also the name of environment [0]`}},
 		{"overlapping networks", func(p *project.Project) {
 			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), env("shop-prod", "10.70.128.0/17"))
-		}, []string{`stacks[1].network.addressSpace "10.70.128.0/17": overlaps the address space "10.70.0.0/16" of shop-dev`}},
+		}, []string{`stacks[1].network.addressSpace "10.70.128.0/17": shop-prod's range overlaps the address space "10.70.0.0/16" of shop-dev`}},
 		{"unnamed stack", func(p *project.Project) {
 			p.Stacks = project.Environments(env("shop-dev", "10.70.0.0/16"), env("", "10.71.0.0/16"))
 		}, []string{`stacks[1].name: required: the stack's name, e.g. "shop-dev"`}},
