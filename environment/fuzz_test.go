@@ -2,10 +2,6 @@ package environment_test
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,9 +22,9 @@ const fuzzBound = 5 * time.Second
 // take longer than fuzzBound, and no error line may start without a path
 // but with ": ". CI runs it for 20 seconds (make fuzz).
 func FuzzLoad(f *testing.F) {
-	seeds, err := repositoryYAML("..")
-	if err != nil {
-		f.Fatal(err)
+	var seeds [][]byte
+	for _, file := range repositoryFiles(f) {
+		seeds = append(seeds, file.data)
 	}
 	for _, class := range environment.Classes {
 		for _, cloud := range []platform.Cloud{platform.CloudAzure, platform.CloudGCP} {
@@ -78,41 +74,3 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-// yamlBlock is a fenced YAML snippet in Markdown.
-var yamlBlock = regexp.MustCompile("(?s)```ya?ml\n(.*?)```")
-
-// repositoryYAML returns every .yaml and .yml file under root, and every
-// YAML snippet of its Markdown files, skipping hidden and build
-// directories.
-func repositoryYAML(root string) ([][]byte, error) {
-	var out [][]byte
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(name, ".") || name == "bin" || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		ext := filepath.Ext(name)
-		if ext != ".yaml" && ext != ".yml" && ext != ".md" {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if ext != ".md" {
-			out = append(out, data)
-			return nil
-		}
-		for _, m := range yamlBlock.FindAllSubmatch(data, -1) {
-			out = append(out, m[1])
-		}
-		return nil
-	})
-	return out, err
-}

@@ -141,8 +141,9 @@ type yamlFile struct {
 var fencedYAML = regexp.MustCompile("(?ms)^([ \t]*)```ya?ml[^\n]*\n(.*?)^[ \t]*```")
 
 // repositoryFiles returns every YAML file of the repository and every YAML
-// block of its Markdown, skipping hidden and build directories.
-func repositoryFiles(t *testing.T) []yamlFile {
+// block of its Markdown (the schema's tests check them, the fuzzer starts
+// from them), skipping hidden and build directories.
+func repositoryFiles(t testing.TB) []yamlFile {
 	t.Helper()
 	var out []yamlFile
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
