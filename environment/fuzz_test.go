@@ -73,4 +73,3 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
-
