@@ -125,7 +125,7 @@ func TestRolloutReports(t *testing.T) {
 	}
 	dev, prod := doc.Stacks[0], doc.Stacks[1]
 	if doc.OK || len(doc.Stacks) != 3 || dev.Seconds != 3.5 || len(dev.Steps) != 2 || dev.Steps[0].Step != "preview" || dev.Changes["create"] != 3 ||
-		dev.Error != "" || prod.FailedStep != "approve" || prod.Error != "not approved" || prod.Next != "nothing was deployed" || doc.Stacks[2].Status != "untouched" {
+		dev.Error != "" || prod.FailedStep != "approve" || prod.Error != "not approved" || prod.Next != "nothing was deployed" || doc.Stacks[2].Status != "untouched" || doc.Stacks[2].Next != "not touched" || dev.Next != "" {
 		t.Errorf("json report:\n%s", b.String())
 	}
 

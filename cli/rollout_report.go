@@ -23,7 +23,8 @@ type rolloutStackJSON struct {
 	Stack  string `json:"stack"`
 	Class  string `json:"class"`
 	Status string `json:"status"`
-	// FailedStep, Error and Next are set when Status is failed.
+	// FailedStep and Error are set when Status is failed; Next says what
+	// to do about a failed or untouched stack.
 	FailedStep string `json:"failedStep,omitempty"`
 	Error      string `json:"error,omitempty"`
 	Next       string `json:"next,omitempty"`
@@ -56,8 +57,6 @@ func writeRolloutJSON(w io.Writer, r deploy.RolloutReport) error {
 		if s.Status == deploy.Failed {
 			js.FailedStep = string(s.Step)
 			js.Error = s.Err.Error()
-		} else {
-			js.Next = ""
 		}
 		for op, n := range s.Changes {
 			js.Changes[op] = n
