@@ -528,7 +528,7 @@ func writeRollout(w io.Writer, r deploy.RolloutReport) error {
 	for _, s := range r.Stacks {
 		line := fmt.Sprintf("  %-12s %-8s %-10s Plinth %s", s.Stack, s.Class, s.Status, versions(s))
 		if len(s.Steps) > 0 {
-			line += fmt.Sprintf("  %s", took(s).Round(100*time.Millisecond))
+			line += "  " + took(s).Round(100*time.Millisecond).String()
 		}
 		if s.Status == deploy.Failed {
 			first, _, _ := strings.Cut(s.Err.Error(), "\n")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	// Nothing left to do: the rollout previews, checks, deploys the same
 	// and confirms it converged.
 	code, stdout, stderr = cli(t, "rollout", "dev-gke", "--local", "--dir", dir, "--health-check", `test "$PLINTH_STACK" = dev-gke`)
-	if code != 0 || !strings.Contains(stdout, "dev-gke      dev      deployed   Plinth ") {
+	if code != 0 || !regexp.MustCompile(`(?m)^  dev-gke      dev      deployed   Plinth \S+  [0-9.ms]+$`).MatchString(stdout) {
 		t.Fatalf("rollout: exit %d\n%s\n%s", code, tail(stdout), stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".plinth", "state", ".pulumi")); err != nil {
@@ -64,7 +65,9 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	}
 	stackInit(t, dir, local, "prod-gke")
 	code, stdout, _ = cli(t, "rollout", "prod-gke", "--local", "--dir", dir)
-	if code != exitFailed || !strings.Contains(stdout, "prod-gke     prod     failed     Plinth -  at approve: no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve prod-gke for a rollout)") {
+	if code != exitFailed || !regexp.MustCompile(`(?m)^  prod-gke     prod     failed     Plinth -  [0-9.ms]+  at approve: `).MatchString(stdout) ||
+		!strings.Contains(stdout, "at approve: no answer: stdin is closed; without a terminal, confirm with the command's flag (--yes, or --approve prod-gke for a rollout)") ||
+		!strings.Contains(stdout, "\n==> prod-gke: approve\n") || !regexp.MustCompile(`<== prod-gke: approve: failed in [0-9.ms]+\n`).MatchString(stdout) {
 		t.Errorf("rollout of prod-gke without approval: exit %d\n%s", code, tail(stdout))
 	}
 	// A production up deploys the reviewed saved plan, after its state is
