@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -42,6 +43,9 @@ type Mocks struct {
 	// invokes the tables do not know; the tables win where both answer.
 	answers       map[string]ResourceAnswer
 	invokeAnswers map[string]InvokeAnswer
+	// registered, when set, sees each registration as the SDK sent it
+	// (tests).
+	registered func(*pulumirpc.RegisterResourceRequest)
 
 	mu        sync.Mutex
 	resources []snapshot.Resource
@@ -135,9 +139,24 @@ func Attempt(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Sn
 	// The program runs on a goroutine of its own: the SDK records the
 	// whole call stack of every registration, and the caller's frames (a
 	// command line, a test) would be walked each time for nothing.
-	done := make(chan error, 1)
+	// A panic, or a test's t.FailNow (runtime.Goexit), in the program is
+	// carried back to the caller's goroutine, where it would have
+	// happened.
+	type outcome struct {
+		err      error
+		normal   bool
+		panicked any
+	}
+	done := make(chan outcome, 1)
 	go func() {
-		done <- pulumi.RunErr(func(ctx *pulumi.Context) error {
+		o := outcome{}
+		defer func() {
+			if !o.normal {
+				o.panicked = recover()
+			}
+			done <- o
+		}()
+		o.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 			// A transformation, not a transform: transforms go through the
 			// resource monitor, and this must run in-process, before the
 			// SDK collapses the aliases.
@@ -146,9 +165,17 @@ func Attempt(stack string, program pulumi.RunFunc, opts ...Option) (*snapshot.Sn
 			}
 			return program(ctx)
 		}, m.RunOptions()...)
+		o.normal = true
 	}()
-	err := <-done
-	return m.Snapshot(), err
+	o := <-done
+	switch {
+	case o.normal:
+	case o.panicked != nil:
+		panic(o.panicked)
+	default:
+		runtime.Goexit()
+	}
+	return m.Snapshot(), o.err
 }
 
 // dropVersionAliases removes the provider SDKs' API-version aliases from a
@@ -219,6 +246,9 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	rpc := args.RegisterRPC
 	if rpc == nil {
 		return m.read(args)
+	}
+	if m.registered != nil {
+		m.registered(rpc)
 	}
 	urn := m.urn(rpc.GetParent(), args.TypeToken, args.Name)
 	parent := rpc.GetParent()

@@ -1,11 +1,15 @@
 package mockcloud
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/internal/typeregistry"
@@ -180,6 +184,15 @@ func TestVersionAliasesAreDroppedBeforeTheSDK(t *testing.T) {
 // alias beside an alias of the caller's: the snapshot records the
 // caller's.
 func TestRenderKeepsTheCallersAliases(t *testing.T) {
+	sentAliases := map[string][]*pulumirpc.Alias{}
+	var mu sync.Mutex
+	record := func(m *Mocks) {
+		m.registered = func(rpc *pulumirpc.RegisterResourceRequest) {
+			mu.Lock()
+			defer mu.Unlock()
+			sentAliases[rpc.GetName()] = rpc.GetAliases()
+		}
+	}
 	snap, err := Render("dev", func(ctx *pulumi.Context) error {
 		var p prov
 		if err := ctx.RegisterResource("pulumi:providers:plinthfake", "p", pulumi.Map{}, &p); err != nil {
@@ -191,13 +204,45 @@ func TestRenderKeepsTheCallersAliases(t *testing.T) {
 				{Type: pulumi.String("plinthfake:index/v1:EgressIP")},
 				{Name: pulumi.String("old-ip")},
 			}))
-	})
+	}, record)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := snap.Find("plinthfake:index:EgressIP", "dev-ip")
 	want := []string{"urn:pulumi:dev::plinth::plinthfake:index:EgressIP::old-ip"}
+	if sent := sentAliases["dev-ip"]; len(sent) != 1 || sent[0].GetSpec().GetName() != "old-ip" {
+		t.Errorf("the SDK sent the aliases %v; want the caller's alone, the version alias dropped before it", sent)
+	}
 	if r == nil || !slices.Equal(r.Aliases, want) {
 		t.Errorf("aliases = %v, want %v", r, want)
+	}
+}
+
+// A program's panic, and a test's t.FailNow in it, reach the caller as if
+// the program had run on the caller's goroutine.
+func TestAProgramsPanicAndFailNowReachTheCaller(t *testing.T) {
+	func() {
+		defer func() {
+			if r := recover(); r != "program panicked" {
+				t.Errorf("recovered %v, want the program's panic", r)
+			}
+		}()
+		_, _ = Attempt("dev", func(*pulumi.Context) error { panic("program panicked") })
+		t.Error("Attempt returned after the program panicked")
+	}()
+
+	returned := make(chan bool, 1)
+	go func() {
+		defer func() { returned <- false }()
+		_, _ = Attempt("dev", func(*pulumi.Context) error { runtime.Goexit(); return nil })
+		returned <- true
+	}()
+	select {
+	case r := <-returned:
+		if r {
+			t.Error("Attempt returned after the program's goroutine exited")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Attempt hangs after the program called runtime.Goexit (t.FailNow)")
 	}
 }
