@@ -81,9 +81,9 @@ func (a *app) runCheck(stdout, stderr io.Writer, names []string, o checkOptions)
 	var werr error
 	switch o.format {
 	case formatJSON:
-		werr = check.WriteJSON(stdout, findings)
+		werr = check.WriteJSON(stdout, findings, failed...)
 	case formatMarkdown:
-		werr = check.WriteMarkdown(stdout, checked, findings)
+		werr = check.WriteMarkdown(stdout, checked, findings, failed...)
 	case formatGitHub:
 		for _, name := range failed {
 			a := ghactions.Annotation{Level: ghactions.Error, Title: "plinth check " + name,

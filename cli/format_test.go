@@ -285,7 +285,7 @@ func TestDiffReadsAPlanOfOneStack(t *testing.T) {
 // An unknown command is a usage error, exit 2, like an unknown flag.
 func TestAnUnknownCommandExitsTwo(t *testing.T) {
 	code, _, stderr := runShop(t, shop(false), "plna")
-	if code != exitUsage || !strings.Contains(stderr, `unknown command "plna"`) {
+	if code != exitUsage || !strings.Contains(stderr, `unknown command "plna"; did you mean plan?`) {
 		t.Errorf("exit %d, %s", code, stderr)
 	}
 }
@@ -301,8 +301,12 @@ func TestCheckGoesOnPastAnInvalidStack(t *testing.T) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = cli(t, "check", "prod-gke", "--environment-file", "testdata/unknown-cloud.yaml", "--format", "json")
-	if code != exitFailed || !strings.Contains(stdout, `"findings": []`) {
+	if code != exitFailed || !strings.Contains(stdout, `"findings": []`) || !strings.Contains(stdout, "\"unchecked\": [\n    \"dev-shop\"\n  ]") {
 		t.Errorf("json: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = cli(t, "check", "prod-gke", "--environment-file", "testdata/unknown-cloud.yaml", "--format", "markdown")
+	if code != exitFailed || !strings.Contains(stdout, "**Not checked: `dev-shop`.**") || !strings.Contains(stdout, "No findings in 1 stack: `prod-gke`.") {
+		t.Errorf("markdown: exit %d\n%s", code, stdout)
 	}
 }
 

@@ -180,11 +180,16 @@ Documentation: ` + repoURL + `/tree/main/docs`,
 	root.SetVersionTemplate("plinth {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	// An unknown command is a usage error; plinth alone prints the help.
-	root.Args = func(_ *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return usageError{fmt.Errorf("unknown command %q; run plinth help for the commands", args[0])}
+	root.SuggestionsMinimumDistance = 2
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
 		}
-		return nil
+		hint := "run plinth help for the commands"
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = "did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return usageError{fmt.Errorf("unknown command %q; %s", args[0], hint)}
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(a.newPlanCommand(), a.newDiffCommand(), a.newCheckCommand(), a.newGraphCommand(),

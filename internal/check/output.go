@@ -57,6 +57,9 @@ type report struct {
 	Findings []Finding `json:"findings"`
 	Errors   int       `json:"errors"`
 	Warnings int       `json:"warnings"`
+	// Unchecked names the stacks that could not be checked (they do not
+	// render), omitted when there is none.
+	Unchecked []string `json:"unchecked,omitempty"`
 }
 
 // WriteJSON prints findings for tools, indented by two spaces, in the order
@@ -69,8 +72,10 @@ type report struct {
 //	  "errors": 1,
 //	  "warnings": 0
 //	}
-func WriteJSON(w io.Writer, findings []Finding) error {
-	r := report{Findings: append([]Finding{}, findings...)}
+//
+// unchecked names the stacks that could not be checked, as "unchecked".
+func WriteJSON(w io.Writer, findings []Finding, unchecked ...string) error {
+	r := report{Findings: append([]Finding{}, findings...), Unchecked: unchecked}
 	r.Errors, r.Warnings = Count(findings)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -81,10 +86,13 @@ func WriteJSON(w io.Writer, findings []Finding) error {
 // WriteMarkdown prints findings as a pull-request comment: a summary of
 // the stacks checked, then a table of the findings, errors first. A
 // message's pipes and newlines are escaped so that each finding stays one
-// row.
-func WriteMarkdown(w io.Writer, stacks []string, findings []Finding) error {
+// row. unchecked names the stacks that could not be checked.
+func WriteMarkdown(w io.Writer, stacks []string, findings []Finding, unchecked ...string) error {
 	var b strings.Builder
 	b.WriteString("## Plinth check\n\n")
+	if len(unchecked) > 0 {
+		fmt.Fprintf(&b, "❌ **Not checked: %s.** They do not render; the job's log has their problems.\n\n", inlineCode(unchecked))
+	}
 	errs, warns := Count(findings)
 	checked := Plural(len(stacks), "stack") + ": " + inlineCode(stacks)
 	switch len(findings) {

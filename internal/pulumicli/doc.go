@@ -11,10 +11,12 @@
 //  3. <repo>/bin/pulumi-v<Version>/pulumi, built by `make tools` from the
 //     pinned module in tools/pulumi.
 //
-// Version, the oldest CLI that fits, is the Pulumi SDK the program was built
-// with, read from its build information: go.mod's requirement of
-// github.com/pulumi/pulumi/sdk/v3 is the one source of the Pulumi version
-// (the Makefile reads it too). Versions are compared as semantic versions
+// Version, the oldest CLI that fits, is the Pulumi SDK version Plinth is
+// built and tested with: go.mod's requirement of
+// github.com/pulumi/pulumi/sdk/v3 is the one source of the Pulumi version,
+// which the Makefile reads, and the constant is kept equal to it by
+// TestVersionMatchesPins (test binaries carry no build information to read
+// it from). Versions are compared as semantic versions
 // (github.com/blang/semver): v3.250.0-dev.0 is older than 3.250.0.
 //
 // When none fits, the error lists what was rejected and why, and how to get a

@@ -30,7 +30,7 @@ func ParseTag(name, commit string) (Tag, bool) {
 }
 
 // Previous finds the release the release of next is compared with: the
-// newest tag older than next. A tag of next itself is accepted only on
+// newest tag older than next, skipping pre-releases unless next is one. A tag of next itself is accepted only on
 // head (the release is being re-checked after tagging); a tag newer than
 // next, or next's tag on another commit, is an error. ok is false when no
 // release precedes next.
@@ -44,6 +44,10 @@ func Previous(tags []Tag, next semver.Version, head string) (Tag, bool, error) {
 		case t.Version.EQ(next) && t.Commit != head:
 			return Tag{}, false, fmt.Errorf("v%s is released already (tag %s at %.12s, HEAD is %.12s): bump platform.Version and the CHANGELOG heading to the next version", next, t.Name, t.Commit, head)
 		case t.Version.EQ(next):
+			continue
+		case len(t.Version.Pre) > 0 && len(next.Pre) == 0:
+			// A release is compared with the release before it, not with
+			// its own candidates (v0.2.0-rc.1 before v0.2.0).
 			continue
 		}
 		return t, true, nil

@@ -38,6 +38,14 @@ func TestPrevious(t *testing.T) {
 			t.Errorf("%s: Previous = %v, %v, %v; want %s", tc.name, got, ok, err, tc.want)
 		}
 	}
+	// A release is compared with the release before it, not with its own
+	// candidates; a candidate is compared with the candidate before it.
+	withRC := append(tags, tag("v0.3.0-rc.1", "ddd"))
+	for next, want := range map[string]string{"0.3.0": "v0.2.0", "0.3.0-rc.2": "v0.3.0-rc.1"} {
+		if got, ok, err := Previous(withRC, v(next), "head"); err != nil || !ok || got.Name != want {
+			t.Errorf("after v0.3.0-rc.1, %s: Previous = %v, %v, %v; want %s", next, got.Name, ok, err, want)
+		}
+	}
 	if _, ok, err := Previous(nil, v("0.1.0"), "head"); ok || err != nil {
 		t.Errorf("no tags: ok %v, err %v; want the first release", ok, err)
 	}
