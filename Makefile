@@ -34,15 +34,20 @@ test:
 
 ## integration: run the stacks on the real Pulumi engine (Automation API),
 ## offline: state in a temporary file backend, providers served in-process
-## by test doubles (internal/enginetest). Each of the six stacks goes up,
-## previews and refreshes clean, updates exactly what the offline diff
-## predicts, and is destroyed (refused while protected); rollouts stop at the
-## first failure; the CLI's engine commands run as a user runs them; and
-## docs/getting-started.md's commands are run as written in a new
-## directory, its program rendered under mocks with the configuration they
-## set (internal/docstest).
+## by test doubles (internal/enginetest), except the Kubernetes objects,
+## which the real Pulumi Kubernetes provider deploys into a real API server
+## started on loopback for each stack (the Kubernetes lane, internal/kubelane;
+## required here: PLINTH_REQUIRE_KUBE_LANE). Each of the six stacks and a
+## team project's stack goes up, previews and refreshes clean, updates exactly
+## what the offline diff predicts, proves its access model against the API
+## server's authorizer and admission, and is destroyed (refused while
+## protected); rollouts stop at the first failure; the CLI's engine commands
+## run as a user runs them; and docs/getting-started.md's commands are run as
+## written in a new directory, its program rendered under mocks with the
+## configuration they set (internal/docstest).
 integration: tools
-	PLINTH_PULUMI=$(abspath $(PULUMI)) $(GO) test -tags integration -count=1 -timeout 30m ./internal/enginetest/ ./internal/deploy/ ./cli/ ./internal/docstest/
+	PLINTH_PULUMI=$(abspath $(PULUMI)) PLINTH_REQUIRE_KUBE_LANE=1 $(GO) test -tags integration -count=1 -timeout 40m \
+		./internal/enginetest/ ./internal/kubelane/ ./internal/deploy/ ./cli/ ./internal/docstest/
 
 ## cross: build the OS-specific packages (the CLI, the engine runner, the
 ## Pulumi CLI lookup) for Windows, which CI does not run; Linux runs every
@@ -77,14 +82,15 @@ fmt:
 build:
 	$(GO) build -ldflags="-s -w" -o $(PLINTH) ./cmd/plinth
 
-## tools: build the Pulumi CLI into $(PULUMI_BIN); a no-op when it is there
-## and reports v$(PULUMI_VERSION). The first build compiles the whole CLI
-## (about 4 min on 2 cores); Go's build cache keeps the compiled packages, so
-## a rebuild after `make clean` is a relink of seconds. The version ldflag is
-## required: without it the CLI reports no version and the Automation API
-## refuses it. (`go install ...@v$(PULUMI_VERSION)` cannot be used: the
-## module has replace directives.)
-tools:
+## tools: build what make integration runs: the Pulumi CLI into
+## $(PULUMI_BIN), a no-op when it is there and reports v$(PULUMI_VERSION), and
+## the Kubernetes lane (kube-tools). The first build of the CLI compiles it
+## whole (about 4 min on 2 cores); Go's build cache keeps the compiled
+## packages, so a rebuild after `make clean` is a relink of seconds. The
+## version ldflag is required: without it the CLI reports no version and the
+## Automation API refuses it. (`go install ...@v$(PULUMI_VERSION)` cannot be
+## used: the module has replace directives.)
+tools: kube-tools
 	@test -n "$(PULUMI_VERSION)" || { echo "cannot read go.mod's github.com/pulumi/pulumi/sdk/v3 version (go list -m); run go mod download" >&2; exit 1; }
 	@if PULUMI_SKIP_UPDATE_CHECK=true $(PULUMI_BIN) version 2>/dev/null | grep -qx 'v$(PULUMI_VERSION)'; then \
 		echo "$(PULUMI_BIN) is v$(PULUMI_VERSION)"; \
@@ -106,13 +112,21 @@ tools:
 release-check:
 	GO=$(GO) $(GO) run ./internal/release/releasecheck
 
-## kube-tools: build etcd, kube-apiserver and kube-controller-manager from
-## the pinned modules in tools/kube into bin/kube/, for the Kubernetes lane
-## of the engine tests (internal/kubelane; issue 24, under way: not yet
-## part of make integration or CI). The first build takes about 15 minutes
-## and 3 GB on 2 cores.
+## kube-tools: build the Kubernetes lane of the engine tests into bin/kube/
+## (internal/kubelane, internal/enginetest): etcd, kube-apiserver and
+## kube-controller-manager from the pinned modules in tools/kube, and the
+## Pulumi Kubernetes provider from tools/kubeprovider (embedgen first writes
+## the schema files its main embeds, which the module download lacks). The
+## first build takes about 25 minutes and 8 GB of build cache on 2 cores;
+## after that Go's cache makes it a check of seconds.
+KUBE_PROVIDER_VERSION = $(patsubst v%,%,$(shell $(GO) list -C tools/kubeprovider -m -f '{{.Version}}' github.com/pulumi/pulumi-kubernetes/provider/v4))
 kube-tools:
 	$(GO) build -C tools/kube -o ../../bin/kube/ ./etcd k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+	$(GO) run -C tools/kubecrds . -out ../../bin/kube/crds
+	$(GO) run -C tools/kubeprovider ./embedgen -version $(KUBE_PROVIDER_VERSION) -out pulumi-resource-kubernetes
+	$(GO) build -C tools/kubeprovider -o ../../bin/kube/ \
+		-ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$(KUBE_PROVIDER_VERSION)" \
+		./pulumi-resource-kubernetes
 
 clean:
 	rm -rf bin

@@ -1,4 +1,4 @@
-//go:build integration
+//go:build integration && unix
 
 package enginetest_test
 
@@ -30,7 +30,9 @@ import (
 	"github.com/plinth-dev/plinth/internal/pulumicli"
 	"github.com/plinth-dev/plinth/internal/snapshot"
 	"github.com/plinth-dev/plinth/platform"
+	"github.com/plinth-dev/plinth/platform/aks"
 	"github.com/plinth-dev/plinth/platformref"
+	"github.com/plinth-dev/plinth/project"
 	"github.com/plinth-dev/plinth/stacks"
 )
 
@@ -66,8 +68,21 @@ func TestStacksOnTheRealEngine(t *testing.T) {
 		platform.CloudGCP:   {"gcp", "kubernetes"},
 	}
 	for _, env := range stacks.All() {
-		t.Run(env.Name, func(t *testing.T) { runStack(t, env.Name, packages[env.Cloud]...) })
+		t.Run(env.Name, func(t *testing.T) { runStack(t, stacks.Project(), env.Name, packages[env.Cloud]...) })
 	}
+}
+
+// TestATeamProjectOnTheRealEngine runs a team's own project as runStack
+// runs the reference stacks: examples/team-stack, the shop team's
+// platform, with its project name (shop-platform), its stack names and
+// the environments of its YAML files, on AKS alone.
+func TestATeamProjectOnTheRealEngine(t *testing.T) {
+	team := project.Project{
+		Name:   "shop-platform",
+		Stacks: project.YAML(os.DirFS("../../examples/team-stack"), "environments/*.yaml"),
+		Clouds: []project.Cloud{aks.Cloud{}},
+	}
+	runStack(t, team, "shop-staging", "azure-native", "azuread", "kubernetes")
 }
 
 // workspaceOptions are the options of a stack of project on the file
@@ -99,10 +114,10 @@ func workspaceOptions(t *testing.T, cmd auto.PulumiCommand, project, backend str
 // platform through a real stack reference (platformref.Read): the engine
 // resolves the reference from the platform's state, the kubeconfig stays a
 // secret, and the team's namespace resolves.
-func assertApplicationReadsThePlatform(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, backend string, providers *enginetest.Providers, env environment.Environment, platformOutputs auto.OutputMap) {
+func assertApplicationReadsThePlatform(ctx context.Context, t *testing.T, cmd auto.PulumiCommand, backend, project string, providers *enginetest.Providers, env environment.Environment, platformOutputs auto.OutputMap) {
 	t.Helper()
 	team := env.Teams[0].Team
-	ref := "organization/" + stacks.ProjectName + "/" + env.Name
+	ref := "organization/" + project + "/" + env.Name
 	app, err := auto.UpsertStackInlineSource(ctx, team+"-"+env.Name, "team-app", func(ctx *pulumi.Context) error {
 		p, err := platformref.Read(ctx, "platform", ref)
 		if err != nil {
@@ -148,25 +163,21 @@ func assertApplicationReadsThePlatform(ctx context.Context, t *testing.T, cmd au
 // providers, secrets), create exactly the resources the offline render
 // draws, find nothing to change or drift afterwards, update a changed tag
 // in place, and delete every resource before the resources it depends on.
-func runStack(t *testing.T, name string, packages ...string) {
+func runStack(t *testing.T, proj project.Project, name string, packages ...string) {
 	if testing.Short() {
 		t.Skip("runs the Pulumi engine; skipped with -short")
 	}
 	cmd := pulumiCommand(t)
-	env, err := stacks.Lookup(name)
+	env, err := proj.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	providers, err := enginetest.Start(packages...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer providers.Stop()
+	providers, lane := startProviders(t, renderIn(t, proj, env), packages...)
 
 	ctx := context.Background()
 	backend := t.TempDir()
-	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, stacks.ProjectName, stacks.Project().OfflineProgram(env),
-		workspaceOptions(t, cmd, stacks.ProjectName, backend, providers)...)
+	stack, err := auto.UpsertStackInlineSource(ctx, env.Name, proj.Name, proj.OfflineProgram(env),
+		workspaceOptions(t, cmd, proj.Name, backend, providers)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,12 +207,19 @@ func runStack(t *testing.T, name string, packages ...string) {
 	if missing := deploy.MissingOutputs(up.Outputs); len(missing) > 0 {
 		t.Errorf("outputs missing after up: %v", missing)
 	}
-	state := readState(t, backend, stacks.ProjectName, env.Name)
-	assertSameResourcesAsTheRender(t, env.Name, state)
+	state := readState(t, backend, proj.Name, env.Name)
+	assertSameResourcesAsTheRender(t, proj, env, state)
 	assertUniqueURNs(t, state)
 	assertKubeconfigEncrypted(t, state)
-	created := assertOneCreatePerCustomResource(t, providers.Calls(), state)
-	assertApplicationReadsThePlatform(ctx, t, cmd, backend, providers, env, up.Outputs)
+	upCalls := providers.Calls()
+	created := assertOneCreatePerCustomResource(t, upCalls, state)
+	if lane != nil {
+		n := lane.assertDeployedForReal(t, upCalls, state)
+		t.Logf("Kubernetes lane: %d objects deployed through the real provider; on the test double: %v", n, lane.doubled)
+		asked := lane.assertAccessModel(t, env, breakGlassGroup(t, state))
+		t.Logf("Kubernetes lane: %d SubjectAccessReviews", asked)
+	}
+	assertApplicationReadsThePlatform(ctx, t, cmd, backend, proj.Name, providers, env, up.Outputs)
 
 	providers.ResetCalls()
 	assertOnly(t, "second preview", preview(ctx, t, stack, "second preview"), apitype.OpSame)
@@ -219,10 +237,10 @@ func runStack(t *testing.T, name string, packages ...string) {
 	// A new cost center retags resources in place: updates only, IDs kept,
 	// and exactly the resources the offline diff of the two renders says
 	// change.
-	before := render(t, env)
+	before := renderIn(t, proj, env)
 	env.CostCenter = "cc-enginetest"
-	expected := changedURNs(diff.Compare(before, render(t, env)))
-	stack.Workspace().SetProgram(stacks.Project().OfflineProgram(env))
+	expected := changedURNs(diff.Compare(before, renderIn(t, proj, env)))
+	stack.Workspace().SetProgram(proj.OfflineProgram(env))
 	planned := preview(ctx, t, stack, "preview of the new cost center")
 	assertOnly(t, "preview of the new cost center", planned, apitype.OpSame, apitype.OpUpdate)
 	start = time.Now()
@@ -237,8 +255,11 @@ func runStack(t *testing.T, name string, packages ...string) {
 	assertUpdatesKeepIDs(t, providers.Calls(), created)
 	assertUpdatedExactly(t, providers.Calls(), expected)
 	assertOnly(t, "preview after the new cost center", preview(ctx, t, stack, "preview after the new cost center"), apitype.OpSame)
+	if lane != nil {
+		lane.assertNamespaceLabel(t, env.Teams[0].Team, "cost-center", env.CostCenter)
+	}
 
-	state = readState(t, backend, stacks.ProjectName, env.Name)
+	state = readState(t, backend, proj.Name, env.Name)
 	providers.ResetCalls()
 	start = time.Now()
 	destroyed, err := stack.Destroy(ctx)
@@ -249,6 +270,9 @@ func runStack(t *testing.T, name string, packages ...string) {
 			t.Fatalf("destroy of protected %s: err = %v, want the engine's refusal", env.Name, err)
 		}
 		assertNothingProtectedDeleted(t, providers.Calls(), state)
+		if lane != nil {
+			retireProtected(ctx, t, stack, lane, realObjects(upCalls), state)
+		}
 		return
 	}
 	if err != nil {
@@ -256,6 +280,84 @@ func runStack(t *testing.T, name string, packages ...string) {
 	}
 	t.Logf("destroy in %v: %v", time.Since(start).Round(time.Millisecond), *destroyed.Summary.ResourceChanges)
 	assertDeletesInDependencyOrder(t, providers.Calls(), created, state)
+	if lane != nil {
+		lane.assertGone(t, realObjects(upCalls))
+	}
+}
+
+// retireProtected retires a protected stack as its operators would once
+// a destroy is refused: it lifts the protection in the state (what
+// `pulumi state unprotect --all` does) and destroys the stack. The
+// objects Plinth retains on delete (a production team's namespaces) stay
+// in the API server, with what is in them; every other object the real
+// provider created is gone.
+func retireProtected(ctx context.Context, t *testing.T, stack auto.Stack, lane *lane, objects map[string]string, state deployment) {
+	t.Helper()
+	exported, err := stack.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
+		t.Fatal(err)
+	}
+	for i := range d.Resources {
+		d.Resources[i].Protect = false
+	}
+	if exported.Deployment, err = json.Marshal(d); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Import(ctx, exported); err != nil {
+		t.Fatalf("import of the unprotected state: %v", err)
+	}
+	start := time.Now()
+	res, err := stack.Destroy(ctx)
+	if err != nil {
+		t.Fatalf("destroy after unprotecting: %v", err)
+	}
+	t.Logf("destroy after unprotecting in %v: %v", time.Since(start).Round(time.Millisecond), *res.Summary.ResourceChanges)
+	retained, gone := map[string]string{}, map[string]string{}
+	for _, r := range state.Resources {
+		id, ok := objects[string(r.URN)]
+		switch {
+		case !ok:
+		case r.RetainOnDelete:
+			retained[string(r.URN)] = id
+		default:
+			gone[string(r.URN)] = id
+		}
+	}
+	if len(retained) == 0 {
+		t.Error("a protected stack retains no Kubernetes object on delete")
+	}
+	lane.assertGone(t, gone)
+	lane.assertPresent(t, retained)
+}
+
+// breakGlassGroup returns the Kubernetes subject of the break-glass
+// group in the state (an Entra group's object ID, a Google group's
+// address), or "" when the stack has none.
+func breakGlassGroup(t *testing.T, state deployment) string {
+	t.Helper()
+	for _, r := range state.Resources {
+		if !strings.HasSuffix(string(r.URN), "-break-glass-group") {
+			continue
+		}
+		switch r.Type {
+		case "azuread:index/group:Group":
+			if id, ok := r.Outputs["objectId"].(string); ok {
+				return id
+			}
+		case "gcp:cloudidentity/group:Group":
+			if key, ok := r.Outputs["groupKey"].(map[string]any); ok {
+				if id, ok := key["id"].(string); ok {
+					return id
+				}
+			}
+		}
+		t.Errorf("%s: no group ID in its outputs %v", r.URN, r.Outputs)
+	}
+	return ""
 }
 
 // preview runs a preview and returns its change summary.
@@ -338,13 +440,9 @@ func readState(t *testing.T, dir, project, stack string) deployment {
 // assertSameResourcesAsTheRender compares the URNs in the engine's state
 // with those of the offline render under mocks: the same program must
 // register the same resources in both.
-func assertSameResourcesAsTheRender(t *testing.T, stack string, state deployment) {
+func assertSameResourcesAsTheRender(t *testing.T, proj project.Project, env environment.Environment, state deployment) {
 	t.Helper()
-	env, _ := stacks.Lookup(stack)
-	snap, err := stacks.Render(env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := renderIn(t, proj, env)
 	var rendered, engine []string
 	for _, r := range snap.Resources {
 		rendered = append(rendered, r.URN)
@@ -481,10 +579,10 @@ func assertDeletesInDependencyOrder(t *testing.T, calls []enginetest.Call, creat
 	}
 }
 
-// render draws env offline, as plinth plan does.
-func render(t *testing.T, env environment.Environment) *snapshot.Snapshot {
+// renderIn draws env offline as a stack of proj, as plinth plan does.
+func renderIn(t *testing.T, proj project.Project, env environment.Environment) *snapshot.Snapshot {
 	t.Helper()
-	snap, err := stacks.Render(env)
+	snap, err := proj.RenderEnvironment(env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,9 @@ type Call struct {
 	// ID is the resource's ID: the one Create answered, or the one Update
 	// and Delete were given.
 	ID string
+	// Real is set when the real Kubernetes provider answered the call
+	// (StartWithRealKubernetes), not a test double.
+	Real bool
 }
 
 // Providers are the in-process test providers, one gRPC server per
@@ -50,7 +53,8 @@ type Call struct {
 // PULUMI_DEBUG_PROVIDERS, and Stop them when the test ends. They are test
 // doubles: see the package documentation.
 type Providers struct {
-	servers []server // in the order Start was given
+	servers []server  // in the order Start was given
+	real    *realKube // nil unless StartWithRealKubernetes
 
 	mu    sync.Mutex
 	calls []Call
@@ -69,19 +73,27 @@ type server struct {
 // 127.0.0.1, each on an ephemeral port of its own. A package without a
 // test provider, or named twice, is an error and nothing is left serving.
 func Start(packages ...string) (*Providers, error) {
-	if err := checkPackages(packages); err != nil {
+	p := &Providers{}
+	if err := p.start(packages); err != nil {
 		return nil, err
 	}
-	p := &Providers{}
+	return p, nil
+}
+
+// start serves packages; on an error nothing is left serving.
+func (p *Providers) start(packages []string) error {
+	if err := checkPackages(packages); err != nil {
+		return err
+	}
 	for _, pkg := range packages {
 		s, err := p.serve(pkg)
 		if err != nil {
 			p.Stop()
-			return nil, err
+			return err
 		}
 		p.servers = append(p.servers, s)
 	}
-	return p, nil
+	return nil
 }
 
 // checkPackages returns every unknown or repeated package, or nil.
@@ -111,11 +123,17 @@ func (p *Providers) serve(pkg string) (server, error) {
 		return server{}, fmt.Errorf("enginetest: listen for the %s test provider: %w", pkg, err)
 	}
 	prov := newProvider(pkg, pluginVersions[pkg], p.record)
+	var served pulumirpc.ResourceProviderServer = prov
+	closed := prov.forget
+	if pkg == "kubernetes" && p.real != nil {
+		r := &router{provider: prov, real: p.real}
+		served, closed = r, r.forget
+	}
 	g := grpc.NewServer(
-		grpc.StatsHandler(&connTagger{closed: prov.forget}),
+		grpc.StatsHandler(&connTagger{closed: closed}),
 		grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage),
 	)
-	pulumirpc.RegisterResourceProviderServer(g, prov)
+	pulumirpc.RegisterResourceProviderServer(g, served)
 	go func() { _ = g.Serve(lis) }() // returns when Stop closes the listener
 	return server{pkg: pkg, port: lis.Addr().(*net.TCPAddr).Port, grpc: g, prov: prov}, nil
 }
@@ -134,6 +152,9 @@ func (p *Providers) DebugEnv() string {
 func (p *Providers) Stop() {
 	for _, s := range p.servers {
 		s.grpc.Stop()
+	}
+	if p.real != nil {
+		p.real.stopAll()
 	}
 }
 

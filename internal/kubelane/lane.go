@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -25,9 +26,16 @@ import (
 	"time"
 )
 
-// Binaries are the control plane's programs.
+// Binaries are the control plane's programs, and the Pulumi Kubernetes
+// provider that deploys into it.
 type Binaries struct {
 	Etcd, APIServer, ControllerManager string
+	// KubernetesProvider is pulumi-resource-kubernetes, built from
+	// tools/kubeprovider.
+	KubernetesProvider string
+	// CRDs is the directory of the CustomResourceDefinitions the lane
+	// installs (InstallCRDs), copied from tools/kubecrds' modules.
+	CRDs string
 }
 
 // FindBinaries returns the programs `make kube-tools` builds under
@@ -36,12 +44,14 @@ type Binaries struct {
 func FindBinaries(repoRoot string) (Binaries, error) {
 	dir := filepath.Join(repoRoot, "bin", "kube")
 	b := Binaries{
-		Etcd:              filepath.Join(dir, "etcd"),
-		APIServer:         filepath.Join(dir, "kube-apiserver"),
-		ControllerManager: filepath.Join(dir, "kube-controller-manager"),
+		Etcd:               filepath.Join(dir, "etcd"),
+		APIServer:          filepath.Join(dir, "kube-apiserver"),
+		ControllerManager:  filepath.Join(dir, "kube-controller-manager"),
+		KubernetesProvider: filepath.Join(dir, "pulumi-resource-kubernetes"),
+		CRDs:               filepath.Join(dir, "crds"),
 	}
 	var missing []string
-	for _, p := range []string{b.Etcd, b.APIServer, b.ControllerManager} {
+	for _, p := range []string{b.Etcd, b.APIServer, b.ControllerManager, b.KubernetesProvider, b.CRDs} {
 		if _, err := os.Stat(p); err != nil {
 			missing = append(missing, p)
 		}
@@ -238,14 +248,93 @@ func (c *Cluster) Stop() error {
 	return errors.Join(errs...)
 }
 
+// InstallCRDs creates each CustomResourceDefinition of the YAML files
+// (one definition each) in dir, and waits until the API server serves
+// them all.
+func (c *Cluster) InstallCRDs(ctx context.Context, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+	var names []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		code, body, err := c.request("", nil, http.MethodPost, crds, "application/yaml", data)
+		if err != nil {
+			return fmt.Errorf("kubelane: create the CRD of %s: %w", f, err)
+		}
+		if code != http.StatusCreated {
+			return fmt.Errorf("kubelane: create the CRD of %s: %d\n%s", f, code, body)
+		}
+		var created struct {
+			Metadata struct{ Name string } `json:"metadata"`
+		}
+		if err := json.Unmarshal(body, &created); err != nil {
+			return fmt.Errorf("kubelane: the CRD of %s: %w", f, err)
+		}
+		names = append(names, created.Metadata.Name)
+	}
+	for _, name := range names {
+		err := waitFor(ctx, "CRD "+name, c.running, func() error {
+			code, body, err := c.Do(http.MethodGet, crds+"/"+name, nil)
+			if err != nil {
+				return err
+			}
+			if code != http.StatusOK {
+				return fmt.Errorf("GET %s: %d", name, code)
+			}
+			var crd struct {
+				Status struct {
+					Conditions []struct{ Type, Status string } `json:"conditions"`
+				} `json:"status"`
+			}
+			if err := json.Unmarshal(body, &crd); err != nil {
+				return err
+			}
+			for _, c := range crd.Status.Conditions {
+				if c.Type == "Established" && c.Status == "True" {
+					return nil
+				}
+			}
+			return fmt.Errorf("%s is not established yet", name)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Do sends a request to the API server as the admin and returns the
 // response's status and body.
 func (c *Cluster) Do(method, path string, body []byte) (int, []byte, error) {
+	return c.DoAs("", nil, method, path, body)
+}
+
+// DoAs sends a request as user, a member of groups, through the API
+// server's impersonation (the admin may impersonate anyone): RBAC and the
+// admission policies judge it as that user's own request. An empty user
+// is the admin itself.
+func (c *Cluster) DoAs(user string, groups []string, method, path string, body []byte) (int, []byte, error) {
+	return c.request(user, groups, method, path, "application/json", body)
+}
+
+func (c *Cluster) request(user string, groups []string, method, path, contentType string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequest(method, c.Server+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
+	if user != "" {
+		req.Header.Set("Impersonate-User", user)
+		for _, g := range groups {
+			req.Header.Add("Impersonate-Group", g)
+		}
+	}
 	resp, err := c.client.Do(req)
 	if err != nil {
 		return 0, nil, err
