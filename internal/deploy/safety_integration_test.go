@@ -211,3 +211,50 @@ func TestATimeoutFailsTheStack(t *testing.T) {
 		t.Errorf("%s at %s: %v", s.Status, s.Step, s.Err)
 	}
 }
+
+// TestDestroyRefusesAProtectedStack: a destroy of a stack that holds
+// protected resources is refused before the engine runs, naming them and
+// the way to retire the stack on purpose, and deletes nothing. (The
+// engine alone would delete every unprotected resource before it stopped
+// at the first protected one.)
+func TestDestroyRefusesAProtectedStack(t *testing.T) {
+	envs := lookup(t, "staging-gke")
+	o, providers := options(t, envs)
+	create(t, o, envs)
+	ctx := context.Background()
+	if r := deploy.Rollout(ctx, envs, deploy.RolloutOptions{Options: o, StateDir: t.TempDir()}); r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	providers.ResetCalls()
+	s, err := deploy.Open(ctx, "staging-gke", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Destroy(ctx)
+	if !errors.Is(err, deploy.ErrProtected) {
+		t.Fatalf("destroy of protected staging-gke: %v, want ErrProtected", err)
+	}
+	for _, want := range []string{"destroy staging-gke: the stack holds protected resources (", " more); nothing was deleted", "gcp:compute/network:Network ", "pulumi state unprotect --all -s staging-gke"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q\ndoes not say %q", err, want)
+		}
+	}
+	if calls := providers.Calls(); len(calls) > 0 {
+		t.Errorf("the refused destroy changed %d resources, the first %s of %s", len(calls), calls[0].Op, calls[0].URN)
+	}
+
+	// A stack without protected resources is destroyed.
+	dev := lookup(t, "dev-gke")
+	create(t, o, dev)
+	if r := deploy.Rollout(ctx, dev, deploy.RolloutOptions{Options: o, StateDir: t.TempDir()}); r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	s, err = deploy.Open(ctx, "dev-gke", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := s.Destroy(ctx)
+	if err != nil || changes["delete"] == 0 {
+		t.Errorf("destroy of dev-gke: %v, %v", changes, err)
+	}
+}

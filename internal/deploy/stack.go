@@ -285,9 +285,16 @@ func (s *Stack) Refresh(ctx context.Context) (Changes, error) {
 	return summaryChanges(res.Summary), nil
 }
 
-// Destroy deletes the stack's resources. The engine refuses while any is
-// protected, which production's stateful resources are.
+// Destroy deletes the stack's resources. While any resource of the
+// stack is protected (production's and staging's stateful resources are),
+// it refuses before the engine runs, with ErrProtected naming them: the
+// engine itself would refuse only when it reached them, after deleting
+// every unprotected resource (a production team's role bindings, network
+// policies and tenancy policies among them).
 func (s *Stack) Destroy(ctx context.Context) (Changes, error) {
+	if err := s.refuseProtected(ctx); err != nil {
+		return nil, err
+	}
 	opts := []optdestroy.Option{optdestroy.ProgressStreams(s.progress())}
 	if s.o.Color != "" {
 		opts = append(opts, optdestroy.Color(s.o.Color))
@@ -304,12 +311,49 @@ func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
 	return s.stack.Outputs(ctx)
 }
 
-// Export writes the stack's state to path, in the format `pulumi stack
-// import` reads, for recovery. Secrets stay encrypted with the stack's
-// secrets provider (the export is made without --show-secrets), so the
-// file holds no secret in clear; importing it needs the same provider.
-// The file is written for the user alone.
-func (s *Stack) Export(ctx context.Context, path string) error {
+// ErrProtected is the error of a Destroy of a stack that holds protected
+// resources; nothing was deleted.
+var ErrProtected = errors.New("the stack holds protected resources")
+
+// refuseProtected returns ErrProtected, naming the protected resources,
+// when the stack's state holds any.
+func (s *Stack) refuseProtected(ctx context.Context) error {
+	raw, err := s.export(ctx)
+	if err != nil {
+		return fmt.Errorf("destroy %s: read its state for protected resources: %w", s.Name, err)
+	}
+	var state apitype.UntypedDeployment
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(raw, &state); err != nil {
+		return fmt.Errorf("destroy %s: the CLI did not answer a deployment: %w", s.Name, err)
+	}
+	if len(state.Deployment) > 0 {
+		if err := json.Unmarshal(state.Deployment, &d); err != nil {
+			return fmt.Errorf("destroy %s: the state's resources: %w", s.Name, err)
+		}
+	}
+	var protected []string
+	for _, r := range d.Resources {
+		if r.Protect {
+			protected = append(protected, string(r.Type)+" "+r.URN.Name())
+		}
+	}
+	if len(protected) == 0 {
+		return nil
+	}
+	const shown = 5
+	names := strings.Join(protected[:min(shown, len(protected))], ", ")
+	if len(protected) > shown {
+		names += fmt.Sprintf(" and %d more", len(protected)-shown)
+	}
+	return fmt.Errorf("destroy %s: %w (%d: %s); nothing was deleted. The engine would delete every unprotected resource before stopping at these. "+
+		"To retire the stack on purpose, review what it holds, then unprotect it (pulumi state unprotect --all -s %s) and destroy it "+
+		"(docs/safety.md#protect)", s.Name, ErrProtected, len(protected), names, s.Name)
+}
+
+// export returns the stack's state as `pulumi stack export` prints it,
+// secrets encrypted.
+func (s *Stack) export(ctx context.Context) ([]byte, error) {
 	ws := s.stack.Workspace()
 	var env []string
 	for _, k := range slices.Sorted(maps.Keys(ws.GetEnvVars())) {
@@ -317,16 +361,29 @@ func (s *Stack) Export(ctx context.Context, path string) error {
 	}
 	stdout, stderr, _, err := ws.PulumiCommand().Run(ctx, ws.WorkDir(), nil, nil, nil, env, "stack", "export", "--stack", s.Name)
 	if err != nil {
-		return fmt.Errorf("export %s: %w: %s", s.Name, err, strings.TrimSpace(stderr))
+		return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr))
+	}
+	return []byte(stdout), nil
+}
+
+// Export writes the stack's state to path, in the format `pulumi stack
+// import` reads, for recovery. Secrets stay encrypted with the stack's
+// secrets provider (the export is made without --show-secrets), so the
+// file holds no secret in clear; importing it needs the same provider.
+// The file is written for the user alone.
+func (s *Stack) Export(ctx context.Context, path string) error {
+	stdout, err := s.export(ctx)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", s.Name, err)
 	}
 	var state apitype.UntypedDeployment
-	if err := json.Unmarshal([]byte(stdout), &state); err != nil {
+	if err := json.Unmarshal(stdout, &state); err != nil {
 		return fmt.Errorf("export %s: the CLI did not answer a deployment: %w", s.Name, err)
 	}
 	if state.Version == 0 {
 		return fmt.Errorf("export %s: the CLI answered no deployment version", s.Name)
 	}
-	return os.WriteFile(path, []byte(stdout), 0o600)
+	return os.WriteFile(path, stdout, 0o600)
 }
 
 // ExportTo exports the stack's state (Export) into dir, as
