@@ -226,6 +226,11 @@ func (a *app) engineOp(ctx context.Context, stdin io.Reader, stdout io.Writer, o
 		changes, _, err := s.Up(ctx, plan)
 		return changes, err
 	default: // destroy
+		// A stack holding protected resources is refused before anyone
+		// is asked to confirm.
+		if err := s.CheckDestroy(ctx); err != nil {
+			return nil, err
+		}
 		if !f.yes {
 			if err := confirm(ctx, stdin, stdout, s, op, ""); err != nil {
 				return nil, err

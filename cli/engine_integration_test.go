@@ -19,7 +19,7 @@ import (
 // as a user would, with a Pulumi.dev-gke.yaml in the project directory and
 // a local backend, on the real engine against the test providers.
 func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
-	_, _, dir, project, config := userProject(t)
+	providers, _, dir, project, config := userProject(t)
 	// A backend in the environment must not win over --local.
 	elsewhere := t.TempDir()
 	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.ToSlash(elsewhere))
@@ -80,6 +80,17 @@ func TestEngineCommandsAsAUserRunsThem(t *testing.T) {
 	code, stdout, stderr = cli(t, "up", "prod-gke", "--local", "--dir", dir, "--plan", plan, "--yes")
 	if code != 0 || !strings.Contains(stdout, "prod-gke: state exported to "+filepath.Join(dir, ".plinth", "rollout", "prod-gke.state.")) || !strings.Contains(stdout, "prod-gke up: ") {
 		t.Fatalf("up --plan: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	// A destroy of the protected production stack is refused before any
+	// preview or question, naming what is protected; nothing is deleted.
+	providers.ResetCalls()
+	code, stdout, stderr = cli(t, "destroy", "prod-gke", "--local", "--dir", dir)
+	if code != exitFailed || !strings.Contains(stderr, "destroy prod-gke: the stack holds protected resources (") ||
+		!strings.Contains(stderr, "nothing was deleted") || strings.Contains(stdout, "would change") {
+		t.Errorf("destroy of protected prod-gke: exit %d\n%s\n%s", code, tail(stdout), stderr)
+	}
+	if calls := providers.Calls(); len(calls) > 0 {
+		t.Errorf("the refused destroy changed %d resources", len(calls))
 	}
 }
 

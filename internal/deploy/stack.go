@@ -287,12 +287,13 @@ func (s *Stack) Refresh(ctx context.Context) (Changes, error) {
 
 // Destroy deletes the stack's resources. While any resource of the
 // stack is protected (production's and staging's stateful resources are),
-// it refuses before the engine runs, with ErrProtected naming them: the
-// engine itself would refuse only when it reached them, after deleting
-// every unprotected resource (a production team's role bindings, network
-// policies and tenancy policies among them).
+// it refuses before the engine runs (CheckDestroy): the engine itself
+// would refuse only when it reached a protected resource, and a destroy
+// deletes dependents first, so the unprotected resources that depend on
+// protected ones (a production team's role bindings and network policies
+// in its protected namespace) would be gone by then.
 func (s *Stack) Destroy(ctx context.Context) (Changes, error) {
-	if err := s.refuseProtected(ctx); err != nil {
+	if err := s.CheckDestroy(ctx); err != nil {
 		return nil, err
 	}
 	opts := []optdestroy.Option{optdestroy.ProgressStreams(s.progress())}
@@ -315,9 +316,11 @@ func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
 // resources; nothing was deleted.
 var ErrProtected = errors.New("the stack holds protected resources")
 
-// refuseProtected returns ErrProtected, naming the protected resources,
-// when the stack's state holds any.
-func (s *Stack) refuseProtected(ctx context.Context) error {
+// CheckDestroy returns ErrProtected, naming the protected resources, when
+// the stack's state holds any; Destroy calls it first, and a command asks
+// for confirmation only once it passes. A state it cannot read is an
+// error too: the check never passes by default.
+func (s *Stack) CheckDestroy(ctx context.Context) error {
 	raw, err := s.export(ctx)
 	if err != nil {
 		return fmt.Errorf("destroy %s: read its state for protected resources: %w", s.Name, err)
@@ -326,6 +329,9 @@ func (s *Stack) refuseProtected(ctx context.Context) error {
 	var d apitype.DeploymentV3
 	if err := json.Unmarshal(raw, &state); err != nil {
 		return fmt.Errorf("destroy %s: the CLI did not answer a deployment: %w", s.Name, err)
+	}
+	if state.Version == 0 {
+		return fmt.Errorf("destroy %s: the CLI answered no deployment version; nothing was deleted", s.Name)
 	}
 	if len(state.Deployment) > 0 {
 		if err := json.Unmarshal(state.Deployment, &d); err != nil {
@@ -346,9 +352,9 @@ func (s *Stack) refuseProtected(ctx context.Context) error {
 	if len(protected) > shown {
 		names += fmt.Sprintf(" and %d more", len(protected)-shown)
 	}
-	return fmt.Errorf("destroy %s: %w (%d: %s); nothing was deleted. The engine would delete every unprotected resource before stopping at these. "+
-		"To retire the stack on purpose, review what it holds, then unprotect it (pulumi state unprotect --all -s %s) and destroy it "+
-		"(docs/safety.md#protect)", s.Name, ErrProtected, len(protected), names, s.Name)
+	return fmt.Errorf("destroy %s: %w (%d: %s); nothing was deleted. The engine would stop only at these, after deleting the unprotected resources that depend on them. "+
+		"To retire the stack on purpose, review what it holds (pulumi stack --show-urns -s %s), then unprotect it (pulumi state unprotect --all -s %s) and destroy it "+
+		"(docs/safety.md#protect)", s.Name, ErrProtected, len(protected), names, s.Name, s.Name)
 }
 
 // export returns the stack's state as `pulumi stack export` prints it,

@@ -13,6 +13,12 @@
 // cloud APIs. Nothing a user runs may use them; only tests import this
 // package.
 //
+// The one exception is the Kubernetes lane (StartWithRealKubernetes): the
+// kubernetes package's objects go to the real Pulumi Kubernetes provider
+// and a real API server on loopback (internal/kubelane), and only the
+// types RealKubernetes.Doubles names, and live reads, stay on the double
+// (docs/testing.md).
+//
 // What each provider does, deliberately simple:
 //   - Check accepts the new inputs as they are: no defaults, no failures.
 //   - Diff compares the old inputs with the new ones key by key and reports

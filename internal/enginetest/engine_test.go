@@ -216,10 +216,24 @@ func runStack(t *testing.T, proj project.Project, name string, packages ...strin
 	if lane != nil {
 		n := lane.assertDeployedForReal(t, upCalls, state)
 		t.Logf("Kubernetes lane: %d objects deployed through the real provider; on the test double: %v", n, lane.doubled)
-		asked := lane.assertAccessModel(t, env, breakGlassGroup(t, state))
+		asked := lane.assertAccessModel(t, env, levelGroups(t, env, state), breakGlassGroup(t, state))
 		t.Logf("Kubernetes lane: %d SubjectAccessReviews", asked)
 	}
 	assertApplicationReadsThePlatform(ctx, t, cmd, backend, proj.Name, providers, env, up.Outputs)
+	if lane != nil {
+		// The application's ConfigMap went into the team's namespace
+		// through the real provider.
+		app := 0
+		for urn, id := range realObjects(providers.Calls()) {
+			if strings.Contains(urn, "::team-app::") {
+				app++
+				lane.assertPresent(t, map[string]string{urn: id})
+			}
+		}
+		if app != 1 {
+			t.Errorf("the application stack created %d objects through the real provider, want its ConfigMap", app)
+		}
+	}
 
 	providers.ResetCalls()
 	assertOnly(t, "second preview", preview(ctx, t, stack, "second preview"), apitype.OpSame)
@@ -327,36 +341,77 @@ func retireProtected(ctx context.Context, t *testing.T, stack auto.Stack, lane *
 			gone[string(r.URN)] = id
 		}
 	}
-	if len(retained) == 0 {
-		t.Error("a protected stack retains no Kubernetes object on delete")
-	}
 	lane.assertGone(t, gone)
 	lane.assertPresent(t, retained)
 }
 
 // breakGlassGroup returns the Kubernetes subject of the break-glass
-// group in the state (an Entra group's object ID, a Google group's
-// address), or "" when the stack has none.
+// group in the state, or "" when the stack has none.
 func breakGlassGroup(t *testing.T, state deployment) string {
 	t.Helper()
 	for _, r := range state.Resources {
-		if !strings.HasSuffix(string(r.URN), "-break-glass-group") {
+		if strings.HasSuffix(string(r.URN), "-break-glass-group") {
+			return groupSubject(t, r)
+		}
+	}
+	return ""
+}
+
+// levelGroups returns the Kubernetes subject of each team's level groups:
+// team -> level -> subject. On Azure, the Entra groups of the state
+// (<stack>-<team>-<level>-group) name them. On GCP the JIT Groups
+// application creates them, outside the state, as
+// jit.<environment>.<team>.<level>@<domain> (platform/gke); the subject
+// is then that address up to the domain, ending in "@".
+func levelGroups(t *testing.T, env environment.Environment, state deployment) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	if env.Cloud == platform.CloudGCP {
+		for _, team := range env.Teams {
+			out[team.Team] = map[string]string{}
+			for level := range levelRoles {
+				out[team.Team][level] = "jit." + env.Name + "." + team.Team + "." + level + "@"
+			}
+		}
+		return out
+	}
+	stack := env.Name
+	for _, r := range state.Resources {
+		name, ok := strings.CutSuffix(r.URN.Name(), "-group")
+		if !ok || (r.Type != "azuread:index/group:Group" && r.Type != "gcp:cloudidentity/group:Group") {
 			continue
 		}
-		switch r.Type {
-		case "azuread:index/group:Group":
-			if id, ok := r.Outputs["objectId"].(string); ok {
+		name, ok = strings.CutPrefix(name, stack+"-")
+		i := strings.LastIndex(name, "-")
+		if !ok || i < 0 || levelRoles[name[i+1:]] == "" {
+			continue
+		}
+		team, level := name[:i], name[i+1:]
+		if out[team] == nil {
+			out[team] = map[string]string{}
+		}
+		out[team][level] = groupSubject(t, r)
+	}
+	return out
+}
+
+// groupSubject is how Kubernetes names a directory group of the state:
+// an Entra group's object ID, a Google group's address.
+func groupSubject(t *testing.T, r apitype.ResourceV3) string {
+	t.Helper()
+	switch r.Type {
+	case "azuread:index/group:Group":
+		if id, ok := r.Outputs["objectId"].(string); ok {
+			return id
+		}
+	case "gcp:cloudidentity/group:Group":
+		if key, ok := r.Outputs["groupKey"].(map[string]any); ok {
+			if id, ok := key["id"].(string); ok {
 				return id
 			}
-		case "gcp:cloudidentity/group:Group":
-			if key, ok := r.Outputs["groupKey"].(map[string]any); ok {
-				if id, ok := key["id"].(string); ok {
-					return id
-				}
-			}
 		}
-		t.Errorf("%s: no group ID in its outputs %v", r.URN, r.Outputs)
 	}
+	t.Errorf("%s: no group ID in its outputs %v", r.URN, r.Outputs)
 	return ""
 }
 

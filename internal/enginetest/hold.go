@@ -2,7 +2,8 @@ package enginetest
 
 import "sync"
 
-// HoldCreates makes every create outside a preview wait, from now on,
+// HoldCreates makes every create a test double answers outside a preview
+// (not the real Kubernetes provider's, StartWithRealKubernetes) wait, from now on,
 // until release is called: a resource operation in flight, as a cluster's
 // creation is for minutes in a cloud, for tests of what happens when a
 // deployment is canceled mid-way. first is closed when the first create

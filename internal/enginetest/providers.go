@@ -124,15 +124,17 @@ func (p *Providers) serve(pkg string) (server, error) {
 	}
 	prov := newProvider(pkg, pluginVersions[pkg], p.record)
 	var served pulumirpc.ResourceProviderServer = prov
+	opts := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage)}
 	closed := prov.forget
 	if pkg == "kubernetes" && p.real != nil {
 		r := &router{provider: prov, real: p.real}
 		served, closed = r, r.forget
+		// Stop waits for the calls in flight, so that none starts a real
+		// provider after stopAll or logs to an ended test. (Not for the
+		// doubles: a create held by HoldCreates may still be waiting.)
+		opts = append(opts, grpc.WaitForHandlers(true))
 	}
-	g := grpc.NewServer(
-		grpc.StatsHandler(&connTagger{closed: closed}),
-		grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage),
-	)
+	g := grpc.NewServer(append(opts, grpc.StatsHandler(&connTagger{closed: closed}))...)
 	pulumirpc.RegisterResourceProviderServer(g, served)
 	go func() { _ = g.Serve(lis) }() // returns when Stop closes the listener
 	return server{pkg: pkg, port: lis.Addr().(*net.TCPAddr).Port, grpc: g, prov: prov}, nil

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -45,17 +46,17 @@ type RealKubernetes struct {
 }
 
 // StartWithRealKubernetes is Start, with the kubernetes package's
-// resources sent to the real provider as real describes. packages must
+// resources sent to the real provider as lane describes. packages must
 // name "kubernetes".
-func StartWithRealKubernetes(real RealKubernetes, packages ...string) (*Providers, error) {
-	if real.Provider == "" || real.Kubeconfig == "" {
+func StartWithRealKubernetes(lane RealKubernetes, packages ...string) (*Providers, error) {
+	if lane.Provider == "" || lane.Kubeconfig == "" {
 		return nil, errors.New("enginetest: RealKubernetes needs the provider program and a kubeconfig")
 	}
-	kubeconfig, err := os.ReadFile(real.Kubeconfig)
+	kubeconfig, err := os.ReadFile(lane.Kubeconfig)
 	if err != nil {
 		return nil, fmt.Errorf("enginetest: read the lane's kubeconfig: %w", err)
 	}
-	p := &Providers{real: &realKube{RealKubernetes: real, kubeconfig: string(kubeconfig), conns: map[uint64]*realConn{}}}
+	p := &Providers{real: &realKube{RealKubernetes: lane, kubeconfig: string(kubeconfig), conns: map[uint64]*realConn{}}}
 	if err := p.start(packages); err != nil {
 		return nil, err
 	}
@@ -91,7 +92,11 @@ type realConn struct {
 	grpc   *grpc.ClientConn
 	client pulumirpc.ResourceProviderClient
 	err    error // why the process could not be started
+	closed bool  // stopped: the connection ended or the providers stopped
 }
+
+// errClosed answers a call on a connection whose real provider stopped.
+var errClosed = errors.New("enginetest: the real Kubernetes provider of this connection has stopped")
 
 func (r *realKube) conn(ctx context.Context) *realConn {
 	r.mu.Lock()
@@ -127,9 +132,17 @@ func (r *realKube) stopAll() {
 	}
 }
 
+// stop stops the connection's real provider for good: a call still in
+// flight gets errClosed instead of starting another process.
 func (c *realConn) stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
+	c.kill()
+}
+
+// kill closes the client and kills the process, if any; c.mu is held.
+func (c *realConn) kill() {
 	if c.grpc != nil {
 		_ = c.grpc.Close()
 	}
@@ -146,10 +159,15 @@ func (r *realKube) client(ctx context.Context) (pulumirpc.ResourceProviderClient
 	c := r.conn(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.client != nil || c.err != nil {
+	switch {
+	case c.closed:
+		return nil, errClosed
+	case c.client != nil || c.err != nil:
 		return c.client, c.err
 	}
-	c.err = r.startReal(ctx, c)
+	if c.err = r.startReal(ctx, c); c.err != nil {
+		c.kill()
+	}
 	return c.client, c.err
 }
 
@@ -169,7 +187,7 @@ func (r *realKube) startReal(ctx context.Context, c *realConn) error {
 		log = io.Discard
 	}
 	cmd := exec.Command(r.Provider, c.engine)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+r.Kubeconfig)
+	cmd.Env = providerEnv(r.Kubeconfig)
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -179,11 +197,12 @@ func (r *realKube) startReal(ctx context.Context, c *realConn) error {
 		return fmt.Errorf("enginetest: start the Kubernetes provider: %w", err)
 	}
 	c.cmd = cmd
-	port, err := readPort(stdout)
+	out := bufio.NewReader(stdout)
+	port, err := readPort(ctx, out)
 	if err != nil {
 		return fmt.Errorf("enginetest: the Kubernetes provider %s: %w", r.Provider, err)
 	}
-	go func() { _, _ = io.Copy(log, stdout) }()
+	go func() { _, _ = io.Copy(log, out) }() // ends when the process does
 	conn, err := grpc.NewClient("127.0.0.1:"+strconv.Itoa(port),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)))
@@ -209,15 +228,30 @@ func (r *realKube) startReal(ctx context.Context, c *realConn) error {
 	return nil
 }
 
-// readPort reads the port a plugin prints on its first line.
-func readPort(stdout io.Reader) (int, error) {
+// providerEnv is the real provider's environment: this process's, without
+// the provider's own PULUMI_K8S_* settings a developer may have set, and
+// with KUBECONFIG naming the lane's cluster.
+func providerEnv(kubeconfig string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PULUMI_K8S_") && !strings.HasPrefix(kv, "KUBECONFIG=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "KUBECONFIG="+kubeconfig)
+}
+
+// readPort reads the port a plugin prints on its first line. If ctx ends
+// or startTimeout passes first, the caller kills the process, which ends
+// the read.
+func readPort(ctx context.Context, stdout *bufio.Reader) (int, error) {
 	type result struct {
 		port int
 		err  error
 	}
 	got := make(chan result, 1)
 	go func() {
-		line, err := bufio.NewReader(stdout).ReadString('\n')
+		line, err := stdout.ReadString('\n')
 		if err != nil {
 			got <- result{err: fmt.Errorf("no port on its output: %w", err)}
 			return
@@ -228,6 +262,8 @@ func readPort(stdout io.Reader) (int, error) {
 	select {
 	case r := <-got:
 		return r.port, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	case <-time.After(startTimeout):
 		return 0, fmt.Errorf("no port on its output after %s", startTimeout)
 	}
@@ -252,16 +288,19 @@ func (r *realKube) configureForLane(req *pulumirpc.ConfigureRequest) (*pulumirpc
 		vars[k] = v
 	}
 	vars["kubernetes:config:kubeconfig"] = r.kubeconfig
-	return &pulumirpc.ConfigureRequest{
-		Args: s, Variables: vars,
-		AcceptSecrets: true, AcceptResources: true,
-		Id: req.Id, Urn: req.Urn, Name: req.Name, Type: req.Type,
-	}, nil
+	out, _ := proto.Clone(req).(*pulumirpc.ConfigureRequest)
+	out.Args, out.Variables = s, vars //nolint:staticcheck // see above
+	return out, nil
 }
 
 // router is the kubernetes package's provider when RealKubernetes is set:
-// the test double for configuration, invokes and the types Doubles names,
-// the real provider for every other resource.
+// the real provider for the resource operations (Check, Diff, Create,
+// Read, Update, Delete) of every type Doubles does not name; the test
+// double for those types, for live reads, and for everything else:
+// CheckConfig and DiffConfig (so a provider whose kubeconfig the cloud's
+// double changed is never replaced), invokes, and Cancel. Construct and
+// Call stay unimplemented: Plinth creates no component resources of the
+// kubernetes package (yaml/v2, helm/v4).
 type router struct {
 	*provider
 	real *realKube
@@ -317,30 +356,30 @@ func (r *router) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 
 // Check sends the check to the provider the type is routed to.
 func (r *router) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Check, ctx, req, err)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Check, req, err)
 	}
-	return real.Check(ctx, req)
+	return rp.Check(ctx, req)
 }
 
 // Diff sends the diff to the provider the type is routed to.
 func (r *router) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Diff, ctx, req, err)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Diff, req, err)
 	}
-	return real.Diff(ctx, req)
+	return rp.Diff(ctx, req)
 }
 
 // Create sends the create to the provider the type is routed to, and
 // records a real one outside a preview.
 func (r *router) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Create, ctx, req, err)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Create, req, err)
 	}
-	res, err := real.Create(ctx, req)
+	res, err := rp.Create(ctx, req)
 	if err == nil && !req.GetPreview() {
 		r.record(Call{Op: OpCreate, Package: r.pkg, URN: req.GetUrn(), ID: res.GetId(), Real: true})
 	}
@@ -350,11 +389,11 @@ func (r *router) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 // Update sends the update to the provider the type is routed to, and
 // records a real one outside a preview.
 func (r *router) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Update, ctx, req, err)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Update, req, err)
 	}
-	res, err := real.Update(ctx, req)
+	res, err := rp.Update(ctx, req)
 	if err == nil && !req.GetPreview() {
 		r.record(Call{Op: OpUpdate, Package: r.pkg, URN: req.GetUrn(), ID: req.GetId(), Real: true})
 	}
@@ -364,28 +403,34 @@ func (r *router) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 // Delete sends the delete to the provider the type is routed to, and
 // records a real one.
 func (r *router) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Delete, ctx, req, err)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Delete, req, err)
 	}
-	res, err := real.Delete(ctx, req)
+	res, err := rp.Delete(ctx, req)
 	if err == nil {
 		r.record(Call{Op: OpDelete, Package: r.pkg, URN: req.GetUrn(), ID: req.GetId(), Real: true})
 	}
 	return res, err
 }
 
-// Read sends the read to the provider the type is routed to.
+// Read sends the read to the provider the type is routed to. A read of
+// a live object the program did not create (a Get: neither inputs nor
+// state) goes to the double: the lane's cluster holds only what the
+// program created, not what the charts on the double would have.
 func (r *router) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	real, err := r.routed(ctx, req.GetUrn(), req.GetType())
-	if real == nil || err != nil {
-		return orErr(r.provider.Read, ctx, req, err)
+	if len(req.GetInputs().GetFields()) == 0 && len(req.GetProperties().GetFields()) == 0 {
+		return r.provider.Read(ctx, req)
 	}
-	return real.Read(ctx, req)
+	rp, err := r.routed(ctx, req.GetUrn(), req.GetType())
+	if rp == nil || err != nil {
+		return orErr(ctx, r.provider.Read, req, err)
+	}
+	return rp.Read(ctx, req)
 }
 
 // orErr answers with the double, unless routing failed.
-func orErr[Req, Res any](double func(context.Context, Req) (Res, error), ctx context.Context, req Req, err error) (Res, error) {
+func orErr[Req, Res any](ctx context.Context, double func(context.Context, Req) (Res, error), req Req, err error) (Res, error) {
 	if err != nil {
 		var zero Res
 		return zero, err

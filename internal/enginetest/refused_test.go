@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
@@ -125,15 +126,25 @@ func TestKubernetesRefusesInTheLane(t *testing.T) {
 	if err != nil {
 		t.Errorf("an up with a quota below usage: %v (Kubernetes admits it)", err)
 	}
+	// Quota admission reads the quota's status, which the controller
+	// manager's quota controller copies from the spec: wait for it.
 	var quota struct {
-		Spec struct{ Hard map[string]string } `json:"spec"`
+		Spec   struct{ Hard map[string]string } `json:"spec"`
+		Status struct{ Hard map[string]string } `json:"status"`
 	}
-	getJSON(t, lane.cluster, "/api/v1/namespaces/"+team+"/resourcequotas/plinth-quota", &quota)
-	if quota.Spec.Hard["persistentvolumeclaims"] != "1" {
-		t.Errorf("the quota in the API server: %v, want persistentvolumeclaims 1", quota.Spec.Hard)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		getJSON(t, lane.cluster, "/api/v1/namespaces/"+team+"/resourcequotas/plinth-quota", &quota)
+		if quota.Status.Hard["persistentvolumeclaims"] == "1" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if quota.Spec.Hard["persistentvolumeclaims"] != "1" || quota.Status.Hard["persistentvolumeclaims"] != "1" {
+		t.Fatalf("the quota in the API server: spec %v, status %v, want persistentvolumeclaims 1", quota.Spec.Hard, quota.Status.Hard)
 	}
 	code, out := claim("data-2")
-	if code != http.StatusForbidden || !strings.Contains(out, "exceeded quota") {
+	if code != http.StatusForbidden || !strings.Contains(out, "exceeded quota: plinth-quota") {
 		t.Errorf("a claim over the lowered quota: %d, want 403 exceeded quota\n%s", code, out)
 	}
 	var status struct {

@@ -250,14 +250,19 @@ func (c *Cluster) Stop() error {
 
 // InstallCRDs creates each CustomResourceDefinition of the YAML files
 // (one definition each) in dir, and waits until the API server serves
-// them all.
+// them all: established, and listed by discovery, which the provider
+// reads. A directory without any is an error.
 func (c *Cluster) InstallCRDs(ctx context.Context, dir string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return err
 	}
+	if len(files) == 0 {
+		return fmt.Errorf("kubelane: no CRDs in %s: run make kube-tools", dir)
+	}
 	const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 	var names []string
+	var served []crd
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -270,13 +275,12 @@ func (c *Cluster) InstallCRDs(ctx context.Context, dir string) error {
 		if code != http.StatusCreated {
 			return fmt.Errorf("kubelane: create the CRD of %s: %d\n%s", f, code, body)
 		}
-		var created struct {
-			Metadata struct{ Name string } `json:"metadata"`
-		}
+		var created crd
 		if err := json.Unmarshal(body, &created); err != nil {
 			return fmt.Errorf("kubelane: the CRD of %s: %w", f, err)
 		}
 		names = append(names, created.Metadata.Name)
+		served = append(served, created)
 	}
 	for _, name := range names {
 		err := waitFor(ctx, "CRD "+name, c.running, func() error {
@@ -306,7 +310,54 @@ func (c *Cluster) InstallCRDs(ctx context.Context, dir string) error {
 			return err
 		}
 	}
+	for _, d := range served {
+		for _, v := range d.Spec.Versions {
+			if !v.Served {
+				continue
+			}
+			path := "/apis/" + d.Spec.Group + "/" + v.Name
+			err := waitFor(ctx, "discovery of "+path, c.running, func() error {
+				code, body, err := c.Do(http.MethodGet, path, nil)
+				if err != nil {
+					return err
+				}
+				if code != http.StatusOK {
+					return fmt.Errorf("GET %s: %d", path, code)
+				}
+				var list struct {
+					Resources []struct{ Name string } `json:"resources"`
+				}
+				if err := json.Unmarshal(body, &list); err != nil {
+					return err
+				}
+				for _, r := range list.Resources {
+					if r.Name == d.Spec.Names.Plural {
+						return nil
+					}
+				}
+				return fmt.Errorf("%s does not list %s yet", path, d.Spec.Names.Plural)
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// crd is what InstallCRDs reads of a CustomResourceDefinition.
+type crd struct {
+	Metadata struct{ Name string } `json:"metadata"`
+	Spec     struct {
+		Group string `json:"group"`
+		Names struct {
+			Plural string `json:"plural"`
+		} `json:"names"`
+		Versions []struct {
+			Name   string `json:"name"`
+			Served bool   `json:"served"`
+		} `json:"versions"`
+	} `json:"spec"`
 }
 
 // Do sends a request to the API server as the admin and returns the

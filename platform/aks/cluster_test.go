@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -54,15 +55,25 @@ func (r *rendered) capture(key string, o pulumi.StringOutput) {
 	})
 }
 
+// get returns the captured value of key. An output that no resource
+// produced (pulumi.String(...).ToStringOutput(), an existing group's ID)
+// is not awaited by the render, so its apply may still be on its way when
+// the render returns: get waits for it, up to a deadline.
 func (r *rendered) get(t *testing.T, key string) string {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	v, ok := r.values[key]
-	if !ok || v == "" {
-		t.Fatalf("output %s not resolved", key)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r.mu.Lock()
+		v, ok := r.values[key]
+		r.mu.Unlock()
+		switch {
+		case ok && v != "":
+			return v
+		case time.Now().After(deadline):
+			t.Fatalf("output %s not resolved", key)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	return v
 }
 
 // testClusterSpec is a production cluster in network: a system pool, a

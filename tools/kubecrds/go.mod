@@ -1,8 +1,10 @@
 // The CustomResourceDefinitions the engine tests' Kubernetes lane installs
 // into its API server before a stack's objects go up, taken from the Go
-// modules of the projects that publish them, pinned at the versions of the
-// charts Plinth installs (internal/helm): cert-manager's issuers and
-// certificates, and the Gateway API's standard channel.
+// modules of the projects that publish them: cert-manager's issuers and
+// certificates at the version of the chart Plinth installs
+// (internal/helm), and the Gateway API's standard channel, which no chart
+// of Plinth's pins (GKE serves its own), at the newest version this
+// repository's Go builds.
 module github.com/plinth-dev/plinth/tools/kubecrds
 
 go 1.26.0

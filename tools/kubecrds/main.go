@@ -48,6 +48,11 @@ func run(out string) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
+	// The directory holds exactly these CRDs: one dropped from sources
+	// is not installed any more.
+	if err := os.RemoveAll(out); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
