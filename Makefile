@@ -117,7 +117,7 @@ release-check:
 ## kube-controller-manager from the pinned modules in tools/kube, and the
 ## Pulumi Kubernetes provider from tools/kubeprovider (embedgen first writes
 ## the schema files its main embeds, which the module download lacks). The
-## first build takes about 16 minutes and 8 GB of build cache on 2 cores;
+## first build takes most of the 18 minutes a first make tools takes on 2 cores;
 ## after that Go's cache makes it a check of seconds (about 6 s).
 KUBE_PROVIDER_VERSION = $(patsubst v%,%,$(shell $(GO) list -C tools/kubeprovider -m -f '{{.Version}}' github.com/pulumi/pulumi-kubernetes/provider/v4))
 kube-tools:
