@@ -681,11 +681,7 @@ func assertUpdatedExactly(t *testing.T, calls []enginetest.Call, expected map[st
 // isCustom reports whether a URN names a cloud or Kubernetes resource, not
 // a component (whose type is plinth:...).
 func isCustom(urn string) bool {
-	typ := urn[strings.LastIndex(urn[:strings.LastIndex(urn, "::")], "::")+2 : strings.LastIndex(urn, "::")]
-	if i := strings.LastIndex(typ, "$"); i >= 0 {
-		typ = typ[i+1:]
-	}
-	return !strings.HasPrefix(typ, "plinth:")
+	return !strings.HasPrefix(typeOf(urn), "plinth:")
 }
 
 // assertNothingProtectedDeleted checks that a refused destroy deleted no
